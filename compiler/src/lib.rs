@@ -1,0 +1,90 @@
+//! Charter: an API Builder spec compiler.
+//!
+//! One engine, thin front-ends (the `charter` CLI, the derive macro, `build.rs`). The pipeline is a
+//! list of plain functions over one IR, each collecting diagnostics instead of failing:
+//!
+//! ```text
+//! load (files → JSON trees with spans)
+//!   → lower (api.json | service.json → ir::Service, structural checks)
+//!   → resolve (imports across the repo, type names → ids)
+//!   → validate (API Builder's semantic rules)
+//!   → lint / diff / trace / generate (readers of the IR)
+//! ```
+//!
+//! [`check`] runs the front half and is what every front-end calls first.
+
+pub mod codes;
+pub mod diag;
+pub mod emit;
+pub mod ir;
+pub mod json;
+pub mod load;
+pub mod lower;
+pub mod names;
+pub mod report;
+pub mod resolve;
+pub mod source;
+pub mod validate;
+
+use diag::Diagnostics;
+use source::SourceMap;
+use std::path::PathBuf;
+
+/// Options of the front half of the pipeline.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// An import that is not in the repo is an error instead of a warning.
+    pub strict_imports: bool,
+}
+
+impl Options {
+    pub fn with_strict_imports(mut self, strict: bool) -> Options {
+        self.strict_imports = strict;
+        self
+    }
+}
+
+/// The result of loading, resolving and validating an api repo.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub sources: SourceMap,
+    pub repo: ir::Repo,
+    /// Sorted by file and position.
+    pub diagnostics: Diagnostics,
+    /// Files that could not be read at all (I/O): the CLI exits 2 for these.
+    pub io_errors: usize,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.has_errors()
+    }
+}
+
+/// Loads every spec under `paths` (files or directories), resolves imports between them and
+/// validates each one.
+pub fn check(paths: &[PathBuf], options: &Options) -> Checked {
+    let mut checked = Checked::default();
+    let files = load::discover(paths, &mut checked.diagnostics, &mut checked.io_errors);
+    for path in files {
+        load::load_file(&path, &mut checked);
+    }
+    check_loaded(&mut checked, options);
+    checked
+}
+
+/// Loads specs from memory (tests, the derive macro, git objects): `(display path, text)` pairs.
+pub fn check_sources(files: Vec<(PathBuf, String)>, options: &Options) -> Checked {
+    let mut checked = Checked::default();
+    for (path, text) in files {
+        load::load_text(&path, text, &mut checked);
+    }
+    check_loaded(&mut checked, options);
+    checked
+}
+
+fn check_loaded(checked: &mut Checked, options: &Options) {
+    resolve::resolve(&mut checked.repo, options, &mut checked.diagnostics);
+    validate::validate(&checked.repo, &mut checked.diagnostics);
+    checked.diagnostics.sort(&checked.sources);
+}

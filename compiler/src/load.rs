@@ -1,0 +1,213 @@
+//! Reading spec files: discovery in a directory tree, bytes → UTF-8 → JSON tree, form detection.
+
+use crate::codes::{error, CodeInfo};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::json;
+use crate::lower;
+use crate::source::{FileId, Span};
+use crate::Checked;
+use std::path::{Path, PathBuf};
+
+pub const CODES: &[CodeInfo] = &[
+    error(
+        "E0001",
+        "file or directory cannot be read",
+        "Charter could not read a path given on the command line or found in the api repo (missing, \
+         permission denied, not a regular file). Check the path and its permissions.",
+    ),
+    error(
+        "E0002",
+        "file is not valid UTF-8",
+        "Specs are JSON, which must be UTF-8. The diagnostic points at the first invalid byte; re-save \
+         the file as UTF-8.",
+    ),
+    error(
+        "E0003",
+        "invalid JSON",
+        "The file is not well-formed JSON (RFC 8259): no comments, no trailing commas, strings in double \
+         quotes. The diagnostic points at the first character that could not be parsed.",
+    ),
+    error(
+        "E0004",
+        "JSON nested too deeply",
+        "Arrays and objects nest more than 256 levels deep. No spec needs this; it is refused so that \
+         a hostile input cannot exhaust the stack.",
+    ),
+    error(
+        "E0005",
+        "duplicate key in a JSON object",
+        "The same key appears twice in one object. Most JSON parsers silently keep the last one, which \
+         hides mistakes; API Builder rejects the document, and so does Charter. Remove or rename one.",
+    ),
+    error(
+        "E0006",
+        "the document is not a JSON object",
+        "A spec must be a JSON object at the top level (API Builder: `Must upload a Json Object`).",
+    ),
+    error(
+        "E0007",
+        "the file is empty",
+        "The file holds no JSON at all (API Builder: `No Data`).",
+    ),
+    error(
+        "E0008",
+        "file is too large",
+        "Charter refuses spec files over 64 MiB: real specs are at most a few MB.",
+    ),
+];
+
+/// Largest file Charter reads.
+pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
+/// Expands directories into the `.json` files below them (sorted, hidden directories and `target`
+/// skipped). Paths that cannot be read are reported (E0001) and counted in `io_errors`.
+pub fn discover(paths: &[PathBuf], diags: &mut Diagnostics, io_errors: &mut usize) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => walk(p, &mut out, diags, io_errors),
+            Ok(_) => out.push(p.clone()),
+            Err(e) => {
+                *io_errors += 1;
+                diags.push(
+                    Diagnostic::new("E0001", format!("cannot read {}: {e}", p.display()))
+                        .with_path(p.clone()),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Diagnostics, io_errors: &mut usize) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            *io_errors += 1;
+            diags.push(
+                Diagnostic::new("E0001", format!("cannot read directory {}: {e}", dir.display()))
+                    .with_path(dir.to_path_buf()),
+            );
+            return;
+        }
+    };
+    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    children.sort();
+    for c in children {
+        let name = c.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') || name == "target" || name == "node_modules" {
+            continue;
+        }
+        if c.is_dir() {
+            walk(&c, out, diags, io_errors);
+        } else if name.ends_with(".json") {
+            out.push(c);
+        }
+    }
+}
+
+/// Reads one file from disk and loads it.
+pub fn load_file(path: &Path, checked: &mut Checked) {
+    let read = std::fs::metadata(path).and_then(|m| {
+        if m.len() > MAX_FILE_SIZE {
+            Ok(None)
+        } else {
+            std::fs::read(path).map(Some)
+        }
+    });
+    match read {
+        Ok(Some(bytes)) => load_bytes(path, bytes, checked),
+        Ok(None) => {
+            checked.io_errors += 1;
+            checked.diagnostics.push(
+                Diagnostic::new("E0008", format!("{} is larger than 64 MiB", path.display()))
+                    .with_path(path.to_path_buf()),
+            )
+        }
+        Err(e) => {
+            checked.io_errors += 1;
+            checked.diagnostics.push(
+                Diagnostic::new("E0001", format!("cannot read {}: {e}", path.display()))
+                    .with_path(path.to_path_buf()),
+            );
+        }
+    }
+}
+
+/// Loads raw bytes (checks UTF-8 first).
+pub fn load_bytes(path: &Path, bytes: Vec<u8>, checked: &mut Checked) {
+    match String::from_utf8(bytes) {
+        Ok(text) => load_text(path, text, checked),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            // Offsets in the lossy text equal the original up to the first invalid byte.
+            let file = checked.sources.add(path, lossy);
+            checked.diagnostics.push(
+                Diagnostic::new("E0002", format!("invalid UTF-8 at byte {valid}"))
+                    .at_span(file, Span::new(valid, valid + 1), "")
+                    .with_help("save the file as UTF-8"),
+            );
+        }
+    }
+}
+
+/// Loads a document from text: parse, then lower it (api.json or service.json) into the repo.
+pub fn load_text(path: &Path, text: String, checked: &mut Checked) {
+    let file = checked.sources.add(path, text);
+    let text = checked.sources.get(file).text.clone();
+    if text.trim().is_empty() {
+        checked.diagnostics.push(
+            Diagnostic::new("E0007", "the file is empty")
+                .at_span(file, Span::new(0, 0), "")
+                .with_help("a spec is a JSON object with at least a `name`"),
+        );
+        return;
+    }
+    let parsed = match json::parse(&text) {
+        Ok(p) => p,
+        Err(e) => {
+            report_parse_error(file, &text, e, &mut checked.diagnostics);
+            return;
+        }
+    };
+    for d in &parsed.duplicates {
+        checked.diagnostics.push(
+            Diagnostic::new(
+                "E0005",
+                format!("Invalid json, duplicate key name found: {}", d.key),
+            )
+            .at_span(file, d.span, "")
+            .with_help("a key may appear only once in an object; remove or rename one of them"),
+        );
+    }
+    if parsed.root.as_object().is_none() {
+        checked.diagnostics.push(
+            Diagnostic::new(
+                "E0006",
+                format!("Must upload a Json Object (found {})", parsed.root.kind_name()),
+            )
+            .at_span(file, parsed.root.span, "")
+            .with_help("a spec is a JSON object: {\"name\": \"my-service\", …}"),
+        );
+        return;
+    }
+    if let Some(service) = lower::lower_document(file, &parsed.root, &mut checked.diagnostics) {
+        checked.repo.services.extend(service);
+    }
+}
+
+fn report_parse_error(file: FileId, text: &str, e: json::Error, diags: &mut Diagnostics) {
+    let at = e.offset.min(text.len());
+    let end = (at + 1).min(text.len()).max(at);
+    let d = match e.kind {
+        json::ErrorKind::Syntax(msg) => Diagnostic::new("E0003", format!("invalid JSON: {msg}"))
+            .with_help("specs are strict JSON: no comments, no trailing commas, double-quoted strings"),
+        json::ErrorKind::TooDeep => Diagnostic::new(
+            "E0004",
+            format!("JSON nested more than {} levels deep", json::MAX_DEPTH),
+        )
+        .with_help("flatten the document; real specs nest fewer than 20 levels"),
+    };
+    diags.push(d.at_span(file, Span::new(at, end), ""));
+}
