@@ -13,6 +13,7 @@
 //!
 //! [`check`] runs the front half and is what every front-end calls first.
 
+pub mod cli;
 pub mod codes;
 pub mod diag;
 pub mod emit;
@@ -23,6 +24,7 @@ pub mod lower;
 pub mod names;
 pub mod report;
 pub mod resolve;
+pub mod schema;
 pub mod source;
 pub mod validate;
 

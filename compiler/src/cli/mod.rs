@@ -1,0 +1,62 @@
+//! The command-line front-end. One module per subcommand; each returns the process exit code:
+//! 0 ok, 1 findings (errors, or whatever the command's failure condition is), 2 usage or I/O.
+
+mod check;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+/// Charter: lint, diff, trace and generate Rust from API Builder specs.
+#[derive(Debug, Parser)]
+#[command(name = "charter", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load, resolve and validate specs (files or api-repo directories).
+    Check(check::CheckArgs),
+    /// Print the resolved service.json form of one spec.
+    Resolve(check::ResolveArgs),
+    /// Print the JSON Schema of api.json, for editors.
+    Schema,
+    /// Explain a diagnostic code (e.g. `charter explain E0005`).
+    Explain(check::ExplainArgs),
+}
+
+/// Output formats shared by the commands that report diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Human,
+    Json,
+    Github,
+}
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Check(a) => check::run_check(a),
+        Command::Resolve(a) => check::run_resolve(a),
+        Command::Schema => check::run_schema(),
+        Command::Explain(a) => check::run_explain(a),
+    }
+}
+
+/// Whether to color human output.
+pub fn use_color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+}
