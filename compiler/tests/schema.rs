@@ -12,7 +12,10 @@ fn schema_agrees_with_the_loader_on_the_corpus() {
     let mut accepted = 0;
     let mut refused_like_w0101 = 0;
     let mut disagreements = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(&dir).expect("corpus").map(|e| e.unwrap().path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .expect("corpus")
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
     for path in entries {
         let text = std::fs::read_to_string(&path).unwrap();
@@ -36,9 +39,13 @@ fn schema_agrees_with_the_loader_on_the_corpus() {
                     .take(3)
                     .map(|e| format!("{} at {}", e, e.instance_path))
                     .collect();
-                disagreements.push(format!("{name}: Charter accepts, schema refuses: {errors:?}"));
+                disagreements.push(format!(
+                    "{name}: Charter accepts, schema refuses: {errors:?}"
+                ));
             }
-            (true, true) => disagreements.push(format!("{name}: Charter warns W0101, schema accepts")),
+            (true, true) => {
+                disagreements.push(format!("{name}: Charter warns W0101, schema accepts"))
+            }
         }
     }
     println!("schema: {accepted} accepted, {refused_like_w0101} refused for unknown keys");
@@ -50,7 +57,15 @@ fn schema_agrees_with_the_loader_on_the_corpus() {
 fn schema_has_descriptions_and_the_top_level_keys() {
     let schema = charter::schema::api_json_schema();
     let props = schema["properties"].as_object().expect("properties");
-    for key in ["name", "models", "enums", "unions", "resources", "imports", "templates"] {
+    for key in [
+        "name",
+        "models",
+        "enums",
+        "unions",
+        "resources",
+        "imports",
+        "templates",
+    ] {
         assert!(props.contains_key(key), "{key}");
     }
     assert_eq!(schema["required"], serde_json::json!(["name"]));
