@@ -18,7 +18,11 @@ const KNOWN_ERRORS: &[(&str, &str)] = &[
 ];
 
 fn corpus_dir() -> PathBuf {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus/service-json")).to_path_buf()
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/corpus/service-json"
+    ))
+    .to_path_buf()
 }
 
 #[test]
@@ -37,8 +41,14 @@ fn every_corpus_service_json_lowers_without_errors() {
     let (mut services, mut models, mut operations) = (0, 0, 0);
     for path in &files {
         let text = std::fs::read_to_string(path).expect("readable corpus file");
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let checked = charter::check_sources(vec![(PathBuf::from(&name), text)], &charter::Options::default());
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let checked = charter::check_sources(
+            vec![(PathBuf::from(&name), text)],
+            &charter::Options::default(),
+        );
         for d in checked.diagnostics.iter() {
             if d.is_error() {
                 let known = KNOWN_ERRORS.iter().any(|(f, c)| *f == name && *c == d.code);
@@ -51,18 +61,37 @@ fn every_corpus_service_json_lowers_without_errors() {
                 *warnings.entry(format!("{} {key}", d.code)).or_default() += 1;
             }
         }
-        assert_eq!(checked.repo.services.len(), 1, "{name}: expected one service");
+        assert_eq!(
+            checked.repo.services.len(),
+            1,
+            "{name}: expected one service"
+        );
         let s = &checked.repo.services[0];
         assert_eq!(s.form, charter::ir::Form::ServiceJson, "{name}");
-        assert!(!s.namespace.is_empty() && !s.organization.is_empty(), "{name}");
+        assert!(
+            !s.namespace.is_empty() && !s.organization.is_empty(),
+            "{name}"
+        );
         services += 1;
         models += s.models.len();
-        operations += s.resources.iter().map(|r| r.operations.len()).sum::<usize>();
+        operations += s
+            .resources
+            .iter()
+            .map(|r| r.operations.len())
+            .sum::<usize>();
     }
     println!("{services} services, {models} models, {operations} operations lowered");
     for (w, n) in &warnings {
         println!("warning {w}: {n}");
     }
-    assert!(failures.is_empty(), "{} errors:\n{}", failures.len(), failures.join("\n"));
-    assert!(models > 10_000 && operations > 5_000, "the corpus is large; got {models} models");
+    assert!(
+        failures.is_empty(),
+        "{} errors:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(
+        models > 10_000 && operations > 5_000,
+        "the corpus is large; got {models} models"
+    );
 }

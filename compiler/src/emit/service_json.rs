@@ -23,14 +23,36 @@ pub fn to_value(repo: &Repo, id: ServiceId) -> Value {
     o.opt("description", &s.description);
     o.put("info", info(&s.info));
     o.put("headers", list(&s.headers, header));
-    o.put("imports", sorted(&s.imports, |i| i.uri.to_lowercase(), |i| import(repo, i)));
+    o.put(
+        "imports",
+        sorted(&s.imports, |i| i.uri.to_lowercase(), |i| import(repo, i)),
+    );
     o.put("enums", sorted(&s.enums, |e| e.name.to_lowercase(), enum_));
-    o.put("interfaces", sorted(&s.interfaces, |i| i.name.to_lowercase(), interface));
-    o.put("unions", sorted(&s.unions, |u| u.name.to_lowercase(), union));
-    o.put("models", sorted(&s.models, |m| m.name.to_lowercase(), model));
-    o.put("resources", sorted(&s.resources, |r| r.ty.text.to_lowercase(), |r| resource(s.form, r)));
+    o.put(
+        "interfaces",
+        sorted(&s.interfaces, |i| i.name.to_lowercase(), interface),
+    );
+    o.put(
+        "unions",
+        sorted(&s.unions, |u| u.name.to_lowercase(), union),
+    );
+    o.put(
+        "models",
+        sorted(&s.models, |m| m.name.to_lowercase(), model),
+    );
+    o.put(
+        "resources",
+        sorted(
+            &s.resources,
+            |r| r.ty.text.to_lowercase(),
+            |r| resource(s.form, r),
+        ),
+    );
     o.put("attributes", list(&s.attributes, attribute));
-    o.put("annotations", list(&service_annotations(repo, s), annotation));
+    o.put(
+        "annotations",
+        list(&service_annotations(repo, s), annotation),
+    );
     o.into()
 }
 
@@ -120,7 +142,9 @@ fn service_annotations(repo: &Repo, s: &ir::Service) -> Vec<ir::Annotation> {
     let mut out = s.annotations.clone();
     if s.form == Form::ApiJson {
         for import in &s.imports {
-            let Some(target) = import.target else { continue };
+            let Some(target) = import.target else {
+                continue;
+            };
             for a in &repo.service(target).annotations {
                 if !out.iter().any(|b| b.name == a.name) {
                     out.push(a.clone());
@@ -221,7 +245,10 @@ fn union(u: &ir::Union) -> Value {
     o.deprecation(&u.deprecation);
     o.put("types", list(&u.types, union_type));
     o.put("attributes", list(&u.attributes, attribute));
-    o.put("interfaces", Value::Array(u.interfaces.iter().map(|n| n.name.clone().into()).collect()));
+    o.put(
+        "interfaces",
+        Value::Array(u.interfaces.iter().map(|n| n.name.clone().into()).collect()),
+    );
     o.into()
 }
 
@@ -244,7 +271,10 @@ fn model(m: &ir::Model) -> Value {
     o.deprecation(&m.deprecation);
     o.put("fields", list(&m.fields, field));
     o.put("attributes", list(&m.attributes, attribute));
-    o.put("interfaces", Value::Array(m.interfaces.iter().map(|n| n.name.clone().into()).collect()));
+    o.put(
+        "interfaces",
+        Value::Array(m.interfaces.iter().map(|n| n.name.clone().into()).collect()),
+    );
     o.into()
 }
 
@@ -262,7 +292,12 @@ fn field(f: &ir::Field) -> Value {
     o.put("attributes", list(&f.attributes, attribute));
     o.put(
         "annotations",
-        Value::Array(f.annotations.iter().map(|a| a.name.clone().into()).collect()),
+        Value::Array(
+            f.annotations
+                .iter()
+                .map(|a| a.name.clone().into())
+                .collect(),
+        ),
     );
     o.into()
 }
@@ -284,7 +319,12 @@ fn resource(form: Form, r: &ir::Resource) -> Value {
 
 fn operation(op: &ir::Operation) -> Value {
     let mut o = Obj::new();
-    o.put("method", op.method.map(ir::Method::as_str).unwrap_or(op.method_text.as_str()));
+    o.put(
+        "method",
+        op.method
+            .map(ir::Method::as_str)
+            .unwrap_or(op.method_text.as_str()),
+    );
     o.put("path", op.path.as_str());
     o.opt("description", &op.description);
     o.deprecation(&op.deprecation);
@@ -360,10 +400,16 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
-    const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus/service-json");
+    const CORPUS: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/corpus/service-json"
+    );
 
     fn resolve_text(name: &str, text: String) -> (crate::Checked, Value) {
-        let checked = crate::check_sources(vec![(PathBuf::from(name), text)], &crate::Options::default());
+        let checked = crate::check_sources(
+            vec![(PathBuf::from(name), text)],
+            &crate::Options::default(),
+        );
         assert!(!checked.repo.services.is_empty(), "{name}: no service");
         let v = to_value(&checked.repo, ServiceId(0));
         (checked, v)
@@ -389,7 +435,10 @@ mod tests {
                 }
                 // A contact with no part is dropped by API Builder; `info: {}` is the default.
                 for key in ["contact", "info"] {
-                    if m.get(key).and_then(Value::as_object).is_some_and(|o| o.is_empty()) {
+                    if m.get(key)
+                        .and_then(Value::as_object)
+                        .is_some_and(|o| o.is_empty())
+                    {
                         m.remove(key);
                     }
                 }
@@ -435,9 +484,11 @@ mod tests {
                 .zip(y)
                 .enumerate()
                 .find_map(|(i, (v, w))| first_diff(v, w, &format!("{at}/{i}"))),
-            (Value::Array(x), Value::Array(y)) => {
-                Some(format!("{at}: {} elements in the original, {} in the output", x.len(), y.len()))
-            }
+            (Value::Array(x), Value::Array(y)) => Some(format!(
+                "{at}: {} elements in the original, {} in the output",
+                x.len(),
+                y.len()
+            )),
             _ if a == b => None,
             _ => Some(format!("{at}: {a} vs {b}")),
         }
@@ -477,7 +528,10 @@ mod tests {
         files.sort();
         let mut same = Vec::new();
         for path in &files {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let text = std::fs::read_to_string(path).expect("corpus file");
             let mut original: Value = serde_json::from_str(&text).expect("json");
             if original.get("name").is_none() {
@@ -493,7 +547,12 @@ mod tests {
                 Some(why) => println!("differs: {name}: {why}"),
             }
         }
-        println!("{} of {} round-trip exactly:\n  {}", same.len(), files.len(), same.join("\n  "));
+        println!(
+            "{} of {} round-trip exactly:\n  {}",
+            same.len(),
+            files.len(),
+            same.join("\n  ")
+        );
         for f in ROUND_TRIP {
             assert!(same.iter().any(|s| s == f), "{f} no longer round-trips");
         }
@@ -524,14 +583,20 @@ mod shape_tests {
     }"#;
 
     fn emitted() -> Value {
-        let checked =
-            crate::check_sources(vec![(PathBuf::from("demo.json"), SPEC.to_string())], &crate::Options::default());
+        let checked = crate::check_sources(
+            vec![(PathBuf::from("demo.json"), SPEC.to_string())],
+            &crate::Options::default(),
+        );
         assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
         to_value(&checked.repo, ServiceId(0))
     }
 
     fn keys(v: &Value) -> Vec<&str> {
-        v.as_object().expect("object").keys().map(String::as_str).collect()
+        v.as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect()
     }
 
     #[test]
@@ -540,17 +605,44 @@ mod shape_tests {
         assert_eq!(
             keys(&v),
             [
-                "name", "organization", "application", "namespace", "version", "info", "headers", "imports", "enums",
-                "interfaces", "unions", "models", "resources", "attributes", "annotations"
+                "name",
+                "organization",
+                "application",
+                "namespace",
+                "version",
+                "info",
+                "headers",
+                "imports",
+                "enums",
+                "interfaces",
+                "unions",
+                "models",
+                "resources",
+                "attributes",
+                "annotations"
             ]
         );
         let field = &v["models"][0]["fields"][1];
-        assert_eq!(keys(field), ["name", "type", "default", "required", "minimum", "attributes", "annotations"]);
+        assert_eq!(
+            keys(field),
+            [
+                "name",
+                "type",
+                "default",
+                "required",
+                "minimum",
+                "attributes",
+                "annotations"
+            ]
+        );
         assert_eq!(
             keys(&v["resources"][0]["operations"][0]["parameters"][0]),
             ["name", "type", "location", "required", "attributes"]
         );
-        assert_eq!(keys(&v["enums"][0]["values"][0]), ["name", "attributes", "value"]);
+        assert_eq!(
+            keys(&v["enums"][0]["values"][0]),
+            ["name", "attributes", "value"]
+        );
     }
 
     #[test]

@@ -47,9 +47,23 @@ const IMPORT_KEYS: &[&str] = &[
     "models",
     "annotations",
 ];
-const ENUM_KEYS: &[&str] = &["name", "plural", "description", "deprecation", "values", "attributes"];
+const ENUM_KEYS: &[&str] = &[
+    "name",
+    "plural",
+    "description",
+    "deprecation",
+    "values",
+    "attributes",
+];
 const ENUM_VALUE_KEYS: &[&str] = &["name", "value", "description", "deprecation", "attributes"];
-const INTERFACE_KEYS: &[&str] = &["name", "plural", "description", "deprecation", "fields", "attributes"];
+const INTERFACE_KEYS: &[&str] = &[
+    "name",
+    "plural",
+    "description",
+    "deprecation",
+    "fields",
+    "attributes",
+];
 const UNION_KEYS: &[&str] = &[
     "name",
     "plural",
@@ -125,7 +139,14 @@ const PARAMETER_KEYS: &[&str] = &[
     "example",
     "attributes",
 ];
-const RESPONSE_KEYS: &[&str] = &["code", "type", "headers", "description", "deprecation", "attributes"];
+const RESPONSE_KEYS: &[&str] = &[
+    "code",
+    "type",
+    "headers",
+    "description",
+    "deprecation",
+    "attributes",
+];
 const HEADER_KEYS: &[&str] = &[
     "name",
     "type",
@@ -303,10 +324,19 @@ fn strings(cx: &mut Cx, obj: &Obj, key: &str) -> Vec<(String, Loc)> {
     for (i, item) in items.iter().enumerate() {
         let ip = ptr_index(&p, i);
         match &item.value {
-            Value::String(s) if !s.trim().is_empty() => out.push((s.trim().to_string(), cx.loc(item.span, ip))),
+            Value::String(s) if !s.trim().is_empty() => {
+                out.push((s.trim().to_string(), cx.loc(item.span, ip)))
+            }
             _ => {
                 let loc = cx.loc(item.span, ip);
-                cx.error("E0103", loc, join(obj.prefix, &format!("{key} must be an array of non empty strings")));
+                cx.error(
+                    "E0103",
+                    loc,
+                    join(
+                        obj.prefix,
+                        &format!("{key} must be an array of non empty strings"),
+                    ),
+                );
             }
         }
     }
@@ -575,7 +605,9 @@ fn resource(cx: &mut Cx, node: &Node, p: &str) -> Option<ir::Resource> {
     let written_path = present(&o, "path").map(|_| cx.opt_string(&o, "path").unwrap_or_default());
     let explicit_path = written_path.is_some();
     let path = written_path.unwrap_or_else(|| format!("/{plural}"));
-    let operations = each(cx, &o, "operations", |cx, n, p| operation(cx, n, p, &prefix, &path));
+    let operations = each(cx, &o, "operations", |cx, n, p| {
+        operation(cx, n, p, &prefix, &path)
+    });
     Some(ir::Resource {
         ty,
         plural,
@@ -589,7 +621,13 @@ fn resource(cx: &mut Cx, node: &Node, p: &str) -> Option<ir::Resource> {
     })
 }
 
-fn operation(cx: &mut Cx, node: &Node, p: &str, parent: &str, resource_path: &str) -> Option<ir::Operation> {
+fn operation(
+    cx: &mut Cx,
+    node: &Node,
+    p: &str,
+    parent: &str,
+    resource_path: &str,
+) -> Option<ir::Operation> {
     let prefix = format!(
         "{parent} {} {}",
         peek_name(node, "method").to_uppercase(),
@@ -599,7 +637,9 @@ fn operation(cx: &mut Cx, node: &Node, p: &str, parent: &str, resource_path: &st
     cx.check_keys(&o, OPERATION_KEYS);
     let method_text = cx.req_string(&o, "method")?.to_uppercase();
     let path = match present(&o, "path") {
-        Some(_) => cx.req_string(&o, "path").unwrap_or_else(|| resource_path.to_string()),
+        Some(_) => cx
+            .req_string(&o, "path")
+            .unwrap_or_else(|| resource_path.to_string()),
         None => {
             cx.req_string(&o, "path");
             resource_path.to_string()
@@ -617,7 +657,9 @@ fn operation(cx: &mut Cx, node: &Node, p: &str, parent: &str, resource_path: &st
         description: cx.opt_string(&o, "description"),
         deprecation: deprecation(cx, &o),
         body,
-        parameters: each(cx, &o, "parameters", |cx, n, p| parameter(cx, n, p, &prefix)),
+        parameters: each(cx, &o, "parameters", |cx, n, p| {
+            parameter(cx, n, p, &prefix)
+        }),
         responses: each(cx, &o, "responses", |cx, n, p| response(cx, n, p, &prefix)),
         attributes: cx.attributes(&o, true),
         loc: cx.loc(node.span, p),
@@ -650,7 +692,7 @@ fn parameter(cx: &mut Cx, node: &Node, p: &str, parent: &str) -> Option<ir::Para
             None => {
                 let loc = cx.key_loc(&o, "location");
                 cx.error_help(
-                    "E0112",
+                    "E0113",
                     loc,
                     format!("{prefix} location[{text}] is not a valid parameter location"),
                     "one of Path, Query, Form, Header",
@@ -687,7 +729,9 @@ fn response(cx: &mut Cx, node: &Node, p: &str, parent: &str) -> Option<ir::Respo
     Some(ir::Response {
         code: code?,
         ty: ty?,
-        headers: each(cx, &o, "headers", |cx, n, p| header(cx, n, p, &headers_prefix)),
+        headers: each(cx, &o, "headers", |cx, n, p| {
+            header(cx, n, p, &headers_prefix)
+        }),
         description: cx.opt_string(&o, "description"),
         deprecation: deprecation(cx, &o),
         attributes: cx.attributes(&o, true),
@@ -706,7 +750,7 @@ fn response_code(cx: &mut Cx, obj: &Obj) -> Option<ir::ResponseCode> {
     if code.is_none() {
         let loc = cx.key_loc(obj, "code");
         cx.error_help(
-            "E0112",
+            "E0114",
             loc,
             format!("{} code[{}] is not a valid response code", obj.prefix, node.to_compact_string()),
             "a response code is {\"integer\": {\"value\": 200}} or {\"response_code_option\": \"Default\"}",
@@ -732,7 +776,11 @@ fn read_code(node: &Node) -> Option<ir::ResponseCode> {
         Value::Object(members) if members.len() == 1 => {
             let m = &members[0];
             match m.key.as_str() {
-                "integer" | "response_code" => m.value.get("value").and_then(number).map(ir::ResponseCode::Code),
+                "integer" | "response_code" => m
+                    .value
+                    .get("value")
+                    .and_then(number)
+                    .map(ir::ResponseCode::Code),
                 "response_code_option" => default(&m.value),
                 _ => None,
             }
@@ -801,7 +849,10 @@ mod tests {
         let s = s.expect("service");
         assert_eq!(s.form, ir::Form::ServiceJson);
         assert!(s.namespace_explicit);
-        assert_eq!((s.organization.as_str(), s.application.as_str()), ("acme", "demo"));
+        assert_eq!(
+            (s.organization.as_str(), s.application.as_str()),
+            ("acme", "demo")
+        );
         assert_eq!(s.enums[0].values[0].wire(), "RED");
         assert_eq!(s.enums[0].values[1].wire(), "blue");
 
@@ -857,14 +908,23 @@ mod tests {
                "responses": [{"code": {"integer": {}}, "type": "unit"}]}]}]}"#;
         let (s, diags) = lower_text(text);
         let s = s.expect("service still lowers");
-        let codes: Vec<_> = diags.iter().map(|d| (d.code, d.loc.as_ref().map(|l| l.pointer.clone()))).collect();
+        let codes: Vec<_> = diags
+            .iter()
+            .map(|d| (d.code, d.loc.as_ref().map(|l| l.pointer.clone())))
+            .collect();
         assert_eq!(
             codes,
             [
                 ("W0101", Some("/colour".to_string())),
                 ("E0110", Some("/models/0/fields/0/type".to_string())),
-                ("E0112", Some("/resources/0/operations/0/parameters/0/location".to_string())),
-                ("E0112", Some("/resources/0/operations/0/responses/0/code".to_string())),
+                (
+                    "E0113",
+                    Some("/resources/0/operations/0/parameters/0/location".to_string())
+                ),
+                (
+                    "E0114",
+                    Some("/resources/0/operations/0/responses/0/code".to_string())
+                ),
             ]
         );
         assert!(s.models[0].fields.is_empty());
@@ -883,8 +943,14 @@ mod tests {
         let (s, diags) = lower_text(text);
         assert!(diags.is_empty(), "{diags:?}");
         let r = &s.expect("service").resources[0];
-        assert_eq!((r.ty.text.as_str(), r.plural.as_str()), ("health", "healths"));
-        assert_eq!(r.operations[0].responses[0].code, ir::ResponseCode::Code(200));
+        assert_eq!(
+            (r.ty.text.as_str(), r.plural.as_str()),
+            ("health", "healths")
+        );
+        assert_eq!(
+            r.operations[0].responses[0].code,
+            ir::ResponseCode::Code(200)
+        );
     }
 
     #[test]
