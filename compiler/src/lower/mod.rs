@@ -432,9 +432,9 @@ impl Cx<'_> {
         }
     }
 
-    /// `deprecation: {description?}`.
+    /// `deprecation: {description?}`. An explicit `null` (written by older service.json writers) is read as absent.
     pub fn deprecation(&mut self, obj: &Obj, key: &str) -> Option<ir::Deprecation> {
-        let node = obj.get(key)?;
+        let node = obj.get(key).filter(|n| !matches!(n.value, Value::Null))?;
         let p = ptr(obj.ptr, key);
         let prefix = obj.prefix.to_string();
         let d = self.obj(node, &p, &prefix, "deprecation")?;
