@@ -58,7 +58,7 @@ pub struct Cx<'a> {
     pub diags: &'a mut Diagnostics,
 }
 
-impl Cx<'_> {
+impl<'a> Cx<'a> {
     /// Reports `code` at `loc` with a help line.
     pub fn report(&mut self, code: &'static str, loc: &Loc, message: impl Into<String>, help: impl Into<String>) {
         self.diags
@@ -71,14 +71,15 @@ impl Cx<'_> {
     }
 
     /// The owners of fields in this service: models and interfaces, with their message label.
-    pub fn field_owners(&self) -> impl Iterator<Item = FieldOwner<'_>> {
-        let models = self.svc.models.iter().map(|m| FieldOwner {
+    pub fn field_owners(&self) -> impl Iterator<Item = FieldOwner<'a>> + 'a {
+        let svc: &'a Service = self.svc;
+        let models = svc.models.iter().map(|m| FieldOwner {
             label: "Model",
             name: &m.name,
             fields: &m.fields,
             loc: &m.loc,
         });
-        let interfaces = self.svc.interfaces.iter().map(|i| FieldOwner {
+        let interfaces = svc.interfaces.iter().map(|i| FieldOwner {
             label: "Interface",
             name: &i.name,
             fields: &i.fields,
@@ -88,9 +89,9 @@ impl Cx<'_> {
     }
 
     /// Every operation of the service with its resource.
-    pub fn operations(&self) -> impl Iterator<Item = (&Resource, &Operation)> {
-        self.svc
-            .resources
+    pub fn operations(&self) -> impl Iterator<Item = (&'a Resource, &'a Operation)> + 'a {
+        let svc: &'a Service = self.svc;
+        svc.resources
             .iter()
             .flat_map(|r| r.operations.iter().map(move |o| (r, o)))
     }
@@ -121,7 +122,7 @@ pub fn op_prefix(resource: &Resource, op: &Operation) -> String {
 }
 
 /// The fields of a declared model, if `id` is a model.
-pub fn model_of(repo: &Repo, r: &TypeRef) -> Option<&Model> {
+pub fn model_of<'r>(repo: &'r Repo, r: &TypeRef) -> Option<&'r Model> {
     match r {
         TypeRef::Type(id) if id.kind == TypeKind::Model => Some(repo.model(*id)),
         _ => None,
