@@ -76,15 +76,23 @@ fn operation(cx: &mut Cx, r: &Resource, op: &Operation) {
         }
     }
     if let Some(own) = op.own_path.as_deref() {
-        if !own.is_empty() && !own.starts_with('/') {
+        let raw = format!("{}{own}", r.path);
+        if !own.is_empty() && !own.starts_with('/') && raw != op.path {
             cx.report(
                 "W0711",
                 &op.loc,
                 format!(
-                    "{prefix} path[{own}] does not start with '/': API Builder would use the path '{}{own}'; Charter joined it as '{}'",
-                    r.path, op.path
+                    "{prefix} path[{own}] does not start with '/': API Builder would use the path '{raw}'; Charter joined it as '{}'",
+                    op.path
                 ),
                 format!("write \"path\": \"/{own}\""),
+            );
+        } else if !op.path.starts_with('/') {
+            cx.report(
+                "W0711",
+                &op.loc,
+                format!("{prefix} path[{}] does not start with '/'", op.path),
+                "start the resource or operation path with '/'",
             );
         }
     }

@@ -307,7 +307,11 @@ fn across_unions(cx: &mut Cx) {
     let mut by_type: BTreeMap<&str, Vec<(&Union, Option<&str>, &str, &crate::source::Loc)>> = BTreeMap::new();
     for u in &svc.unions {
         for t in &u.types {
-            by_type.entry(t.ty.text.as_str()).or_default().push((
+            let uses = by_type.entry(t.ty.text.as_str()).or_default();
+            if uses.iter().any(|(other, ..)| std::ptr::eq(*other, u)) {
+                continue; // listed twice in one union: E0309
+            }
+            uses.push((
                 u,
                 u.discriminator.as_deref(),
                 t.discriminator_value.as_str(),

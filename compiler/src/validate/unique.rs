@@ -237,7 +237,9 @@ fn resources(cx: &mut Cx) {
         };
         (key, &r.loc)
     });
-    for (_, first, dup) in duplicates(keys) {
+    let dups = duplicates(keys);
+    let duplicated: Vec<&Loc> = dups.iter().map(|(_, _, dup)| *dup).collect();
+    for (_, first, dup) in dups {
         let text = svc
             .resources
             .iter()
@@ -251,7 +253,13 @@ fn resources(cx: &mut Cx) {
             format!("merge the operations into one resource; {}", first_at(first)),
         );
     }
-    report_dups(cx, "E0313", svc.resources.iter().map(|r| norm(&r.plural, &r.loc)), |p| {
+    // A resource declared twice (E0312) also repeats its plural: reported once.
+    let plurals = svc
+        .resources
+        .iter()
+        .filter(|r| !duplicated.contains(&&r.loc))
+        .map(|r| norm(&r.plural, &r.loc));
+    report_dups(cx, "E0313", plurals, |p| {
         format!("Resource with plural[{p}] appears more than once")
     });
 }
