@@ -27,8 +27,15 @@ fn render(checked: &Checked) -> String {
     for d in checked.diagnostics.iter() {
         let (pointer, line) = match &d.loc {
             Some(loc) => {
-                let pointer = if loc.pointer.is_empty() { "(root)".to_string() } else { loc.pointer.clone() };
-                (pointer, checked.sources.get(loc.file).line_col(loc.span.start).0)
+                let pointer = if loc.pointer.is_empty() {
+                    "(root)".to_string()
+                } else {
+                    loc.pointer.clone()
+                };
+                (
+                    pointer,
+                    checked.sources.get(loc.file).line_col(loc.span.start).0,
+                )
             }
             None => ("(none)".to_string(), 0),
         };
@@ -49,7 +56,10 @@ fn fixtures() -> Vec<PathBuf> {
 }
 
 fn code_of(path: &Path) -> String {
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
     stem.split('-').next().unwrap_or_default().to_string()
 }
 
@@ -57,10 +67,18 @@ fn code_of(path: &Path) -> String {
 fn invalid_fixtures_match_their_golden_files() {
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let files = fixtures();
-    assert!(!files.is_empty(), "no fixtures in {}", fixtures_dir().display());
+    assert!(
+        !files.is_empty(),
+        "no fixtures in {}",
+        fixtures_dir().display()
+    );
     let mut failures = Vec::new();
     for path in &files {
-        let name = path.file_name().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        let name = path
+            .file_name()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{name}: {e}"));
         let checked = check_sources(vec![(PathBuf::from(&name), text)], &Options::default());
         let code = code_of(path);
@@ -70,7 +88,8 @@ fn invalid_fixtures_match_their_golden_files() {
         let actual = render(&checked);
         let golden = path.with_extension("expected");
         if update {
-            std::fs::write(&golden, &actual).unwrap_or_else(|e| panic!("{}: {e}", golden.display()));
+            std::fs::write(&golden, &actual)
+                .unwrap_or_else(|e| panic!("{}: {e}", golden.display()));
             continue;
         }
         match std::fs::read_to_string(&golden) {
@@ -85,7 +104,12 @@ fn invalid_fixtures_match_their_golden_files() {
             )),
         }
     }
-    assert!(failures.is_empty(), "{} fixture(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixture(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -106,12 +130,19 @@ fn every_golden_file_has_its_fixture() {
 #[test]
 fn every_code_has_a_fixture() {
     let covered: BTreeSet<String> = fixtures().iter().map(|p| code_of(p)).collect();
-    let tables = [charter::load::CODES, charter::lower::CODES, charter::validate::CODES];
+    let tables = [
+        charter::load::CODES,
+        charter::lower::CODES,
+        charter::validate::CODES,
+    ];
     let missing: Vec<&str> = tables
         .iter()
         .flat_map(|t| t.iter())
         .map(|c| c.code)
         .filter(|c| !NOT_FROM_A_DOCUMENT.contains(c) && !covered.contains(*c))
         .collect();
-    assert!(missing.is_empty(), "codes without a fixture in fixtures/invalid: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "codes without a fixture in fixtures/invalid: {missing:?}"
+    );
 }

@@ -37,7 +37,10 @@ fn min_max(cx: &mut Cx, code: &'static str, r: &Range) {
             cx.report(
                 code,
                 r.loc,
-                format!("{} minimum[{min}] must be <= specified maximum[{max}]", r.prefix),
+                format!(
+                    "{} minimum[{min}] must be <= specified maximum[{max}]",
+                    r.prefix
+                ),
                 "swap the two, or fix the one that is wrong",
             );
         }
@@ -54,7 +57,10 @@ fn default_in_range(cx: &mut Cx, code: &'static str, r: &Range, ty: &Type, defau
             cx.report(
                 code,
                 r.loc,
-                format!("{} default[{default}] must be >= specified minimum[{min}]", r.prefix),
+                format!(
+                    "{} default[{default}] must be >= specified minimum[{min}]",
+                    r.prefix
+                ),
                 "change the default, or lower the minimum",
             );
         }
@@ -64,7 +70,10 @@ fn default_in_range(cx: &mut Cx, code: &'static str, r: &Range, ty: &Type, defau
             cx.report(
                 code,
                 r.loc,
-                format!("{} default[{default}] must be <= specified maximum[{max}]", r.prefix),
+                format!(
+                    "{} default[{default}] must be <= specified maximum[{max}]",
+                    r.prefix
+                ),
                 "change the default, or raise the maximum",
             );
         }
@@ -72,7 +81,14 @@ fn default_in_range(cx: &mut Cx, code: &'static str, r: &Range, ty: &Type, defau
 }
 
 /// Type-checks a default; `as_code` overrides the code (header defaults are warnings).
-fn default_value(cx: &mut Cx, prefix: &str, loc: &Loc, ty: &Type, default: &str, as_code: Option<&'static str>) -> bool {
+fn default_value(
+    cx: &mut Cx,
+    prefix: &str,
+    loc: &Loc,
+    ty: &Type,
+    default: &str,
+    as_code: Option<&'static str>,
+) -> bool {
     match value::check(cx.repo, &ty.r, default) {
         None => true,
         Some(bad) => {
@@ -146,7 +162,14 @@ fn header_defaults(cx: &mut Cx, prefix: &str, headers: &[Header]) {
             TypeRef::Primitive(Primitive::String) | TypeRef::Type(_) | TypeRef::External { .. }
         );
         if valid_type {
-            default_value(cx, &format!("{prefix}Header[{}]", h.name), &h.loc, &h.ty, d, Some("W0509"));
+            default_value(
+                cx,
+                &format!("{prefix}Header[{}]", h.name),
+                &h.loc,
+                &h.ty,
+                d,
+                Some("W0509"),
+            );
         }
     }
 }
@@ -158,7 +181,11 @@ fn headers(cx: &mut Cx) {
     for (r, op) in ops {
         let label = op_prefix(r, op);
         for resp in &op.responses {
-            header_defaults(cx, &format!("{label} response code[{}] ", resp.code), &resp.headers);
+            header_defaults(
+                cx,
+                &format!("{label} response code[{}] ", resp.code),
+                &resp.headers,
+            );
         }
     }
 }
@@ -177,11 +204,23 @@ mod tests {
     #[test]
     fn field_ranges() {
         let d = check(&field("integer", r#""minimum": 5, "maximum": 1"#));
-        assert_eq!(one(&d, "E0501"), "Model[thing] Field[x] minimum[5] must be <= specified maximum[1]");
-        let d = check(&field("integer", r#""minimum": 1, "maximum": 10, "default": 11"#));
-        assert_eq!(one(&d, "E0502"), "Model[thing] Field[x] default[11] must be <= specified maximum[10]");
+        assert_eq!(
+            one(&d, "E0501"),
+            "Model[thing] Field[x] minimum[5] must be <= specified maximum[1]"
+        );
+        let d = check(&field(
+            "integer",
+            r#""minimum": 1, "maximum": 10, "default": 11"#,
+        ));
+        assert_eq!(
+            one(&d, "E0502"),
+            "Model[thing] Field[x] default[11] must be <= specified maximum[10]"
+        );
         let d = check(&field("integer", r#""minimum": 1, "default": 0"#));
-        assert_eq!(one(&d, "E0502"), "Model[thing] Field[x] default[0] must be >= specified minimum[1]");
+        assert_eq!(
+            one(&d, "E0502"),
+            "Model[thing] Field[x] default[0] must be >= specified minimum[1]"
+        );
         // Strings are not range-checked by value.
         let d = check(&field("string", r#""maximum": 1, "default": "5""#));
         none(&d, "E0502");
@@ -195,7 +234,10 @@ mod tests {
             "Model[thing] Field[x] Value[yes] is not a valid boolean. Must be one of: true, false"
         );
         let d = check(&field("[integer]", r#""default": "[1, \"a\"]""#));
-        assert_eq!(one(&d, "E0503"), "Model[thing] Field[x] Value[a] is not a valid integer");
+        assert_eq!(
+            one(&d, "E0503"),
+            "Model[thing] Field[x] Value[a] is not a valid integer"
+        );
         let d = check(&field("boolean", r#""default": true"#));
         none(&d, "E0503");
     }
@@ -217,7 +259,9 @@ mod tests {
         let d = check(&spec(
             r#""models": {"a": {"fields": []}, "b": {"fields": [{"name": "x", "type": "a", "default": "{}"}]}}"#,
         ));
-        assert!(one(&d, "E0505").contains("is not valid for model[a]. API Builder does not support default values for models"));
+        assert!(one(&d, "E0505").contains(
+            "is not valid for model[a]. API Builder does not support default values for models"
+        ));
     }
 
     #[test]
@@ -232,8 +276,14 @@ mod tests {
             one(&d, "E0506"),
             "Resource[user] GET /users param[limit] has a default specified. It must be marked required"
         );
-        assert_eq!(one(&d, "W0508"), "Resource[user] GET /users param[limit] default[500] must be <= specified maximum[100]");
-        assert_eq!(one(&d, "W0507"), "Resource[user] GET /users param[offset] minimum[10] must be <= specified maximum[0]");
+        assert_eq!(
+            one(&d, "W0508"),
+            "Resource[user] GET /users param[limit] default[500] must be <= specified maximum[100]"
+        );
+        assert_eq!(
+            one(&d, "W0507"),
+            "Resource[user] GET /users param[offset] minimum[10] must be <= specified maximum[0]"
+        );
     }
 
     #[test]
@@ -242,6 +292,7 @@ mod tests {
             r#""enums": {"env": {"values": [{"name": "prod"}]}},
                "headers": [{"name": "X-Env", "type": "env", "default": "staging"}]"#,
         ));
-        assert!(one(&d, "W0509").starts_with("Header[X-Env] default[staging] is not a valid value for enum[env]"));
+        assert!(one(&d, "W0509")
+            .starts_with("Header[X-Env] default[staging] is not a valid value for enum[env]"));
     }
 }

@@ -21,11 +21,16 @@ mod value;
 pub use codes::CODES;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::ir::{Field, Model, Operation, Repo, Resource, Service, ServiceId, TypeId, TypeKind, TypeRef};
+use crate::ir::{
+    Field, Model, Operation, Repo, Resource, Service, ServiceId, TypeId, TypeKind, TypeRef,
+};
 use crate::source::Loc;
 
 /// The validation passes, in the order they run. Each one reads one service.
-pub const PASSES: &[(&str, fn(&mut Cx))] = &[
+/// A validation pass over one service.
+pub type Pass = fn(&mut Cx);
+
+pub const PASSES: &[(&str, Pass)] = &[
     ("names", names::check),
     ("unique", unique::check),
     ("types", types::check),
@@ -60,9 +65,18 @@ pub struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     /// Reports `code` at `loc` with a help line.
-    pub fn report(&mut self, code: &'static str, loc: &Loc, message: impl Into<String>, help: impl Into<String>) {
-        self.diags
-            .push(Diagnostic::new(code, message).at(loc.clone()).with_help(help));
+    pub fn report(
+        &mut self,
+        code: &'static str,
+        loc: &Loc,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.diags.push(
+            Diagnostic::new(code, message)
+                .at(loc.clone())
+                .with_help(help),
+        );
     }
 
     /// Whether `id` is declared in the service being validated.
@@ -155,7 +169,11 @@ pub fn path_parameters(path: &str) -> Vec<&str> {
 
 /// `a, b and c` style lists used in help lines: plain `, `-joined, as API Builder prints them.
 pub fn join<S: AsRef<str>>(items: &[S]) -> String {
-    items.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(AsRef::as_ref)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -168,7 +186,10 @@ pub(crate) mod testing {
 
     /// Checks one api.json document and returns its diagnostics.
     pub fn check(json: &str) -> Vec<Diagnostic> {
-        let checked = crate::check_sources(vec![(PathBuf::from("api.json"), json.to_string())], &Options::default());
+        let checked = crate::check_sources(
+            vec![(PathBuf::from("api.json"), json.to_string())],
+            &Options::default(),
+        );
         checked.diagnostics.into_vec()
     }
 
@@ -201,7 +222,10 @@ pub(crate) mod testing {
             found.len(),
             1,
             "expected one {code}, got: {:#?}",
-            diags.iter().map(|d| (d.code, &d.message)).collect::<Vec<_>>()
+            diags
+                .iter()
+                .map(|d| (d.code, &d.message))
+                .collect::<Vec<_>>()
         );
         found[0].message.clone()
     }

@@ -44,7 +44,15 @@ fn service(cx: &mut Cx) {
 
 /// Reports the identifier problems of `name`; `prefix` is the message up to the problems, `allow_dot`
 /// keeps API Builder's rule (a `.` is accepted).
-fn identifier(cx: &mut Cx, code: &'static str, loc: &Loc, name: &str, blank: String, invalid: String, allow_dot: bool) {
+fn identifier(
+    cx: &mut Cx,
+    code: &'static str,
+    loc: &Loc,
+    name: &str,
+    blank: String,
+    invalid: String,
+    allow_dot: bool,
+) {
     if name.trim().is_empty() {
         cx.report(code, loc, blank, "give it a name");
         return;
@@ -145,8 +153,14 @@ fn fields(cx: &mut Cx) {
                 "E0205",
                 &f.loc,
                 &f.name,
-                format!("{}[{}] Field[{}] name cannot be empty", owner.label, owner.name, f.name),
-                format!("{}[{}] Field[{}] name is invalid", owner.label, owner.name, f.name),
+                format!(
+                    "{}[{}] Field[{}] name cannot be empty",
+                    owner.label, owner.name, f.name
+                ),
+                format!(
+                    "{}[{}] Field[{}] name is invalid",
+                    owner.label, owner.name, f.name
+                ),
                 false,
             );
         }
@@ -224,7 +238,10 @@ mod tests {
     fn service_name_and_base_url() {
         let d = check(r#"{"name": "1api", "base_url": "https://x.io/"}"#);
         assert_eq!(one(&d, "E0201"), "Name[1api] must start with a letter");
-        assert_eq!(one(&d, "E0202"), "base_url[https://x.io/] must not end with a '/'");
+        assert_eq!(
+            one(&d, "E0202"),
+            "base_url[https://x.io/] must not end with a '/'"
+        );
         let d = check(r#"{"name": "api", "base_url": "https://x.io"}"#);
         none(&d, "E0201");
         none(&d, "E0202");
@@ -239,7 +256,10 @@ mod tests {
         ));
         assert!(one(&d, "E0203").starts_with("Model[1user] name is invalid: "));
         assert!(one(&d, "E0205").starts_with("Model[1user] Field[my field] name is invalid: "));
-        assert_eq!(one(&d, "E0204"), "Enum[age_group] name[1] is invalid: Name must start with a letter");
+        assert_eq!(
+            one(&d, "E0204"),
+            "Enum[age_group] name[1] is invalid: Name must start with a letter"
+        );
         assert!(one(&d, "E0206").starts_with("Annotation[9pii] name is invalid"));
     }
 
@@ -257,7 +277,9 @@ mod tests {
     #[test]
     fn primitive_names() {
         let d = check(&spec(r#""models": {"uuid": {"fields": []}}"#));
-        assert!(one(&d, "E0210").starts_with("Model[uuid] has the name of the primitive type 'uuid'"));
+        assert!(
+            one(&d, "E0210").starts_with("Model[uuid] has the name of the primitive type 'uuid'")
+        );
     }
 
     #[test]

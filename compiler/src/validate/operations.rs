@@ -12,7 +12,8 @@ use crate::ir::{Location, Method, Operation, Parameter, Resource, TypeKind, Type
 use std::collections::HashMap;
 
 /// The types valid in a URL, in API Builder's order.
-pub const URL_TYPES: &str = "enum, boolean, decimal, integer, double, long, string, date-iso8601, date-time-iso8601, uuid";
+pub const URL_TYPES: &str =
+    "enum, boolean, decimal, integer, double, long, string, date-iso8601, date-time-iso8601, uuid";
 
 pub fn check(cx: &mut Cx) {
     let svc = cx.svc;
@@ -61,7 +62,11 @@ fn operation(cx: &mut Cx, r: &Resource, op: &Operation) {
         cx.report(
             "E0704",
             &op.loc,
-            format!("{prefix} Invalid HTTP method[{}]. Must be one of: {}", op.method_text, all.join(", ")),
+            format!(
+                "{prefix} Invalid HTTP method[{}]. Must be one of: {}",
+                op.method_text,
+                all.join(", ")
+            ),
             "use one of the HTTP methods listed",
         );
     }
@@ -107,14 +112,15 @@ fn query_or_header_type(r: &TypeRef, where_: &str) -> Option<String> {
     };
     match r {
         TypeRef::Map(_) => Some(format!("Maps are not supported as {where_} parameters.")),
-        TypeRef::List(inner) => (!valid_singleton(inner) || inner.is_collection())
-            .then(|| format!("Valid nested types for lists in {where_} parameters are: {URL_TYPES}.")),
-        TypeRef::Primitive(p) if !p.valid_in_url() => {
-            Some(format!("Valid types for {where_} parameters are: {URL_TYPES}."))
-        }
-        TypeRef::Type(_) | TypeRef::External { .. } if !valid_singleton(r) => {
-            Some(format!("Interface, model and union types are not supported as {where_} parameters."))
-        }
+        TypeRef::List(inner) => (!valid_singleton(inner) || inner.is_collection()).then(|| {
+            format!("Valid nested types for lists in {where_} parameters are: {URL_TYPES}.")
+        }),
+        TypeRef::Primitive(p) if !p.valid_in_url() => Some(format!(
+            "Valid types for {where_} parameters are: {URL_TYPES}."
+        )),
+        TypeRef::Type(_) | TypeRef::External { .. } if !valid_singleton(r) => Some(format!(
+            "Interface, model and union types are not supported as {where_} parameters."
+        )),
         _ => None,
     }
 }
@@ -127,7 +133,11 @@ fn parameter(cx: &mut Cx, r: &Resource, op: &Operation, p: &Parameter) {
     }
     match p.location {
         Location::Query | Location::Header => {
-            let where_ = if p.location == Location::Query { "query" } else { "header" };
+            let where_ = if p.location == Location::Query {
+                "query"
+            } else {
+                "header"
+            };
             if let Some(why) = query_or_header_type(&p.ty.r, where_) {
                 cx.report(
                     "E0706",
@@ -169,7 +179,10 @@ fn parameter(cx: &mut Cx, r: &Resource, op: &Operation, p: &Parameter) {
                 cx.report(
                     "W0712",
                     &p.loc,
-                    format!("{prefix} Parameter[{}] is a form parameter, but a GET request has no body", p.name),
+                    format!(
+                        "{prefix} Parameter[{}] is a form parameter, but a GET request has no body",
+                        p.name
+                    ),
                     "use \"location\": \"query\"",
                 );
             }
@@ -195,7 +208,10 @@ fn path_presence(cx: &mut Cx, prefix: &str, op: &Operation, p: &Parameter) {
         cx.report(
             "E0708",
             &p.loc,
-            format!("{prefix} path parameter[{}] is missing from the path[{}]", p.name, op.path),
+            format!(
+                "{prefix} path parameter[{}] is missing from the path[{}]",
+                p.name, op.path
+            ),
             format!("add /:{} to the path, or use another location", p.name),
         );
     }
@@ -264,17 +280,35 @@ mod tests {
 
     #[test]
     fn resource_types() {
-        let d = res(r#"{"[user]": {"operations": [{"method": "GET"}]}, "string": {"operations": [{"method": "GET"}]}, "status": {"operations": []}}"#);
-        assert_eq!(one(&d, "E0701"), "Resource[[user]] has an invalid type: must be a singleton (not a list nor map)");
-        assert_eq!(one(&d, "E0702"), "Resource[string] has an invalid type: Primitives cannot be mapped to resources");
-        assert_eq!(one(&d, "E0703"), "Resource[status] must have at least one operation");
+        let d = res(
+            r#"{"[user]": {"operations": [{"method": "GET"}]}, "string": {"operations": [{"method": "GET"}]}, "status": {"operations": []}}"#,
+        );
+        assert_eq!(
+            one(&d, "E0701"),
+            "Resource[[user]] has an invalid type: must be a singleton (not a list nor map)"
+        );
+        assert_eq!(
+            one(&d, "E0702"),
+            "Resource[string] has an invalid type: Primitives cannot be mapped to resources"
+        );
+        assert_eq!(
+            one(&d, "E0703"),
+            "Resource[status] must have at least one operation"
+        );
     }
 
     #[test]
     fn methods_and_bodies() {
-        let d = res(r#"{"user": {"operations": [{"method": "FETCH", "path": "/a"}, {"method": "GET", "path": "/b", "body": {"type": "user"}}]}}"#);
-        assert!(one(&d, "E0704").starts_with("Resource[user] FETCH /users/a Invalid HTTP method[FETCH]. Must be one of: GET, POST"));
-        assert_eq!(one(&d, "E0705"), "Resource[user] GET /users/b Cannot specify body for HTTP method[GET]");
+        let d = res(
+            r#"{"user": {"operations": [{"method": "FETCH", "path": "/a"}, {"method": "GET", "path": "/b", "body": {"type": "user"}}]}}"#,
+        );
+        assert!(one(&d, "E0704").starts_with(
+            "Resource[user] FETCH /users/a Invalid HTTP method[FETCH]. Must be one of: GET, POST"
+        ));
+        assert_eq!(
+            one(&d, "E0705"),
+            "Resource[user] GET /users/b Cannot specify body for HTTP method[GET]"
+        );
     }
 
     #[test]
@@ -286,40 +320,58 @@ mod tests {
         );
         let found = with_code(&d, "E0706");
         assert_eq!(found.len(), 4, "{d:#?}");
-        assert!(found[0].message.ends_with("Interface, model and union types are not supported as query parameters."));
-        assert!(found[1].message.ends_with("Maps are not supported as query parameters."));
-        assert!(found[2].message.contains("Valid nested types for lists in query parameters"));
-        assert!(found[3].message.contains("Valid types for header parameters are: enum, boolean"));
+        assert!(found[0]
+            .message
+            .ends_with("Interface, model and union types are not supported as query parameters."));
+        assert!(found[1]
+            .message
+            .ends_with("Maps are not supported as query parameters."));
+        assert!(found[2]
+            .message
+            .contains("Valid nested types for lists in query parameters"));
+        assert!(found[3]
+            .message
+            .contains("Valid types for header parameters are: enum, boolean"));
     }
 
     #[test]
     fn path_parameters() {
-        let d = res(
-            r#"{"user": {"operations": [
+        let d = res(r#"{"user": {"operations": [
                 {"method": "GET", "path": "/:id", "parameters": [{"name": "id", "type": "string", "required": false}]},
                 {"method": "GET", "path": "/x/:meta"},
-                {"method": "GET", "path": "/y", "parameters": [{"name": "guid", "type": "uuid", "location": "path"}]}]}}"#,
-        );
+                {"method": "GET", "path": "/y", "parameters": [{"name": "guid", "type": "uuid", "location": "path"}]}]}}"#);
         assert_eq!(
             one(&d, "E0707"),
             "Resource[user] GET /users/:id path parameter[id] is specified as optional. All path parameters are required"
         );
-        assert!(one(&d, "E0709").starts_with("Resource[user] GET /users/x/:meta path parameter[meta] has an invalid type[object]"));
-        assert_eq!(one(&d, "E0708"), "Resource[user] GET /users/y path parameter[guid] is missing from the path[/users/y]");
+        assert!(one(&d, "E0709").starts_with(
+            "Resource[user] GET /users/x/:meta path parameter[meta] has an invalid type[object]"
+        ));
+        assert_eq!(
+            one(&d, "E0708"),
+            "Resource[user] GET /users/y path parameter[guid] is missing from the path[/users/y]"
+        );
     }
 
     #[test]
     fn duplicate_operations_ignore_parameter_names() {
         assert_eq!(route("/users/:id"), route("/users/:guid"));
         assert_ne!(route("/users/:id.json"), route("/users/:id"));
-        let d = res(r#"{"user": {"operations": [{"method": "GET", "path": "/:id"}, {"method": "get", "path": "/:guid"}]}}"#);
-        assert!(one(&d, "E0710").starts_with("Resource[user] GET /users/:guid is declared more than once"));
+        let d = res(
+            r#"{"user": {"operations": [{"method": "GET", "path": "/:id"}, {"method": "get", "path": "/:guid"}]}}"#,
+        );
+        assert!(one(&d, "E0710")
+            .starts_with("Resource[user] GET /users/:guid is declared more than once"));
     }
 
     #[test]
     fn paths_without_slash_and_form_on_get() {
-        let d = res(r#"{"user": {"operations": [{"method": "GET", "path": ":id", "parameters": [{"name": "q", "type": "string", "location": "form"}]}]}}"#);
-        assert!(one(&d, "W0711").contains("API Builder would use the path '/users:id'; Charter joined it as '/users/:id'"));
+        let d = res(
+            r#"{"user": {"operations": [{"method": "GET", "path": ":id", "parameters": [{"name": "q", "type": "string", "location": "form"}]}]}}"#,
+        );
+        assert!(one(&d, "W0711").contains(
+            "API Builder would use the path '/users:id'; Charter joined it as '/users/:id'"
+        ));
         assert!(one(&d, "W0712").contains("Parameter[q] is a form parameter"));
         none(&d, "E0708");
     }

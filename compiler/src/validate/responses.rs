@@ -33,12 +33,22 @@ pub fn check(cx: &mut Cx) {
                     cx.report(
                         "E0803",
                         &resp.ty.loc,
-                        format!("{prefix} response code[{c}] must return unit and not[{}]", resp.ty.text),
-                        format!("use \"type\": \"unit\", or a 200 response to return a {}", resp.ty.text),
+                        format!(
+                            "{prefix} response code[{c}] must return unit and not[{}]",
+                            resp.ty.text
+                        ),
+                        format!(
+                            "use \"type\": \"unit\", or a 200 response to return a {}",
+                            resp.ty.text
+                        ),
                     );
                 }
             }
-            headers(cx, &format!("{prefix} response code[{}] ", resp.code), &resp.headers);
+            headers(
+                cx,
+                &format!("{prefix} response code[{}] ", resp.code),
+                &resp.headers,
+            );
         }
         let success: BTreeSet<&str> = op
             .responses
@@ -103,15 +113,27 @@ mod tests {
 
     #[test]
     fn codes() {
-        let d = op(r#"{"99": {"type": "unit"}, "600": {"type": "unit"}, "500": {"type": "error"}, "default": {"type": "error"}}"#);
-        assert_eq!(one(&d, "E0801"), "Resource[user] GET /users Response code[99] must be >= 100");
-        assert_eq!(one(&d, "E0802"), "Resource[user] GET /users Response code[600] must be <= 599");
+        let d = op(
+            r#"{"99": {"type": "unit"}, "600": {"type": "unit"}, "500": {"type": "error"}, "default": {"type": "error"}}"#,
+        );
+        assert_eq!(
+            one(&d, "E0801"),
+            "Resource[user] GET /users Response code[99] must be >= 100"
+        );
+        assert_eq!(
+            one(&d, "E0802"),
+            "Resource[user] GET /users Response code[600] must be <= 599"
+        );
     }
 
     #[test]
     fn no_content_and_varying_success_types() {
-        let d = op(r#"{"200": {"type": "user"}, "201": {"type": "[user]"}, "204": {"type": "user"}}"#);
-        assert_eq!(one(&d, "E0803"), "Resource[user] GET /users response code[204] must return unit and not[user]");
+        let d =
+            op(r#"{"200": {"type": "user"}, "201": {"type": "[user]"}, "204": {"type": "user"}}"#);
+        assert_eq!(
+            one(&d, "E0803"),
+            "Resource[user] GET /users response code[204] must return unit and not[user]"
+        );
         assert_eq!(
             one(&d, "E0804"),
             "Resource[user] GET /users cannot have varying response types for 2xx response codes: [user], user"
@@ -120,9 +142,15 @@ mod tests {
 
     #[test]
     fn header_types() {
-        let d = check(&spec(r#""headers": [{"name": "X-A", "type": "integer"}, {"name": "X-B", "type": "[string]"}]"#));
-        assert_eq!(one(&d, "E0805"), "Header[X-A] type[integer] is invalid: Must be a string or the name of an enum");
-        let d = op(r#"{"200": {"type": "user", "headers": [{"name": "X-Count", "type": "long"}]}}"#);
+        let d = check(&spec(
+            r#""headers": [{"name": "X-A", "type": "integer"}, {"name": "X-B", "type": "[string]"}]"#,
+        ));
+        assert_eq!(
+            one(&d, "E0805"),
+            "Header[X-A] type[integer] is invalid: Must be a string or the name of an enum"
+        );
+        let d =
+            op(r#"{"200": {"type": "user", "headers": [{"name": "X-Count", "type": "long"}]}}"#);
         assert_eq!(
             one(&d, "E0805"),
             "Resource[user] GET /users response code[200] Header[X-Count] type[long] is invalid: Must be a string or the name of an enum"

@@ -47,7 +47,11 @@ fn interfaces_as_types(cx: &mut Cx) {
     let owners: Vec<_> = cx.field_owners().collect();
     for o in owners {
         for f in o.fields {
-            interface_as_type(cx, &format!("{}[{}] Field[{}]", o.label, o.name, f.name), &f.ty);
+            interface_as_type(
+                cx,
+                &format!("{}[{}] Field[{}]", o.label, o.name, f.name),
+                &f.ty,
+            );
         }
     }
     let svc = cx.svc;
@@ -64,7 +68,11 @@ fn interfaces_as_types(cx: &mut Cx) {
             interface_as_type(cx, &format!("{prefix} Parameter[{}]", p.name), &p.ty);
         }
         for resp in &op.responses {
-            interface_as_type(cx, &format!("{prefix} response code[{}]", resp.code), &resp.ty);
+            interface_as_type(
+                cx,
+                &format!("{prefix} response code[{}]", resp.code),
+                &resp.ty,
+            );
         }
     }
 }
@@ -140,7 +148,11 @@ fn conform(cx: &mut Cx, label: &str, name: &str, loc: &Loc, fields: &[Field], if
                     "add {{\"name\": \"{}\", \"type\": \"{}\"{}}} to the fields",
                     want.name,
                     want.ty.text,
-                    if want.required { "" } else { ", \"required\": false" }
+                    if want.required {
+                        ""
+                    } else {
+                        ", \"required\": false"
+                    }
                 ),
             );
             continue;
@@ -204,7 +216,11 @@ fn union_interfaces(cx: &mut Cx) {
                     continue;
                 }
                 let model = cx.repo.model(*id);
-                if model.interfaces.iter().any(|i| i.resolved == entry.resolved) {
+                if model
+                    .interfaces
+                    .iter()
+                    .any(|i| i.resolved == entry.resolved)
+                {
                     continue; // checked as a model implementing the interface
                 }
                 let missing: Vec<&str> = iface
@@ -241,7 +257,13 @@ fn annotations_declared(cx: &mut Cx) {
     for imp in &svc.imports {
         declared.extend(imp.annotations.iter().map(|a| a.name.as_str()));
         if let Some(target) = imp.target {
-            declared.extend(cx.repo.service(target).annotations.iter().map(|a| a.name.as_str()));
+            declared.extend(
+                cx.repo
+                    .service(target)
+                    .annotations
+                    .iter()
+                    .map(|a| a.name.as_str()),
+            );
         }
     }
     let owners: Vec<_> = cx.field_owners().collect();
@@ -301,7 +323,9 @@ mod tests {
         )));
         let found = with_code(&d, "E0401");
         assert_eq!(found.len(), 2, "{d:#?}");
-        assert!(found[0].message.starts_with("Model[zoo] Field[a] type[animal] is an interface"));
+        assert!(found[0]
+            .message
+            .starts_with("Model[zoo] Field[a] type[animal] is an interface"));
     }
 
     #[test]
@@ -320,7 +344,10 @@ mod tests {
             one(&d, "E0405"),
             "Model[dog] field 'age' cannot be required. Must match the 'animal' interface which defines this field as optional"
         );
-        assert_eq!(one(&d, "E0403"), "Model[cat] missing field 'name' as defined in the interface 'animal'");
+        assert_eq!(
+            one(&d, "E0403"),
+            "Model[cat] missing field 'name' as defined in the interface 'animal'"
+        );
         assert_eq!(one(&d, "E0402"), "Model[bird] Interface[nothing] not found");
     }
 
@@ -342,6 +369,23 @@ mod tests {
         assert_eq!(
             one(&d, "E0406"),
             "Model[user] Field[email] annotation[secret] is invalid. Annotations must be defined."
+        );
+    }
+
+    #[test]
+    fn interfaces_of_imported_services_in_the_repo_are_checked() {
+        let common = r#"{"name": "common", "namespace": "io.acme.common.v0",
+            "interfaces": {"record": {"fields": [{"name": "id", "type": "string"}]}},
+            "annotations": {"pii": {}}}"#;
+        let user = r#"{"name": "user", "namespace": "io.acme.user.v0",
+            "imports": [{"uri": "https://app.apibuilder.io/acme/common/latest/service.json"}],
+            "models": {"user": {"interfaces": ["io.acme.common.v0.interfaces.record"],
+                                "fields": [{"name": "email", "type": "string", "annotations": ["pii"]}]}}}"#;
+        let d = check_many(&[("common.json", common), ("user.json", user)]);
+        assert_eq!(codes(&d), vec!["E0403"], "{d:#?}");
+        assert_eq!(
+            one(&d, "E0403"),
+            "Model[user] missing field 'id' as defined in the interface 'record'"
         );
     }
 

@@ -116,7 +116,10 @@ fn cycles(cx: &mut Cx) -> HashSet<usize> {
         }
         let u = &svc.unions[start];
         let msg = if path.len() == 1 {
-            format!("Union[{}] cannot contain itself as one of its types or sub-types", u.name)
+            format!(
+                "Union[{}] cannot contain itself as one of its types or sub-types",
+                u.name
+            )
         } else {
             let names: Vec<&str> = path
                 .iter()
@@ -129,7 +132,12 @@ fn cycles(cx: &mut Cx) -> HashSet<usize> {
                 names.join("->")
             )
         };
-        cx.report("E0604", &u.loc, msg, "remove one of the unions from the other's types");
+        cx.report(
+            "E0604",
+            &u.loc,
+            msg,
+            "remove one of the unions from the other's types",
+        );
     }
     cyclic
 }
@@ -174,13 +182,27 @@ fn defaults(cx: &mut Cx, u: &Union) {
 
 /// The fields of a member, by name, with the member path that has them (`inner.model` for nested
 /// unions).
-fn member_fields(cx: &Cx, r: &TypeRef, label: &str, seen: &mut HashSet<TypeId>, out: &mut Vec<(String, String)>) {
-    let TypeRef::Type(id) = r.innermost() else { return };
+fn member_fields(
+    cx: &Cx,
+    r: &TypeRef,
+    label: &str,
+    seen: &mut HashSet<TypeId>,
+    out: &mut Vec<(String, String)>,
+) {
+    let TypeRef::Type(id) = r.innermost() else {
+        return;
+    };
     if !seen.insert(*id) {
         return;
     }
     match id.kind {
-        TypeKind::Model => out.extend(cx.repo.model(*id).fields.iter().map(|f| (f.name.clone(), label.to_string()))),
+        TypeKind::Model => out.extend(
+            cx.repo
+                .model(*id)
+                .fields
+                .iter()
+                .map(|f| (f.name.clone(), label.to_string())),
+        ),
         TypeKind::Interface => out.extend(
             cx.repo
                 .interface(*id)
@@ -200,7 +222,9 @@ fn member_fields(cx: &Cx, r: &TypeRef, label: &str, seen: &mut HashSet<TypeId>, 
 
 /// Reserved names and clashes with member fields; false when the discriminator is invalid.
 fn discriminator(cx: &mut Cx, u: &Union) -> bool {
-    let Some(d) = &u.discriminator else { return true };
+    let Some(d) = &u.discriminator else {
+        return true;
+    };
     if d == "value" || d == "implicit" {
         cx.report(
             "E0607",
@@ -241,7 +265,12 @@ fn discriminator(cx: &mut Cx, u: &Union) -> bool {
 }
 
 /// Discriminator values of a union, nested unions flattened.
-fn flat_values<'r>(cx: &Cx<'r>, u: &'r Union, seen: &mut HashSet<*const Union>, out: &mut Vec<(&'r str, &'r crate::source::Loc)>) {
+fn flat_values<'r>(
+    cx: &Cx<'r>,
+    u: &'r Union,
+    seen: &mut HashSet<*const Union>,
+    out: &mut Vec<(&'r str, &'r crate::source::Loc)>,
+) {
     if !seen.insert(u as *const Union) {
         return;
     }
@@ -261,11 +290,18 @@ fn values(cx: &mut Cx, u: &Union) {
     for (v, loc) in all {
         if !seen.insert(v) && reported.insert(v) {
             // Point at the member of this union when the duplicate comes from a nested union.
-            let at = if u.types.iter().any(|t| &t.loc == loc) { loc } else { &u.loc };
+            let at = if u.types.iter().any(|t| &t.loc == loc) {
+                loc
+            } else {
+                &u.loc
+            };
             cx.report(
                 "E0609",
                 at,
-                format!("Union[{}] discriminator value[{v}] appears more than once", u.name),
+                format!(
+                    "Union[{}] discriminator value[{v}] appears more than once",
+                    u.name
+                ),
                 "give the members distinct \"discriminator_value\"s",
             );
         }
@@ -274,7 +310,9 @@ fn values(cx: &mut Cx, u: &Union) {
 
 fn nested_discriminators(cx: &mut Cx, u: &Union) {
     for t in &u.types {
-        let Some(id) = local_union(cx, &t.ty.r) else { continue };
+        let Some(id) = local_union(cx, &t.ty.r) else {
+            continue;
+        };
         let nested = cx.repo.union(id);
         match (&u.discriminator, &nested.discriminator) {
             (None, Some(_)) => cx.report(
@@ -300,11 +338,14 @@ fn nested_discriminators(cx: &mut Cx, u: &Union) {
     }
 }
 
+/// One membership: the union, its discriminator, the member's value and location.
+type Use<'a> = (&'a Union, Option<&'a str>, &'a str, &'a crate::source::Loc);
+
 /// A type that is a member of several unions keeps one discriminator name and value.
 fn across_unions(cx: &mut Cx) {
     let svc = cx.svc;
     // member text → [(union, discriminator, value, loc)]
-    let mut by_type: BTreeMap<&str, Vec<(&Union, Option<&str>, &str, &crate::source::Loc)>> = BTreeMap::new();
+    let mut by_type: BTreeMap<&str, Vec<Use>> = BTreeMap::new();
     for u in &svc.unions {
         for t in &u.types {
             let uses = by_type.entry(t.ty.text.as_str()).or_default();
@@ -323,11 +364,19 @@ fn across_unions(cx: &mut Cx) {
         if uses.len() < 2 {
             continue;
         }
-        let label = match uses[0].0.types.iter().find(|t| t.ty.text == text).and_then(|t| super::kind_of(&t.ty.r)) {
+        let label = match uses[0]
+            .0
+            .types
+            .iter()
+            .find(|t| t.ty.text == text)
+            .and_then(|t| super::kind_of(&t.ty.r))
+        {
             Some(k) => {
                 let l = k.label();
                 let mut c = l.chars();
-                c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+                c.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default()
             }
             None => "Type".to_string(),
         };
@@ -345,7 +394,12 @@ fn across_unions(cx: &mut Cx) {
                     list.join(", ")
                 )
             };
-            cx.report("E0611", loc, msg, "give these unions the same \"discriminator\"");
+            cx.report(
+                "E0611",
+                loc,
+                msg,
+                "give these unions the same \"discriminator\"",
+            );
         }
         let values: BTreeSet<&str> = uses.iter().map(|u| u.2).collect();
         if values.len() > 1 {
@@ -367,7 +421,8 @@ fn across_unions(cx: &mut Cx) {
 mod tests {
     use super::super::testing::*;
 
-    const MODELS: &str = r#""models": {"a": {"fields": [{"name": "kind", "type": "string"}]}, "b": {"fields": []}}"#;
+    const MODELS: &str =
+        r#""models": {"a": {"fields": [{"name": "kind", "type": "string"}]}, "b": {"fields": []}}"#;
 
     fn unions(u: &str) -> Vec<crate::diag::Diagnostic> {
         check(&spec(&format!(r#"{MODELS}, "unions": {u}"#)))
@@ -382,16 +437,23 @@ mod tests {
 
     #[test]
     fn cycles_are_reported_once() {
-        let d = unions(r#"{"x": {"types": [{"type": "y"}]}, "y": {"types": [{"type": "x"}]}, "s": {"types": [{"type": "s"}]}}"#);
+        let d = unions(
+            r#"{"x": {"types": [{"type": "y"}]}, "y": {"types": [{"type": "x"}]}, "s": {"types": [{"type": "s"}]}}"#,
+        );
         let found = with_code(&d, "E0604");
         assert_eq!(found.len(), 2, "{d:#?}");
-        assert!(found.iter().any(|f| f.message == "Union[x] cannot contain itself as one of its types or sub-types: x->y->x"));
-        assert!(found.iter().any(|f| f.message == "Union[s] cannot contain itself as one of its types or sub-types"));
+        assert!(found.iter().any(|f| f.message
+            == "Union[x] cannot contain itself as one of its types or sub-types: x->y->x"));
+        assert!(found.iter().any(
+            |f| f.message == "Union[s] cannot contain itself as one of its types or sub-types"
+        ));
     }
 
     #[test]
     fn defaults() {
-        let d = unions(r#"{"u": {"types": [{"type": "a", "default": true}, {"type": "b", "default": true}]}}"#);
+        let d = unions(
+            r#"{"u": {"types": [{"type": "a", "default": true}, {"type": "b", "default": true}]}}"#,
+        );
         assert!(one(&d, "E0605").ends_with("does not have a 'discriminator' specified: a, b"));
         assert!(one(&d, "E0606").ends_with("marked as default: a, b"));
     }
@@ -400,8 +462,12 @@ mod tests {
     fn discriminators() {
         let d = unions(r#"{"u": {"discriminator": "value", "types": [{"type": "b"}]}}"#);
         assert!(one(&d, "E0607").contains("The keyword[value] is reserved"));
-        let d = unions(r#"{"u": {"discriminator": "kind", "types": [{"type": "a"}, {"type": "b"}]}}"#);
-        assert_eq!(one(&d, "E0608"), "Union[u] discriminator[kind] must be unique. Field exists on: a");
+        let d =
+            unions(r#"{"u": {"discriminator": "kind", "types": [{"type": "a"}, {"type": "b"}]}}"#);
+        assert_eq!(
+            one(&d, "E0608"),
+            "Union[u] discriminator[kind] must be unique. Field exists on: a"
+        );
     }
 
     #[test]
@@ -410,7 +476,10 @@ mod tests {
             r#"{"u": {"discriminator": "type", "types": [{"type": "a"}, {"type": "inner"}]},
                 "inner": {"discriminator": "t", "types": [{"type": "b", "discriminator_value": "a"}]}}"#,
         );
-        assert_eq!(one(&d, "E0609"), "Union[u] discriminator value[a] appears more than once");
+        assert_eq!(
+            one(&d, "E0609"),
+            "Union[u] discriminator value[a] appears more than once"
+        );
         assert!(one(&d, "E0610").starts_with("Union[u] specifies a discriminator named 'type'"));
     }
 

@@ -25,7 +25,9 @@ pub fn check(cx: &mut Cx) {
 }
 
 /// The later occurrences of each key: `(key, first location, duplicate location)`.
-fn duplicates<'a>(items: impl IntoIterator<Item = (String, &'a Loc)>) -> Vec<(String, &'a Loc, &'a Loc)> {
+fn duplicates<'a>(
+    items: impl IntoIterator<Item = (String, &'a Loc)>,
+) -> Vec<(String, &'a Loc, &'a Loc)> {
     let mut first: HashMap<String, &Loc> = HashMap::new();
     let mut out = Vec::new();
     for (key, loc) in items {
@@ -43,11 +45,19 @@ fn first_at(first: &Loc) -> String {
     if first.pointer.is_empty() {
         "the first one is earlier in the file".to_string()
     } else {
-        format!("the first one is at {}; rename or remove one of them", first.pointer)
+        format!(
+            "the first one is at {}; rename or remove one of them",
+            first.pointer
+        )
     }
 }
 
-fn report_dups<'a>(cx: &mut Cx, code: &'static str, items: impl IntoIterator<Item = (String, &'a Loc)>, message: impl Fn(&str) -> String) {
+fn report_dups<'a>(
+    cx: &mut Cx,
+    code: &'static str,
+    items: impl IntoIterator<Item = (String, &'a Loc)>,
+    message: impl Fn(&str) -> String,
+) {
     for (key, first, dup) in duplicates(items) {
         cx.report(code, dup, message(&key), first_at(first));
     }
@@ -59,39 +69,62 @@ fn norm<'a>(name: &str, loc: &'a Loc) -> (String, &'a Loc) {
 
 fn types(cx: &mut Cx) {
     let svc = cx.svc;
-    report_dups(cx, "E0301", svc.models.iter().map(|m| norm(&m.name, &m.loc)), |n| {
-        format!("Model[{n}] appears more than once")
-    });
-    report_dups(cx, "E0301", svc.interfaces.iter().map(|m| norm(&m.name, &m.loc)), |n| {
-        format!("Interface[{n}] appears more than once")
-    });
-    report_dups(cx, "E0301", svc.enums.iter().map(|m| norm(&m.name, &m.loc)), |n| {
-        format!("Enum[{n}] appears more than once")
-    });
-    report_dups(cx, "E0301", svc.unions.iter().map(|m| norm(&m.name, &m.loc)), |n| {
-        format!("Union[{n}] appears more than once")
-    });
+    report_dups(
+        cx,
+        "E0301",
+        svc.models.iter().map(|m| norm(&m.name, &m.loc)),
+        |n| format!("Model[{n}] appears more than once"),
+    );
+    report_dups(
+        cx,
+        "E0301",
+        svc.interfaces.iter().map(|m| norm(&m.name, &m.loc)),
+        |n| format!("Interface[{n}] appears more than once"),
+    );
+    report_dups(
+        cx,
+        "E0301",
+        svc.enums.iter().map(|m| norm(&m.name, &m.loc)),
+        |n| format!("Enum[{n}] appears more than once"),
+    );
+    report_dups(
+        cx,
+        "E0301",
+        svc.unions.iter().map(|m| norm(&m.name, &m.loc)),
+        |n| format!("Union[{n}] appears more than once"),
+    );
 }
 
 fn annotations(cx: &mut Cx) {
     let svc = cx.svc;
-    report_dups(cx, "E0302", svc.annotations.iter().map(|a| norm(&a.name, &a.loc)), |n| {
-        format!("Annotation[{n}] appears more than once")
-    });
+    report_dups(
+        cx,
+        "E0302",
+        svc.annotations.iter().map(|a| norm(&a.name, &a.loc)),
+        |n| format!("Annotation[{n}] appears more than once"),
+    );
 }
 
 fn fields(cx: &mut Cx) {
     let owners: Vec<_> = cx.field_owners().collect();
     for o in owners {
-        report_dups(cx, "E0303", o.fields.iter().map(|f| norm(&f.name, &f.loc)), |n| {
-            format!("{}[{}] field[{n}] appears more than once", o.label, o.name)
-        });
+        report_dups(
+            cx,
+            "E0303",
+            o.fields.iter().map(|f| norm(&f.name, &f.loc)),
+            |n| format!("{}[{}] field[{n}] appears more than once", o.label, o.name),
+        );
         for f in o.fields {
             report_dups(
                 cx,
                 "E0306",
                 f.annotations.iter().map(|a| (a.name.clone(), &a.loc)),
-                |n| format!("{}[{}] Field[{}] Annotation[{n}] appears more than once", o.label, o.name, f.name),
+                |n| {
+                    format!(
+                        "{}[{}] Field[{}] Annotation[{n}] appears more than once",
+                        o.label, o.name, f.name
+                    )
+                },
             );
         }
     }
@@ -99,9 +132,12 @@ fn fields(cx: &mut Cx) {
 
 fn enum_values(cx: &mut Cx) {
     for e in &cx.svc.enums {
-        report_dups(cx, "E0304", e.values.iter().map(|v| norm(&v.name, &v.loc)), |n| {
-            format!("Enum[{}] value[{n}] appears more than once", e.name)
-        });
+        report_dups(
+            cx,
+            "E0304",
+            e.values.iter().map(|v| norm(&v.name, &v.loc)),
+            |n| format!("Enum[{}] value[{n}] appears more than once", e.name),
+        );
         // Wire values: only pairs where an explicit `value` is involved (names alone are above).
         let mut seen: HashMap<&str, (&Loc, bool)> = HashMap::new();
         for v in &e.values {
@@ -112,7 +148,11 @@ fn enum_values(cx: &mut Cx) {
                     cx.report(
                         "E0305",
                         &v.loc,
-                        format!("Enum[{}] value[{}] appears more than once", e.name, v.wire()),
+                        format!(
+                            "Enum[{}] value[{}] appears more than once",
+                            e.name,
+                            v.wire()
+                        ),
                         format!(
                             "two values would be sent as \"{}\" on the wire; {}",
                             v.wire(),
@@ -133,14 +173,19 @@ fn parameters(cx: &mut Cx) {
     let ops: Vec<_> = cx.operations().collect();
     for (r, op) in ops {
         let prefix = op_prefix(r, op);
-        report_dups(cx, "E0307", op.parameters.iter().map(|p| norm(&p.name, &p.loc)), |n| {
-            format!("{prefix} Parameter[{n}] appears more than once")
-        });
+        report_dups(
+            cx,
+            "E0307",
+            op.parameters.iter().map(|p| norm(&p.name, &p.loc)),
+            |n| format!("{prefix} Parameter[{n}] appears more than once"),
+        );
     }
 }
 
 fn header_keys(headers: &[Header]) -> impl Iterator<Item = (String, &Loc)> {
-    headers.iter().map(|h| (h.name.to_ascii_lowercase(), &h.loc))
+    headers
+        .iter()
+        .map(|h| (h.name.to_ascii_lowercase(), &h.loc))
 }
 
 fn headers(cx: &mut Cx) {
@@ -153,7 +198,10 @@ fn headers(cx: &mut Cx) {
         let prefix = op_prefix(r, op);
         for resp in &op.responses {
             report_dups(cx, "E0308", header_keys(&resp.headers), |n| {
-                format!("{prefix} response code[{}] header[{n}] appears more than once", resp.code)
+                format!(
+                    "{prefix} response code[{}] header[{n}] appears more than once",
+                    resp.code
+                )
             });
         }
     }
@@ -189,10 +237,34 @@ fn union_members(cx: &mut Cx) {
 fn across_kinds(cx: &mut Cx) {
     let svc = cx.svc;
     let kinds: [(&str, Vec<(&str, &Loc)>); 4] = [
-        ("a model", svc.models.iter().map(|t| (t.name.as_str(), &t.loc)).collect()),
-        ("an enum", svc.enums.iter().map(|t| (t.name.as_str(), &t.loc)).collect()),
-        ("an interface", svc.interfaces.iter().map(|t| (t.name.as_str(), &t.loc)).collect()),
-        ("a union", svc.unions.iter().map(|t| (t.name.as_str(), &t.loc)).collect()),
+        (
+            "a model",
+            svc.models
+                .iter()
+                .map(|t| (t.name.as_str(), &t.loc))
+                .collect(),
+        ),
+        (
+            "an enum",
+            svc.enums
+                .iter()
+                .map(|t| (t.name.as_str(), &t.loc))
+                .collect(),
+        ),
+        (
+            "an interface",
+            svc.interfaces
+                .iter()
+                .map(|t| (t.name.as_str(), &t.loc))
+                .collect(),
+        ),
+        (
+            "a union",
+            svc.unions
+                .iter()
+                .map(|t| (t.name.as_str(), &t.loc))
+                .collect(),
+        ),
     ];
     for i in 0..kinds.len() {
         for j in i + 1..kinds.len() {
@@ -204,7 +276,11 @@ fn across_kinds(cx: &mut Cx) {
                 }
                 if *a == "an interface" && *b == "a union" {
                     let u = svc.unions.iter().find(|u| &u.loc == *loc_b);
-                    let listed = u.is_some_and(|u| u.interfaces.iter().any(|i| i.name.eq_ignore_ascii_case(name_b)));
+                    let listed = u.is_some_and(|u| {
+                        u.interfaces
+                            .iter()
+                            .any(|i| i.name.eq_ignore_ascii_case(name_b))
+                    });
                     if !listed {
                         cx.report(
                             "E0311",
@@ -250,7 +326,10 @@ fn resources(cx: &mut Cx) {
             "E0312",
             dup,
             format!("Resource[{text}] cannot appear multiple times"),
-            format!("merge the operations into one resource; {}", first_at(first)),
+            format!(
+                "merge the operations into one resource; {}",
+                first_at(first)
+            ),
         );
     }
     // A resource declared twice (E0312) also repeats its plural: reported once.
@@ -275,7 +354,10 @@ mod tests {
                           "some_id": {"fields": []}}"#,
         ));
         assert_eq!(one(&d, "E0301"), "Model[some_id] appears more than once");
-        assert_eq!(one(&d, "E0303"), "Model[someId] field[user_id] appears more than once");
+        assert_eq!(
+            one(&d, "E0303"),
+            "Model[someId] field[user_id] appears more than once"
+        );
     }
 
     #[test]
@@ -292,7 +374,10 @@ mod tests {
         let d = check(&spec(
             r#""headers": [{"name": "X-Request-Id", "type": "string"}, {"name": "x-request-id", "type": "string"}]"#,
         ));
-        assert_eq!(one(&d, "E0308"), "Header[x-request-id] appears more than once");
+        assert_eq!(
+            one(&d, "E0308"),
+            "Header[x-request-id] appears more than once"
+        );
     }
 
     #[test]
@@ -303,8 +388,13 @@ mod tests {
                "interfaces": {"animal": {"fields": []}},
                "unions": {"animal": {"types": [{"type": "user"}]}}"#,
         ));
-        assert_eq!(one(&d, "E0310"), "Name[User] cannot be used as the name of both a model and an enum type");
-        assert!(one(&d, "E0311").starts_with("'animal' is defined as both a union and an interface"));
+        assert_eq!(
+            one(&d, "E0310"),
+            "Name[User] cannot be used as the name of both a model and an enum type"
+        );
+        assert!(
+            one(&d, "E0311").starts_with("'animal' is defined as both a union and an interface")
+        );
         let d = check(&spec(
             r#""models": {"user": {"fields": []}},
                "interfaces": {"animal": {"fields": []}},
@@ -321,7 +411,13 @@ mod tests {
                "resources": {"user": {"operations": [{"method": "GET",
                    "parameters": [{"name": "q", "type": "string"}, {"name": "Q", "type": "string"}]}]}}"#,
         ));
-        assert_eq!(one(&d, "E0307"), "Resource[user] GET /users Parameter[q] appears more than once");
-        assert_eq!(one(&d, "E0309"), "Union[u] Type[user] appears more than once");
+        assert_eq!(
+            one(&d, "E0307"),
+            "Resource[user] GET /users Parameter[q] appears more than once"
+        );
+        assert_eq!(
+            one(&d, "E0309"),
+            "Union[u] Type[user] appears more than once"
+        );
     }
 }

@@ -48,7 +48,9 @@ pub fn check(repo: &Repo, ty: &TypeRef, value: &str) -> Option<Invalid> {
                     "a list default is a JSON array, e.g. [\"a\", \"b\"]",
                 ));
             };
-            items.iter().find_map(|item| check(repo, inner, &element_text(item)))
+            items
+                .iter()
+                .find_map(|item| check(repo, inner, &element_text(item)))
         }
         TypeRef::Map(inner) => {
             let parsed = match serde_json::from_str::<serde_json::Value>(value) {
@@ -148,7 +150,10 @@ fn primitive(p: Primitive, value: &str) -> Option<Invalid> {
         Primitive::DateTimeIso8601 => is_date_time(value),
         Primitive::Json => serde_json::from_str::<serde_json::Value>(value).is_ok(),
         Primitive::Object => {
-            if matches!(serde_json::from_str::<serde_json::Value>(value), Ok(serde_json::Value::Object(_))) {
+            if matches!(
+                serde_json::from_str::<serde_json::Value>(value),
+                Ok(serde_json::Value::Object(_))
+            ) {
                 true
             } else {
                 return Some(Invalid::new(
@@ -174,16 +179,32 @@ fn primitive(p: Primitive, value: &str) -> Option<Invalid> {
         return None;
     }
     let (what, help) = match p {
-        Primitive::Integer => ("integer", "an integer is a whole number between -2147483648 and 2147483647"),
+        Primitive::Integer => (
+            "integer",
+            "an integer is a whole number between -2147483648 and 2147483647",
+        ),
         Primitive::Long => ("long", "a long is a whole number of at most 64 bits"),
         Primitive::Double => ("double", "a double is a number such as 1.5 or -2e3"),
         Primitive::Decimal => ("decimal", "a decimal is a number such as 10.25"),
-        Primitive::Uuid => ("uuid", "a uuid looks like 5ecf6502-e532-4738-aad5-7ac9701251dd"),
+        Primitive::Uuid => (
+            "uuid",
+            "a uuid looks like 5ecf6502-e532-4738-aad5-7ac9701251dd",
+        ),
         Primitive::DateIso8601 => ("date-iso8601", "an ISO 8601 date looks like 2024-01-31"),
-        Primitive::DateTimeIso8601 => ("date-time-iso8601", "an ISO 8601 date-time looks like 2024-01-31T12:00:00Z"),
-        _ => ("json value", "the default must be JSON text (a string needs quotes: \"\\\"text\\\"\")"),
+        Primitive::DateTimeIso8601 => (
+            "date-time-iso8601",
+            "an ISO 8601 date-time looks like 2024-01-31T12:00:00Z",
+        ),
+        _ => (
+            "json value",
+            "the default must be JSON text (a string needs quotes: \"\\\"text\\\"\")",
+        ),
     };
-    Some(Invalid::new("E0503", format!("Value[{value}] is not a valid {what}"), help))
+    Some(Invalid::new(
+        "E0503",
+        format!("Value[{value}] is not a valid {what}"),
+        help,
+    ))
 }
 
 /// A `BigDecimal` literal: optional sign, digits with an optional fraction, optional exponent.
@@ -199,10 +220,13 @@ fn is_decimal(s: &str) -> bool {
     };
     let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
     let mantissa_ok = digits(int) && digits(frac) && !(int.is_empty() && frac.is_empty());
-    let exponent_ok = exponent.map_or(true, |e| {
-        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
-        !e.is_empty() && digits(e)
-    });
+    let exponent_ok = match exponent {
+        None => true,
+        Some(e) => {
+            let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+            !e.is_empty() && digits(e)
+        }
+    };
     mantissa_ok && exponent_ok
 }
 
@@ -216,7 +240,12 @@ fn is_date_time(s: &str) -> bool {
     if chrono::DateTime::parse_from_rfc3339(s).is_ok() || is_date(s) {
         return true;
     }
-    let with_offset = ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M%:z"];
+    let with_offset = [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M:%S%.f%:z",
+        "%Y-%m-%dT%H:%M%z",
+        "%Y-%m-%dT%H:%M%:z",
+    ];
     if with_offset
         .iter()
         .any(|f| chrono::DateTime::parse_from_str(s, f).is_ok())
@@ -256,12 +285,18 @@ mod tests {
         assert!(prim(Primitive::Decimal, "-.5E-3"));
         assert!(!prim(Primitive::Decimal, "1.2.3"));
         assert!(!prim(Primitive::Decimal, "."));
-        assert!(prim(Primitive::Uuid, "5ecf6502-e532-4738-aad5-7ac9701251dd"));
+        assert!(prim(
+            Primitive::Uuid,
+            "5ecf6502-e532-4738-aad5-7ac9701251dd"
+        ));
         assert!(!prim(Primitive::Uuid, "5ecf6502"));
         assert!(prim(Primitive::DateIso8601, "2024-02-29"));
         assert!(!prim(Primitive::DateIso8601, "2023-02-29"));
         assert!(prim(Primitive::DateTimeIso8601, "2024-01-31T12:00:00Z"));
-        assert!(prim(Primitive::DateTimeIso8601, "2024-01-31T12:00:00.123+01:00"));
+        assert!(prim(
+            Primitive::DateTimeIso8601,
+            "2024-01-31T12:00:00.123+01:00"
+        ));
         assert!(prim(Primitive::DateTimeIso8601, "2024-01-31T12:00:00"));
         assert!(prim(Primitive::DateTimeIso8601, "2024-01-31"));
         assert!(!prim(Primitive::DateTimeIso8601, "yesterday"));
@@ -278,13 +313,28 @@ mod tests {
         let repo = Repo::default();
         let list = TypeRef::List(Box::new(TypeRef::Primitive(Primitive::Integer)));
         assert_eq!(check(&repo, &list, "[1, 2]"), None);
-        assert_eq!(check(&repo, &list, "[1, \"x\"]").map(|i| i.message), Some("Value[x] is not a valid integer".into()));
-        assert!(check(&repo, &list, "{}").unwrap().message.contains("not a valid JSON Array"));
-        assert!(check(&repo, &list, "nope").unwrap().message.contains("not valid json"));
+        assert_eq!(
+            check(&repo, &list, "[1, \"x\"]").map(|i| i.message),
+            Some("Value[x] is not a valid integer".into())
+        );
+        assert!(check(&repo, &list, "{}")
+            .unwrap()
+            .message
+            .contains("not a valid JSON Array"));
+        assert!(check(&repo, &list, "nope")
+            .unwrap()
+            .message
+            .contains("not valid json"));
         let map = TypeRef::Map(Box::new(TypeRef::Primitive(Primitive::Boolean)));
         assert_eq!(check(&repo, &map, "{\"a\": true}"), None);
-        assert_eq!(check(&repo, &map, "{\"a\": 1}").map(|i| i.code), Some("E0503"));
-        assert!(check(&repo, &map, "[]").unwrap().message.contains("not a valid JSON Object"));
+        assert_eq!(
+            check(&repo, &map, "{\"a\": 1}").map(|i| i.code),
+            Some("E0503")
+        );
+        assert!(check(&repo, &map, "[]")
+            .unwrap()
+            .message
+            .contains("not a valid JSON Object"));
     }
 
     #[test]
@@ -296,6 +346,9 @@ mod tests {
             name: "x".into(),
         };
         assert_eq!(check(&repo, &ext(TypeKind::Enum), "anything"), None);
-        assert_eq!(check(&repo, &ext(TypeKind::Model), "{}").map(|i| i.code), Some("E0505"));
+        assert_eq!(
+            check(&repo, &ext(TypeKind::Model), "{}").map(|i| i.code),
+            Some("E0505")
+        );
     }
 }
