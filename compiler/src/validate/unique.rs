@@ -293,10 +293,15 @@ fn across_kinds(cx: &mut Cx) {
                     }
                     continue;
                 }
+                // API Builder prints the lower-cased name and the two labels sorted.
+                let (first, second) = if a <= b { (a, b) } else { (b, a) };
                 cx.report(
                     "E0310",
                     loc_b,
-                    format!("Name[{name_b}] cannot be used as the name of both {a} and {b} type"),
+                    format!(
+                        "Name[{}] cannot be used as the name of both {first} and {second} type",
+                        name_b.to_lowercase()
+                    ),
                     "type references use short names, so the two could not be told apart: rename one",
                 );
             }
@@ -390,7 +395,7 @@ mod tests {
         ));
         assert_eq!(
             one(&d, "E0310"),
-            "Name[User] cannot be used as the name of both a model and an enum type"
+            "Name[user] cannot be used as the name of both a model and an enum type"
         );
         assert!(
             one(&d, "E0311").starts_with("'animal' is defined as both a union and an interface")
@@ -401,6 +406,19 @@ mod tests {
                "unions": {"animal": {"interfaces": ["animal"], "types": [{"type": "user"}]}}"#,
         ));
         none(&d, "E0311");
+    }
+
+    #[test]
+    fn across_kinds_labels_are_sorted() {
+        let d = check(&spec(
+            r#""models": {"a": {"fields": []}},
+               "enums": {"thing": {"values": [{"name": "a"}]}},
+               "unions": {"Thing": {"types": [{"type": "a"}]}}"#,
+        ));
+        assert_eq!(
+            one(&d, "E0310"),
+            "Name[thing] cannot be used as the name of both a union and an enum type"
+        );
     }
 
     #[test]
