@@ -287,6 +287,25 @@ mod tests {
     }
 
     #[test]
+    fn defaults_of_imported_enums_are_checked_when_in_the_repo() {
+        let common = r#"{"name": "common", "namespace": "io.acme.common.v0",
+            "enums": {"currency": {"values": [{"name": "usd"}, {"name": "eur"}]}}}"#;
+        let order = r#"{"name": "order", "namespace": "io.acme.order.v0",
+            "imports": [{"uri": "https://app.apibuilder.io/acme/common/latest/service.json"}],
+            "models": {"order": {"fields": [
+                {"name": "a", "type": "io.acme.common.v0.enums.currency", "default": "usd"},
+                {"name": "b", "type": "io.acme.common.v0.enums.currency", "default": "gbp"}]}}}"#;
+        let d = check_many(&[("common.json", common), ("order.json", order)]);
+        assert_eq!(
+            one(&d, "E0504"),
+            "Model[order] Field[b] default[gbp] is not a valid value for enum[currency]. Valid values are: usd, eur"
+        );
+        // Outside the repo the enum is taken on trust.
+        let d = check_many(&[("order.json", order)]);
+        none(&d, "E0504");
+    }
+
+    #[test]
     fn header_defaults_are_checked() {
         let d = check(&spec(
             r#""enums": {"env": {"values": [{"name": "prod"}]}},

@@ -365,6 +365,18 @@ mod tests {
     }
 
     #[test]
+    fn valid_operations_are_quiet() {
+        let d = res(r#"{"user": {"path": "/users", "operations": [
+                {"method": "GET", "parameters": [{"name": "ids", "type": "[string]", "required": false},
+                    {"name": "status", "type": "[status]", "required": false},
+                    {"name": "X-Trace", "type": "uuid", "location": "header", "required": false}]},
+                {"method": "GET", "path": "/:id"},
+                {"method": "PUT", "path": "/:id", "body": {"type": "user"}},
+                {"method": "POST", "path": "/:id/status/:status", "parameters": [{"name": "status", "type": "status"}]}]}}"#);
+        assert!(d.is_empty(), "{d:#?}");
+    }
+
+    #[test]
     fn paths_without_slash_and_form_on_get() {
         let d = res(
             r#"{"user": {"operations": [{"method": "GET", "path": ":id", "parameters": [{"name": "q", "type": "string", "location": "form"}]}]}}"#,

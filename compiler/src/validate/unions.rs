@@ -8,6 +8,7 @@
 
 use super::Cx;
 use crate::ir::{Primitive, TypeId, TypeKind, TypeRef, Union};
+use crate::lower::api_json::inner_name;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 pub fn check(cx: &mut Cx) {
@@ -212,7 +213,7 @@ fn member_fields(
         ),
         TypeKind::Union => {
             for t in &cx.repo.union(*id).types {
-                let inner = format!("{label}.{}", t.ty.text);
+                let inner = format!("{label}.{}", inner_name(&t.ty.text));
                 member_fields(cx, &t.ty.r, &inner, seen, out);
             }
         }
@@ -240,7 +241,7 @@ fn discriminator(cx: &mut Cx, u: &Union) -> bool {
     let mut fields = Vec::new();
     let mut seen = HashSet::new();
     for t in &u.types {
-        member_fields(cx, &t.ty.r, &t.ty.text, &mut seen, &mut fields);
+        member_fields(cx, &t.ty.r, &inner_name(&t.ty.text), &mut seen, &mut fields);
     }
     let owners: BTreeSet<&str> = fields
         .iter()
@@ -481,6 +482,48 @@ mod tests {
             "Union[u] discriminator value[a] appears more than once"
         );
         assert!(one(&d, "E0610").starts_with("Union[u] specifies a discriminator named 'type'"));
+    }
+
+    #[test]
+    fn nested_unions_without_a_parent_discriminator() {
+        let d = unions(
+            r#"{"outer": {"types": [{"type": "inner"}]},
+                "inner": {"discriminator": "type", "types": [{"type": "b"}]}}"#,
+        );
+        assert!(one(&d, "E0610").starts_with(
+            "Union[outer] does not specify a discriminator yet one of the types does"
+        ));
+    }
+
+    #[test]
+    fn discriminator_clashes_are_found_through_nested_unions_and_lists() {
+        let d = unions(
+            r#"{"outer": {"discriminator": "kind", "types": [{"type": "inner"}]},
+                "inner": {"discriminator": "kind", "types": [{"type": "[a]"}]}}"#,
+        );
+        let found = with_code(&d, "E0608");
+        assert_eq!(found.len(), 2, "{d:#?}");
+        assert!(found.iter().any(|f| f.message
+            == "Union[outer] discriminator[kind] must be unique. Field exists on: inner.a"));
+    }
+
+    #[test]
+    fn cycles_do_not_hang_the_other_checks() {
+        let d = unions(
+            r#"{"x": {"discriminator": "type", "types": [{"type": "y"}, {"type": "a", "discriminator_value": "q"}]},
+                "y": {"discriminator": "type", "types": [{"type": "x"}, {"type": "b", "discriminator_value": "q"}]}}"#,
+        );
+        assert_eq!(with_code(&d, "E0604").len(), 1, "{d:#?}");
+        none(&d, "E0609");
+    }
+
+    #[test]
+    fn valid_unions_are_quiet() {
+        let d = unions(
+            r#"{"u": {"discriminator": "type", "types": [{"type": "b", "default": true}, {"type": "string"}, {"type": "inner"}]},
+                "inner": {"discriminator": "type", "types": [{"type": "[b]", "discriminator_value": "bs"}]}}"#,
+        );
+        assert!(d.iter().all(|x| !x.code.starts_with("E06")), "{d:#?}");
     }
 
     #[test]
