@@ -164,8 +164,9 @@ pub const CODES: &[CodeInfo] = &[
     error(
         "E0402",
         "interfaces entry is not an interface",
-        "Each entry of a model's or union's `interfaces` must name an interface: a local one by name, or an \
-         imported one as `<namespace>.interfaces.<name>`.",
+        "Each entry of a model's `interfaces` must name an interface: a local one by name, or an \
+         imported one as `<namespace>.interfaces.<name>`. (Union `interfaces` entries get the warning \
+         W0409.)",
     ),
     error(
         "E0403",
@@ -203,6 +204,14 @@ pub const CODES: &[CodeInfo] = &[
         "E0408",
         "enum has no values",
         "An enum must have at least one value.",
+    ),
+    warning(
+        "W0409",
+        "union interfaces entry is not an interface",
+        "An entry of a union's `interfaces` does not name an interface. API Builder does not check union \
+         `interfaces` at all (real specs list interfaces that do not exist, e.g. a union listing its own \
+         name), so Charter only warns; the entry documents nothing. Declare the interface, or remove the \
+         entry.",
     ),
     // E05xx: defaults and ranges.
     error(
