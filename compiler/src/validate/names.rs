@@ -130,14 +130,19 @@ fn types(cx: &mut Cx) {
         all.push(("Union", &u.name, &u.loc));
     }
     for (label, name, loc) in all {
-        if let Some(p) = Primitive::parse(name) {
+        // `map` alone is the type `map[string]`, so it shadows a type of that name too.
+        let shadowed = match Primitive::parse(name) {
+            Some(p) => Some(format!("the primitive type '{}'", p.name())),
+            None if name.eq_ignore_ascii_case("map") => {
+                Some("the type 'map' (map[string])".to_string())
+            }
+            None => None,
+        };
+        if let Some(what) = shadowed {
             cx.report(
                 "E0210",
                 loc,
-                format!(
-                    "{label}[{name}] has the name of the primitive type '{}': every reference to it resolves to the primitive",
-                    p.name()
-                ),
+                format!("{label}[{name}] has the name of {what}: every reference to it resolves to that type"),
                 format!("rename the {}, e.g. \"{name}_value\"", label.to_lowercase()),
             );
         }
