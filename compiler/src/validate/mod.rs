@@ -21,9 +21,7 @@ mod value;
 pub use codes::CODES;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::ir::{
-    Field, Model, Operation, Repo, Resource, Service, ServiceId, TypeId, TypeKind, TypeRef,
-};
+use crate::ir::{Field, Operation, Repo, Resource, Service, ServiceId, TypeId, TypeKind, TypeRef};
 use crate::source::Loc;
 
 /// The validation passes, in the order they run. Each one reads one service.
@@ -135,14 +133,6 @@ pub fn op_prefix(resource: &Resource, op: &Operation) -> String {
     s
 }
 
-/// The fields of a declared model, if `id` is a model.
-pub fn model_of<'r>(repo: &'r Repo, r: &TypeRef) -> Option<&'r Model> {
-    match r {
-        TypeRef::Type(id) if id.kind == TypeKind::Model => Some(repo.model(*id)),
-        _ => None,
-    }
-}
-
 /// The kind of the innermost named type of a reference, declared in the repo or external.
 pub fn kind_of(r: &TypeRef) -> Option<TypeKind> {
     match r.innermost() {
@@ -165,15 +155,6 @@ pub fn path_parameters(path: &str) -> Vec<&str> {
         .map(|name| name.split('.').next().unwrap_or(name))
         .filter(|name| !name.is_empty())
         .collect()
-}
-
-/// `a, b and c` style lists used in help lines: plain `, `-joined, as API Builder prints them.
-pub fn join<S: AsRef<str>>(items: &[S]) -> String {
-    items
-        .iter()
-        .map(AsRef::as_ref)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 #[cfg(test)]
