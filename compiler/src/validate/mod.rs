@@ -24,10 +24,19 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::{Field, Operation, Repo, Resource, Service, ServiceId, TypeId, TypeKind, TypeRef};
 use crate::source::Loc;
 
-/// The validation passes, in the order they run. Each one reads one service.
 /// A validation pass over one service.
 pub type Pass = fn(&mut Cx);
 
+/// The validation passes, in the order they run (each module's doc lists its rules and codes):
+///
+/// - `names`: service name, `base_url`, identifiers, dotted and primitive-like names (E02xx);
+/// - `unique`: duplicates after API Builder's normalization, names across kinds (E03xx);
+/// - `types`: interfaces as concrete types, `interfaces` entries and conformance, declared
+///   annotations, enums with values (E04xx, W0407, W0409);
+/// - `defaults`: defaults and ranges of fields, parameters and headers (E05xx, W0507–W0509);
+/// - `unions`: members, cycles, defaults, discriminators (E06xx);
+/// - `operations`: resources, methods, bodies, parameters, duplicate routes (E07xx, W0711, W0712);
+/// - `responses`: response codes and types, header types (E08xx).
 pub const PASSES: &[(&str, Pass)] = &[
     ("names", names::check),
     ("unique", unique::check),
