@@ -111,11 +111,7 @@ impl LintConfig {
 
     /// The level of `rule` on the file at `path`.
     pub fn level(&self, rule: &Rule, path: &str) -> Level {
-        let mut level = if rule.presets.iter().any(|p| self.presets.contains(p)) {
-            Level::of_rule(rule)
-        } else {
-            Level::Off
-        };
+        let mut level = self.preset_level(rule);
         if let Some(l) = self.rules.get(rule.code) {
             level = *l;
         }
@@ -132,12 +128,23 @@ impl LintConfig {
         level
     }
 
+    /// The level the presets give a rule: Flow's linter fails a build on any finding, so the
+    /// `flow` preset turns its rules on as errors; `recommended` uses each rule's own severity.
+    pub fn preset_level(&self, rule: &Rule) -> Level {
+        if self.presets.contains(&Preset::Flow) && rule.presets.contains(&Preset::Flow) {
+            Level::Error
+        } else if rule.presets.iter().any(|p| self.presets.contains(p)) {
+            Level::of_rule(rule)
+        } else {
+            Level::Off
+        }
+    }
+
     /// Whether `rule` is on for at least some file (the engine skips rules that are off everywhere).
     pub fn may_enable(&self, rule: &Rule) -> bool {
         let base = match self.rules.get(rule.code) {
             Some(l) => *l,
-            None if rule.presets.iter().any(|p| self.presets.contains(p)) => Level::of_rule(rule),
-            None => Level::Off,
+            None => self.preset_level(rule),
         };
         base != Level::Off
             || self

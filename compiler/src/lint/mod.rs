@@ -117,6 +117,31 @@ pub fn rule(key: &str) -> Option<&'static Rule> {
         .find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
 }
 
+/// The text `charter explain` prints for a lint rule or a linter code, if `code` is one.
+pub fn explain(code: &str) -> Option<String> {
+    if let Some(r) = rule(code) {
+        let presets: Vec<&str> = r.presets.iter().map(|p| p.name()).collect();
+        let mut text = format!(
+            "{} {} ({}; presets: {})\n{}\n",
+            r.code,
+            r.name,
+            r.severity.as_str(),
+            presets.join(", "),
+            r.summary
+        );
+        if let Some(f) = r.flow {
+            text.push_str(&format!("Flow linter: {f}\n"));
+        }
+        text.push('\n');
+        text.push_str(&docs::unindent(r.doc));
+        return Some(text);
+    }
+    CODES
+        .iter()
+        .find(|c| c.code.eq_ignore_ascii_case(code))
+        .map(|c| format!("{} ({}): {}\n\n{}", c.code, c.severity.as_str(), c.summary, c.explain))
+}
+
 /// What a rule sees: the repo and the services to lint.
 pub struct Context<'a> {
     pub repo: &'a Repo,
