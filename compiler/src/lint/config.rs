@@ -399,7 +399,8 @@ mod tests {
     #[test]
     fn bad_config_is_located() {
         let text = "[lint]\n[lint.rules]\nL9999 = \"warn\"\nL0103 = \"loud\"\n";
-        let (_, d) = parse_str(text);
+        let (_, mut d) = parse_str(text);
+        d.sort_by_key(|x| x.code);
         assert_eq!(d.len(), 2, "{d:?}");
         assert_eq!(d[0].code, "L0002");
         let span = d[0].loc.as_ref().unwrap().span;
