@@ -37,7 +37,11 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             checked
                 .iter()
-                .map(|c| lint::run(&c.repo, &c.sources, &config, &c.diagnostics).diagnostics.len())
+                .map(|c| {
+                    lint::run(&c.repo, &c.sources, &config, &c.diagnostics)
+                        .diagnostics
+                        .len()
+                })
                 .sum::<usize>()
         })
     });

@@ -12,10 +12,15 @@ const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus")
 fn flow_specs() -> Vec<PathBuf> {
     let mut out = Vec::new();
     for dir in ["api-json", "service-json"] {
-        let Ok(rd) = std::fs::read_dir(PathBuf::from(CORPUS).join(dir)) else { continue };
+        let Ok(rd) = std::fs::read_dir(PathBuf::from(CORPUS).join(dir)) else {
+            continue;
+        };
         for e in rd.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            if name.starts_with("flowcommerce__") || name.contains("flow-api") || name.contains("flowapi") {
+            if name.starts_with("flowcommerce__")
+                || name.contains("flow-api")
+                || name.contains("flowapi")
+            {
                 out.push(e.path());
             }
         }
@@ -36,14 +41,22 @@ fn flow_preset_on_flow_corpus() {
     let (mut linted, mut skipped) = (0, 0);
     for path in &specs {
         let checked = charter::check(std::slice::from_ref(path), &charter::Options::default());
-        let found = lint::run(&checked.repo, &checked.sources, &config, &checked.diagnostics);
+        let found = lint::run(
+            &checked.repo,
+            &checked.sources,
+            &config,
+            &checked.diagnostics,
+        );
         linted += found.stats.linted;
         skipped += found.stats.skipped;
         for d in &found.diagnostics {
             *counts.entry(d.code).or_default() += 1;
             let loc = d.loc.as_ref().expect("findings are located");
             let len = checked.sources.get(loc.file).text.len() as u32;
-            assert!(loc.span.end <= len && loc.span.start <= loc.span.end, "{d:?}");
+            assert!(
+                loc.span.end <= len && loc.span.start <= loc.span.end,
+                "{d:?}"
+            );
         }
     }
     println!(

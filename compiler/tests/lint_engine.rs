@@ -64,7 +64,12 @@ fn flow_ignore_keys_suppress_their_rules() {
       }
     }"#;
     let mut c = checked(text);
-    lint::lint(&c.repo, &c.sources, &LintConfig::only(&["L0202"]), &mut c.diagnostics);
+    lint::lint(
+        &c.repo,
+        &c.sources,
+        &LintConfig::only(&["L0202"]),
+        &mut c.diagnostics,
+    );
     assert_eq!(codes(&c), ["L0202"]);
 }
 
@@ -74,7 +79,12 @@ fn specs_with_validation_errors_are_not_linted() {
     let mut c = checked(text);
     assert!(c.has_errors());
     let before = c.diagnostics.len();
-    let stats = lint::lint(&c.repo, &c.sources, &LintConfig::only(&["L0101"]), &mut c.diagnostics);
+    let stats = lint::lint(
+        &c.repo,
+        &c.sources,
+        &LintConfig::only(&["L0101"]),
+        &mut c.diagnostics,
+    );
     assert_eq!(c.diagnostics.len(), before);
     assert_eq!((stats.linted, stats.skipped), (0, 1));
 }
@@ -99,8 +109,15 @@ fn baseline_hides_known_findings_only() {
 
 #[test]
 fn flow_preset_makes_its_rules_errors() {
-    let mut c = checked(r#"{ "name": "test", "models": { "a": { "fields": [{ "name": "ip_address", "type": "string" }] } } }"#);
-    lint::lint(&c.repo, &c.sources, &LintConfig::with_presets(&[Preset::Flow]), &mut c.diagnostics);
+    let mut c = checked(
+        r#"{ "name": "test", "models": { "a": { "fields": [{ "name": "ip_address", "type": "string" }] } } }"#,
+    );
+    lint::lint(
+        &c.repo,
+        &c.sources,
+        &LintConfig::with_presets(&[Preset::Flow]),
+        &mut c.diagnostics,
+    );
     let d = c.diagnostics.iter().find(|d| d.code == "L0202").unwrap();
     assert!(d.is_error());
 }
@@ -150,14 +167,21 @@ fn cli_lint_exit_codes_formats_and_baseline() {
     assert!(err.contains("L0105"), "{err}");
 
     let (_, out, _) = charter(&["lint", "specs", "--format", "github"], &dir);
-    assert!(out.starts_with("::error file=specs/api.json,line=6,"), "{out}");
+    assert!(
+        out.starts_with("::error file=specs/api.json,line=6,"),
+        "{out}"
+    );
 
     let (_, out, _) = charter(&["lint", "specs", "--format", "json"], &dir);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["diagnostics"][0]["code"], "L0105");
 
     // Adopt: record today's findings, then only new ones fail.
-    std::fs::write(dir.join("charter.toml"), "[lint]\nbaseline = \"lint-baseline.json\"\n").unwrap();
+    std::fs::write(
+        dir.join("charter.toml"),
+        "[lint]\nbaseline = \"lint-baseline.json\"\n",
+    )
+    .unwrap();
     let (code, _, err) = charter(&["lint", "specs", "--write-baseline"], &dir);
     assert_eq!(code, 0, "{err}");
     assert!(dir.join("lint-baseline.json").is_file());
@@ -236,13 +260,14 @@ fn cli_explain_prints_rule_docs() {
 #[test]
 fn cli_sarif_validates_against_the_schema() {
     let dir = repo("sarif", &[("specs/api.json", DUPLICATE)]);
-    let (code, out, _) = charter(&["lint", "specs", "--preset", "all", "--format", "sarif"], &dir);
+    let (code, out, _) = charter(
+        &["lint", "specs", "--preset", "all", "--format", "sarif"],
+        &dir,
+    );
     assert_eq!(code, 1);
     let log: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let schema: serde_json::Value = serde_json::from_str(include_str!(
-        "../../fixtures/lint/sarif-schema-2.1.0.json"
-    ))
-    .unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../../fixtures/lint/sarif-schema-2.1.0.json")).unwrap();
     let compiled = jsonschema::JSONSchema::compile(&schema).expect("schema compiles");
     // The schema is enforced: a log with a bad level or a region without lines is rejected.
     let mut broken = log.clone();
@@ -253,7 +278,9 @@ fn cli_sarif_validates_against_the_schema() {
         0.into();
     assert!(!compiled.is_valid(&broken));
     if let Err(errors) = compiled.validate(&log) {
-        let msgs: Vec<String> = errors.map(|e| format!("{} at {}", e, e.instance_path)).collect();
+        let msgs: Vec<String> = errors
+            .map(|e| format!("{} at {}", e, e.instance_path))
+            .collect();
         panic!("invalid SARIF: {msgs:#?}");
     }
     let run = &log["runs"][0];

@@ -39,16 +39,36 @@ fn specs(dir: &Path, case: &str) -> Option<Vec<(PathBuf, String)>> {
 fn run(dir: &Path, case: &str, code: &str) -> Result<Vec<String>, String> {
     let files = specs(dir, case).unwrap_or_else(|| panic!("{}: no {case}.json", dir.display()));
     let mut checked = charter::check_sources(files, &charter::Options::default());
-    let validation: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).collect();
+    let validation: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
     if !validation.is_empty() {
         let msgs: Vec<String> = validation
             .iter()
-            .map(|d| format!("{} {} {:?}", d.code, d.message, d.loc.as_ref().map(|l| &l.pointer)))
+            .map(|d| {
+                format!(
+                    "{} {} {:?}",
+                    d.code,
+                    d.message,
+                    d.loc.as_ref().map(|l| &l.pointer)
+                )
+            })
             .collect();
-        return Err(format!("{}/{case} does not validate: {}", dir.display(), msgs.join("; ")));
+        return Err(format!(
+            "{}/{case} does not validate: {}",
+            dir.display(),
+            msgs.join("; ")
+        ));
     }
     let config = LintConfig::only(&[code]);
-    lint::lint(&checked.repo, &checked.sources, &config, &mut checked.diagnostics);
+    lint::lint(
+        &checked.repo,
+        &checked.sources,
+        &config,
+        &mut checked.diagnostics,
+    );
     checked.diagnostics.sort(&checked.sources);
     Ok(checked
         .diagnostics
@@ -81,7 +101,11 @@ fn every_rule_has_fixtures_and_they_hold() {
     for rule in RULES {
         let dir = root().join(format!("{}-{}", rule.code, rule.name));
         if !dir.is_dir() {
-            failures.push(format!("{}: missing fixture directory {}", rule.code, dir.display()));
+            failures.push(format!(
+                "{}: missing fixture directory {}",
+                rule.code,
+                dir.display()
+            ));
             continue;
         }
         let (pass, fail) = match (run(&dir, "pass", rule.code), run(&dir, "fail", rule.code)) {
@@ -92,7 +116,11 @@ fn every_rule_has_fixtures_and_they_hold() {
             }
         };
         if !pass.is_empty() {
-            failures.push(format!("{}: pass case has findings:\n{}", rule.code, pass.join("\n")));
+            failures.push(format!(
+                "{}: pass case has findings:\n{}",
+                rule.code,
+                pass.join("\n")
+            ));
         }
         if fail.is_empty() {
             failures.push(format!("{}: fail case has no finding", rule.code));
@@ -126,7 +154,9 @@ fn no_stray_fixture_directories() {
         }
         let name = e.file_name().to_string_lossy().into_owned();
         assert!(
-            RULES.iter().any(|r| name == format!("{}-{}", r.code, r.name)),
+            RULES
+                .iter()
+                .any(|r| name == format!("{}-{}", r.code, r.name)),
             "fixtures/lint/{name} matches no rule"
         );
     }

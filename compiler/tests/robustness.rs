@@ -91,11 +91,18 @@ fn corpus_samples() -> &'static [String] {
 
 fn load_samples() -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/api-json");
-    let mut names: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     names.sort();
     names
         .into_iter()
-        .filter(|p| std::fs::metadata(p).map(|m| m.len() < 40_000).unwrap_or(false))
+        .filter(|p| {
+            std::fs::metadata(p)
+                .map(|m| m.len() < 40_000)
+                .unwrap_or(false)
+        })
         .step_by(7)
         .map(|p| std::fs::read_to_string(p).unwrap())
         .collect()
@@ -140,7 +147,11 @@ fn collect_pointers(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
     match v {
         serde_json::Value::Object(m) => {
             for (k, v) in m {
-                collect_pointers(v, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out);
+                collect_pointers(
+                    v,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
             }
         }
         serde_json::Value::Array(a) => {

@@ -63,7 +63,11 @@ pub fn run_check(args: CheckArgs) -> i32 {
         checked.diagnostics.sort(&checked.sources);
         stats
     });
-    super::lint::print(args.format, checked.diagnostics.as_slice(), &checked.sources);
+    super::lint::print(
+        args.format,
+        checked.diagnostics.as_slice(),
+        &checked.sources,
+    );
     if args.format == Format::Human {
         eprintln!("{}", super::lint::summary(&checked, stats.as_ref()));
     }

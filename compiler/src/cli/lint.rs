@@ -66,10 +66,7 @@ pub fn print(format: Format, diags: &[Diagnostic], sources: &SourceMap) {
 
 /// The summary line of human output.
 pub fn summary(checked: &crate::Checked, stats: Option<&LintStats>) -> String {
-    let mut s = format!(
-        "checked {} spec(s)",
-        checked.repo.services.len()
-    );
+    let mut s = format!("checked {} spec(s)", checked.repo.services.len());
     if let Some(st) = stats {
         s.push_str(&format!(", linted {}", st.linted));
         if st.skipped > 0 {
@@ -146,7 +143,12 @@ pub fn run_lint(args: LintArgs) -> i32 {
         config.baseline = None;
     }
     if args.write_baseline {
-        let findings = lint::run(&checked.repo, &checked.sources, &config, &checked.diagnostics);
+        let findings = lint::run(
+            &checked.repo,
+            &checked.sources,
+            &config,
+            &checked.diagnostics,
+        );
         let path = config.baseline_path.clone().unwrap_or_else(|| {
             config
                 .root
@@ -154,21 +156,30 @@ pub fn run_lint(args: LintArgs) -> i32 {
                 .unwrap_or_else(|| PathBuf::from("."))
                 .join("lint-baseline.json")
         });
-        let b = Baseline::from_diagnostics(&findings.diagnostics, &checked.sources, config.root.clone());
+        let b = Baseline::from_diagnostics(
+            &findings.diagnostics,
+            &checked.sources,
+            config.root.clone(),
+        );
         if let Err(e) = std::fs::write(&path, b.to_json()) {
             eprintln!("error: cannot write {}: {e}", path.display());
             return EXIT_USAGE;
         }
-        eprintln!(
-            "wrote {} finding(s) to {}",
-            b.entries.len(),
-            path.display()
-        );
+        eprintln!("wrote {} finding(s) to {}", b.entries.len(), path.display());
         return EXIT_OK;
     }
-    let stats = lint::lint(&checked.repo, &checked.sources, &config, &mut checked.diagnostics);
+    let stats = lint::lint(
+        &checked.repo,
+        &checked.sources,
+        &config,
+        &mut checked.diagnostics,
+    );
     checked.diagnostics.sort(&checked.sources);
-    print(args.format, checked.diagnostics.as_slice(), &checked.sources);
+    print(
+        args.format,
+        checked.diagnostics.as_slice(),
+        &checked.sources,
+    );
     if args.format == Format::Human {
         eprintln!("{}", summary(&checked, Some(&stats)));
     }

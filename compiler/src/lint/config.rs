@@ -170,7 +170,11 @@ pub fn relative_to(root: Option<&Path>, path: &str) -> String {
         let (cr, cp) = (root.canonicalize().ok()?, p.canonicalize().ok()?);
         cp.strip_prefix(&cr).ok().map(Path::to_path_buf)
     });
-    let s = rel.as_deref().unwrap_or(p).to_string_lossy().replace('\\', "/");
+    let s = rel
+        .as_deref()
+        .unwrap_or(p)
+        .to_string_lossy()
+        .replace('\\', "/");
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
@@ -252,8 +256,11 @@ pub fn parse(
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             diags.push(
-                Diagnostic::new("L0001", format!("invalid charter.toml: {}", e.message().trim()))
-                    .at(at(span, "lint")),
+                Diagnostic::new(
+                    "L0001",
+                    format!("invalid charter.toml: {}", e.message().trim()),
+                )
+                .at(at(span, "lint")),
             );
             return config;
         }
@@ -319,8 +326,11 @@ pub fn parse(
             match Baseline::read(&path, root.clone()) {
                 Ok(bl) => config.baseline = Some(bl),
                 Err(e) => diags.push(
-                    Diagnostic::new("L0004", format!("cannot use baseline {}: {e}", path.display()))
-                        .at(at(b.span(), "lint.baseline")),
+                    Diagnostic::new(
+                        "L0004",
+                        format!("cannot use baseline {}: {e}", path.display()),
+                    )
+                    .at(at(b.span(), "lint.baseline")),
                 ),
             }
         }

@@ -139,7 +139,15 @@ pub fn explain(code: &str) -> Option<String> {
     CODES
         .iter()
         .find(|c| c.code.eq_ignore_ascii_case(code))
-        .map(|c| format!("{} ({}): {}\n\n{}", c.code, c.severity.as_str(), c.summary, c.explain))
+        .map(|c| {
+            format!(
+                "{} ({}): {}\n\n{}",
+                c.code,
+                c.severity.as_str(),
+                c.summary,
+                c.explain
+            )
+        })
 }
 
 /// What a rule sees: the repo and the services to lint.

@@ -15,10 +15,7 @@ pub fn to_value<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, sources: &S
     // Every lint rule, then every other code that occurs, in code order.
     let mut rules: BTreeMap<&str, Value> = BTreeMap::new();
     for r in super::RULES {
-        rules.insert(
-            r.code,
-            rule(r.code, r.name, r.summary, r.doc, r.severity),
-        );
+        rules.insert(r.code, rule(r.code, r.name, r.summary, r.doc, r.severity));
     }
     for d in &diags {
         if rules.contains_key(d.code) {

@@ -209,8 +209,7 @@ pub fn is_snake_case(name: &str) -> bool {
         && b[0].is_ascii_lowercase()
         && !name.ends_with('_')
         && !name.contains("__")
-        && b
-            .iter()
+        && b.iter()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
 }
 

@@ -25,8 +25,9 @@ fn check(cx: &Context, out: &mut Sink) {
             for t in &u.types {
                 let name = base_name(cx.repo, &t.ty);
                 let Some(m) = model(s, name) else { continue };
-                let ok = field(m, "attributes")
-                    .is_some_and(|f| !f.required && base_name(cx.repo, &f.ty) == "beacon_attributes");
+                let ok = field(m, "attributes").is_some_and(|f| {
+                    !f.required && base_name(cx.repo, &f.ty) == "beacon_attributes"
+                });
                 if !ok {
                     out.report(
                         &m.loc,

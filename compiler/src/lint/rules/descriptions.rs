@@ -35,7 +35,10 @@ fn check(cx: &Context, out: &mut Sink) {
             }
             roots.extend(operation_types(op));
             if op.description.is_none() {
-                out.report(&op.loc, format!("{}: operation has no description", op.label()));
+                out.report(
+                    &op.loc,
+                    format!("{}: operation has no description", op.label()),
+                );
             }
         }
     }
@@ -43,7 +46,10 @@ fn check(cx: &Context, out: &mut Sink) {
     for (sid, s) in cx.services() {
         for (i, m) in s.models.iter().enumerate() {
             if m.description.is_none() && public.contains(&type_id(sid, TypeKind::Model, i)) {
-                out.report(&m.loc, format!("public model `{}` has no description", m.name));
+                out.report(
+                    &m.loc,
+                    format!("public model `{}` has no description", m.name),
+                );
             }
         }
     }

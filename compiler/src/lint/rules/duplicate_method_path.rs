@@ -34,7 +34,10 @@ fn check(cx: &Context, out: &mut Sink) {
                     };
                     out.report(
                         &op.loc,
-                        format!("duplicate operation {}: already declared {where_}", op.label()),
+                        format!(
+                            "duplicate operation {}: already declared {where_}",
+                            op.label()
+                        ),
                     );
                 }
                 None => {

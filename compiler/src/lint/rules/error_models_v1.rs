@@ -25,7 +25,10 @@ fn error_version(attrs: &[Attribute]) -> Option<i64> {
         .iter()
         .find(|a| a.name == "linter")
         .and_then(|a| a.value.get("error_version"))
-        .and_then(|v| v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))
+        .and_then(|v| {
+            v.as_i64()
+                .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        })
 }
 
 fn is_code_type(repo: &Repo, ty: &Type) -> bool {
@@ -50,17 +53,26 @@ fn check_model(cx: &Context, m: &Model, discriminator: Option<&str>, out: &mut S
     let names: Vec<&str> = fields.iter().map(|(n, _)| *n).collect();
     match names.iter().position(|n| *n == "code") {
         None => {
-            out.report(&m.loc, format!("Model {}: requires a field named 'code'", m.name));
+            out.report(
+                &m.loc,
+                format!("Model {}: requires a field named 'code'", m.name),
+            );
         }
         Some(i) => {
             if i != 0 {
-                out.report(&m.loc, format!("Model {}: first field must be 'code'", m.name));
+                out.report(
+                    &m.loc,
+                    format!("Model {}: first field must be 'code'", m.name),
+                );
             }
             if let Some(f) = fields[i].1 {
                 if !is_code_type(cx.repo, &f.ty) {
                     out.report(
                         &f.loc,
-                        format!("Model {} Field[code]: type must be 'string' or a valid enum", m.name),
+                        format!(
+                            "Model {} Field[code]: type must be 'string' or a valid enum",
+                            m.name
+                        ),
                     );
                 }
             }
@@ -68,11 +80,17 @@ fn check_model(cx: &Context, m: &Model, discriminator: Option<&str>, out: &mut S
     }
     match names.iter().position(|n| *n == "messages") {
         None => {
-            out.report(&m.loc, format!("Model {}: requires a field named 'messages'", m.name));
+            out.report(
+                &m.loc,
+                format!("Model {}: requires a field named 'messages'", m.name),
+            );
         }
         Some(i) => {
             if i != 1 {
-                out.report(&m.loc, format!("Model {}: second field must be 'messages'", m.name));
+                out.report(
+                    &m.loc,
+                    format!("Model {}: second field must be 'messages'", m.name),
+                );
             }
             if let Some(f) = fields[i].1 {
                 if !is_list_of(&f.ty, Primitive::String) {

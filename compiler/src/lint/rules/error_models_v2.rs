@@ -28,7 +28,10 @@ fn check(cx: &Context, out: &mut Sink) {
             if m.name.ends_with("_errors") {
                 match field(m, "errors") {
                     None => {
-                        out.report(&m.loc, format!("Model {}: must have a field named 'errors'", m.name));
+                        out.report(
+                            &m.loc,
+                            format!("Model {}: must have a field named 'errors'", m.name),
+                        );
                     }
                     Some(f) => {
                         let ok = matches!(&f.ty.r, TypeRef::List(_))
@@ -45,9 +48,13 @@ fn check(cx: &Context, out: &mut Sink) {
             if m.name.ends_with("_error") {
                 let v1 = m.attributes.iter().any(|a| {
                     a.name == "linter"
-                        && a.value.get("error_version").is_some_and(|v| v == 1 || v == "1")
+                        && a.value
+                            .get("error_version")
+                            .is_some_and(|v| v == 1 || v == "1")
                 });
-                let Some(code) = field(m, "code") else { continue };
+                let Some(code) = field(m, "code") else {
+                    continue;
+                };
                 if v1 {
                     continue;
                 }
@@ -56,15 +63,24 @@ fn check(cx: &Context, out: &mut Sink) {
                 if !local_enum {
                     out.report(
                         &code.loc,
-                        format!("Model {} Field[code]: type must be an enum defined in this service", m.name),
+                        format!(
+                            "Model {} Field[code]: type must be an enum defined in this service",
+                            m.name
+                        ),
                     );
                 }
                 match field(m, "message") {
                     None => {
-                        out.report(&m.loc, format!("Model {}: must have a field named 'message'", m.name));
+                        out.report(
+                            &m.loc,
+                            format!("Model {}: must have a field named 'message'", m.name),
+                        );
                     }
                     Some(f) if !is_primitive(&f.ty, Primitive::String) => {
-                        out.report(&f.loc, format!("Model {} Field[message]: type must be 'string'", m.name));
+                        out.report(
+                            &f.loc,
+                            format!("Model {} Field[message]: type must be 'string'", m.name),
+                        );
                     }
                     Some(_) => {}
                 }

@@ -3,7 +3,8 @@ use crate::lint::prelude::*;
 pub const RULE: Rule = Rule {
     code: "L0209",
     name: "event-structure",
-    summary: "members of `_event` unions are paired and laid out `event_id, timestamp, [scope], payload`",
+    summary:
+        "members of `_event` unions are paired and laid out `event_id, timestamp, [scope], payload`",
     severity: Severity::Warning,
     presets: FLOW,
     flow: Some("EventStructure"),
@@ -46,7 +47,13 @@ fn check(cx: &Context, out: &mut Sink) {
                 if let Some(prefix) = name.strip_suffix("_upserted") {
                     let deleted = format!("{prefix}_deleted");
                     if !names.contains(&deleted.as_str()) {
-                        out.report(&t.loc, format!("Union {} type {name}: missing corresponding type '{deleted}'", u.name));
+                        out.report(
+                            &t.loc,
+                            format!(
+                                "Union {} type {name}: missing corresponding type '{deleted}'",
+                                u.name
+                            ),
+                        );
                     }
                 }
                 let Some(m) = model(s, name) else { continue };
@@ -70,18 +77,30 @@ fn check_model(repo: &Repo, sid: ServiceId, m: &Model, out: &mut Sink) {
     };
     let f: Vec<&str> = m.fields.iter().map(|f| f.name.as_str()).collect();
     if f.len() > 4 {
-        out.report(&m.loc, format!("Model {}: event must not have more than 4 fields", m.name));
+        out.report(
+            &m.loc,
+            format!("Model {}: event must not have more than 4 fields", m.name),
+        );
     }
     if f.first() != Some(&"event_id") {
-        out.report(&m.loc, format!("Model {}: first field must be 'event_id'", m.name));
+        out.report(
+            &m.loc,
+            format!("Model {}: first field must be 'event_id'", m.name),
+        );
     }
     if f.get(1) != Some(&"timestamp") {
-        out.report(&m.loc, format!("Model {}: second field must be 'timestamp'", m.name));
+        out.report(
+            &m.loc,
+            format!("Model {}: second field must be 'timestamp'", m.name),
+        );
     }
     let rest = if f.len() > 2 { &m.fields[2..] } else { &[][..] };
     let payload = match rest {
         [] => {
-            out.report(&m.loc, format!("Model {}: missing the event payload field", m.name));
+            out.report(
+                &m.loc,
+                format!("Model {}: missing the event payload field", m.name),
+            );
             return;
         }
         [p] => p,
@@ -89,7 +108,11 @@ fn check_model(repo: &Repo, sid: ServiceId, m: &Model, out: &mut Sink) {
             if !SCOPES.contains(&scope.name.as_str()) {
                 out.report(
                     &scope.loc,
-                    format!("Model {}: third field must be one of {} or the payload", m.name, SCOPES.join(", ")),
+                    format!(
+                        "Model {}: third field must be one of {} or the payload",
+                        m.name,
+                        SCOPES.join(", ")
+                    ),
                 );
             }
             p
@@ -112,17 +135,24 @@ fn check_model(repo: &Repo, sid: ServiceId, m: &Model, out: &mut Sink) {
         );
     }
     if deleted && payload.name == "id" && !id_ok {
-        out.report(&payload.loc, format!("Model {} Field[id]: type must be 'string'", m.name));
+        out.report(
+            &payload.loc,
+            format!("Model {} Field[id]: type must be 'string'", m.name),
+        );
     }
     if !deleted {
         if let TypeRef::Type(id) = &payload.ty.r {
             if id.kind == TypeKind::Model && id.service == sid {
                 let pm = repo.model(*id);
-                let has_id = field(pm, "id").is_some_and(|f| is_primitive(&f.ty, Primitive::String));
+                let has_id =
+                    field(pm, "id").is_some_and(|f| is_primitive(&f.ty, Primitive::String));
                 if !has_id {
                     out.report(
                         &payload.loc,
-                        format!("Model {}: payload model '{}' must have a field 'id' of type 'string'", m.name, pm.name),
+                        format!(
+                            "Model {}: payload model '{}' must have a field 'id' of type 'string'",
+                            m.name, pm.name
+                        ),
                     );
                 }
             }

@@ -3,7 +3,8 @@ use crate::lint::prelude::*;
 pub const RULE: Rule = Rule {
     code: "L0112",
     name: "event-union-shape",
-    summary: "event unions are `{service}_event`, with paired members led by `event_id` and `timestamp`",
+    summary:
+        "event unions are `{service}_event`, with paired members led by `event_id` and `timestamp`",
     severity: Severity::Warning,
     presets: RECOMMENDED,
     flow: None,
@@ -39,7 +40,8 @@ fn check(cx: &Context, out: &mut Sink) {
                 let partner = if let Some(x) = name.strip_suffix("_upserted") {
                     Some(format!("{x}_deleted"))
                 } else {
-                    name.strip_suffix("_deleted").map(|x| format!("{x}_upserted"))
+                    name.strip_suffix("_deleted")
+                        .map(|x| format!("{x}_upserted"))
                 };
                 if let Some(p) = partner {
                     if !names.contains(&p.as_str()) {
@@ -51,7 +53,8 @@ fn check(cx: &Context, out: &mut Sink) {
                 }
                 if let Some(id) = t.ty.r.type_id().filter(|id| id.kind == TypeKind::Model) {
                     let m = cx.repo.model(id);
-                    let first: Vec<&str> = m.fields.iter().take(2).map(|f| f.name.as_str()).collect();
+                    let first: Vec<&str> =
+                        m.fields.iter().take(2).map(|f| f.name.as_str()).collect();
                     if first != ["event_id", "timestamp"] {
                         out.report(
                             &m.loc,

@@ -32,22 +32,42 @@ fn check(cx: &Context, out: &mut Sink) {
             }
             let names: Vec<&str> = m.fields.iter().map(|f| f.name.as_str()).collect();
             if names.first() != Some(&"event_id") {
-                out.report(&m.loc, format!("Model {}: event_id must be the first field", m.name));
+                out.report(
+                    &m.loc,
+                    format!("Model {}: event_id must be the first field", m.name),
+                );
             }
             if names.get(1) != Some(&"timestamp") {
-                out.report(&m.loc, format!("Model {}: timestamp must be the second field", m.name));
+                out.report(
+                    &m.loc,
+                    format!("Model {}: timestamp must be the second field", m.name),
+                );
             }
-            let known: Vec<&str> = names.iter().copied().filter(|n| ORDER.contains(n)).collect();
+            let known: Vec<&str> = names
+                .iter()
+                .copied()
+                .filter(|n| ORDER.contains(n))
+                .collect();
             let mut sorted = known.clone();
             sorted.sort_by_key(|n| ORDER.iter().position(|o| o == n));
             if known != sorted {
                 out.report(
                     &m.loc,
-                    format!("Model {}: fields must be ordered {}", m.name, sorted.join(", ")),
+                    format!(
+                        "Model {}: fields must be ordered {}",
+                        m.name,
+                        sorted.join(", ")
+                    ),
                 );
             }
             if names.contains(&"number") && !names.contains(&"organization") {
-                out.report(&m.loc, format!("Model {}: field 'number' requires a field 'organization'", m.name));
+                out.report(
+                    &m.loc,
+                    format!(
+                        "Model {}: field 'number' requires a field 'organization'",
+                        m.name
+                    ),
+                );
             }
             for f in &m.fields {
                 let want = match f.name.as_str() {
@@ -58,7 +78,13 @@ fn check(cx: &Context, out: &mut Sink) {
                 if !is_primitive(&f.ty, want) {
                     out.report(
                         &f.loc,
-                        format!("Model {} Field[{}]: type must be '{}' and not {}", m.name, f.name, want.name(), display(cx.repo, &f.ty)),
+                        format!(
+                            "Model {} Field[{}]: type must be '{}' and not {}",
+                            m.name,
+                            f.name,
+                            want.name(),
+                            display(cx.repo, &f.ty)
+                        ),
                     );
                 }
             }

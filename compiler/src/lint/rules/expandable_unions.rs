@@ -23,10 +23,16 @@ pub const RULE: Rule = Rule {
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {
         for u in &s.unions {
-            let Some(x) = u.name.strip_prefix("expandable_") else { continue };
+            let Some(x) = u.name.strip_prefix("expandable_") else {
+                continue;
+            };
             let reference = format!("{x}_reference");
             let mut expected: Vec<String> = match union(s, x) {
-                Some(xu) => xu.types.iter().map(|t| base_name(cx.repo, &t.ty).to_string()).collect(),
+                Some(xu) => xu
+                    .types
+                    .iter()
+                    .map(|t| base_name(cx.repo, &t.ty).to_string())
+                    .collect(),
                 None => vec![x.to_string()],
             };
             expected.push(reference);
@@ -37,11 +43,23 @@ fn check(cx: &Context, out: &mut Sink) {
                 .filter(|e| !actual.contains(e))
                 .collect();
             if !missing.is_empty() {
-                out.report(&u.loc, format!("Union {}: must contain {}", u.name, missing.join(", ")));
-            } else if actual.iter().take(expected.len()).copied().ne(expected.iter().map(String::as_str)) {
                 out.report(
                     &u.loc,
-                    format!("Union {}: types must start with {} in that order", u.name, expected.join(", ")),
+                    format!("Union {}: must contain {}", u.name, missing.join(", ")),
+                );
+            } else if actual
+                .iter()
+                .take(expected.len())
+                .copied()
+                .ne(expected.iter().map(String::as_str))
+            {
+                out.report(
+                    &u.loc,
+                    format!(
+                        "Union {}: types must start with {} in that order",
+                        u.name,
+                        expected.join(", ")
+                    ),
                 );
             }
         }

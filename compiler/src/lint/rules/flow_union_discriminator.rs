@@ -33,10 +33,24 @@ fn check(cx: &Context, out: &mut Sink) {
             };
             match u.discriminator.as_deref() {
                 None => {
-                    out.report(&u.loc, format!("Union {}: must have a 'discriminator' with value one of ('{}')", u.name, expected.join("', '")));
+                    out.report(
+                        &u.loc,
+                        format!(
+                            "Union {}: must have a 'discriminator' with value one of ('{}')",
+                            u.name,
+                            expected.join("', '")
+                        ),
+                    );
                 }
                 Some(d) if !expected.contains(&d) => {
-                    out.report(&u.loc, format!("Union {}: discriminator must be one of ('{}') and not '{d}'", u.name, expected.join("', '")));
+                    out.report(
+                        &u.loc,
+                        format!(
+                            "Union {}: discriminator must be one of ('{}') and not '{d}'",
+                            u.name,
+                            expected.join("', '")
+                        ),
+                    );
                 }
                 Some(_) => {}
             }

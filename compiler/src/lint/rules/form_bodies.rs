@@ -43,7 +43,9 @@ fn check(cx: &Context, out: &mut Sink) {
                         op.label()
                     ),
                 )
-                .help(format!("declare a `{resource}_form` model with the writable fields"));
+                .help(format!(
+                    "declare a `{resource}_form` model with the writable fields"
+                ));
             }
         }
     }

@@ -25,14 +25,22 @@ pub const RULE: Rule = Rule {
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {
         for (_, op) in operations(s) {
-            if !is_get(op) || !segments(&op.path).last().is_some_and(|x| x.starts_with(':')) {
+            if !is_get(op)
+                || !segments(&op.path)
+                    .last()
+                    .is_some_and(|x| x.starts_with(':'))
+            {
                 continue;
             }
             let Some(ok) = success(op) else { continue };
             if ok.ty.r.is_collection() || ok.ty.r == TypeRef::Primitive(Primitive::Unit) {
                 continue;
             }
-            if !op.responses.iter().any(|r| r.code == ResponseCode::Code(404)) {
+            if !op
+                .responses
+                .iter()
+                .any(|r| r.code == ResponseCode::Code(404))
+            {
                 out.report(
                     &op.loc,
                     format!("{}: get by id does not document a 404 response", op.label()),

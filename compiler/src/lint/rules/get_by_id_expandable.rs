@@ -22,11 +22,18 @@ fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {
         for r in non_healthcheck(s) {
             for op in r.operations.iter().filter(|o| is_get(o)) {
-                let Some(t) = response_type(cx.repo, op) else { continue };
-                if t.starts_with("expandable_") && !op.parameters.iter().any(|p| p.name == "expand") {
+                let Some(t) = response_type(cx.repo, op) else {
+                    continue;
+                };
+                if t.starts_with("expandable_") && !op.parameters.iter().any(|p| p.name == "expand")
+                {
                     out.report(
                         &op.loc,
-                        format!("Resource {} {}: missing parameter 'expand' for type '{t}'", r.plural, op.label()),
+                        format!(
+                            "Resource {} {}: missing parameter 'expand' for type '{t}'",
+                            r.plural,
+                            op.label()
+                        ),
                     );
                 }
             }

@@ -3,7 +3,8 @@ use crate::lint::prelude::*;
 pub const RULE: Rule = Rule {
     code: "L0214",
     name: "inclusive-terminology",
-    summary: "names avoid `whitelist`, `blacklist`, `master`, `slave`, `dummy`, `sanity`, `young`, `old`",
+    summary:
+        "names avoid `whitelist`, `blacklist`, `master`, `slave`, `dummy`, `sanity`, `young`, `old`",
     severity: Severity::Warning,
     presets: FLOW,
     flow: Some("InclusiveTerminologyLinter"),
@@ -41,8 +42,11 @@ const TERMS: &[(&str, &str)] = &[
 fn check(cx: &Context, out: &mut Sink) {
     let mut term = |what: &str, name: &str, loc: &Loc| {
         if let Some((t, instead)) = TERMS.iter().find(|(t, _)| t.eq_ignore_ascii_case(name)) {
-            out.report(loc, format!("{what} '{name}': the term '{t}' is not allowed"))
-                .help(format!("use {instead}"));
+            out.report(
+                loc,
+                format!("{what} '{name}': the term '{t}' is not allowed"),
+            )
+            .help(format!("use {instead}"));
         }
     };
     for (_, s) in cx.services() {

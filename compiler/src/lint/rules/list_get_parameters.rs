@@ -29,17 +29,27 @@ pub const RULE: Rule = Rule {
 
 /// Names of the expansions of the response type: `expandable_order` fields → `order`.
 fn expansions(cx: &Context, s: &Service, op: &Operation) -> Vec<String> {
-    let Some(t) = response_type(cx.repo, op) else { return Vec::new() };
+    let Some(t) = response_type(cx.repo, op) else {
+        return Vec::new();
+    };
     let mut models: Vec<&Model> = Vec::new();
     if let Some(m) = model(s, t) {
         models.push(m);
     } else if let Some(u) = union(s, t) {
-        models.extend(u.types.iter().filter_map(|ut| model(s, base_name(cx.repo, &ut.ty))));
+        models.extend(
+            u.types
+                .iter()
+                .filter_map(|ut| model(s, base_name(cx.repo, &ut.ty))),
+        );
     }
     let mut names: Vec<String> = models
         .iter()
         .flat_map(|m| &m.fields)
-        .filter_map(|f| base_name(cx.repo, &f.ty).strip_prefix("expandable_").map(str::to_string))
+        .filter_map(|f| {
+            base_name(cx.repo, &f.ty)
+                .strip_prefix("expandable_")
+                .map(str::to_string)
+        })
         .collect();
     names.sort();
     names.dedup();
@@ -49,7 +59,11 @@ fn expansions(cx: &Context, s: &Service, op: &Operation) -> Vec<String> {
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {
         for r in non_healthcheck(s) {
-            for op in r.operations.iter().filter(|o| is_get(o) && returns_array(o)) {
+            for op in r
+                .operations
+                .iter()
+                .filter(|o| is_get(o) && returns_array(o))
+            {
                 if ignored(&op.attributes, "get") {
                     continue;
                 }
@@ -58,7 +72,10 @@ fn check(cx: &Context, out: &mut Sink) {
                 let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
                 let search = names.first() == Some(&"q");
                 let expansions = expansions(cx, s, op);
-                if !search && !has_attribute(&op.attributes, "non-crud") && names.first() != Some(&"id") {
+                if !search
+                    && !has_attribute(&op.attributes, "non-crud")
+                    && names.first() != Some(&"id")
+                {
                     out.report(&op.loc, format!("{label}: first parameter must be 'id'"));
                 }
                 let mut tail: Vec<&str> = if search {
@@ -71,7 +88,9 @@ fn check(cx: &Context, out: &mut Sink) {
                 if !expansions.is_empty() {
                     tail.push("expand");
                 }
-                if !tail.is_empty() && (names.len() < tail.len() || names[names.len() - tail.len()..] != tail[..]) {
+                if !tail.is_empty()
+                    && (names.len() < tail.len() || names[names.len() - tail.len()..] != tail[..])
+                {
                     out.report(
                         &op.loc,
                         format!("{label}: last parameters must be {}", tail.join(", ")),
@@ -84,10 +103,19 @@ fn check(cx: &Context, out: &mut Sink) {
                     Some(p) => {
                         let example = expansions.join(",");
                         if p.example.as_deref() != Some(example.as_str()) {
-                            out.report(&p.loc, format!("{label} Parameter expand: example must be '{example}'"));
+                            out.report(
+                                &p.loc,
+                                format!("{label} Parameter expand: example must be '{example}'"),
+                            );
                         }
                         if p.maximum != Some(expansions.len() as i64) {
-                            out.report(&p.loc, format!("{label} Parameter expand: maximum must be {}", expansions.len()));
+                            out.report(
+                                &p.loc,
+                                format!(
+                                    "{label} Parameter expand: maximum must be {}",
+                                    expansions.len()
+                                ),
+                            );
                         }
                     }
                     None => {}
@@ -96,7 +124,10 @@ fn check(cx: &Context, out: &mut Sink) {
                     if p.required && p.default.is_none() {
                         out.report(
                             &p.loc,
-                            format!("{label} Parameter {}: must be optional or have a default", p.name),
+                            format!(
+                                "{label} Parameter {}: must be optional or have a default",
+                                p.name
+                            ),
                         );
                     }
                 }

@@ -23,12 +23,24 @@ fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {
         for m in s.models.iter().filter(|m| m.name.ends_with("_mapping")) {
             if m.fields.len() < 3 {
-                out.report(&m.loc, format!("Model {}: mapping models must have at least 3 fields", m.name));
+                out.report(
+                    &m.loc,
+                    format!(
+                        "Model {}: mapping models must have at least 3 fields",
+                        m.name
+                    ),
+                );
                 continue;
             }
             let id = &m.fields[0];
             if id.name != "id" || !is_primitive(&id.ty, Primitive::String) {
-                out.report(&id.loc, format!("Model {}: first field must be 'id' of type 'string'", m.name));
+                out.report(
+                    &id.loc,
+                    format!(
+                        "Model {}: first field must be 'id' of type 'string'",
+                        m.name
+                    ),
+                );
             }
             let mut refs = Vec::new();
             for (pos, f) in m.fields[1..3].iter().enumerate() {
@@ -38,7 +50,10 @@ fn check(cx: &Context, out: &mut Sink) {
                         if f.name != target {
                             out.report(
                                 &f.loc,
-                                format!("Model {} Field[{}]: must be named '{target}' after its type", m.name, f.name),
+                                format!(
+                                    "Model {} Field[{}]: must be named '{target}' after its type",
+                                    m.name, f.name
+                                ),
                             );
                         }
                         refs.push(target.to_string());
@@ -59,7 +74,10 @@ fn check(cx: &Context, out: &mut Sink) {
             if refs.len() == 2 {
                 let expected = format!("{}_{}_mapping", refs[0], refs[1]);
                 if m.name != expected {
-                    out.report(&m.loc, format!("Model {}: name must be '{expected}'", m.name));
+                    out.report(
+                        &m.loc,
+                        format!("Model {}: name must be '{expected}'", m.name),
+                    );
                 }
             }
         }

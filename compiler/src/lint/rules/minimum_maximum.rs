@@ -35,16 +35,24 @@ fn check(cx: &Context, out: &mut Sink) {
         for m in &s.models {
             for f in &m.fields {
                 let label = format!("Model {} Field[{}]", m.name, f.name);
-                if let (Some(min), Some(d)) = (f.minimum, f.default.as_deref().and_then(|d| d.parse::<f64>().ok())) {
+                if let (Some(min), Some(d)) = (
+                    f.minimum,
+                    f.default.as_deref().and_then(|d| d.parse::<f64>().ok()),
+                ) {
                     if d < min as f64 {
-                        out.report(&f.loc, format!("{label}: default must be >= minimum[{min}]"));
+                        out.report(
+                            &f.loc,
+                            format!("{label}: default must be >= minimum[{min}]"),
+                        );
                     }
                 }
                 let Some(max) = f.maximum else { continue };
                 let name = f.name.as_str();
-                let fixed = if name.contains("country") || name.contains("origin") {
-                    Some(3)
-                } else if name.contains("currency") {
+                // ISO codes: alpha-3 countries and currencies, two-letter languages.
+                let fixed = if ["country", "origin", "currency"]
+                    .iter()
+                    .any(|k| name.contains(k))
+                {
                     Some(3)
                 } else if name.contains("language") {
                     Some(2)
@@ -58,7 +66,10 @@ fn check(cx: &Context, out: &mut Sink) {
                     Some(_) => {}
                     None => {
                         if let Some(min) = f.minimum.filter(|min| max < *min) {
-                            out.report(&f.loc, format!("{label}: maximum must be >= minimum[{min}]"));
+                            out.report(
+                                &f.loc,
+                                format!("{label}: maximum must be >= minimum[{min}]"),
+                            );
                         }
                     }
                 }
@@ -68,20 +79,26 @@ fn check(cx: &Context, out: &mut Sink) {
             for p in &op.parameters {
                 let label = format!("Resource {} {} Parameter {}", r.plural, op.label(), p.name);
                 if let Some(min) = p.minimum.filter(|m| *m < 0) {
-                    out.report(&p.loc, format!("{label}: minimum must be >= 0 and not {min}"));
+                    out.report(
+                        &p.loc,
+                        format!("{label}: minimum must be >= 0 and not {min}"),
+                    );
                 }
                 if !matches!(p.ty.r, TypeRef::List(_)) || p.name == "expand" {
                     continue;
                 }
-                let expected = enum_len(cx, &p.ty).map(|n| n as i64).or_else(|| {
-                    matches!(p.ty.r.innermost(), TypeRef::Primitive(_)).then_some(100)
-                });
+                let expected = enum_len(cx, &p.ty)
+                    .map(|n| n as i64)
+                    .or_else(|| matches!(p.ty.r.innermost(), TypeRef::Primitive(_)).then_some(100));
                 match (p.maximum, expected) {
                     (None, _) => {
                         out.report(&p.loc, format!("{label}: missing maximum"));
                     }
                     (Some(max), Some(e)) if max != e => {
-                        out.report(&p.loc, format!("{label}: maximum must be {e} and not {max}"));
+                        out.report(
+                            &p.loc,
+                            format!("{label}: maximum must be {e} and not {max}"),
+                        );
                     }
                     _ => {}
                 }

@@ -39,8 +39,15 @@ fn expected(required: &[&str]) -> usize {
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {
         for m in &s.models {
-            let required: Vec<&str> = m.fields.iter().filter(|f| f.required).map(|f| f.name.as_str()).collect();
-            let Some(pos) = required.iter().position(|n| *n == "organization") else { continue };
+            let required: Vec<&str> = m
+                .fields
+                .iter()
+                .filter(|f| f.required)
+                .map(|f| f.name.as_str())
+                .collect();
+            let Some(pos) = required.iter().position(|n| *n == "organization") else {
+                continue;
+            };
             let want = expected(&required);
             if pos != want {
                 let f = field(m, "organization").map(|f| &f.loc).unwrap_or(&m.loc);

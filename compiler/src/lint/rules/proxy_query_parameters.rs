@@ -24,7 +24,11 @@ fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {
         for r in non_healthcheck(s) {
             for op in &r.operations {
-                for p in op.parameters.iter().filter(|p| RESERVED.contains(&p.name.as_str())) {
+                for p in op
+                    .parameters
+                    .iter()
+                    .filter(|p| RESERVED.contains(&p.name.as_str()))
+                {
                     out.report(
                         &p.loc,
                         format!("Resource {} {} Parameter {}: name is reserved for use only in https://github.com/flowvault/proxy", r.plural, op.label(), p.name),

@@ -21,7 +21,9 @@ pub const RULE: Rule = Rule {
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {
         for m in &s.models {
-            let Some(prefix) = m.name.strip_suffix("_published") else { continue };
+            let Some(prefix) = m.name.strip_suffix("_published") else {
+                continue;
+            };
             if ignored(&m.attributes, "published_event_model") {
                 continue;
             }
@@ -35,13 +37,26 @@ fn check(cx: &Context, out: &mut Sink) {
             let names: Vec<&str> = m.fields.iter().map(|f| f.name.as_str()).collect();
             let want: Vec<&str> = expected.iter().map(|(n, _)| *n).collect();
             if names != want {
-                out.report(&m.loc, format!("Model {}: fields must be exactly {}", m.name, want.join(", ")));
+                out.report(
+                    &m.loc,
+                    format!(
+                        "Model {}: fields must be exactly {}",
+                        m.name,
+                        want.join(", ")
+                    ),
+                );
                 continue;
             }
             for (f, (n, t)) in m.fields.iter().zip(expected) {
                 let actual = display(cx.repo, &f.ty);
                 if actual != t {
-                    out.report(&f.loc, format!("Model {} Field[{n}]: type must be '{t}' and not {actual}", m.name));
+                    out.report(
+                        &f.loc,
+                        format!(
+                            "Model {} Field[{n}]: type must be '{t}' and not {actual}",
+                            m.name
+                        ),
+                    );
                 }
             }
         }

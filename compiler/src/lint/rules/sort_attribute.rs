@@ -21,10 +21,16 @@ pub const RULE: Rule = Rule {
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {
         for (r, op) in operations(s) {
-            if op.parameters.iter().any(|p| p.name == "sort") && !has_attribute(&op.attributes, "sort") {
+            if op.parameters.iter().any(|p| p.name == "sort")
+                && !has_attribute(&op.attributes, "sort")
+            {
                 out.report(
                     &op.loc,
-                    format!("Resource {} {}: parameter[sort] requires an attribute named 'sort'", r.plural, op.label()),
+                    format!(
+                        "Resource {} {}: parameter[sort] requires an attribute named 'sort'",
+                        r.plural,
+                        op.label()
+                    ),
                 );
             }
         }

@@ -22,12 +22,19 @@ pub const RULE: Rule = Rule {
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {
         for (r, op) in operations(s) {
-            let Some(p) = op.parameters.iter().find(|p| p.name == "sort") else { continue };
+            let Some(p) = op.parameters.iter().find(|p| p.name == "sort") else {
+                continue;
+            };
             let allowed: Vec<&str> = if op.path.ends_with("/versions") {
                 vec!["journal_timestamp"]
             } else {
                 match response_type(cx.repo, op).and_then(|t| model(s, t)) {
-                    Some(m) if field(m, "name").is_some_and(|f| is_primitive(&f.ty, Primitive::String)) => vec!["name"],
+                    Some(m)
+                        if field(m, "name")
+                            .is_some_and(|f| is_primitive(&f.ty, Primitive::String)) =>
+                    {
+                        vec!["name"]
+                    }
                     Some(_) => vec!["-created_at"],
                     None => vec!["-created_at", "name"],
                 }
@@ -39,7 +46,13 @@ fn check(cx: &Context, out: &mut Sink) {
                         .help(format!("use \"default\": \"{}\"", allowed[0]));
                 }
                 Some(d) if !allowed.contains(&d) => {
-                    out.report(&p.loc, format!("{label}: default must be '{}' and not '{d}'", allowed.join("' or '")));
+                    out.report(
+                        &p.loc,
+                        format!(
+                            "{label}: default must be '{}' and not '{d}'",
+                            allowed.join("' or '")
+                        ),
+                    );
                 }
                 Some(_) => {}
             }

@@ -56,10 +56,15 @@ fn check(cx: &Context, out: &mut Sink) {
                     .map(|c| c.to_string())
                     .collect();
                 if !missing.is_empty() {
-                    out.report(&op.loc, format!("{label}: missing response codes: {}", missing.join(", ")));
+                    out.report(
+                        &op.loc,
+                        format!("{label}: missing response codes: {}", missing.join(", ")),
+                    );
                 }
                 for resp in &op.responses {
-                    let ResponseCode::Code(code) = resp.code else { continue };
+                    let ResponseCode::Code(code) = resp.code else {
+                        continue;
+                    };
                     let rlabel = format!("{label} Response {code}");
                     if required(method).contains(&code) && resp.description.is_some() {
                         out.report(&resp.loc, format!("{rlabel}: must not have a description as this is a globally standard response"));
@@ -68,13 +73,23 @@ fn check(cx: &Context, out: &mut Sink) {
                     let t = display(cx.repo, &resp.ty);
                     match code {
                         401 if !unit => {
-                            out.report(&resp.loc, format!("{rlabel}: response must be of type unit and not {t}"));
+                            out.report(
+                                &resp.loc,
+                                format!("{rlabel}: response must be of type unit and not {t}"),
+                            );
                         }
                         422 if !base_name(cx.repo, &resp.ty).ends_with("_error") => {
                             out.report(&resp.loc, format!("{rlabel}: response must be of a type ending in '_error' and not {t}"));
                         }
-                        204 if !unit && segments(&op.path).last().is_some_and(|x| x.starts_with(':')) => {
-                            out.report(&resp.loc, format!("{rlabel}: response must be of type unit and not {t}"));
+                        204 if !unit
+                            && segments(&op.path)
+                                .last()
+                                .is_some_and(|x| x.starts_with(':')) =>
+                        {
+                            out.report(
+                                &resp.loc,
+                                format!("{rlabel}: response must be of type unit and not {t}"),
+                            );
                         }
                         _ => {}
                     }

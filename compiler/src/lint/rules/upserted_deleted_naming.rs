@@ -42,17 +42,22 @@ fn check(cx: &Context, out: &mut Sink) {
             if ignored(&m.attributes, "event_model") {
                 continue;
             }
-            let ok = m.fields.iter().any(|f| {
-                matches(&f.name, prefix) && matches(base_name(cx.repo, &f.ty), prefix)
-            }) || deleted
-                && field(m, "id").is_some_and(|f| is_primitive(&f.ty, Primitive::String));
+            let ok =
+                m.fields.iter().any(|f| {
+                    matches(&f.name, prefix) && matches(base_name(cx.repo, &f.ty), prefix)
+                }) || deleted
+                    && field(m, "id").is_some_and(|f| is_primitive(&f.ty, Primitive::String));
             if !ok {
                 out.report(
                     &m.loc,
                     format!(
                         "Model {}: must have a field whose name and type match '{prefix}'{}",
                         m.name,
-                        if deleted { " (or a field 'id' of type 'string')" } else { "" }
+                        if deleted {
+                            " (or a field 'id' of type 'string')"
+                        } else {
+                            ""
+                        }
                     ),
                 );
             }
