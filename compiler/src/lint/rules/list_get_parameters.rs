@@ -64,74 +64,124 @@ fn check(cx: &Context, out: &mut Sink) {
                 .iter()
                 .filter(|o| is_get(o) && returns_array(o))
             {
-                if ignored(&op.attributes, "get") {
-                    continue;
-                }
-                let label = format!("Resource {} {}", r.plural, op.label());
-                let params: Vec<&Parameter> = query_params(op).collect();
-                let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
-                let search = names.first() == Some(&"q");
-                let expansions = expansions(cx, s, op);
-                if !search
-                    && !has_attribute(&op.attributes, "non-crud")
-                    && names.first() != Some(&"id")
-                {
-                    out.report(&op.loc, format!("{label}: first parameter must be 'id'"));
-                }
-                let mut tail: Vec<&str> = if search {
-                    Vec::new()
-                } else if ignored(&op.attributes, "sort") {
-                    vec!["limit", "offset"]
-                } else {
-                    vec!["limit", "offset", "sort"]
-                };
-                if !expansions.is_empty() {
-                    tail.push("expand");
-                }
-                if !tail.is_empty()
-                    && (names.len() < tail.len() || names[names.len() - tail.len()..] != tail[..])
-                {
-                    out.report(
-                        &op.loc,
-                        format!("{label}: last parameters must be {}", tail.join(", ")),
-                    );
-                }
-                match params.iter().find(|p| p.name == "expand") {
-                    Some(p) if expansions.is_empty() => {
-                        out.report(&p.loc, format!("{label}: parameter 'expand' is not allowed as there are no expansions"));
-                    }
-                    Some(p) => {
-                        let example = expansions.join(",");
-                        if p.example.as_deref() != Some(example.as_str()) {
-                            out.report(
-                                &p.loc,
-                                format!("{label} Parameter expand: example must be '{example}'"),
-                            );
-                        }
-                        if p.maximum != Some(expansions.len() as i64) {
-                            out.report(
-                                &p.loc,
-                                format!(
-                                    "{label} Parameter expand: maximum must be {}",
-                                    expansions.len()
-                                ),
-                            );
-                        }
-                    }
-                    None => {}
-                }
-                for p in &params {
-                    if p.required && p.default.is_none() {
-                        out.report(
-                            &p.loc,
-                            format!(
-                                "{label} Parameter {}: must be optional or have a default",
-                                p.name
-                            ),
-                        );
-                    }
+                if !ignored(&op.attributes, "get") {
+                    check_operation(cx, s, r, op, out);
                 }
             }
         }
+    }
+}
+
+fn check_operation(cx: &Context, s: &Service, r: &Resource, op: &Operation, out: &mut Sink) {
+    let label = format!("Resource {} {}", r.plural, op.label());
+    let params: Vec<&Parameter> = query_params(op).collect();
+    let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
+    let (leading, trailing): (&str, &[&str]) = if names.first() == Some(&"q") {
+        ("q", &[])
+    } else if ignored(&op.attributes, "sort") {
+        ("id", &["limit", "offset"])
+    } else {
+        ("id", &["limit", "offset", "sort"])
+    };
+    let non_crud = has_attribute(&op.attributes, "non-crud");
+    let mut required: Vec<&str> = Vec::new();
+    if !non_crud {
+        required.push(leading);
+    }
+    required.extend(trailing);
+    let expansions = expansions(cx, s, op);
+    let mut all_required = required.clone();
+    if !expansions.is_empty() {
+        all_required.push("expand");
+    }
+    let mut blocking = 0;
+    let expand = params.iter().find(|p| p.name == "expand");
+    match expand {
+        Some(p) if expansions.is_empty() => {
+            blocking += 1;
+            out.report(
+                &p.loc,
+                format!("{label}: there are no expansions available - should not have a parameter named expand"),
+            );
+        }
+        Some(p) => {
+            let example = expansions.join(", ");
+            // Flow joins with ", "; the compact "a,b" form is accepted too.
+            if p.example.as_deref().map(|e| e.replace(' ', "")) != Some(expansions.join(",")) {
+                blocking += 1;
+                out.report(
+                    &p.loc,
+                    format!("{label}: parameter[expand] must have example[{example}]"),
+                );
+            }
+            if p.maximum != Some(expansions.len() as i64) {
+                blocking += 1;
+                out.report(
+                    &p.loc,
+                    format!(
+                        "{label}: parameter[expand] must have maximum[{}]",
+                        expansions.len()
+                    ),
+                );
+            }
+        }
+        None => {}
+    }
+    let missing: Vec<&str> = all_required
+        .iter()
+        .copied()
+        .filter(|n| !names.contains(n))
+        .collect();
+    if !missing.is_empty() {
+        blocking += 1;
+        let mut f = out.report(
+            &op.loc,
+            format!(
+                "{label}: missing parameter{}: {}",
+                if missing.len() == 1 { "" } else { "s" },
+                missing.join(", ")
+            ),
+        );
+        if missing.contains(&"expand") {
+            f = f.help(format!(
+                "add {{ \"name\": \"expand\", \"type\": \"[string]\", \"minimum\": 0, \"maximum\": {}, \"example\": \"{}\", \"required\": false }}",
+                expansions.len(),
+                expansions.join(", ")
+            ));
+        }
+        let _ = f;
+    }
+    for p in params.iter().filter(|p| p.required && p.default.is_none()) {
+        let what = if required.contains(&p.name.as_str()) {
+            "must be optional"
+        } else {
+            "must be optional or must have a default"
+        };
+        out.report(&p.loc, format!("{label}: parameter[{}] {what}", p.name));
+    }
+    if blocking > 0 {
+        return;
+    }
+    let mut tail: Vec<&str> = trailing.to_vec();
+    if !expansions.is_empty() {
+        tail.push("expand");
+    }
+    if names.first() != Some(&leading) && !non_crud {
+        out.report(
+            &op.loc,
+            format!("{label}: parameter[{leading}] must be the first parameter"),
+        );
+    }
+    let actual = &names[names.len().saturating_sub(tail.len())..];
+    if actual != tail.as_slice() {
+        out.report(
+            &op.loc,
+            format!(
+                "{label}: last {} parameters must be {} and not {}",
+                tail.len(),
+                tail.join(", "),
+                actual.join(", ")
+            ),
+        );
     }
 }
