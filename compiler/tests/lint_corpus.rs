@@ -2,6 +2,19 @@
 //! snapshots): prints how many findings each rule gives, so rules with surprising counts can be
 //! investigated (`cargo test -p charter --test lint_corpus -- --nocapture`). Also checks that
 //! linting never panics and that every finding is located inside its file.
+//!
+//! Investigation of the large counts (2026-11, flowcommerce/* api.json files; the Flow API
+//! snapshots are service.json files, linted once the service.json loader lands):
+//! - L0110 descriptions: these open-source Flow tools (delta, dependency, registry, splashpage)
+//!   document few models and operations; the findings are real.
+//! - L0205 / L0204 / L0217: their list GETs describe `id`, `limit`, `offset`, use `limit`
+//!   minimum 0, `id` as a single `string` and array parameters without a maximum: real
+//!   deviations from Flow's api-build conventions (these repos are not built with api-build).
+//! - L0212 / L0222 / L0223: most list GETs have no `sort` parameter, or sort on a column name
+//!   (`projects.id`): real.
+//! - L0224: most operations do not declare 401, and 422 responses are `[error]` rather than an
+//!   `_error` model (the pre-2016 error convention): real.
+//! - L0303: common, error and github imports are not part of the corpus: expected.
 
 use charter::lint::{self, LintConfig, Preset, RULES};
 use std::collections::BTreeMap;
@@ -38,7 +51,7 @@ fn flow_preset_on_flow_corpus() {
     }
     let config = LintConfig::with_presets(&[Preset::Flow, Preset::Recommended]);
     let mut counts: BTreeMap<&str, usize> = RULES.iter().map(|r| (r.code, 0)).collect();
-    let (mut linted, mut skipped) = (0, 0);
+    let (mut linted, mut skipped, mut unloaded) = (0, 0, 0);
     for path in &specs {
         let checked = charter::check(std::slice::from_ref(path), &charter::Options::default());
         let found = lint::run(
@@ -47,6 +60,9 @@ fn flow_preset_on_flow_corpus() {
             &config,
             &checked.diagnostics,
         );
+        if checked.repo.services.is_empty() {
+            unloaded += 1;
+        }
         linted += found.stats.linted;
         skipped += found.stats.skipped;
         for d in &found.diagnostics {
@@ -60,7 +76,7 @@ fn flow_preset_on_flow_corpus() {
         }
     }
     println!(
-        "flow+recommended presets over {} Flow corpus files: {linted} specs linted, {skipped} not (validation errors)",
+        "flow+recommended presets over {} Flow corpus files: {linted} specs linted, {skipped} not (validation errors), {unloaded} files not loaded",
         specs.len()
     );
     for r in RULES {
