@@ -83,3 +83,35 @@ fn flow_preset_on_flow_corpus() {
         println!("{:>6}  {} {}", counts[r.code], r.code, r.name);
     }
 }
+
+/// Every rule over every corpus spec that loads: no panic, every finding located in its file.
+#[test]
+fn all_rules_on_whole_corpus() {
+    let config = LintConfig::with_presets(&[Preset::Flow, Preset::Recommended]);
+    let mut total = 0;
+    for dir in ["api-json", "service-json"] {
+        let Ok(rd) = std::fs::read_dir(PathBuf::from(CORPUS).join(dir)) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let checked = charter::check(&[e.path()], &charter::Options::default());
+            let found = lint::run(
+                &checked.repo,
+                &checked.sources,
+                &config,
+                &checked.diagnostics,
+            );
+            for d in &found.diagnostics {
+                let loc = d.loc.as_ref().expect("findings are located");
+                let len = checked.sources.get(loc.file).text.len() as u32;
+                assert!(
+                    loc.span.start <= loc.span.end && loc.span.end <= len,
+                    "{d:?}"
+                );
+                assert!(!d.message.is_empty());
+            }
+            total += found.diagnostics.len();
+        }
+    }
+    println!("all presets over the whole corpus: {total} findings");
+}
