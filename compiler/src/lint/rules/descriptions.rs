@@ -12,7 +12,7 @@ pub const RULE: Rule = Rule {
         Descriptions become the doc comments of generated clients and the text of API Builder's
         documentation site. An undocumented operation or payload forces every consumer to guess.
 
-        Checked: operations whose path does not start with `/internal`, and the models that such
+        Checked: operations whose path does not start with `/internal` or `/_internal_`, and the models that such
         operations expose: their bodies, parameters and responses, and every model reachable from
         those through fields and union members (across the repo). Models used only internally
         are not checked.
@@ -23,7 +23,9 @@ pub const RULE: Rule = Rule {
 };
 
 fn is_internal(path: &str) -> bool {
-    path == "/internal" || path.starts_with("/internal/")
+    ["/internal", "/_internal_"]
+        .iter()
+        .any(|p| path == *p || path.starts_with(&format!("{p}/")))
 }
 
 fn check(cx: &Context, out: &mut Sink) {

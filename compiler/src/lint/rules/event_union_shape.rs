@@ -15,7 +15,8 @@ pub const RULE: Rule = Rule {
         discriminator. Conventions that keep this working:
 
         - a union whose name ends in `_event` is named `{service}_event`, where `{service}` is the
-          application key with `-` replaced by `_` (`user_event` in application `user`);
+          application key with `-` replaced by `_` (`user_event` in application `user`), or its
+          last words (`test_event` in application `lib-event-test`);
         - every `X_upserted` member has an `X_deleted` partner and vice versa, so consumers can
           mirror the data;
         - every member model starts with `event_id` then `timestamp`.
@@ -27,9 +28,13 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {
-        let expected = format!("{}_event", s.application.replace(['-', '.'], "_"));
+        let app = s.application.replace(['-', '.'], "_");
+        let expected = format!("{app}_event");
         for u in s.unions.iter().filter(|u| u.name.ends_with("_event")) {
-            if u.name != expected {
+            let prefix = u.name.strip_suffix("_event").unwrap_or_default();
+            let named_after_app =
+                !prefix.is_empty() && (app == prefix || app.ends_with(&format!("_{prefix}")));
+            if !named_after_app {
                 out.report(
                     &u.loc,
                     format!("event union `{}` should be named `{expected}`", u.name),
