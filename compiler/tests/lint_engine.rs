@@ -176,6 +176,13 @@ fn cli_lint_exit_codes_formats_and_baseline() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["diagnostics"][0]["code"], "L0105");
 
+    // Adopt without a charter.toml: the default baseline file is written and then read.
+    let (code, _, err) = charter(&["lint", "specs", "--write-baseline"], &dir);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = charter(&["lint", "specs"], &dir);
+    assert_eq!(code, 0, "{err}");
+    std::fs::remove_file(dir.join("lint-baseline.json")).unwrap();
+
     // Adopt: record today's findings, then only new ones fail.
     std::fs::write(
         dir.join("charter.toml"),
@@ -210,6 +217,7 @@ fn cli_lint_exit_codes_formats_and_baseline() {
 
     // check = validation + lint.
     std::fs::remove_file(dir.join("charter.toml")).unwrap();
+    std::fs::remove_file(dir.join("lint-baseline.json")).unwrap();
     let (code, _, err) = charter(&["check", "specs"], &dir);
     assert_eq!(code, 1, "{err}");
     let (code, _, _) = charter(&["check", "specs", "--no-lint"], &dir);

@@ -45,11 +45,37 @@ pub fn load_config(
     let found = explicit
         .map(Path::to_path_buf)
         .or_else(|| paths.first().and_then(|p| config::discover(p)));
-    match found {
+    let mut config = match found {
         Some(path) => config::load(&path, sources, diags),
         None => LintConfig::default(),
+    };
+    // Without a `baseline` key, lint-baseline.json beside charter.toml (or in the current
+    // directory) is the baseline: what `--write-baseline` writes by default.
+    if config.baseline_path.is_none() {
+        let path = config
+            .root
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join(DEFAULT_BASELINE);
+        if path.is_file() {
+            match Baseline::read(&path, config.root.clone()) {
+                Ok(b) => config.baseline = Some(b),
+                Err(e) => diags.push(
+                    Diagnostic::new(
+                        "L0004",
+                        format!("cannot use baseline {}: {e}", path.display()),
+                    )
+                    .with_path(&path),
+                ),
+            }
+        }
+        config.baseline_path = Some(path);
     }
+    config
 }
+
+/// The baseline file used when charter.toml names none.
+pub const DEFAULT_BASELINE: &str = "lint-baseline.json";
 
 /// Renders diagnostics in `format` to the right stream.
 pub fn print(format: Format, diags: &[Diagnostic], sources: &SourceMap) {
@@ -149,13 +175,10 @@ pub fn run_lint(args: LintArgs) -> i32 {
             &config,
             &checked.diagnostics,
         );
-        let path = config.baseline_path.clone().unwrap_or_else(|| {
-            config
-                .root
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("."))
-                .join("lint-baseline.json")
-        });
+        let path = config
+            .baseline_path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_BASELINE));
         let b = Baseline::from_diagnostics(
             &findings.diagnostics,
             &checked.sources,
