@@ -24,7 +24,7 @@ fn check(cx: &Context, out: &mut Sink) {
     let good = |name: &str| BAD.iter().find(|(b, _)| *b == name).map(|(_, g)| *g);
     for (_, s) in cx.services() {
         for m in &s.models {
-            if util_ignored(&m.attributes) {
+            if ignored(&m.attributes, "bad_names") {
                 continue;
             }
             for f in &m.fields {
@@ -52,8 +52,4 @@ fn check(cx: &Context, out: &mut Sink) {
             }
         }
     }
-}
-
-fn util_ignored(attrs: &[Attribute]) -> bool {
-    ignored(attrs, "bad_names")
 }

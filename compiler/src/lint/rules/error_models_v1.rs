@@ -31,19 +31,17 @@ fn error_version(attrs: &[Attribute]) -> Option<i64> {
         })
 }
 
-fn is_code_type(repo: &Repo, ty: &Type) -> bool {
+/// `code` is a string or an enum (local, in the repo, or imported).
+fn is_code_type(ty: &Type) -> bool {
     match &ty.r {
         TypeRef::Primitive(Primitive::String) => true,
         TypeRef::Type(id) => id.kind == TypeKind::Enum,
         TypeRef::External { kind, .. } => *kind == TypeKind::Enum,
-        _ => {
-            let _ = repo;
-            false
-        }
+        _ => false,
     }
 }
 
-fn check_model(cx: &Context, m: &Model, discriminator: Option<&str>, out: &mut Sink) {
+fn check_model(m: &Model, discriminator: Option<&str>, out: &mut Sink) {
     // (name, is the code type ok, messages minimum)
     let mut fields: Vec<(&str, Option<&Field>)> = Vec::new();
     if let Some(d) = discriminator {
@@ -66,7 +64,7 @@ fn check_model(cx: &Context, m: &Model, discriminator: Option<&str>, out: &mut S
                 );
             }
             if let Some(f) = fields[i].1 {
-                if !is_code_type(cx.repo, &f.ty) {
+                if !is_code_type(&f.ty) {
                     out.report(
                         &f.loc,
                         format!(
@@ -123,7 +121,7 @@ fn check(cx: &Context, out: &mut Sink) {
                 match model(s, name) {
                     Some(m) if name.ends_with("_error") => {
                         if !ignored(&m.attributes, "error") {
-                            check_model(cx, m, u.discriminator.as_deref(), out);
+                            check_model(m, u.discriminator.as_deref(), out);
                         }
                     }
                     _ => {
@@ -141,7 +139,7 @@ fn check(cx: &Context, out: &mut Sink) {
                 && !members.contains(&m.name.as_str())
                 && !ignored(&m.attributes, "error")
             {
-                check_model(cx, m, None, out);
+                check_model(m, None, out);
             }
         }
     }

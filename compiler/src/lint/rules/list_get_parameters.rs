@@ -134,7 +134,7 @@ fn check_operation(cx: &Context, s: &Service, r: &Resource, op: &Operation, out:
         .collect();
     if !missing.is_empty() {
         blocking += 1;
-        let mut f = out.report(
+        let f = out.report(
             &op.loc,
             format!(
                 "{label}: missing parameter{}: {}",
@@ -143,13 +143,12 @@ fn check_operation(cx: &Context, s: &Service, r: &Resource, op: &Operation, out:
             ),
         );
         if missing.contains(&"expand") {
-            f = f.help(format!(
+            f.help(format!(
                 "add {{ \"name\": \"expand\", \"type\": \"[string]\", \"minimum\": 0, \"maximum\": {}, \"example\": \"{}\", \"required\": false }}",
                 expansions.len(),
                 expansions.join(", ")
             ));
         }
-        let _ = f;
     }
     for p in params.iter().filter(|p| p.required && p.default.is_none()) {
         let what = if required.contains(&p.name.as_str()) {
