@@ -73,10 +73,19 @@ const SPECS: &[Spec] = &[
     },
 ];
 
-fn show<T: std::fmt::Display>(v: &Option<T>) -> String {
-    v.as_ref()
-        .map(|x| x.to_string())
-        .unwrap_or_else(|| "none".into())
+/// Flow's comparison of one property: absent, present or different.
+fn compare<T: PartialEq + std::fmt::Display>(
+    label: &str,
+    actual: Option<T>,
+    expected: Option<T>,
+) -> Option<String> {
+    match (actual, expected) {
+        (None, None) => None,
+        (None, Some(e)) => Some(format!("{label} was not specified - should be {e}")),
+        (Some(_), None) => Some(format!("{label} should not be specified")),
+        (Some(a), Some(e)) if a != e => Some(format!("{label} expected[{e}] but found[{a}]")),
+        _ => None,
+    }
 }
 
 fn check(cx: &Context, out: &mut Sink) {
@@ -91,52 +100,33 @@ fn check(cx: &Context, out: &mut Sink) {
                     let Some(spec) = SPECS.iter().find(|x| x.name == p.name) else {
                         continue;
                     };
-                    let prefix =
-                        format!("Resource {} {} Parameter {}", r.plural, op.label(), p.name);
                     let ty = display(cx.repo, &p.ty);
+                    // Journal ids of `/versions` operations are longs.
                     let journal =
                         p.name == "id" && ty == "[long]" && op.path.ends_with("/versions");
-                    if ty != spec.ty && !journal {
-                        out.report(
-                            &p.loc,
-                            format!("{prefix}: type must be '{}' and not '{ty}'", spec.ty),
-                        );
-                    }
+                    let mut problems = vec![compare("Type", Some(ty.as_str()), Some(spec.ty))];
                     if let Some(d) = spec.default {
-                        if p.default.as_deref() != d {
-                            out.report(
-                                &p.loc,
-                                format!(
-                                    "{prefix}: default must be '{}' and not '{}'",
-                                    show(&d),
-                                    show(&p.default)
-                                ),
-                            );
-                        }
+                        problems.push(compare("Default", p.default.as_deref(), d));
                     }
                     if let Some(m) = spec.minimum {
-                        if p.minimum != m {
-                            out.report(
-                                &p.loc,
-                                format!(
-                                    "{prefix}: minimum must be '{}' and not '{}'",
-                                    show(&m),
-                                    show(&p.minimum)
-                                ),
-                            );
-                        }
+                        problems.push(compare("Minimum", p.minimum, m));
                     }
                     if let Some(m) = spec.maximum {
-                        if p.maximum != m {
-                            out.report(
-                                &p.loc,
-                                format!(
-                                    "{prefix}: maximum must be '{}' and not '{}'",
-                                    show(&m),
-                                    show(&p.maximum)
-                                ),
-                            );
+                        problems.push(compare("Maximum", p.maximum, m));
+                    }
+                    for msg in problems.into_iter().flatten() {
+                        if journal && msg.contains("expected[") {
+                            continue;
                         }
+                        out.report(
+                            &p.loc,
+                            format!(
+                                "Resource {} {} Parameter {}: {msg}",
+                                r.plural,
+                                op.label(),
+                                p.name
+                            ),
+                        );
                     }
                 }
             }
