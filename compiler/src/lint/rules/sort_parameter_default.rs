@@ -39,18 +39,21 @@ fn check(cx: &Context, out: &mut Sink) {
                     None => vec!["-created_at", "name"],
                 }
             };
-            let label = format!("Resource {} {} Parameter sort", r.plural, op.label());
+            let label = format!("Resource {} {}", r.plural, op.label());
             match p.default.as_deref() {
                 None => {
-                    out.report(&p.loc, format!("{label}: must have a default"))
-                        .help(format!("use \"default\": \"{}\"", allowed[0]));
+                    out.report(
+                        &p.loc,
+                        format!("{label}: Parameter sort requires a default"),
+                    )
+                    .help(format!("use \"default\": \"{}\"", allowed[0]));
                 }
                 Some(d) if !allowed.contains(&d) => {
                     out.report(
                         &p.loc,
                         format!(
-                            "{label}: default must be '{}' and not '{d}'",
-                            allowed.join("' or '")
+                            "{label}: Parameter sort default expected to be[{}] and not[{d}]",
+                            allowed.join("] or [")
                         ),
                     );
                 }
