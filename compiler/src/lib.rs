@@ -19,6 +19,7 @@ pub mod diag;
 pub mod emit;
 pub mod ir;
 pub mod json;
+pub mod lint;
 pub mod load;
 pub mod lower;
 pub mod names;

@@ -15,6 +15,12 @@ pub struct CheckArgs {
     /// Treat an import that is not in the repo as an error instead of a warning.
     #[arg(long)]
     pub strict_imports: bool,
+    /// Validate only: do not run the linter.
+    #[arg(long)]
+    pub no_lint: bool,
+    /// The charter.toml to use for linting (default: found by walking up from the first path).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -40,25 +46,30 @@ pub fn run_check(args: CheckArgs) -> i32 {
         args.paths
     };
     let options = crate::Options::default().with_strict_imports(args.strict_imports);
-    let checked = crate::check(&paths, &options);
-    let diags = checked.diagnostics.as_slice();
-    match args.format {
-        Format::Json => println!("{}", report::render_json(diags, &checked.sources)),
-        Format::Github => print!("{}", report::render_github(diags, &checked.sources)),
-        Format::Human => {
-            eprint!(
-                "{}",
-                report::render_human(diags, &checked.sources, super::use_color())
-            );
-            eprintln!(
-                "checked {} spec(s): {}",
-                checked.repo.services.len(),
-                report::summary(
-                    checked.diagnostics.error_count(),
-                    checked.diagnostics.warning_count()
-                )
-            );
-        }
+    let mut checked = crate::check(&paths, &options);
+    let stats = (!args.no_lint).then(|| {
+        let config = super::lint::load_config(
+            args.config.as_deref(),
+            &paths,
+            &mut checked.sources,
+            &mut checked.diagnostics,
+        );
+        let stats = crate::lint::lint(
+            &checked.repo,
+            &checked.sources,
+            &config,
+            &mut checked.diagnostics,
+        );
+        checked.diagnostics.sort(&checked.sources);
+        stats
+    });
+    super::lint::print(
+        args.format,
+        checked.diagnostics.as_slice(),
+        &checked.sources,
+    );
+    if args.format == Format::Human {
+        eprintln!("{}", super::lint::summary(&checked, stats.as_ref()));
     }
     if checked.io_errors > 0 {
         EXIT_USAGE
@@ -107,6 +118,10 @@ pub fn run_schema() -> i32 {
 }
 
 pub fn run_explain(args: ExplainArgs) -> i32 {
+    if let Some(text) = crate::lint::explain(&args.code) {
+        println!("{text}");
+        return EXIT_OK;
+    }
     match crate::codes::lookup(&args.code) {
         Some(c) => {
             println!(

@@ -2,6 +2,7 @@
 //! 0 ok, 1 findings (errors, or whatever the command's failure condition is), 2 usage or I/O.
 
 mod check;
+pub mod lint;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -25,8 +26,10 @@ pub enum Command {
     Resolve(check::ResolveArgs),
     /// Print the JSON Schema of api.json, for editors.
     Schema,
-    /// Explain a diagnostic code (e.g. `charter explain E0005`).
+    /// Explain a diagnostic code or lint rule (e.g. `charter explain E0005`, `charter explain L0103`).
     Explain(check::ExplainArgs),
+    /// Lint specs (validation first; specs with validation errors are not linted).
+    Lint(lint::LintArgs),
 }
 
 /// Output formats shared by the commands that report diagnostics.
@@ -36,6 +39,8 @@ pub enum Format {
     Human,
     Json,
     Github,
+    /// SARIF 2.1.0 (code scanning).
+    Sarif,
 }
 
 pub fn main() -> i32 {
@@ -52,6 +57,7 @@ pub fn main() -> i32 {
         Command::Resolve(a) => check::run_resolve(a),
         Command::Schema => check::run_schema(),
         Command::Explain(a) => check::run_explain(a),
+        Command::Lint(a) => lint::run_lint(a),
     }
 }
 

@@ -1,0 +1,108 @@
+use crate::lint::prelude::*;
+
+pub const RULE: Rule = Rule {
+    code: "L0217",
+    name: "minimum-maximum",
+    summary: "minimums and maximums of fields and parameters are consistent and present",
+    severity: Severity::Warning,
+    presets: FLOW,
+    flow: Some("MinimumMaximum"),
+    ignore_keys: &[],
+    doc: r#"
+        Model fields: a numeric default is at least the minimum; fields whose name contains
+        `country` or `origin` have maximum 3 (ISO 3166 alpha-3), `currency` maximum 3 (ISO 4217),
+        `language` maximum 2 (ISO 639-1) when a maximum is given; otherwise the maximum is at least
+        the minimum.
+
+        Parameters: the minimum is not negative; every list parameter has a maximum (except
+        `expand`); for a list of an enum the maximum is the number of enum values; for a list of
+        primitives it is 100.
+
+        Fix: set the bounds as described.
+    "#,
+    check,
+};
+
+fn enum_len(cx: &Context, ty: &Type) -> Option<usize> {
+    match ty.r.innermost() {
+        TypeRef::Type(id) if id.kind == TypeKind::Enum => Some(cx.repo.enum_(*id).values.len()),
+        _ => None,
+    }
+}
+
+fn check(cx: &Context, out: &mut Sink) {
+    for (_, s) in cx.services() {
+        for m in &s.models {
+            for f in &m.fields {
+                let label = format!("Model {} Field[{}]", m.name, f.name);
+                if let (Some(min), Some(d)) = (
+                    f.minimum,
+                    f.default.as_deref().and_then(|d| d.parse::<f64>().ok()),
+                ) {
+                    if d < min as f64 {
+                        out.report(
+                            &f.loc,
+                            format!("{label}: default must be >= minimum[{min}]"),
+                        );
+                    }
+                }
+                let Some(max) = f.maximum else { continue };
+                let name = f.name.as_str();
+                // ISO codes: alpha-3 countries and currencies, two-letter languages.
+                let fixed = if ["country", "origin", "currency"]
+                    .iter()
+                    .any(|k| name.contains(k))
+                {
+                    Some(3)
+                } else if name.contains("language") {
+                    Some(2)
+                } else {
+                    None
+                };
+                match fixed {
+                    Some(n) if max != n => {
+                        out.report(&f.loc, format!("{label}: maximum must be {n}"));
+                    }
+                    Some(_) => {}
+                    None => {
+                        if let Some(min) = f.minimum.filter(|min| max < *min) {
+                            out.report(
+                                &f.loc,
+                                format!("{label}: maximum must be >= minimum[{min}]"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        for (r, op) in operations(s) {
+            for p in &op.parameters {
+                let label = format!("Resource {} {} Parameter {}", r.plural, op.label(), p.name);
+                if let Some(min) = p.minimum.filter(|m| *m < 0) {
+                    out.report(
+                        &p.loc,
+                        format!("{label}: minimum must be >= 0 and not {min}"),
+                    );
+                }
+                if !matches!(p.ty.r, TypeRef::List(_)) || p.name == "expand" {
+                    continue;
+                }
+                let expected = enum_len(cx, &p.ty)
+                    .map(|n| n as i64)
+                    .or_else(|| matches!(p.ty.r.innermost(), TypeRef::Primitive(_)).then_some(100));
+                match (p.maximum, expected) {
+                    (None, _) => {
+                        out.report(&p.loc, format!("{label}: missing maximum"));
+                    }
+                    (Some(max), Some(e)) if max != e => {
+                        out.report(
+                            &p.loc,
+                            format!("{label}: maximum must be {e} and not {max}"),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
