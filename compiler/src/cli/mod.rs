@@ -2,6 +2,7 @@
 //! 0 ok, 1 findings (errors, or whatever the command's failure condition is), 2 usage or I/O.
 
 mod check;
+pub mod diff;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -27,6 +28,8 @@ pub enum Command {
     Schema,
     /// Explain a diagnostic code (e.g. `charter explain E0005`).
     Explain(check::ExplainArgs),
+    /// Compare two versions and classify every change (breaking, dangerous, non-breaking).
+    Diff(diff::DiffArgs),
 }
 
 /// Output formats shared by the commands that report diagnostics.
@@ -52,6 +55,7 @@ pub fn main() -> i32 {
         Command::Resolve(a) => check::run_resolve(a),
         Command::Schema => check::run_schema(),
         Command::Explain(a) => check::run_explain(a),
+        Command::Diff(a) => diff::run(a),
     }
 }
 

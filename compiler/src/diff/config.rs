@@ -28,22 +28,17 @@ pub struct Allow {
     pub reason: String,
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct File {
-    #[serde(default)]
-    diff: DiffConfig,
-}
-
 /// Reads the `[diff]` section of a charter.toml text; other sections are ignored.
 pub fn parse(text: &str) -> Result<DiffConfig, String> {
     let file: toml::Value = toml::from_str(text).map_err(|e| e.to_string())?;
     let Some(section) = file.get("diff") else {
         return Ok(DiffConfig::default());
     };
-    let wrapped = File {
-        diff: section.clone().try_into().map_err(|e: toml::de::Error| format!("[diff]: {e}"))?,
-    };
-    for a in &wrapped.diff.allow {
+    let config: DiffConfig = section
+        .clone()
+        .try_into()
+        .map_err(|e: toml::de::Error| format!("[diff]: {e}"))?;
+    for a in &config.allow {
         if super::rules::lookup(&a.rule).is_none() {
             return Err(format!("[diff] allow: unknown rule `{}`", a.rule));
         }
@@ -51,7 +46,7 @@ pub fn parse(text: &str) -> Result<DiffConfig, String> {
             return Err(format!("[diff] allow: the entry for {} {} needs a reason", a.rule, a.pointer));
         }
     }
-    Ok(wrapped.diff)
+    Ok(config)
 }
 
 impl DiffConfig {

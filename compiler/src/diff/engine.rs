@@ -479,8 +479,12 @@ impl<'a> Cx<'a> {
             ("version", Some(&os.version), Some(&ns.version)),
             ("base_url", os.base_url.as_deref(), ns.base_url.as_deref()),
         ];
+        // an application key derived from a changed name is part of SERVICE_NAME_CHANGED
+        let derived_app = os.name != ns.name
+            && os.application == crate::names::url_key(&os.name)
+            && ns.application == crate::names::url_key(&ns.name);
         for (what, a, b) in meta {
-            if a != b {
+            if a != b && !(what == "application" && derived_app) {
                 self.emit(
                     "SERVICE_METADATA_CHANGED",
                     None,
@@ -572,7 +576,7 @@ impl<'a> Cx<'a> {
                             &ctx,
                         );
                     }
-                    self.type_pair(*oid, nid);
+                    self.type_pair(*oid, nid, renamed.contains_key(oid));
                 }
                 None => {
                     let ctx = self.one_side_ctx(Which::Old, *oid);
@@ -687,7 +691,7 @@ impl<'a> Cx<'a> {
         let _ = loc;
     }
 
-    fn type_pair(&mut self, o: TypeId, n: TypeId) {
+    fn type_pair(&mut self, o: TypeId, n: TypeId, renamed: bool) {
         let orepo: &'a Repo = self.old.side.repo;
         let nrepo: &'a Repo = self.new.side.repo;
         let ctx = self.type_ctx(o, n);
@@ -697,7 +701,7 @@ impl<'a> Cx<'a> {
         match (o.kind, n.kind) {
             (TypeKind::Model, TypeKind::Model) => {
                 let (a, b) = (&os.models[oi], &ns.models[ni]);
-                self.type_common(&label, (&a.plural, &b.plural), (&a.description, &b.description), (&a.deprecation, &b.deprecation), (&a.attributes, &b.attributes), &b.loc, &ctx);
+                self.type_common(&label, (&a.plural, &b.plural), (&a.description, &b.description), (&a.deprecation, &b.deprecation), (&a.attributes, &b.attributes), &b.loc, &ctx, renamed);
                 self.interfaces(&label, &a.interfaces, &b.interfaces, &b.loc, &ctx);
                 let of: Vec<Member> = a.fields.iter().map(Member::field).collect();
                 let nf: Vec<Member> = b.fields.iter().map(Member::field).collect();
@@ -705,14 +709,14 @@ impl<'a> Cx<'a> {
             }
             (TypeKind::Interface, TypeKind::Interface) => {
                 let (a, b) = (&os.interfaces[oi], &ns.interfaces[ni]);
-                self.type_common(&label, (&a.plural, &b.plural), (&a.description, &b.description), (&a.deprecation, &b.deprecation), (&a.attributes, &b.attributes), &b.loc, &ctx);
+                self.type_common(&label, (&a.plural, &b.plural), (&a.description, &b.description), (&a.deprecation, &b.deprecation), (&a.attributes, &b.attributes), &b.loc, &ctx, renamed);
                 let of: Vec<Member> = a.fields.iter().map(Member::field).collect();
                 let nf: Vec<Member> = b.fields.iter().map(Member::field).collect();
                 self.members(MemberKind::Field, &label, &of, &nf, &b.loc, &ctx, false);
             }
             (TypeKind::Enum, TypeKind::Enum) => {
                 let (a, b) = (&os.enums[oi], &ns.enums[ni]);
-                self.type_common(&label, (&a.plural, &b.plural), (&a.description, &b.description), (&a.deprecation, &b.deprecation), (&a.attributes, &b.attributes), &b.loc, &ctx);
+                self.type_common(&label, (&a.plural, &b.plural), (&a.description, &b.description), (&a.deprecation, &b.deprecation), (&a.attributes, &b.attributes), &b.loc, &ctx, renamed);
                 for v in &a.values {
                     match b.values.iter().find(|w| w.name == v.name) {
                         None => self.emit("ENUM_VALUE_REMOVED", None, Which::Old, &v.loc, format!("{label} value removed: {}", v.name), &ctx),
@@ -741,7 +745,7 @@ impl<'a> Cx<'a> {
             }
             (TypeKind::Union, TypeKind::Union) => {
                 let (a, b) = (&os.unions[oi], &ns.unions[ni]);
-                self.type_common(&label, (&a.plural, &b.plural), (&a.description, &b.description), (&a.deprecation, &b.deprecation), (&a.attributes, &b.attributes), &b.loc, &ctx);
+                self.type_common(&label, (&a.plural, &b.plural), (&a.description, &b.description), (&a.deprecation, &b.deprecation), (&a.attributes, &b.attributes), &b.loc, &ctx, renamed);
                 self.interfaces(&label, &a.interfaces, &b.interfaces, &b.loc, &ctx);
                 if a.discriminator != b.discriminator {
                     self.emit(
@@ -805,8 +809,9 @@ impl<'a> Cx<'a> {
         attrs: (&[Attribute], &[Attribute]),
         loc: &Loc,
         ctx: &Ctx,
+        renamed: bool,
     ) {
-        if plural.0 != plural.1 {
+        if plural.0 != plural.1 && !renamed {
             self.emit("TYPE_PLURAL_CHANGED", None, Which::New, loc, format!("{label} plural changed from {} to {}", plural.0, plural.1), ctx);
         }
         self.docs(label, desc.0, desc.1, dep.0, dep.1, loc, ctx);
@@ -975,7 +980,8 @@ impl<'a> Cx<'a> {
                     let b = &ns.resources[j];
                     let label = format!("resource {}", b.ty.text);
                     let none = Ctx::default();
-                    if r.plural != b.plural {
+                    // a resource of a declared type takes that type's plural, reported on the type
+                    if r.plural != b.plural && !matches!(b.ty.r, TypeRef::Type(_)) {
                         self.emit("TYPE_PLURAL_CHANGED", None, Which::New, &b.loc, format!("{label} plural changed from {} to {}", r.plural, b.plural), &none);
                     }
                     self.docs(&label, &r.description, &b.description, &r.deprecation, &b.deprecation, &b.loc, &none);
@@ -1018,7 +1024,7 @@ impl<'a> Cx<'a> {
                 .join("/")
         };
         let mut moved: Vec<(usize, usize)> = Vec::new();
-        for pass in 0..2 {
+        for pass in 0..3 {
             for &k in &unmatched_old {
                 if moved.iter().any(|(a, _)| *a == k) {
                     continue;
@@ -1031,6 +1037,9 @@ impl<'a> Cx<'a> {
                     .collect();
                 let pick = if pass == 0 {
                     cands.iter().copied().find(|&m| shape_of(&new_ops[m].0.path) == shape_of(&op.path))
+                } else if pass == 1 {
+                    // the resource path changed (e.g. its plural), the operation's own path did not
+                    cands.iter().copied().find(|&m| new_ops[m].0.own_path == op.own_path)
                 } else {
                     let olds = unmatched_old
                         .iter()
