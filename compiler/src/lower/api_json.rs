@@ -66,7 +66,10 @@ fn is_legacy(obj: &Obj) -> bool {
     }
     obj.get("resources")
         .and_then(Node::as_object)
-        .is_some_and(|rs| rs.iter().any(|r| r.value.get("fields").is_some()))
+        .is_some_and(|rs| {
+            rs.iter()
+                .any(|r| r.value.get("fields").is_some() || r.value.as_array().is_some())
+        })
 }
 
 struct Lowerer<'c, 'd> {
