@@ -192,3 +192,77 @@ impl Walker<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::TypeKind;
+
+    const SPEC: &str = r#"{
+      "name": "t",
+      "enums": {"color": {"values": [{"name": "red"}]}, "unused": {"values": [{"name": "x"}]}},
+      "unions": {"thing_event": {"types": [{"type": "thing_upserted"}]}},
+      "models": {
+        "thing": {"fields": [{"name": "id", "type": "string"}, {"name": "tag", "type": "tag"}]},
+        "thing_form": {"fields": [{"name": "tag", "type": "tag"}, {"name": "color", "type": "color"}]},
+        "tag": {"fields": [{"name": "label", "type": "string"}]},
+        "thing_upserted": {"fields": [{"name": "thing", "type": "thing"}]}
+      },
+      "resources": {"thing": {"operations": [
+        {"method": "GET", "path": "/:id", "responses": {"200": {"type": "thing"}}},
+        {"method": "POST", "body": {"type": "thing_form"}, "responses": {"201": {"type": "thing"}}}
+      ]}}
+    }"#;
+
+    fn find(repo: &Repo, kind: TypeKind, name: &str) -> TypeId {
+        let s = &repo.services[0];
+        let index = match kind {
+            TypeKind::Model => s.models.iter().position(|m| m.name == name),
+            TypeKind::Enum => s.enums.iter().position(|m| m.name == name),
+            TypeKind::Union => s.unions.iter().position(|m| m.name == name),
+            TypeKind::Interface => s.interfaces.iter().position(|m| m.name == name),
+        }
+        .expect("type");
+        TypeId {
+            service: crate::ir::ServiceId(0),
+            kind,
+            index: index as u32,
+        }
+    }
+
+    #[test]
+    fn usage_follows_reachability() {
+        let checked = crate::check_sources(vec![("t.json".into(), SPEC.into())], &crate::Options::default());
+        assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+        let repo = &checked.repo;
+        let reach = analyze(repo);
+        let usage = |k, n| reach.usage(find(repo, k, n));
+        assert_eq!(usage(TypeKind::Model, "thing_form"), Usage::REQUEST);
+        assert_eq!(usage(TypeKind::Enum, "color"), Usage::REQUEST);
+        assert_eq!(usage(TypeKind::Model, "thing"), Usage::RESPONSE.union(Usage::EVENT));
+        assert_eq!(
+            usage(TypeKind::Model, "tag"),
+            Usage::REQUEST.union(Usage::RESPONSE).union(Usage::EVENT)
+        );
+        assert_eq!(usage(TypeKind::Union, "thing_event"), Usage::EVENT);
+        assert!(usage(TypeKind::Enum, "unused").is_empty());
+        let affects: Vec<&String> = reach.affects(find(repo, TypeKind::Model, "tag")).collect();
+        assert_eq!(affects, ["GET /things/:id", "POST /things", "event thing_upserted"]);
+        assert_eq!(Usage::RESPONSE.union(Usage::EVENT).describe(), "response, event");
+        assert!(Usage::EVENT.read() && !Usage::EVENT.sent());
+    }
+
+    #[test]
+    fn classify_takes_the_most_severe_direction() {
+        use crate::diff::engine::classify;
+        use crate::diff::rules::{get, Class};
+        let r = get("FIELD_REQUIRED_TO_OPTIONAL");
+        assert_eq!(classify(r, Usage::REQUEST), Class::NonBreaking);
+        assert_eq!(classify(r, Usage::EVENT), Class::Breaking);
+        assert_eq!(classify(r, Usage::REQUEST.union(Usage::RESPONSE)), Class::Breaking);
+        assert_eq!(classify(r, Usage::NONE), Class::Breaking, "unused types are judged in every direction");
+        let r = get("ENUM_VALUE_ADDED");
+        assert_eq!(classify(r, Usage::REQUEST), Class::NonBreaking);
+        assert_eq!(classify(r, Usage::RESPONSE), Class::Dangerous);
+    }
+}
