@@ -17,7 +17,10 @@ fn largest(dir: &str, pattern: &str) -> Option<(Checked, Checked, String)> {
         .ok()?
         .filter_map(|e| e.ok())
         .map(|e| e.path())
-        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().contains(pattern)))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().contains(pattern))
+        })
         .filter_map(|p| Some((std::fs::metadata(&p).ok()?.len(), p)))
         .collect();
     files.sort_by(|a, b| b.cmp(a));
@@ -39,15 +42,20 @@ fn largest(dir: &str, pattern: &str) -> Option<(Checked, Checked, String)> {
 }
 
 fn bench(c: &mut Criterion) {
-    let Some((old, new, label)) = largest("service-json", "flow-api-service")
-        .or_else(|| largest("api-json", "flowcommerce"))
+    let Some((old, new, label)) =
+        largest("service-json", "flow-api-service").or_else(|| largest("api-json", "flowcommerce"))
     else {
         eprintln!("no Flow snapshot of the corpus loads; nothing to measure");
         return;
     };
     eprintln!("diff bench: {label}");
     c.bench_function("diff_largest_flow_snapshots", |b| {
-        b.iter(|| diff::diff(Side::new(&old.repo, &old.sources), Side::new(&new.repo, &new.sources)))
+        b.iter(|| {
+            diff::diff(
+                Side::new(&old.repo, &old.sources),
+                Side::new(&new.repo, &new.sources),
+            )
+        })
     });
 }
 

@@ -44,22 +44,38 @@ fn tempdir(name: &str) -> PathBuf {
 
 #[test]
 fn exit_codes_follow_the_verdict_and_fail_on() {
-    let (o, n) = (fixture("FIELD_REMOVED", "response", "old"), fixture("FIELD_REMOVED", "response", "new"));
+    let (o, n) = (
+        fixture("FIELD_REMOVED", "response", "old"),
+        fixture("FIELD_REMOVED", "response", "new"),
+    );
     let out = run(&[], &[&o, &n]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
-    assert!(stdout(&out).contains("breaking [FIELD_REMOVED]"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("breaking [FIELD_REMOVED]"),
+        "{}",
+        stdout(&out)
+    );
 
-    let (o, n) = (fixture("ENUM_VALUE_ADDED", "response", "old"), fixture("ENUM_VALUE_ADDED", "response", "new"));
+    let (o, n) = (
+        fixture("ENUM_VALUE_ADDED", "response", "old"),
+        fixture("ENUM_VALUE_ADDED", "response", "new"),
+    );
     assert_eq!(code(&run(&[], &[&o, &n])), 0);
     assert_eq!(code(&run(&["--fail-on", "dangerous"], &[&o, &n])), 1);
 
-    let (o, n) = (fixture("FIELD_ADDED", "optional", "old"), fixture("FIELD_ADDED", "optional", "new"));
+    let (o, n) = (
+        fixture("FIELD_ADDED", "optional", "old"),
+        fixture("FIELD_ADDED", "optional", "new"),
+    );
     assert_eq!(code(&run(&["--fail-on", "dangerous"], &[&o, &n])), 0);
 }
 
 #[test]
 fn formats() {
-    let (o, n) = (fixture("FIELD_REQUIRED_TO_OPTIONAL", "response", "old"), fixture("FIELD_REQUIRED_TO_OPTIONAL", "response", "new"));
+    let (o, n) = (
+        fixture("FIELD_REQUIRED_TO_OPTIONAL", "response", "old"),
+        fixture("FIELD_REQUIRED_TO_OPTIONAL", "response", "new"),
+    );
     let out = run(&["--format", "json"], &[&o, &n]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json output");
     assert_eq!(v["verdict"], "breaking");
@@ -81,19 +97,33 @@ fn bad_input_names_the_side_and_exits_2() {
     let out = run(&[], &[&good, &bad]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("the new ("), "{}", stderr(&out));
-    assert!(stdout(&out).is_empty(), "nothing is classified: {}", stdout(&out));
+    assert!(
+        stdout(&out).is_empty(),
+        "nothing is classified: {}",
+        stdout(&out)
+    );
     let out = run(&[], &[&dir.join("missing.json"), &good]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("the old ("), "{}", stderr(&out));
-    assert_eq!(code(&run(&[], &[&good])), 2, "one path without --against is a usage error");
+    assert_eq!(
+        code(&run(&[], &[&good])),
+        2,
+        "one path without --against is a usage error"
+    );
 }
 
 #[test]
 fn allow_list_accepts_one_reviewed_change() {
-    let (o, n) = (fixture("FIELD_REMOVED", "response", "old"), fixture("FIELD_REMOVED", "response", "new"));
+    let (o, n) = (
+        fixture("FIELD_REMOVED", "response", "old"),
+        fixture("FIELD_REMOVED", "response", "new"),
+    );
     let out = run(&["--format", "json"], &[&o, &n]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let pointer = v["changes"][0]["pointer"].as_str().expect("pointer").to_string();
+    let pointer = v["changes"][0]["pointer"]
+        .as_str()
+        .expect("pointer")
+        .to_string();
     let dir = tempdir("allow");
     let cfg = dir.join("charter.toml");
     std::fs::write(
@@ -101,25 +131,49 @@ fn allow_list_accepts_one_reviewed_change() {
         format!("[diff]\nallow = [{{ rule = \"FIELD_REMOVED\", pointer = \"{pointer}\", reason = \"reviewed\" }}]\n"),
     )
     .expect("write");
-    let out = run(&["--format", "json", "--config", cfg.to_str().expect("utf8")], &[&o, &n]);
+    let out = run(
+        &["--format", "json", "--config", cfg.to_str().expect("utf8")],
+        &[&o, &n],
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["verdict"], "non-breaking");
-    assert_eq!(v["suggested_bump"], "major", "accepting a break does not make it compatible");
+    assert_eq!(
+        v["suggested_bump"], "major",
+        "accepting a break does not make it compatible"
+    );
     assert_eq!(v["changes"][0]["allowed"], "reviewed");
-    std::fs::write(&cfg, "[diff]\nallow = [{ rule = \"NOPE\", pointer = \"/\", reason = \"x\" }]\n").expect("write");
-    assert_eq!(code(&run(&["--config", cfg.to_str().expect("utf8")], &[&o, &n])), 2);
+    std::fs::write(
+        &cfg,
+        "[diff]\nallow = [{ rule = \"NOPE\", pointer = \"/\", reason = \"x\" }]\n",
+    )
+    .expect("write");
+    assert_eq!(
+        code(&run(&["--config", cfg.to_str().expect("utf8")], &[&o, &n])),
+        2
+    );
 }
 
 fn git(dir: &Path, args: &[&str]) {
     let st = Command::new("git")
         .arg("-C")
         .arg(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.io", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.io",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .output()
         .expect("git");
-    assert!(st.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&st.stderr));
+    assert!(
+        st.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&st.stderr)
+    );
 }
 
 #[test]
@@ -128,23 +182,38 @@ fn against_reads_the_old_version_from_git() {
     git(&dir, &["init", "-q"]);
     let specs = dir.join("spec");
     std::fs::create_dir_all(&specs).expect("mkdir");
-    std::fs::copy(fixture("FIELD_REMOVED", "response", "old"), specs.join("api.json")).expect("copy");
+    std::fs::copy(
+        fixture("FIELD_REMOVED", "response", "old"),
+        specs.join("api.json"),
+    )
+    .expect("copy");
     std::fs::write(dir.join("README.md"), "not a spec").expect("write");
     git(&dir, &["add", "."]);
     git(&dir, &["commit", "-q", "-m", "v1"]);
-    std::fs::copy(fixture("FIELD_REMOVED", "response", "new"), specs.join("api.json")).expect("copy");
+    std::fs::copy(
+        fixture("FIELD_REMOVED", "response", "new"),
+        specs.join("api.json"),
+    )
+    .expect("copy");
     let out = run(&["--against", "HEAD", "--format", "json"], &[&specs]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["changes"][0]["rule"], "FIELD_REMOVED");
-    assert_eq!(v["changes"][0]["file"], "HEAD:spec/api.json", "removed elements are located in the old blob");
+    assert_eq!(
+        v["changes"][0]["file"], "HEAD:spec/api.json",
+        "removed elements are located in the old blob"
+    );
     // the whole work tree, from a subdirectory-free path
     let out = run(&["--against", "HEAD"], &[&dir]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     // a missing revision is a clear usage error
     let out = run(&["--against", "no-such-branch"], &[&specs]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("git revision `no-such-branch` not found"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("git revision `no-such-branch` not found"),
+        "{}",
+        stderr(&out)
+    );
     // unchanged: nothing to report
     git(&dir, &["add", "."]);
     git(&dir, &["commit", "-q", "-m", "v2"]);

@@ -37,7 +37,8 @@ fn pairs() -> Vec<(String, String, String)> {
             dir = d.trim().to_string();
             continue;
         }
-        if !line.contains('→') || !line.trim_start().starts_with("- `") || !line.starts_with("  ") {
+        if !line.contains('→') || !line.trim_start().starts_with("- `") || !line.starts_with("  ")
+        {
             continue;
         }
         let names: Vec<&str> = line.split('`').skip(1).step_by(2).collect();
@@ -62,7 +63,10 @@ fn every_version_pair_diffs_without_panic() {
             invalid += 1;
             continue;
         }
-        let report = diff::diff(Side::new(&old.repo, &old.sources), Side::new(&new.repo, &new.sources));
+        let report = diff::diff(
+            Side::new(&old.repo, &old.sources),
+            Side::new(&new.repo, &new.sources),
+        );
         *by_verdict.entry(report.verdict().as_str()).or_default() += 1;
         for (rule, n) in report.counts_by_rule() {
             *by_rule.entry(rule).or_default() += n;
@@ -73,7 +77,11 @@ fn every_version_pair_diffs_without_panic() {
             assert!(c.file.is_some(), "{before} → {after}: {c:?}");
         }
     }
-    println!("{} pairs, {} skipped (a side does not validate)", pairs.len(), invalid);
+    println!(
+        "{} pairs, {} skipped (a side does not validate)",
+        pairs.len(),
+        invalid
+    );
     println!("verdicts: {by_verdict:?}");
     for (rule, n) in &by_rule {
         println!("{rule:40} {n}");
@@ -97,7 +105,10 @@ fn diff_with_itself_is_empty_for_every_corpus_spec() {
                 continue;
             }
             let b = load(&f);
-            let r = diff::diff(Side::new(&a.repo, &a.sources), Side::new(&b.repo, &b.sources));
+            let r = diff::diff(
+                Side::new(&a.repo, &a.sources),
+                Side::new(&b.repo, &b.sources),
+            );
             assert!(r.changes.is_empty(), "{}: {:#?}", f.display(), r.changes);
             compared += 1;
         }

@@ -20,7 +20,10 @@ fn load(dir: &Path, name: &str) -> Checked {
     let mut files = Vec::new();
     let file = dir.join(format!("{name}.json"));
     if file.is_file() {
-        files.push((PathBuf::from(format!("{name}.json")), std::fs::read_to_string(&file).expect("read")));
+        files.push((
+            PathBuf::from(format!("{name}.json")),
+            std::fs::read_to_string(&file).expect("read"),
+        ));
     } else {
         let sub = dir.join(name);
         let mut entries: Vec<PathBuf> = std::fs::read_dir(&sub)
@@ -31,7 +34,10 @@ fn load(dir: &Path, name: &str) -> Checked {
         entries.sort();
         for p in entries {
             let rel = format!("{name}/{}", p.file_name().expect("name").to_string_lossy());
-            files.push((PathBuf::from(rel), std::fs::read_to_string(&p).expect("read")));
+            files.push((
+                PathBuf::from(rel),
+                std::fs::read_to_string(&p).expect("read"),
+            ));
         }
     }
     let checked = check_sources(files, &Options::default());
@@ -39,10 +45,25 @@ fn load(dir: &Path, name: &str) -> Checked {
         .diagnostics
         .iter()
         .filter(|d| d.is_error())
-        .map(|d| format!("{} {} at {:?}", d.code, d.message, d.loc.as_ref().map(|l| &l.pointer)))
+        .map(|d| {
+            format!(
+                "{} {} at {:?}",
+                d.code,
+                d.message,
+                d.loc.as_ref().map(|l| &l.pointer)
+            )
+        })
         .collect();
-    assert!(errors.is_empty(), "{}/{name} does not validate: {errors:#?}", dir.display());
-    assert!(!checked.repo.services.is_empty(), "{}/{name} holds no service", dir.display());
+    assert!(
+        errors.is_empty(),
+        "{}/{name} does not validate: {errors:#?}",
+        dir.display()
+    );
+    assert!(
+        !checked.repo.services.is_empty(),
+        "{}/{name} holds no service",
+        dir.display()
+    );
     checked
 }
 
@@ -90,7 +111,10 @@ fn every_fixture_reports_exactly_what_it_expects() {
     for (rule, dir) in &all {
         let old = load(dir, "old");
         let new = load(dir, "new");
-        let result = diff::diff(Side::new(&old.repo, &old.sources), Side::new(&new.repo, &new.sources));
+        let result = diff::diff(
+            Side::new(&old.repo, &old.sources),
+            Side::new(&new.repo, &new.sources),
+        );
         let json = report::render_json(&result) + "\n";
         let golden = dir.join("expected.json");
         if update() {
@@ -98,27 +122,47 @@ fn every_fixture_reports_exactly_what_it_expects() {
         } else {
             let want = std::fs::read_to_string(&golden).unwrap_or_default();
             if want != json {
-                failures.push(format!("{}: report differs from expected.json:\n{json}", dir.display()));
+                failures.push(format!(
+                    "{}: report differs from expected.json:\n{json}",
+                    dir.display()
+                ));
             }
         }
-        let case: Case = serde_json::from_str(&std::fs::read_to_string(dir.join("case.json")).expect("case.json"))
-            .expect("case.json shape");
-        let mut want: Vec<(String, String)> = case.expect.into_iter().map(|e| (e.rule, e.class)).collect();
-        let mut got: Vec<(String, String)> =
-            result.changes.iter().map(|c| (c.rule.to_string(), c.class.as_str().to_string())).collect();
+        let case: Case = serde_json::from_str(
+            &std::fs::read_to_string(dir.join("case.json")).expect("case.json"),
+        )
+        .expect("case.json shape");
+        let mut want: Vec<(String, String)> =
+            case.expect.into_iter().map(|e| (e.rule, e.class)).collect();
+        let mut got: Vec<(String, String)> = result
+            .changes
+            .iter()
+            .map(|c| (c.rule.to_string(), c.class.as_str().to_string()))
+            .collect();
         want.sort();
         got.sort();
         if want != got {
-            failures.push(format!("{}: expected {want:?}, got {got:?}\n{json}", dir.display()));
+            failures.push(format!(
+                "{}: expected {want:?}, got {got:?}\n{json}",
+                dir.display()
+            ));
         }
         for (r, c) in &got {
             if r == rule {
                 seen.entry(r.clone()).or_default().insert(c.clone());
             }
         }
-        assert!(rules::lookup(rule).is_some(), "fixture dir {rule} is not a rule");
+        assert!(
+            rules::lookup(rule).is_some(),
+            "fixture dir {rule} is not a rule"
+        );
     }
-    assert!(failures.is_empty(), "{} failing fixture(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing fixture(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     // every rule has a fixture, and directional rules one per class they can take
     let mut missing = Vec::new();
     for r in rules::RULES {
@@ -135,7 +179,11 @@ fn every_fixture_reports_exactly_what_it_expects() {
             }
         }
     }
-    assert!(missing.is_empty(), "rules without fixtures:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "rules without fixtures:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
@@ -144,8 +192,16 @@ fn diff_of_a_spec_with_itself_is_empty() {
         for side in ["old", "new"] {
             let a = load(&dir, side);
             let b = load(&dir, side);
-            let r = diff::diff(Side::new(&a.repo, &a.sources), Side::new(&b.repo, &b.sources));
-            assert!(r.changes.is_empty(), "{}/{side}: {:?}", dir.display(), r.changes);
+            let r = diff::diff(
+                Side::new(&a.repo, &a.sources),
+                Side::new(&b.repo, &b.sources),
+            );
+            assert!(
+                r.changes.is_empty(),
+                "{}/{side}: {:?}",
+                dir.display(),
+                r.changes
+            );
         }
     }
 }
@@ -159,5 +215,8 @@ fn docs_are_fresh() {
         std::fs::write(&path, &want).expect("write docs");
     }
     let got = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(got == want, "docs/diff.md is stale: run UPDATE_GOLDEN=1 cargo test -p charter --test diff_fixtures");
+    assert!(
+        got == want,
+        "docs/diff.md is stale: run UPDATE_GOLDEN=1 cargo test -p charter --test diff_fixtures"
+    );
 }

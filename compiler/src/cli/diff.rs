@@ -53,7 +53,11 @@ pub fn run(args: DiffArgs) -> i32 {
                 eprintln!("error: with --against, give at most one path (the new version)");
                 return EXIT_USAGE;
             }
-            let path = args.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+            let path = args
+                .paths
+                .first()
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from("."));
             let files = match read_revision(rev, &path) {
                 Ok(f) => f,
                 Err(e) => {
@@ -63,7 +67,12 @@ pub fn run(args: DiffArgs) -> i32 {
             };
             let old = crate::check_sources(files, &options);
             let new = crate::check(std::slice::from_ref(&path), &options);
-            (old, format!("old ({rev})"), new, format!("new ({})", path.display()))
+            (
+                old,
+                format!("old ({rev})"),
+                new,
+                format!("new ({})", path.display()),
+            )
         }
         None => {
             if args.paths.len() != 2 {
@@ -96,7 +105,10 @@ pub fn run(args: DiffArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
-    let mut result = diff::diff(Side::new(&old.repo, &old.sources), Side::new(&new.repo, &new.sources));
+    let mut result = diff::diff(
+        Side::new(&old.repo, &old.sources),
+        Side::new(&new.repo, &new.sources),
+    );
     for stale in config.apply(&mut result) {
         eprintln!(
             "warning: charter.toml allows {} at {}, which this diff does not report",
@@ -133,8 +145,15 @@ fn side_ok(checked: &Checked, name: &str) -> bool {
         eprintln!("error: the {name} version holds no spec");
         return false;
     }
-    let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).collect();
-    eprintln!("error: the {name} version does not validate ({} error(s)):", errors.len());
+    let errors: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
+    eprintln!(
+        "error: the {name} version does not validate ({} error(s)):",
+        errors.len()
+    );
     eprint!(
         "{}",
         crate::report::render_human(errors, &checked.sources, super::use_color())
@@ -170,17 +189,30 @@ fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
 
 /// Reads the specs under `path` as they were at `rev`, from git objects (no checkout).
 pub fn read_revision(rev: &str, path: &Path) -> Result<Vec<(PathBuf, String)>, String> {
-    let abs = std::fs::canonicalize(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let abs =
+        std::fs::canonicalize(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let dir = if abs.is_dir() {
         abs.clone()
     } else {
-        abs.parent().map(Path::to_path_buf).unwrap_or_else(|| abs.clone())
+        abs.parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| abs.clone())
     };
     let top = git(&dir, &["rev-parse", "--show-toplevel"])
         .map_err(|e| format!("{} is not in a git repository: {e}", path.display()))?;
     let top = PathBuf::from(String::from_utf8_lossy(&top).trim());
     let top = std::fs::canonicalize(&top).unwrap_or(top);
-    if git(&top, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")]).is_err() {
+    if git(
+        &top,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )
+    .is_err()
+    {
         let shallow = git(&top, &["rev-parse", "--is-shallow-repository"])
             .map(|o| String::from_utf8_lossy(&o).trim() == "true")
             .unwrap_or(false);
@@ -192,9 +224,28 @@ pub fn read_revision(rev: &str, path: &Path) -> Result<Vec<(PathBuf, String)>, S
         };
         return Err(format!("git revision `{rev}` not found.{hint}"));
     }
-    let rel = abs.strip_prefix(&top).unwrap_or(Path::new("")).to_string_lossy().replace('\\', "/");
-    let spec = if rel.is_empty() { ".".to_string() } else { rel.clone() };
-    let listing = git(&top, &["ls-tree", "-r", "--name-only", "--full-tree", rev, "--", &spec])?;
+    let rel = abs
+        .strip_prefix(&top)
+        .unwrap_or(Path::new(""))
+        .to_string_lossy()
+        .replace('\\', "/");
+    let spec = if rel.is_empty() {
+        ".".to_string()
+    } else {
+        rel.clone()
+    };
+    let listing = git(
+        &top,
+        &[
+            "ls-tree",
+            "-r",
+            "--name-only",
+            "--full-tree",
+            rev,
+            "--",
+            &spec,
+        ],
+    )?;
     let mut files = Vec::new();
     for name in String::from_utf8_lossy(&listing).lines() {
         if !name.ends_with(".json") || !under(name, &rel) {
@@ -207,11 +258,15 @@ pub fn read_revision(rev: &str, path: &Path) -> Result<Vec<(PathBuf, String)>, S
             continue;
         }
         let blob = git(&top, &["cat-file", "blob", &format!("{rev}:{name}")])?;
-        let text = String::from_utf8(blob).map_err(|_| format!("{rev}:{name} is not valid UTF-8"))?;
+        let text =
+            String::from_utf8(blob).map_err(|_| format!("{rev}:{name} is not valid UTF-8"))?;
         files.push((PathBuf::from(format!("{rev}:{name}")), text));
     }
     if files.is_empty() {
-        return Err(format!("no .json spec under `{}` at revision `{rev}`", path.display()));
+        return Err(format!(
+            "no .json spec under `{}` at revision `{rev}`",
+            path.display()
+        ));
     }
     Ok(files)
 }

@@ -43,7 +43,10 @@ pub fn parse(text: &str) -> Result<DiffConfig, String> {
             return Err(format!("[diff] allow: unknown rule `{}`", a.rule));
         }
         if a.reason.trim().is_empty() {
-            return Err(format!("[diff] allow: the entry for {} {} needs a reason", a.rule, a.pointer));
+            return Err(format!(
+                "[diff] allow: the entry for {} {} needs a reason",
+                a.rule, a.pointer
+            ));
         }
     }
     Ok(config)
@@ -63,7 +66,12 @@ impl DiffConfig {
                 c.allowed = Some(self.allow[i].reason.clone());
             }
         }
-        self.allow.iter().zip(used).filter(|(_, u)| !u).map(|(a, _)| a).collect()
+        self.allow
+            .iter()
+            .zip(used)
+            .filter(|(_, u)| !u)
+            .map(|(a, _)| a)
+            .collect()
     }
 }
 
@@ -92,7 +100,10 @@ mod tests {
         )
         .expect("config");
         let mut report = DiffReport {
-            changes: vec![change("FIELD_REMOVED", "/models/user/fields/1"), change("FIELD_REMOVED", "/models/user/fields/2")],
+            changes: vec![
+                change("FIELD_REMOVED", "/models/user/fields/1"),
+                change("FIELD_REMOVED", "/models/user/fields/2"),
+            ],
         };
         assert_eq!(report.verdict(), Class::Breaking);
         assert!(cfg.apply(&mut report).is_empty());
@@ -105,8 +116,14 @@ mod tests {
 
     #[test]
     fn bad_entries_are_rejected() {
-        assert!(parse("[diff]\nallow = [{ rule = \"NOPE\", pointer = \"/\", reason = \"x\" }]").is_err());
-        assert!(parse("[diff]\nallow = [{ rule = \"FIELD_REMOVED\", pointer = \"/\", reason = \" \" }]").is_err());
+        assert!(
+            parse("[diff]\nallow = [{ rule = \"NOPE\", pointer = \"/\", reason = \"x\" }]")
+                .is_err()
+        );
+        assert!(parse(
+            "[diff]\nallow = [{ rule = \"FIELD_REMOVED\", pointer = \"/\", reason = \" \" }]"
+        )
+        .is_err());
         assert!(parse("[diff]\nallow = [{ rule = \"FIELD_REMOVED\", pointer = \"/\" }]").is_err());
         assert_eq!(parse("").expect("empty"), DiffConfig::default());
     }

@@ -168,23 +168,30 @@ impl Walker<'_> {
         };
         let i = id.index as usize;
         let push_named = |stack: &mut Vec<TypeId>, named: &[crate::ir::Named]| {
-            stack.extend(named.iter().filter_map(|n| n.resolved.as_ref().and_then(TypeRef::type_id)));
+            stack.extend(
+                named
+                    .iter()
+                    .filter_map(|n| n.resolved.as_ref().and_then(TypeRef::type_id)),
+            );
         };
         match id.kind {
             TypeKind::Model => {
                 if let Some(m) = s.models.get(i) {
-                    self.stack.extend(m.fields.iter().filter_map(|f| f.ty.r.type_id()));
+                    self.stack
+                        .extend(m.fields.iter().filter_map(|f| f.ty.r.type_id()));
                     push_named(&mut self.stack, &m.interfaces);
                 }
             }
             TypeKind::Interface => {
                 if let Some(m) = s.interfaces.get(i) {
-                    self.stack.extend(m.fields.iter().filter_map(|f| f.ty.r.type_id()));
+                    self.stack
+                        .extend(m.fields.iter().filter_map(|f| f.ty.r.type_id()));
                 }
             }
             TypeKind::Union => {
                 if let Some(u) = s.unions.get(i) {
-                    self.stack.extend(u.types.iter().filter_map(|t| t.ty.r.type_id()));
+                    self.stack
+                        .extend(u.types.iter().filter_map(|t| t.ty.r.type_id()));
                     push_named(&mut self.stack, &u.interfaces);
                 }
             }
@@ -232,14 +239,20 @@ mod tests {
 
     #[test]
     fn usage_follows_reachability() {
-        let checked = crate::check_sources(vec![("t.json".into(), SPEC.into())], &crate::Options::default());
+        let checked = crate::check_sources(
+            vec![("t.json".into(), SPEC.into())],
+            &crate::Options::default(),
+        );
         assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
         let repo = &checked.repo;
         let reach = analyze(repo);
         let usage = |k, n| reach.usage(find(repo, k, n));
         assert_eq!(usage(TypeKind::Model, "thing_form"), Usage::REQUEST);
         assert_eq!(usage(TypeKind::Enum, "color"), Usage::REQUEST);
-        assert_eq!(usage(TypeKind::Model, "thing"), Usage::RESPONSE.union(Usage::EVENT));
+        assert_eq!(
+            usage(TypeKind::Model, "thing"),
+            Usage::RESPONSE.union(Usage::EVENT)
+        );
         assert_eq!(
             usage(TypeKind::Model, "tag"),
             Usage::REQUEST.union(Usage::RESPONSE).union(Usage::EVENT)
@@ -247,8 +260,14 @@ mod tests {
         assert_eq!(usage(TypeKind::Union, "thing_event"), Usage::EVENT);
         assert!(usage(TypeKind::Enum, "unused").is_empty());
         let affects: Vec<&String> = reach.affects(find(repo, TypeKind::Model, "tag")).collect();
-        assert_eq!(affects, ["GET /things/:id", "POST /things", "event thing_upserted"]);
-        assert_eq!(Usage::RESPONSE.union(Usage::EVENT).describe(), "response, event");
+        assert_eq!(
+            affects,
+            ["GET /things/:id", "POST /things", "event thing_upserted"]
+        );
+        assert_eq!(
+            Usage::RESPONSE.union(Usage::EVENT).describe(),
+            "response, event"
+        );
         assert!(Usage::EVENT.read() && !Usage::EVENT.sent());
     }
 
@@ -259,8 +278,15 @@ mod tests {
         let r = get("FIELD_REQUIRED_TO_OPTIONAL");
         assert_eq!(classify(r, Usage::REQUEST), Class::NonBreaking);
         assert_eq!(classify(r, Usage::EVENT), Class::Breaking);
-        assert_eq!(classify(r, Usage::REQUEST.union(Usage::RESPONSE)), Class::Breaking);
-        assert_eq!(classify(r, Usage::NONE), Class::Breaking, "unused types are judged in every direction");
+        assert_eq!(
+            classify(r, Usage::REQUEST.union(Usage::RESPONSE)),
+            Class::Breaking
+        );
+        assert_eq!(
+            classify(r, Usage::NONE),
+            Class::Breaking,
+            "unused types are judged in every direction"
+        );
         let r = get("ENUM_VALUE_ADDED");
         assert_eq!(classify(r, Usage::REQUEST), Class::NonBreaking);
         assert_eq!(classify(r, Usage::RESPONSE), Class::Dangerous);

@@ -54,7 +54,13 @@ pub fn run(old: Side<'_>, new: Side<'_>) -> DiffReport {
     let matched_new: HashSet<ServiceId> = pairs.iter().map(|p| p.1).collect();
     let mut renames = Vec::new();
     for &(o, n) in &pairs {
-        renames.extend(match_types(&mut cx.types, old.repo.service(o), o, new.repo.service(n), n));
+        renames.extend(match_types(
+            &mut cx.types,
+            old.repo.service(o),
+            o,
+            new.repo.service(n),
+            n,
+        ));
     }
     for sid in old.repo.service_ids().filter(|s| !matched_old.contains(s)) {
         let s = old.repo.service(sid);
@@ -117,7 +123,10 @@ fn match_services(old: &Repo, new: &Repo) -> Vec<(ServiceId, ServiceId)> {
             None => still.push(o),
         }
     }
-    let left_new: Vec<ServiceId> = new.service_ids().filter(|n| !used_new.contains(n)).collect();
+    let left_new: Vec<ServiceId> = new
+        .service_ids()
+        .filter(|n| !used_new.contains(n))
+        .collect();
     if still.len() == 1 && left_new.len() == 1 {
         pairs.push((still[0], left_new[0]));
     }
@@ -139,10 +148,22 @@ fn type_ids<'s>(s: &'s Service, sid: ServiceId) -> Vec<(TypeId, &'s str)> {
             ));
         }
     };
-    add(TypeKind::Enum, s.enums.iter().map(|e| e.name.as_str()).collect());
-    add(TypeKind::Interface, s.interfaces.iter().map(|e| e.name.as_str()).collect());
-    add(TypeKind::Union, s.unions.iter().map(|e| e.name.as_str()).collect());
-    add(TypeKind::Model, s.models.iter().map(|e| e.name.as_str()).collect());
+    add(
+        TypeKind::Enum,
+        s.enums.iter().map(|e| e.name.as_str()).collect(),
+    );
+    add(
+        TypeKind::Interface,
+        s.interfaces.iter().map(|e| e.name.as_str()).collect(),
+    );
+    add(
+        TypeKind::Union,
+        s.unions.iter().map(|e| e.name.as_str()).collect(),
+    );
+    add(
+        TypeKind::Model,
+        s.models.iter().map(|e| e.name.as_str()).collect(),
+    );
     v
 }
 
@@ -157,8 +178,10 @@ fn match_types(
 ) -> Vec<(TypeId, TypeId)> {
     let old_types = type_ids(os, o);
     let new_types = type_ids(ns, n);
-    let by_key: HashMap<(TypeKind, &str), TypeId> =
-        new_types.iter().map(|(id, name)| ((id.kind, *name), *id)).collect();
+    let by_key: HashMap<(TypeKind, &str), TypeId> = new_types
+        .iter()
+        .map(|(id, name)| ((id.kind, *name), *id))
+        .collect();
     let mut matched_new = HashSet::new();
     let mut unmatched_old = Vec::new();
     for (id, name) in &old_types {
@@ -176,10 +199,19 @@ fn match_types(
         .filter(|id| !matched_new.contains(id))
         .collect();
     let mut renames = Vec::new();
-    let old_shapes: Vec<(TypeId, String)> = unmatched_old.iter().map(|id| (*id, shape(os, *id))).collect();
-    let new_shapes: Vec<(TypeId, String)> = unmatched_new.iter().map(|id| (*id, shape(ns, *id))).collect();
+    let old_shapes: Vec<(TypeId, String)> = unmatched_old
+        .iter()
+        .map(|id| (*id, shape(os, *id)))
+        .collect();
+    let new_shapes: Vec<(TypeId, String)> = unmatched_new
+        .iter()
+        .map(|id| (*id, shape(ns, *id)))
+        .collect();
     for (oid, oshape) in &old_shapes {
-        let same_old = old_shapes.iter().filter(|(i, s)| i.kind == oid.kind && s == oshape).count();
+        let same_old = old_shapes
+            .iter()
+            .filter(|(i, s)| i.kind == oid.kind && s == oshape)
+            .count();
         let cands: Vec<TypeId> = new_shapes
             .iter()
             .filter(|(i, s)| i.kind == oid.kind && s == oshape)
@@ -207,7 +239,12 @@ fn shape(s: &Service, id: TypeId) -> String {
         TypeKind::Interface => format!("i{{{}}}", fields(&s.interfaces[i].fields)),
         TypeKind::Enum => format!(
             "e{{{}}}",
-            s.enums[i].values.iter().map(|v| v.wire()).collect::<Vec<_>>().join(",")
+            s.enums[i]
+                .values
+                .iter()
+                .map(|v| v.wire())
+                .collect::<Vec<_>>()
+                .join(",")
         ),
         TypeKind::Union => {
             let u = &s.unions[i];
@@ -240,7 +277,10 @@ fn truncate(s: &str) -> String {
         return s.to_string();
     }
     let cut: String = s.chars().take(77).collect();
-    format!("{}...", cut.rsplit_once(' ').map(|(a, _)| a).unwrap_or(&cut))
+    format!(
+        "{}...",
+        cut.rsplit_once(' ').map(|(a, _)| a).unwrap_or(&cut)
+    )
 }
 
 /// A field, parameter or header seen through what the member rules compare.
@@ -379,7 +419,10 @@ impl<'a> Cx<'a> {
         let sources = self.side(which).side.sources;
         let (file, line) = if (loc.file.0 as usize) < sources.len() {
             let f = sources.get(loc.file);
-            (Some(f.path.display().to_string()), Some(f.line_col(loc.span.start).0))
+            (
+                Some(f.path.display().to_string()),
+                Some(f.line_col(loc.span.start).0),
+            )
         } else {
             (None, None)
         };
@@ -397,17 +440,19 @@ impl<'a> Cx<'a> {
 
     /// A canonical text of a type reference in the new repo's terms: old types are translated
     /// through the type matching, so a renamed type compares equal to its new name.
-    fn canon(&self, which: Which, r: &TypeRef, text: &str) -> String {
+    fn canon(&self, which: Which, r: &TypeRef) -> String {
         match r {
             TypeRef::Primitive(p) => p.name().to_string(),
-            TypeRef::List(t) => format!("[{}]", self.canon(which, t, text)),
-            TypeRef::Map(t) => format!("map[{}]", self.canon(which, t, text)),
+            TypeRef::List(t) => format!("[{}]", self.canon(which, t)),
+            TypeRef::Map(t) => format!("map[{}]", self.canon(which, t)),
             TypeRef::Type(id) => {
                 let (repo, id) = match which {
                     Which::New => (self.new.side.repo, *id),
                     Which::Old => match self.types.get(id) {
                         Some(n) => (self.new.side.repo, *n),
-                        None => return format!("(removed){}", self.old.side.repo.qualified_name(*id)),
+                        None => {
+                            return format!("(removed){}", self.old.side.repo.qualified_name(*id))
+                        }
                     },
                 };
                 repo.qualified_name(id)
@@ -422,7 +467,7 @@ impl<'a> Cx<'a> {
     }
 
     fn type_changed(&self, old: &Type, new: &Type) -> bool {
-        self.canon(Which::Old, &old.r, &old.text) != self.canon(Which::New, &new.r, &new.text)
+        self.canon(Which::Old, &old.r) != self.canon(Which::New, &new.r)
     }
 
     /// Usage and affected operations of a matched type (both versions).
@@ -459,7 +504,10 @@ impl<'a> Cx<'a> {
                 None,
                 Which::New,
                 &ns.loc,
-                format!("namespace changed from {} to {}", os.namespace, ns.namespace),
+                format!(
+                    "namespace changed from {} to {}",
+                    os.namespace, ns.namespace
+                ),
                 &none,
             );
         }
@@ -474,7 +522,11 @@ impl<'a> Cx<'a> {
             );
         }
         let meta: [(&str, Option<&str>, Option<&str>); 4] = [
-            ("organization", Some(&os.organization), Some(&ns.organization)),
+            (
+                "organization",
+                Some(&os.organization),
+                Some(&ns.organization),
+            ),
             ("application", Some(&os.application), Some(&ns.application)),
             ("version", Some(&os.version), Some(&ns.version)),
             ("base_url", os.base_url.as_deref(), ns.base_url.as_deref()),
@@ -505,7 +557,15 @@ impl<'a> Cx<'a> {
                 &none,
             );
         }
-        self.docs("service", &os.description, &ns.description, &None, &None, &ns.loc, &none);
+        self.docs(
+            "service",
+            &os.description,
+            &ns.description,
+            &None,
+            &None,
+            &ns.loc,
+            &none,
+        );
         self.attributes("service", &os.attributes, &ns.attributes, &ns.loc, &none);
         // headers: sent with every request
         let hctx = Ctx {
@@ -514,16 +574,38 @@ impl<'a> Cx<'a> {
         };
         let oh: Vec<Member> = os.headers.iter().map(Member::header).collect();
         let nh: Vec<Member> = ns.headers.iter().map(Member::header).collect();
-        self.members(MemberKind::Header, "service", &oh, &nh, &ns.loc, &hctx, false);
+        self.members(
+            MemberKind::Header,
+            "service",
+            &oh,
+            &nh,
+            &ns.loc,
+            &hctx,
+            false,
+        );
         // imports
         for i in &os.imports {
             if !ns.imports.iter().any(|j| j.uri == i.uri) {
-                self.emit("IMPORT_CHANGED", None, Which::Old, &i.loc, format!("import removed: {}", i.uri), &none);
+                self.emit(
+                    "IMPORT_CHANGED",
+                    None,
+                    Which::Old,
+                    &i.loc,
+                    format!("import removed: {}", i.uri),
+                    &none,
+                );
             }
         }
         for j in &ns.imports {
             if !os.imports.iter().any(|i| i.uri == j.uri) {
-                self.emit("IMPORT_CHANGED", None, Which::New, &j.loc, format!("import added: {}", j.uri), &none);
+                self.emit(
+                    "IMPORT_CHANGED",
+                    None,
+                    Which::New,
+                    &j.loc,
+                    format!("import added: {}", j.uri),
+                    &none,
+                );
             }
         }
         // annotation declarations
@@ -553,7 +635,14 @@ impl<'a> Cx<'a> {
         }
         for b in &ns.annotations {
             if !os.annotations.iter().any(|a| a.name == b.name) {
-                self.emit("ANNOTATION_CHANGED", None, Which::New, &b.loc, format!("annotation added: {}", b.name), &none);
+                self.emit(
+                    "ANNOTATION_CHANGED",
+                    None,
+                    Which::New,
+                    &b.loc,
+                    format!("annotation added: {}", b.name),
+                    &none,
+                );
             }
         }
         // types
@@ -597,7 +686,14 @@ impl<'a> Cx<'a> {
             if !matched.contains(nid) {
                 let ctx = self.one_side_ctx(Which::New, *nid);
                 let loc = self.type_loc(Which::New, *nid).clone();
-                self.emit("TYPE_ADDED", None, Which::New, &loc, format!("{} added: {name}", nid.kind.label()), &ctx);
+                self.emit(
+                    "TYPE_ADDED",
+                    None,
+                    Which::New,
+                    &loc,
+                    format!("{} added: {name}", nid.kind.label()),
+                    &ctx,
+                );
             }
         }
         self.resources(o, n);
@@ -642,14 +738,26 @@ impl<'a> Cx<'a> {
                 };
                 self.emit("DEPRECATION_ADDED", None, Which::New, loc, msg, ctx);
             }
-            (Some(_), None) => {
-                self.emit("DEPRECATION_REMOVED", None, Which::New, loc, format!("{label} is no longer deprecated"), ctx)
-            }
+            (Some(_), None) => self.emit(
+                "DEPRECATION_REMOVED",
+                None,
+                Which::New,
+                loc,
+                format!("{label} is no longer deprecated"),
+                ctx,
+            ),
             _ => {}
         }
     }
 
-    fn attributes(&mut self, label: &str, old: &[Attribute], new: &[Attribute], loc: &Loc, ctx: &Ctx) {
+    fn attributes(
+        &mut self,
+        label: &str,
+        old: &[Attribute],
+        new: &[Attribute],
+        loc: &Loc,
+        ctx: &Ctx,
+    ) {
         for a in old {
             match new.iter().find(|b| b.name == a.name) {
                 None => self.emit(
@@ -667,7 +775,12 @@ impl<'a> Cx<'a> {
                             None,
                             Which::New,
                             &b.loc,
-                            format!("{label} attribute '{}' value changed from {} to {}", a.name, truncate(&a.value.to_string()), truncate(&b.value.to_string())),
+                            format!(
+                                "{label} attribute '{}' value changed from {} to {}",
+                                a.name,
+                                truncate(&a.value.to_string()),
+                                truncate(&b.value.to_string())
+                            ),
                             ctx,
                         );
                     } else if a.description != b.description || a.deprecation != b.deprecation {
@@ -676,7 +789,10 @@ impl<'a> Cx<'a> {
                             None,
                             Which::New,
                             &b.loc,
-                            format!("{label} attribute '{}' description or deprecation changed", a.name),
+                            format!(
+                                "{label} attribute '{}' description or deprecation changed",
+                                a.name
+                            ),
                             ctx,
                         );
                     }
@@ -685,7 +801,14 @@ impl<'a> Cx<'a> {
         }
         for b in new {
             if !old.iter().any(|a| a.name == b.name) {
-                self.emit("ATTRIBUTE_CHANGED", None, Which::New, &b.loc, format!("{label} attribute added: {}", b.name), ctx);
+                self.emit(
+                    "ATTRIBUTE_CHANGED",
+                    None,
+                    Which::New,
+                    &b.loc,
+                    format!("{label} attribute added: {}", b.name),
+                    ctx,
+                );
             }
         }
         let _ = loc;
@@ -701,7 +824,16 @@ impl<'a> Cx<'a> {
         match (o.kind, n.kind) {
             (TypeKind::Model, TypeKind::Model) => {
                 let (a, b) = (&os.models[oi], &ns.models[ni]);
-                self.type_common(&label, (&a.plural, &b.plural), (&a.description, &b.description), (&a.deprecation, &b.deprecation), (&a.attributes, &b.attributes), &b.loc, &ctx, renamed);
+                self.type_common(
+                    &label,
+                    (&a.plural, &b.plural),
+                    (&a.description, &b.description),
+                    (&a.deprecation, &b.deprecation),
+                    (&a.attributes, &b.attributes),
+                    &b.loc,
+                    &ctx,
+                    renamed,
+                );
                 self.interfaces(&label, &a.interfaces, &b.interfaces, &b.loc, &ctx);
                 let of: Vec<Member> = a.fields.iter().map(Member::field).collect();
                 let nf: Vec<Member> = b.fields.iter().map(Member::field).collect();
@@ -709,17 +841,42 @@ impl<'a> Cx<'a> {
             }
             (TypeKind::Interface, TypeKind::Interface) => {
                 let (a, b) = (&os.interfaces[oi], &ns.interfaces[ni]);
-                self.type_common(&label, (&a.plural, &b.plural), (&a.description, &b.description), (&a.deprecation, &b.deprecation), (&a.attributes, &b.attributes), &b.loc, &ctx, renamed);
+                self.type_common(
+                    &label,
+                    (&a.plural, &b.plural),
+                    (&a.description, &b.description),
+                    (&a.deprecation, &b.deprecation),
+                    (&a.attributes, &b.attributes),
+                    &b.loc,
+                    &ctx,
+                    renamed,
+                );
                 let of: Vec<Member> = a.fields.iter().map(Member::field).collect();
                 let nf: Vec<Member> = b.fields.iter().map(Member::field).collect();
                 self.members(MemberKind::Field, &label, &of, &nf, &b.loc, &ctx, false);
             }
             (TypeKind::Enum, TypeKind::Enum) => {
                 let (a, b) = (&os.enums[oi], &ns.enums[ni]);
-                self.type_common(&label, (&a.plural, &b.plural), (&a.description, &b.description), (&a.deprecation, &b.deprecation), (&a.attributes, &b.attributes), &b.loc, &ctx, renamed);
+                self.type_common(
+                    &label,
+                    (&a.plural, &b.plural),
+                    (&a.description, &b.description),
+                    (&a.deprecation, &b.deprecation),
+                    (&a.attributes, &b.attributes),
+                    &b.loc,
+                    &ctx,
+                    renamed,
+                );
                 for v in &a.values {
                     match b.values.iter().find(|w| w.name == v.name) {
-                        None => self.emit("ENUM_VALUE_REMOVED", None, Which::Old, &v.loc, format!("{label} value removed: {}", v.name), &ctx),
+                        None => self.emit(
+                            "ENUM_VALUE_REMOVED",
+                            None,
+                            Which::Old,
+                            &v.loc,
+                            format!("{label} value removed: {}", v.name),
+                            &ctx,
+                        ),
                         Some(w) => {
                             if v.wire() != w.wire() {
                                 self.emit(
@@ -727,25 +884,54 @@ impl<'a> Cx<'a> {
                                     None,
                                     Which::New,
                                     &w.loc,
-                                    format!("{label} value {} wire string changed from {} to {}", v.name, v.wire(), w.wire()),
+                                    format!(
+                                        "{label} value {} wire string changed from {} to {}",
+                                        v.name,
+                                        v.wire(),
+                                        w.wire()
+                                    ),
                                     &ctx,
                                 );
                             }
                             let vl = format!("{label} value {}", v.name);
-                            self.docs(&vl, &v.description, &w.description, &v.deprecation, &w.deprecation, &w.loc, &ctx);
+                            self.docs(
+                                &vl,
+                                &v.description,
+                                &w.description,
+                                &v.deprecation,
+                                &w.deprecation,
+                                &w.loc,
+                                &ctx,
+                            );
                             self.attributes(&vl, &v.attributes, &w.attributes, &w.loc, &ctx);
                         }
                     }
                 }
                 for w in &b.values {
                     if !a.values.iter().any(|v| v.name == w.name) {
-                        self.emit("ENUM_VALUE_ADDED", None, Which::New, &w.loc, format!("{label} value added: {}", w.name), &ctx);
+                        self.emit(
+                            "ENUM_VALUE_ADDED",
+                            None,
+                            Which::New,
+                            &w.loc,
+                            format!("{label} value added: {}", w.name),
+                            &ctx,
+                        );
                     }
                 }
             }
             (TypeKind::Union, TypeKind::Union) => {
                 let (a, b) = (&os.unions[oi], &ns.unions[ni]);
-                self.type_common(&label, (&a.plural, &b.plural), (&a.description, &b.description), (&a.deprecation, &b.deprecation), (&a.attributes, &b.attributes), &b.loc, &ctx, renamed);
+                self.type_common(
+                    &label,
+                    (&a.plural, &b.plural),
+                    (&a.description, &b.description),
+                    (&a.deprecation, &b.deprecation),
+                    (&a.attributes, &b.attributes),
+                    &b.loc,
+                    &ctx,
+                    renamed,
+                );
                 self.interfaces(&label, &a.interfaces, &b.interfaces, &b.loc, &ctx);
                 if a.discriminator != b.discriminator {
                     self.emit(
@@ -753,15 +939,34 @@ impl<'a> Cx<'a> {
                         None,
                         Which::New,
                         &b.loc,
-                        format!("{label} discriminator changed from {} to {}", value(a.discriminator.as_deref()), value(b.discriminator.as_deref())),
+                        format!(
+                            "{label} discriminator changed from {} to {}",
+                            value(a.discriminator.as_deref()),
+                            value(b.discriminator.as_deref())
+                        ),
                         &ctx,
                     );
                 }
-                let nkeys: Vec<String> = b.types.iter().map(|t| self.canon(Which::New, &t.ty.r, &t.ty.text)).collect();
-                let okeys: Vec<String> = a.types.iter().map(|t| self.canon(Which::Old, &t.ty.r, &t.ty.text)).collect();
+                let nkeys: Vec<String> = b
+                    .types
+                    .iter()
+                    .map(|t| self.canon(Which::New, &t.ty.r))
+                    .collect();
+                let okeys: Vec<String> = a
+                    .types
+                    .iter()
+                    .map(|t| self.canon(Which::Old, &t.ty.r))
+                    .collect();
                 for (t, key) in a.types.iter().zip(&okeys) {
                     match b.types.iter().zip(&nkeys).find(|(_, k)| *k == key) {
-                        None => self.emit("UNION_MEMBER_REMOVED", None, Which::Old, &t.loc, format!("{label} member removed: {}", t.ty.text), &ctx),
+                        None => self.emit(
+                            "UNION_MEMBER_REMOVED",
+                            None,
+                            Which::Old,
+                            &t.loc,
+                            format!("{label} member removed: {}", t.ty.text),
+                            &ctx,
+                        ),
                         Some((u, _)) => {
                             if t.discriminator_value != u.discriminator_value {
                                 self.emit(
@@ -774,24 +979,58 @@ impl<'a> Cx<'a> {
                                 );
                             }
                             let ml = format!("{label} member {}", u.ty.text);
-                            self.docs(&ml, &t.description, &u.description, &t.deprecation, &u.deprecation, &u.loc, &ctx);
+                            self.docs(
+                                &ml,
+                                &t.description,
+                                &u.description,
+                                &t.deprecation,
+                                &u.deprecation,
+                                &u.loc,
+                                &ctx,
+                            );
                             self.attributes(&ml, &t.attributes, &u.attributes, &u.loc, &ctx);
                         }
                     }
                 }
                 for (u, key) in b.types.iter().zip(&nkeys) {
                     if !okeys.contains(key) {
-                        self.emit("UNION_MEMBER_ADDED", None, Which::New, &u.loc, format!("{label} member added: {}", u.ty.text), &ctx);
+                        self.emit(
+                            "UNION_MEMBER_ADDED",
+                            None,
+                            Which::New,
+                            &u.loc,
+                            format!("{label} member added: {}", u.ty.text),
+                            &ctx,
+                        );
                     }
                 }
-                let od = a.default_type().map(|t| self.canon(Which::Old, &t.ty.r, &t.ty.text));
-                let nd = b.default_type().map(|t| self.canon(Which::New, &t.ty.r, &t.ty.text));
+                let od = a.default_type().map(|t| self.canon(Which::Old, &t.ty.r));
+                let nd = b.default_type().map(|t| self.canon(Which::New, &t.ty.r));
                 match (&od, &nd) {
-                    (None, Some(d)) => self.emit("UNION_DEFAULT_ADDED", None, Which::New, &b.loc, format!("{label} default type added: {d}"), &ctx),
-                    (Some(x), None) => self.emit("UNION_DEFAULT_CHANGED", None, Which::New, &b.loc, format!("{label} default type removed: {x}"), &ctx),
-                    (Some(x), Some(y)) if x != y => {
-                        self.emit("UNION_DEFAULT_CHANGED", None, Which::New, &b.loc, format!("{label} default type changed from {x} to {y}"), &ctx)
-                    }
+                    (None, Some(d)) => self.emit(
+                        "UNION_DEFAULT_ADDED",
+                        None,
+                        Which::New,
+                        &b.loc,
+                        format!("{label} default type added: {d}"),
+                        &ctx,
+                    ),
+                    (Some(x), None) => self.emit(
+                        "UNION_DEFAULT_CHANGED",
+                        None,
+                        Which::New,
+                        &b.loc,
+                        format!("{label} default type removed: {x}"),
+                        &ctx,
+                    ),
+                    (Some(x), Some(y)) if x != y => self.emit(
+                        "UNION_DEFAULT_CHANGED",
+                        None,
+                        Which::New,
+                        &b.loc,
+                        format!("{label} default type changed from {x} to {y}"),
+                        &ctx,
+                    ),
                     _ => {}
                 }
             }
@@ -812,27 +1051,55 @@ impl<'a> Cx<'a> {
         renamed: bool,
     ) {
         if plural.0 != plural.1 && !renamed {
-            self.emit("TYPE_PLURAL_CHANGED", None, Which::New, loc, format!("{label} plural changed from {} to {}", plural.0, plural.1), ctx);
+            self.emit(
+                "TYPE_PLURAL_CHANGED",
+                None,
+                Which::New,
+                loc,
+                format!("{label} plural changed from {} to {}", plural.0, plural.1),
+                ctx,
+            );
         }
         self.docs(label, desc.0, desc.1, dep.0, dep.1, loc, ctx);
         self.attributes(label, attrs.0, attrs.1, loc, ctx);
     }
 
-    fn interfaces(&mut self, label: &str, old: &[crate::ir::Named], new: &[crate::ir::Named], loc: &Loc, ctx: &Ctx) {
+    fn interfaces(
+        &mut self,
+        label: &str,
+        old: &[crate::ir::Named],
+        new: &[crate::ir::Named],
+        loc: &Loc,
+        ctx: &Ctx,
+    ) {
         let key = |cx: &Cx, which, n: &crate::ir::Named| match &n.resolved {
-            Some(r) => cx.canon(which, r, &n.name),
+            Some(r) => cx.canon(which, r),
             None => n.name.clone(),
         };
         let ok: Vec<String> = old.iter().map(|n| key(self, Which::Old, n)).collect();
         let nk: Vec<String> = new.iter().map(|n| key(self, Which::New, n)).collect();
         for (n, k) in old.iter().zip(&ok) {
             if !nk.contains(k) {
-                self.emit("TYPE_INTERFACE_REMOVED", None, Which::New, loc, format!("{label} interface removed: {}", n.name), ctx);
+                self.emit(
+                    "TYPE_INTERFACE_REMOVED",
+                    None,
+                    Which::New,
+                    loc,
+                    format!("{label} interface removed: {}", n.name),
+                    ctx,
+                );
             }
         }
         for (n, k) in new.iter().zip(&nk) {
             if !ok.contains(k) {
-                self.emit("TYPE_INTERFACE_ADDED", None, Which::New, &n.loc, format!("{label} interface added: {}", n.name), ctx);
+                self.emit(
+                    "TYPE_INTERFACE_ADDED",
+                    None,
+                    Which::New,
+                    &n.loc,
+                    format!("{label} interface added: {}", n.name),
+                    ctx,
+                );
             }
         }
     }
@@ -858,11 +1125,11 @@ impl<'a> Cx<'a> {
                 let pos = old_path.iter().position(|&j| j == i)?;
                 return new_path.get(pos).copied();
             }
-            new.iter().position(|m| m.name == old[i].name && !(by_position && is_path(m)))
+            new.iter()
+                .position(|m| m.name == old[i].name && !(by_position && is_path(m)))
         };
         let mut matched_new = HashSet::new();
-        for i in 0..old.len() {
-            let a = &old[i];
+        for (i, a) in old.iter().enumerate() {
             match find(i) {
                 None => {
                     let what = format!("{label} {} removed: {}", kind.label(), a.name);
@@ -881,7 +1148,10 @@ impl<'a> Cx<'a> {
             let (rule, what) = if b.required && b.default.is_none() {
                 (kind.rule("REQUIRED_ADDED"), "required")
             } else {
-                (kind.rule("ADDED"), if b.required { "required" } else { "optional" })
+                (
+                    kind.rule("ADDED"),
+                    if b.required { "required" } else { "optional" },
+                )
             };
             let mut msg = format!("{label} {what} {} added: {}", kind.label(), b.name);
             if let Some(d) = b.default {
@@ -896,31 +1166,92 @@ impl<'a> Cx<'a> {
         let ml = format!("{label} {} {}", kind.label(), b.name);
         let loc = b.loc;
         if self.type_changed(a.ty, b.ty) {
-            self.emit(kind.rule("TYPE_CHANGED"), None, Which::New, loc, format!("{ml} type changed from {} to {}", a.ty.text, b.ty.text), ctx);
+            self.emit(
+                kind.rule("TYPE_CHANGED"),
+                None,
+                Which::New,
+                loc,
+                format!("{ml} type changed from {} to {}", a.ty.text, b.ty.text),
+                ctx,
+            );
         }
         if let (Some(x), Some(y)) = (a.location, b.location) {
             if x != y {
-                self.emit("PARAMETER_LOCATION_CHANGED", None, Which::New, loc, format!("{ml} location changed from {} to {}", x.as_str(), y.as_str()), ctx);
+                self.emit(
+                    "PARAMETER_LOCATION_CHANGED",
+                    None,
+                    Which::New,
+                    loc,
+                    format!(
+                        "{ml} location changed from {} to {}",
+                        x.as_str(),
+                        y.as_str()
+                    ),
+                    ctx,
+                );
             }
         }
         if !a.required && b.required {
             // With a default the server fills in what old clients omit.
             let class = b.default.map(|_| Class::NonBreaking);
-            self.emit(kind.rule("OPTIONAL_TO_REQUIRED"), class, Which::New, loc, format!("{ml} is now required"), ctx);
+            self.emit(
+                kind.rule("OPTIONAL_TO_REQUIRED"),
+                class,
+                Which::New,
+                loc,
+                format!("{ml} is now required"),
+                ctx,
+            );
         } else if a.required && !b.required {
-            self.emit(kind.rule("REQUIRED_TO_OPTIONAL"), None, Which::New, loc, format!("{ml} is no longer required"), ctx);
+            self.emit(
+                kind.rule("REQUIRED_TO_OPTIONAL"),
+                None,
+                Which::New,
+                loc,
+                format!("{ml} is no longer required"),
+                ctx,
+            );
         }
         match (a.default, b.default) {
-            (None, Some(d)) => self.emit("FIELD_DEFAULT_ADDED", None, Which::New, loc, format!("{ml} default added: {}", truncate(d)), ctx),
-            (Some(d), None) => self.emit("FIELD_DEFAULT_REMOVED", None, Which::New, loc, format!("{ml} default removed: {}", truncate(d)), ctx),
-            (Some(x), Some(y)) if x != y => {
-                self.emit("FIELD_DEFAULT_CHANGED", None, Which::New, loc, format!("{ml} default changed from {} to {}", truncate(x), truncate(y)), ctx)
-            }
+            (None, Some(d)) => self.emit(
+                "FIELD_DEFAULT_ADDED",
+                None,
+                Which::New,
+                loc,
+                format!("{ml} default added: {}", truncate(d)),
+                ctx,
+            ),
+            (Some(d), None) => self.emit(
+                "FIELD_DEFAULT_REMOVED",
+                None,
+                Which::New,
+                loc,
+                format!("{ml} default removed: {}", truncate(d)),
+                ctx,
+            ),
+            (Some(x), Some(y)) if x != y => self.emit(
+                "FIELD_DEFAULT_CHANGED",
+                None,
+                Which::New,
+                loc,
+                format!(
+                    "{ml} default changed from {} to {}",
+                    truncate(x),
+                    truncate(y)
+                ),
+                ctx,
+            ),
             _ => {}
         }
         for (what, x, y, tighter) in [
             ("minimum", a.minimum, b.minimum, b.minimum > a.minimum),
-            ("maximum", a.maximum, b.maximum, matches!((a.maximum, b.maximum), (None, Some(_))) || matches!((a.maximum, b.maximum), (Some(p), Some(q)) if q < p)),
+            (
+                "maximum",
+                a.maximum,
+                b.maximum,
+                matches!((a.maximum, b.maximum), (None, Some(_)))
+                    || matches!((a.maximum, b.maximum), (Some(p), Some(q)) if q < p),
+            ),
         ] {
             if x == y {
                 continue;
@@ -931,36 +1262,81 @@ impl<'a> Cx<'a> {
                 (Some(p), Some(q)) => format!("{ml} {what} changed from {p} to {q}"),
                 (None, None) => continue,
             };
-            let rule = if tighter { "FIELD_RANGE_TIGHTENED" } else { "FIELD_RANGE_LOOSENED" };
+            let rule = if tighter {
+                "FIELD_RANGE_TIGHTENED"
+            } else {
+                "FIELD_RANGE_LOOSENED"
+            };
             self.emit(rule, None, Which::New, loc, msg, ctx);
         }
         if a.example != b.example {
-            self.emit("EXAMPLE_CHANGED", None, Which::New, loc, format!("{ml} example changed from {} to {}", value(a.example), value(b.example)), ctx);
+            self.emit(
+                "EXAMPLE_CHANGED",
+                None,
+                Which::New,
+                loc,
+                format!(
+                    "{ml} example changed from {} to {}",
+                    value(a.example),
+                    value(b.example)
+                ),
+                ctx,
+            );
         }
         for an in a.annotations {
             if !b.annotations.iter().any(|x| x.name == an.name) {
-                self.emit("FIELD_ANNOTATION_CHANGED", None, Which::New, loc, format!("{ml} annotation removed: {}", an.name), ctx);
+                self.emit(
+                    "FIELD_ANNOTATION_CHANGED",
+                    None,
+                    Which::New,
+                    loc,
+                    format!("{ml} annotation removed: {}", an.name),
+                    ctx,
+                );
             }
         }
         for bn in b.annotations {
             if !a.annotations.iter().any(|x| x.name == bn.name) {
-                self.emit("FIELD_ANNOTATION_CHANGED", None, Which::New, &bn.loc, format!("{ml} annotation added: {}", bn.name), ctx);
+                self.emit(
+                    "FIELD_ANNOTATION_CHANGED",
+                    None,
+                    Which::New,
+                    &bn.loc,
+                    format!("{ml} annotation added: {}", bn.name),
+                    ctx,
+                );
             }
         }
-        self.docs(&ml, a.description, b.description, a.deprecation, b.deprecation, loc, ctx);
+        self.docs(
+            &ml,
+            a.description,
+            b.description,
+            a.deprecation,
+            b.deprecation,
+            loc,
+            ctx,
+        );
         self.attributes(&ml, a.attributes, b.attributes, loc, ctx);
     }
 
     fn resource_key(&self, which: Which, r: &Resource) -> String {
-        self.canon(which, &r.ty.r, &r.ty.text)
+        self.canon(which, &r.ty.r)
     }
 
     fn resources(&mut self, o: ServiceId, n: ServiceId) {
         let orepo: &'a Repo = self.old.side.repo;
         let nrepo: &'a Repo = self.new.side.repo;
         let (os, ns) = (orepo.service(o), nrepo.service(n));
-        let okeys: Vec<String> = os.resources.iter().map(|r| self.resource_key(Which::Old, r)).collect();
-        let nkeys: Vec<String> = ns.resources.iter().map(|r| self.resource_key(Which::New, r)).collect();
+        let okeys: Vec<String> = os
+            .resources
+            .iter()
+            .map(|r| self.resource_key(Which::Old, r))
+            .collect();
+        let nkeys: Vec<String> = ns
+            .resources
+            .iter()
+            .map(|r| self.resource_key(Which::New, r))
+            .collect();
         // (old op, resource index) still to match, and the same for new
         let mut old_ops: Vec<(&'a Operation, usize)> = Vec::new();
         let mut new_ops: Vec<(&'a Operation, usize)> = Vec::new();
@@ -968,12 +1344,23 @@ impl<'a> Cx<'a> {
         for (i, r) in os.resources.iter().enumerate() {
             match nkeys.iter().position(|k| *k == okeys[i]) {
                 None => {
-                    let affects = r.operations.iter().map(|op| direction::op_label(orepo, o, op)).collect();
+                    let affects = r
+                        .operations
+                        .iter()
+                        .map(|op| direction::op_label(orepo, o, op))
+                        .collect();
                     let ctx = Ctx {
                         usage: Usage::NONE,
                         affects,
                     };
-                    self.emit("RESOURCE_REMOVED", None, Which::Old, &r.loc, format!("resource removed: {}", r.ty.text), &ctx);
+                    self.emit(
+                        "RESOURCE_REMOVED",
+                        None,
+                        Which::Old,
+                        &r.loc,
+                        format!("resource removed: {}", r.ty.text),
+                        &ctx,
+                    );
                 }
                 Some(j) => {
                     res_pair.insert(i, j);
@@ -982,9 +1369,24 @@ impl<'a> Cx<'a> {
                     let none = Ctx::default();
                     // a resource of a declared type takes that type's plural, reported on the type
                     if r.plural != b.plural && !matches!(b.ty.r, TypeRef::Type(_)) {
-                        self.emit("TYPE_PLURAL_CHANGED", None, Which::New, &b.loc, format!("{label} plural changed from {} to {}", r.plural, b.plural), &none);
+                        self.emit(
+                            "TYPE_PLURAL_CHANGED",
+                            None,
+                            Which::New,
+                            &b.loc,
+                            format!("{label} plural changed from {} to {}", r.plural, b.plural),
+                            &none,
+                        );
                     }
-                    self.docs(&label, &r.description, &b.description, &r.deprecation, &b.deprecation, &b.loc, &none);
+                    self.docs(
+                        &label,
+                        &r.description,
+                        &b.description,
+                        &r.deprecation,
+                        &b.deprecation,
+                        &b.loc,
+                        &none,
+                    );
                     self.attributes(&label, &r.attributes, &b.attributes, &b.loc, &none);
                     old_ops.extend(r.operations.iter().map(|op| (op, i)));
                     new_ops.extend(b.operations.iter().map(|op| (op, j)));
@@ -993,17 +1395,31 @@ impl<'a> Cx<'a> {
         }
         for (j, b) in ns.resources.iter().enumerate() {
             if !okeys.contains(&nkeys[j]) {
-                let affects = b.operations.iter().map(|op| direction::op_label(nrepo, n, op)).collect();
+                let affects = b
+                    .operations
+                    .iter()
+                    .map(|op| direction::op_label(nrepo, n, op))
+                    .collect();
                 let ctx = Ctx {
                     usage: Usage::NONE,
                     affects,
                 };
-                self.emit("RESOURCE_ADDED", None, Which::New, &b.loc, format!("resource added: {}", b.ty.text), &ctx);
+                self.emit(
+                    "RESOURCE_ADDED",
+                    None,
+                    Which::New,
+                    &b.loc,
+                    format!("resource added: {}", b.ty.text),
+                    &ctx,
+                );
             }
         }
         let key = |op: &Operation| (op.method_text.clone(), op.path.clone());
-        let new_index: HashMap<(String, String), usize> =
-            new_ops.iter().enumerate().map(|(k, (op, _))| (key(op), k)).collect();
+        let new_index: HashMap<(String, String), usize> = new_ops
+            .iter()
+            .enumerate()
+            .map(|(k, (op, _))| (key(op), k))
+            .collect();
         let mut used_new: HashSet<usize> = HashSet::new();
         let mut unmatched_old = Vec::new();
         for (k, (op, _)) in old_ops.iter().enumerate() {
@@ -1030,21 +1446,31 @@ impl<'a> Cx<'a> {
                     continue;
                 }
                 let (op, ri) = old_ops[k];
-                let Some(&rj) = res_pair.get(&ri) else { continue };
+                let Some(&rj) = res_pair.get(&ri) else {
+                    continue;
+                };
                 let cands: Vec<usize> = (0..new_ops.len())
                     .filter(|m| !used_new.contains(m))
                     .filter(|&m| new_ops[m].1 == rj && new_ops[m].0.method_text == op.method_text)
                     .collect();
                 let pick = if pass == 0 {
-                    cands.iter().copied().find(|&m| shape_of(&new_ops[m].0.path) == shape_of(&op.path))
+                    cands
+                        .iter()
+                        .copied()
+                        .find(|&m| shape_of(&new_ops[m].0.path) == shape_of(&op.path))
                 } else if pass == 1 {
                     // the resource path changed (e.g. its plural), the operation's own path did not
-                    cands.iter().copied().find(|&m| new_ops[m].0.own_path == op.own_path)
+                    cands
+                        .iter()
+                        .copied()
+                        .find(|&m| new_ops[m].0.own_path == op.own_path)
                 } else {
                     let olds = unmatched_old
                         .iter()
                         .filter(|&&x| !moved.iter().any(|(a, _)| *a == x))
-                        .filter(|&&x| old_ops[x].1 == ri && old_ops[x].0.method_text == op.method_text)
+                        .filter(|&&x| {
+                            old_ops[x].1 == ri && old_ops[x].0.method_text == op.method_text
+                        })
                         .count();
                     (cands.len() == 1 && olds == 1).then(|| cands[0])
                 };
@@ -1063,7 +1489,14 @@ impl<'a> Cx<'a> {
                         usage: Usage::NONE,
                         affects: vec![direction::op_label(orepo, o, op)],
                     };
-                    self.emit("OPERATION_MOVED", None, Which::New, &nop.loc, format!("operation {} moved to {}", op.label(), nop.path), &ctx);
+                    self.emit(
+                        "OPERATION_MOVED",
+                        None,
+                        Which::New,
+                        &nop.loc,
+                        format!("operation {} moved to {}", op.label(), nop.path),
+                        &ctx,
+                    );
                     self.operation(o, op, n, nop, true);
                 }
                 None => {
@@ -1071,7 +1504,14 @@ impl<'a> Cx<'a> {
                         usage: Usage::NONE,
                         affects: vec![direction::op_label(orepo, o, op)],
                     };
-                    self.emit("OPERATION_REMOVED", None, Which::Old, &op.loc, format!("operation removed: {}", op.label()), &ctx);
+                    self.emit(
+                        "OPERATION_REMOVED",
+                        None,
+                        Which::Old,
+                        &op.loc,
+                        format!("operation removed: {}", op.label()),
+                        &ctx,
+                    );
                 }
             }
         }
@@ -1081,12 +1521,26 @@ impl<'a> Cx<'a> {
                     usage: Usage::NONE,
                     affects: vec![direction::op_label(nrepo, n, op)],
                 };
-                self.emit("OPERATION_ADDED", None, Which::New, &op.loc, format!("operation added: {}", op.label()), &ctx);
+                self.emit(
+                    "OPERATION_ADDED",
+                    None,
+                    Which::New,
+                    &op.loc,
+                    format!("operation added: {}", op.label()),
+                    &ctx,
+                );
             }
         }
     }
 
-    fn operation(&mut self, o: ServiceId, a: &'a Operation, n: ServiceId, b: &'a Operation, moved: bool) {
+    fn operation(
+        &mut self,
+        o: ServiceId,
+        a: &'a Operation,
+        n: ServiceId,
+        b: &'a Operation,
+        moved: bool,
+    ) {
         let _ = o;
         let label = b.label();
         let affects = vec![direction::op_label(self.new.side.repo, n, b)];
@@ -1102,17 +1556,57 @@ impl<'a> Cx<'a> {
             usage: Usage::NONE,
             affects,
         };
-        self.docs(&label, &a.description, &b.description, &a.deprecation, &b.deprecation, &b.loc, &none);
+        self.docs(
+            &label,
+            &a.description,
+            &b.description,
+            &a.deprecation,
+            &b.deprecation,
+            &b.loc,
+            &none,
+        );
         self.attributes(&label, &a.attributes, &b.attributes, &b.loc, &none);
         match (&a.body, &b.body) {
-            (None, Some(x)) => self.emit("BODY_ADDED", None, Which::New, &x.loc, format!("{label} body added: {}", x.ty.text), &req),
-            (Some(x), None) => self.emit("BODY_REMOVED", None, Which::New, &b.loc, format!("{label} body removed: {}", x.ty.text), &req),
+            (None, Some(x)) => self.emit(
+                "BODY_ADDED",
+                None,
+                Which::New,
+                &x.loc,
+                format!("{label} body added: {}", x.ty.text),
+                &req,
+            ),
+            (Some(x), None) => self.emit(
+                "BODY_REMOVED",
+                None,
+                Which::New,
+                &b.loc,
+                format!("{label} body removed: {}", x.ty.text),
+                &req,
+            ),
             (Some(x), Some(y)) => {
                 if self.type_changed(&x.ty, &y.ty) {
-                    self.emit("BODY_TYPE_CHANGED", None, Which::New, &y.loc, format!("{label} body type changed from {} to {}", x.ty.text, y.ty.text), &req);
+                    self.emit(
+                        "BODY_TYPE_CHANGED",
+                        None,
+                        Which::New,
+                        &y.loc,
+                        format!(
+                            "{label} body type changed from {} to {}",
+                            x.ty.text, y.ty.text
+                        ),
+                        &req,
+                    );
                 }
                 let bl = format!("{label} body");
-                self.docs(&bl, &x.description, &y.description, &x.deprecation, &y.deprecation, &y.loc, &none);
+                self.docs(
+                    &bl,
+                    &x.description,
+                    &y.description,
+                    &x.deprecation,
+                    &y.deprecation,
+                    &y.loc,
+                    &none,
+                );
                 self.attributes(&bl, &x.attributes, &y.attributes, &y.loc, &none);
             }
             (None, None) => {}
@@ -1122,13 +1616,35 @@ impl<'a> Cx<'a> {
         self.members(MemberKind::Parameter, &label, &op, &np, &b.loc, &req, moved);
         for r in &a.responses {
             match b.responses.iter().find(|s| s.code == r.code) {
-                None => self.emit("RESPONSE_REMOVED", None, Which::Old, &r.loc, format!("{label} response removed: {}", r.code), &resp),
+                None => self.emit(
+                    "RESPONSE_REMOVED",
+                    None,
+                    Which::Old,
+                    &r.loc,
+                    format!("{label} response removed: {}", r.code),
+                    &resp,
+                ),
                 Some(s) => {
                     let rl = format!("{label} response {}", s.code);
                     if self.type_changed(&r.ty, &s.ty) {
-                        self.emit("RESPONSE_TYPE_CHANGED", None, Which::New, &s.loc, format!("{rl} type changed from {} to {}", r.ty.text, s.ty.text), &resp);
+                        self.emit(
+                            "RESPONSE_TYPE_CHANGED",
+                            None,
+                            Which::New,
+                            &s.loc,
+                            format!("{rl} type changed from {} to {}", r.ty.text, s.ty.text),
+                            &resp,
+                        );
                     }
-                    self.docs(&rl, &r.description, &s.description, &r.deprecation, &s.deprecation, &s.loc, &none);
+                    self.docs(
+                        &rl,
+                        &r.description,
+                        &s.description,
+                        &r.deprecation,
+                        &s.deprecation,
+                        &s.loc,
+                        &none,
+                    );
                     self.attributes(&rl, &r.attributes, &s.attributes, &s.loc, &none);
                     let oh: Vec<Member> = r.headers.iter().map(Member::header).collect();
                     let nh: Vec<Member> = s.headers.iter().map(Member::header).collect();
@@ -1138,8 +1654,19 @@ impl<'a> Cx<'a> {
         }
         for s in &b.responses {
             if !a.responses.iter().any(|r| r.code == s.code) {
-                let rule = if s.code.is_success() { "RESPONSE_SUCCESS_ADDED" } else { "RESPONSE_ERROR_ADDED" };
-                self.emit(rule, None, Which::New, &s.loc, format!("{label} response added: {}", s.code), &resp);
+                let rule = if s.code.is_success() {
+                    "RESPONSE_SUCCESS_ADDED"
+                } else {
+                    "RESPONSE_ERROR_ADDED"
+                };
+                self.emit(
+                    rule,
+                    None,
+                    Which::New,
+                    &s.loc,
+                    format!("{label} response added: {}", s.code),
+                    &resp,
+                );
             }
         }
     }

@@ -14,7 +14,6 @@ pub mod engine;
 pub mod report;
 pub mod rules;
 
-use crate::diag::Diagnostic;
 use crate::ir::Repo;
 use crate::source::SourceMap;
 pub use rules::{Class, Rule, RULES};
@@ -120,11 +119,6 @@ impl DiffReport {
 /// Compares `old` with `new`.
 pub fn diff(old: Side<'_>, new: Side<'_>) -> DiffReport {
     engine::run(old, new)
-}
-
-/// Diagnostics of one side that failed to load, for reporting: which side, and the diagnostics.
-pub fn side_errors<'a>(diags: &'a [Diagnostic]) -> impl Iterator<Item = &'a Diagnostic> {
-    diags.iter().filter(|d| d.is_error())
 }
 
 const DOCS_INTRO: &str = r#"# `charter diff`: breaking-change detection

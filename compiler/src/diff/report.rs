@@ -30,7 +30,8 @@ pub fn render_json(report: &DiffReport) -> String {
     serde_json::to_string_pretty(&to_json(report)).unwrap_or_default()
 }
 
-const HUMAN: &str = "{{#each changes}}{{class}} [{{rule}}] {{message}}{{#if allowed}} (allowed: {{allowed}}){{/if}}
+const HUMAN: &str =
+    "{{#each changes}}{{class}} [{{rule}}] {{message}}{{#if allowed}} (allowed: {{allowed}}){{/if}}
 {{#if file}}  --> {{file}}{{#if line}}:{{line}}{{/if}} {{pointer}}
 {{/if}}{{#if affects}}  affects: {{#each affects}}{{#unless @first}}, {{/unless}}{{this}}{{/each}}
 {{/if}}{{/each}}{{summary}}
@@ -59,21 +60,36 @@ fn registry() -> Handlebars<'static> {
              _: &mut handlebars::RenderContext,
              out: &mut dyn handlebars::Output|
              -> handlebars::HelperResult {
-                let text = helper.param(0).and_then(|p| p.value().as_str()).unwrap_or("");
+                let text = helper
+                    .param(0)
+                    .and_then(|p| p.value().as_str())
+                    .unwrap_or("");
                 out.write(&text.replace('|', "\\|").replace('\n', " "))?;
                 Ok(())
             },
         ),
     );
-    h.register_template_string("human", HUMAN).expect("human template");
-    h.register_template_string("markdown", MARKDOWN).expect("markdown template");
+    h.register_template_string("human", HUMAN)
+        .expect("human template");
+    h.register_template_string("markdown", MARKDOWN)
+        .expect("markdown template");
     h
 }
 
 /// `3 changes: 1 breaking, 1 dangerous, 1 non-breaking; suggested bump: major`.
 pub fn summary(report: &DiffReport) -> String {
-    let count = |c: Class| report.changes.iter().filter(|x| x.class == c && x.allowed.is_none()).count();
-    let allowed = report.changes.iter().filter(|x| x.allowed.is_some()).count();
+    let count = |c: Class| {
+        report
+            .changes
+            .iter()
+            .filter(|x| x.class == c && x.allowed.is_none())
+            .count()
+    };
+    let allowed = report
+        .changes
+        .iter()
+        .filter(|x| x.allowed.is_some())
+        .count();
     let mut s = format!(
         "{} change(s): {} breaking, {} dangerous, {} non-breaking",
         report.changes.len(),
@@ -97,7 +113,9 @@ fn render(name: &str, report: &DiffReport) -> String {
     if let Some(obj) = data.as_object_mut() {
         obj.insert("summary".into(), summary(report).into());
     }
-    registry().render(name, &data).unwrap_or_else(|e| format!("template error: {e}\n"))
+    registry()
+        .render(name, &data)
+        .unwrap_or_else(|e| format!("template error: {e}\n"))
 }
 
 pub fn render_human(report: &DiffReport) -> String {
@@ -110,7 +128,11 @@ pub fn render_markdown(report: &DiffReport) -> String {
 
 /// GitHub Actions workflow commands: breaking → error, dangerous → warning, others → notice.
 pub fn render_github(report: &DiffReport) -> String {
-    let esc = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let esc = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
     let prop = |s: &str| esc(s).replace(':', "%3A").replace(',', "%2C");
     let mut out = String::new();
     for c in &report.changes {
@@ -126,7 +148,10 @@ pub fn render_github(report: &DiffReport) -> String {
         if let Some(l) = c.line {
             props.push(format!("line={l}"));
         }
-        props.push(format!("title={}", prop(&format!("{} ({})", c.rule, c.class.as_str()))));
+        props.push(format!(
+            "title={}",
+            prop(&format!("{} ({})", c.rule, c.class.as_str()))
+        ));
         let mut msg = c.message.clone();
         if !c.affects.is_empty() {
             msg.push_str(&format!("\naffects: {}", c.affects.join(", ")));
@@ -161,7 +186,9 @@ mod tests {
         assert_eq!(v["verdict"], "breaking");
         assert_eq!(v["suggested_bump"], "major");
         let c = &v["changes"][0];
-        for key in ["rule", "class", "message", "file", "line", "pointer", "affects"] {
+        for key in [
+            "rule", "class", "message", "file", "line", "pointer", "affects",
+        ] {
             assert!(c.get(key).is_some(), "missing {key}");
         }
         assert!(c.get("allowed").is_none());
@@ -174,14 +201,28 @@ mod tests {
     fn human_markdown_and_github() {
         let r = report();
         let h = render_human(&r);
-        assert!(h.contains("breaking [FIELD_REMOVED] model user field removed: id|x"), "{h}");
+        assert!(
+            h.contains("breaking [FIELD_REMOVED] model user field removed: id|x"),
+            "{h}"
+        );
         assert!(h.contains("--> api.json:3 /models/user/fields/0"), "{h}");
-        assert!(h.contains("affects: GET /users, event user_upserted"), "{h}");
+        assert!(
+            h.contains("affects: GET /users, event user_upserted"),
+            "{h}"
+        );
         let m = render_markdown(&r);
         assert!(m.contains("## Charter API diff: breaking"), "{m}");
-        assert!(m.contains("| breaking | `FIELD_REMOVED` | model user field removed: id\\|x |"), "{m}");
+        assert!(
+            m.contains("| breaking | `FIELD_REMOVED` | model user field removed: id\\|x |"),
+            "{m}"
+        );
         let g = render_github(&r);
-        assert!(g.starts_with("::error file=api.json,line=3,title=FIELD_REMOVED (breaking)::model user"), "{g}");
+        assert!(
+            g.starts_with(
+                "::error file=api.json,line=3,title=FIELD_REMOVED (breaking)::model user"
+            ),
+            "{g}"
+        );
         assert!(g.contains("%0Aaffects: GET /users"), "{g}");
         assert!(render_markdown(&DiffReport::default()).contains("No changes."));
     }

@@ -265,11 +265,18 @@ pub fn catalogue_markdown() -> String {
     s.push_str("\n## Rules\n");
     for r in RULES {
         let class = if r.directional() {
-            format!("{} in requests, {} in responses and events", r.request.as_str(), r.response.as_str())
+            format!(
+                "{} in requests, {} in responses and events",
+                r.request.as_str(),
+                r.response.as_str()
+            )
         } else {
             r.request.as_str().to_string()
         };
-        s.push_str(&format!("\n### `{}`\n\n{}: **{}**.\n\n{}\n", r.id, r.summary, class, r.doc));
+        s.push_str(&format!(
+            "\n### `{}`\n\n{}: **{}**.\n\n{}\n",
+            r.id, r.summary, class, r.doc
+        ));
     }
     s
 }
@@ -284,7 +291,11 @@ mod tests {
         let mut seen = HashSet::new();
         for r in RULES {
             assert!(seen.insert(r.id), "duplicate {}", r.id);
-            assert!(r.id.chars().all(|c| c.is_ascii_uppercase() || c == '_'), "{}", r.id);
+            assert!(
+                r.id.chars().all(|c| c.is_ascii_uppercase() || c == '_'),
+                "{}",
+                r.id
+            );
             assert!(!r.summary.is_empty() && !r.doc.is_empty(), "{}", r.id);
         }
     }
