@@ -583,21 +583,50 @@ impl<'a> Cx<'a> {
             &hctx,
             false,
         );
-        // imports
+        // imports: by URI, then a new version of the same organization/application is one change
+        let same_app = |i: &crate::ir::Import, j: &crate::ir::Import| {
+            i.organization.is_some()
+                && i.application.is_some()
+                && i.organization == j.organization
+                && i.application == j.application
+        };
+        let mut new_seen: HashSet<usize> = HashSet::new();
         for i in &os.imports {
-            if !ns.imports.iter().any(|j| j.uri == i.uri) {
-                self.emit(
+            if let Some(k) = ns.imports.iter().position(|j| j.uri == i.uri) {
+                new_seen.insert(k);
+            }
+        }
+        for i in &os.imports {
+            if ns.imports.iter().any(|j| j.uri == i.uri) {
+                continue;
+            }
+            let moved = (0..ns.imports.len())
+                .find(|k| !new_seen.contains(k) && same_app(i, &ns.imports[*k]));
+            match moved {
+                Some(k) => {
+                    new_seen.insert(k);
+                    let j = &ns.imports[k];
+                    self.emit(
+                        "IMPORT_CHANGED",
+                        None,
+                        Which::New,
+                        &j.loc,
+                        format!("import changed from {} to {}", i.uri, j.uri),
+                        &none,
+                    );
+                }
+                None => self.emit(
                     "IMPORT_CHANGED",
                     None,
                     Which::Old,
                     &i.loc,
                     format!("import removed: {}", i.uri),
                     &none,
-                );
+                ),
             }
         }
-        for j in &ns.imports {
-            if !os.imports.iter().any(|i| i.uri == j.uri) {
+        for (k, j) in ns.imports.iter().enumerate() {
+            if !new_seen.contains(&k) {
                 self.emit(
                     "IMPORT_CHANGED",
                     None,
