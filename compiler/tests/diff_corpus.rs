@@ -56,11 +56,18 @@ fn every_version_pair_diffs_without_panic() {
     let mut by_rule: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut by_verdict: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut invalid = 0;
+    let mut skipped_by: BTreeMap<String, usize> = BTreeMap::new();
     for (dir, before, after) in &pairs {
         let old = load(&corpus().join(dir).join(before));
         let new = load(&corpus().join(dir).join(after));
         if !usable(&old) || !usable(&new) {
             invalid += 1;
+            for c in [&old, &new] {
+                if let Some(d) = c.diagnostics.iter().find(|d| d.is_error()) {
+                    *skipped_by.entry(format!("{} {}", d.code, dir)).or_default() += 1;
+                    break;
+                }
+            }
             continue;
         }
         let report = diff::diff(
@@ -82,6 +89,7 @@ fn every_version_pair_diffs_without_panic() {
         pairs.len(),
         invalid
     );
+    println!("skipped, by first error code of a side: {skipped_by:?}");
     println!("verdicts: {by_verdict:?}");
     for (rule, n) in &by_rule {
         println!("{rule:40} {n}");

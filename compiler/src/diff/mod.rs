@@ -219,3 +219,60 @@ CI passes for that change only. Entries that match nothing are warned about.
 pub fn docs_markdown() -> String {
     format!("{DOCS_INTRO}{}", rules::catalogue_markdown())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(rule: &'static str, class: Class) -> Change {
+        Change {
+            rule,
+            class,
+            message: String::new(),
+            file: None,
+            line: None,
+            pointer: String::new(),
+            affects: Vec::new(),
+            allowed: None,
+        }
+    }
+
+    #[test]
+    fn verdict_and_bump() {
+        let mut r = DiffReport::default();
+        assert_eq!(
+            (r.verdict(), r.suggested_bump()),
+            (Class::NonBreaking, Bump::None)
+        );
+        r.changes
+            .push(change("DESCRIPTION_CHANGED", Class::NonBreaking));
+        assert_eq!(
+            (r.verdict(), r.suggested_bump()),
+            (Class::NonBreaking, Bump::Patch)
+        );
+        r.changes.push(change("FIELD_ADDED", Class::NonBreaking));
+        assert_eq!(
+            (r.verdict(), r.suggested_bump()),
+            (Class::NonBreaking, Bump::Minor)
+        );
+        r.changes.push(change("ENUM_VALUE_ADDED", Class::Dangerous));
+        assert_eq!(
+            (r.verdict(), r.suggested_bump()),
+            (Class::Dangerous, Bump::Minor)
+        );
+        r.changes.push(change("FIELD_REMOVED", Class::Breaking));
+        assert_eq!(
+            (r.verdict(), r.suggested_bump()),
+            (Class::Breaking, Bump::Major)
+        );
+        assert_eq!(r.counts_by_rule().get("FIELD_ADDED"), Some(&1));
+    }
+
+    #[test]
+    fn docs_list_every_rule() {
+        let docs = docs_markdown();
+        for r in RULES {
+            assert!(docs.contains(&format!("### `{}`", r.id)), "{}", r.id);
+        }
+    }
+}
