@@ -1161,7 +1161,12 @@ impl<'a> Cx<'a> {
         for (i, a) in old.iter().enumerate() {
             match find(i) {
                 None => {
-                    let what = format!("{label} {} removed: {}", kind.label(), a.name);
+                    let what = format!(
+                        "{label} {} removed: {}{}",
+                        kind.label(),
+                        a.name,
+                        annotations_note(a.annotations)
+                    );
                     self.emit(kind.rule("REMOVED"), None, Which::Old, a.loc, what, ctx);
                 }
                 Some(j) => {
@@ -1186,6 +1191,7 @@ impl<'a> Cx<'a> {
             if let Some(d) = b.default {
                 msg.push_str(&format!(", defaults to {}", truncate(d)));
             }
+            msg.push_str(&annotations_note(b.annotations));
             self.emit(rule, None, Which::New, b.loc, msg, ctx);
         }
         let _ = parent;
@@ -1698,6 +1704,17 @@ impl<'a> Cx<'a> {
                 );
             }
         }
+    }
+}
+
+/// ` (annotations: personal_data)` for a field that carries annotations, so that a field with
+/// personal data that appears or disappears is always visible as such.
+fn annotations_note(annotations: &[AnnotationRef]) -> String {
+    if annotations.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<&str> = annotations.iter().map(|a| a.name.as_str()).collect();
+        format!(" (annotations: {})", names.join(", "))
     }
 }
 

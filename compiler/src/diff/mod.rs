@@ -19,9 +19,6 @@ use crate::source::SourceMap;
 pub use rules::{Class, Rule, RULES};
 use serde::Serialize;
 
-/// Codes of the diagnostics the diff front-end reports (bad input, git problems).
-pub const CODES: &[crate::codes::CodeInfo] = &[];
-
 /// One side of a comparison: a resolved repo and the sources it was read from.
 #[derive(Clone, Copy)]
 pub struct Side<'a> {
