@@ -124,3 +124,35 @@ fn diff_with_itself_is_empty_for_every_corpus_spec() {
     println!("{compared} specs compared with themselves");
     assert!(compared > 100);
 }
+
+/// Unrelated specs (each corpus api.json against the next one) diff without a panic, and the
+/// report is symmetric in size class: what one direction adds, the other removes.
+#[test]
+fn unrelated_specs_diff_without_panic() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus().join("api-json"))
+        .expect("corpus dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    let loaded: Vec<Checked> = files.iter().map(|f| load(f)).filter(usable).collect();
+    assert!(loaded.len() > 50);
+    for w in loaded.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        let ab = diff::diff(
+            Side::new(&a.repo, &a.sources),
+            Side::new(&b.repo, &b.sources),
+        );
+        let ba = diff::diff(
+            Side::new(&b.repo, &b.sources),
+            Side::new(&a.repo, &a.sources),
+        );
+        let count =
+            |r: &diff::DiffReport, rule: &str| r.changes.iter().filter(|c| c.rule == rule).count();
+        assert_eq!(count(&ab, "TYPE_ADDED"), count(&ba, "TYPE_REMOVED"));
+        assert_eq!(
+            count(&ab, "OPERATION_ADDED"),
+            count(&ba, "OPERATION_REMOVED")
+        );
+        assert_eq!(count(&ab, "TYPE_RENAMED"), count(&ba, "TYPE_RENAMED"));
+    }
+}
