@@ -1376,8 +1376,27 @@ impl<'a> Cx<'a> {
         let mut old_ops: Vec<(&'a Operation, usize)> = Vec::new();
         let mut new_ops: Vec<(&'a Operation, usize)> = Vec::new();
         let mut res_pair: HashMap<usize, usize> = HashMap::new();
+        // by type, the path breaking ties (a type may back several resources)
+        let mut pairing: Vec<Option<usize>> = vec![None; os.resources.len()];
+        let mut taken: HashSet<usize> = HashSet::new();
+        for exact in [true, false] {
+            for (i, r) in os.resources.iter().enumerate() {
+                if pairing[i].is_some() {
+                    continue;
+                }
+                let found = (0..ns.resources.len()).find(|&j| {
+                    !taken.contains(&j)
+                        && nkeys[j] == okeys[i]
+                        && (!exact || ns.resources[j].path == r.path)
+                });
+                if let Some(j) = found {
+                    taken.insert(j);
+                    pairing[i] = Some(j);
+                }
+            }
+        }
         for (i, r) in os.resources.iter().enumerate() {
-            match nkeys.iter().position(|k| *k == okeys[i]) {
+            match pairing[i] {
                 None => {
                     let affects = r
                         .operations
@@ -1429,7 +1448,7 @@ impl<'a> Cx<'a> {
             }
         }
         for (j, b) in ns.resources.iter().enumerate() {
-            if !okeys.contains(&nkeys[j]) {
+            if !taken.contains(&j) {
                 let affects = b
                     .operations
                     .iter()
