@@ -787,8 +787,27 @@ impl<'a> Cx<'a> {
         loc: &Loc,
         ctx: &Ctx,
     ) {
-        for a in old {
-            match new.iter().find(|b| b.name == a.name) {
+        // by name, an equal value breaking ties (a name may repeat)
+        let mut pairing: Vec<Option<usize>> = vec![None; old.len()];
+        let mut taken: HashSet<usize> = HashSet::new();
+        for exact in [true, false] {
+            for (i, a) in old.iter().enumerate() {
+                if pairing[i].is_some() {
+                    continue;
+                }
+                let found = (0..new.len()).find(|&j| {
+                    !taken.contains(&j)
+                        && new[j].name == a.name
+                        && (!exact || new[j].value == a.value)
+                });
+                if let Some(j) = found {
+                    taken.insert(j);
+                    pairing[i] = Some(j);
+                }
+            }
+        }
+        for (i, a) in old.iter().enumerate() {
+            match pairing[i].map(|j| &new[j]) {
                 None => self.emit(
                     "ATTRIBUTE_CHANGED",
                     None,
@@ -828,8 +847,8 @@ impl<'a> Cx<'a> {
                 }
             }
         }
-        for b in new {
-            if !old.iter().any(|a| a.name == b.name) {
+        for (j, b) in new.iter().enumerate() {
+            if !taken.contains(&j) {
                 self.emit(
                     "ATTRIBUTE_CHANGED",
                     None,
