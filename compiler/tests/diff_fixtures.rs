@@ -17,6 +17,10 @@ fn update() -> bool {
 
 /// Loads `dir/name.json`, or every .json file under `dir/name/`, with paths relative to `dir`.
 fn load(dir: &Path, name: &str) -> Checked {
+    try_load(dir, name).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn try_load(dir: &Path, name: &str) -> Result<Checked, String> {
     let mut files = Vec::new();
     let file = dir.join(format!("{name}.json"));
     if file.is_file() {
@@ -54,17 +58,23 @@ fn load(dir: &Path, name: &str) -> Checked {
             )
         })
         .collect();
-    assert!(
-        errors.is_empty(),
-        "{}/{name} does not validate: {errors:#?}",
-        dir.display()
-    );
-    assert!(
-        !checked.repo.services.is_empty(),
-        "{}/{name} holds no service",
-        dir.display()
-    );
-    checked
+    if !errors.is_empty() {
+        return Err(format!("{}/{name} does not validate: {errors:#?}", dir.display()));
+    }
+    if checked.repo.services.is_empty() {
+        return Err(format!("{}/{name} holds no service", dir.display()));
+    }
+    Ok(checked)
+}
+
+#[test]
+fn every_fixture_validates() {
+    let errors: Vec<String> = cases()
+        .iter()
+        .flat_map(|(_, dir)| ["old", "new"].map(|side| try_load(dir, side).err()))
+        .flatten()
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
 
 fn cases() -> Vec<(String, PathBuf)> {
