@@ -59,7 +59,10 @@ fn try_load(dir: &Path, name: &str) -> Result<Checked, String> {
         })
         .collect();
     if !errors.is_empty() {
-        return Err(format!("{}/{name} does not validate: {errors:#?}", dir.display()));
+        return Err(format!(
+            "{}/{name} does not validate: {errors:#?}",
+            dir.display()
+        ));
     }
     if checked.repo.services.is_empty() {
         return Err(format!("{}/{name} holds no service", dir.display()));

@@ -591,20 +591,30 @@ impl<'a> Cx<'a> {
                 && i.application == j.application
         };
         let mut new_seen: HashSet<usize> = HashSet::new();
-        for i in &os.imports {
-            if let Some(k) = ns.imports.iter().position(|j| j.uri == i.uri) {
-                new_seen.insert(k);
+        let mut pairing: Vec<Option<usize>> = vec![None; os.imports.len()];
+        for exact in [true, false] {
+            for (x, i) in os.imports.iter().enumerate() {
+                if pairing[x].is_some() {
+                    continue;
+                }
+                let found = (0..ns.imports.len()).find(|k| {
+                    !new_seen.contains(k)
+                        && if exact {
+                            ns.imports[*k].uri == i.uri
+                        } else {
+                            same_app(i, &ns.imports[*k])
+                        }
+                });
+                if let Some(k) = found {
+                    new_seen.insert(k);
+                    pairing[x] = Some(k);
+                }
             }
         }
-        for i in &os.imports {
-            if ns.imports.iter().any(|j| j.uri == i.uri) {
-                continue;
-            }
-            let moved = (0..ns.imports.len())
-                .find(|k| !new_seen.contains(k) && same_app(i, &ns.imports[*k]));
-            match moved {
+        for (x, i) in os.imports.iter().enumerate() {
+            match pairing[x] {
+                Some(k) if ns.imports[k].uri == i.uri => {}
                 Some(k) => {
-                    new_seen.insert(k);
                     let j = &ns.imports[k];
                     self.emit(
                         "IMPORT_CHANGED",
