@@ -1498,20 +1498,29 @@ impl<'a> Cx<'a> {
             }
         }
         let key = |op: &Operation| (op.method_text.clone(), op.path.clone());
-        let new_index: HashMap<(String, String), usize> = new_ops
-            .iter()
-            .enumerate()
-            .map(|(k, (op, _))| (key(op), k))
-            .collect();
+        // by method and path; a key may repeat (several resources on one path): first unused, the
+        // same resource preferred
+        let mut new_index: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        for (k, (op, _)) in new_ops.iter().enumerate() {
+            new_index.entry(key(op)).or_default().push(k);
+        }
         let mut used_new: HashSet<usize> = HashSet::new();
         let mut unmatched_old = Vec::new();
-        for (k, (op, _)) in old_ops.iter().enumerate() {
-            match new_index.get(&key(op)) {
-                Some(&m) if !used_new.contains(&m) => {
+        for (k, (op, ri)) in old_ops.iter().enumerate() {
+            let cands = new_index.get(&key(op)).map(Vec::as_slice).unwrap_or(&[]);
+            let free = |m: &&usize| !used_new.contains(*m);
+            let pick = cands
+                .iter()
+                .filter(free)
+                .find(|&&m| res_pair.get(ri) == Some(&new_ops[m].1))
+                .or_else(|| cands.iter().find(free))
+                .copied();
+            match pick {
+                Some(m) => {
                     used_new.insert(m);
                     self.operation(o, op, n, new_ops[m].0, false);
                 }
-                _ => unmatched_old.push(k),
+                None => unmatched_old.push(k),
             }
         }
         // moves: same resource, same method; a path differing only in parameter names, or the
