@@ -44,8 +44,8 @@ fn largest(dir: &str, pattern: &str, valid: bool) -> Option<(Checked, Checked, S
 }
 
 fn bench(c: &mut Criterion) {
-    let Some((old, new, label)) =
-        largest("service-json", "flow-api-service").or_else(|| largest("api-json", "flowcommerce"))
+    let Some((old, new, label)) = largest("service-json", "flow-api-service", false)
+        .or_else(|| largest("api-json", "flowcommerce", true))
     else {
         eprintln!("no Flow snapshot of the corpus loads; nothing to measure");
         return;
