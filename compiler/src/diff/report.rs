@@ -41,11 +41,22 @@ const MARKDOWN: &str = "## Charter API diff: {{verdict}}
 
 Suggested version bump: **{{suggested_bump}}**. {{summary}}
 
-{{#if changes}}| class | rule | change | where | affects |
+{{#if changes}}{{#if attention}}| class | rule | change | where | affects |
 |---|---|---|---|---|
-{{#each changes}}| {{class}}{{#if allowed}} (allowed){{/if}} | `{{rule}}` | {{cell message}}{{#if allowed}} — allowed: {{cell allowed}}{{/if}} | {{#if file}}`{{file}}{{#if line}}:{{line}}{{/if}}`{{/if}} | {{#each affects}}{{#unless @first}}, {{/unless}}`{{this}}`{{/each}} |
-{{/each}}{{else}}No changes.
+{{#each attention}}{{> row}}{{/each}}{{else}}Nothing needs attention.
+{{/if}}{{#if routine}}
+<details><summary>{{routine_count}} non-breaking change(s)</summary>
+
+| class | rule | change | where | affects |
+|---|---|---|---|---|
+{{#each routine}}{{> row}}{{/each}}
+</details>
+{{/if}}{{else}}No changes.
 {{/if}}";
+
+/// One table row of the markdown report.
+const MARKDOWN_ROW: &str = "| {{class}}{{#if allowed}} (allowed){{/if}} | `{{rule}}` | {{cell message}}{{#if allowed}} — allowed: {{cell allowed}}{{/if}} | {{#if file}}`{{file}}{{#if line}}:{{line}}{{/if}}`{{/if}} | {{#each affects}}{{#unless @first}}, {{/unless}}`{{this}}`{{/each}} |
+";
 
 fn registry() -> Handlebars<'static> {
     let mut h = Handlebars::new();
@@ -71,7 +82,7 @@ fn registry() -> Handlebars<'static> {
     );
     h.register_template_string("human", HUMAN)
         .expect("human template");
-    h.register_template_string("markdown", MARKDOWN)
+    h.register_template_string("markdown", MARKDOWN.replace("{{> row}}", MARKDOWN_ROW))
         .expect("markdown template");
     h
 }
@@ -112,6 +123,20 @@ fn render(name: &str, report: &DiffReport) -> String {
     let mut data = to_json(report);
     if let Some(obj) = data.as_object_mut() {
         obj.insert("summary".into(), summary(report).into());
+        // markdown: breaking and dangerous changes (not allowed) first, the rest folded
+        let (attention, routine): (Vec<&Change>, Vec<&Change>) = report
+            .changes
+            .iter()
+            .partition(|c| c.class != Class::NonBreaking && c.allowed.is_none());
+        obj.insert(
+            "attention".into(),
+            serde_json::to_value(attention).unwrap_or_default(),
+        );
+        obj.insert("routine_count".into(), routine.len().into());
+        obj.insert(
+            "routine".into(),
+            serde_json::to_value(routine).unwrap_or_default(),
+        );
     }
     registry()
         .render(name, &data)
@@ -225,5 +250,18 @@ mod tests {
         );
         assert!(g.contains("%0Aaffects: GET /users"), "{g}");
         assert!(render_markdown(&DiffReport::default()).contains("No changes."));
+        let mut docs = report();
+        docs.changes[0].class = Class::NonBreaking;
+        docs.changes[0].rule = "DESCRIPTION_CHANGED";
+        let m = render_markdown(&docs);
+        assert!(m.contains("Nothing needs attention."), "{m}");
+        assert!(
+            m.contains("<details><summary>1 non-breaking change(s)</summary>"),
+            "{m}"
+        );
+        assert!(
+            m.contains("| non-breaking | `DESCRIPTION_CHANGED` |"),
+            "{m}"
+        );
     }
 }
