@@ -3,6 +3,7 @@
 
 mod check;
 pub mod lint;
+pub mod diff;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -30,6 +31,8 @@ pub enum Command {
     Explain(check::ExplainArgs),
     /// Lint specs (validation first; specs with validation errors are not linted).
     Lint(lint::LintArgs),
+    /// Compare two versions and classify every change (breaking, dangerous, non-breaking).
+    Diff(diff::DiffArgs),
 }
 
 /// Output formats shared by the commands that report diagnostics.
@@ -58,6 +61,7 @@ pub fn main() -> i32 {
         Command::Schema => check::run_schema(),
         Command::Explain(a) => check::run_explain(a),
         Command::Lint(a) => lint::run_lint(a),
+        Command::Diff(a) => diff::run(a),
     }
 }
 

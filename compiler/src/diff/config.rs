@@ -1,0 +1,130 @@
+//! The `[diff]` section of charter.toml: an allow-list of reviewed changes.
+//!
+//! ```toml
+//! [diff]
+//! allow = [
+//!   { rule = "FIELD_REMOVED", pointer = "/models/user/fields/1", reason = "no client reads it (JIRA-123)" },
+//! ]
+//! ```
+//!
+//! An entry accepts the changes with exactly that rule and pointer: they stay in the report, marked
+//! as allowed with the reason, and no longer count towards the verdict.
+
+use super::DiffReport;
+use serde::Deserialize;
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct DiffConfig {
+    #[serde(default)]
+    pub allow: Vec<Allow>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Allow {
+    pub rule: String,
+    pub pointer: String,
+    pub reason: String,
+}
+
+/// Reads the `[diff]` section of a charter.toml text; other sections are ignored.
+pub fn parse(text: &str) -> Result<DiffConfig, String> {
+    let file: toml::Value = toml::from_str(text).map_err(|e| e.to_string())?;
+    let Some(section) = file.get("diff") else {
+        return Ok(DiffConfig::default());
+    };
+    let config: DiffConfig = section
+        .clone()
+        .try_into()
+        .map_err(|e: toml::de::Error| format!("[diff]: {e}"))?;
+    for a in &config.allow {
+        if super::rules::lookup(&a.rule).is_none() {
+            return Err(format!("[diff] allow: unknown rule `{}`", a.rule));
+        }
+        if a.reason.trim().is_empty() {
+            return Err(format!(
+                "[diff] allow: the entry for {} {} needs a reason",
+                a.rule, a.pointer
+            ));
+        }
+    }
+    Ok(config)
+}
+
+impl DiffConfig {
+    /// Marks the changes the allow-list accepts. Returns the entries that matched nothing (stale).
+    pub fn apply(&self, report: &mut DiffReport) -> Vec<&Allow> {
+        let mut used = vec![false; self.allow.len()];
+        for c in &mut report.changes {
+            if let Some(i) = self
+                .allow
+                .iter()
+                .position(|a| a.rule.eq_ignore_ascii_case(c.rule) && a.pointer == c.pointer)
+            {
+                used[i] = true;
+                c.allowed = Some(self.allow[i].reason.clone());
+            }
+        }
+        self.allow
+            .iter()
+            .zip(used)
+            .filter(|(_, u)| !u)
+            .map(|(a, _)| a)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{Change, Class};
+
+    fn change(rule: &'static str, pointer: &str) -> Change {
+        Change {
+            rule,
+            class: Class::Breaking,
+            message: "m".into(),
+            file: None,
+            line: None,
+            pointer: pointer.into(),
+            affects: vec![],
+            allowed: None,
+        }
+    }
+
+    #[test]
+    fn allow_list_accepts_only_the_named_change() {
+        let cfg = parse(
+            "[lint]\nx = 1\n[diff]\nallow = [{ rule = \"FIELD_REMOVED\", pointer = \"/models/user/fields/1\", reason = \"unused\" }]\n",
+        )
+        .expect("config");
+        let mut report = DiffReport {
+            changes: vec![
+                change("FIELD_REMOVED", "/models/user/fields/1"),
+                change("FIELD_REMOVED", "/models/user/fields/2"),
+            ],
+        };
+        assert_eq!(report.verdict(), Class::Breaking);
+        assert!(cfg.apply(&mut report).is_empty());
+        assert_eq!(report.changes[0].allowed.as_deref(), Some("unused"));
+        assert_eq!(report.changes[1].allowed, None);
+        assert_eq!(report.verdict(), Class::Breaking);
+        report.changes.pop();
+        assert_eq!(report.verdict(), Class::NonBreaking);
+    }
+
+    #[test]
+    fn bad_entries_are_rejected() {
+        assert!(
+            parse("[diff]\nallow = [{ rule = \"NOPE\", pointer = \"/\", reason = \"x\" }]")
+                .is_err()
+        );
+        assert!(parse(
+            "[diff]\nallow = [{ rule = \"FIELD_REMOVED\", pointer = \"/\", reason = \" \" }]"
+        )
+        .is_err());
+        assert!(parse("[diff]\nallow = [{ rule = \"FIELD_REMOVED\", pointer = \"/\" }]").is_err());
+        assert_eq!(parse("").expect("empty"), DiffConfig::default());
+    }
+}
