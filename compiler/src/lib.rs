@@ -17,6 +17,7 @@ pub mod cli;
 pub mod codes;
 pub mod diag;
 pub mod emit;
+pub mod gen;
 pub mod ir;
 pub mod json;
 pub mod load;

@@ -82,25 +82,23 @@ pub fn read<'de, D: Deserializer<'de>>(
     Ok(Envelope { tag, value })
 }
 
-impl Envelope {
-    /// Decodes the member's JSON as `T`.
-    pub fn member<T: DeserializeOwned, E: serde::de::Error>(
-        self,
-        tagging: Tagging,
-        shape: Shape,
-    ) -> Result<T, E> {
-        let inner = match (tagging, shape, self.value) {
-            (Tagging::Discriminator(_), Shape::Object, v) => v,
-            (Tagging::Discriminator(_), Shape::Value, Value::Object(mut obj)) => {
-                obj.remove("value").unwrap_or(Value::Null)
-            }
-            (Tagging::Wrapped, _, Value::Object(obj)) => {
-                obj.into_iter().next().map(|(_, v)| v).unwrap_or(Value::Null)
-            }
-            (_, _, v) => v,
-        };
-        serde_json::from_value(inner).map_err(E::custom)
-    }
+/// Decodes a member's JSON (as found in [`Envelope::value`]) as `T`.
+pub fn member<T: DeserializeOwned, E: serde::de::Error>(
+    value: Value,
+    tagging: Tagging,
+    shape: Shape,
+) -> Result<T, E> {
+    let inner = match (tagging, shape, value) {
+        (Tagging::Discriminator(_), Shape::Object, v) => v,
+        (Tagging::Discriminator(_), Shape::Value, Value::Object(mut obj)) => {
+            obj.remove("value").unwrap_or(Value::Null)
+        }
+        (Tagging::Wrapped, _, Value::Object(obj)) => {
+            obj.into_iter().next().map(|(_, v)| v).unwrap_or(Value::Null)
+        }
+        (_, _, v) => v,
+    };
+    serde_json::from_value(inner).map_err(E::custom)
 }
 
 #[cfg(test)]
@@ -123,7 +121,7 @@ mod tests {
         assert_eq!(e.tag.as_deref(), Some("user"));
         let e = read(serde_json::json!({"k": 1}), Tagging::Wrapped, None).unwrap();
         assert_eq!(e.tag.as_deref(), Some("k"));
-        let n: i64 = e.member::<_, serde_json::Error>(Tagging::Wrapped, Shape::Value).unwrap();
+        let n: i64 = member::<_, serde_json::Error>(e.value, Tagging::Wrapped, Shape::Value).unwrap();
         assert_eq!(n, 1);
     }
 }

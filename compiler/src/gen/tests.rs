@@ -1,0 +1,78 @@
+//! Golden tests: every `fixtures/gen/<name>.json` generates `fixtures/gen/<name>.rs`.
+//! Run with `CHARTER_BLESS=1` to rewrite the goldens after an intended change. The goldens are
+//! compiled (and linted) by the `charter-gen-golden` crate.
+
+use super::*;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/gen")
+}
+
+pub(crate) fn generate_fixture(json: &Path) -> Generated {
+    let text = std::fs::read_to_string(json).expect("fixture readable");
+    let checked = crate::check_sources(vec![(json.to_path_buf(), text)], &crate::Options::default());
+    let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert!(errors.is_empty(), "{}: {errors:#?}", json.display());
+    generate(&checked.repo, &Settings::default().with_server(true))
+}
+
+#[test]
+fn goldens_match() {
+    let bless = std::env::var_os("CHARTER_BLESS").is_some();
+    let mut seen = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(fixtures()).unwrap().flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries.iter().filter(|p| p.extension().is_some_and(|e| e == "json")) {
+        seen += 1;
+        let generated = generate_fixture(path);
+        assert_eq!(generated.files.len(), 1, "{}: one service per fixture", path.display());
+        let got = &generated.files[0].contents;
+        let golden = path.with_extension("rs");
+        let want = std::fs::read_to_string(&golden).unwrap_or_default();
+        if bless {
+            std::fs::write(&golden, got).unwrap();
+        } else if &want != got {
+            let diff = similar::TextDiff::from_lines(want.as_str(), got.as_str());
+            panic!(
+                "{} is stale (CHARTER_BLESS=1 to update):\n{}",
+                golden.display(),
+                diff.unified_diff().header("golden", "generated")
+            );
+        }
+    }
+    assert!(seen >= 1, "no fixtures found");
+}
+
+#[test]
+fn files_start_with_header() {
+    let g = generate_fixture(&fixtures().join("models.json"));
+    assert!(g.files[0].contents.starts_with(HEADER));
+    assert_eq!(g.files[0].path, "test_gen_models_v0.rs");
+}
+
+#[test]
+fn recursion_is_boxed_only_on_cycles() {
+    let g = generate_fixture(&fixtures().join("models.json"));
+    let code = &g.files[0].contents;
+    assert!(code.contains("pub parent: ::std::option::Option<::std::boxed::Box<Group>>"), "{code}");
+    assert!(code.contains("pub members: ::std::vec::Vec<Party>"), "{code}");
+    assert!(code.contains("Group(::std::boxed::Box<Group>)"), "{code}");
+    assert!(code.contains("User(User)"), "{code}");
+}
+
+#[test]
+fn unknown_import_is_opaque_with_warning() {
+    let spec = r#"{"name": "x", "imports": [{"uri": "https://app.apibuilder.io/acme/common/latest/service.json"}],
+        "models": {"a": {"fields": [{"name": "m", "type": "io.acme.common.v0.models.money"}]}}}"#;
+    let checked = crate::check_sources(vec![("x.json".into(), spec.to_owned())], &crate::Options::default());
+    let g = generate(&checked.repo, &Settings::default());
+    assert!(g.files[0].contents.contains("pub m: ::charter_runtime::serde_json::Value"), "{}", g.files[0].contents);
+    let w: Vec<_> = g.diagnostics.iter().filter(|d| d.code == "W1201").collect();
+    assert_eq!(w.len(), 1, "{:?}", g.diagnostics);
+    assert!(w[0].message.contains("io.acme.common.v0.models.money"));
+    // A mapped namespace is referenced through its crate path instead.
+    let g = generate(&checked.repo, &Settings::default().with_crate_path("io.acme.common.v0", "acme_common"));
+    assert!(g.files[0].contents.contains("pub m: acme_common::models::Money"), "{}", g.files[0].contents);
+    assert!(g.diagnostics.is_empty());
+}
