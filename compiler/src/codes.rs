@@ -75,7 +75,11 @@ mod tests {
                 Severity::Error => 'E',
                 Severity::Warning => 'W',
             };
-            assert!(c.code.starts_with(prefix), "{} severity does not match its prefix", c.code);
+            assert!(
+                c.code.starts_with(prefix),
+                "{} severity does not match its prefix",
+                c.code
+            );
             assert_eq!(c.code.len(), 5, "{}", c.code);
             assert!(!c.summary.is_empty() && !c.explain.is_empty(), "{}", c.code);
         }

@@ -588,9 +588,14 @@ impl Location {
         }
     }
     pub fn parse(s: &str) -> Option<Location> {
-        [Location::Path, Location::Query, Location::Form, Location::Header]
-            .into_iter()
-            .find(|l| l.as_str().eq_ignore_ascii_case(s))
+        [
+            Location::Path,
+            Location::Query,
+            Location::Form,
+            Location::Header,
+        ]
+        .into_iter()
+        .find(|l| l.as_str().eq_ignore_ascii_case(s))
     }
 }
 

@@ -448,9 +448,15 @@ mod tests {
         let text = r#"{"a": [1, -2.5e3, true, null], "b": "x\u00e9\n"}"#;
         let p = parse(text).unwrap();
         let a = p.root.get("a").unwrap();
-        assert_eq!(&text[a.span.start as usize..a.span.end as usize], "[1, -2.5e3, true, null]");
+        assert_eq!(
+            &text[a.span.start as usize..a.span.end as usize],
+            "[1, -2.5e3, true, null]"
+        );
         assert_eq!(p.root.get("b").unwrap().as_str(), Some("xé\n"));
-        assert_eq!(p.root.to_serde(), serde_json::from_str::<serde_json::Value>(text).unwrap());
+        assert_eq!(
+            p.root.to_serde(),
+            serde_json::from_str::<serde_json::Value>(text).unwrap()
+        );
     }
 
     #[test]

@@ -85,8 +85,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Diagnostics, io_errors: 
         Err(e) => {
             *io_errors += 1;
             diags.push(
-                Diagnostic::new("E0001", format!("cannot read directory {}: {e}", dir.display()))
-                    .with_path(dir.to_path_buf()),
+                Diagnostic::new(
+                    "E0001",
+                    format!("cannot read directory {}: {e}", dir.display()),
+                )
+                .with_path(dir.to_path_buf()),
             );
             return;
         }
@@ -185,7 +188,10 @@ pub fn load_text(path: &Path, text: String, checked: &mut Checked) {
         checked.diagnostics.push(
             Diagnostic::new(
                 "E0006",
-                format!("Must upload a Json Object (found {})", parsed.root.kind_name()),
+                format!(
+                    "Must upload a Json Object (found {})",
+                    parsed.root.kind_name()
+                ),
             )
             .at_span(file, parsed.root.span, "")
             .with_help("a spec is a JSON object: {\"name\": \"my-service\", …}"),
@@ -202,7 +208,9 @@ fn report_parse_error(file: FileId, text: &str, e: json::Error, diags: &mut Diag
     let end = (at + 1).min(text.len()).max(at);
     let d = match e.kind {
         json::ErrorKind::Syntax(msg) => Diagnostic::new("E0003", format!("invalid JSON: {msg}"))
-            .with_help("specs are strict JSON: no comments, no trailing commas, double-quoted strings"),
+            .with_help(
+                "specs are strict JSON: no comments, no trailing commas, double-quoted strings",
+            ),
         json::ErrorKind::TooDeep => Diagnostic::new(
             "E0004",
             format!("JSON nested more than {} levels deep", json::MAX_DEPTH),

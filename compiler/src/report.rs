@@ -38,7 +38,12 @@ pub fn to_json_diagnostic(d: &Diagnostic, sources: &SourceMap) -> JsonDiagnostic
                 Some(loc.pointer.clone()),
             )
         }
-        None => (d.path.as_ref().map(|p| p.display().to_string()), None, None, None),
+        None => (
+            d.path.as_ref().map(|p| p.display().to_string()),
+            None,
+            None,
+            None,
+        ),
     };
     JsonDiagnostic {
         code: d.code.to_string(),
@@ -53,7 +58,10 @@ pub fn to_json_diagnostic(d: &Diagnostic, sources: &SourceMap) -> JsonDiagnostic
 }
 
 /// The whole report as pretty JSON.
-pub fn render_json<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, sources: &SourceMap) -> String {
+pub fn render_json<'a>(
+    diags: impl IntoIterator<Item = &'a Diagnostic>,
+    sources: &SourceMap,
+) -> String {
     let report = JsonReport {
         diagnostics: diags
             .into_iter()
@@ -64,7 +72,10 @@ pub fn render_json<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, sources:
 }
 
 /// GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=CODE::message`.
-pub fn render_github<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, sources: &SourceMap) -> String {
+pub fn render_github<'a>(
+    diags: impl IntoIterator<Item = &'a Diagnostic>,
+    sources: &SourceMap,
+) -> String {
     let mut out = String::new();
     for d in diags {
         let j = to_json_diagnostic(d, sources);
@@ -88,13 +99,19 @@ pub fn render_github<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, source
             msg.push_str("\nhelp: ");
             msg.push_str(h);
         }
-        out.push_str(&format!("::{level} {}::{}\n", props.join(","), escape_data(&msg)));
+        out.push_str(&format!(
+            "::{level} {}::{}\n",
+            props.join(","),
+            escape_data(&msg)
+        ));
     }
     out
 }
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {
@@ -147,14 +164,11 @@ impl miette::Diagnostic for Rendered<'_> {
         } else {
             loc.pointer.clone()
         };
-        let span = miette::SourceSpan::new(
-            (loc.span.start as usize).into(),
-            loc.span.len().min(200),
-        );
-        Some(Box::new(std::iter::once(miette::LabeledSpan::new_with_span(
-            Some(label),
-            span,
-        ))))
+        let span =
+            miette::SourceSpan::new((loc.span.start as usize).into(), loc.span.len().min(200));
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_with_span(Some(label), span),
+        )))
     }
 }
 
@@ -189,7 +203,12 @@ pub fn render_human<'a>(
             }
         }
         if handler.render_report(&mut out, &r).is_err() {
-            out.push_str(&format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message));
+            out.push_str(&format!(
+                "{}[{}]: {}\n",
+                d.severity.as_str(),
+                d.code,
+                d.message
+            ));
         }
     }
     out
@@ -198,5 +217,9 @@ pub fn render_human<'a>(
 /// "2 errors, 1 warning" style summary line.
 pub fn summary(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }

@@ -46,11 +46,17 @@ pub fn run_check(args: CheckArgs) -> i32 {
         Format::Json => println!("{}", report::render_json(diags, &checked.sources)),
         Format::Github => print!("{}", report::render_github(diags, &checked.sources)),
         Format::Human => {
-            eprint!("{}", report::render_human(diags, &checked.sources, super::use_color()));
+            eprint!(
+                "{}",
+                report::render_human(diags, &checked.sources, super::use_color())
+            );
             eprintln!(
                 "checked {} spec(s): {}",
                 checked.repo.services.len(),
-                report::summary(checked.diagnostics.error_count(), checked.diagnostics.warning_count())
+                report::summary(
+                    checked.diagnostics.error_count(),
+                    checked.diagnostics.warning_count()
+                )
             );
         }
     }
@@ -67,10 +73,21 @@ pub fn run_resolve(args: ResolveArgs) -> i32 {
     let mut paths = vec![args.file.clone()];
     paths.extend(args.repo);
     let checked = crate::check(&paths, &crate::Options::default());
-    let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).collect();
+    let errors: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
     if !errors.is_empty() {
-        eprint!("{}", report::render_human(errors, &checked.sources, super::use_color()));
-        return if checked.io_errors > 0 { EXIT_USAGE } else { EXIT_FINDINGS };
+        eprint!(
+            "{}",
+            report::render_human(errors, &checked.sources, super::use_color())
+        );
+        return if checked.io_errors > 0 {
+            EXIT_USAGE
+        } else {
+            EXIT_FINDINGS
+        };
     }
     let Some(id) = checked.repo.service_ids().next() else {
         eprintln!("error: {} holds no service", args.file.display());
@@ -82,14 +99,23 @@ pub fn run_resolve(args: ResolveArgs) -> i32 {
 }
 
 pub fn run_schema() -> i32 {
-    println!("{}", serde_json::to_string_pretty(&crate::schema::api_json_schema()).expect("json"));
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&crate::schema::api_json_schema()).expect("json")
+    );
     EXIT_OK
 }
 
 pub fn run_explain(args: ExplainArgs) -> i32 {
     match crate::codes::lookup(&args.code) {
         Some(c) => {
-            println!("{} ({}): {}\n\n{}", c.code, c.severity.as_str(), c.summary, c.explain);
+            println!(
+                "{} ({}): {}\n\n{}",
+                c.code,
+                c.severity.as_str(),
+                c.summary,
+                c.explain
+            );
             EXIT_OK
         }
         None => {

@@ -86,10 +86,25 @@ pub const CODES: &[CodeInfo] = &[
         "A resolved service.json lacks what the resolved form always has (organization, application, \
          version, namespace) or is shaped differently from API Builder's spec.",
     ),
+    error(
+        "E0113",
+        "invalid parameter location",
+        "A parameter's `location` must be one of path, query, form, header (any case). When absent \
+         it defaults to query for GET/DELETE and operations with a body, form otherwise.",
+    ),
+    error(
+        "E0114",
+        "invalid response code",
+        "Response keys are HTTP status codes (integers) or the keyword `default`.",
+    ),
 ];
 
 /// Lowers one parsed document into services: detects the form, then dispatches.
-pub fn lower_document(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<Vec<ir::Service>> {
+pub fn lower_document(
+    file: FileId,
+    root: &Node,
+    diags: &mut Diagnostics,
+) -> Option<Vec<ir::Service>> {
     let mut cx = Cx { file, diags };
     match detect_form(root) {
         DetectedForm::Wrapped => {
@@ -196,13 +211,25 @@ impl Cx<'_> {
     pub fn error(&mut self, code: &'static str, loc: Loc, msg: impl Into<String>) {
         self.diags.push(Diagnostic::new(code, msg).at(loc));
     }
-    pub fn error_help(&mut self, code: &'static str, loc: Loc, msg: impl Into<String>, help: impl Into<String>) {
+    pub fn error_help(
+        &mut self,
+        code: &'static str,
+        loc: Loc,
+        msg: impl Into<String>,
+        help: impl Into<String>,
+    ) {
         self.diags
             .push(Diagnostic::new(code, msg).at(loc).with_help(help));
     }
 
     /// Views `node` as an object; reports E0103 otherwise.
-    pub fn obj<'n, 'p>(&mut self, node: &'n Node, ptr: &'p str, prefix: &'p str, what: &str) -> Option<Obj<'n, 'p>> {
+    pub fn obj<'n, 'p>(
+        &mut self,
+        node: &'n Node,
+        ptr: &'p str,
+        prefix: &'p str,
+        what: &str,
+    ) -> Option<Obj<'n, 'p>> {
         match &node.value {
             Value::Object(members) => Some(Obj {
                 node,
@@ -215,7 +242,10 @@ impl Cx<'_> {
                 self.error(
                     "E0103",
                     loc,
-                    with_prefix(prefix, &format!("{what} must be an object, not {}", node.kind_name())),
+                    with_prefix(
+                        prefix,
+                        &format!("{what} must be an object, not {}", node.kind_name()),
+                    ),
                 );
                 None
             }
@@ -230,9 +260,12 @@ impl Cx<'_> {
                 let mut sorted: Vec<&str> = allowed.to_vec();
                 sorted.sort_unstable();
                 self.diags.push(
-                    Diagnostic::new("W0101", with_prefix(obj.prefix, &format!("Unrecognized element[{}]", m.key)))
-                        .at(loc)
-                        .with_help(format!("allowed keys here: {}", sorted.join(", "))),
+                    Diagnostic::new(
+                        "W0101",
+                        with_prefix(obj.prefix, &format!("Unrecognized element[{}]", m.key)),
+                    )
+                    .at(loc)
+                    .with_help(format!("allowed keys here: {}", sorted.join(", "))),
                 );
             }
         }
@@ -275,7 +308,10 @@ impl Cx<'_> {
     /// A required non-empty string.
     pub fn req_string(&mut self, obj: &Obj, key: &str) -> Option<String> {
         match obj.get(key) {
-            None | Some(Node { value: Value::Null, .. }) => {
+            None
+            | Some(Node {
+                value: Value::Null, ..
+            }) => {
                 let loc = self.loc(obj.node.span, obj.ptr);
                 self.error_help(
                     "E0102",
@@ -288,13 +324,21 @@ impl Cx<'_> {
             Some(node) => match &node.value {
                 Value::String(s) if s.trim().is_empty() => {
                     let loc = self.loc(node.span, ptr(obj.ptr, key));
-                    self.error("E0104", loc, with_prefix(obj.prefix, &format!("{key} must be a non empty string")));
+                    self.error(
+                        "E0104",
+                        loc,
+                        with_prefix(obj.prefix, &format!("{key} must be a non empty string")),
+                    );
                     None
                 }
                 Value::String(s) => Some(s.trim().to_string()),
                 Value::Object(_) | Value::Array(_) => {
                     let loc = self.loc(node.span, ptr(obj.ptr, key));
-                    self.error("E0103", loc, with_prefix(obj.prefix, &format!("{key} must be a string")));
+                    self.error(
+                        "E0103",
+                        loc,
+                        with_prefix(obj.prefix, &format!("{key} must be a string")),
+                    );
                     None
                 }
                 _ => Some(node.to_compact_string()),
@@ -317,7 +361,9 @@ impl Cx<'_> {
                     loc,
                     with_prefix(
                         obj.prefix,
-                        &format!("{key}, if present, must be a boolean or the string 'true' or 'false'"),
+                        &format!(
+                            "{key}, if present, must be a boolean or the string 'true' or 'false'"
+                        ),
                     ),
                 );
                 None
@@ -341,7 +387,11 @@ impl Cx<'_> {
         };
         if parsed.is_none() {
             let loc = self.loc(node.span, ptr(obj.ptr, key));
-            self.error("E0106", loc, with_prefix(obj.prefix, &format!("{key}, if present, must be a number")));
+            self.error(
+                "E0106",
+                loc,
+                with_prefix(obj.prefix, &format!("{key}, if present, must be a number")),
+            );
         }
         parsed
     }
@@ -354,7 +404,11 @@ impl Cx<'_> {
             Value::Array(a) => Some(a),
             _ => {
                 let loc = self.loc(node.span, ptr(obj.ptr, key));
-                self.error("E0103", loc, with_prefix(obj.prefix, &format!("{key}, if present, must be an array")));
+                self.error(
+                    "E0103",
+                    loc,
+                    with_prefix(obj.prefix, &format!("{key}, if present, must be an array")),
+                );
                 None
             }
         }
@@ -368,7 +422,11 @@ impl Cx<'_> {
             Value::Object(m) => Some(m),
             _ => {
                 let loc = self.loc(node.span, ptr(obj.ptr, key));
-                self.error("E0103", loc, with_prefix(obj.prefix, &format!("{key}, if present, must be an object")));
+                self.error(
+                    "E0103",
+                    loc,
+                    with_prefix(obj.prefix, &format!("{key}, if present, must be an object")),
+                );
                 None
             }
         }
@@ -395,7 +453,9 @@ impl Cx<'_> {
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let p = ptr_index(&base, i);
-            let prefix = format!("{}: Attribute {i}", obj.prefix).trim_start_matches(": ").to_string();
+            let prefix = format!("{}: Attribute {i}", obj.prefix)
+                .trim_start_matches(": ")
+                .to_string();
             let Some(a) = self.obj(item, &p, &prefix, "attribute") else {
                 continue;
             };
@@ -407,19 +467,36 @@ impl Cx<'_> {
             let name = self.opt_string(&a, "name");
             let Some(name) = name else {
                 let loc = self.loc(item.span, &p);
-                self.error("E0102", loc, format!("{}: Attribute {i} must have a name", obj.prefix));
+                self.error(
+                    "E0102",
+                    loc,
+                    format!("{}: Attribute {i} must have a name", obj.prefix),
+                );
                 continue;
             };
             let value = match a.get("value") {
-                Some(v @ Node { value: Value::Object(_), .. }) => v.to_serde(),
+                Some(
+                    v @ Node {
+                        value: Value::Object(_),
+                        ..
+                    },
+                ) => v.to_serde(),
                 Some(v) => {
                     let loc = self.loc(v.span, ptr(&p, "value"));
-                    self.error("E0103", loc, format!("{}: Attribute {name} value must be an object", obj.prefix));
+                    self.error(
+                        "E0103",
+                        loc,
+                        format!("{}: Attribute {name} value must be an object", obj.prefix),
+                    );
                     continue;
                 }
                 None => {
                     let loc = self.loc(item.span, &p);
-                    self.error("E0102", loc, format!("{}: Attribute {name} must have a value", obj.prefix));
+                    self.error(
+                        "E0102",
+                        loc,
+                        format!("{}: Attribute {name} must have a value", obj.prefix),
+                    );
                     continue;
                 }
             };
@@ -452,7 +529,10 @@ pub fn parse_type(text: &str) -> Result<(String, ir::TypeRef), String> {
         return Ok((format!("[{s}]"), ir::TypeRef::List(Box::new(r))));
     }
     if t == "map" {
-        return Ok(("map[string]".into(), ir::TypeRef::Map(Box::new(ir::TypeRef::Primitive(ir::Primitive::String)))));
+        return Ok((
+            "map[string]".into(),
+            ir::TypeRef::Map(Box::new(ir::TypeRef::Primitive(ir::Primitive::String))),
+        ));
     }
     if let Some(inner) = t.strip_prefix("map[") {
         let inner = inner
@@ -484,7 +564,10 @@ mod tests {
             parse_type("map[user]").unwrap().1,
             TypeRef::Map(Box::new(TypeRef::Named("user".into())))
         );
-        assert_eq!(parse_type(" string ").unwrap().1, TypeRef::Primitive(Primitive::String));
+        assert_eq!(
+            parse_type(" string ").unwrap().1,
+            TypeRef::Primitive(Primitive::String)
+        );
         assert!(parse_type("[user").is_err());
         assert!(parse_type("").is_err());
         assert!(parse_type("[]").is_err());
