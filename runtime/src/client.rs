@@ -20,24 +20,32 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 #[derive(Debug)]
 pub enum Error<E> {
     /// A status the spec documents as an error, with its decoded body.
-    Documented { status: StatusCode, headers: HeaderMap, error: E },
+    Documented(Box<Documented<E>>),
     /// A status the spec does not document for this operation.
-    UnexpectedStatus(RawResponse),
+    UnexpectedStatus(Box<RawResponse>),
     /// A documented status whose body did not decode as the documented type.
-    InvalidBody { response: RawResponse, error: serde_json::Error },
+    InvalidBody(Box<RawResponse>, serde_json::Error),
     /// The request could not be sent or the response could not be read.
     Transport(reqwest::Error),
     /// The request body could not be encoded, or a header value was not valid.
     Encode(String),
 }
 
+/// A documented error response: status, headers and the operation's typed error.
+#[derive(Debug)]
+pub struct Documented<E> {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub error: E,
+}
+
 impl<E: std::fmt::Debug> std::fmt::Display for Error<E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Error::Documented { status, error, .. } => write!(f, "{status}: {error:?}"),
+            Error::Documented(d) => write!(f, "{}: {:?}", d.status, d.error),
             Error::UnexpectedStatus(r) => write!(f, "undocumented status {}", r.status),
-            Error::InvalidBody { response, error } => {
-                write!(f, "invalid body with status {}: {error}", response.status)
+            Error::InvalidBody(r, error) => {
+                write!(f, "invalid body with status {}: {error}", r.status)
             }
             Error::Transport(e) => write!(f, "transport error: {e}"),
             Error::Encode(e) => write!(f, "could not encode the request: {e}"),
@@ -51,15 +59,15 @@ impl<E> Error<E> {
     /// The documented error, if this is one.
     pub fn documented(&self) -> Option<&E> {
         match self {
-            Error::Documented { error, .. } => Some(error),
+            Error::Documented(d) => Some(&d.error),
             _ => None,
         }
     }
     /// The HTTP status, when a response was received.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Documented { status, .. } => Some(*status),
-            Error::UnexpectedStatus(r) | Error::InvalidBody { response: r, .. } => Some(r.status),
+            Error::Documented(d) => Some(d.status),
+            Error::UnexpectedStatus(r) | Error::InvalidBody(r, _) => Some(r.status),
             Error::Transport(e) => e.status(),
             Error::Encode(_) => None,
         }
@@ -331,36 +339,30 @@ impl Response {
     pub fn ok_json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
         match serde_json::from_slice(&self.0.body) {
             Ok(v) => Ok(v),
-            Err(error) => Err(Error::InvalidBody {
-                response: self.0,
-                error,
-            }),
+            Err(error) => Err(Error::InvalidBody(Box::new(self.0), error)),
         }
     }
     /// A documented error with a JSON body, wrapped by `variant` into the operation's error type.
     pub fn err_json<T: DeserializeOwned, E, R>(self, variant: impl FnOnce(T) -> E) -> Result<R, Error<E>> {
         match serde_json::from_slice(&self.0.body) {
-            Ok(v) => Err(Error::Documented {
+            Ok(v) => Err(Error::Documented(Box::new(Documented {
                 status: self.0.status,
                 headers: self.0.headers,
                 error: variant(v),
-            }),
-            Err(error) => Err(Error::InvalidBody {
-                response: self.0,
-                error,
-            }),
+            }))),
+            Err(error) => Err(Error::InvalidBody(Box::new(self.0), error)),
         }
     }
     /// A documented error without a body.
     pub fn err_unit<E, R>(self, error: E) -> Result<R, Error<E>> {
-        Err(Error::Documented {
+        Err(Error::Documented(Box::new(Documented {
             status: self.0.status,
             headers: self.0.headers,
             error,
-        })
+        })))
     }
     /// A status the operation does not document.
     pub fn unexpected<E, R>(self) -> Result<R, Error<E>> {
-        Err(Error::UnexpectedStatus(self.0))
+        Err(Error::UnexpectedStatus(Box::new(self.0)))
     }
 }

@@ -13,12 +13,12 @@ use super::{doc_attrs, ident, naming, Cx};
 use crate::diag::{Diagnostic, Severity};
 use crate::ir::{Field, Primitive, ServiceId, TypeId, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 pub(crate) fn models(cx: &mut Cx, sid: ServiceId) -> TokenStream {
     let s = cx.repo.service(sid);
     let mut out = TokenStream::new();
-    let mut defaults = TokenStream::new();
+    let mut defaults = (TokenStream::new(), naming::Scope::new());
     for i in 0..s.interfaces.len() {
         out.extend(interface(cx, TypeId { service: sid, kind: TypeKind::Interface, index: i as u32 }));
     }
@@ -31,10 +31,12 @@ pub(crate) fn models(cx: &mut Cx, sid: ServiceId) -> TokenStream {
     for i in 0..s.unions.len() {
         out.extend(union(cx, TypeId { service: sid, kind: TypeKind::Union, index: i as u32 }));
     }
-    if !defaults.is_empty() {
+    if !defaults.0.is_empty() {
+        let defaults = defaults.0;
         out.extend(quote! {
             /// Default values of fields, applied when a field is absent on decode.
             mod defaults {
+                use super::*;
                 #defaults
             }
         });
@@ -59,7 +61,7 @@ struct FieldCode {
 }
 
 /// The Rust field for a spec field of `owner` (a model), with its serde attributes.
-fn field(cx: &mut Cx, owner: TypeId, f: &Field, scope: &mut naming::Scope, defaults: &mut TokenStream) -> FieldCode {
+fn field(cx: &mut Cx, owner: TypeId, f: &Field, scope: &mut naming::Scope, defaults: &mut (TokenStream, naming::Scope)) -> FieldCode {
     let sid = owner.service;
     let name = scope.snake(&f.name);
     let id = ident(&name);
@@ -76,16 +78,15 @@ fn field(cx: &mut Cx, owner: TypeId, f: &Field, scope: &mut naming::Scope, defau
     let default = f.default.as_deref().and_then(|d| default_expr(cx, sid, &resolved, d, f));
     match default {
         Some(expr) => {
-            let model_name = naming::snake(cx.repo.type_name(owner));
-            let fname = format_ident!("{}_{}", naming::unraw(&model_name), naming::unraw(&name));
+            let fname = ident(&defaults.1.snake(&format!("{} {}", cx.repo.type_name(owner), f.name)));
             let path = format!("defaults::{fname}");
-            defaults.extend(quote! {
+            defaults.0.extend(quote! {
                 pub(super) fn #fname() -> #ty { #expr }
             });
             attrs.extend(quote!(#[serde(default = #path)]));
         }
         None if !f.required => {
-            attrs.extend(quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
+            attrs.extend(quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]));
             ty = quote!(::std::option::Option<#ty>);
         }
         None => {}
@@ -135,7 +136,7 @@ fn default_expr(cx: &mut Cx, sid: ServiceId, ty: &TypeRef, text: &str, f: &Field
     expr
 }
 
-fn model(cx: &mut Cx, id: TypeId, defaults: &mut TokenStream) -> TokenStream {
+fn model(cx: &mut Cx, id: TypeId, defaults: &mut (TokenStream, naming::Scope)) -> TokenStream {
     let m = cx.repo.model(id);
     let name = cx.ident(id);
     let docs = doc_attrs(m.description.as_deref(), m.deprecation.as_ref());

@@ -1,1 +1,8 @@
-//! placeholder
+//! Compiles the golden files of Charter's Rust generator (`fixtures/gen/*.rs`) under
+//! `#![deny(warnings)]`, so `cargo test --workspace` and `cargo clippy --workspace -- -D warnings`
+//! check that generated code builds cleanly. Tests in `tests/` exercise it: JSON round trips and a
+//! client/server loopback.
+#![deny(warnings)]
+
+#[path = "../../../fixtures/gen/models.rs"]
+pub mod test_gen_models_v0;
