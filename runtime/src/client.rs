@@ -231,7 +231,7 @@ impl Request<'_> {
         self.query.push((name, value.to_param()));
         self
     }
-    pub fn query_opt<T: Param>(self, name: &'static str, value: Option<&T>) -> Self {
+    pub fn query_opt<T: Param + ?Sized>(self, name: &'static str, value: Option<&T>) -> Self {
         match value {
             Some(v) => self.query(name, v),
             None => self,
@@ -248,7 +248,7 @@ impl Request<'_> {
         self.headers.push((name, value.to_param()));
         self
     }
-    pub fn header_opt<T: Param>(self, name: &'static str, value: Option<&T>) -> Self {
+    pub fn header_opt<T: Param + ?Sized>(self, name: &'static str, value: Option<&T>) -> Self {
         match value {
             Some(v) => self.header(name, v),
             None => self,

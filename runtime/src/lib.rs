@@ -16,6 +16,7 @@ pub mod server;
 
 /// Re-exported so generated code names one dependency for the wire types it uses.
 pub use chrono;
+pub use http;
 pub use rust_decimal;
 pub use serde;
 pub use serde_json;

@@ -191,6 +191,8 @@ pub(crate) struct Cx<'a> {
     /// Types that sit on a cycle with each other: (a, b) in the same strongly connected component.
     scc: HashMap<TypeId, usize>,
     warned_external: BTreeSet<String>,
+    /// Path prefix of this service's own types when generating outside `models` (`super::models`).
+    pub local: Option<TokenStream>,
 }
 
 impl<'a> Cx<'a> {
@@ -231,6 +233,7 @@ impl<'a> Cx<'a> {
             idents,
             scc: HashMap::new(),
             warned_external: BTreeSet::new(),
+            local: None,
         };
         cx.scc = cx.components();
         cx
@@ -304,7 +307,10 @@ impl<'a> Cx<'a> {
             TypeRef::Type(id) => {
                 let name = self.ident(*id);
                 if id.service == from {
-                    quote!(#name)
+                    match &self.local {
+                        Some(prefix) => quote!(#prefix::#name),
+                        None => quote!(#name),
+                    }
                 } else {
                     let module = self.service_path(id.service);
                     quote!(#module::models::#name)

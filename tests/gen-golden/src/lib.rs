@@ -6,3 +6,6 @@
 
 #[path = "../../../fixtures/gen/models.rs"]
 pub mod test_gen_models_v0;
+
+#[path = "../../../fixtures/gen/client.rs"]
+pub mod test_gen_client_v0;
