@@ -2,6 +2,7 @@
 //! 0 ok, 1 findings (errors, or whatever the command's failure condition is), 2 usage or I/O.
 
 mod check;
+mod generate;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -25,6 +26,8 @@ pub enum Command {
     Resolve(check::ResolveArgs),
     /// Print the JSON Schema of api.json, for editors.
     Schema,
+    /// Generate code from specs: `charter generate rust [PATH]... --out DIR [--check]`.
+    Generate(generate::GenerateArgs),
     /// Explain a diagnostic code (e.g. `charter explain E0005`).
     Explain(check::ExplainArgs),
 }
@@ -52,6 +55,7 @@ pub fn main() -> i32 {
         Command::Resolve(a) => check::run_resolve(a),
         Command::Schema => check::run_schema(),
         Command::Explain(a) => check::run_explain(a),
+        Command::Generate(a) => generate::run(a),
     }
 }
 

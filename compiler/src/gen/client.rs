@@ -38,13 +38,16 @@ pub(crate) fn client(cx: &mut Cx, sid: ServiceId) -> TokenStream {
         let mut methods_scope = naming::Scope::new();
         let mut methods = Vec::new();
         for op in &r.operations {
-            if let Some(m) = operation(cx, sid, r, op, &rname, &mut types, &mut methods_scope, &mut items) {
+            if let Some(m) = operation(cx, sid, r, op, &mut types, &mut methods_scope, &mut items) {
                 methods.push(m);
             }
         }
+        // Every operation may have been left out (reported); the struct stays for the accessor.
+        let unused = methods.is_empty().then(|| quote!(#[allow(dead_code)]));
         items.extend(quote! {
             #rdocs
             #[derive(Clone, Copy, Debug)]
+            #unused
             pub struct #rname<'a> {
                 inner: &'a ::charter_runtime::client::Inner,
             }
@@ -137,7 +140,6 @@ fn operation(
     sid: ServiceId,
     r: &Resource,
     op: &Operation,
-    rname: &proc_macro2::Ident,
     types: &mut naming::Scope,
     methods: &mut naming::Scope,
     items: &mut TokenStream,
