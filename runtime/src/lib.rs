@@ -15,6 +15,9 @@ pub mod client;
 pub mod server;
 
 /// Re-exported so generated code names one dependency for the wire types it uses.
+#[cfg(feature = "server")]
+pub use axum;
+pub use bytes;
 pub use chrono;
 pub use http;
 pub use rust_decimal;
@@ -27,4 +30,6 @@ pub use uuid;
 pub trait WireEnum: Sized {
     fn as_str(&self) -> &str;
     fn from_wire(s: &str) -> Self;
+    /// False for the `Unknown` catch-all: servers reject unknown values in requests.
+    fn is_known(&self) -> bool;
 }

@@ -146,24 +146,60 @@ pub fn body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ValidationError> {
     })
 }
 
-/// Checks `minimum`/`maximum` of a numeric value.
-pub fn range<T: PartialOrd<i64> + Copy + std::fmt::Display>(
+/// Checks `minimum`/`maximum` of a numeric value (integers and longs as `i64`, doubles as `f64`).
+pub fn range<T: Copy + Into<f64>>(
     field: &str,
     value: T,
     min: Option<i64>,
     max: Option<i64>,
 ) -> Result<T, ValidationError> {
+    let v: f64 = value.into();
     if let Some(m) = min {
-        if value < m {
+        if v < m as f64 {
             return Err(ValidationError::unprocessable(field, format!("`{field}` must be at least {m}")));
         }
     }
     if let Some(m) = max {
-        if value > m {
+        if v > m as f64 {
             return Err(ValidationError::unprocessable(field, format!("`{field}` must be at most {m}")));
         }
     }
     Ok(value)
+}
+
+/// Checks `minimum`/`maximum` of a long.
+pub fn range_long(field: &str, value: i64, min: Option<i64>, max: Option<i64>) -> Result<i64, ValidationError> {
+    if min.is_some_and(|m| value < m) || max.is_some_and(|m| value > m) {
+        return Err(ValidationError::unprocessable(
+            field,
+            format!("`{field}` must be between {} and {}", min.unwrap_or(i64::MIN), max.unwrap_or(i64::MAX)),
+        ));
+    }
+    Ok(value)
+}
+
+/// Rejects the `Unknown` value of an enum (requests must use the values the spec lists).
+pub fn known<T: crate::WireEnum>(field: &str, value: T) -> Result<T, ValidationError> {
+    if value.is_known() {
+        Ok(value)
+    } else {
+        Err(ValidationError::unprocessable(
+            field,
+            format!("`{}` is not a valid value of `{field}`", value.as_str()),
+        ))
+    }
+}
+
+/// The value of the `i`th path parameter.
+pub fn path_param<T: FromParam>(
+    params: &axum::extract::RawPathParams,
+    i: usize,
+    field: &str,
+) -> Result<T, ValidationError> {
+    match params.iter().nth(i) {
+        Some((_, v)) => param(field, v),
+        None => Err(ValidationError::bad_request(field, format!("`{field}` is missing"))),
+    }
 }
 
 /// Serializes a typed response: status plus JSON body (or an empty body for unit).

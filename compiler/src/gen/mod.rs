@@ -16,6 +16,7 @@ pub mod client;
 pub mod krate;
 pub mod models;
 pub mod naming;
+pub mod server;
 
 use crate::codes::{error, warning, CodeInfo};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
@@ -160,6 +161,15 @@ fn service_tokens(cx: &mut Cx, id: ServiceId) -> TokenStream {
             pub mod client {
                 #![allow(deprecated, unused_imports)]
                 #client
+            }
+        });
+    }
+    if cx.settings.server {
+        let server = server::server(cx, id);
+        parts.extend(quote! {
+            pub mod server {
+                #![allow(deprecated, unused_imports)]
+                #server
             }
         });
     }

@@ -269,6 +269,9 @@ fn enum_(cx: &mut Cx, id: TypeId) -> TokenStream {
                     Self::Unknown(s) => s,
                 }
             }
+            fn is_known(&self) -> bool {
+                !matches!(self, Self::Unknown(_))
+            }
             fn from_wire(s: &str) -> Self {
                 match s {
                     #(#from_wire)*
