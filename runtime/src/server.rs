@@ -192,11 +192,11 @@ pub fn known<T: crate::WireEnum>(field: &str, value: T) -> Result<T, ValidationE
 
 /// The value of the `i`th path parameter.
 pub fn path_param<T: FromParam>(
-    params: &axum::extract::RawPathParams,
+    params: &Option<axum::extract::RawPathParams>,
     i: usize,
     field: &str,
 ) -> Result<T, ValidationError> {
-    match params.iter().nth(i) {
+    match params.as_ref().and_then(|p| p.iter().nth(i)) {
         Some((_, v)) => param(field, v),
         None => Err(ValidationError::bad_request(field, format!("`{field}` is missing"))),
     }

@@ -117,11 +117,13 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
                     (Some(c), Some(t)) => {
                         let v = format_ident!("Status{}", c);
                         variants.push(quote!(#vdoc #v(#t),));
+                        let c = proc_macro2::Literal::u16_unsuffixed(c);
                         replies.push(quote!(Self::#v(b) => ::charter_runtime::server::reply(#c, &b),));
                     }
                     (Some(c), None) => {
                         let v = format_ident!("Status{}", c);
                         variants.push(quote!(#vdoc #v,));
+                        let c = proc_macro2::Literal::u16_unsuffixed(c);
                         replies.push(quote!(Self::#v => ::charter_runtime::server::reply_empty(#c),));
                     }
                     (None, Some(t)) => {
@@ -189,7 +191,7 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
             });
             let handler = quote! {
                 |::charter_runtime::axum::extract::State(service): ::charter_runtime::axum::extract::State<::std::sync::Arc<S>>,
-                 path: ::charter_runtime::axum::extract::RawPathParams,
+                 path: ::std::option::Option<::charter_runtime::axum::extract::RawPathParams>,
                  uri: ::charter_runtime::axum::http::Uri,
                  headers: ::charter_runtime::axum::http::HeaderMap,
                  body: ::charter_runtime::bytes::Bytes| async move {
