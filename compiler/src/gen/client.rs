@@ -164,7 +164,7 @@ fn operation(
     let stem = format!("{} {}", r.plural, naming::unraw(&name));
 
     // Arguments.
-    let mut args_scope = naming::Scope::with_reserved(&["self"]);
+    let mut args_scope = naming::Scope::with_reserved(&["self", "resp", "form"]);
     let mut params: Vec<(&Parameter, proc_macro2::Ident)> = Vec::new();
     let mut args = Vec::new();
     let path_params: Vec<&Parameter> = op.parameters.iter().filter(|p| p.location == Location::Path).collect();

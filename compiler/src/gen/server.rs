@@ -150,7 +150,10 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
             });
 
             // Trait method and request parsing.
-            let mut args_scope = naming::Scope::with_reserved(&["self"]);
+            // Names the handler uses for itself.
+            let mut args_scope = naming::Scope::with_reserved(&[
+                "self", "service", "path", "uri", "headers", "query", "parsed", "raw_body", "e", "v", "x",
+            ]);
             let mut args = Vec::new();
             let mut parse = Vec::new();
             let mut call = Vec::new();
@@ -166,7 +169,7 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
                             let a = ident(&args_scope.snake("body"));
                             let t = cx.rust_type(sid, &cx.resolve(sid, &b.ty.r), &b.ty.loc);
                             args.push(quote!(#a: #t));
-                            parse.push(quote!(let #a: #t = ::charter_runtime::server::body(&body)?;));
+                            parse.push(quote!(let #a: #t = ::charter_runtime::server::body(&raw_body)?;));
                             call.push(quote!(#a));
                         }
                     }
@@ -194,8 +197,8 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
                  path: ::std::option::Option<::charter_runtime::axum::extract::RawPathParams>,
                  uri: ::charter_runtime::axum::http::Uri,
                  headers: ::charter_runtime::axum::http::HeaderMap,
-                 body: ::charter_runtime::bytes::Bytes| async move {
-                    let _ = (&path, &uri, &headers, &body);
+                 raw_body: ::charter_runtime::bytes::Bytes| async move {
+                    let _ = (&path, &uri, &headers, &raw_body);
                     let query = ::charter_runtime::server::parse_query(uri.query());
                     let _ = &query;
                     let parsed = (|| -> ::std::result::Result<_, ::charter_runtime::server::ValidationError> {
