@@ -19,7 +19,12 @@ fn corpus() -> PathBuf {
 fn corpus_generates_and_compiles_without_warnings() {
     let mut files: Vec<PathBuf> = ["api-json", "service-json"]
         .iter()
-        .flat_map(|d| std::fs::read_dir(corpus().join(d)).into_iter().flatten().flatten())
+        .flat_map(|d| {
+            std::fs::read_dir(corpus().join(d))
+                .into_iter()
+                .flatten()
+                .flatten()
+        })
         .map(|e| e.path())
         .filter(|p| !p.file_name().unwrap().to_string_lossy().contains('@'))
         .collect();
@@ -37,19 +42,31 @@ fn corpus_generates_and_compiles_without_warnings() {
             continue;
         }
         let module = format!("spec{i:03}");
-        let settings = Settings::default().with_server(true).with_root_path(format!("crate::{module}"));
+        let settings = Settings::default()
+            .with_server(true)
+            .with_root_path(format!("crate::{module}"));
         let g = gen::generate(&checked.repo, &settings);
         warnings += g.diagnostics.len();
         let contents = &g.files[0].contents;
         lines += contents.lines().count();
         lib.push_str(&format!("pub mod {module};\n"));
-        modules.push(gen::GeneratedFile { path: format!("src/{module}.rs"), contents: contents.clone() });
+        modules.push(gen::GeneratedFile {
+            path: format!("src/{module}.rs"),
+            contents: contents.clone(),
+        });
         generated_specs += 1;
     }
     let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
-    let mut all = krate::krate(&gen::Generated::default(), "charter-gen-corpus", &krate::RuntimeDep::Path(runtime.display().to_string()));
+    let mut all = krate::krate(
+        &gen::Generated::default(),
+        "charter-gen-corpus",
+        &krate::RuntimeDep::Path(runtime.display().to_string()),
+    );
     all.retain(|f| f.path == "Cargo.toml");
-    all.push(gen::GeneratedFile { path: "src/lib.rs".into(), contents: lib });
+    all.push(gen::GeneratedFile {
+        path: "src/lib.rs".into(),
+        contents: lib,
+    });
     all.extend(modules);
     krate::write_changed(&out, &all).unwrap();
     println!(
@@ -66,5 +83,9 @@ fn corpus_generates_and_compiles_without_warnings() {
         .env("RUSTFLAGS", "-D warnings")
         .status()
         .expect("cargo runs");
-    assert!(status.success(), "generated corpus crate does not compile: {}", out.display());
+    assert!(
+        status.success(),
+        "generated corpus crate does not compile: {}",
+        out.display()
+    );
 }

@@ -298,7 +298,11 @@ impl Request<'_> {
             .clone()
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         let idempotent = !matches!(self.method, Method::POST | Method::PATCH | Method::CONNECT);
-        let retries = if idempotent { self.inner.retry.max_retries } else { 0 };
+        let retries = if idempotent {
+            self.inner.retry.max_retries
+        } else {
+            0
+        };
         let mut backoff = self.inner.retry.initial_backoff;
         let mut attempt = 0;
         loop {
@@ -343,7 +347,10 @@ impl Response {
         }
     }
     /// A documented error with a JSON body, wrapped by `variant` into the operation's error type.
-    pub fn err_json<T: DeserializeOwned, E, R>(self, variant: impl FnOnce(T) -> E) -> Result<R, Error<E>> {
+    pub fn err_json<T: DeserializeOwned, E, R>(
+        self,
+        variant: impl FnOnce(T) -> E,
+    ) -> Result<R, Error<E>> {
         match serde_json::from_slice(&self.0.body) {
             Ok(v) => Err(Error::Documented(Box::new(Documented {
                 status: self.0.status,

@@ -66,7 +66,10 @@ fn decode(s: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() && s.is_char_boundary(i + 1) && s.is_char_boundary(i + 3) => {
+            b'%' if i + 2 < bytes.len()
+                && s.is_char_boundary(i + 1)
+                && s.is_char_boundary(i + 3) =>
+            {
                 match u8::from_str_radix(&s[i + 1..i + 3], 16) {
                     Ok(b) => {
                         out.push(b);
@@ -92,7 +95,10 @@ pub fn param<T: FromParam>(field: &str, raw: &str) -> Result<T, ValidationError>
 pub fn query_required<T: FromParam>(q: &Query, name: &str) -> Result<T, ValidationError> {
     match q.iter().find(|(k, _)| k == name) {
         Some((_, v)) => param(name, v),
-        None => Err(ValidationError::bad_request(name, format!("`{name}` is required"))),
+        None => Err(ValidationError::bad_request(
+            name,
+            format!("`{name}` is required"),
+        )),
     }
 }
 
@@ -113,10 +119,16 @@ pub fn query_list<T: FromParam>(q: &Query, name: &str) -> Result<Vec<T>, Validat
 }
 
 /// A required header.
-pub fn header_required<T: FromParam>(h: &axum::http::HeaderMap, name: &str) -> Result<T, ValidationError> {
+pub fn header_required<T: FromParam>(
+    h: &axum::http::HeaderMap,
+    name: &str,
+) -> Result<T, ValidationError> {
     match header_optional(h, name)? {
         Some(v) => Ok(v),
-        None => Err(ValidationError::bad_request(name, format!("header `{name}` is required"))),
+        None => Err(ValidationError::bad_request(
+            name,
+            format!("header `{name}` is required"),
+        )),
     }
 }
 
@@ -128,7 +140,10 @@ pub fn header_optional<T: FromParam>(
         None => Ok(None),
         Some(v) => match v.to_str() {
             Ok(s) => param(name, s).map(Some),
-            Err(_) => Err(ValidationError::bad_request(name, format!("header `{name}` is not text"))),
+            Err(_) => Err(ValidationError::bad_request(
+                name,
+                format!("header `{name}` is not text"),
+            )),
         },
     }
 }
@@ -156,23 +171,38 @@ pub fn range<T: Copy + Into<f64>>(
     let v: f64 = value.into();
     if let Some(m) = min {
         if v < m as f64 {
-            return Err(ValidationError::unprocessable(field, format!("`{field}` must be at least {m}")));
+            return Err(ValidationError::unprocessable(
+                field,
+                format!("`{field}` must be at least {m}"),
+            ));
         }
     }
     if let Some(m) = max {
         if v > m as f64 {
-            return Err(ValidationError::unprocessable(field, format!("`{field}` must be at most {m}")));
+            return Err(ValidationError::unprocessable(
+                field,
+                format!("`{field}` must be at most {m}"),
+            ));
         }
     }
     Ok(value)
 }
 
 /// Checks `minimum`/`maximum` of a long.
-pub fn range_long(field: &str, value: i64, min: Option<i64>, max: Option<i64>) -> Result<i64, ValidationError> {
+pub fn range_long(
+    field: &str,
+    value: i64,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Result<i64, ValidationError> {
     if min.is_some_and(|m| value < m) || max.is_some_and(|m| value > m) {
         return Err(ValidationError::unprocessable(
             field,
-            format!("`{field}` must be between {} and {}", min.unwrap_or(i64::MIN), max.unwrap_or(i64::MAX)),
+            format!(
+                "`{field}` must be between {} and {}",
+                min.unwrap_or(i64::MIN),
+                max.unwrap_or(i64::MAX)
+            ),
         ));
     }
     Ok(value)
@@ -198,7 +228,10 @@ pub fn path_param<T: FromParam>(
 ) -> Result<T, ValidationError> {
     match params.as_ref().and_then(|p| p.iter().nth(i)) {
         Some((_, v)) => param(field, v),
-        None => Err(ValidationError::bad_request(field, format!("`{field}` is missing"))),
+        None => Err(ValidationError::bad_request(
+            field,
+            format!("`{field}` is missing"),
+        )),
     }
 }
 

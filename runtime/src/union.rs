@@ -93,9 +93,11 @@ pub fn member<T: DeserializeOwned, E: serde::de::Error>(
         (Tagging::Discriminator(_), Shape::Value, Value::Object(mut obj)) => {
             obj.remove("value").unwrap_or(Value::Null)
         }
-        (Tagging::Wrapped, _, Value::Object(obj)) => {
-            obj.into_iter().next().map(|(_, v)| v).unwrap_or(Value::Null)
-        }
+        (Tagging::Wrapped, _, Value::Object(obj)) => obj
+            .into_iter()
+            .next()
+            .map(|(_, v)| v)
+            .unwrap_or(Value::Null),
         (_, _, v) => v,
     };
     serde_json::from_value(inner).map_err(E::custom)
@@ -110,8 +112,18 @@ mod tests {
         let mut out = Vec::new();
         let mut ser = serde_json::Serializer::new(&mut out);
         let member = serde_json::json!({"id": "1"});
-        write(&mut ser, Tagging::Discriminator("type"), "user", Shape::Object, &member).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), r#"{"type":"user","id":"1"}"#);
+        write(
+            &mut ser,
+            Tagging::Discriminator("type"),
+            "user",
+            Shape::Object,
+            &member,
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"type":"user","id":"1"}"#
+        );
     }
 
     #[test]
@@ -121,7 +133,8 @@ mod tests {
         assert_eq!(e.tag.as_deref(), Some("user"));
         let e = read(serde_json::json!({"k": 1}), Tagging::Wrapped, None).unwrap();
         assert_eq!(e.tag.as_deref(), Some("k"));
-        let n: i64 = member::<_, serde_json::Error>(e.value, Tagging::Wrapped, Shape::Value).unwrap();
+        let n: i64 =
+            member::<_, serde_json::Error>(e.value, Tagging::Wrapped, Shape::Value).unwrap();
         assert_eq!(n, 1);
     }
 }

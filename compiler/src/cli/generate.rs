@@ -41,13 +41,17 @@ pub struct GenerateArgs {
 /// Reads `[generate.rust.crates]` of charter.toml into the settings.
 fn settings(args: &GenerateArgs) -> Result<gen::Settings, String> {
     let mut settings = gen::Settings::default().with_server(args.server);
-    let path = args.config.clone().unwrap_or_else(|| PathBuf::from("charter.toml"));
+    let path = args
+        .config
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("charter.toml"));
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(_) if args.config.is_none() => return Ok(settings),
         Err(e) => return Err(format!("{}: {e}", path.display())),
     };
-    let value: toml::Value = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let value: toml::Value =
+        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let crates = value
         .get("generate")
         .and_then(|g| g.get("rust"))
@@ -56,7 +60,12 @@ fn settings(args: &GenerateArgs) -> Result<gen::Settings, String> {
     for (ns, p) in crates.into_iter().flatten() {
         match p.as_str() {
             Some(p) => settings = settings.with_crate_path(ns.clone(), p),
-            None => return Err(format!("{}: crate path of `{ns}` must be a string", path.display())),
+            None => {
+                return Err(format!(
+                    "{}: crate path of `{ns}` must be a string",
+                    path.display()
+                ))
+            }
         }
     }
     Ok(settings)
@@ -64,7 +73,11 @@ fn settings(args: &GenerateArgs) -> Result<gen::Settings, String> {
 
 pub fn run(args: GenerateArgs) -> i32 {
     let Target::Rust = args.target;
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let settings = match settings(&args) {
         Ok(s) => s,
         Err(e) => {
@@ -74,12 +87,30 @@ pub fn run(args: GenerateArgs) -> i32 {
     };
     let checked = crate::check(&paths, &crate::Options::default());
     if checked.has_errors() || checked.io_errors > 0 {
-        eprint!("{}", report::render_human(checked.diagnostics.as_slice(), &checked.sources, super::use_color()));
-        return if checked.io_errors > 0 { EXIT_USAGE } else { EXIT_FINDINGS };
+        eprint!(
+            "{}",
+            report::render_human(
+                checked.diagnostics.as_slice(),
+                &checked.sources,
+                super::use_color()
+            )
+        );
+        return if checked.io_errors > 0 {
+            EXIT_USAGE
+        } else {
+            EXIT_FINDINGS
+        };
     }
     let generated = gen::generate(&checked.repo, &settings);
     if !generated.diagnostics.is_empty() {
-        eprint!("{}", report::render_human(generated.diagnostics.as_slice(), &checked.sources, super::use_color()));
+        eprint!(
+            "{}",
+            report::render_human(
+                generated.diagnostics.as_slice(),
+                &checked.sources,
+                super::use_color()
+            )
+        );
     }
     let name = args.name.clone().unwrap_or_else(|| {
         args.out
@@ -99,7 +130,10 @@ pub fn run(args: GenerateArgs) -> i32 {
             return EXIT_OK;
         }
         print!("{diff}");
-        eprintln!("{} is stale: run `charter generate rust` without --check", args.out.display());
+        eprintln!(
+            "{} is stale: run `charter generate rust` without --check",
+            args.out.display()
+        );
         return EXIT_FINDINGS;
     }
     match krate::write_changed(&args.out, &files) {

@@ -14,7 +14,9 @@
 
 use super::{doc_attrs, ident, naming, Cx};
 use crate::diag::{Diagnostic, Severity};
-use crate::ir::{Location, Operation, Parameter, Primitive, Resource, ServiceId, TypeKind, TypeRef};
+use crate::ir::{
+    Location, Operation, Parameter, Primitive, Resource, ServiceId, TypeKind, TypeRef,
+};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -22,7 +24,8 @@ pub(crate) fn client(cx: &mut Cx, sid: ServiceId) -> TokenStream {
     cx.local = Some(quote!(super::models));
     let s = cx.repo.service(sid);
     let mut types = naming::Scope::with_reserved(&["Client"]);
-    let mut accessors_scope = naming::Scope::with_reserved(&["new", "builder", "from_builder", "base_url"]);
+    let mut accessors_scope =
+        naming::Scope::with_reserved(&["new", "builder", "from_builder", "base_url"]);
     let mut accessors = Vec::new();
     let mut items = TokenStream::new();
     for r in &s.resources {
@@ -94,9 +97,15 @@ pub(crate) fn client(cx: &mut Cx, sid: ServiceId) -> TokenStream {
 
 fn unsupported(cx: &mut Cx, op: &Operation, what: String) {
     cx.diags.push(
-        Diagnostic::new("E1202", format!("{}: {what}; the operation is left out of the generated client", op.label()))
-            .with_severity(Severity::Warning)
-            .at(op.loc.clone()),
+        Diagnostic::new(
+            "E1202",
+            format!(
+                "{}: {what}; the operation is left out of the generated client",
+                op.label()
+            ),
+        )
+        .with_severity(Severity::Warning)
+        .at(op.loc.clone()),
     );
 }
 
@@ -145,17 +154,32 @@ fn operation(
     items: &mut TokenStream,
 ) -> Option<TokenStream> {
     let Some(method) = op.method else {
-        unsupported(cx, op, format!("method `{}` is not an HTTP method", op.method_text));
+        unsupported(
+            cx,
+            op,
+            format!("method `{}` is not an HTTP method", op.method_text),
+        );
         return None;
     };
     for p in &op.parameters {
         let ok = match p.location {
             Location::Path => url_type(cx, sid, &p.ty.r, false),
-            Location::Query | Location::Header => url_type(cx, sid, &p.ty.r, p.location == Location::Query),
+            Location::Query | Location::Header => {
+                url_type(cx, sid, &p.ty.r, p.location == Location::Query)
+            }
             Location::Form => true,
         };
         if !ok {
-            unsupported(cx, op, format!("{} parameter `{}` of type `{}` cannot be sent", p.location.as_str(), p.name, p.ty.text));
+            unsupported(
+                cx,
+                op,
+                format!(
+                    "{} parameter `{}` of type `{}` cannot be sent",
+                    p.location.as_str(),
+                    p.name,
+                    p.ty.text
+                ),
+            );
             return None;
         }
     }
@@ -167,7 +191,11 @@ fn operation(
     let mut args_scope = naming::Scope::with_reserved(&["self", "resp", "form"]);
     let mut params: Vec<(&Parameter, proc_macro2::Ident)> = Vec::new();
     let mut args = Vec::new();
-    let path_params: Vec<&Parameter> = op.parameters.iter().filter(|p| p.location == Location::Path).collect();
+    let path_params: Vec<&Parameter> = op
+        .parameters
+        .iter()
+        .filter(|p| p.location == Location::Path)
+        .collect();
     for p in &path_params {
         let a = ident(&args_scope.snake(&p.name));
         let t = arg_type(cx, sid, p);
@@ -180,7 +208,11 @@ fn operation(
         args.push(quote!(#a: &#t));
         a
     });
-    for p in op.parameters.iter().filter(|p| p.location != Location::Path) {
+    for p in op
+        .parameters
+        .iter()
+        .filter(|p| p.location != Location::Path)
+    {
         let a = ident(&args_scope.snake(&p.name));
         let t = arg_type(cx, sid, p);
         args.push(quote!(#a: #t));
@@ -194,8 +226,15 @@ fn operation(
         literal.push('/');
         match seg.strip_prefix(':') {
             Some(pname) => {
-                let Some((_, a)) = params.iter().find(|(p, _)| p.location == Location::Path && p.name == pname) else {
-                    unsupported(cx, op, format!("path segment `:{pname}` has no path parameter"));
+                let Some((_, a)) = params
+                    .iter()
+                    .find(|(p, _)| p.location == Location::Path && p.name == pname)
+                else {
+                    unsupported(
+                        cx,
+                        op,
+                        format!("path segment `:{pname}` has no path parameter"),
+                    );
                     return None;
                 };
                 pieces.push(quote!(&#literal));
@@ -206,7 +245,11 @@ fn operation(
         }
     }
     if !literal.is_empty() || pieces.is_empty() {
-        let l = if literal.is_empty() { "/".to_owned() } else { literal };
+        let l = if literal.is_empty() {
+            "/".to_owned()
+        } else {
+            literal
+        };
         pieces.push(quote!(&#l));
     }
 
@@ -253,11 +296,20 @@ fn operation(
     }
 
     // Responses.
-    let successes: Vec<_> = op.responses.iter().filter(|r| r.code.is_success()).collect();
-    let errors: Vec<_> = op.responses.iter().filter(|r| !r.code.is_success()).collect();
+    let successes: Vec<_> = op
+        .responses
+        .iter()
+        .filter(|r| r.code.is_success())
+        .collect();
+    let errors: Vec<_> = op
+        .responses
+        .iter()
+        .filter(|r| !r.code.is_success())
+        .collect();
     let ok_type;
     let mut arms = Vec::new();
-    let is_unit = |cx: &Cx, r: &TypeRef| matches!(cx.resolve(sid, r), TypeRef::Primitive(Primitive::Unit));
+    let is_unit =
+        |cx: &Cx, r: &TypeRef| matches!(cx.resolve(sid, r), TypeRef::Primitive(Primitive::Unit));
     if successes.len() <= 1 {
         match successes.first() {
             Some(resp) => {

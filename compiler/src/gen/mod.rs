@@ -96,7 +96,11 @@ impl Settings {
         self
     }
     /// Maps an imported namespace to the Rust path of its generated code.
-    pub fn with_crate_path(mut self, namespace: impl Into<String>, path: impl Into<String>) -> Self {
+    pub fn with_crate_path(
+        mut self,
+        namespace: impl Into<String>,
+        path: impl Into<String>,
+    ) -> Self {
         self.crate_paths.insert(namespace.into(), path.into());
         self
     }
@@ -219,10 +223,22 @@ impl<'a> Cx<'a> {
             // Names that generated models modules use for themselves are reserved.
             let mut scope = naming::Scope::with_reserved(&["Serialize", "Deserialize"]);
             let kinds: [(TypeKind, Vec<&str>); 4] = [
-                (TypeKind::Interface, s.interfaces.iter().map(|x| x.name.as_str()).collect()),
-                (TypeKind::Enum, s.enums.iter().map(|x| x.name.as_str()).collect()),
-                (TypeKind::Model, s.models.iter().map(|x| x.name.as_str()).collect()),
-                (TypeKind::Union, s.unions.iter().map(|x| x.name.as_str()).collect()),
+                (
+                    TypeKind::Interface,
+                    s.interfaces.iter().map(|x| x.name.as_str()).collect(),
+                ),
+                (
+                    TypeKind::Enum,
+                    s.enums.iter().map(|x| x.name.as_str()).collect(),
+                ),
+                (
+                    TypeKind::Model,
+                    s.models.iter().map(|x| x.name.as_str()).collect(),
+                ),
+                (
+                    TypeKind::Union,
+                    s.unions.iter().map(|x| x.name.as_str()).collect(),
+                ),
             ];
             for (kind, names) in kinds {
                 for (i, name) in names.into_iter().enumerate() {
@@ -282,7 +298,9 @@ impl<'a> Cx<'a> {
         };
         for sid in self.repo.service_ids() {
             let s = self.repo.service(sid);
-            if s.namespace == ns || (!s.namespace_explicit && ns.ends_with(&format!(".{}", s.namespace))) {
+            if s.namespace == ns
+                || (!s.namespace_explicit && ns.ends_with(&format!(".{}", s.namespace)))
+            {
                 if let Some(id) = find_in(self.repo, sid, local).filter(|id| id.kind == kind) {
                     return TypeRef::Type(id);
                 }
@@ -296,7 +314,12 @@ impl<'a> Cx<'a> {
     }
 
     /// The Rust type of `r` as used from inside the generated service `from`.
-    pub fn rust_type(&mut self, from: ServiceId, r: &TypeRef, loc: &crate::source::Loc) -> TokenStream {
+    pub fn rust_type(
+        &mut self,
+        from: ServiceId,
+        r: &TypeRef,
+        loc: &crate::source::Loc,
+    ) -> TokenStream {
         match r {
             TypeRef::Primitive(p) => primitive(*p),
             TypeRef::List(t) => {
@@ -326,7 +349,11 @@ impl<'a> Cx<'a> {
                     quote!(#module::models::#name)
                 }
             }
-            TypeRef::External { namespace, kind, name } => {
+            TypeRef::External {
+                namespace,
+                kind,
+                name,
+            } => {
                 if let Some(path) = self.settings.crate_paths.get(namespace) {
                     let path: TokenStream = path.parse().unwrap_or_else(|_| quote!(crate));
                     let name = ident(&naming::camel(name));
@@ -358,7 +385,11 @@ impl<'a> Cx<'a> {
                 return t;
             }
         }
-        let root: TokenStream = self.settings.root_path.parse().unwrap_or_else(|_| quote!(crate));
+        let root: TokenStream = self
+            .settings
+            .root_path
+            .parse()
+            .unwrap_or_else(|_| quote!(crate));
         let m = ident(&self.modules[id.0 as usize]);
         quote!(#root::#m)
     }
@@ -381,19 +412,37 @@ impl<'a> Cx<'a> {
         for sid in self.repo.service_ids() {
             let s = self.repo.service(sid);
             for (i, m) in s.models.iter().enumerate() {
-                let id = TypeId { service: sid, kind: TypeKind::Model, index: i as u32 };
-                let targets = m.fields.iter().filter_map(|f| match self.resolve(sid, &f.ty.r) {
-                    TypeRef::Type(t) if matches!(t.kind, TypeKind::Model | TypeKind::Union) => Some(t),
-                    _ => None,
-                });
+                let id = TypeId {
+                    service: sid,
+                    kind: TypeKind::Model,
+                    index: i as u32,
+                };
+                let targets = m
+                    .fields
+                    .iter()
+                    .filter_map(|f| match self.resolve(sid, &f.ty.r) {
+                        TypeRef::Type(t) if matches!(t.kind, TypeKind::Model | TypeKind::Union) => {
+                            Some(t)
+                        }
+                        _ => None,
+                    });
                 edges.entry(id).or_default().extend(targets);
             }
             for (i, u) in s.unions.iter().enumerate() {
-                let id = TypeId { service: sid, kind: TypeKind::Union, index: i as u32 };
-                let targets = u.types.iter().filter_map(|t| match self.resolve(sid, &t.ty.r) {
-                    TypeRef::Type(t) if matches!(t.kind, TypeKind::Model | TypeKind::Union) => Some(t),
-                    _ => None,
-                });
+                let id = TypeId {
+                    service: sid,
+                    kind: TypeKind::Union,
+                    index: i as u32,
+                };
+                let targets = u
+                    .types
+                    .iter()
+                    .filter_map(|t| match self.resolve(sid, &t.ty.r) {
+                        TypeRef::Type(t) if matches!(t.kind, TypeKind::Model | TypeKind::Union) => {
+                            Some(t)
+                        }
+                        _ => None,
+                    });
                 edges.entry(id).or_default().extend(targets);
             }
         }
@@ -403,11 +452,33 @@ impl<'a> Cx<'a> {
 
 fn find_in(repo: &Repo, sid: ServiceId, name: &str) -> Option<TypeId> {
     let s = repo.service(sid);
-    let mk = |kind, i: usize| TypeId { service: sid, kind, index: i as u32 };
-    s.models.iter().position(|m| m.name == name).map(|i| mk(TypeKind::Model, i))
-        .or_else(|| s.enums.iter().position(|m| m.name == name).map(|i| mk(TypeKind::Enum, i)))
-        .or_else(|| s.unions.iter().position(|m| m.name == name).map(|i| mk(TypeKind::Union, i)))
-        .or_else(|| s.interfaces.iter().position(|m| m.name == name).map(|i| mk(TypeKind::Interface, i)))
+    let mk = |kind, i: usize| TypeId {
+        service: sid,
+        kind,
+        index: i as u32,
+    };
+    s.models
+        .iter()
+        .position(|m| m.name == name)
+        .map(|i| mk(TypeKind::Model, i))
+        .or_else(|| {
+            s.enums
+                .iter()
+                .position(|m| m.name == name)
+                .map(|i| mk(TypeKind::Enum, i))
+        })
+        .or_else(|| {
+            s.unions
+                .iter()
+                .position(|m| m.name == name)
+                .map(|i| mk(TypeKind::Union, i))
+        })
+        .or_else(|| {
+            s.interfaces
+                .iter()
+                .position(|m| m.name == name)
+                .map(|i| mk(TypeKind::Interface, i))
+        })
 }
 
 /// Tarjan's algorithm (iterative): component number of every node that is on a cycle of length > 1
@@ -438,8 +509,8 @@ fn tarjan(edges: &HashMap<TypeId, Vec<TypeId>>) -> HashMap<TypeId, usize> {
             if *i < succ.len() {
                 let w = succ[*i];
                 *i += 1;
-                if !index.contains_key(&w) {
-                    index.insert(w, next);
+                if let std::collections::hash_map::Entry::Vacant(slot) = index.entry(w) {
+                    slot.insert(next);
                     low.insert(w, next);
                     next += 1;
                     stack.push(w);
@@ -498,7 +569,10 @@ pub(crate) fn ident(name: &str) -> proc_macro2::Ident {
 }
 
 /// `#[doc]` and `#[deprecated]` attributes for an element.
-pub(crate) fn doc_attrs(description: Option<&str>, deprecation: Option<&crate::ir::Deprecation>) -> TokenStream {
+pub(crate) fn doc_attrs(
+    description: Option<&str>,
+    deprecation: Option<&crate::ir::Deprecation>,
+) -> TokenStream {
     let mut out = TokenStream::new();
     if let Some(d) = description {
         for line in d.lines() {

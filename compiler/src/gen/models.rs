@@ -20,16 +20,45 @@ pub(crate) fn models(cx: &mut Cx, sid: ServiceId) -> TokenStream {
     let mut out = TokenStream::new();
     let mut defaults = (TokenStream::new(), naming::Scope::new());
     for i in 0..s.interfaces.len() {
-        out.extend(interface(cx, TypeId { service: sid, kind: TypeKind::Interface, index: i as u32 }));
+        out.extend(interface(
+            cx,
+            TypeId {
+                service: sid,
+                kind: TypeKind::Interface,
+                index: i as u32,
+            },
+        ));
     }
     for i in 0..s.enums.len() {
-        out.extend(enum_(cx, TypeId { service: sid, kind: TypeKind::Enum, index: i as u32 }));
+        out.extend(enum_(
+            cx,
+            TypeId {
+                service: sid,
+                kind: TypeKind::Enum,
+                index: i as u32,
+            },
+        ));
     }
     for i in 0..s.models.len() {
-        out.extend(model(cx, TypeId { service: sid, kind: TypeKind::Model, index: i as u32 }, &mut defaults));
+        out.extend(model(
+            cx,
+            TypeId {
+                service: sid,
+                kind: TypeKind::Model,
+                index: i as u32,
+            },
+            &mut defaults,
+        ));
     }
     for i in 0..s.unions.len() {
-        out.extend(union(cx, TypeId { service: sid, kind: TypeKind::Union, index: i as u32 }));
+        out.extend(union(
+            cx,
+            TypeId {
+                service: sid,
+                kind: TypeKind::Union,
+                index: i as u32,
+            },
+        ));
     }
     if !defaults.0.is_empty() {
         let defaults = defaults.0;
@@ -61,7 +90,13 @@ struct FieldCode {
 }
 
 /// The Rust field for a spec field of `owner` (a model), with its serde attributes.
-fn field(cx: &mut Cx, owner: TypeId, f: &Field, scope: &mut naming::Scope, defaults: &mut (TokenStream, naming::Scope)) -> FieldCode {
+fn field(
+    cx: &mut Cx,
+    owner: TypeId,
+    f: &Field,
+    scope: &mut naming::Scope,
+    defaults: &mut (TokenStream, naming::Scope),
+) -> FieldCode {
     let sid = owner.service;
     let name = scope.snake(&f.name);
     let id = ident(&name);
@@ -75,10 +110,17 @@ fn field(cx: &mut Cx, owner: TypeId, f: &Field, scope: &mut naming::Scope, defau
     if naming::unraw(&name) != wire {
         attrs.extend(quote!(#[serde(rename = #wire)]));
     }
-    let default = f.default.as_deref().and_then(|d| default_expr(cx, sid, &resolved, d, f));
+    let default = f
+        .default
+        .as_deref()
+        .and_then(|d| default_expr(cx, sid, &resolved, d, f));
     match default {
         Some(expr) => {
-            let fname = ident(&defaults.1.snake(&format!("{} {}", cx.repo.type_name(owner), f.name)));
+            let fname = ident(&defaults.1.snake(&format!(
+                "{} {}",
+                cx.repo.type_name(owner),
+                f.name
+            )));
             let path = format!("defaults::{fname}");
             defaults.0.extend(quote! {
                 pub(super) fn #fname() -> #ty { #expr }
@@ -86,22 +128,38 @@ fn field(cx: &mut Cx, owner: TypeId, f: &Field, scope: &mut naming::Scope, defau
             attrs.extend(quote!(#[serde(default = #path)]));
         }
         None if !f.required => {
-            attrs.extend(quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]));
+            attrs.extend(
+                quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+            );
             ty = quote!(::std::option::Option<#ty>);
         }
         None => {}
     }
-    FieldCode { ident: id, ty, attrs }
+    FieldCode {
+        ident: id,
+        ty,
+        attrs,
+    }
 }
 
 /// The expression of a field default, or `None` (with a diagnostic) when it cannot be expressed.
-fn default_expr(cx: &mut Cx, sid: ServiceId, ty: &TypeRef, text: &str, f: &Field) -> Option<TokenStream> {
+fn default_expr(
+    cx: &mut Cx,
+    sid: ServiceId,
+    ty: &TypeRef,
+    text: &str,
+    f: &Field,
+) -> Option<TokenStream> {
     let expr = match ty {
         TypeRef::Primitive(p) => match p {
             Primitive::Boolean => text.parse::<bool>().ok().map(|b| quote!(#b)),
             Primitive::Integer => text.parse::<i32>().ok().map(|n| quote!(#n)),
             Primitive::Long => text.parse::<i64>().ok().map(|n| quote!(#n)),
-            Primitive::Double => text.parse::<f64>().ok().filter(|n| n.is_finite()).map(|n| quote!(#n)),
+            Primitive::Double => text
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite())
+                .map(|n| quote!(#n)),
             Primitive::String => Some(quote!(::std::string::String::from(#text))),
             Primitive::Decimal => text
                 .parse::<f64>()
@@ -141,8 +199,21 @@ fn model(cx: &mut Cx, id: TypeId, defaults: &mut (TokenStream, naming::Scope)) -
     let name = cx.ident(id);
     let docs = doc_attrs(m.description.as_deref(), m.deprecation.as_ref());
     let mut scope = naming::Scope::new();
-    let fields: Vec<FieldCode> = m.fields.iter().map(|f| field(cx, id, f, &mut scope, defaults)).collect();
-    let derive = derives(cx, quote!(Clone, Debug, PartialEq, ::charter_runtime::serde::Serialize, ::charter_runtime::serde::Deserialize));
+    let fields: Vec<FieldCode> = m
+        .fields
+        .iter()
+        .map(|f| field(cx, id, f, &mut scope, defaults))
+        .collect();
+    let derive = derives(
+        cx,
+        quote!(
+            Clone,
+            Debug,
+            PartialEq,
+            ::charter_runtime::serde::Serialize,
+            ::charter_runtime::serde::Deserialize
+        ),
+    );
     let decl = fields.iter().map(|f| {
         let FieldCode { ident, ty, attrs } = f;
         quote!(#attrs pub #ident: #ty,)
@@ -155,8 +226,13 @@ fn model(cx: &mut Cx, id: TypeId, defaults: &mut (TokenStream, naming::Scope)) -
     };
     // Interfaces the model implements.
     for named in &m.interfaces {
-        let r = named.resolved.clone().unwrap_or_else(|| TypeRef::Named(named.name.clone()));
-        let TypeRef::Type(iid) = cx.resolve(id.service, &r) else { continue };
+        let r = named
+            .resolved
+            .clone()
+            .unwrap_or_else(|| TypeRef::Named(named.name.clone()));
+        let TypeRef::Type(iid) = cx.resolve(id.service, &r) else {
+            continue;
+        };
         if iid.kind != TypeKind::Interface {
             continue;
         }
@@ -252,7 +328,20 @@ fn enum_(cx: &mut Cx, id: TypeId) -> TokenStream {
             from_wire.push(quote!(#wire => Self::#vname,));
         }
     }
-    let derive = derives(cx, quote!(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::charter_runtime::serde::Serialize, ::charter_runtime::serde::Deserialize));
+    let derive = derives(
+        cx,
+        quote!(
+            Clone,
+            Debug,
+            PartialEq,
+            Eq,
+            Hash,
+            PartialOrd,
+            Ord,
+            ::charter_runtime::serde::Serialize,
+            ::charter_runtime::serde::Deserialize
+        ),
+    );
     quote! {
         #docs
         #derive
@@ -331,7 +420,9 @@ fn union(cx: &mut Cx, id: TypeId) -> TokenStream {
             ty = quote!(::std::boxed::Box<#ty>);
         }
         let shape = match &resolved {
-            TypeRef::Type(t) if matches!(t.kind, TypeKind::Model | TypeKind::Union) => quote!(Object),
+            TypeRef::Type(t) if matches!(t.kind, TypeKind::Model | TypeKind::Union) => {
+                quote!(Object)
+            }
             TypeRef::External { kind, .. } if *kind != TypeKind::Enum => quote!(Object),
             _ => quote!(Value),
         };

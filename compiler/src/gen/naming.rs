@@ -99,7 +99,13 @@ impl Scope {
         let base = unraw(&ident).trim_end_matches('_').to_owned();
         let snake = base.chars().next().is_some_and(|c| !c.is_ascii_uppercase());
         (2..)
-            .map(|n| if snake { format!("{base}_{n}") } else { format!("{base}{n}") })
+            .map(|n| {
+                if snake {
+                    format!("{base}_{n}")
+                } else {
+                    format!("{base}{n}")
+                }
+            })
             .find(|c| self.used.insert(c.clone()))
             .unwrap_or(base)
     }
@@ -185,13 +191,19 @@ mod tests {
     #[test]
     fn operation_names_follow_api_builder() {
         assert_eq!(operation_name("GET", "/users", "/users"), "get");
-        assert_eq!(operation_name("GET", "/users", "/users/:guid"), "get_by_guid");
+        assert_eq!(
+            operation_name("GET", "/users", "/users/:guid"),
+            "get_by_guid"
+        );
         assert_eq!(operation_name("POST", "/users", "/users/noop"), "post_noop");
         assert_eq!(
             operation_name("POST", "/members", "/members/:organization/members_bulk"),
             "post_members_bulk_by_organization"
         );
-        assert_eq!(operation_name("GET", "/echoes", "/echoes/arrays-only"), "get_arrays_only");
+        assert_eq!(
+            operation_name("GET", "/echoes", "/echoes/arrays-only"),
+            "get_arrays_only"
+        );
         assert_eq!(operation_name("GET", "", "/:a/:b"), "get_by_a_and_b");
     }
 }

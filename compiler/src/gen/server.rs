@@ -21,9 +21,15 @@ use std::collections::BTreeMap;
 
 fn unsupported(cx: &mut Cx, op: &Operation, what: String) {
     cx.diags.push(
-        Diagnostic::new("E1202", format!("{}: {what}; the operation is left out of the generated server", op.label()))
-            .with_severity(Severity::Warning)
-            .at(op.loc.clone()),
+        Diagnostic::new(
+            "E1202",
+            format!(
+                "{}: {what}; the operation is left out of the generated server",
+                op.label()
+            ),
+        )
+        .with_severity(Severity::Warning)
+        .at(op.loc.clone()),
     );
 }
 
@@ -51,7 +57,11 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
         let mut methods = Vec::new();
         for op in &r.operations {
             let Some(method) = op.method else {
-                unsupported(cx, op, format!("method `{}` is not an HTTP method", op.method_text));
+                unsupported(
+                    cx,
+                    op,
+                    format!("method `{}` is not an HTTP method", op.method_text),
+                );
                 continue;
             };
             let bad = op.parameters.iter().find(|p| match p.location {
@@ -61,7 +71,16 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
                 Location::Form => true,
             });
             if let Some(p) = bad {
-                unsupported(cx, op, format!("{} parameter `{}` of type `{}` is not supported", p.location.as_str(), p.name, p.ty.text));
+                unsupported(
+                    cx,
+                    op,
+                    format!(
+                        "{} parameter `{}` of type `{}` is not supported",
+                        p.location.as_str(),
+                        p.name,
+                        p.ty.text
+                    ),
+                );
                 continue;
             }
             // Route with positional parameter names.
@@ -80,7 +99,8 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
             if route.is_empty() {
                 route.push('/');
             }
-            let mname = methods_scope.snake(&naming::operation_name(method.as_str(), &r.path, &op.path));
+            let mname =
+                methods_scope.snake(&naming::operation_name(method.as_str(), &r.path, &op.path));
             let axum_method = match method.as_str() {
                 "GET" => "get",
                 "POST" => "post",
@@ -95,8 +115,19 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
                     continue;
                 }
             };
-            if routes.get(&route).is_some_and(|m| m.contains_key(axum_method)) {
-                unsupported(cx, op, format!("another operation already serves {} {}", method.as_str(), op.path));
+            if routes
+                .get(&route)
+                .is_some_and(|m| m.contains_key(axum_method))
+            {
+                unsupported(
+                    cx,
+                    op,
+                    format!(
+                        "another operation already serves {} {}",
+                        method.as_str(),
+                        op.path
+                    ),
+                );
                 continue;
             }
             let stem = format!("{} {}", r.plural, naming::unraw(&mname));
@@ -107,8 +138,12 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
             let mut variants = Vec::new();
             let mut replies = Vec::new();
             for resp in &op.responses {
-                let unit = matches!(cx.resolve(sid, &resp.ty.r), TypeRef::Primitive(Primitive::Unit));
-                let t = (!unit).then(|| cx.rust_type(sid, &cx.resolve(sid, &resp.ty.r), &resp.ty.loc));
+                let unit = matches!(
+                    cx.resolve(sid, &resp.ty.r),
+                    TypeRef::Primitive(Primitive::Unit)
+                );
+                let t =
+                    (!unit).then(|| cx.rust_type(sid, &cx.resolve(sid, &resp.ty.r), &resp.ty.loc));
                 let vdoc = resp.description.as_deref().map(|d| {
                     let d = format!(" {d}");
                     quote!(#[doc = #d])
@@ -118,21 +153,27 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
                         let v = format_ident!("Status{}", c);
                         variants.push(quote!(#vdoc #v(#t),));
                         let c = proc_macro2::Literal::u16_unsuffixed(c);
-                        replies.push(quote!(Self::#v(b) => ::charter_runtime::server::reply(#c, &b),));
+                        replies
+                            .push(quote!(Self::#v(b) => ::charter_runtime::server::reply(#c, &b),));
                     }
                     (Some(c), None) => {
                         let v = format_ident!("Status{}", c);
                         variants.push(quote!(#vdoc #v,));
                         let c = proc_macro2::Literal::u16_unsuffixed(c);
-                        replies.push(quote!(Self::#v => ::charter_runtime::server::reply_empty(#c),));
+                        replies
+                            .push(quote!(Self::#v => ::charter_runtime::server::reply_empty(#c),));
                     }
                     (None, Some(t)) => {
                         variants.push(quote!(#vdoc Default(u16, #t),));
-                        replies.push(quote!(Self::Default(s, b) => ::charter_runtime::server::reply(s, &b),));
+                        replies.push(
+                            quote!(Self::Default(s, b) => ::charter_runtime::server::reply(s, &b),),
+                        );
                     }
                     (None, None) => {
                         variants.push(quote!(#vdoc Default(u16),));
-                        replies.push(quote!(Self::Default(s) => ::charter_runtime::server::reply_empty(s),));
+                        replies.push(
+                            quote!(Self::Default(s) => ::charter_runtime::server::reply_empty(s),),
+                        );
                     }
                 }
             }
@@ -152,14 +193,24 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
             // Trait method and request parsing.
             // Names the handler uses for itself.
             let mut args_scope = naming::Scope::with_reserved(&[
-                "self", "service", "path", "uri", "headers", "query", "parsed", "raw_body", "e", "v", "x",
+                "self", "service", "path", "uri", "headers", "query", "parsed", "raw_body", "e",
+                "v", "x",
             ]);
             let mut args = Vec::new();
             let mut parse = Vec::new();
             let mut call = Vec::new();
-            let path_params: Vec<&Parameter> = op.parameters.iter().filter(|p| p.location == Location::Path).collect();
-            let others: Vec<&Parameter> = op.parameters.iter().filter(|p| p.location != Location::Path).collect();
-            let mut ordered: Vec<Option<&Parameter>> = path_params.iter().map(|p| Some(*p)).collect();
+            let path_params: Vec<&Parameter> = op
+                .parameters
+                .iter()
+                .filter(|p| p.location == Location::Path)
+                .collect();
+            let others: Vec<&Parameter> = op
+                .parameters
+                .iter()
+                .filter(|p| p.location != Location::Path)
+                .collect();
+            let mut ordered: Vec<Option<&Parameter>> =
+                path_params.iter().map(|p| Some(*p)).collect();
             ordered.push(None); // the body
             ordered.extend(others.iter().map(|p| Some(*p)));
             for slot in ordered {
@@ -169,7 +220,9 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
                             let a = ident(&args_scope.snake("body"));
                             let t = cx.rust_type(sid, &cx.resolve(sid, &b.ty.r), &b.ty.loc);
                             args.push(quote!(#a: #t));
-                            parse.push(quote!(let #a: #t = ::charter_runtime::server::body(&raw_body)?;));
+                            parse.push(
+                                quote!(let #a: #t = ::charter_runtime::server::body(&raw_body)?;),
+                            );
                             call.push(quote!(#a));
                         }
                     }
@@ -213,7 +266,10 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
                     }
                 }
             };
-            routes.entry(route).or_default().insert(axum_method, handler);
+            routes
+                .entry(route)
+                .or_default()
+                .insert(axum_method, handler);
         }
         items.extend(quote! {
             #rdocs
@@ -253,7 +309,12 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
 }
 
 /// The handler argument type of a parameter and the expression parsing it from the request.
-fn param_parse(cx: &mut Cx, sid: ServiceId, p: &Parameter, path_names: &[String]) -> (TokenStream, TokenStream) {
+fn param_parse(
+    cx: &mut Cx,
+    sid: ServiceId,
+    p: &Parameter,
+    path_names: &[String],
+) -> (TokenStream, TokenStream) {
     let name = &p.name;
     let resolved = cx.resolve(sid, &p.ty.r);
     let (inner, list) = match &resolved {
@@ -263,8 +324,12 @@ fn param_parse(cx: &mut Cx, sid: ServiceId, p: &Parameter, path_names: &[String]
     let t = cx.rust_type(sid, &inner, &p.ty.loc);
     let check = |v: TokenStream| -> TokenStream {
         match &inner {
-            TypeRef::Type(id) if id.kind == TypeKind::Enum => quote!(::charter_runtime::server::known(#name, #v)?),
-            TypeRef::Primitive(Primitive::Integer | Primitive::Double) if p.minimum.is_some() || p.maximum.is_some() => {
+            TypeRef::Type(id) if id.kind == TypeKind::Enum => {
+                quote!(::charter_runtime::server::known(#name, #v)?)
+            }
+            TypeRef::Primitive(Primitive::Integer | Primitive::Double)
+                if p.minimum.is_some() || p.maximum.is_some() =>
+            {
                 let (min, max) = (opt(p.minimum), opt(p.maximum));
                 quote!(::charter_runtime::server::range(#name, #v, #min, #max)?)
             }
@@ -301,7 +366,9 @@ fn param_parse(cx: &mut Cx, sid: ServiceId, p: &Parameter, path_names: &[String]
             };
             match (&p.default, p.required) {
                 (Some(d), _) => {
-                    let v = check(quote!(match #get { ::std::option::Option::Some(v) => v, ::std::option::Option::None => ::charter_runtime::server::param::<#t>(#name, #d)? }));
+                    let v = check(
+                        quote!(match #get { ::std::option::Option::Some(v) => v, ::std::option::Option::None => ::charter_runtime::server::param::<#t>(#name, #d)? }),
+                    );
                     (t, v)
                 }
                 (None, true) => {

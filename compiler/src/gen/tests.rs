@@ -11,8 +11,13 @@ fn fixtures() -> PathBuf {
 
 pub(crate) fn generate_fixture(json: &Path) -> Generated {
     let text = std::fs::read_to_string(json).expect("fixture readable");
-    let checked = crate::check_sources(vec![(json.to_path_buf(), text)], &crate::Options::default());
-    let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).collect();
+    let checked =
+        crate::check_sources(vec![(json.to_path_buf(), text)], &crate::Options::default());
+    let errors: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
     assert!(errors.is_empty(), "{}: {errors:#?}", json.display());
     generate(&checked.repo, &Settings::default().with_server(true))
 }
@@ -21,12 +26,24 @@ pub(crate) fn generate_fixture(json: &Path) -> Generated {
 fn goldens_match() {
     let bless = std::env::var_os("CHARTER_BLESS").is_some();
     let mut seen = 0;
-    let mut entries: Vec<_> = std::fs::read_dir(fixtures()).unwrap().flatten().map(|e| e.path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     entries.sort();
-    for path in entries.iter().filter(|p| p.extension().is_some_and(|e| e == "json")) {
+    for path in entries
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+    {
         seen += 1;
         let generated = generate_fixture(path);
-        assert_eq!(generated.files.len(), 1, "{}: one service per fixture", path.display());
+        assert_eq!(
+            generated.files.len(),
+            1,
+            "{}: one service per fixture",
+            path.display()
+        );
         let got = &generated.files[0].contents;
         let golden = path.with_extension("rs");
         let want = std::fs::read_to_string(&golden).unwrap_or_default();
@@ -55,8 +72,14 @@ fn files_start_with_header() {
 fn recursion_is_boxed_only_on_cycles() {
     let g = generate_fixture(&fixtures().join("models.json"));
     let code = &g.files[0].contents;
-    assert!(code.contains("pub parent: ::std::option::Option<::std::boxed::Box<Group>>"), "{code}");
-    assert!(code.contains("pub members: ::std::vec::Vec<Party>"), "{code}");
+    assert!(
+        code.contains("pub parent: ::std::option::Option<::std::boxed::Box<Group>>"),
+        "{code}"
+    );
+    assert!(
+        code.contains("pub members: ::std::vec::Vec<Party>"),
+        "{code}"
+    );
     assert!(code.contains("Group(::std::boxed::Box<Group>)"), "{code}");
     assert!(code.contains("User(User)"), "{code}");
 }
@@ -65,14 +88,32 @@ fn recursion_is_boxed_only_on_cycles() {
 fn unknown_import_is_opaque_with_warning() {
     let spec = r#"{"name": "x", "imports": [{"uri": "https://app.apibuilder.io/acme/common/latest/service.json"}],
         "models": {"a": {"fields": [{"name": "m", "type": "io.acme.common.v0.models.money"}]}}}"#;
-    let checked = crate::check_sources(vec![("x.json".into(), spec.to_owned())], &crate::Options::default());
+    let checked = crate::check_sources(
+        vec![("x.json".into(), spec.to_owned())],
+        &crate::Options::default(),
+    );
     let g = generate(&checked.repo, &Settings::default());
-    assert!(g.files[0].contents.contains("pub m: ::charter_runtime::serde_json::Value"), "{}", g.files[0].contents);
+    assert!(
+        g.files[0]
+            .contents
+            .contains("pub m: ::charter_runtime::serde_json::Value"),
+        "{}",
+        g.files[0].contents
+    );
     let w: Vec<_> = g.diagnostics.iter().filter(|d| d.code == "W1201").collect();
     assert_eq!(w.len(), 1, "{:?}", g.diagnostics);
     assert!(w[0].message.contains("io.acme.common.v0.models.money"));
     // A mapped namespace is referenced through its crate path instead.
-    let g = generate(&checked.repo, &Settings::default().with_crate_path("io.acme.common.v0", "acme_common"));
-    assert!(g.files[0].contents.contains("pub m: acme_common::models::Money"), "{}", g.files[0].contents);
+    let g = generate(
+        &checked.repo,
+        &Settings::default().with_crate_path("io.acme.common.v0", "acme_common"),
+    );
+    assert!(
+        g.files[0]
+            .contents
+            .contains("pub m: acme_common::models::Money"),
+        "{}",
+        g.files[0].contents
+    );
     assert!(g.diagnostics.is_empty());
 }

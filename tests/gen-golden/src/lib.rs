@@ -4,8 +4,10 @@
 //! client/server loopback.
 #![deny(warnings)]
 
+#[rustfmt::skip] // formatted by prettyplease, byte-for-byte as generated
 #[path = "../../../fixtures/gen/models.rs"]
 pub mod test_gen_models_v0;
 
+#[rustfmt::skip]
 #[path = "../../../fixtures/gen/client.rs"]
 pub mod test_gen_client_v0;

@@ -2,9 +2,9 @@
 //! generated client calling every operation kind: path, query, header and body parameters,
 //! unions, enums with unknown values, a typed 404 and a 422, and requests the server rejects.
 
+use charter_gen_golden::test_gen_client_v0::models::Error as ApiError;
 use charter_gen_golden::test_gen_client_v0::{client, models::*, server};
 use charter_runtime::client::Error;
-use charter_gen_golden::test_gen_client_v0::models::Error as ApiError;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
@@ -15,7 +15,12 @@ struct Store {
 }
 
 impl server::Items for Store {
-    async fn get(&self, role: Option<Role>, ids: Vec<String>, limit: i64) -> server::ItemsGetResponse {
+    async fn get(
+        &self,
+        role: Option<Role>,
+        ids: Vec<String>,
+        limit: i64,
+    ) -> server::ItemsGetResponse {
         let items = self.items.lock().unwrap();
         let list = items
             .values()
@@ -52,7 +57,11 @@ impl server::Items for Store {
         items.insert(item.id.clone(), item.clone());
         server::ItemsPostResponse::Status201(item)
     }
-    async fn put_things_by_id(&self, id: String, body: Thing) -> server::ItemsPutThingsByIdResponse {
+    async fn put_things_by_id(
+        &self,
+        id: String,
+        body: Thing,
+    ) -> server::ItemsPutThingsByIdResponse {
         if id == "new" {
             server::ItemsPutThingsByIdResponse::Status201(body)
         } else if id == "bad" {
@@ -84,14 +93,38 @@ async fn client_and_server_agree_on_every_operation_kind() {
     let items = c.items();
 
     // Body + header parameter, typed 201.
-    let form = ItemForm { name: "a".into(), role: Some(Role::Admin), count: 3 };
+    let form = ItemForm {
+        name: "a".into(),
+        role: Some(Role::Admin),
+        count: 3,
+    };
     let a = items.post(&form, Some("trace-1")).await.unwrap();
     assert_eq!((a.id.as_str(), &a.role), ("i1", &Role::Admin));
-    let b = items.post(&ItemForm { name: "b".into(), role: None, count: 0 }, None).await.unwrap();
+    let b = items
+        .post(
+            &ItemForm {
+                name: "b".into(),
+                role: None,
+                count: 0,
+            },
+            None,
+        )
+        .await
+        .unwrap();
     assert_eq!(b.role, Role::Member);
 
     // Documented 422 with a typed body.
-    let err = items.post(&ItemForm { name: String::new(), role: None, count: 0 }, None).await.unwrap_err();
+    let err = items
+        .post(
+            &ItemForm {
+                name: String::new(),
+                role: None,
+                count: 0,
+            },
+            None,
+        )
+        .await
+        .unwrap_err();
     match &err {
         Error::Documented(d) => {
             assert_eq!(d.status.as_u16(), 422);
@@ -104,30 +137,50 @@ async fn client_and_server_agree_on_every_operation_kind() {
     // Path parameter, typed 200 and typed 404.
     assert_eq!(items.get_by_id("i1").await.unwrap(), a);
     let err = items.get_by_id("nope/../x").await.unwrap_err();
-    assert!(matches!(err.documented(), Some(client::ItemsGetByIdError::Status404)), "{err:?}");
+    assert!(
+        matches!(err.documented(), Some(client::ItemsGetByIdError::Status404)),
+        "{err:?}"
+    );
 
     // Query parameters: optional enum, list, defaulted long.
     let all = items.get(None, &[], None).await.unwrap();
     assert_eq!(all.len(), 2);
     let admins = items.get(Some(&Role::Admin), &[], None).await.unwrap();
     assert_eq!(admins, vec![a.clone()]);
-    let some = items.get(None, &["i2".to_owned()], Some(&10)).await.unwrap();
+    let some = items
+        .get(None, &["i2".to_owned()], Some(&10))
+        .await
+        .unwrap();
     assert_eq!(some, vec![b.clone()]);
 
     // Unions with several success statuses, an unknown enum member, and a default error.
     let thing = Thing::Role(Role::Unknown("superuser".into()));
     let r = items.put_things_by_id("i1", &thing).await.unwrap();
-    assert_eq!(r, client::ItemsPutThingsByIdResponse::Status200(thing.clone()));
-    let r = items.put_things_by_id("new", &Thing::Item(a.clone())).await.unwrap();
-    assert_eq!(r, client::ItemsPutThingsByIdResponse::Status201(Thing::Item(a.clone())));
+    assert_eq!(
+        r,
+        client::ItemsPutThingsByIdResponse::Status200(thing.clone())
+    );
+    let r = items
+        .put_things_by_id("new", &Thing::Item(a.clone()))
+        .await
+        .unwrap();
+    assert_eq!(
+        r,
+        client::ItemsPutThingsByIdResponse::Status201(Thing::Item(a.clone()))
+    );
     let err = items.put_things_by_id("bad", &thing).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(409));
-    assert!(matches!(err.documented(), Some(client::ItemsPutThingsByIdError::Default(e)) if e.is_empty()));
+    assert!(
+        matches!(err.documented(), Some(client::ItemsPutThingsByIdError::Default(e)) if e.is_empty())
+    );
 
     // Unit responses.
     items.delete_by_id("i2").await.unwrap();
     let err = items.delete_by_id("i2").await.unwrap_err();
-    assert!(matches!(err.documented(), Some(client::ItemsDeleteByIdError::Status404)));
+    assert!(matches!(
+        err.documented(),
+        Some(client::ItemsDeleteByIdError::Status404)
+    ));
 }
 
 #[tokio::test]
@@ -141,15 +194,48 @@ async fn bad_requests_never_reach_the_handler() {
             assert_eq!(body.field, field);
         }
     };
-    check(400, "limit")(http.get(format!("{base}/items?limit=abc")).send().await.unwrap()).await;
-    check(422, "limit")(http.get(format!("{base}/items?limit=1000")).send().await.unwrap()).await;
-    check(422, "role")(http.get(format!("{base}/items?role=zzz")).send().await.unwrap()).await;
+    check(400, "limit")(
+        http.get(format!("{base}/items?limit=abc"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    check(422, "limit")(
+        http.get(format!("{base}/items?limit=1000"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    check(422, "role")(
+        http.get(format!("{base}/items?role=zzz"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     // Body shape: a missing required field is 422, malformed JSON 400; unknown fields are fine.
-    let r = http.post(format!("{base}/items")).body(r#"{"name": "x"}"#).send().await.unwrap();
+    let r = http
+        .post(format!("{base}/items"))
+        .body(r#"{"name": "x"}"#)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 422);
-    let r = http.post(format!("{base}/items")).body("{").send().await.unwrap();
+    let r = http
+        .post(format!("{base}/items"))
+        .body("{")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 400);
-    let r = http.post(format!("{base}/items")).body(r#"{"name": "x", "count": 1, "extra": true}"#).send().await.unwrap();
+    let r = http
+        .post(format!("{base}/items"))
+        .body(r#"{"name": "x", "count": 1, "extra": true}"#)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 201);
 }
 

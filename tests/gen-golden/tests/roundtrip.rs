@@ -6,7 +6,11 @@ use serde_json::{json, Value};
 
 fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(v: Value) -> T {
     let decoded: T = serde_json::from_value(v.clone()).expect("decodes");
-    assert_eq!(serde_json::to_value(&decoded).unwrap(), v, "re-encodes identically");
+    assert_eq!(
+        serde_json::to_value(&decoded).unwrap(),
+        v,
+        "re-encodes identically"
+    );
     decoded
 }
 
@@ -20,12 +24,18 @@ fn model_round_trips_and_omits_absent_optionals() {
     });
     let u: User = round_trip(v);
     assert_eq!(u.r#type.as_deref(), Some("admin"));
-    assert_eq!(u.user_id, Some("6f0a3c9e-3f0e-4a55-9d4f-1d2a0b7c8e11".parse().unwrap()));
+    assert_eq!(
+        u.user_id,
+        Some("6f0a3c9e-3f0e-4a55-9d4f-1d2a0b7c8e11".parse().unwrap())
+    );
     assert_eq!(u.user_id_2, Some(7));
     assert!(u._2fa);
     let minimal: User = serde_json::from_value(json!({"id": "u2"})).unwrap();
     let encoded = serde_json::to_value(&minimal).unwrap();
-    assert_eq!(encoded, json!({"id": "u2", "status": "active", "2fa": false, "age": 18, "tags": []}));
+    assert_eq!(
+        encoded,
+        json!({"id": "u2", "status": "active", "2fa": false, "age": 18, "tags": []})
+    );
 }
 
 #[test]
@@ -45,7 +55,10 @@ fn defaults_apply_on_decode() {
 fn enums_keep_unknown_values() {
     assert_eq!(round_trip::<Status>(json!("3d")), Status::ThreeD);
     assert_eq!(round_trip::<Status>(json!("unknown")), Status::Unknown2);
-    assert_eq!(round_trip::<Status>(json!("brand_new")), Status::Unknown("brand_new".into()));
+    assert_eq!(
+        round_trip::<Status>(json!("brand_new")),
+        Status::Unknown("brand_new".into())
+    );
     assert_eq!(round_trip::<Self_>(json!("Self")), Self_::Self_);
     assert_eq!(Status::ThreeD.to_string(), "3d");
 }
@@ -59,15 +72,23 @@ fn unions_use_discriminator_default_and_keep_unknown_members() {
     let Party::User(u) = &p else { panic!("{p:?}") };
     assert_eq!(u.id, "u1");
     // Primitive and enum members are wrapped as {discriminator, value}.
-    assert_eq!(round_trip::<Party>(json!({"type": "string", "value": "x"})), Party::String("x".into()));
-    assert_eq!(round_trip::<Party>(json!({"type": "status", "value": "zzz"})), Party::Status(Status::Unknown("zzz".into())));
+    assert_eq!(
+        round_trip::<Party>(json!({"type": "string", "value": "x"})),
+        Party::String("x".into())
+    );
+    assert_eq!(
+        round_trip::<Party>(json!({"type": "status", "value": "zzz"})),
+        Party::Status(Status::Unknown("zzz".into()))
+    );
     // Unknown members survive a round trip.
     let raw = json!({"type": "robot", "serial": 42});
     assert_eq!(round_trip::<Party>(raw.clone()), Party::Unknown(raw));
     // Recursive members.
     let g = json!({"type": "group", "id": "g", "members": [{"type": "string", "value": "s"}],
         "parent": {"id": "p", "members": []}});
-    let Party::Group(g) = round_trip::<Party>(g) else { panic!() };
+    let Party::Group(g) = round_trip::<Party>(g) else {
+        panic!()
+    };
     assert_eq!(g.parent.as_ref().map(|p| p.id.as_str()), Some("p"));
     // A bad discriminator type is an error, not a panic.
     assert!(serde_json::from_value::<Party>(json!({"type": 1})).is_err());
