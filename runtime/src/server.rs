@@ -220,18 +220,96 @@ pub fn known<T: crate::WireEnum>(field: &str, value: T) -> Result<T, ValidationE
     }
 }
 
-/// The value of the `i`th path parameter.
-pub fn path_param<T: FromParam>(
-    params: &Option<axum::extract::RawPathParams>,
-    i: usize,
+/// Everything a generated handler reads from a request: path parameters (in route order), query
+/// pairs, headers and the raw body. Extracting it never fails.
+pub struct Request {
+    path: Vec<String>,
+    query: Query,
+    headers: axum::http::HeaderMap,
+    body: bytes::Bytes,
+}
+
+#[axum::async_trait]
+impl<S: Send + Sync> axum::extract::FromRequest<S> for Request {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::FromRequestParts;
+        let (mut parts, body) = req.into_parts();
+        let path = match axum::extract::RawPathParams::from_request_parts(&mut parts, state).await {
+            Ok(p) => p.iter().map(|(_, v)| v.to_owned()).collect(),
+            Err(_) => Vec::new(),
+        };
+        let query = parse_query(parts.uri.query());
+        let body = axum::body::to_bytes(body, 32 << 20)
+            .await
+            .unwrap_or_default();
+        Ok(Request {
+            path,
+            query,
+            headers: parts.headers,
+            body,
+        })
+    }
+}
+
+impl Request {
+    /// The `i`th path parameter.
+    pub fn path<T: FromParam>(&self, i: usize, field: &str) -> Result<T, ValidationError> {
+        match self.path.get(i) {
+            Some(v) => param(field, v),
+            None => Err(ValidationError::bad_request(
+                field,
+                format!("`{field}` is missing"),
+            )),
+        }
+    }
+    pub fn query_required<T: FromParam>(&self, name: &str) -> Result<T, ValidationError> {
+        query_required(&self.query, name)
+    }
+    pub fn query_optional<T: FromParam>(&self, name: &str) -> Result<Option<T>, ValidationError> {
+        query_optional(&self.query, name)
+    }
+    pub fn query_list<T: FromParam>(&self, name: &str) -> Result<Vec<T>, ValidationError> {
+        query_list(&self.query, name)
+    }
+    pub fn header_required<T: FromParam>(&self, name: &str) -> Result<T, ValidationError> {
+        header_required(&self.headers, name)
+    }
+    pub fn header_optional<T: FromParam>(&self, name: &str) -> Result<Option<T>, ValidationError> {
+        header_optional(&self.headers, name)
+    }
+    /// The JSON body.
+    pub fn body<T: DeserializeOwned>(&self) -> Result<T, ValidationError> {
+        body(&self.body)
+    }
+    /// Parses the request with `parse`; a failure answers with the validation error, a success
+    /// calls the operation with the parsed arguments.
+    pub async fn handle<A, R, F>(
+        self,
+        parse: impl FnOnce(&Request) -> Result<A, ValidationError>,
+        call: impl FnOnce(A) -> F,
+    ) -> Response
+    where
+        R: IntoResponse,
+        F: std::future::Future<Output = R>,
+    {
+        match parse(&self) {
+            Ok(args) => call(args).await.into_response(),
+            Err(e) => e.into_response(),
+        }
+    }
+}
+
+/// Applies a default (the spec's text) to an absent parameter.
+pub fn or_default<T: FromParam>(
     field: &str,
+    value: Option<T>,
+    default: &str,
 ) -> Result<T, ValidationError> {
-    match params.as_ref().and_then(|p| p.iter().nth(i)) {
-        Some((_, v)) => param(field, v),
-        None => Err(ValidationError::bad_request(
-            field,
-            format!("`{field}` is missing"),
-        )),
+    match value {
+        Some(v) => Ok(v),
+        None => param(field, default),
     }
 }
 

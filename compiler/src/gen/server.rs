@@ -192,10 +192,8 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
 
             // Trait method and request parsing.
             // Names the handler uses for itself.
-            let mut args_scope = naming::Scope::with_reserved(&[
-                "self", "service", "path", "uri", "headers", "query", "parsed", "raw_body", "e",
-                "v", "x",
-            ]);
+            let mut args_scope =
+                naming::Scope::with_reserved(&["self", "service", "req", "r", "v", "x"]);
             let mut args = Vec::new();
             let mut parse = Vec::new();
             let mut call = Vec::new();
@@ -220,9 +218,7 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
                             let a = ident(&args_scope.snake("body"));
                             let t = cx.rust_type(sid, &cx.resolve(sid, &b.ty.r), &b.ty.loc);
                             args.push(quote!(#a: #t));
-                            parse.push(
-                                quote!(let #a: #t = ::charter_runtime::server::body(&raw_body)?;),
-                            );
+                            parse.push(quote!(r.body::<#t>()?));
                             call.push(quote!(#a));
                         }
                     }
@@ -230,7 +226,7 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
                         let a = ident(&args_scope.snake(&p.name));
                         let (t, expr) = param_parse(cx, sid, p, &path_names);
                         args.push(quote!(#a: #t));
-                        parse.push(quote!(let #a: #t = #expr;));
+                        parse.push(expr);
                         call.push(quote!(#a));
                     }
                 }
@@ -245,25 +241,18 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
                 #docs
                 fn #fname(&self, #(#args),*) -> impl ::std::future::Future<Output = #resp_name> + ::std::marker::Send;
             });
+            let req_var = if parse.is_empty() {
+                quote!(_)
+            } else {
+                quote!(r)
+            };
             let handler = quote! {
                 |::charter_runtime::axum::extract::State(service): ::charter_runtime::axum::extract::State<::std::sync::Arc<S>>,
-                 path: ::std::option::Option<::charter_runtime::axum::extract::RawPathParams>,
-                 uri: ::charter_runtime::axum::http::Uri,
-                 headers: ::charter_runtime::axum::http::HeaderMap,
-                 raw_body: ::charter_runtime::bytes::Bytes| async move {
-                    let _ = (&path, &uri, &headers, &raw_body);
-                    let query = ::charter_runtime::server::parse_query(uri.query());
-                    let _ = &query;
-                    let parsed = (|| -> ::std::result::Result<_, ::charter_runtime::server::ValidationError> {
-                        #(#parse)*
-                        ::std::result::Result::Ok((#(#call,)*))
-                    })();
-                    match parsed {
-                        ::std::result::Result::Ok((#(#call,)*)) => ::charter_runtime::axum::response::IntoResponse::into_response(
-                            #tname::#fname(&*service, #(#call),*).await,
-                        ),
-                        ::std::result::Result::Err(e) => ::charter_runtime::axum::response::IntoResponse::into_response(e),
-                    }
+                 req: ::charter_runtime::server::Request| {
+                    req.handle(
+                        |#req_var| ::std::result::Result::Ok((#(#parse,)*)),
+                        move |(#(#call,)*)| async move { #tname::#fname(&*service, #(#call),*).await },
+                    )
                 }
             };
             routes
@@ -322,69 +311,71 @@ fn param_parse(
         t => (t.clone(), false),
     };
     let t = cx.rust_type(sid, &inner, &p.ty.loc);
-    let check = |v: TokenStream| -> TokenStream {
+    // The validation of one value, as a `Result` expression, when the spec asks for one.
+    let check_raw = |v: TokenStream| -> Option<TokenStream> {
         match &inner {
             TypeRef::Type(id) if id.kind == TypeKind::Enum => {
-                quote!(::charter_runtime::server::known(#name, #v)?)
+                Some(quote!(::charter_runtime::server::known(#name, #v)))
             }
             TypeRef::Primitive(Primitive::Integer | Primitive::Double)
                 if p.minimum.is_some() || p.maximum.is_some() =>
             {
                 let (min, max) = (opt(p.minimum), opt(p.maximum));
-                quote!(::charter_runtime::server::range(#name, #v, #min, #max)?)
+                Some(quote!(::charter_runtime::server::range(#name, #v, #min, #max)))
             }
             TypeRef::Primitive(Primitive::Long) if p.minimum.is_some() || p.maximum.is_some() => {
                 let (min, max) = (opt(p.minimum), opt(p.maximum));
-                quote!(::charter_runtime::server::range_long(#name, #v, #min, #max)?)
+                Some(quote!(::charter_runtime::server::range_long(#name, #v, #min, #max)))
             }
-            _ => v,
+            _ => None,
+        }
+    };
+    let check = |v: TokenStream| -> TokenStream {
+        match check_raw(v.clone()) {
+            Some(c) => quote!(#c?),
+            None => v,
         }
     };
     match p.location {
         Location::Path => {
             let i = path_names.iter().position(|n| n == name).unwrap_or(0);
-            let v = check(quote!(::charter_runtime::server::path_param::<#t>(&path, #i, #name)?));
+            let v = check(quote!(r.path::<#t>(#i, #name)?));
             (t, v)
         }
         Location::Query | Location::Header | Location::Form => {
             let header = p.location == Location::Header;
             if list {
-                let v = quote!(::charter_runtime::server::query_list::<#t>(&query, #name)?);
-                let v = match check(quote!(x)).to_string() == "x" {
-                    true => v,
-                    false => {
-                        let c = check(quote!(x));
-                        quote!(#v.into_iter().map(|x| ::std::result::Result::Ok(#c)).collect::<::std::result::Result<::std::vec::Vec<_>, ::charter_runtime::server::ValidationError>>()?)
+                let v = quote!(r.query_list::<#t>(#name)?);
+                let v = match check_raw(quote!(x)) {
+                    None => v,
+                    Some(c) => {
+                        quote!(#v.into_iter().map(|x| #c).collect::<::std::result::Result<::std::vec::Vec<_>, _>>()?)
                     }
                 };
                 return (quote!(::std::vec::Vec<#t>), v);
             }
             let get = if header {
-                quote!(::charter_runtime::server::header_optional::<#t>(&headers, #name)?)
+                quote!(r.header_optional::<#t>(#name)?)
             } else {
-                quote!(::charter_runtime::server::query_optional::<#t>(&query, #name)?)
+                quote!(r.query_optional::<#t>(#name)?)
             };
             match (&p.default, p.required) {
                 (Some(d), _) => {
-                    let v = check(
-                        quote!(match #get { ::std::option::Option::Some(v) => v, ::std::option::Option::None => ::charter_runtime::server::param::<#t>(#name, #d)? }),
-                    );
+                    let v = check(quote!(::charter_runtime::server::or_default(#name, #get, #d)?));
                     (t, v)
                 }
                 (None, true) => {
                     let v = if header {
-                        quote!(::charter_runtime::server::header_required::<#t>(&headers, #name)?)
+                        quote!(r.header_required::<#t>(#name)?)
                     } else {
-                        quote!(::charter_runtime::server::query_required::<#t>(&query, #name)?)
+                        quote!(r.query_required::<#t>(#name)?)
                     };
                     (t, check(v))
                 }
                 (None, false) => {
-                    let c = check(quote!(v));
-                    let v = if c.to_string() == "v" {
-                        get
-                    } else {
-                        quote!(match #get { ::std::option::Option::Some(v) => ::std::option::Option::Some(#c), ::std::option::Option::None => ::std::option::Option::None })
+                    let v = match check_raw(quote!(v)) {
+                        None => get,
+                        Some(c) => quote!(#get.map(|v| #c).transpose()?),
                     };
                     (quote!(::std::option::Option<#t>), v)
                 }
