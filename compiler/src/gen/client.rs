@@ -98,7 +98,7 @@ pub(crate) fn client(cx: &mut Cx, sid: ServiceId) -> TokenStream {
 fn unsupported(cx: &mut Cx, op: &Operation, what: String) {
     cx.diags.push(
         Diagnostic::new(
-            "E1202",
+            "W1202",
             format!(
                 "{}: {what}; the operation is left out of the generated client",
                 op.label()

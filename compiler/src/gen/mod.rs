@@ -18,7 +18,7 @@ pub mod models;
 pub mod naming;
 pub mod server;
 
-use crate::codes::{error, warning, CodeInfo};
+use crate::codes::{warning, CodeInfo};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::ir::{Primitive, Repo, Service, ServiceId, TypeId, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
@@ -34,8 +34,8 @@ pub const CODES: &[CodeInfo] = &[
          generator types it as `serde_json::Value` so the code still builds; add the imported spec \
          to the repo or map its namespace to get a real type.",
     ),
-    error(
-        "E1202",
+    warning(
+        "W1202",
         "construct the Rust generator cannot express",
         "The spec uses a construct that the Rust generator does not support yet (named in the \
          message). The construct is left out of the generated code instead of producing invalid \

@@ -184,7 +184,7 @@ fn default_expr(
     if expr.is_none() {
         cx.diags.push(
             Diagnostic::new(
-                "E1202",
+                "W1202",
                 format!("the default `{text}` of field `{}` (type `{}`) cannot be expressed in Rust yet: it is not applied", f.name, f.ty.text),
             )
             .with_severity(Severity::Warning)

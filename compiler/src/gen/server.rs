@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 fn unsupported(cx: &mut Cx, op: &Operation, what: String) {
     cx.diags.push(
         Diagnostic::new(
-            "E1202",
+            "W1202",
             format!(
                 "{}: {what}; the operation is left out of the generated server",
                 op.label()

@@ -117,3 +117,41 @@ fn unknown_import_is_opaque_with_warning() {
     );
     assert!(g.diagnostics.is_empty());
 }
+
+#[test]
+fn inexpressible_constructs_are_located_warnings_not_invalid_rust() {
+    let spec = r#"{"name": "x",
+        "models": {"filter": {"fields": [{"name": "q", "type": "string"}]},
+                   "thing": {"fields": [{"name": "f", "type": "filter", "default": "{}", "required": false}]}},
+        "resources": {"thing": {"operations": [
+            {"method": "GET", "parameters": [{"name": "f", "type": "filter", "location": "Query"}]},
+            {"method": "GET", "path": "/:id"}
+        ]}}}"#;
+    let checked = crate::check_sources(
+        vec![("x.json".into(), spec.to_owned())],
+        &crate::Options::default(),
+    );
+    let g = generate(&checked.repo, &Settings::default().with_server(true));
+    let code = &g.files[0].contents;
+    let w: Vec<_> = g.diagnostics.iter().filter(|d| d.code == "W1202").collect();
+    // The query parameter of model type: left out of client and server; the default: not applied.
+    assert!(
+        w.iter()
+            .any(|d| d.message.contains("GET /things") && d.message.contains("client")),
+        "{w:#?}"
+    );
+    assert!(
+        w.iter()
+            .any(|d| d.message.contains("GET /things") && d.message.contains("server")),
+        "{w:#?}"
+    );
+    assert!(
+        w.iter().any(|d| d.message.contains("default `{}`")),
+        "{w:#?}"
+    );
+    assert!(w.iter().all(|d| d.loc.is_some()));
+    assert!(code.contains("pub async fn get_by_id"), "{code}");
+    assert!(!code.contains("pub async fn get("), "{code}");
+    // Still one valid file.
+    assert!(syn::parse_file(code.split_once('\n').unwrap().1).is_ok());
+}

@@ -265,3 +265,65 @@ async fn undocumented_statuses_and_bad_bodies_are_errors_not_panics() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn idempotent_calls_are_retried_and_carry_the_request_id() {
+    use std::sync::Arc;
+    #[derive(Default)]
+    struct Seen {
+        gets: Mutex<u32>,
+        posts: Mutex<u32>,
+        ids: Mutex<Vec<String>>,
+    }
+    let seen = Arc::new(Seen::default());
+    let s = seen.clone();
+    let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
+        let s = s.clone();
+        async move {
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned();
+            s.ids.lock().unwrap().push(id);
+            let unavailable = (axum::http::StatusCode::SERVICE_UNAVAILABLE, String::new());
+            if req.method() == axum::http::Method::POST {
+                *s.posts.lock().unwrap() += 1;
+                return unavailable;
+            }
+            let mut gets = s.gets.lock().unwrap();
+            *gets += 1;
+            if *gets < 3 {
+                unavailable
+            } else {
+                (axum::http::StatusCode::OK, "[]".to_owned())
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let retry = charter_runtime::client::RetryPolicy {
+        max_retries: 2,
+        initial_backoff: std::time::Duration::from_millis(1),
+    };
+    let c = client::Client::from_builder(
+        client::Client::builder(format!("http://{addr}"))
+            .with_request_id("req-9")
+            .with_retry(retry),
+    );
+    assert_eq!(c.items().get(None, &[], None).await.unwrap(), vec![]);
+    assert_eq!(*seen.gets.lock().unwrap(), 3, "GET retried twice");
+    let form = ItemForm {
+        name: "a".into(),
+        role: None,
+        count: 1,
+    };
+    let err = c.items().post(&form, None).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(*seen.posts.lock().unwrap(), 1, "POST is not retried");
+    let ids = seen.ids.lock().unwrap();
+    assert_eq!(ids.len(), 4);
+    assert!(ids.iter().all(|i| i == "req-9"), "{ids:?}");
+}
