@@ -131,6 +131,17 @@ impl ClientBuilder {
         self.headers.insert(name, value);
         self
     }
+    /// A header sent on every request, from text (names are case-insensitive; an invalid name or
+    /// value is ignored).
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        if let (Ok(n), Ok(v)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            self.headers.insert(n, v);
+        }
+        self
+    }
     /// The request id sent as `x-request-id` on every call; without one, each call gets a new UUID.
     pub fn with_request_id(mut self, id: impl Into<String>) -> Self {
         self.request_id = Some(id.into());

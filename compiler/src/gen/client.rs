@@ -66,6 +66,17 @@ pub(crate) fn client(cx: &mut Cx, sid: ServiceId) -> TokenStream {
         },
         None => TokenStream::new(),
     };
+    // Service-level headers with a default are sent on every request.
+    let headers = s.headers.iter().filter_map(|h| {
+        let (name, value) = (&h.name, h.default.as_ref()?);
+        Some(quote!(.with_header(#name, #value)))
+    });
+    let builder_doc = if s.headers.iter().any(|h| h.default.is_some()) {
+        " Settings: timeout, default headers, request id, retries, reqwest client. The service's \
+         headers with a default are set."
+    } else {
+        " Settings: timeout, default headers, request id, retries, reqwest client."
+    };
     cx.local = None;
     quote! {
         #base
@@ -79,9 +90,9 @@ pub(crate) fn client(cx: &mut Cx, sid: ServiceId) -> TokenStream {
             pub fn new(base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
                 Self::from_builder(Self::builder(base_url))
             }
-            /// Settings: timeout, default headers, request id, retries, reqwest client.
+            #[doc = #builder_doc]
             pub fn builder(base_url: impl ::std::convert::Into<::std::string::String>) -> ::charter_runtime::client::ClientBuilder {
-                ::charter_runtime::client::ClientBuilder::new(base_url)
+                ::charter_runtime::client::ClientBuilder::new(base_url) #(#headers)*
             }
             pub fn from_builder(builder: ::charter_runtime::client::ClientBuilder) -> Self {
                 Client { inner: builder.build() }

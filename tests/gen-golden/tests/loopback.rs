@@ -280,12 +280,15 @@ async fn idempotent_calls_are_retried_and_carry_the_request_id() {
     let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
         let s = s.clone();
         async move {
-            let id = req
-                .headers()
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_owned();
+            let header = |n: &str| {
+                req.headers()
+                    .get(n)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_owned()
+            };
+            // The request id and the service's default header, on every call.
+            let id = format!("{}|{}", header("x-request-id"), header("x-api-version"));
             s.ids.lock().unwrap().push(id);
             let unavailable = (axum::http::StatusCode::SERVICE_UNAVAILABLE, String::new());
             if req.method() == axum::http::Method::POST {
@@ -325,5 +328,5 @@ async fn idempotent_calls_are_retried_and_carry_the_request_id() {
     assert_eq!(*seen.posts.lock().unwrap(), 1, "POST is not retried");
     let ids = seen.ids.lock().unwrap();
     assert_eq!(ids.len(), 4);
-    assert!(ids.iter().all(|i| i == "req-9"), "{ids:?}");
+    assert!(ids.iter().all(|i| i == "req-9|1"), "{ids:?}");
 }
