@@ -155,7 +155,7 @@ fn service_tokens(cx: &mut Cx, id: ServiceId) -> TokenStream {
     let models = models::models(cx, id);
     parts.extend(quote! {
         pub mod models {
-            #![allow(deprecated, unused_imports)]
+            #![allow(deprecated, unused_imports, clippy::disallowed_names)]
             #models
         }
     });
@@ -163,7 +163,7 @@ fn service_tokens(cx: &mut Cx, id: ServiceId) -> TokenStream {
         let client = client::client(cx, id);
         parts.extend(quote! {
             pub mod client {
-                #![allow(deprecated, unused_imports)]
+                #![allow(deprecated, unused_imports, clippy::disallowed_names)]
                 #client
             }
         });
@@ -172,7 +172,7 @@ fn service_tokens(cx: &mut Cx, id: ServiceId) -> TokenStream {
         let server = server::server(cx, id);
         parts.extend(quote! {
             pub mod server {
-                #![allow(deprecated, unused_imports)]
+                #![allow(deprecated, unused_imports, clippy::disallowed_names)]
                 #server
             }
         });
