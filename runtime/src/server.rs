@@ -208,6 +208,27 @@ pub fn range_long(
     Ok(value)
 }
 
+/// Checks `minimum`/`maximum` of a string length or collection size.
+pub fn size(
+    field: &str,
+    n: usize,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Result<(), ValidationError> {
+    let n = n as i64;
+    if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
+        return Err(ValidationError::unprocessable(
+            field,
+            format!(
+                "the length of `{field}` must be between {} and {}",
+                min.unwrap_or(0),
+                max.unwrap_or(i64::MAX)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Rejects the `Unknown` value of an enum (requests must use the values the spec lists).
 pub fn known<T: crate::WireEnum>(field: &str, value: T) -> Result<T, ValidationError> {
     if value.is_known() {

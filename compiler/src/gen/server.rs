@@ -50,6 +50,8 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
     let mut traits = Vec::new();
     // route path → method → handler
     let mut routes: BTreeMap<String, BTreeMap<&'static str, TokenStream>> = BTreeMap::new();
+    // Body validators (models with minimum/maximum on their fields), by model.
+    let mut validators = Validators::default();
     for r in &s.resources {
         let tname = ident(&types.camel(&r.plural));
         let rdocs = doc_attrs(r.description.as_deref(), r.deprecation.as_ref());
@@ -218,7 +220,15 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
                             let a = ident(&args_scope.snake("body"));
                             let t = cx.rust_type(sid, &cx.resolve(sid, &b.ty.r), &b.ty.loc);
                             args.push(quote!(#a: #t));
-                            parse.push(quote!(r.body::<#t>()?));
+                            let check = body_check(cx, sid, &b.ty.r, &mut validators);
+                            parse.push(match check {
+                                Some(f) => quote!({
+                                    let b = r.body::<#t>()?;
+                                    #f(&b)?;
+                                    b
+                                }),
+                                None => quote!(r.body::<#t>()?),
+                            });
                             call.push(quote!(#a));
                         }
                     }
@@ -286,8 +296,10 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
     } else {
         quote!(#(#traits)+*)
     };
+    let validator_fns = validators.code;
     quote! {
         #items
+        #validator_fns
         /// An axum router serving every operation of the service with `service`.
         pub fn router<S: #bounds>(service: S) -> ::charter_runtime::axum::Router {
             ::charter_runtime::axum::Router::new()
@@ -382,6 +394,77 @@ fn param_parse(
             }
         }
     }
+}
+
+#[derive(Default)]
+struct Validators {
+    names: BTreeMap<crate::ir::TypeId, proc_macro2::Ident>,
+    scope: naming::Scope,
+    code: TokenStream,
+}
+
+/// The validator of a body of type `r` (a model of this service whose fields carry `minimum` or
+/// `maximum`), generated once per model. Constraints of nested models are not checked yet.
+fn body_check(
+    cx: &mut Cx,
+    sid: ServiceId,
+    r: &TypeRef,
+    v: &mut Validators,
+) -> Option<proc_macro2::Ident> {
+    let TypeRef::Type(id) = cx.resolve(sid, r) else {
+        return None;
+    };
+    if id.kind != TypeKind::Model || id.service != sid {
+        return None;
+    }
+    if let Some(f) = v.names.get(&id) {
+        return Some(f.clone());
+    }
+    let m = cx.repo.model(id);
+    let mut checks = Vec::new();
+    let mut scope = naming::Scope::new();
+    for f in &m.fields {
+        let fid = ident(&scope.snake(&f.name));
+        if f.minimum.is_none() && f.maximum.is_none() {
+            continue;
+        }
+        let (min, max) = (opt(f.minimum), opt(f.maximum));
+        let name = &f.name;
+        let check = match cx.resolve(sid, &f.ty.r) {
+            TypeRef::Primitive(Primitive::Integer | Primitive::Double) => {
+                quote!(::charter_runtime::server::range(#name, *x, #min, #max)?;)
+            }
+            TypeRef::Primitive(Primitive::Long) => {
+                quote!(::charter_runtime::server::range_long(#name, *x, #min, #max)?;)
+            }
+            TypeRef::Primitive(Primitive::String) => {
+                quote!(::charter_runtime::server::size(#name, x.chars().count(), #min, #max)?;)
+            }
+            TypeRef::List(_) | TypeRef::Map(_) => {
+                quote!(::charter_runtime::server::size(#name, x.len(), #min, #max)?;)
+            }
+            _ => continue,
+        };
+        // Fields with a default are plain values; other optional fields are `Option`s.
+        checks.push(if f.required || f.default.is_some() {
+            quote!({ let x = &v.#fid; #check })
+        } else {
+            quote!(if let ::std::option::Option::Some(x) = &v.#fid { #check })
+        });
+    }
+    if checks.is_empty() {
+        return None;
+    }
+    let fname = ident(&v.scope.snake(&format!("validate {}", m.name)));
+    let tname = cx.ident(id);
+    v.code.extend(quote! {
+        fn #fname(v: &super::models::#tname) -> ::std::result::Result<(), ::charter_runtime::server::ValidationError> {
+            #(#checks)*
+            ::std::result::Result::Ok(())
+        }
+    });
+    v.names.insert(id, fname.clone());
+    Some(fname)
 }
 
 fn opt(v: Option<i64>) -> TokenStream {

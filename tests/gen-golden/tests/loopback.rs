@@ -223,6 +223,15 @@ async fn bad_requests_never_reach_the_handler() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 422);
+    // minimum/maximum of a body field: 422 naming the field.
+    check(422, "count")(
+        http.post(format!("{base}/items"))
+            .body(r#"{"name": "x", "count": 500}"#)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     let r = http
         .post(format!("{base}/items"))
         .body("{")
