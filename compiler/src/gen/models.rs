@@ -73,13 +73,24 @@ pub(crate) fn models(cx: &mut Cx, sid: ServiceId) -> TokenStream {
     out
 }
 
+/// `#[derive(base…, extra…)]`: the extra derives of the settings that parse as paths and that
+/// `base` does not already hold (compared by last segment).
 fn derives(cx: &Cx, base: TokenStream) -> TokenStream {
-    let extra: Vec<syn::Path> = cx
-        .settings
-        .derives
-        .iter()
-        .filter_map(|d| syn::parse_str(d).ok())
-        .collect();
+    let last = |p: &syn::Path| p.segments.last().map(|s| s.ident.to_string());
+    let have: Vec<Option<String>> = syn::parse::Parser::parse2(
+        syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        base.clone(),
+    )
+    .map(|ps| ps.iter().map(last).collect())
+    .unwrap_or_default();
+    let mut extra: Vec<syn::Path> = Vec::new();
+    for d in &cx.settings.derives {
+        if let Ok(p) = syn::parse_str::<syn::Path>(d) {
+            if !have.contains(&last(&p)) && !extra.iter().any(|e| last(e) == last(&p)) {
+                extra.push(p);
+            }
+        }
+    }
     quote!(#[derive(#base #(, #extra)*)])
 }
 

@@ -155,3 +155,34 @@ fn inexpressible_constructs_are_located_warnings_not_invalid_rust() {
     // Still one valid file.
     assert!(syn::parse_file(code.split_once('\n').unwrap().1).is_ok());
 }
+
+#[test]
+fn settings_choose_parts_and_derives() {
+    let path = fixtures().join("client.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let checked = crate::check_sources(vec![(path, text)], &crate::Options::default());
+    let only_models = generate(&checked.repo, &Settings::default().with_client(false));
+    let code = &only_models.files[0].contents;
+    assert!(
+        code.contains("pub mod models")
+            && !code.contains("pub mod client")
+            && !code.contains("pub mod server")
+    );
+    let derived = generate(
+        &checked.repo,
+        &Settings::default()
+            .with_derive("Eq")
+            .with_derive("not a path!"),
+    );
+    let code = &derived.files[0].contents;
+    // Added where missing, never twice (enums already derive Eq).
+    assert!(code.contains("::charter_runtime::serde::Deserialize,\n        Eq\n    )]\n    #[serde(crate = \"::charter_runtime::serde\")]\n    pub struct Item"), "{code}");
+    let role = &code[..code.find("pub enum Role").unwrap()];
+    let derive = &role[role.rfind("#[derive(").unwrap()..];
+    let eqs = derive
+        .lines()
+        .filter(|l| l.trim().trim_end_matches(',') == "Eq")
+        .count();
+    assert_eq!(eqs, 1, "{derive}");
+    assert!(!code.contains("not a path"));
+}
