@@ -115,3 +115,66 @@ fn bad_specs_are_reported_not_generated() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!dir.join("out").exists());
 }
+
+#[test]
+fn charter_toml_maps_an_import_to_a_crate_path() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gen-cli-mapped");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("api.json"),
+        r#"{"name": "shop", "imports": [{"uri": "https://app.apibuilder.io/acme/common/latest/service.json"}],
+            "models": {"order": {"fields": [
+                {"name": "total", "type": "io.acme.common.v0.models.money"},
+                {"name": "other", "type": "io.acme.common.v0.models.thing"}]}}}"#,
+    )
+    .unwrap();
+    let toml = dir.join("charter.toml");
+    let out = dir.join("out");
+    let run = |config: &str| {
+        std::fs::write(&toml, config).unwrap();
+        let res = charter(&[
+            "generate",
+            "rust",
+            dir.join("api.json").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--config",
+            toml.to_str().unwrap(),
+        ]);
+        let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
+        assert_eq!(res.status.code(), Some(0), "{stderr}");
+        let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
+        let module = lib
+            .lines()
+            .find_map(|l| l.strip_prefix("pub mod "))
+            .unwrap()
+            .trim_end_matches(';')
+            .to_owned();
+        (
+            std::fs::read_to_string(out.join(format!("src/{module}.rs"))).unwrap(),
+            stderr,
+        )
+    };
+    // Neither in the repo nor mapped: opaque JSON, with a warning naming it.
+    let (code, stderr) = run("");
+    assert!(
+        code.contains("pub total: ::charter_runtime::serde_json::Value"),
+        "{code}"
+    );
+    assert!(
+        stderr.contains("W1201") && stderr.contains("io.acme.common.v0.models.money"),
+        "{stderr}"
+    );
+    // Mapped in charter.toml: referenced through the crate path.
+    let (code, stderr) = run("[generate.rust.crates]\n\"io.acme.common.v0\" = \"acme_common\"\n");
+    assert!(
+        code.contains("pub total: acme_common::models::Money"),
+        "{code}"
+    );
+    assert!(
+        code.contains("pub other: acme_common::models::Thing"),
+        "{code}"
+    );
+    assert!(!stderr.contains("W1201"), "{stderr}");
+}
