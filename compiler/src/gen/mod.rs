@@ -3,7 +3,8 @@
 //! [`generate`] is the one entry point that the CLI (`charter generate rust`), the derive macro and
 //! `build.rs` call. It emits one Rust file per service of the repo, each with `models` (one type
 //! per model, enum and union, serde on API Builder's wire conventions), `client` (async, on
-//! reqwest) and, later, `server` modules, as chosen by [`Settings`]. Code is built with `quote`
+//! reqwest) and `server` (axum) modules, as chosen by [`Settings`]. [`krate`] wraps the files
+//! into a ready-to-build crate (`charter generate rust --out DIR`). Code is built with `quote`
 //! and formatted with `prettyplease`; generated code leans on the `charter-runtime` crate for
 //! everything that would otherwise be repeated per type.
 //!

@@ -109,3 +109,18 @@ fn models_implement_their_interfaces() {
     let u: User = serde_json::from_value(json!({"id": "u9"})).unwrap();
     assert_eq!(id_of(&u), "u9");
 }
+
+#[test]
+fn types_named_like_std_items_work() {
+    // Models named `result`, `box`, `serialize` and an enum named `option` with `none`/`some`/`ok`/`Ok`.
+    let b: Box = round_trip(
+        json!({"vec": [{"ok": "some", "err": "e"}, {"ok": "Ok", "err": "none"}], "default": true}),
+    );
+    assert_eq!(b.vec[0].ok, Some(Option::Some));
+    assert_eq!(b.vec[1].ok, Some(Option::Ok));
+    assert_eq!(Option::Ok2.to_string(), "ok");
+    let r: Result = serde_json::from_value(json!({})).unwrap();
+    assert_eq!((r.ok, r.err.as_str()), (None, "none"));
+    let s: Serialize2 = round_trip(json!({"deserialize": {"k": {"vec": []}}}));
+    assert!(s.deserialize.is_some());
+}
