@@ -82,15 +82,16 @@ fn generate_writes_a_crate_and_check_detects_staleness() {
     let fix = args(&[]);
     assert!(String::from_utf8_lossy(&fix.stderr).contains("1 file(s) written"));
 
-    // The crate builds, warnings denied.
+    // The crate builds, warnings and clippy findings denied (same flags as the corpus test, so
+    // the two share their dependency builds).
     let target = std::env::var_os("CHARTER_GEN_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).join("gen-target"));
     let status = Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "--manifest-path"])
+        .args(["clippy", "--quiet", "--manifest-path"])
         .arg(out.join("Cargo.toml"))
+        .args(["--", "-D", "warnings"])
         .env("CARGO_TARGET_DIR", target)
-        .env("RUSTFLAGS", "-D warnings")
         .status()
         .expect("cargo runs");
     assert!(status.success());
