@@ -18,6 +18,7 @@ pub mod codes;
 pub mod diag;
 pub mod diff;
 pub mod emit;
+pub mod gen;
 pub mod ir;
 pub mod json;
 pub mod lint;

@@ -4,6 +4,7 @@
 mod check;
 pub mod lint;
 pub mod diff;
+mod generate;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -27,6 +28,8 @@ pub enum Command {
     Resolve(check::ResolveArgs),
     /// Print the JSON Schema of api.json, for editors.
     Schema,
+    /// Generate code from specs: `charter generate rust [PATH]... --out DIR [--check]`.
+    Generate(generate::GenerateArgs),
     /// Explain a diagnostic code or lint rule (e.g. `charter explain E0005`, `charter explain L0103`).
     Explain(check::ExplainArgs),
     /// Lint specs (validation first; specs with validation errors are not linted).
@@ -62,6 +65,7 @@ pub fn main() -> i32 {
         Command::Explain(a) => check::run_explain(a),
         Command::Lint(a) => lint::run_lint(a),
         Command::Diff(a) => diff::run(a),
+        Command::Generate(a) => generate::run(a),
     }
 }
 

@@ -1,0 +1,154 @@
+//! `charter generate rust [PATH]... --out DIR [--check]`.
+
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::gen::{self, krate};
+use crate::report;
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Target {
+    Rust,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// What to generate.
+    pub target: Target,
+    /// Spec files or directories (an api repo). Defaults to the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Directory of the generated crate.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Write nothing: exit 1 and print a unified diff when the files in --out are stale.
+    #[arg(long)]
+    pub check: bool,
+    /// Package name of the generated crate (default: the --out directory name).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Depend on charter-runtime at this path instead of the crates.io version.
+    #[arg(long)]
+    pub runtime_path: Option<String>,
+    /// Also generate the axum server.
+    #[arg(long)]
+    pub server: bool,
+    /// charter.toml with `[generate.rust.crates]` namespace → crate path mappings
+    /// (default: ./charter.toml when present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+/// Reads `[generate.rust.crates]` of charter.toml into the settings.
+fn settings(args: &GenerateArgs) -> Result<gen::Settings, String> {
+    let mut settings = gen::Settings::default().with_server(args.server);
+    let path = args
+        .config
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("charter.toml"));
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(_) if args.config.is_none() => return Ok(settings),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let value: toml::Value =
+        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let crates = value
+        .get("generate")
+        .and_then(|g| g.get("rust"))
+        .and_then(|r| r.get("crates"))
+        .and_then(|c| c.as_table());
+    for (ns, p) in crates.into_iter().flatten() {
+        match p.as_str() {
+            Some(p) => settings = settings.with_crate_path(ns.clone(), p),
+            None => {
+                return Err(format!(
+                    "{}: crate path of `{ns}` must be a string",
+                    path.display()
+                ))
+            }
+        }
+    }
+    Ok(settings)
+}
+
+pub fn run(args: GenerateArgs) -> i32 {
+    let Target::Rust = args.target;
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let settings = match settings(&args) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let checked = crate::check(&paths, &crate::Options::default());
+    if checked.has_errors() || checked.io_errors > 0 {
+        eprint!(
+            "{}",
+            report::render_human(
+                checked.diagnostics.as_slice(),
+                &checked.sources,
+                super::use_color()
+            )
+        );
+        return if checked.io_errors > 0 {
+            EXIT_USAGE
+        } else {
+            EXIT_FINDINGS
+        };
+    }
+    let generated = gen::generate(&checked.repo, &settings);
+    if !generated.diagnostics.is_empty() {
+        eprint!(
+            "{}",
+            report::render_human(
+                generated.diagnostics.as_slice(),
+                &checked.sources,
+                super::use_color()
+            )
+        );
+    }
+    let name = args.name.clone().unwrap_or_else(|| {
+        args.out
+            .file_name()
+            .map(|n| n.to_string_lossy().replace('_', "-"))
+            .unwrap_or_else(|| "generated".to_owned())
+    });
+    let runtime = match &args.runtime_path {
+        Some(p) => krate::RuntimeDep::Path(p.clone()),
+        None => krate::RuntimeDep::default(),
+    };
+    let files = krate::krate(&generated, &name, &runtime);
+    if args.check {
+        let diff = krate::stale_diff(&args.out, &files);
+        if diff.is_empty() {
+            eprintln!("{} is up to date", args.out.display());
+            return EXIT_OK;
+        }
+        print!("{diff}");
+        eprintln!(
+            "{} is stale: run `charter generate rust` without --check",
+            args.out.display()
+        );
+        return EXIT_FINDINGS;
+    }
+    match krate::write_changed(&args.out, &files) {
+        Ok(n) => {
+            let lines: usize = files.iter().map(|f| f.contents.lines().count()).sum();
+            eprintln!(
+                "generated {} service(s) into {}: {n} file(s) written, {lines} lines",
+                generated.modules.len(),
+                args.out.display()
+            );
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {}: {e}", args.out.display());
+            EXIT_USAGE
+        }
+    }
+}

@@ -1,0 +1,386 @@
+//! The HTTP client plumbing of generated clients (on reqwest) and their error taxonomy.
+//!
+//! A generated operation builds a [`Request`], sends it and matches the status: documented success
+//! statuses decode their body ([`Response::ok_json`]), documented error statuses become a variant of
+//! the operation's error type `E` ([`Error::Documented`]), and anything else is
+//! [`Error::UnexpectedStatus`] or [`Error::InvalidBody`] with the status, headers and raw body. No
+//! server reply makes a generated client panic.
+
+use crate::param::{encode_segment, Param};
+use bytes::Bytes;
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::time::Duration;
+
+/// The header that carries the request id, on every call.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// The error of one operation. `E` is the operation's documented-error type.
+#[derive(Debug)]
+pub enum Error<E> {
+    /// A status the spec documents as an error, with its decoded body.
+    Documented(Box<Documented<E>>),
+    /// A status the spec does not document for this operation.
+    UnexpectedStatus(Box<RawResponse>),
+    /// A documented status whose body did not decode as the documented type.
+    InvalidBody(Box<RawResponse>, serde_json::Error),
+    /// The request could not be sent or the response could not be read.
+    Transport(reqwest::Error),
+    /// The request body could not be encoded, or a header value was not valid.
+    Encode(String),
+}
+
+/// A documented error response: status, headers and the operation's typed error.
+#[derive(Debug)]
+pub struct Documented<E> {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub error: E,
+}
+
+impl<E: std::fmt::Debug> std::fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Documented(d) => write!(f, "{}: {:?}", d.status, d.error),
+            Error::UnexpectedStatus(r) => write!(f, "undocumented status {}", r.status),
+            Error::InvalidBody(r, error) => {
+                write!(f, "invalid body with status {}: {error}", r.status)
+            }
+            Error::Transport(e) => write!(f, "transport error: {e}"),
+            Error::Encode(e) => write!(f, "could not encode the request: {e}"),
+        }
+    }
+}
+
+impl<E: std::fmt::Debug> std::error::Error for Error<E> {}
+
+impl<E> Error<E> {
+    /// The documented error, if this is one.
+    pub fn documented(&self) -> Option<&E> {
+        match self {
+            Error::Documented(d) => Some(&d.error),
+            _ => None,
+        }
+    }
+    /// The HTTP status, when a response was received.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Documented(d) => Some(d.status),
+            Error::UnexpectedStatus(r) | Error::InvalidBody(r, _) => Some(r.status),
+            Error::Transport(e) => e.status(),
+            Error::Encode(_) => None,
+        }
+    }
+}
+
+/// A response as received: status, headers and raw body.
+#[derive(Clone, Debug)]
+pub struct RawResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+/// Retries of idempotent requests (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) on transport errors
+/// and 502/503/504, with exponential backoff.
+#[derive(Clone, Copy, Debug)]
+pub struct RetryPolicy {
+    pub max_retries: u32,
+    pub initial_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(100),
+        }
+    }
+}
+
+/// Builder of the shared client state.
+#[derive(Debug)]
+pub struct ClientBuilder {
+    base_url: String,
+    timeout: Option<Duration>,
+    headers: HeaderMap,
+    request_id: Option<String>,
+    retry: RetryPolicy,
+    http: Option<reqwest::Client>,
+}
+
+impl ClientBuilder {
+    pub fn new(base_url: impl Into<String>) -> Self {
+        ClientBuilder {
+            base_url: base_url.into(),
+            timeout: Some(Duration::from_secs(30)),
+            headers: HeaderMap::new(),
+            request_id: None,
+            retry: RetryPolicy::default(),
+            http: None,
+        }
+    }
+    /// Per-request timeout (30 s by default); `None` disables it.
+    pub fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+    /// A header sent on every request.
+    pub fn with_default_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.insert(name, value);
+        self
+    }
+    /// A header sent on every request, from text (names are case-insensitive; an invalid name or
+    /// value is ignored).
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        if let (Ok(n), Ok(v)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            self.headers.insert(n, v);
+        }
+        self
+    }
+    /// The request id sent as `x-request-id` on every call; without one, each call gets a new UUID.
+    pub fn with_request_id(mut self, id: impl Into<String>) -> Self {
+        self.request_id = Some(id.into());
+        self
+    }
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+    /// Use this reqwest client (connection pool, TLS settings) instead of a default one.
+    pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+    pub fn build(self) -> Inner {
+        Inner {
+            http: self.http.unwrap_or_default(),
+            base_url: self.base_url.trim_end_matches('/').to_owned(),
+            timeout: self.timeout,
+            headers: self.headers,
+            request_id: self.request_id,
+            retry: self.retry,
+        }
+    }
+}
+
+/// The state shared by a generated client and its resource accessors.
+#[derive(Clone, Debug)]
+pub struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    timeout: Option<Duration>,
+    headers: HeaderMap,
+    request_id: Option<String>,
+    retry: RetryPolicy,
+}
+
+impl Inner {
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+    /// Starts a request; `path` is already encoded (see [`path`]).
+    pub fn request(&self, method: Method, path: String) -> Request<'_> {
+        Request {
+            inner: self,
+            method,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            error: None,
+        }
+    }
+}
+
+/// Joins literal path pieces and parameter values (percent-encoded).
+pub fn path(pieces: &[&dyn PathPiece]) -> String {
+    let mut out = String::new();
+    for p in pieces {
+        p.push_to(&mut out);
+    }
+    out
+}
+
+/// A piece of a request path: a literal (`&str`, written as is) or a parameter (encoded).
+pub trait PathPiece {
+    fn push_to(&self, out: &mut String);
+}
+
+impl PathPiece for &str {
+    fn push_to(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+/// A path parameter value, percent-encoded when written.
+pub struct Seg<'a, T: Param + ?Sized>(pub &'a T);
+
+impl<T: Param + ?Sized> PathPiece for Seg<'_, T> {
+    fn push_to(&self, out: &mut String) {
+        out.push_str(&encode_segment(&self.0.to_param()));
+    }
+}
+
+/// A request being built.
+pub struct Request<'a> {
+    inner: &'a Inner,
+    method: Method,
+    path: String,
+    query: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, String)>,
+    body: Option<Vec<u8>>,
+    error: Option<String>,
+}
+
+impl Request<'_> {
+    pub fn query<T: Param + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
+        self.query.push((name, value.to_param()));
+        self
+    }
+    pub fn query_opt<T: Param + ?Sized>(self, name: &'static str, value: Option<&T>) -> Self {
+        match value {
+            Some(v) => self.query(name, v),
+            None => self,
+        }
+    }
+    /// A list: one `name=value` pair per element.
+    pub fn query_list<T: Param>(mut self, name: &'static str, values: &[T]) -> Self {
+        for v in values {
+            self.query.push((name, v.to_param()));
+        }
+        self
+    }
+    pub fn header<T: Param + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
+        self.headers.push((name, value.to_param()));
+        self
+    }
+    pub fn header_opt<T: Param + ?Sized>(self, name: &'static str, value: Option<&T>) -> Self {
+        match value {
+            Some(v) => self.header(name, v),
+            None => self,
+        }
+    }
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(b) => self.body = Some(b),
+            Err(e) => self.error = Some(e.to_string()),
+        }
+        self
+    }
+
+    fn build(&self, request_id: &str) -> Result<reqwest::Request, String> {
+        let url = format!("{}{}", self.inner.base_url, self.path);
+        let mut b = self
+            .inner
+            .http
+            .request(self.method.clone(), url)
+            .headers(self.inner.headers.clone())
+            .header(REQUEST_ID_HEADER, request_id);
+        if !self.query.is_empty() {
+            b = b.query(&self.query);
+        }
+        for (name, value) in &self.headers {
+            b = b.header(*name, value.as_str());
+        }
+        if let Some(body) = &self.body {
+            b = b
+                .header(http::header::CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        if let Some(t) = self.inner.timeout {
+            b = b.timeout(t);
+        }
+        b.build().map_err(|e| e.to_string())
+    }
+
+    /// Sends the request, retrying idempotent methods as the retry policy says.
+    pub async fn send<E>(self) -> Result<Response, Error<E>> {
+        if let Some(e) = self.error {
+            return Err(Error::Encode(e));
+        }
+        let request_id = self
+            .inner
+            .request_id
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let idempotent = !matches!(self.method, Method::POST | Method::PATCH | Method::CONNECT);
+        let retries = if idempotent {
+            self.inner.retry.max_retries
+        } else {
+            0
+        };
+        let mut backoff = self.inner.retry.initial_backoff;
+        let mut attempt = 0;
+        loop {
+            let req = self.build(&request_id).map_err(Error::Encode)?;
+            let result = self.inner.http.execute(req).await;
+            let retryable = match &result {
+                Ok(r) => matches!(r.status().as_u16(), 502..=504),
+                Err(e) => !e.is_builder(),
+            };
+            if retryable && attempt < retries {
+                attempt += 1;
+                tokio::time::sleep(backoff).await;
+                backoff *= 2;
+                continue;
+            }
+            let r = result.map_err(Error::Transport)?;
+            let status = r.status();
+            let headers = r.headers().clone();
+            let body = r.bytes().await.map_err(Error::Transport)?;
+            return Ok(Response(RawResponse {
+                status,
+                headers,
+                body,
+            }));
+        }
+    }
+}
+
+/// A received response, consumed by the generated status match.
+#[derive(Debug)]
+pub struct Response(pub RawResponse);
+
+impl Response {
+    pub fn status(&self) -> u16 {
+        self.0.status.as_u16()
+    }
+    /// A documented success with a JSON body.
+    pub fn ok_json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+        match serde_json::from_slice(&self.0.body) {
+            Ok(v) => Ok(v),
+            Err(error) => Err(Error::InvalidBody(Box::new(self.0), error)),
+        }
+    }
+    /// A documented error with a JSON body, wrapped by `variant` into the operation's error type.
+    pub fn err_json<T: DeserializeOwned, E, R>(
+        self,
+        variant: impl FnOnce(T) -> E,
+    ) -> Result<R, Error<E>> {
+        match serde_json::from_slice(&self.0.body) {
+            Ok(v) => Err(Error::Documented(Box::new(Documented {
+                status: self.0.status,
+                headers: self.0.headers,
+                error: variant(v),
+            }))),
+            Err(error) => Err(Error::InvalidBody(Box::new(self.0), error)),
+        }
+    }
+    /// A documented error without a body.
+    pub fn err_unit<E, R>(self, error: E) -> Result<R, Error<E>> {
+        Err(Error::Documented(Box::new(Documented {
+            status: self.0.status,
+            headers: self.0.headers,
+            error,
+        })))
+    }
+    /// A status the operation does not document.
+    pub fn unexpected<E, R>(self) -> Result<R, Error<E>> {
+        Err(Error::UnexpectedStatus(Box::new(self.0)))
+    }
+}

@@ -1,0 +1,35 @@
+//! Support code shared by the Rust code that Charter generates from API Builder specs.
+//!
+//! Generated code stays lean: anything that would otherwise be repeated per type or per operation
+//! lives here — union wire helpers ([`union`]), how values become path/query/header text
+//! ([`param`]), the HTTP client plumbing and its error taxonomy ([`client`]), and the validation
+//! error body of generated servers ([`server`]).
+
+pub mod param;
+pub mod union;
+
+#[cfg(feature = "client")]
+pub mod client;
+
+#[cfg(feature = "server")]
+pub mod server;
+
+/// Re-exported so generated code names one dependency for the wire types it uses.
+#[cfg(feature = "server")]
+pub use axum;
+pub use bytes;
+pub use chrono;
+pub use http;
+pub use rust_decimal;
+pub use serde;
+pub use serde_json;
+pub use uuid;
+
+/// Implemented by every generated enum: the wire string of a value, and the value of a wire string
+/// (unknown strings are kept in the `Unknown` variant, so decoding never fails).
+pub trait WireEnum: Sized {
+    fn as_str(&self) -> &str;
+    fn from_wire(s: &str) -> Self;
+    /// False for the `Unknown` catch-all: servers reject unknown values in requests.
+    fn is_known(&self) -> bool;
+}

@@ -1,0 +1,363 @@
+//! Shared pieces of generated axum servers: request validation and its error body.
+
+use crate::param::FromParam;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// The JSON body of a rejected request: which field, and why. Status 400 for malformed parameters
+/// and bodies, 422 for well-formed values outside the spec (enums, minimum, maximum).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ValidationError {
+    pub code: String,
+    pub field: String,
+    pub message: String,
+    #[serde(skip)]
+    pub status: u16,
+}
+
+impl ValidationError {
+    pub fn bad_request(field: &str, message: impl Into<String>) -> Self {
+        ValidationError {
+            code: "invalid_request".into(),
+            field: field.into(),
+            message: message.into(),
+            status: 400,
+        }
+    }
+    pub fn unprocessable(field: &str, message: impl Into<String>) -> Self {
+        ValidationError {
+            code: "invalid_value".into(),
+            field: field.into(),
+            message: message.into(),
+            status: 422,
+        }
+    }
+}
+
+impl IntoResponse for ValidationError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST);
+        (status, axum::Json(self)).into_response()
+    }
+}
+
+/// Query string pairs, in order.
+pub type Query = Vec<(String, String)>;
+
+pub fn parse_query(raw: Option<&str>) -> Query {
+    raw.map(|q| {
+        q.split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                (decode(k), decode(v))
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len()
+                && s.is_char_boundary(i + 1)
+                && s.is_char_boundary(i + 3) =>
+            {
+                match u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Parses one parameter value.
+pub fn param<T: FromParam>(field: &str, raw: &str) -> Result<T, ValidationError> {
+    T::from_param(raw)
+        .map_err(|what| ValidationError::bad_request(field, format!("`{field}` must be {what}")))
+}
+
+/// A required query parameter.
+pub fn query_required<T: FromParam>(q: &Query, name: &str) -> Result<T, ValidationError> {
+    match q.iter().find(|(k, _)| k == name) {
+        Some((_, v)) => param(name, v),
+        None => Err(ValidationError::bad_request(
+            name,
+            format!("`{name}` is required"),
+        )),
+    }
+}
+
+/// An optional query parameter.
+pub fn query_optional<T: FromParam>(q: &Query, name: &str) -> Result<Option<T>, ValidationError> {
+    q.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| param(name, v))
+        .transpose()
+}
+
+/// A repeated query parameter.
+pub fn query_list<T: FromParam>(q: &Query, name: &str) -> Result<Vec<T>, ValidationError> {
+    q.iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| param(name, v))
+        .collect()
+}
+
+/// A required header.
+pub fn header_required<T: FromParam>(
+    h: &axum::http::HeaderMap,
+    name: &str,
+) -> Result<T, ValidationError> {
+    match header_optional(h, name)? {
+        Some(v) => Ok(v),
+        None => Err(ValidationError::bad_request(
+            name,
+            format!("header `{name}` is required"),
+        )),
+    }
+}
+
+pub fn header_optional<T: FromParam>(
+    h: &axum::http::HeaderMap,
+    name: &str,
+) -> Result<Option<T>, ValidationError> {
+    match h.get(name) {
+        None => Ok(None),
+        Some(v) => match v.to_str() {
+            Ok(s) => param(name, s).map(Some),
+            Err(_) => Err(ValidationError::bad_request(
+                name,
+                format!("header `{name}` is not text"),
+            )),
+        },
+    }
+}
+
+/// Decodes a JSON body; serde's message names the offending field.
+pub fn body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ValidationError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        let status = if e.is_data() { 422 } else { 400 };
+        ValidationError {
+            code: "invalid_body".into(),
+            field: "body".into(),
+            message: e.to_string(),
+            status,
+        }
+    })
+}
+
+/// Checks `minimum`/`maximum` of a numeric value (integers and longs as `i64`, doubles as `f64`).
+pub fn range<T: Copy + Into<f64>>(
+    field: &str,
+    value: T,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Result<T, ValidationError> {
+    let v: f64 = value.into();
+    if let Some(m) = min {
+        if v < m as f64 {
+            return Err(ValidationError::unprocessable(
+                field,
+                format!("`{field}` must be at least {m}"),
+            ));
+        }
+    }
+    if let Some(m) = max {
+        if v > m as f64 {
+            return Err(ValidationError::unprocessable(
+                field,
+                format!("`{field}` must be at most {m}"),
+            ));
+        }
+    }
+    Ok(value)
+}
+
+/// Checks `minimum`/`maximum` of a long.
+pub fn range_long(
+    field: &str,
+    value: i64,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Result<i64, ValidationError> {
+    if min.is_some_and(|m| value < m) || max.is_some_and(|m| value > m) {
+        return Err(ValidationError::unprocessable(
+            field,
+            format!(
+                "`{field}` must be between {} and {}",
+                min.unwrap_or(i64::MIN),
+                max.unwrap_or(i64::MAX)
+            ),
+        ));
+    }
+    Ok(value)
+}
+
+/// Checks `minimum`/`maximum` of a string length or collection size.
+pub fn size(
+    field: &str,
+    n: usize,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Result<(), ValidationError> {
+    let n = n as i64;
+    if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
+        return Err(ValidationError::unprocessable(
+            field,
+            format!(
+                "the length of `{field}` must be between {} and {}",
+                min.unwrap_or(0),
+                max.unwrap_or(i64::MAX)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Rejects the `Unknown` value of an enum (requests must use the values the spec lists).
+pub fn known<T: crate::WireEnum>(field: &str, value: T) -> Result<T, ValidationError> {
+    if value.is_known() {
+        Ok(value)
+    } else {
+        Err(ValidationError::unprocessable(
+            field,
+            format!("`{}` is not a valid value of `{field}`", value.as_str()),
+        ))
+    }
+}
+
+/// Everything a generated handler reads from a request: path parameters (in route order), query
+/// pairs, headers and the raw body. Extracting it never fails.
+pub struct Request {
+    path: Vec<String>,
+    query: Query,
+    headers: axum::http::HeaderMap,
+    body: bytes::Bytes,
+}
+
+#[axum::async_trait]
+impl<S: Send + Sync> axum::extract::FromRequest<S> for Request {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::FromRequestParts;
+        let (mut parts, body) = req.into_parts();
+        let path = match axum::extract::RawPathParams::from_request_parts(&mut parts, state).await {
+            Ok(p) => p.iter().map(|(_, v)| v.to_owned()).collect(),
+            Err(_) => Vec::new(),
+        };
+        let query = parse_query(parts.uri.query());
+        let body = axum::body::to_bytes(body, 32 << 20)
+            .await
+            .unwrap_or_default();
+        Ok(Request {
+            path,
+            query,
+            headers: parts.headers,
+            body,
+        })
+    }
+}
+
+impl Request {
+    /// The `i`th path parameter.
+    pub fn path<T: FromParam>(&self, i: usize, field: &str) -> Result<T, ValidationError> {
+        match self.path.get(i) {
+            Some(v) => param(field, v),
+            None => Err(ValidationError::bad_request(
+                field,
+                format!("`{field}` is missing"),
+            )),
+        }
+    }
+    pub fn query_required<T: FromParam>(&self, name: &str) -> Result<T, ValidationError> {
+        query_required(&self.query, name)
+    }
+    pub fn query_optional<T: FromParam>(&self, name: &str) -> Result<Option<T>, ValidationError> {
+        query_optional(&self.query, name)
+    }
+    pub fn query_list<T: FromParam>(&self, name: &str) -> Result<Vec<T>, ValidationError> {
+        query_list(&self.query, name)
+    }
+    pub fn header_required<T: FromParam>(&self, name: &str) -> Result<T, ValidationError> {
+        header_required(&self.headers, name)
+    }
+    pub fn header_optional<T: FromParam>(&self, name: &str) -> Result<Option<T>, ValidationError> {
+        header_optional(&self.headers, name)
+    }
+    /// The JSON body.
+    pub fn body<T: DeserializeOwned>(&self) -> Result<T, ValidationError> {
+        body(&self.body)
+    }
+    /// Parses the request with `parse`; a failure answers with the validation error, a success
+    /// calls the operation with the parsed arguments.
+    pub async fn handle<A, R, F>(
+        self,
+        parse: impl FnOnce(&Request) -> Result<A, ValidationError>,
+        call: impl FnOnce(A) -> F,
+    ) -> Response
+    where
+        R: IntoResponse,
+        F: std::future::Future<Output = R>,
+    {
+        match parse(&self) {
+            Ok(args) => call(args).await.into_response(),
+            Err(e) => e.into_response(),
+        }
+    }
+}
+
+/// Applies a default (the spec's text) to an absent parameter.
+pub fn or_default<T: FromParam>(
+    field: &str,
+    value: Option<T>,
+    default: &str,
+) -> Result<T, ValidationError> {
+    match value {
+        Some(v) => Ok(v),
+        None => param(field, default),
+    }
+}
+
+/// Serializes a typed response: status plus JSON body (or an empty body for unit).
+pub fn reply<T: Serialize>(status: u16, body: &T) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, axum::Json(body)).into_response()
+}
+
+pub fn reply_empty(status: u16) -> Response {
+    StatusCode::from_u16(status)
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_is_decoded() {
+        let q = parse_query(Some("a=1&b=x%20y&a=2&c=%zz"));
+        assert_eq!(query_list::<i64>(&q, "a").unwrap(), vec![1, 2]);
+        assert_eq!(query_required::<String>(&q, "b").unwrap(), "x y");
+        assert_eq!(query_required::<String>(&q, "c").unwrap(), "%zz");
+        let e = query_required::<i64>(&q, "b").unwrap_err();
+        assert_eq!(e.field, "b");
+        assert!(query_required::<i64>(&q, "missing").is_err());
+    }
+}
