@@ -39,12 +39,13 @@ pub const fn warning(code: &'static str, summary: &'static str, explain: &'stati
 }
 
 /// Every table, in code order.
-pub fn tables() -> [&'static [CodeInfo]; 4] {
+pub fn tables() -> [&'static [CodeInfo]; 5] {
     [
         crate::load::CODES,
         crate::lower::CODES,
         crate::validate::CODES,
         crate::resolve::CODES,
+        crate::gen::CODES,
     ]
 }
 

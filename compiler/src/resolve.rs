@@ -383,14 +383,24 @@ impl Resolver<'_> {
                         )
                     });
             }
-            if let Some(p) = &imp.provided {
-                let list = match kind {
-                    TypeKind::Enum => &p.enums,
-                    TypeKind::Interface => &p.interfaces,
-                    TypeKind::Model => &p.models,
-                    TypeKind::Union => &p.unions,
-                };
-                if !list.iter().any(|n| n == short) {
+            // Merged specs repeat an import of one namespace, each record listing different
+            // names: the name is provided when any record of that namespace lists it.
+            let records: Vec<&Import> = self
+                .imports
+                .iter()
+                .filter(|i| i.target.is_none() && i.namespace.as_deref() == Some(ns))
+                .collect();
+            if records.iter().all(|i| i.provided.is_some()) {
+                let listed = records.iter().filter_map(|i| i.provided.as_ref()).any(|p| {
+                    let list = match kind {
+                        TypeKind::Enum => &p.enums,
+                        TypeKind::Interface => &p.interfaces,
+                        TypeKind::Model => &p.models,
+                        TypeKind::Union => &p.unions,
+                    };
+                    list.iter().any(|n| n == short)
+                });
+                if !listed {
                     return Err((
                         "E1006",
                         format!(

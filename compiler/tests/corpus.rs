@@ -130,7 +130,7 @@ const KNOWN_INVALID: &[(&str, &[&str], &str)] = &[
     // 2014 iris-hub versions (resources as arrays) use `reference[x]` types and an undeclared `money-iso4217` type.
     (
         "apicollective__apibuilder__core__test__resources__svc-iris-hub-0-0-1@5",
-        &["E0110", "E1004"],
+        &["E0110", "E1004", "E0506"],
         "2014 `reference[x]` types",
     ),
     (
@@ -141,7 +141,7 @@ const KNOWN_INVALID: &[(&str, &[&str], &str)] = &[
     // An example that uses a template it never declares (API Builder: "Cannot find template").
     (
         "apicollective__apibuilder__examples__example-template.json",
-        &["E0111", "E1004"],
+        &["E0111", "E1004", "E0703"],
         "undeclared template",
     ),
     // 2015 generator specs naming imported types without the `models` segment.
@@ -165,6 +165,26 @@ const KNOWN_INVALID: &[(&str, &[&str], &str)] = &[
         &["E1005"],
         "pre-1.0 namespace form",
     ),
+    // Rules API Builder's validator enforces today, broken by these historical versions.
+    ("apicollective__apibuilder-generator__reference-api__api@3d7ba28", &["E0709"], "path parameter typed as a model"),
+    ("apicollective__apibuilder__core__test__resources__svc-iris-hub-0-0-1@66bdb99", &["E0506"], "optional parameter with a default"),
+    ("apicollective__apibuilder__core__test__resources__svc-iris-hub-0-0-1@6a0aba6", &["E0506"], "optional parameter with a default"),
+    ("apicollective__apibuilder__core__test__resources__svc-iris-hub-0-0-1@ca743fc", &["E0506"], "optional parameter with a default"),
+    ("apicollective__apibuilder__examples__example-interface@9217d98", &["E0403"], "model lacks its interface's fields"),
+    // Generator test inputs that are invalid on purpose (e.g. `/invalid/:id` typed as a model).
+    ("apicollective__apibuilder-generator__lib__src__test__resources__http4s__server__imported-types.json", &["E0706"], "model as a query parameter"),
+    ("apicollective__apibuilder-generator__lib__src__test__resources__http4s__server__imported-types@6c195ef", &["E0804"], "varying 2xx types"),
+    ("apicollective__apibuilder-generator__lib__src__test__resources__http4s__server__path-params.json", &["E0709"], "model as a path parameter"),
+    ("apicollective__apibuilder-generator__lib__src__test__resources__http4s__server__path-params@a3dd8b1", &["E0709"], "model as a path parameter"),
+    ("apicollective__apibuilder-generator__lib__src__test__resources__http4s__server__path-params@48efb3c", &["E0503", "E0504", "E0709"], "defaults of the wrong type"),
+    ("apicollective__apibuilder-generator__postman-generator__src__test__resources__apibuilder__test-service-1.json", &["E1004"], "resource of an undeclared type"),
+    ("apicollective__apibuilder-generator__postman-generator__src__test__resources__apibuilder__test-service-operation-deps", &["E0708"], "declared path parameter not in the path"),
+    // Charter rejects duplicate method + path (API Builder gap 1, docs/compatibility.md).
+    ("apicollective__apibuilder-swagger-generator__test__resources__service__bryzek-swagger-petstore", &["E0710"], "duplicate operations"),
+    // service.json files with repeated `attributes` keys in one object.
+    ("apicollective__apibuilder-generator__lib__src__test__resources__examples__quality.json", &["E0005"], "duplicate `attributes` key"),
+    ("apicollective__apibuilder-generator__lib__src__test__resources__examples__quality@7500487", &["E0005"], "duplicate `attributes` key"),
+    ("apicollective__apibuilder-generator__lib__src__test__resources__examples__quality@cc4accd", &["E0005"], "duplicate `attributes` key"),
 ];
 
 fn known(name: &str) -> Option<&'static (&'static str, &'static [&'static str], &'static str)> {

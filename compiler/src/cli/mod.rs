@@ -2,9 +2,9 @@
 //! 0 ok, 1 findings (errors, or whatever the command's failure condition is), 2 usage or I/O.
 
 mod check;
-pub mod lint;
 pub mod diff;
 mod generate;
+pub mod lint;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
