@@ -241,3 +241,23 @@ fn imports_in_the_repo_resolve_and_cycles_are_reported() {
     assert!(codes.contains(&"E1006"), "{codes:?}");
     assert!(!codes.contains(&"W1001"), "{codes:?}");
 }
+
+#[test]
+fn strict_imports_from_charter_toml() {
+    let dir = temp_dir("strict-toml");
+    std::fs::write(dir.join("charter.toml"), "[check]\nstrict_imports = true\n").unwrap();
+    std::fs::write(
+        dir.join("s.json"),
+        r#"{"name": "s", "imports": [{"uri": "https://app.apibuilder.io/flow/common/latest/service.json"}]}"#,
+    )
+    .unwrap();
+    let out = charter(&[
+        "check",
+        "--no-lint",
+        "--format",
+        "json",
+        dir.join("s.json").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json_of(&out)["diagnostics"][0]["code"], "E1002");
+}

@@ -45,7 +45,8 @@ pub fn run_check(args: CheckArgs) -> i32 {
     } else {
         args.paths
     };
-    let options = crate::Options::default().with_strict_imports(args.strict_imports);
+    let strict = args.strict_imports || strict_imports_in_config(args.config.as_deref(), &paths);
+    let options = crate::Options::default().with_strict_imports(strict);
     let mut checked = crate::check(&paths, &options);
     let stats = (!args.no_lint).then(|| {
         let config = super::lint::load_config(
@@ -138,4 +139,19 @@ pub fn run_explain(args: ExplainArgs) -> i32 {
             EXIT_USAGE
         }
     }
+}
+
+/// `[check] strict_imports = true` in the api repo's charter.toml (found as lint finds it).
+/// An unreadable or malformed file is reported by the lint configuration loader.
+pub fn strict_imports_in_config(explicit: Option<&std::path::Path>, paths: &[PathBuf]) -> bool {
+    let found = explicit
+        .map(std::path::Path::to_path_buf)
+        .or_else(|| paths.first().and_then(|p| crate::lint::config::discover(p)));
+    let Some(text) = found.and_then(|p| std::fs::read_to_string(p).ok()) else {
+        return false;
+    };
+    toml::from_str::<toml::Value>(&text)
+        .ok()
+        .and_then(|v| v.get("check")?.get("strict_imports")?.as_bool())
+        .unwrap_or(false)
 }

@@ -13,10 +13,16 @@ pub(crate) fn generate_fixture(json: &Path) -> Generated {
     let text = std::fs::read_to_string(json).expect("fixture readable");
     let checked =
         crate::check_sources(vec![(json.to_path_buf(), text)], &crate::Options::default());
+    // `models.json` is nasty on purpose (names with leading digits, snake-case collisions, a model
+    // named like a primitive, a member in two unions): validation rejects those names, and the
+    // generator must still emit valid Rust for them. Any other error fails the fixture.
+    const NASTY_ON_PURPOSE: &[&str] = &[
+        "E0204", "E0205", "E0210", "E0303", "E0304", "E0608", "E0611",
+    ];
     let errors: Vec<_> = checked
         .diagnostics
         .iter()
-        .filter(|d| d.is_error())
+        .filter(|d| d.is_error() && !NASTY_ON_PURPOSE.contains(&d.code))
         .collect();
     assert!(errors.is_empty(), "{}: {errors:#?}", json.display());
     generate(&checked.repo, &Settings::default().with_server(true))
