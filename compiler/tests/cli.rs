@@ -219,13 +219,13 @@ fn imports_in_the_repo_resolve_and_cycles_are_reported() {
     let dir = temp_dir("cycle");
     std::fs::write(
         dir.join("a.json"),
-        r#"{"name": "a", "namespace": "x.a.v0", "imports": [{"uri": "https://h/x/b/1.0.0/service.json"}],
+        r#"{"name": "alpha", "namespace": "x.a.v0", "imports": [{"uri": "https://h/x/beta/1.0.0/service.json"}],
             "models": {"m": {"fields": [{"name": "n", "type": "x.b.v0.models.n"}]}}}"#,
     )
     .unwrap();
     std::fs::write(
         dir.join("b.json"),
-        r#"{"name": "b", "namespace": "x.b.v0", "imports": [{"uri": "https://h/x/a/1.0.0/service.json"}],
+        r#"{"name": "beta", "namespace": "x.b.v0", "imports": [{"uri": "https://h/x/alpha/1.0.0/service.json"}],
             "models": {"n": {"fields": [{"name": "s", "type": "string"}, {"name": "bad", "type": "x.a.v0.models.nope"}]}}}"#,
     )
     .unwrap();
