@@ -64,6 +64,10 @@ impl Node {
             .find(|m| m.key == key)
             .map(|m| &m.value)
     }
+    /// The trimmed string member `key`, or `""` when absent or not a string (message prefixes).
+    pub fn str_member(&self, key: &str) -> &str {
+        self.get(key).and_then(Node::as_str).map_or("", str::trim)
+    }
     /// A short name of the JSON type, for messages ("an array", "a string").
     pub fn kind_name(&self) -> &'static str {
         match &self.value {

@@ -296,12 +296,7 @@ impl<'c, 'd> Lowerer<'c, 'd> {
         let base = ptr(obj.ptr, key);
         for (i, item) in items.iter().enumerate() {
             let p = ptr_index(&base, i);
-            let hname = item
-                .get("name")
-                .and_then(Node::as_str)
-                .unwrap_or("")
-                .trim()
-                .to_string();
+            let hname = item.str_member("name").to_string();
             let prefix = format!("{owner}Header[{hname}]");
             let Some(o) = self.cx.obj(item, &p, &prefix, "header") else {
                 continue;
@@ -385,56 +380,38 @@ impl<'c, 'd> Lowerer<'c, 'd> {
             ],
         );
         let mut values = Vec::new();
-        match o.get("values") {
-            None => {
-                let loc = self.cx.node_loc(node, p);
-                self.cx
-                    .error("E0102", loc, format!("{prefix} Missing values"));
-            }
-            Some(v) => match v.as_array() {
-                None => {
-                    let loc = self.cx.node_loc(v, &ptr(p, "values"));
-                    self.cx
-                        .error("E0103", loc, format!("{prefix} values must be an array"));
-                }
-                Some(items) => {
-                    let vbase = ptr(p, "values");
-                    for (i, item) in items.iter().enumerate() {
-                        let vp = ptr_index(&vbase, i);
-                        let vname = item
-                            .get("name")
-                            .and_then(Node::as_str)
-                            .map(str::trim)
-                            .unwrap_or("");
-                        let vprefix = format!(
-                            "{prefix} value[{}]",
-                            if vname.is_empty() {
-                                i.to_string()
-                            } else {
-                                vname.to_string()
-                            }
-                        );
-                        let Some(vo) = self.cx.obj(item, &vp, &vprefix, "enum value") else {
-                            continue;
-                        };
-                        self.cx.check_keys(
-                            &vo,
-                            &["name", "value", "description", "attributes", "deprecation"],
-                        );
-                        let Some(vname) = self.cx.req_string(&vo, "name") else {
-                            continue;
-                        };
-                        values.push(ir::EnumValue {
-                            name: vname,
-                            value: self.cx.opt_string(&vo, "value"),
-                            description: self.cx.opt_string(&vo, "description"),
-                            deprecation: self.cx.deprecation(&vo, "deprecation"),
-                            attributes: self.cx.attributes(&vo, false),
-                            loc: self.cx.node_loc(item, &vp),
-                        });
+        if let Some(items) = self.cx.req_array(&o, "values") {
+            let vbase = ptr(p, "values");
+            for (i, item) in items.iter().enumerate() {
+                let vp = ptr_index(&vbase, i);
+                let vname = item.str_member("name");
+                let vprefix = format!(
+                    "{prefix} value[{}]",
+                    if vname.is_empty() {
+                        i.to_string()
+                    } else {
+                        vname.to_string()
                     }
-                }
-            },
+                );
+                let Some(vo) = self.cx.obj(item, &vp, &vprefix, "enum value") else {
+                    continue;
+                };
+                self.cx.check_keys(
+                    &vo,
+                    &["name", "value", "description", "attributes", "deprecation"],
+                );
+                let Some(vname) = self.cx.req_string(&vo, "name") else {
+                    continue;
+                };
+                values.push(ir::EnumValue {
+                    name: vname,
+                    value: self.cx.opt_string(&vo, "value"),
+                    description: self.cx.opt_string(&vo, "description"),
+                    deprecation: self.cx.deprecation(&vo, "deprecation"),
+                    attributes: self.cx.attributes(&vo, false),
+                    loc: self.cx.node_loc(item, &vp),
+                });
+            }
         }
         Some(ir::Enum {
             name: name.trim().to_string(),
@@ -499,97 +476,78 @@ impl<'c, 'd> Lowerer<'c, 'd> {
             ],
         );
         let mut types = Vec::new();
-        match o.get("types") {
-            None => {
-                let loc = self.cx.node_loc(node, p);
-                self.cx
-                    .error("E0102", loc, format!("{prefix} Missing types"));
-            }
-            Some(v) => {
-                match v.as_array() {
-                    None => {
-                        let loc = self.cx.node_loc(v, &ptr(p, "types"));
-                        self.cx
-                            .error("E0103", loc, format!("{prefix} types must be an array"));
-                    }
-                    Some(items) => {
-                        let tbase = ptr(p, "types");
-                        for (i, item) in items.iter().enumerate() {
-                            let tp = ptr_index(&tbase, i);
-                            let tname = item
-                                .get("type")
-                                .and_then(Node::as_str)
-                                .unwrap_or("")
-                                .trim()
-                                .to_string();
-                            let tprefix = format!("{prefix} type[{tname}]");
-                            let Some(to) = self.cx.obj(item, &tp, &tprefix, "union type") else {
-                                continue;
-                            };
-                            self.cx.check_keys(
-                                &to,
-                                &[
-                                    "type",
-                                    "description",
-                                    "default",
-                                    "discriminator_value",
-                                    "fields",
-                                    "attributes",
-                                    "deprecation",
-                                ],
-                            );
-                            let Some(ty) = self.type_of(&to, "type") else {
-                                continue;
-                            };
-                            let inner = inner_name(&ty.text);
-                            if to.get("fields").is_some() {
-                                if ty.r.is_collection() {
-                                    let kind = if matches!(ty.r, TypeRef::List(_)) {
-                                        "list"
-                                    } else {
-                                        "map"
-                                    };
-                                    let loc = self.cx.key_loc(&to, "fields");
-                                    self.cx.error(
-                                        "E0103",
-                                        loc,
-                                        format!(
-                                            "{tprefix} fields cannot be specified for {kind} types"
-                                        ),
-                                    );
-                                } else if matches!(ty.r, TypeRef::Primitive(_)) {
-                                    let loc = self.cx.key_loc(&to, "fields");
-                                    self.cx.error("E0103", loc, format!("{tprefix} fields cannot be specified for primitive types"));
-                                } else {
-                                    let fields = self.fields(&to, "Model", &inner);
-                                    if !sugar.iter().any(|m| m.name == inner) {
-                                        sugar.push(ir::Model {
-                                            name: inner.clone(),
-                                            plural: names::pluralize(&inner),
-                                            description: None,
-                                            deprecation: None,
-                                            fields,
-                                            attributes: Vec::new(),
-                                            interfaces: Vec::new(),
-                                            loc: self.cx.node_loc(item, &tp),
-                                        });
-                                    }
-                                }
-                            }
-                            let explicit = self.cx.opt_string(&to, "discriminator_value");
-                            types.push(ir::UnionType {
-                                description: self.cx.opt_string(&to, "description"),
-                                deprecation: self.cx.deprecation(&to, "deprecation"),
-                                default: self.cx.opt_bool(&to, "default"),
-                                explicit_discriminator_value: explicit.is_some(),
-                                discriminator_value: explicit.unwrap_or(inner),
-                                attributes: self.cx.attributes(&to, false),
+        if let Some(items) = self.cx.req_array(&o, "types") {
+            let tbase = ptr(p, "types");
+            for (i, item) in items.iter().enumerate() {
+                let tp = ptr_index(&tbase, i);
+                let tname = item.str_member("type").to_string();
+                let tprefix = format!("{prefix} type[{tname}]");
+                let Some(to) = self.cx.obj(item, &tp, &tprefix, "union type") else {
+                    continue;
+                };
+                self.cx.check_keys(
+                    &to,
+                    &[
+                        "type",
+                        "description",
+                        "default",
+                        "discriminator_value",
+                        "fields",
+                        "attributes",
+                        "deprecation",
+                    ],
+                );
+                let Some(ty) = self.type_of(&to, "type") else {
+                    continue;
+                };
+                let inner = inner_name(&ty.text);
+                if to.get("fields").is_some() {
+                    if ty.r.is_collection() {
+                        let kind = if matches!(ty.r, TypeRef::List(_)) {
+                            "list"
+                        } else {
+                            "map"
+                        };
+                        let loc = self.cx.key_loc(&to, "fields");
+                        self.cx.error(
+                            "E0103",
+                            loc,
+                            format!("{tprefix} fields cannot be specified for {kind} types"),
+                        );
+                    } else if matches!(ty.r, TypeRef::Primitive(_)) {
+                        let loc = self.cx.key_loc(&to, "fields");
+                        self.cx.error(
+                            "E0103",
+                            loc,
+                            format!("{tprefix} fields cannot be specified for primitive types"),
+                        );
+                    } else {
+                        let fields = self.fields(&to, "Model", &inner);
+                        if !sugar.iter().any(|m| m.name == inner) {
+                            sugar.push(ir::Model {
+                                name: inner.clone(),
+                                plural: names::pluralize(&inner),
+                                description: None,
+                                deprecation: None,
+                                fields,
+                                attributes: Vec::new(),
+                                interfaces: Vec::new(),
                                 loc: self.cx.node_loc(item, &tp),
-                                ty,
                             });
                         }
                     }
                 }
+                let explicit = self.cx.opt_string(&to, "discriminator_value");
+                types.push(ir::UnionType {
+                    description: self.cx.opt_string(&to, "description"),
+                    deprecation: self.cx.deprecation(&to, "deprecation"),
+                    default: self.cx.opt_bool(&to, "default"),
+                    explicit_discriminator_value: explicit.is_some(),
+                    discriminator_value: explicit.unwrap_or(inner),
+                    attributes: self.cx.attributes(&to, false),
+                    loc: self.cx.node_loc(item, &tp),
+                    ty,
+                });
             }
         }
         Some(ir::Union {
@@ -826,12 +784,7 @@ impl<'c, 'd> Lowerer<'c, 'd> {
         let base = ptr(o.ptr, "fields");
         for (i, item) in items.iter().enumerate() {
             let p = ptr_index(&base, i);
-            let fname = item
-                .get("name")
-                .and_then(Node::as_str)
-                .unwrap_or("")
-                .trim()
-                .to_string();
+            let fname = item.str_member("name").to_string();
             let prefix = format!("{kind}[{owner}] field[{fname}]");
             let Some(fo) = self.cx.obj(item, &p, &prefix, "field") else {
                 continue;
@@ -1293,12 +1246,7 @@ impl<'c, 'd> Lowerer<'c, 'd> {
         let base = ptr(o.ptr, "parameters");
         for (i, item) in items.iter().enumerate() {
             let p = ptr_index(&base, i);
-            let pname = item
-                .get("name")
-                .and_then(Node::as_str)
-                .unwrap_or("")
-                .trim()
-                .to_string();
+            let pname = item.str_member("name").to_string();
             let prefix = format!("{label} Parameter[{pname}]");
             let Some(po) = self.cx.obj(item, &p, &prefix, "parameter") else {
                 continue;

@@ -414,6 +414,33 @@ impl Cx<'_> {
         }
     }
 
+    /// A required array: E0102 when missing, E0103 when not an array.
+    pub fn req_array<'n>(&mut self, obj: &Obj<'n, '_>, key: &str) -> Option<&'n [Node]> {
+        match obj.get(key) {
+            None => {
+                let loc = self.loc(obj.node.span, obj.ptr);
+                self.error(
+                    "E0102",
+                    loc,
+                    with_prefix(obj.prefix, &format!("Missing {key}")),
+                );
+                None
+            }
+            Some(node) => match &node.value {
+                Value::Array(a) => Some(a),
+                _ => {
+                    let loc = self.loc(node.span, ptr(obj.ptr, key));
+                    self.error(
+                        "E0103",
+                        loc,
+                        with_prefix(obj.prefix, &format!("{key} must be an array")),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
     /// An optional object; E0103 when present but not an object.
     pub fn opt_object<'n>(&mut self, obj: &Obj<'n, '_>, key: &str) -> Option<&'n [Member]> {
         let node = obj.get(key)?;
