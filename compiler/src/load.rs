@@ -76,6 +76,9 @@ pub fn discover(paths: &[PathBuf], diags: &mut Diagnostics, io_errors: &mut usiz
             }
         }
     }
+    // A file named on its own and again through its directory is loaded once (first mention).
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
     out
 }
 

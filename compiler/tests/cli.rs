@@ -261,3 +261,28 @@ fn strict_imports_from_charter_toml() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(json_of(&out)["diagnostics"][0]["code"], "E1002");
 }
+
+#[test]
+fn resolve_prints_the_resolved_form_with_repo_imports() {
+    let specs = repo_root().join("specs");
+    // The file is also inside --repo: it must be loaded once, not reported as a duplicate.
+    let out = charter(&[
+        "resolve",
+        specs.join("user.json").to_str().unwrap(),
+        "--repo",
+        specs.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json_of(&out);
+    assert_eq!(v["namespace"], "io.charter.user.v0");
+    assert_eq!(v["resources"][0]["operations"][1]["path"], "/users/:id");
+    assert_eq!(
+        v["resources"][0]["operations"][1]["parameters"][0]["location"],
+        "Path"
+    );
+}
