@@ -121,7 +121,89 @@ fn escape_property(s: &str) -> String {
 /// A diagnostic bound to its source text, in the form miette renders.
 struct Rendered<'a> {
     d: &'a Diagnostic,
-    source: Option<miette::NamedSource<std::sync::Arc<str>>>,
+    source: Option<Snippet>,
+}
+
+/// Lines longer than this are shown as an excerpt around the span. miette lays out whole lines,
+/// and a minified spec is one line of megabytes: its widths overflow `std::fmt` (a panic).
+const LONG_LINE: usize = 400;
+/// Bytes of context kept on each side of the span in an excerpt.
+const EXCERPT_CONTEXT: usize = 60;
+/// At most this much of a span is underlined.
+const MAX_LABEL: usize = 200;
+
+/// The text miette shows for one diagnostic: the whole file, or an excerpt of one long line.
+struct Snippet {
+    source: miette::NamedSource<std::sync::Arc<str>>,
+    /// Byte offset of the shown text in the file (0 for the whole file).
+    offset: usize,
+    /// 0-based line and character column of the shown text's start in the file.
+    line: usize,
+    column: usize,
+    /// Name repeated for the excerpt's span contents.
+    name: String,
+}
+
+impl Snippet {
+    fn new(file: &crate::source::SourceFile, span: crate::source::Span) -> Snippet {
+        let name = file.path.display().to_string();
+        let text = &file.text;
+        let start = (span.start as usize).min(text.len());
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        if line_end - line_start <= LONG_LINE {
+            return Snippet {
+                source: miette::NamedSource::new(name.clone(), text.clone()),
+                offset: 0,
+                line: 0,
+                column: 0,
+                name,
+            };
+        }
+        let floor = |mut i: usize| {
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let from = floor(start.saturating_sub(EXCERPT_CONTEXT).max(line_start));
+        let to = floor((start + span.len().min(MAX_LABEL) + EXCERPT_CONTEXT).min(line_end));
+        let (line, column) = file.line_col(from as u32);
+        Snippet {
+            source: miette::NamedSource::new(name.clone(), std::sync::Arc::from(&text[from..to])),
+            offset: from,
+            line: line - 1,
+            column: column - 1,
+            name,
+        }
+    }
+}
+
+impl miette::SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self.source.read_span(span, before, after)?;
+        if self.offset == 0 {
+            return Ok(inner);
+        }
+        let column = if inner.line() == 0 {
+            self.column + inner.column()
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            self.line + inner.line(),
+            column,
+            inner.line_count(),
+        )))
+    }
 }
 
 impl fmt::Debug for Rendered<'_> {
@@ -164,8 +246,9 @@ impl miette::Diagnostic for Rendered<'_> {
         } else {
             loc.pointer.clone()
         };
-        let span =
-            miette::SourceSpan::new((loc.span.start as usize).into(), loc.span.len().min(200));
+        let offset = self.source.as_ref().map_or(0, |s| s.offset);
+        let start = (loc.span.start as usize).saturating_sub(offset);
+        let span = miette::SourceSpan::new(start.into(), loc.span.len().min(MAX_LABEL));
         Some(Box::new(std::iter::once(
             miette::LabeledSpan::new_with_span(Some(label), span),
         )))
@@ -187,13 +270,7 @@ pub fn render_human<'a>(
     let mut out = String::new();
     for d in diags {
         let source = match (&d.loc, &d.path) {
-            (Some(loc), _) => {
-                let f = sources.get(loc.file);
-                Some(miette::NamedSource::new(
-                    f.path.display().to_string(),
-                    f.text.clone(),
-                ))
-            }
+            (Some(loc), _) => Some(Snippet::new(sources.get(loc.file), loc.span)),
             _ => None,
         };
         let r = Rendered { d, source };
@@ -222,4 +299,49 @@ pub fn summary(errors: usize, warnings: usize) -> String {
         plural(errors, "error"),
         plural(warnings, "warning")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{Loc, Span};
+
+    /// A minified spec is one line of megabytes: the snippet is an excerpt of that line, and the
+    /// location still names the real line and column.
+    #[test]
+    fn a_span_far_into_a_huge_line_renders_an_excerpt() {
+        let mut sources = SourceMap::new();
+        let padding = "x".repeat(100_000);
+        let text = format!("{{\"a\":\"{padding}\",\"needle\":1}}");
+        let start = text.find("\"needle\"").unwrap();
+        let file = sources.add("minified.json", text.as_str());
+        let d = Diagnostic::new("E0001", "the needle").at(Loc::new(
+            file,
+            Span::new(start, start + 8),
+            "/needle",
+        ));
+        let out = render_human([&d], &sources, false);
+        assert!(
+            out.contains(&format!("minified.json:1:{}", start + 1)),
+            "{out}"
+        );
+        assert!(out.contains("\"needle\":1"), "{out}");
+        assert!(out.len() < 2_000, "the line is not shown whole: {out}");
+    }
+
+    #[test]
+    fn short_lines_render_whole_with_context() {
+        let mut sources = SourceMap::new();
+        let text = "{\n  \"a\": 1,\n  \"b\": 2\n}\n";
+        let start = text.find("\"b\"").unwrap();
+        let file = sources.add("small.json", text);
+        let d = Diagnostic::new("E0001", "b is wrong").at(Loc::new(
+            file,
+            Span::new(start, start + 3),
+            "/b",
+        ));
+        let out = render_human([&d], &sources, false);
+        assert!(out.contains("small.json:3:3"), "{out}");
+        assert!(out.contains("\"a\": 1"), "one line of context: {out}");
+    }
 }

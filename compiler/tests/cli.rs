@@ -286,3 +286,34 @@ fn resolve_prints_the_resolved_form_with_repo_imports() {
         "Path"
     );
 }
+
+/// The Flow API snapshot is one minified line of megabytes: human output shows an excerpt of it
+/// (miette used to panic on its column widths), and a reader that stops early (`| head`) ends
+/// the command quietly instead of a broken-pipe panic.
+#[test]
+fn minified_specs_render_and_closed_pipes_end_quietly() {
+    use std::io::Read;
+    let spec = repo_root().join(
+        "../shared/corpus/service-json/apicollective__apibuilder-validation__src__test__resources__flow-api-service.json",
+    );
+    let spec = spec.to_str().unwrap();
+    let out = charter(&["check", spec]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("flow-api-service.json:1:438"), "{stderr}");
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_charter"))
+        .args(["check", "--format", "json", spec])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("charter runs");
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // stdout is closed here, long before the report is written
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(101), "{stderr}");
+}
