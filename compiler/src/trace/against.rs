@@ -6,8 +6,28 @@
 //! direction, status and carrier (body or parameter); an event by service, union and member. A
 //! flow that only changes its `via` path is not new.
 
-use super::Trace;
+use super::{Direction, OperationEntry, Trace};
 use std::collections::HashSet;
+
+type OpKey<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    Direction,
+    Option<&'a str>,
+    &'a str,
+);
+
+fn op_key(o: &OperationEntry) -> OpKey<'_> {
+    (
+        &o.service,
+        &o.method,
+        &o.path,
+        o.direction,
+        o.status.as_deref(),
+        &o.carrier,
+    )
+}
 
 /// The entries of `new` that `old` lacks, as a trace of the same shape (services: those of `new`).
 pub fn new_flows(old: &Trace, new: &Trace) -> Trace {
@@ -17,20 +37,7 @@ pub fn new_flows(old: &Trace, new: &Trace) -> Trace {
         .map(|f| (&f.service, &f.model, &f.field))
         .collect();
     let models: HashSet<_> = old.models.iter().map(|m| (&m.service, &m.model)).collect();
-    let operations: HashSet<_> = old
-        .operations
-        .iter()
-        .map(|o| {
-            (
-                &o.service,
-                &o.method,
-                &o.path,
-                o.direction,
-                &o.status,
-                &o.carrier,
-            )
-        })
-        .collect();
+    let operations: HashSet<OpKey> = old.operations.iter().map(op_key).collect();
     let events: HashSet<_> = old
         .events
         .iter()
@@ -59,16 +66,7 @@ pub fn new_flows(old: &Trace, new: &Trace) -> Trace {
         operations: new
             .operations
             .iter()
-            .filter(|o| {
-                !operations.contains(&(
-                    &o.service,
-                    &o.method,
-                    &o.path,
-                    o.direction,
-                    &o.status,
-                    &o.carrier,
-                ))
-            })
+            .filter(|o| !operations.contains(&op_key(o)))
             .cloned()
             .collect(),
         events: new
