@@ -51,6 +51,7 @@ pub fn new_flows(old: &Trace, new: &Trace) -> Trace {
     Trace {
         annotation: new.annotation.clone(),
         services: new.services.clone(),
+        reaches: new.reaches.clone(),
         fields: new
             .fields
             .iter()

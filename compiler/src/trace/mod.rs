@@ -98,6 +98,27 @@ pub struct Trace {
     pub events: Vec<EventEntry>,
     /// Tables and columns that store personal data (empty without a [`StorageMap`]).
     pub tables: Vec<TableEntry>,
+    /// Every annotated field (`user.email`) a tainted type reaches, by `(service, type)`, for the
+    /// types that start a via path above; sorted.
+    pub reaches: HashMap<(String, String), Vec<String>>,
+}
+
+impl Trace {
+    /// The annotated fields an entry's via path can reach: all those of its first type, or, for
+    /// a parameter named after a field, that field.
+    pub fn data(&self, via: &[Hop], parameter: bool) -> Vec<String> {
+        match via.first() {
+            Some(h) if parameter && via.len() == 1 && h.label.contains('.') => {
+                vec![h.label.clone()]
+            }
+            Some(h) => self
+                .reaches
+                .get(&(h.service.clone(), h.owner.clone()))
+                .cloned()
+                .unwrap_or_default(),
+            None => Vec::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -323,6 +344,26 @@ impl Taint {
         }
     }
 
+    /// Every annotated field reachable from `id` (`user.email`), sorted.
+    pub fn reaches(&self, id: TypeId) -> Vec<String> {
+        let mut seen = std::collections::HashSet::from([id]);
+        let mut stack = vec![id];
+        let mut out = std::collections::BTreeSet::new();
+        while let Some(t) = stack.pop() {
+            for s in self.steps.get(&t).into_iter().flatten() {
+                if s.direct {
+                    out.insert(s.label.clone());
+                }
+                if let Some(next) = s.target {
+                    if self.is_tainted(next) && seen.insert(next) {
+                        stack.push(next);
+                    }
+                }
+            }
+        }
+        out.into_iter().collect()
+    }
+
     pub fn is_tainted(&self, id: TypeId) -> bool {
         self.best.contains_key(&id)
     }
@@ -462,6 +503,23 @@ pub fn trace(repo: &Repo, options: &TraceOptions) -> Trace {
             }
         }
     }
+    let starts: std::collections::HashSet<(&str, &str)> = out
+        .models
+        .iter()
+        .map(|m| &m.via)
+        .chain(out.operations.iter().map(|o| &o.via))
+        .chain(out.events.iter().map(|e| &e.via))
+        .filter_map(|v| v.first())
+        .map(|h| (h.service.as_str(), h.owner.as_str()))
+        .collect();
+    let mut reaches = HashMap::new();
+    for id in taint.types() {
+        let key = (repo.service(id.service).name.as_str(), repo.type_name(id));
+        if starts.contains(&key) {
+            reaches.insert((key.0.to_string(), key.1.to_string()), taint.reaches(id));
+        }
+    }
+    out.reaches = reaches;
     out
 }
 

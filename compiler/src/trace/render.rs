@@ -87,18 +87,14 @@ struct Row {
     /// How (body, parameter, status), when it applies.
     how: String,
     via: String,
-    /// The personal data it reaches: the annotated field at the end of the via path.
-    data: String,
+    /// The personal data it reaches: every annotated field behind it.
+    data: Vec<String>,
     file: String,
     line: usize,
 }
 
 fn arrow(via: &[String]) -> String {
     via.join(" → ")
-}
-
-fn last(hops: &[Hop]) -> String {
-    hops.last().map(|h| h.label.clone()).unwrap_or_default()
 }
 
 fn view(trace: &Trace, sources: &SourceMap, against: Option<&str>) -> View {
@@ -122,24 +118,31 @@ fn view(trace: &Trace, sources: &SourceMap, against: Option<&str>) -> View {
             }
         }
     };
-    let row = |what: String, how: String, via: Vec<String>, data: String, loc: Option<&Loc>| {
-        let (file, line) = loc.map(|l| file_line(sources, l)).unwrap_or_default();
-        Row {
-            what,
-            how,
-            via: arrow(&via),
-            data,
-            file,
-            line,
-        }
-    };
+    let row =
+        |what: String, how: String, via: Vec<String>, data: Vec<String>, loc: Option<&Loc>| {
+            let (file, line) = loc.map(|l| file_line(sources, l)).unwrap_or_default();
+            Row {
+                what,
+                how,
+                via: arrow(&via),
+                data,
+                file,
+                line,
+            }
+        };
     let mut rows: Vec<(usize, u8, Row)> = Vec::new();
     for f in &trace.fields {
         let what = format!("{}.{}", f.model, f.field);
         rows.push((
             at(&f.service),
             0,
-            row(what.clone(), String::new(), vec![], what, Some(&f.loc)),
+            row(
+                what.clone(),
+                String::new(),
+                vec![],
+                vec![what],
+                Some(&f.loc),
+            ),
         ));
     }
     for m in &trace.models {
@@ -150,7 +153,7 @@ fn view(trace: &Trace, sources: &SourceMap, against: Option<&str>) -> View {
                 m.model.clone(),
                 String::new(),
                 labels(&m.via),
-                last(&m.via),
+                trace.data(&m.via, false),
                 Some(&m.loc),
             ),
         ));
@@ -167,7 +170,7 @@ fn view(trace: &Trace, sources: &SourceMap, against: Option<&str>) -> View {
                 format!("{} {}", o.method, o.path),
                 how,
                 o.via_labels(),
-                last(&o.via),
+                trace.data(&o.via, o.is_parameter()),
                 Some(&o.loc),
             ),
         ));
@@ -180,7 +183,7 @@ fn view(trace: &Trace, sources: &SourceMap, against: Option<&str>) -> View {
                 format!("{}[{}]", e.union, e.member),
                 String::new(),
                 labels(&e.via),
-                last(&e.via),
+                trace.data(&e.via, false),
                 Some(&e.loc),
             ),
         ));
@@ -193,7 +196,7 @@ fn view(trace: &Trace, sources: &SourceMap, against: Option<&str>) -> View {
                 t.table.clone(),
                 t.model.clone(),
                 t.columns.clone(),
-                String::new(),
+                Vec::new(),
                 None,
             ),
         ));
@@ -280,23 +283,23 @@ const MARKDOWN: &str = "{{#if against}}# New flows of `{{annotation}}` since `{{
 
 {{/if}}{{#if receives}}### Receives
 
-| operation | in | nearest personal data | via |
+| operation | in | personal data | via |
 |---|---|---|---|
-{{#each receives}}| `{{what}}` | {{how}} | `{{data}}` | {{cell via}} |
+{{#each receives}}| `{{what}}` | {{how}} | {{#each data}}{{#unless @first}}, {{/unless}}`{{this}}`{{/each}} | {{cell via}} |
 {{/each}}
 
 {{/if}}{{#if returns}}### Returns
 
-| operation | status | nearest personal data | via |
+| operation | status | personal data | via |
 |---|---|---|---|
-{{#each returns}}| `{{what}}` | {{how}} | `{{data}}` | {{cell via}} |
+{{#each returns}}| `{{what}}` | {{how}} | {{#each data}}{{#unless @first}}, {{/unless}}`{{this}}`{{/each}} | {{cell via}} |
 {{/each}}
 
 {{/if}}{{#if emits}}### Emits
 
-| event | nearest personal data | via |
+| event | personal data | via |
 |---|---|---|
-{{#each emits}}| `{{what}}` | `{{data}}` | {{cell via}} |
+{{#each emits}}| `{{what}}` | {{#each data}}{{#unless @first}}, {{/unless}}`{{this}}`{{/each}} | {{cell via}} |
 {{/each}}
 
 {{/if}}{{#if stores}}### Stores

@@ -320,3 +320,19 @@ fn renderings_are_deterministic_and_json_has_the_stable_shape() {
     assert_eq!(render::render_dot(&t), render::render_dot(&t));
     assert!(render::render_markdown(&t, &checked.sources).contains("`person.email`"));
 }
+
+#[test]
+fn data_lists_every_annotated_field_behind_an_entry() {
+    let t = run(&[(
+        "a.json",
+        api(
+            r#""card": {"fields": [{"name": "holder", "type": "person"}, {"name": "cvc", "type": "string", "annotations": ["personal_data"]}]},
+    "order": {"fields": [{"name": "buyer", "type": "person"}, {"name": "cards", "type": "[card]"}, {"name": "next", "type": "order", "required": false}]}"#,
+            "",
+            r#""order": {"operations": [{"method": "GET", "path": "/:id", "responses": {"200": {"type": "order"}, "404": {"type": "unit"}}}]}"#,
+        ),
+    )]);
+    let op = &t.operations[0];
+    assert_eq!(labels(&op.via), vec!["order.buyer", "person.email"]);
+    assert_eq!(t.data(&op.via, false), vec!["card.cvc", "person.email"]);
+}
