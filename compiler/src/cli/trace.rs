@@ -94,16 +94,17 @@ pub fn run(args: TraceArgs) -> i32 {
         TraceFormat::Json => {
             let mut v = render::to_json(&flows, &checked.sources);
             v["against"] = serde_json::Value::String(rev.clone());
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            emit(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            ));
         }
-        TraceFormat::Markdown => print!(
-            "{}",
-            render::render_markdown_against(&flows, &checked.sources, rev)
-        ),
-        _ => print!(
-            "{}",
-            render::render_human_against(&flows, &checked.sources, rev)
-        ),
+        TraceFormat::Markdown => emit(&render::render_markdown_against(
+            &flows,
+            &checked.sources,
+            rev,
+        )),
+        _ => emit(&render::render_human_against(&flows, &checked.sources, rev)),
     }
     if against::any(&flows) {
         EXIT_FINDINGS
@@ -113,12 +114,19 @@ pub fn run(args: TraceArgs) -> i32 {
 }
 
 fn print(result: &trace::Trace, checked: &Checked, format: TraceFormat) {
-    match format {
-        TraceFormat::Human => print!("{}", render::render_human(result, &checked.sources)),
-        TraceFormat::Json => println!("{}", render::render_json(result, &checked.sources)),
-        TraceFormat::Markdown => print!("{}", render::render_markdown(result, &checked.sources)),
-        TraceFormat::Dot => print!("{}", render::render_dot(result)),
-    }
+    emit(&match format {
+        TraceFormat::Human => render::render_human(result, &checked.sources),
+        TraceFormat::Json => format!("{}\n", render::render_json(result, &checked.sources)),
+        TraceFormat::Markdown => render::render_markdown(result, &checked.sources),
+        TraceFormat::Dot => render::render_dot(result),
+    });
+}
+
+/// Writes to stdout; a closed pipe (`charter trace | head`) is not an error worth a panic.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 /// Reports what stops the trace, as `check` reports it; returns the exit code.
