@@ -29,6 +29,7 @@ pub mod report;
 pub mod resolve;
 pub mod schema;
 pub mod source;
+pub mod trace;
 pub mod validate;
 
 use diag::Diagnostics;

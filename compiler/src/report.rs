@@ -301,6 +301,34 @@ pub fn summary(errors: usize, warnings: usize) -> String {
     )
 }
 
+/// A handlebars registry for the text reports (diff, trace): strict, no HTML escaping, and a
+/// `cell` helper that makes a value safe inside a markdown table cell (`|` escaped, newlines
+/// folded).
+pub fn templates() -> handlebars::Handlebars<'static> {
+    let mut h = handlebars::Handlebars::new();
+    h.set_strict_mode(true);
+    h.register_escape_fn(handlebars::no_escape);
+    h.register_helper(
+        "cell",
+        Box::new(
+            |helper: &handlebars::Helper,
+             _: &handlebars::Handlebars,
+             _: &handlebars::Context,
+             _: &mut handlebars::RenderContext,
+             out: &mut dyn handlebars::Output|
+             -> handlebars::HelperResult {
+                let text = helper
+                    .param(0)
+                    .and_then(|p| p.value().as_str())
+                    .unwrap_or("");
+                out.write(&text.replace('|', "\\|").replace('\n', " "))?;
+                Ok(())
+            },
+        ),
+    );
+    h
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -137,7 +137,7 @@ pub fn run(args: DiffArgs) -> i32 {
 
 /// Reports the diagnostics of a side that does not load or validate. Nothing is classified from a
 /// half-loaded spec.
-fn side_ok(checked: &Checked, name: &str) -> bool {
+pub(crate) fn side_ok(checked: &Checked, name: &str) -> bool {
     if checked.io_errors == 0 && !checked.has_errors() && !checked.repo.services.is_empty() {
         return true;
     }

@@ -5,6 +5,7 @@ mod check;
 pub mod diff;
 mod generate;
 pub mod lint;
+pub mod trace;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -36,6 +37,9 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// Compare two versions and classify every change (breaking, dangerous, non-breaking).
     Diff(diff::DiffArgs),
+    /// Trace annotated data (default `personal_data`) through the repo: which models, operations
+    /// and events carry it.
+    Trace(trace::TraceArgs),
 }
 
 /// Output formats shared by the commands that report diagnostics.
@@ -66,6 +70,7 @@ pub fn main() -> i32 {
         Command::Lint(a) => lint::run_lint(a),
         Command::Diff(a) => diff::run(a),
         Command::Generate(a) => generate::run(a),
+        Command::Trace(a) => trace::run(a),
     }
 }
 

@@ -59,27 +59,7 @@ const MARKDOWN_ROW: &str = "| {{class}}{{#if allowed}} (allowed){{/if}} | `{{rul
 ";
 
 fn registry() -> Handlebars<'static> {
-    let mut h = Handlebars::new();
-    h.set_strict_mode(true);
-    h.register_escape_fn(handlebars::no_escape);
-    h.register_helper(
-        "cell",
-        Box::new(
-            |helper: &handlebars::Helper,
-             _: &Handlebars,
-             _: &handlebars::Context,
-             _: &mut handlebars::RenderContext,
-             out: &mut dyn handlebars::Output|
-             -> handlebars::HelperResult {
-                let text = helper
-                    .param(0)
-                    .and_then(|p| p.value().as_str())
-                    .unwrap_or("");
-                out.write(&text.replace('|', "\\|").replace('\n', " "))?;
-                Ok(())
-            },
-        ),
-    );
+    let mut h = crate::report::templates();
     h.register_template_string("human", HUMAN)
         .expect("human template");
     h.register_template_string("markdown", MARKDOWN.replace("{{> row}}", MARKDOWN_ROW))

@@ -31,6 +31,7 @@ pub mod mapping_models;
 pub mod minimum_maximum;
 pub mod no_trailing_slash;
 pub mod organization_field_position;
+pub mod personal_data_names;
 pub mod plural_path;
 pub mod proxy_query_parameters;
 pub mod published_event_models;
@@ -59,6 +60,7 @@ pub static RULES: &[Rule] = &[
     descriptions::RULE,
     unused_types::RULE,
     event_union_shape::RULE,
+    personal_data_names::RULE,
     well_known_attributes::RULE,
     bad_names::RULE,
     common_field_types::RULE,
