@@ -151,8 +151,8 @@ impl Default for RetryPolicy {
     }
 }
 
-/// Builder of the shared client state.
-#[derive(Debug)]
+/// Builder of the shared client state. `Debug` shows default header names, not their values
+/// (credentials).
 pub struct ClientBuilder {
     base_url: String,
     timeout: Option<Duration>,
@@ -220,8 +220,9 @@ impl ClientBuilder {
     }
 }
 
-/// The state shared by a generated client and its resource accessors.
-#[derive(Clone, Debug)]
+/// The state shared by a generated client and its resource accessors. `Debug` shows default
+/// header names, not their values (credentials).
+#[derive(Clone)]
 pub struct Inner {
     http: reqwest::Client,
     base_url: String,
@@ -229,6 +230,30 @@ pub struct Inner {
     headers: HeaderMap,
     request_id: Option<String>,
     retry: RetryPolicy,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("headers", &HeaderNames(&self.headers))
+            .field("request_id", &self.request_id)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inner")
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("headers", &HeaderNames(&self.headers))
+            .field("request_id", &self.request_id)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Inner {
@@ -479,5 +504,11 @@ mod tests {
             assert_eq!(e, shown);
         }
         assert_eq!(body.len(), 44);
+        let client =
+            ClientBuilder::new("http://localhost").with_header("authorization", "Bearer t0ken");
+        for shown in [format!("{client:?}"), format!("{:?}", client.build())] {
+            assert!(shown.contains("\"authorization\""), "{shown}");
+            assert!(!shown.contains("t0ken"), "{shown}");
+        }
     }
 }

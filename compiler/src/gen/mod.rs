@@ -8,6 +8,10 @@
 //! and formatted with `prettyplease`; generated code leans on the `charter-runtime` crate for
 //! everything that would otherwise be repeated per type.
 //!
+//! Personal data: fields carrying one of [`Settings::redacted_annotations`] print `[redacted]` in
+//! the generated `Debug`, and every generated type implements `charter_runtime::PersonalData`
+//! (list and erase personal data), as `redact` decides.
+//!
 //! Imports: a type of another service in the repo is referenced through that service's generated
 //! module (`crate::<module>::models::T`, see [`Settings::with_crate_path`] to point a namespace at
 //! an external crate instead). An import that is neither in the repo nor mapped becomes an opaque
