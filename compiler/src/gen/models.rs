@@ -218,30 +218,23 @@ fn model(cx: &mut Cx, id: TypeId, defaults: &mut (TokenStream, naming::Scope)) -
         .map(|f| field(cx, id, f, &mut scope, defaults))
         .collect();
     // A model with personal-data fields writes its `Debug` by hand (in `redact::model`).
-    let derive = if super::redact::model_redacts_debug(cx, id) {
-        derives(
-            cx,
-            quote!(
-                Clone,
-                PartialEq,
-                ::charter_runtime::serde::Serialize,
-                ::charter_runtime::serde::Deserialize
-            ),
-            &["Debug"],
-        )
+    let manual: &[&str] = if super::redact::model_redacts_debug(cx, id) {
+        &["Debug"]
     } else {
-        derives(
-            cx,
-            quote!(
-                Clone,
-                Debug,
-                PartialEq,
-                ::charter_runtime::serde::Serialize,
-                ::charter_runtime::serde::Deserialize
-            ),
-            &[],
-        )
+        &[]
     };
+    let debug = manual.is_empty().then(|| quote!(Debug,));
+    let derive = derives(
+        cx,
+        quote!(
+            Clone,
+            #debug
+            PartialEq,
+            ::charter_runtime::serde::Serialize,
+            ::charter_runtime::serde::Deserialize
+        ),
+        manual,
+    );
     let decl = fields.iter().map(|f| {
         let FieldCode { ident, ty, attrs } = f;
         quote!(#attrs pub #ident: #ty,)
@@ -475,11 +468,13 @@ fn union(cx: &mut Cx, id: TypeId) -> TokenStream {
         }
     }
     // A union that may hold personal data writes its `Debug` by hand (in `redact::union`).
-    let derive = if super::redact::union_redacts_debug(cx, id) {
-        derives(cx, quote!(Clone, PartialEq), &["Debug"])
+    let manual: &[&str] = if super::redact::union_redacts_debug(cx, id) {
+        &["Debug"]
     } else {
-        derives(cx, quote!(Clone, Debug, PartialEq), &[])
+        &[]
     };
+    let debug = manual.is_empty().then(|| quote!(Debug,));
+    let derive = derives(cx, quote!(Clone, #debug PartialEq), manual);
     let personal_data = super::redact::union(cx, id, &members, u.discriminator.is_none());
     quote! {
         #docs
