@@ -179,3 +179,54 @@ fn charter_toml_maps_an_import_to_a_crate_path() {
     );
     assert!(!stderr.contains("W1201"), "{stderr}");
 }
+
+#[test]
+fn charter_toml_chooses_the_redacted_annotations() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gen-cli-redacted");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("api.json"),
+        r#"{"name": "people", "annotations": {"personal_data": {}, "secret": {}},
+            "models": {"person": {"fields": [
+            {"name": "email", "type": "string", "annotations": ["personal_data"]},
+            {"name": "ssn", "type": "string", "annotations": ["secret"]}]}}}"#,
+    )
+    .unwrap();
+    let toml = dir.join("charter.toml");
+    let out = dir.join("out");
+    let run = |config: &str| {
+        std::fs::write(&toml, config).unwrap();
+        let res = charter(&[
+            "generate",
+            "rust",
+            dir.join("api.json").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--config",
+            toml.to_str().unwrap(),
+        ]);
+        let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
+        let code = std::fs::read_to_string(out.join("src/people_v0.rs")).unwrap_or_default();
+        (res.status.code(), code, stderr)
+    };
+    let redacted = |field: &str| format!(".field(\"{field}\", &::charter_runtime::Redacted)");
+    // Default: `personal_data`.
+    let (status, code, stderr) = run("");
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(
+        code.contains(&redacted("email")) && !code.contains(&redacted("ssn")),
+        "{code}"
+    );
+    let (status, code, stderr) =
+        run("[generate.rust]\nredacted_annotations = [\"personal_data\", \"secret\"]\n");
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(
+        code.contains(&redacted("email")) && code.contains(&redacted("ssn")),
+        "{code}"
+    );
+    // Not a list of strings: a usage error naming the key.
+    let (status, _, stderr) = run("[generate.rust]\nredacted_annotations = \"secret\"\n");
+    assert_eq!(status, Some(2), "{stderr}");
+    assert!(stderr.contains("redacted_annotations"), "{stderr}");
+}

@@ -17,7 +17,11 @@ use std::time::Duration;
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
 /// The error of one operation. `E` is the operation's documented-error type.
-#[derive(Debug)]
+///
+/// `Display` and `Debug` never print a received or sent value (which may be personal data): a raw
+/// body shows as its length, headers by name only, JSON errors without the values serde quotes,
+/// transport errors without the URL (path and query parameters); a documented error prints
+/// through its generated `Debug`, which redacts personal-data fields.
 pub enum Error<E> {
     /// A status the spec documents as an error, with its decoded body.
     Documented(Box<Documented<E>>),
@@ -32,11 +36,20 @@ pub enum Error<E> {
 }
 
 /// A documented error response: status, headers and the operation's typed error.
-#[derive(Debug)]
 pub struct Documented<E> {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub error: E,
+}
+
+impl<E: std::fmt::Debug> std::fmt::Debug for Documented<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Documented")
+            .field("status", &self.status)
+            .field("headers", &HeaderNames(&self.headers))
+            .field("error", &self.error)
+            .finish()
+    }
 }
 
 impl<E: std::fmt::Debug> std::fmt::Display for Error<E> {
@@ -44,12 +57,40 @@ impl<E: std::fmt::Debug> std::fmt::Display for Error<E> {
         match self {
             Error::Documented(d) => write!(f, "{}: {:?}", d.status, d.error),
             Error::UnexpectedStatus(r) => write!(f, "undocumented status {}", r.status),
-            Error::InvalidBody(r, error) => {
-                write!(f, "invalid body with status {}: {error}", r.status)
-            }
+            Error::InvalidBody(r, error) => write!(
+                f,
+                "invalid body with status {}: {}",
+                r.status,
+                crate::redact::json_error_message(error)
+            ),
             Error::Transport(e) => write!(f, "transport error: {e}"),
             Error::Encode(e) => write!(f, "could not encode the request: {e}"),
         }
+    }
+}
+
+impl<E: std::fmt::Debug> std::fmt::Debug for Error<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Documented(d) => f.debug_tuple("Documented").field(d).finish(),
+            Error::UnexpectedStatus(r) => f.debug_tuple("UnexpectedStatus").field(r).finish(),
+            Error::InvalidBody(r, error) => f
+                .debug_tuple("InvalidBody")
+                .field(r)
+                .field(&crate::redact::json_error_message(error))
+                .finish(),
+            Error::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
+            Error::Encode(e) => f.debug_tuple("Encode").field(e).finish(),
+        }
+    }
+}
+
+/// Header names only: header values may carry personal data.
+struct HeaderNames<'a>(&'a HeaderMap);
+
+impl std::fmt::Debug for HeaderNames<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.0.keys()).finish()
     }
 }
 
@@ -74,12 +115,23 @@ impl<E> Error<E> {
     }
 }
 
-/// A response as received: status, headers and raw body.
-#[derive(Clone, Debug)]
+/// A response as received: status, headers and raw body. `Debug` shows the header names and the
+/// body's length, not their contents.
+#[derive(Clone)]
 pub struct RawResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Bytes,
+}
+
+impl std::fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &HeaderNames(&self.headers))
+            .field("body", &format_args!("[{} bytes]", self.body.len()))
+            .finish()
+    }
 }
 
 /// Retries of idempotent requests (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) on transport errors
@@ -99,8 +151,8 @@ impl Default for RetryPolicy {
     }
 }
 
-/// Builder of the shared client state.
-#[derive(Debug)]
+/// Builder of the shared client state. `Debug` shows default header names, not their values
+/// (credentials).
 pub struct ClientBuilder {
     base_url: String,
     timeout: Option<Duration>,
@@ -168,8 +220,9 @@ impl ClientBuilder {
     }
 }
 
-/// The state shared by a generated client and its resource accessors.
-#[derive(Clone, Debug)]
+/// The state shared by a generated client and its resource accessors. `Debug` shows default
+/// header names, not their values (credentials).
+#[derive(Clone)]
 pub struct Inner {
     http: reqwest::Client,
     base_url: String,
@@ -177,6 +230,30 @@ pub struct Inner {
     headers: HeaderMap,
     request_id: Option<String>,
     retry: RetryPolicy,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("headers", &HeaderNames(&self.headers))
+            .field("request_id", &self.request_id)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inner")
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("headers", &HeaderNames(&self.headers))
+            .field("request_id", &self.request_id)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Inner {
@@ -295,7 +372,7 @@ impl Request<'_> {
         if let Some(t) = self.inner.timeout {
             b = b.timeout(t);
         }
-        b.build().map_err(|e| e.to_string())
+        b.build().map_err(|e| e.without_url().to_string())
     }
 
     /// Sends the request, retrying idempotent methods as the retry policy says.
@@ -329,10 +406,14 @@ impl Request<'_> {
                 backoff *= 2;
                 continue;
             }
-            let r = result.map_err(Error::Transport)?;
+            // The URL holds path and query parameters, which may be personal data.
+            let r = result.map_err(|e| Error::Transport(e.without_url()))?;
             let status = r.status();
             let headers = r.headers().clone();
-            let body = r.bytes().await.map_err(Error::Transport)?;
+            let body = r
+                .bytes()
+                .await
+                .map_err(|e| Error::Transport(e.without_url()))?;
             return Ok(Response(RawResponse {
                 status,
                 headers,
@@ -382,5 +463,52 @@ impl Response {
     /// A status the operation does not document.
     pub fn unexpected<E, R>(self) -> Result<R, Error<E>> {
         Err(Error::UnexpectedStatus(Box::new(self.0)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Errors print statuses, header names, lengths and what went wrong, never a received value.
+    #[test]
+    fn errors_do_not_print_received_values() {
+        let secret = "jane.doe@example.com";
+        let mut headers = HeaderMap::new();
+        headers.insert("x-email", HeaderValue::from_static("jane.doe@example.com"));
+        let body = Bytes::from(format!(r#"{{"email": 7, "name": "{secret}"}}"#));
+        let raw = RawResponse {
+            status: StatusCode::OK,
+            headers: headers.clone(),
+            body: body.clone(),
+        };
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Reply {
+            name: i32,
+        }
+        let decoded = Response(raw.clone()).ok_json::<Reply, ()>().unwrap_err();
+        let unexpected = Error::<()>::UnexpectedStatus(Box::new(raw));
+        let documented = Error::Documented(Box::new(Documented {
+            status: StatusCode::CONFLICT,
+            headers,
+            error: "typed error",
+        }));
+        for (e, shown) in [
+            (format!("{decoded}"), "invalid body with status 200 OK: invalid type: string, expected i32 at line 1 column 43"),
+            (format!("{decoded:?}"), "InvalidBody(RawResponse { status: 200, headers: {\"x-email\"}, body: [44 bytes] }, \"invalid type: string, expected i32 at line 1 column 43\")"),
+            (format!("{unexpected:?}"), "UnexpectedStatus(RawResponse { status: 200, headers: {\"x-email\"}, body: [44 bytes] })"),
+            (format!("{documented:?}"), "Documented(Documented { status: 409, headers: {\"x-email\"}, error: \"typed error\" })"),
+        ] {
+            assert!(!e.contains("jane"), "{e}");
+            assert_eq!(e, shown);
+        }
+        assert_eq!(body.len(), 44);
+        let client =
+            ClientBuilder::new("http://localhost").with_header("authorization", "Bearer t0ken");
+        for shown in [format!("{client:?}"), format!("{:?}", client.build())] {
+            assert!(shown.contains("\"authorization\""), "{shown}");
+            assert!(!shown.contains("t0ken"), "{shown}");
+        }
     }
 }

@@ -3,10 +3,14 @@
 //! Generated code stays lean: anything that would otherwise be repeated per type or per operation
 //! lives here — union wire helpers ([`union`]), how values become path/query/header text
 //! ([`param`]), the HTTP client plumbing and its error taxonomy ([`client`]), and the validation
-//! error body of generated servers ([`server`]).
+//! error body of generated servers ([`server`]), and how personal data is redacted, listed and
+//! erased ([`redact`], trait [`PersonalData`]).
 
 pub mod param;
+pub mod redact;
 pub mod union;
+
+pub use redact::{PersonalData, Redacted};
 
 #[cfg(feature = "client")]
 pub mod client;

@@ -148,14 +148,15 @@ pub fn header_optional<T: FromParam>(
     }
 }
 
-/// Decodes a JSON body; serde's message names the offending field.
+/// Decodes a JSON body. The message says what was wrong and where (line and column), never the
+/// value received, which may be personal data ([`crate::redact::json_error_message`]).
 pub fn body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ValidationError> {
     serde_json::from_slice(bytes).map_err(|e| {
         let status = if e.is_data() { 422 } else { 400 };
         ValidationError {
             code: "invalid_body".into(),
             field: "body".into(),
-            message: e.to_string(),
+            message: crate::redact::json_error_message(&e),
             status,
         }
     })
@@ -229,14 +230,15 @@ pub fn size(
     Ok(())
 }
 
-/// Rejects the `Unknown` value of an enum (requests must use the values the spec lists).
+/// Rejects the `Unknown` value of an enum (requests must use the values the spec lists). The
+/// message names the field, not the value received.
 pub fn known<T: crate::WireEnum>(field: &str, value: T) -> Result<T, ValidationError> {
     if value.is_known() {
         Ok(value)
     } else {
         Err(ValidationError::unprocessable(
             field,
-            format!("`{}` is not a valid value of `{field}`", value.as_str()),
+            format!("`{field}` must be one of the values the spec lists"),
         ))
     }
 }
@@ -359,5 +361,51 @@ mod tests {
         let e = query_required::<i64>(&q, "b").unwrap_err();
         assert_eq!(e.field, "b");
         assert!(query_required::<i64>(&q, "missing").is_err());
+    }
+
+    /// Rejections name the field and the problem, never the value received.
+    #[test]
+    fn rejections_do_not_echo_values() {
+        #[derive(Debug, PartialEq)]
+        enum Colour {
+            Red,
+            Unknown(String),
+        }
+        impl crate::WireEnum for Colour {
+            fn as_str(&self) -> &str {
+                match self {
+                    Colour::Red => "red",
+                    Colour::Unknown(s) => s,
+                }
+            }
+            fn from_wire(s: &str) -> Self {
+                match s {
+                    "red" => Colour::Red,
+                    _ => Colour::Unknown(s.to_owned()),
+                }
+            }
+            fn is_known(&self) -> bool {
+                !matches!(self, Colour::Unknown(_))
+            }
+        }
+        let secret = "jane.doe@example.com";
+        let e = known("colour", <Colour as crate::WireEnum>::from_wire(secret)).unwrap_err();
+        assert_eq!(
+            e.message,
+            "`colour` must be one of the values the spec lists"
+        );
+        assert_eq!(known("colour", Colour::Red), Ok(Colour::Red));
+        let q = parse_query(Some(&format!("n={secret}")));
+        let e = query_required::<i64>(&q, "n").unwrap_err();
+        assert_eq!(e.message, "`n` must be a long integer");
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Body {
+            age: i32,
+        }
+        let e = body::<Body>(format!(r#"{{"age": "{secret}"}}"#).as_bytes()).unwrap_err();
+        assert_eq!(e.status, 422);
+        assert!(!e.message.contains(secret), "{}", e.message);
+        assert!(e.message.starts_with("invalid type: string, expected i32"));
     }
 }

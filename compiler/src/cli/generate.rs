@@ -32,13 +32,14 @@ pub struct GenerateArgs {
     /// Also generate the axum server.
     #[arg(long)]
     pub server: bool,
-    /// charter.toml with `[generate.rust.crates]` namespace → crate path mappings
-    /// (default: ./charter.toml when present).
+    /// charter.toml with `[generate.rust.crates]` namespace → crate path mappings and
+    /// `[generate.rust] redacted_annotations` (default: ./charter.toml when present).
     #[arg(long)]
     pub config: Option<PathBuf>,
 }
 
-/// Reads `[generate.rust.crates]` of charter.toml into the settings.
+/// Reads `[generate.rust.crates]` and `[generate.rust] redacted_annotations` (the field
+/// annotations that mark personal data, `["personal_data"]` by default) of charter.toml.
 fn settings(args: &GenerateArgs) -> Result<gen::Settings, String> {
     let mut settings = gen::Settings::default().with_server(args.server);
     let path = args
@@ -52,9 +53,22 @@ fn settings(args: &GenerateArgs) -> Result<gen::Settings, String> {
     };
     let value: toml::Value =
         toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let crates = value
-        .get("generate")
-        .and_then(|g| g.get("rust"))
+    let rust = value.get("generate").and_then(|g| g.get("rust"));
+    if let Some(list) = rust.and_then(|r| r.get("redacted_annotations")) {
+        let names: Option<Vec<&str>> = list
+            .as_array()
+            .and_then(|a| a.iter().map(toml::Value::as_str).collect());
+        match names {
+            Some(names) => settings = settings.with_redacted_annotations(names),
+            None => {
+                return Err(format!(
+                    "{}: `redacted_annotations` must be a list of strings",
+                    path.display()
+                ))
+            }
+        }
+    }
+    let crates = rust
         .and_then(|r| r.get("crates"))
         .and_then(|c| c.as_table());
     for (ns, p) in crates.into_iter().flatten() {

@@ -8,6 +8,10 @@
 //! and formatted with `prettyplease`; generated code leans on the `charter-runtime` crate for
 //! everything that would otherwise be repeated per type.
 //!
+//! Personal data: fields carrying one of [`Settings::redacted_annotations`] print `[redacted]` in
+//! the generated `Debug`, and every generated type implements `charter_runtime::PersonalData`
+//! (list and erase personal data), as `redact` decides.
+//!
 //! Imports: a type of another service in the repo is referenced through that service's generated
 //! module (`crate::<module>::models::T`, see [`Settings::with_crate_path`] to point a namespace at
 //! an external crate instead). An import that is neither in the repo nor mapped becomes an opaque
@@ -17,6 +21,7 @@ pub mod client;
 pub mod krate;
 pub mod models;
 pub mod naming;
+mod redact;
 pub mod server;
 
 use crate::codes::{warning, CodeInfo};
@@ -68,6 +73,9 @@ pub struct Settings {
     pub root_path: String,
     /// Extra derives on every model, enum and union (`Eq`, `Hash`, `schemars::JsonSchema`, …).
     pub derives: Vec<String>,
+    /// Field annotations that mark personal data (`personal_data` by default): `Debug` prints
+    /// `[redacted]` for such fields, and `charter_runtime::PersonalData` lists and erases them.
+    pub redacted_annotations: Vec<String>,
 }
 
 impl Default for Settings {
@@ -79,6 +87,7 @@ impl Default for Settings {
             crate_paths: BTreeMap::new(),
             root_path: "crate".to_owned(),
             derives: Vec::new(),
+            redacted_annotations: vec!["personal_data".to_owned()],
         }
     }
 }
@@ -111,6 +120,22 @@ impl Settings {
     }
     pub fn with_derive(mut self, derive: impl Into<String>) -> Self {
         self.derives.push(derive.into());
+        self
+    }
+    /// Adds an annotation that marks personal data (besides `personal_data`).
+    pub fn with_redacted_annotation(mut self, annotation: impl Into<String>) -> Self {
+        let annotation = annotation.into();
+        if !self.redacted_annotations.contains(&annotation) {
+            self.redacted_annotations.push(annotation);
+        }
+        self
+    }
+    /// Replaces the annotations that mark personal data (an empty list redacts nothing).
+    pub fn with_redacted_annotations<S: Into<String>>(
+        mut self,
+        annotations: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.redacted_annotations = annotations.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -208,6 +233,8 @@ pub(crate) struct Cx<'a> {
     warned_external: BTreeSet<String>,
     /// Path prefix of this service's own types when generating outside `models` (`super::models`).
     pub local: Option<TokenStream>,
+    /// Which types hold personal data, or are personal data as a whole.
+    pii: redact::Pii,
 }
 
 impl<'a> Cx<'a> {
@@ -261,8 +288,10 @@ impl<'a> Cx<'a> {
             scc: HashMap::new(),
             warned_external: BTreeSet::new(),
             local: None,
+            pii: redact::Pii::default(),
         };
         cx.scc = cx.components();
+        cx.pii = redact::Pii::compute(&cx);
         cx
     }
 

@@ -74,8 +74,9 @@ pub(crate) fn models(cx: &mut Cx, sid: ServiceId) -> TokenStream {
 }
 
 /// `#[derive(base…, extra…)]`: the extra derives of the settings that parse as paths and that
-/// `base` does not already hold (compared by last segment).
-fn derives(cx: &Cx, base: TokenStream) -> TokenStream {
+/// `base` does not already hold nor the generator writes by hand (`manual`), compared by last
+/// segment.
+fn derives(cx: &Cx, base: TokenStream, manual: &[&str]) -> TokenStream {
     let last = |p: &syn::Path| p.segments.last().map(|s| s.ident.to_string());
     let have: Vec<Option<String>> = syn::parse::Parser::parse2(
         syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
@@ -86,7 +87,8 @@ fn derives(cx: &Cx, base: TokenStream) -> TokenStream {
     let mut extra: Vec<syn::Path> = Vec::new();
     for d in &cx.settings.derives {
         if let Ok(p) = syn::parse_str::<syn::Path>(d) {
-            if !have.contains(&last(&p)) && !extra.iter().any(|e| last(e) == last(&p)) {
+            let written = last(&p).is_some_and(|l| manual.contains(&l.as_str()));
+            if !written && !have.contains(&last(&p)) && !extra.iter().any(|e| last(e) == last(&p)) {
                 extra.push(p);
             }
         }
@@ -215,15 +217,23 @@ fn model(cx: &mut Cx, id: TypeId, defaults: &mut (TokenStream, naming::Scope)) -
         .iter()
         .map(|f| field(cx, id, f, &mut scope, defaults))
         .collect();
+    // A model with personal-data fields writes its `Debug` by hand (in `redact::model`).
+    let manual: &[&str] = if super::redact::model_redacts_debug(cx, id) {
+        &["Debug"]
+    } else {
+        &[]
+    };
+    let debug = manual.is_empty().then(|| quote!(Debug,));
     let derive = derives(
         cx,
         quote!(
             Clone,
-            Debug,
+            #debug
             PartialEq,
             ::charter_runtime::serde::Serialize,
             ::charter_runtime::serde::Deserialize
         ),
+        manual,
     );
     let decl = fields.iter().map(|f| {
         let FieldCode { ident, ty, attrs } = f;
@@ -235,6 +245,8 @@ fn model(cx: &mut Cx, id: TypeId, defaults: &mut (TokenStream, naming::Scope)) -
         #[serde(crate = "::charter_runtime::serde")]
         pub struct #name { #(#decl)* }
     };
+    let idents: Vec<proc_macro2::Ident> = fields.iter().map(|f| f.ident.clone()).collect();
+    out.extend(super::redact::model(cx, id, &idents));
     // Interfaces the model implements.
     for named in &m.interfaces {
         let r = named
@@ -352,7 +364,9 @@ fn enum_(cx: &mut Cx, id: TypeId) -> TokenStream {
             ::charter_runtime::serde::Serialize,
             ::charter_runtime::serde::Deserialize
         ),
+        &[],
     );
+    let personal_data = super::redact::enum_(cx, id);
     quote! {
         #docs
         #derive
@@ -394,6 +408,7 @@ fn enum_(cx: &mut Cx, id: TypeId) -> TokenStream {
                 f.write_str(::charter_runtime::WireEnum::as_str(self))
             }
         }
+        #personal_data
     }
 }
 
@@ -418,6 +433,7 @@ fn union(cx: &mut Cx, id: TypeId) -> TokenStream {
     let mut reads = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let types = u.types.clone();
+    let mut members = Vec::new();
     for t in &types {
         let resolved = cx.resolve(id.service, &t.ty.r);
         let base = match resolved.innermost() {
@@ -439,13 +455,27 @@ fn union(cx: &mut Cx, id: TypeId) -> TokenStream {
         };
         let vdocs = doc_attrs(t.description.as_deref(), t.deprecation.as_ref());
         let tag = &t.discriminator_value;
+        members.push(super::redact::Member {
+            variant: vname.clone(),
+            tag,
+            object: shape.to_string() == "Object",
+            ty: resolved,
+        });
         variants.push(quote!(#vdocs #vname(#ty),));
         writes.push(quote!(Self::#vname(v) => ::charter_runtime::union::write(s, TAGGING, #tag, ::charter_runtime::union::Shape::#shape, v),));
         if seen.insert(tag.clone()) {
             reads.push(quote!(::std::option::Option::Some(#tag) => ::charter_runtime::union::member(value, TAGGING, ::charter_runtime::union::Shape::#shape).map(Self::#vname),));
         }
     }
-    let derive = derives(cx, quote!(Clone, Debug, PartialEq));
+    // A union that may hold personal data writes its `Debug` by hand (in `redact::union`).
+    let manual: &[&str] = if super::redact::union_redacts_debug(cx, id) {
+        &["Debug"]
+    } else {
+        &[]
+    };
+    let debug = manual.is_empty().then(|| quote!(Debug,));
+    let derive = derives(cx, quote!(Clone, #debug PartialEq), manual);
+    let personal_data = super::redact::union(cx, id, &members, u.discriminator.is_none());
     quote! {
         #docs
         #derive
@@ -474,5 +504,6 @@ fn union(cx: &mut Cx, id: TypeId) -> TokenStream {
                 }
             }
         }
+        #personal_data
     }
 }

@@ -192,3 +192,56 @@ fn settings_choose_parts_and_derives() {
     assert_eq!(eqs, 1, "{derive}");
     assert!(!code.contains("not a path"));
 }
+
+#[test]
+fn redacted_annotations_are_a_setting() {
+    let spec = r#"{"name": "x",
+        "imports": [{"uri": "https://app.apibuilder.io/acme/common/latest/service.json"}],
+        "models": {
+            "person": {"fields": [
+                {"name": "email", "type": "string", "annotations": ["personal_data"]},
+                {"name": "ssn", "type": "string", "annotations": ["secret"]}]},
+            "plain": {"fields": [{"name": "n", "type": "string"}]},
+            "holder": {"fields": [{"name": "m", "type": "io.acme.common.v0.models.money"}]}}}"#;
+    let checked = crate::check_sources(
+        vec![("x.json".into(), spec.to_owned())],
+        &crate::Options::default(),
+    );
+    let code = |settings: Settings| generate(&checked.repo, &settings).files[0].contents.clone();
+    // Default: `personal_data` only; a `Debug` derive from the settings is not doubled.
+    let c = code(Settings::default().with_derive("Debug"));
+    assert!(
+        c.contains(".field(\"email\", &::charter_runtime::Redacted)"),
+        "{c}"
+    );
+    assert!(c.contains(".field(\"ssn\", &self.ssn)"), "{c}");
+    assert_eq!(c.matches("impl ::std::fmt::Debug for").count(), 1, "{c}");
+    assert!(
+        c.contains("impl ::charter_runtime::PersonalData for Plain {}"),
+        "{c}"
+    );
+    // An opaque import holds nothing known; a crate-mapped one is walked by its own impl.
+    assert!(
+        c.contains("impl ::charter_runtime::PersonalData for Holder {}"),
+        "{c}"
+    );
+    let c = code(Settings::default().with_crate_path("io.acme.common.v0", "acme_common"));
+    assert!(
+        c.contains("::charter_runtime::PersonalData::redact(&mut self.m);"),
+        "{c}"
+    );
+    // Added, or replaced.
+    let c = code(Settings::default().with_redacted_annotation("secret"));
+    assert!(
+        c.contains(".field(\"ssn\", &::charter_runtime::Redacted)"),
+        "{c}"
+    );
+    assert!(
+        c.contains(".field(\"email\", &::charter_runtime::Redacted)"),
+        "{c}"
+    );
+    let c = code(Settings::default().with_redacted_annotations(["secret"]));
+    assert!(c.contains(".field(\"email\", &self.email)"), "{c}");
+    let c = code(Settings::default().with_redacted_annotations(Vec::<String>::new()));
+    assert!(!c.contains("Redacted"), "{c}");
+}

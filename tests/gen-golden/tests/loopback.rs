@@ -339,3 +339,28 @@ async fn idempotent_calls_are_retried_and_carry_the_request_id() {
     assert_eq!(ids.len(), 4);
     assert!(ids.iter().all(|i| i == "req-9|1"), "{ids:?}");
 }
+
+/// Rejections name the field and the problem, never the value received (it may be personal data).
+#[tokio::test]
+async fn rejections_never_echo_received_values() {
+    let base = start().await;
+    let http = reqwest::Client::new();
+    let secret = "jane.doe-4711@example.com";
+    let requests = [
+        http.get(format!("{base}/items?limit={secret}")),
+        http.get(format!("{base}/items?role={secret}")),
+        http.post(format!("{base}/items"))
+            .body(format!(r#"{{"name": "x", "count": "{secret}"}}"#)),
+        http.post(format!("{base}/items"))
+            .body(format!(r#"{{"name": {secret}}}"#)),
+    ];
+    for request in requests {
+        let r = request.send().await.unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        assert!(matches!(status, 400 | 422), "{status} {text}");
+        assert!(!text.contains("jane"), "{text}");
+        let body: charter_runtime::server::ValidationError = serde_json::from_str(&text).unwrap();
+        assert!(!body.message.is_empty());
+    }
+}
