@@ -3,7 +3,10 @@
 //! [`generate`] is the one entry point that the CLI (`charter generate rust`), the derive macro and
 //! `build.rs` call. It emits one Rust file per service of the repo, each with `models` (one type
 //! per model, enum and union, serde on API Builder's wire conventions), `client` (async, on
-//! reqwest) and `server` (axum) modules, as chosen by [`Settings`]. [`krate`] wraps the files
+//! reqwest) and `server` (axum) modules, as chosen by [`Settings`]; with [`Settings::with_mock`]
+//! also `factories` (a valid value of every type) and `mock` (a `MockClient` without HTTP, see
+//! [`mock`]). The client's operations are also traits (`<Resource>Api` per resource, `Api` per
+//! service) that the client and the mock implement, so code under test takes either. [`krate`] wraps the files
 //! into a ready-to-build crate (`charter generate rust --out DIR`). Code is built with `quote`
 //! and formatted with `prettyplease`; generated code leans on the `charter-runtime` crate for
 //! everything that would otherwise be repeated per type.
@@ -14,7 +17,9 @@
 //! `serde_json::Value`, with warning `W1201` naming it, so real specs still build.
 
 pub mod client;
+pub mod factories;
 pub mod krate;
+pub mod mock;
 pub mod models;
 pub mod naming;
 pub mod server;
@@ -60,6 +65,11 @@ pub struct Settings {
     pub models: bool,
     pub client: bool,
     pub server: bool,
+    /// `factories` and `mock` modules (implies the client; generated code then needs
+    /// charter-runtime's `mock` feature).
+    pub mock: bool,
+    /// `factories` module (also implied by `mock`).
+    pub factories: bool,
     /// Namespace → Rust path of the crate or module holding that service's generated code
     /// (`io.flow.common.v0` → `flow_common`). Types are then `<path>::models::T`.
     pub crate_paths: BTreeMap<String, String>,
@@ -76,6 +86,8 @@ impl Default for Settings {
             models: true,
             client: true,
             server: false,
+            mock: false,
+            factories: false,
             crate_paths: BTreeMap::new(),
             root_path: "crate".to_owned(),
             derives: Vec::new(),
@@ -95,6 +107,22 @@ impl Settings {
     pub fn with_server(mut self, on: bool) -> Self {
         self.server = on;
         self
+    }
+    /// Generates `factories` and a `MockClient` (module `mock`), and the client they stand in for.
+    pub fn with_mock(mut self, on: bool) -> Self {
+        self.mock = on;
+        self
+    }
+    /// Generates `factories`: one function per model, enum and union building a valid value.
+    pub fn with_factories(mut self, on: bool) -> Self {
+        self.factories = on;
+        self
+    }
+    fn wants_client(&self) -> bool {
+        self.client || self.mock
+    }
+    fn wants_factories(&self) -> bool {
+        self.factories || self.mock
     }
     /// Maps an imported namespace to the Rust path of its generated code.
     pub fn with_crate_path(
@@ -160,14 +188,39 @@ fn service_tokens(cx: &mut Cx, id: ServiceId) -> TokenStream {
             #models
         }
     });
-    if cx.settings.client {
-        let client = client::client(cx, id);
+    if cx.settings.wants_factories() {
+        let factories = factories::factories(cx, id);
+        parts.extend(quote! {
+            /// A valid value of every model, enum and union of the service, for tests: required
+            /// fields filled, optional ones `None`, defaults applied, enums their first value,
+            /// unions their first member that does not recurse, lists and maps empty (or as long
+            /// as their `minimum` asks), numbers and string lengths within `minimum`/`maximum`.
+            /// Deterministic: every call returns the same value.
+            pub mod factories {
+                #![allow(deprecated, unused_imports, clippy::disallowed_names)]
+                #factories
+            }
+        });
+    }
+    if cx.settings.wants_client() {
+        let (client, sigs) = client::client(cx, id);
+        let traits = mock::traits(cx, id, &sigs);
         parts.extend(quote! {
             pub mod client {
                 #![allow(deprecated, unused_imports, clippy::disallowed_names)]
                 #client
+                #traits
             }
         });
+        if cx.settings.mock {
+            let mock = mock::mock(cx, id, &sigs);
+            parts.extend(quote! {
+                pub mod mock {
+                    #![allow(deprecated, unused_imports, clippy::disallowed_names)]
+                    #mock
+                }
+            });
+        }
     }
     if cx.settings.server {
         let server = server::server(cx, id);
@@ -208,6 +261,10 @@ pub(crate) struct Cx<'a> {
     warned_external: BTreeSet<String>,
     /// Path prefix of this service's own types when generating outside `models` (`super::models`).
     pub local: Option<TokenStream>,
+    /// Name of the factory function of every model, enum and union (with factories on).
+    pub factory_names: HashMap<TypeId, String>,
+    /// How deep the smallest factory value of every model and union is (see `factories`).
+    pub factory_heights: HashMap<TypeId, u32>,
 }
 
 impl<'a> Cx<'a> {
@@ -261,8 +318,14 @@ impl<'a> Cx<'a> {
             scc: HashMap::new(),
             warned_external: BTreeSet::new(),
             local: None,
+            factory_names: HashMap::new(),
+            factory_heights: HashMap::new(),
         };
         cx.scc = cx.components();
+        if settings.wants_factories() {
+            cx.factory_names = factories::names(repo);
+            cx.factory_heights = factories::heights(&cx);
+        }
         cx
     }
 

@@ -25,7 +25,12 @@ pub(crate) fn generate_fixture(json: &Path) -> Generated {
         .filter(|d| d.is_error() && !NASTY_ON_PURPOSE.contains(&d.code))
         .collect();
     assert!(errors.is_empty(), "{}: {errors:#?}", json.display());
-    generate(&checked.repo, &Settings::default().with_server(true))
+    // `mock.json` also gets factories and the mock client.
+    let mock = json.file_stem().is_some_and(|s| s == "mock");
+    generate(
+        &checked.repo,
+        &Settings::default().with_server(true).with_mock(mock),
+    )
 }
 
 #[test]
