@@ -234,13 +234,18 @@ pub(crate) fn mock(cx: &mut Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenSt
         } else {
             quote!(|c| match c { Call::#rvariant(c) => ::std::option::Option::Some(c.clone()) })
         };
+        let stubs_struct = (!r.ops.is_empty()).then(|| {
+            quote! {
+                #[derive(Debug, Default)]
+                struct #stubs_name { #(#stubs)* }
+            }
+        });
         items.extend(quote! {
             #[doc = #call_doc]
             #[derive(Clone, Debug, PartialEq)]
             #[allow(clippy::large_enum_variant)]
             pub enum #call_name { #(#variants)* }
-            #[derive(Debug, Default)]
-            struct #stubs_name { #(#stubs)* }
+            #stubs_struct
             #[doc = #mock_doc]
             #[derive(Clone, Copy, Debug)]
             pub struct #mock_name<'a> {
@@ -259,7 +264,10 @@ pub(crate) fn mock(cx: &mut Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenSt
         });
         let call_doc = format!(" A call to `{plural}`.");
         call_variants.push(quote!(#[doc = #call_doc] #rvariant(#call_name),));
-        stubs_fields.push(quote!(#acc: #stubs_name,));
+        // A resource without operations has no answers to keep (a field nobody reads).
+        if !r.ops.is_empty() {
+            stubs_fields.push(quote!(#acc: #stubs_name,));
+        }
         let acc_doc = format!(" The mock's `{plural}`.");
         accessors.push(quote! {
             #[doc = #acc_doc]
@@ -274,6 +282,18 @@ pub(crate) fn mock(cx: &mut Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenSt
     }
     cx.local = None;
     let validator_fns = validators.code;
+    // Without any operation there are no answers to keep.
+    let (stubs_field, stubs_struct) = if stubs_fields.is_empty() {
+        (None, None)
+    } else {
+        (
+            Some(quote!(stubs: Stubs,)),
+            Some(quote! {
+                #[derive(Debug, Default)]
+                struct Stubs { #(#stubs_fields)* }
+            }),
+        )
+    };
     quote! {
         use super::client::*;
         /// A stand-in for `Client` that sends nothing: it records every call, validates arguments as
@@ -282,7 +302,7 @@ pub(crate) fn mock(cx: &mut Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenSt
         #[derive(Debug, Default)]
         pub struct MockClient {
             log: ::charter_runtime::mock::CallLog<Call>,
-            stubs: Stubs,
+            #stubs_field
         }
         impl MockClient {
             /// A mock with no canned answers and no calls.
@@ -306,8 +326,7 @@ pub(crate) fn mock(cx: &mut Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenSt
         /// A call made to the mock, by resource.
         #[derive(Clone, Debug, PartialEq)]
         pub enum Call { #(#call_variants)* }
-        #[derive(Debug, Default)]
-        struct Stubs { #(#stubs_fields)* }
+        #stubs_struct
         #items
         #validator_fns
     }

@@ -157,6 +157,8 @@ pub struct Generated {
     pub files: Vec<GeneratedFile>,
     /// The module name of each service, in repo order.
     pub modules: Vec<String>,
+    /// Features of charter-runtime the generated code needs beyond its defaults (`mock`).
+    pub runtime_features: Vec<String>,
     pub diagnostics: Diagnostics,
 }
 
@@ -167,6 +169,9 @@ pub fn generate(repo: &Repo, settings: &Settings) -> Generated {
         modules: cx.modules.clone(),
         ..Generated::default()
     };
+    if settings.mock {
+        out.runtime_features.push("mock".to_owned());
+    }
     for id in repo.service_ids() {
         let tokens = service_tokens(&mut cx, id);
         let contents = format_file(&tokens, repo.service(id));

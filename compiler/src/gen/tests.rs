@@ -25,8 +25,10 @@ pub(crate) fn generate_fixture(json: &Path) -> Generated {
         .filter(|d| d.is_error() && !NASTY_ON_PURPOSE.contains(&d.code))
         .collect();
     assert!(errors.is_empty(), "{}: {errors:#?}", json.display());
-    // `mock.json` also gets factories and the mock client.
-    let mock = json.file_stem().is_some_and(|s| s == "mock");
+    // `mock.json` and the nasty `models.json` also get factories and the mock client.
+    let mock = json
+        .file_stem()
+        .is_some_and(|s| s == "mock" || s == "models");
     generate(
         &checked.repo,
         &Settings::default().with_server(true).with_mock(mock),
