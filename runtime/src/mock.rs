@@ -6,7 +6,7 @@
 //! value with the first documented success status). Calls the real server would reject are
 //! answered through [`rejected`], so the mock surfaces exactly the error the real client would.
 //!
-//! ```ignore
+//! ```text
 //! let mock = MockClient::new();
 //! mock.items().on_get_by_id().returns(item.clone());            // every call
 //! mock.items().on_get_by_id().once().fails(ItemsGetByIdError::Status404); // the next call only
