@@ -11,7 +11,7 @@
 //!
 //! Field and variant names follow `models.rs` (same scopes, same order).
 
-use super::{doc_attrs, ident, naming, Cx};
+use super::{default_value, doc_attrs, ident, naming, Cx};
 use crate::ir::{Field, Primitive, Repo, ServiceId, TypeId, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -21,29 +21,9 @@ use std::collections::HashMap;
 pub(crate) fn names(repo: &Repo) -> HashMap<TypeId, String> {
     let mut out = HashMap::new();
     for sid in repo.service_ids() {
-        let s = repo.service(sid);
         let mut scope = naming::Scope::new();
-        let kinds: [(TypeKind, Vec<&str>); 3] = [
-            (
-                TypeKind::Enum,
-                s.enums.iter().map(|x| x.name.as_str()).collect(),
-            ),
-            (
-                TypeKind::Model,
-                s.models.iter().map(|x| x.name.as_str()).collect(),
-            ),
-            (
-                TypeKind::Union,
-                s.unions.iter().map(|x| x.name.as_str()).collect(),
-            ),
-        ];
-        for (kind, list) in kinds {
-            for (i, name) in list.into_iter().enumerate() {
-                let id = TypeId {
-                    service: sid,
-                    kind,
-                    index: i as u32,
-                };
+        for (id, name) in super::declared_types(repo, sid) {
+            if id.kind != TypeKind::Interface {
                 out.insert(id, scope.snake(name));
             }
         }
@@ -61,17 +41,8 @@ pub(crate) fn heights(cx: &Cx) -> HashMap<TypeId, u32> {
     let mut h: HashMap<TypeId, u32> = HashMap::new();
     let mut types = Vec::new();
     for sid in repo.service_ids() {
-        let s = repo.service(sid);
-        for (kind, n) in [
-            (TypeKind::Model, s.models.len()),
-            (TypeKind::Union, s.unions.len()),
-        ] {
-            for i in 0..n {
-                let id = TypeId {
-                    service: sid,
-                    kind,
-                    index: i as u32,
-                };
+        for (id, _) in super::declared_types(repo, sid) {
+            if matches!(id.kind, TypeKind::Model | TypeKind::Union) {
                 h.insert(id, UNKNOWN);
                 types.push(id);
             }
@@ -89,18 +60,19 @@ pub(crate) fn heights(cx: &Cx) -> HashMap<TypeId, u32> {
         for &id in &types {
             let new = if id.kind == TypeKind::Model {
                 let m = repo.model(id);
-                let deepest =
-                    m.fields
-                        .iter()
-                        .filter(|f| {
-                            f.required
-                                && !f.default.as_deref().is_some_and(|d| {
-                                    default_ok(&cx.resolve(id.service, &f.ty.r), d)
-                                })
-                        })
-                        .map(|f| of(cx, &h, id.service, &f.ty.r, f.minimum))
-                        .max()
-                        .unwrap_or(0);
+                let deepest = m
+                    .fields
+                    .iter()
+                    .filter(|f| {
+                        f.required
+                            && !f.default.as_deref().is_some_and(|d| {
+                                default_value(cx, id.service, &cx.resolve(id.service, &f.ty.r), d)
+                                    .is_some()
+                            })
+                    })
+                    .map(|f| of(cx, &h, id.service, &f.ty.r, f.minimum))
+                    .max()
+                    .unwrap_or(0);
                 deepest.saturating_add(1)
             } else {
                 let u = repo.union(id);
@@ -120,25 +92,6 @@ pub(crate) fn heights(cx: &Cx) -> HashMap<TypeId, u32> {
         if !changed {
             return h;
         }
-    }
-}
-
-/// Whether [`default`] can express a default (as `models.rs` applies it).
-fn default_ok(ty: &TypeRef, text: &str) -> bool {
-    match ty {
-        TypeRef::Primitive(p) => match p {
-            Primitive::Boolean => text.parse::<bool>().is_ok(),
-            Primitive::Integer => text.parse::<i32>().is_ok(),
-            Primitive::Long => text.parse::<i64>().is_ok(),
-            Primitive::Double => text.parse::<f64>().is_ok_and(|n| n.is_finite()),
-            Primitive::String => true,
-            Primitive::Decimal => text.parse::<f64>().is_ok(),
-            _ => false,
-        },
-        TypeRef::Type(id) => id.kind == TypeKind::Enum,
-        TypeRef::List(_) => text.trim() == "[]",
-        TypeRef::Map(_) => text.trim() == "{}",
-        _ => false,
     }
 }
 
@@ -220,7 +173,7 @@ fn model(cx: &mut Cx, id: TypeId, own: &TokenStream) -> TokenStream {
         let given = f
             .default
             .as_deref()
-            .and_then(|d| default(cx, id.service, &resolved, d));
+            .and_then(|d| default_value(cx, id.service, &resolved, d));
         let v = match given {
             Some(v) => Some(v),
             None if !f.required => None,
@@ -415,34 +368,4 @@ fn string(hint: Hint) -> String {
         }
     }
     s
-}
-
-/// The value of a field default, as `models.rs` applies it (`None` when it cannot be expressed;
-/// models.rs reports that).
-fn default(cx: &mut Cx, sid: ServiceId, ty: &TypeRef, text: &str) -> Option<TokenStream> {
-    match ty {
-        TypeRef::Primitive(p) => match p {
-            Primitive::Boolean => text.parse::<bool>().ok().map(|b| quote!(#b)),
-            Primitive::Integer => text.parse::<i32>().ok().map(|n| quote!(#n)),
-            Primitive::Long => text.parse::<i64>().ok().map(|n| quote!(#n)),
-            Primitive::Double => text
-                .parse::<f64>()
-                .ok()
-                .filter(|n| n.is_finite())
-                .map(|n| quote!(#n)),
-            Primitive::String => Some(quote!(::std::string::String::from(#text))),
-            Primitive::Decimal => text
-                .parse::<f64>()
-                .ok()
-                .map(|_| quote!(#text.parse().unwrap_or_default())),
-            _ => None,
-        },
-        TypeRef::Type(id) if id.kind == TypeKind::Enum => {
-            let t = cx.rust_type(sid, ty, &cx.repo.enum_(*id).loc.clone());
-            Some(quote!(<#t as ::charter_runtime::WireEnum>::from_wire(#text)))
-        }
-        TypeRef::List(_) if text.trim() == "[]" => Some(quote!(::std::vec::Vec::new())),
-        TypeRef::Map(_) if text.trim() == "{}" => Some(quote!(::std::collections::BTreeMap::new())),
-        _ => None,
-    }
 }

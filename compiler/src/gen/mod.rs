@@ -282,36 +282,10 @@ impl<'a> Cx<'a> {
             .collect();
         let mut idents = HashMap::new();
         for sid in repo.service_ids() {
-            let s = repo.service(sid);
             // Names that generated models modules use for themselves are reserved.
             let mut scope = naming::Scope::with_reserved(&["Serialize", "Deserialize"]);
-            let kinds: [(TypeKind, Vec<&str>); 4] = [
-                (
-                    TypeKind::Interface,
-                    s.interfaces.iter().map(|x| x.name.as_str()).collect(),
-                ),
-                (
-                    TypeKind::Enum,
-                    s.enums.iter().map(|x| x.name.as_str()).collect(),
-                ),
-                (
-                    TypeKind::Model,
-                    s.models.iter().map(|x| x.name.as_str()).collect(),
-                ),
-                (
-                    TypeKind::Union,
-                    s.unions.iter().map(|x| x.name.as_str()).collect(),
-                ),
-            ];
-            for (kind, names) in kinds {
-                for (i, name) in names.into_iter().enumerate() {
-                    let id = TypeId {
-                        service: sid,
-                        kind,
-                        index: i as u32,
-                    };
-                    idents.insert(id, scope.camel(name));
-                }
+            for (id, name) in declared_types(repo, sid) {
+                idents.insert(id, scope.camel(name));
             }
         }
         let mut cx = Cx {
@@ -516,6 +490,86 @@ impl<'a> Cx<'a> {
             }
         }
         tarjan(&edges)
+    }
+}
+
+/// Every declared type of a service with its spec name: interfaces, enums, models, unions, each in
+/// spec order (the order in which generated names are claimed).
+pub(crate) fn declared_types(repo: &Repo, sid: ServiceId) -> Vec<(TypeId, &str)> {
+    let s = repo.service(sid);
+    let kinds: [(TypeKind, Vec<&str>); 4] = [
+        (
+            TypeKind::Interface,
+            s.interfaces.iter().map(|x| x.name.as_str()).collect(),
+        ),
+        (
+            TypeKind::Enum,
+            s.enums.iter().map(|x| x.name.as_str()).collect(),
+        ),
+        (
+            TypeKind::Model,
+            s.models.iter().map(|x| x.name.as_str()).collect(),
+        ),
+        (
+            TypeKind::Union,
+            s.unions.iter().map(|x| x.name.as_str()).collect(),
+        ),
+    ];
+    let mut out = Vec::new();
+    for (kind, names) in kinds {
+        for (i, name) in names.into_iter().enumerate() {
+            let id = TypeId {
+                service: sid,
+                kind,
+                index: i as u32,
+            };
+            out.push((id, name));
+        }
+    }
+    out
+}
+
+/// The Rust value of a field default given as spec text, used from service `sid` (own types
+/// through `cx.local`), or `None` when it cannot be expressed.
+pub(crate) fn default_value(
+    cx: &Cx,
+    sid: ServiceId,
+    ty: &TypeRef,
+    text: &str,
+) -> Option<TokenStream> {
+    match ty {
+        TypeRef::Primitive(p) => match p {
+            Primitive::Boolean => text.parse::<bool>().ok().map(|b| quote!(#b)),
+            Primitive::Integer => text.parse::<i32>().ok().map(|n| quote!(#n)),
+            Primitive::Long => text.parse::<i64>().ok().map(|n| quote!(#n)),
+            Primitive::Double => text
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite())
+                .map(|n| quote!(#n)),
+            Primitive::String => Some(quote!(::std::string::String::from(#text))),
+            Primitive::Decimal => text
+                .parse::<f64>()
+                .ok()
+                .map(|_| quote!(#text.parse().unwrap_or_default())),
+            _ => None,
+        },
+        TypeRef::Type(id) if id.kind == TypeKind::Enum => {
+            let name = cx.ident(*id);
+            let path = if id.service == sid {
+                match &cx.local {
+                    Some(prefix) => quote!(#prefix::#name),
+                    None => quote!(#name),
+                }
+            } else {
+                let m = cx.service_path(id.service);
+                quote!(#m::models::#name)
+            };
+            Some(quote!(<#path as ::charter_runtime::WireEnum>::from_wire(#text)))
+        }
+        TypeRef::List(_) if text.trim() == "[]" => Some(quote!(::std::vec::Vec::new())),
+        TypeRef::Map(_) if text.trim() == "{}" => Some(quote!(::std::collections::BTreeMap::new())),
+        _ => None,
     }
 }
 
