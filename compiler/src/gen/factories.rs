@@ -12,6 +12,7 @@
 //! Field and variant names follow `models.rs` (same scopes, same order).
 
 use super::{default_value, doc_attrs, ident, naming, Cx};
+use crate::diag::{Diagnostic, Severity};
 use crate::ir::{Field, Primitive, Repo, ServiceId, TypeId, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -137,6 +138,17 @@ pub(crate) fn factories(cx: &mut Cx, sid: ServiceId) -> TokenStream {
             _ => (union(cx, id, &own), repo.union(id).description.as_deref()),
         };
         let name = repo.type_name(id);
+        if cx.factory_heights.get(&id) == Some(&u32::MAX) {
+            cx.diags.push(
+                Diagnostic::new(
+                    "W1204",
+                    format!("`{name}` has no finite value (a cycle of required fields): its factory never returns"),
+                )
+                .with_severity(Severity::Warning)
+                .at(type_loc(repo, id))
+                .with_help("make one field of the cycle optional"),
+            );
+        }
         let mut docs = doc_attrs(description, None);
         if description.is_some() {
             docs.extend(quote!(#[doc = ""]));

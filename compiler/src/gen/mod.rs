@@ -54,6 +54,15 @@ pub const CODES: &[CodeInfo] = &[
          field, or a different type or optionality), so the generated model does not implement the \
          interface's trait.",
     ),
+    warning(
+        "W1204",
+        "type without a finite value: its factory never returns",
+        "With factories on (`--mock`), every model and union gets a function building a valid \
+         value. A model whose required fields lead back to itself with no way out (every member of \
+         the cycle required, no union member outside it) has no finite JSON value, so its factory \
+         would recurse until the stack overflows. Make one field of the cycle optional, or give a \
+         union on it a member outside the cycle.",
+    ),
 ];
 
 /// The first line of every generated file.
