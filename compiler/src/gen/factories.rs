@@ -138,7 +138,18 @@ pub(crate) fn factories(cx: &mut Cx, sid: ServiceId) -> TokenStream {
             _ => (union(cx, id, &own), repo.union(id).description.as_deref()),
         };
         let name = repo.type_name(id);
+        let mut docs = doc_attrs(description, None);
+        if description.is_some() {
+            docs.extend(quote!(#[doc = ""]));
+        }
+        let line = format!(" A valid `{name}`.");
+        docs.extend(quote!(#[doc = #line]));
         if cx.factory_heights.get(&id) == Some(&u32::MAX) {
+            docs.extend(quote! {
+                #[doc = ""]
+                #[doc = " Never returns: the type has no finite value (warning W1204)."]
+                #[allow(unconditional_recursion)]
+            });
             cx.diags.push(
                 Diagnostic::new(
                     "W1204",
@@ -149,12 +160,6 @@ pub(crate) fn factories(cx: &mut Cx, sid: ServiceId) -> TokenStream {
                 .with_help("make one field of the cycle optional"),
             );
         }
-        let mut docs = doc_attrs(description, None);
-        if description.is_some() {
-            docs.extend(quote!(#[doc = ""]));
-        }
-        let line = format!(" A valid `{name}`.");
-        docs.extend(quote!(#[doc = #line]));
         out.extend(quote! {
             #docs
             pub fn #fname() -> #ty { #body }

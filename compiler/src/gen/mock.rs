@@ -69,6 +69,8 @@ pub(crate) fn traits(cx: &Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenStre
         );
         out.extend(quote! {
             #[doc = #doc]
+            // Arguments are typed as the client's methods are (`&Vec<T>` for a list body).
+            #[allow(clippy::ptr_arg)]
             pub trait #tname: ::std::marker::Send + ::std::marker::Sync {
                 #(#decls)*
             }
@@ -325,6 +327,7 @@ pub(crate) fn mock(cx: &mut Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenSt
         }
         /// A call made to the mock, by resource.
         #[derive(Clone, Debug, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
         pub enum Call { #(#call_variants)* }
         #stubs_struct
         #items

@@ -257,4 +257,6 @@ fn a_type_without_finite_value_is_warned_about() {
     let code = &g.files[0].contents;
     assert!(code.contains("pub mod factories") && !code.contains("pub mod mock"));
     assert!(code.contains("next: ::std::option::Option::None"), "{code}");
+    // The factory of `node` still compiles under `-D warnings`.
+    assert!(code.contains("#[allow(unconditional_recursion)]\n    pub fn node()"), "{code}");
 }
