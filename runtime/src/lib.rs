@@ -2,13 +2,18 @@
 //!
 //! Generated code stays lean: anything that would otherwise be repeated per type or per operation
 //! lives here — union wire helpers ([`union`]), how values become path/query/header text
-//! ([`param`]), the HTTP client plumbing and its error taxonomy ([`client`]), and the validation
-//! error body of generated servers ([`server`]), and how personal data is redacted, listed and
-//! erased ([`redact`], trait [`PersonalData`]).
+//! ([`param`]), the HTTP client plumbing and its error taxonomy ([`client`]), request validation
+//! ([`validation`]) and generated servers' request parsing ([`server`]), and the canned answers
+//! and call log of generated mock clients ([`mock`], feature `mock`), and how personal data is
+//! redacted, listed and erased ([`redact`], trait [`PersonalData`]).
 
 pub mod param;
 pub mod redact;
 pub mod union;
+pub mod validation;
+
+#[cfg(feature = "mock")]
+pub mod mock;
 
 pub use redact::{PersonalData, Redacted};
 

@@ -1,7 +1,8 @@
 //! Compiles the golden files of Charter's Rust generator (`fixtures/gen/*.rs`) under
 //! `#![deny(warnings)]`, so `cargo test --workspace` and `cargo clippy --workspace -- -D warnings`
-//! check that generated code builds cleanly. Tests in `tests/` exercise it: JSON round trips and a
-//! client/server loopback.
+//! check that generated code builds cleanly. Tests in `tests/` exercise it: JSON round trips, a
+//! client/server loopback, and the mock client and factories (`mock.rs`, generated with
+//! `Settings::with_mock`, as is `models.rs`).
 #![deny(warnings)]
 
 #[rustfmt::skip] // formatted by prettyplease, byte-for-byte as generated
@@ -15,3 +16,7 @@ pub mod test_gen_client_v0;
 #[rustfmt::skip]
 #[path = "../../../fixtures/gen/personal_data.rs"]
 pub mod test_gen_personal_data_v0;
+
+#[rustfmt::skip]
+#[path = "../../../fixtures/gen/mock.rs"]
+pub mod test_gen_mock_v0;
