@@ -158,6 +158,7 @@ impl miette::Diagnostic for Rendered<'_> {
         self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.source.as_ref()?;
         let loc = self.d.loc.as_ref()?;
         let label = if loc.pointer.is_empty() {
             "here".to_string()
@@ -186,15 +187,29 @@ pub fn render_human<'a>(
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     let mut out = String::new();
     for d in diags {
-        let source = match (&d.loc, &d.path) {
-            (Some(loc), _) => {
+        // A snippet of a very long line (a minified spec is one line of megabytes) is unreadable,
+        // slow to render, and past column 65535 miette's padding panics: such findings are shown
+        // with their position instead.
+        let mut place = None;
+        let source = match &d.loc {
+            Some(loc) => {
                 let f = sources.get(loc.file);
-                Some(miette::NamedSource::new(
-                    f.path.display().to_string(),
-                    f.text.clone(),
-                ))
+                if f.line_len(loc.span.start) > MAX_SNIPPET_LINE {
+                    let (line, col) = f.line_col(loc.span.start);
+                    place = Some(format!(
+                        "  at {}:{line}:{col} {}\n",
+                        f.path.display(),
+                        loc.pointer
+                    ));
+                    None
+                } else {
+                    Some(miette::NamedSource::new(
+                        f.path.display().to_string(),
+                        f.text.clone(),
+                    ))
+                }
             }
-            _ => None,
+            None => None,
         };
         let r = Rendered { d, source };
         if d.loc.is_none() {
@@ -210,9 +225,15 @@ pub fn render_human<'a>(
                 d.message
             ));
         }
+        if let Some(p) = place {
+            out.push_str(&p);
+        }
     }
     out
 }
+
+/// Source lines longer than this (in bytes) are not shown as snippets.
+const MAX_SNIPPET_LINE: usize = 2000;
 
 /// "2 errors, 1 warning" style summary line.
 pub fn summary(errors: usize, warnings: usize) -> String {
@@ -222,4 +243,44 @@ pub fn summary(errors: usize, warnings: usize) -> String {
         plural(errors, "error"),
         plural(warnings, "warning")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+
+    #[test]
+    fn findings_on_very_long_lines_show_their_position_not_a_snippet() {
+        // A minified spec: one line, the finding past column 65535 (where miette's padding
+        // would panic).
+        let text = format!("{{\"a\": \"{}\", \"b\": 1}}", "x".repeat(70_000));
+        let mut sources = SourceMap::default();
+        let file = sources.add("min.json", text.as_str());
+        let at = text.find("\"b\"").unwrap() as u32;
+        let d = Diagnostic::new("W0001", "something about b").at_span(
+            file,
+            Span {
+                start: at,
+                end: at + 3,
+            },
+            "/b",
+        );
+        let out = render_human([&d], &sources, false);
+        assert!(out.contains("something about b"), "{out}");
+        assert!(
+            out.contains(&format!("at min.json:1:{} /b", at + 1)),
+            "{out}"
+        );
+        assert!(out.len() < 1000, "no snippet of the long line");
+        // Short lines keep their snippet.
+        let mut sources = SourceMap::default();
+        let file = sources.add("short.json", "{\"b\": 1}");
+        let d = Diagnostic::new("W0001", "short").at_span(file, Span { start: 1, end: 4 }, "/b");
+        let out = render_human([&d], &sources, false);
+        assert!(
+            out.contains("short.json:1:2") && out.contains("{\"b\": 1}"),
+            "{out}"
+        );
+    }
 }
