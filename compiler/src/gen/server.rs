@@ -598,7 +598,8 @@ impl Validators {
                 }
                 quote! {
                     let at = #at;
-                    for (i, x) in #x.iter().enumerate() { #inner }
+                    let xs = #x;
+                    for (i, x) in xs.iter().enumerate() { #inner }
                 }
             }
             TypeRef::Map(t) => {
@@ -613,7 +614,8 @@ impl Validators {
                 }
                 quote! {
                     let at = #at;
-                    for (k, x) in #x { #inner }
+                    let xs = #x;
+                    for (k, x) in xs { #inner }
                 }
             }
             _ => TokenStream::new(),

@@ -47,6 +47,18 @@ impl server::Orders for Shop {
         });
         server::OrdersPostNotesByIdResponse::Status200(order.clone())
     }
+    async fn put_lines_by_id(
+        &self,
+        id: String,
+        body: Vec<Line>,
+    ) -> server::OrdersPutLinesByIdResponse {
+        let mut orders = self.orders.lock().unwrap();
+        let Some(order) = orders.get_mut(&id) else {
+            return server::OrdersPutLinesByIdResponse::Status404;
+        };
+        order.lines = body;
+        server::OrdersPutLinesByIdResponse::Status200(order.clone())
+    }
     async fn get(&self, sku: Option<String>, id: Vec<String>) -> server::OrdersGetResponse {
         let orders = self.orders.lock().unwrap();
         let list = orders
@@ -293,6 +305,21 @@ async fn nested_bounds_name_the_full_path() {
     f.gifts = Some(BTreeMap::from([("for bob".to_owned(), line("g", 0))]));
     let e = rejected(orders.post(&f).await.unwrap_err());
     assert_eq!(e.field, r#"gifts["for bob"].quantity"#);
+
+    // A list body: the index alone heads the path.
+    let o = orders.post(&form(vec![line("a", 1)])).await.unwrap();
+    let e = rejected(
+        orders
+            .put_lines_by_id(&o.id, &vec![line("a", 1), line("b", 500)])
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.field, "[1].quantity");
+    let o = orders
+        .put_lines_by_id(&o.id, &vec![line("z", 7)])
+        .await
+        .unwrap();
+    assert_eq!(o.lines, vec![line("z", 7)]);
 
     // Valid at every depth: accepted.
     deep.parts.as_mut().unwrap()[1].parts = Some(vec![line("d", 100)]);
