@@ -149,8 +149,7 @@ impl Snippet {
         let name = file.path.display().to_string();
         let text = &file.text;
         let start = (span.start as usize).min(text.len());
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let (line_start, line_end) = file.line_bounds(start as u32);
         if line_end - line_start <= LONG_LINE {
             return Snippet {
                 source: miette::NamedSource::new(name.clone(), text.clone()),
@@ -240,6 +239,7 @@ impl miette::Diagnostic for Rendered<'_> {
         self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.source.as_ref()?;
         let loc = self.d.loc.as_ref()?;
         let label = if loc.pointer.is_empty() {
             "here".to_string()

@@ -240,3 +240,68 @@ fn charter_toml_chooses_the_redacted_annotations() {
     assert_eq!(status, Some(2), "{stderr}");
     assert!(stderr.contains("redacted_annotations"), "{stderr}");
 }
+
+/// charter-runtime is not on crates.io: the generated Cargo.toml depends on the `runtime/` of the
+/// Charter checkout (found from --out, or given with --runtime-path), by a path relative to the
+/// generated crate, and offers HTTPS as the opt-in feature `rustls`.
+#[test]
+fn runtime_dependency_is_a_relative_path_and_tls_is_opt_in() {
+    let specs = root().join("specs");
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let generate = |out: &Path, extra: &[&str], cwd: &Path| {
+        let mut a = vec![
+            "generate",
+            "rust",
+            specs.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        a.extend_from_slice(extra);
+        Command::new(env!("CARGO_BIN_EXE_charter"))
+            .args(&a)
+            .current_dir(cwd)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("charter runs")
+    };
+
+    // Inside the checkout (CARGO_TARGET_TMPDIR is under the repo's target/): found by walking up.
+    let out = tmp.join("gen-cli-runtime");
+    let _ = std::fs::remove_dir_all(&out);
+    let res = generate(&out, &[], tmp);
+    assert_eq!(res.status.code(), Some(0), "{res:?}");
+    let manifest: toml::Value =
+        toml::from_str(&std::fs::read_to_string(out.join("Cargo.toml")).unwrap()).unwrap();
+    let dep = manifest["dependencies"]["charter-runtime"]["path"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(dep.starts_with("../"), "relative: {dep}");
+    let resolved = out.join(&dep).canonicalize().unwrap();
+    assert_eq!(resolved, root().join("runtime").canonicalize().unwrap());
+    assert_eq!(
+        manifest["features"]["rustls"].as_array().unwrap(),
+        &vec![toml::Value::from("charter-runtime/rustls")]
+    );
+
+    // --runtime-path (relative to the current directory) is written relative to --out.
+    let res = generate(&out, &["--runtime-path", "runtime"], &root());
+    assert_eq!(res.status.code(), Some(0), "{res:?}");
+    let text = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(text.contains(&format!("path = \"{dep}\"")), "{text}");
+
+    // Outside any checkout and without --runtime-path: a usage error with help, nothing written.
+    let outside = std::env::temp_dir().join(format!("charter-gen-cli-{}", std::process::id()));
+    let res = generate(&outside.join("out"), &[], &std::env::temp_dir());
+    assert_eq!(res.status.code(), Some(2), "{res:?}");
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        stderr.contains("not on crates.io") && stderr.contains("--runtime-path"),
+        "{stderr}"
+    );
+    assert!(!outside.exists());
+    // A --runtime-path that is not a crate.
+    let res = generate(&out, &["--runtime-path", "specs"], &root());
+    assert_eq!(res.status.code(), Some(2), "{res:?}");
+    assert!(String::from_utf8_lossy(&res.stderr).contains("no Cargo.toml"));
+}

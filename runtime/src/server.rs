@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-pub use crate::validation::{known, range, range_long, size, ValidationError};
+pub use crate::validation::{known, range, range_long, size, Path, ValidationError};
 
 impl IntoResponse for ValidationError {
     fn into_response(self) -> Response {
@@ -134,6 +134,30 @@ pub fn body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ValidationError> {
     })
 }
 
+/// The JSON object of form parameters in a request body.
+pub fn form_object(
+    bytes: &[u8],
+) -> Result<serde_json::Map<String, serde_json::Value>, ValidationError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(serde_json::Map::new());
+    }
+    match serde_json::from_slice(bytes) {
+        Ok(serde_json::Value::Object(m)) => Ok(m),
+        Ok(_) => Err(ValidationError {
+            code: "invalid_body".into(),
+            field: "body".into(),
+            message: "form parameters are sent as the fields of a JSON object".into(),
+            status: 400,
+        }),
+        Err(e) => Err(ValidationError {
+            code: "invalid_body".into(),
+            field: "body".into(),
+            message: crate::redact::json_error_message(&e),
+            status: 400,
+        }),
+    }
+}
+
 /// Everything a generated handler reads from a request: path parameters (in route order), query
 /// pairs, headers and the raw body. Extracting it never fails.
 pub struct Request {
@@ -141,6 +165,8 @@ pub struct Request {
     query: Query,
     headers: axum::http::HeaderMap,
     body: bytes::Bytes,
+    /// The body read as the JSON object of form parameters, on first use.
+    form: std::sync::OnceLock<Result<serde_json::Map<String, serde_json::Value>, ValidationError>>,
 }
 
 #[axum::async_trait]
@@ -163,6 +189,7 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Request {
             query,
             headers: parts.headers,
             body,
+            form: std::sync::OnceLock::new(),
         })
     }
 }
@@ -196,6 +223,37 @@ impl Request {
     /// The JSON body.
     pub fn body<T: DeserializeOwned>(&self) -> Result<T, ValidationError> {
         body(&self.body)
+    }
+    /// The form parameters: API Builder sends them as the fields of one JSON object body (an
+    /// empty body is an object without fields). Anything else is a 400 naming `body`.
+    fn form(&self) -> Result<&serde_json::Map<String, serde_json::Value>, ValidationError> {
+        self.form
+            .get_or_init(|| form_object(&self.body))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+    /// A form parameter; absent and `null` are `None`, a value of the wrong shape is a 422.
+    pub fn form_optional<T: DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> Result<Option<T>, ValidationError> {
+        match self.form()?.get(name) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(v) => T::deserialize(v).map(Some).map_err(|e| {
+                ValidationError::unprocessable(
+                    name,
+                    format!(
+                        "`{name}` is invalid: {}",
+                        crate::redact::json_error_message(&e)
+                    ),
+                )
+            }),
+        }
+    }
+    /// A required form parameter: missing is a 422 naming it.
+    pub fn form_required<T: DeserializeOwned>(&self, name: &str) -> Result<T, ValidationError> {
+        self.form_optional(name)?
+            .ok_or_else(|| ValidationError::unprocessable(name, format!("`{name}` is missing")))
     }
     /// Parses the request with `parse`; a failure answers with the validation error, a success
     /// calls the operation with the parsed arguments.
@@ -298,5 +356,31 @@ mod tests {
         assert_eq!(e.status, 422);
         assert!(!e.message.contains(secret), "{}", e.message);
         assert!(e.message.starts_with("invalid type: string, expected i32"));
+    }
+
+    #[test]
+    fn nested_paths_name_the_field() {
+        let items = Path::Field(&Path::Root, "items");
+        let first = Path::Index(&items, 0);
+        let e = range("quantity", 0, Some(1), None)
+            .unwrap_err()
+            .within(&first);
+        assert_eq!(e.field, "items[0].quantity");
+        assert_eq!(e.message, "`items[0].quantity` must be at least 1");
+        let e = size("x", 5, None, Some(3)).unwrap_err().within(&Path::Root);
+        assert_eq!(e.field, "x");
+        let tags = Path::Field(&Path::Root, "tags");
+        assert_eq!(
+            Path::Field(&Path::Key(&tags, "a b"), "n").to_string(),
+            r#"tags["a b"].n"#
+        );
+    }
+
+    #[test]
+    fn form_bodies_are_json_objects() {
+        assert!(form_object(b"").unwrap().is_empty());
+        assert_eq!(form_object(br#"{"a": 1}"#).unwrap()["a"], 1);
+        assert_eq!(form_object(b"[1]").unwrap_err().status, 400);
+        assert_eq!(form_object(b"{").unwrap_err().field, "body");
     }
 }

@@ -125,3 +125,45 @@ pub fn check_known<T: crate::WireEnum>(field: &str, value: &T) -> Result<(), Val
         ))
     }
 }
+
+impl ValidationError {
+    /// The same error for a field of the value at `path`: `quantity` inside `items[0]` becomes
+    /// `items[0].quantity`, in `field` and in the message.
+    pub fn within(mut self, path: &Path<'_>) -> Self {
+        if matches!(path, Path::Root) {
+            return self;
+        }
+        let full = Path::Field(path, &self.field).to_string();
+        self.message = self
+            .message
+            .replace(&format!("`{}`", self.field), &format!("`{full}`"));
+        self.field = full;
+        self
+    }
+}
+
+/// Where a value sits in a request body, built on the stack while validating nested values and
+/// turned into text (`items[0].quantity`) only when a check fails.
+#[derive(Clone, Copy, Debug)]
+pub enum Path<'a> {
+    /// The body itself (its fields are named plainly: `quantity`).
+    Root,
+    /// A named field (or form parameter) of the value at the inner path.
+    Field(&'a Path<'a>, &'a str),
+    /// An element of the list at the inner path.
+    Index(&'a Path<'a>, usize),
+    /// A value of the map at the inner path.
+    Key(&'a Path<'a>, &'a str),
+}
+
+impl std::fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Path::Root => Ok(()),
+            Path::Field(Path::Root, name) => f.write_str(name),
+            Path::Field(p, name) => write!(f, "{p}.{name}"),
+            Path::Index(p, i) => write!(f, "{p}[{i}]"),
+            Path::Key(p, k) => write!(f, "{p}[{k:?}]"),
+        }
+    }
+}

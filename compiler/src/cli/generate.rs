@@ -4,7 +4,7 @@ use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::gen::{self, krate};
 use crate::report;
 use clap::{Args, ValueEnum};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Target {
@@ -26,9 +26,11 @@ pub struct GenerateArgs {
     /// Package name of the generated crate (default: the --out directory name).
     #[arg(long)]
     pub name: Option<String>,
-    /// Depend on charter-runtime at this path instead of the crates.io version.
-    #[arg(long)]
-    pub runtime_path: Option<String>,
+    /// The `runtime/` directory of a Charter checkout, for the generated crate's dependency on
+    /// charter-runtime (not published on crates.io). Default: found by walking up from --out,
+    /// then from the current directory; written relative to --out.
+    #[arg(long, value_name = "DIR")]
+    pub runtime_path: Option<PathBuf>,
     /// Also generate the axum server.
     #[arg(long)]
     pub server: bool,
@@ -91,6 +93,36 @@ fn settings(args: &GenerateArgs) -> Result<gen::Settings, String> {
     Ok(settings)
 }
 
+/// The generated crate's dependency on charter-runtime: `--runtime-path`, else the `runtime/`
+/// of the Charter checkout that contains `--out`; written relative to `--out` so the crate builds
+/// wherever the checkout is cloned.
+fn runtime_dep(args: &GenerateArgs) -> Result<krate::RuntimeDep, String> {
+    let dir = match &args.runtime_path {
+        Some(p) => {
+            if !p.join("Cargo.toml").is_file() {
+                return Err(format!(
+                    "--runtime-path {}: no Cargo.toml there; pass the `runtime/` directory of a Charter checkout",
+                    p.display()
+                ));
+            }
+            p.clone()
+        }
+        None => krate::find_runtime(&args.out)
+            .or_else(|| krate::find_runtime(Path::new(".")))
+            .ok_or_else(|| {
+            format!(
+                "the generated crate needs charter-runtime, which is not on crates.io, and neither {} nor the current directory is inside a Charter checkout\n  \
+                 help: pass --runtime-path DIR, the `runtime/` directory of a Charter checkout \
+                 (git clone the Charter repository)",
+                args.out.display()
+            )
+        })?,
+    };
+    Ok(krate::RuntimeDep::Path(krate::relative_path(
+        &args.out, &dir,
+    )))
+}
+
 pub fn run(args: GenerateArgs) -> i32 {
     let Target::Rust = args.target;
     let paths = if args.paths.is_empty() {
@@ -138,9 +170,12 @@ pub fn run(args: GenerateArgs) -> i32 {
             .map(|n| n.to_string_lossy().replace('_', "-"))
             .unwrap_or_else(|| "generated".to_owned())
     });
-    let runtime = match &args.runtime_path {
-        Some(p) => krate::RuntimeDep::Path(p.clone()),
-        None => krate::RuntimeDep::default(),
+    let runtime = match runtime_dep(&args) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
     };
     let files = krate::krate(&generated, &name, &runtime);
     if args.check {

@@ -347,11 +347,12 @@ fn operation<'a>(
     for (p, a) in &params {
         let wire = &p.name;
         let optional = optional(p);
+        // List arguments are slices (`&[T]`), never `Option`s.
+        let list_arg = matches!(cx.resolve(sid, &p.ty.r), TypeRef::List(_));
         match p.location {
             Location::Path => {}
             Location::Query => {
-                let list = matches!(cx.resolve(sid, &p.ty.r), TypeRef::List(_));
-                build.extend(if list {
+                build.extend(if list_arg {
                     quote!(.query_list(#wire, #a))
                 } else if optional {
                     quote!(.query_opt(#wire, #a))
@@ -364,8 +365,24 @@ fn operation<'a>(
             } else {
                 quote!(.header(#wire, #a))
             }),
-            Location::Form => form.push(quote! {
-                form.insert(#wire.to_owned(), ::charter_runtime::serde_json::to_value(#a).unwrap_or_default());
+            // API Builder sends form parameters as the fields of one JSON object body; absent
+            // optional ones (and empty optional lists) are left out.
+            Location::Form => form.push(if list_arg && optional {
+                quote! {
+                    if !#a.is_empty() {
+                        form.insert(#wire.to_owned(), ::charter_runtime::serde_json::to_value(#a).unwrap_or_default());
+                    }
+                }
+            } else if optional && !list_arg {
+                quote! {
+                    if let ::std::option::Option::Some(v) = #a {
+                        form.insert(#wire.to_owned(), ::charter_runtime::serde_json::to_value(v).unwrap_or_default());
+                    }
+                }
+            } else {
+                quote! {
+                    form.insert(#wire.to_owned(), ::charter_runtime::serde_json::to_value(#a).unwrap_or_default());
+                }
             }),
         }
     }

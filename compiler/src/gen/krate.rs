@@ -1,23 +1,76 @@
 //! A ready-to-build crate around generated services (`charter generate rust --out DIR`):
 //! `Cargo.toml` (the only dependency is `charter-runtime`, which re-exports serde, serde_json,
-//! uuid, chrono and rust_decimal), `src/lib.rs` with one module per service, and
-//! `src/<module>.rs` per service.
+//! uuid, chrono and rust_decimal; feature `rustls` turns on HTTPS in the client), `src/lib.rs`
+//! with one module per service, and `src/<module>.rs` per service.
 
 use super::{Generated, GeneratedFile, HEADER};
+use std::path::{Component, Path, PathBuf};
 
 /// How the generated crate depends on `charter-runtime`.
 #[derive(Clone, Debug)]
 pub enum RuntimeDep {
-    /// A version requirement from crates.io.
+    /// A version requirement from a registry (charter-runtime is not published on crates.io yet:
+    /// only for a registry that carries it).
     Version(String),
-    /// A local path (for development, and the corpus test).
+    /// A path to the `runtime/` directory of a Charter checkout, as written in Cargo.toml
+    /// (relative paths are relative to the generated crate).
     Path(String),
 }
 
-impl Default for RuntimeDep {
-    fn default() -> Self {
-        RuntimeDep::Version(env!("CARGO_PKG_VERSION").to_owned())
+/// The `runtime/` directory of the Charter checkout that contains `dir`, if any: the first
+/// ancestor with a `runtime/Cargo.toml` declaring the package `charter-runtime`.
+pub fn find_runtime(dir: &Path) -> Option<PathBuf> {
+    let start = absolute(dir);
+    start.ancestors().find_map(|a| {
+        let manifest = a.join("runtime/Cargo.toml");
+        let text = std::fs::read_to_string(&manifest).ok()?;
+        let value: toml::Value = toml::from_str(&text).ok()?;
+        let name = value.get("package")?.get("name")?.as_str()?;
+        (name == "charter-runtime").then(|| a.join("runtime"))
+    })
+}
+
+/// `target` written relative to `from` (both made absolute first; `..` and `.` resolved
+/// lexically), e.g. `../../runtime`. Falls back to the absolute path when they share no prefix.
+pub fn relative_path(from: &Path, target: &Path) -> String {
+    let (from, target) = (absolute(from), absolute(target));
+    let (f, t): (Vec<_>, Vec<_>) = (from.components().collect(), target.components().collect());
+    let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return target.display().to_string();
     }
+    let mut rel = PathBuf::new();
+    for _ in common..f.len() {
+        rel.push("..");
+    }
+    for c in &t[common..] {
+        rel.push(c.as_os_str());
+    }
+    if rel.as_os_str().is_empty() {
+        rel.push(".");
+    }
+    // Cargo.toml paths use `/` on every platform.
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+/// An absolute, lexically normalised path (the directory need not exist yet).
+fn absolute(p: &Path) -> PathBuf {
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c.as_os_str()),
+        }
+    }
+    out
 }
 
 /// The files of a crate named `name` holding `generated`, paths relative to the crate root.
@@ -53,6 +106,13 @@ pub fn krate(generated: &Generated, name: &str, runtime: &RuntimeDep) -> Vec<Gen
     let mut root = toml::map::Map::new();
     root.insert("package".into(), toml::Value::Table(package));
     root.insert("dependencies".into(), toml::Value::Table(deps));
+    // HTTPS is opt-in (reqwest built with rustls and the webpki roots): `--features rustls`.
+    let mut features = toml::map::Map::new();
+    features.insert(
+        "rustls".into(),
+        toml::Value::Array(vec!["charter-runtime/rustls".into()]),
+    );
+    root.insert("features".into(), toml::Value::Table(features));
     // A standalone crate, even when generated inside another workspace.
     root.insert(
         "workspace".into(),

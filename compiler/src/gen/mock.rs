@@ -113,7 +113,7 @@ pub(crate) fn mock(cx: &mut Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenSt
     let factories_path = quote!(super::factories);
     let mut types = naming::Scope::with_reserved(&["MockClient", "Call", "Stubs"]);
     let mut fns = naming::Scope::new();
-    let mut validators = server::Validators::default();
+    let mut validators = server::Validators::new(cx, sid);
     let mut items = TokenStream::new();
     let mut call_variants = Vec::new();
     let mut stubs_fields = Vec::new();
@@ -282,6 +282,7 @@ pub(crate) fn mock(cx: &mut Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenSt
             fn #acc(&self) -> #mock_name<'_> { MockClient::#acc(self) }
         });
     }
+    validators.finish(cx);
     cx.local = None;
     let validator_fns = validators.code;
     // Without any operation there are no answers to keep.
@@ -368,27 +369,54 @@ fn owned(cx: &mut Cx, sid: ServiceId, a: &super::client::Arg) -> (Ident, TokenSt
     }
 }
 
-/// The check of one parameter value `x` (a reference), when the server makes one.
-fn param_check(cx: &Cx, sid: ServiceId, p: &crate::ir::Parameter) -> Option<TokenStream> {
+/// The check of one parameter value `x` (a reference to the whole value: a list parameter's
+/// list), when the server makes one: the same checks as `server::param_parse` and `form_parse`.
+fn param_check(
+    cx: &Cx,
+    sid: ServiceId,
+    p: &crate::ir::Parameter,
+    validators: &mut server::Validators,
+) -> Option<TokenStream> {
     let name = &p.name;
-    let inner = match cx.resolve(sid, &p.ty.r) {
-        TypeRef::List(t) => *t,
-        t => t,
-    };
-    let (min, max) = (server::opt(p.minimum), server::opt(p.maximum));
-    let ranged = p.minimum.is_some() || p.maximum.is_some();
-    match inner {
-        TypeRef::Type(id) if id.kind == TypeKind::Enum => {
-            Some(quote!(::charter_runtime::validation::check_known(#name, x)?;))
+    let resolved = cx.resolve(sid, &p.ty.r);
+    let enum_check = |r: &TypeRef| matches!(r, TypeRef::Type(id) if id.kind == TypeKind::Enum);
+    let mut out = TokenStream::new();
+    if p.location == crate::ir::Location::Form {
+        out.extend(validators.field(cx, &resolved, name, p.minimum, p.maximum, quote!(x), None));
+        if enum_check(&resolved) {
+            out.extend(quote!(::charter_runtime::validation::check_known(#name, x)?;));
         }
-        TypeRef::Primitive(Primitive::Integer | Primitive::Double) if ranged => {
-            Some(quote!(::charter_runtime::validation::range(#name, *x, #min, #max)?;))
+    } else {
+        let (min, max) = (server::opt(p.minimum), server::opt(p.maximum));
+        let bounded = p.minimum.is_some() || p.maximum.is_some();
+        match &resolved {
+            TypeRef::List(inner) => {
+                if enum_check(inner) {
+                    out.extend(quote! {
+                        for x in x.iter() { ::charter_runtime::validation::check_known(#name, x)?; }
+                    });
+                }
+                if bounded {
+                    out.extend(
+                        quote!(::charter_runtime::validation::size(#name, x.len(), #min, #max)?;),
+                    );
+                }
+            }
+            r if enum_check(r) => {
+                out.extend(quote!(::charter_runtime::validation::check_known(#name, x)?;))
+            }
+            TypeRef::Primitive(Primitive::String) if bounded => out.extend(
+                quote!(::charter_runtime::validation::size(#name, x.chars().count(), #min, #max)?;),
+            ),
+            TypeRef::Primitive(Primitive::Integer | Primitive::Double) if bounded => {
+                out.extend(quote!(::charter_runtime::validation::range(#name, *x, #min, #max)?;))
+            }
+            TypeRef::Primitive(Primitive::Long) if bounded => out
+                .extend(quote!(::charter_runtime::validation::range_long(#name, *x, #min, #max)?;)),
+            _ => {}
         }
-        TypeRef::Primitive(Primitive::Long) if ranged => {
-            Some(quote!(::charter_runtime::validation::range_long(#name, *x, #min, #max)?;))
-        }
-        _ => None,
     }
+    (!out.is_empty()).then_some(out)
 }
 
 /// The validation function of an operation (`check_items_get`) and the arguments it takes, when
@@ -407,13 +435,19 @@ fn checks(
         let i = &a.ident;
         let check = match a.source {
             ArgSource::Body(b) => {
-                server::body_check(cx, sid, &b.ty.r, validators).map(|f| quote!(#f(#i)?;))
+                let r = cx.resolve(sid, &b.ty.r);
+                let c = validators.value(
+                    cx,
+                    &r,
+                    quote!(#i),
+                    quote!(&::charter_runtime::validation::Path::Root),
+                );
+                (!c.is_empty()).then_some(c)
             }
-            ArgSource::Param(p) => param_check(cx, sid, p).map(|c| {
+            ArgSource::Param(p) => param_check(cx, sid, p, validators).map(|c| {
+                // A list parameter is always a slice (empty when absent).
                 let list = matches!(cx.resolve(sid, &p.ty.r), TypeRef::List(_));
-                if list {
-                    quote!(for x in #i { #c })
-                } else if optional(p) {
+                if optional(p) && !list {
                     quote!(if let ::std::option::Option::Some(x) = #i { #c })
                 } else {
                     quote!({ let x = #i; #c })

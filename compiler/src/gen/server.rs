@@ -4,9 +4,12 @@
 //! does not compile (trait methods have no default).
 //!
 //! Requests are parsed and validated before the handler runs: required parameters, parameter
-//! types, enum values, `minimum`/`maximum` of numeric parameters and the JSON shape of the body.
+//! types, enum values, `minimum`/`maximum` (a number's value, a string's length, a list's size) of
+//! parameters and of body fields at any depth, and the JSON shape of the body. Form parameters
+//! are the fields of a JSON object body, as API Builder's clients send them.
 //! A bad request gets 400 (malformed) or 422 (outside the spec) with a JSON
-//! `charter_runtime::server::ValidationError` naming the field. Unknown JSON fields are ignored.
+//! `charter_runtime::server::ValidationError` naming the field by its full path
+//! (`items[0].quantity`). Unknown JSON fields are ignored.
 //!
 //! Routes: API Builder paths (`/users/:id`) are mounted with positional parameter names so that
 //! operations naming the same position differently share one route; axum matches static segments
@@ -50,8 +53,8 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
     let mut traits = Vec::new();
     // route path → method → handler
     let mut routes: BTreeMap<String, BTreeMap<&'static str, TokenStream>> = BTreeMap::new();
-    // Body validators (models with minimum/maximum on their fields), by model.
-    let mut validators = Validators::default();
+    // Validators of models whose fields (or nested models' fields) carry minimum/maximum.
+    let mut validators = Validators::new(cx, sid);
     for r in &s.resources {
         let tname = ident(&types.camel(&r.plural));
         let rdocs = doc_attrs(r.description.as_deref(), r.deprecation.as_ref());
@@ -70,7 +73,9 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
                 Location::Path => !param_ok(cx, sid, &p.ty.r, false),
                 Location::Query => !param_ok(cx, sid, &p.ty.r, true),
                 Location::Header => !param_ok(cx, sid, &p.ty.r, false),
-                Location::Form => true,
+                // Form parameters are fields of a JSON object body: any type decodes; a default
+                // (the spec's text) is only read for the types a default can have.
+                Location::Form => p.default.is_some() && !param_ok(cx, sid, &p.ty.r, false),
             });
             if let Some(p) = bad {
                 unsupported(
@@ -220,21 +225,32 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
                             let a = ident(&args_scope.snake("body"));
                             let t = cx.rust_type(sid, &cx.resolve(sid, &b.ty.r), &b.ty.loc);
                             args.push(quote!(#a: #t));
-                            let check = body_check(cx, sid, &b.ty.r, &mut validators);
-                            parse.push(match check {
-                                Some(f) => quote!({
+                            let resolved = cx.resolve(sid, &b.ty.r);
+                            let check = validators.value(
+                                cx,
+                                &resolved,
+                                quote!(&b),
+                                quote!(&::charter_runtime::validation::Path::Root),
+                            );
+                            parse.push(if check.is_empty() {
+                                quote!(r.body::<#t>()?)
+                            } else {
+                                quote!({
                                     let b = r.body::<#t>()?;
-                                    #f(&b)?;
+                                    #check
                                     b
-                                }),
-                                None => quote!(r.body::<#t>()?),
+                                })
                             });
                             call.push(quote!(#a));
                         }
                     }
                     Some(p) => {
                         let a = ident(&args_scope.snake(&p.name));
-                        let (t, expr) = param_parse(cx, sid, p, &path_names);
+                        let (t, expr) = if p.location == Location::Form {
+                            form_parse(cx, sid, p, &mut validators)
+                        } else {
+                            param_parse(cx, sid, p, &path_names)
+                        };
                         args.push(quote!(#a: #t));
                         parse.push(expr);
                         call.push(quote!(#a));
@@ -296,6 +312,7 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
     } else {
         quote!(#(#traits)+*)
     };
+    validators.finish(cx);
     let validator_fns = validators.code;
     quote! {
         #items
@@ -323,20 +340,24 @@ fn param_parse(
         t => (t.clone(), false),
     };
     let t = cx.rust_type(sid, &inner, &p.ty.loc);
+    // `minimum`/`maximum` bound the value of a number, the length of a string and the element
+    // count of a list (API Builder's documented meaning).
+    let bounded = p.minimum.is_some() || p.maximum.is_some();
+    let (min, max) = (opt(p.minimum), opt(p.maximum));
     // The validation of one value, as a `Result` expression, when the spec asks for one.
     let check_raw = |v: TokenStream| -> Option<TokenStream> {
         match &inner {
             TypeRef::Type(id) if id.kind == TypeKind::Enum => {
                 Some(quote!(::charter_runtime::validation::known(#name, #v)))
             }
-            TypeRef::Primitive(Primitive::Integer | Primitive::Double)
-                if p.minimum.is_some() || p.maximum.is_some() =>
-            {
-                let (min, max) = (opt(p.minimum), opt(p.maximum));
+            TypeRef::Primitive(Primitive::String) if bounded && !list => Some(quote!({
+                let s = #v;
+                ::charter_runtime::validation::size(#name, s.chars().count(), #min, #max).map(|()| s)
+            })),
+            TypeRef::Primitive(Primitive::Integer | Primitive::Double) if bounded && !list => {
                 Some(quote!(::charter_runtime::validation::range(#name, #v, #min, #max)))
             }
-            TypeRef::Primitive(Primitive::Long) if p.minimum.is_some() || p.maximum.is_some() => {
-                let (min, max) = (opt(p.minimum), opt(p.maximum));
+            TypeRef::Primitive(Primitive::Long) if bounded && !list => {
                 Some(quote!(::charter_runtime::validation::range_long(#name, #v, #min, #max)))
             }
             _ => None,
@@ -355,6 +376,7 @@ fn param_parse(
             (t, v)
         }
         Location::Query | Location::Header | Location::Form => {
+            // (Form parameters are read by `form_parse`.)
             let header = p.location == Location::Header;
             if list {
                 let v = quote!(r.query_list::<#t>(#name)?);
@@ -363,6 +385,15 @@ fn param_parse(
                     Some(c) => {
                         quote!(#v.into_iter().map(|x| #c).collect::<::std::result::Result<::std::vec::Vec<_>, _>>()?)
                     }
+                };
+                let v = if bounded {
+                    quote!({
+                        let v = #v;
+                        ::charter_runtime::validation::size(#name, v.len(), #min, #max)?;
+                        v
+                    })
+                } else {
+                    v
                 };
                 return (quote!(::std::vec::Vec<#t>), v);
             }
@@ -396,75 +427,298 @@ fn param_parse(
     }
 }
 
-#[derive(Default)]
+/// A form parameter: a field of the JSON object body, decoded with serde and checked like a
+/// body field (required, type, enum value, `minimum`/`maximum`, nested models).
+fn form_parse(
+    cx: &mut Cx,
+    sid: ServiceId,
+    p: &Parameter,
+    validators: &mut Validators,
+) -> (TokenStream, TokenStream) {
+    let name = &p.name;
+    let resolved = cx.resolve(sid, &p.ty.r);
+    let t = cx.rust_type(sid, &resolved, &p.ty.loc);
+    let mut check = validators.field(cx, &resolved, name, p.minimum, p.maximum, quote!(x), None);
+    if let TypeRef::Type(id) = &resolved {
+        if id.kind == TypeKind::Enum {
+            check.extend(quote!(::charter_runtime::validation::known(#name, x.clone())?;));
+        }
+    }
+    let get = quote!(r.form_optional::<#t>(#name)?);
+    let (ty, value) = match (&p.default, p.required) {
+        (Some(d), _) => (
+            t.clone(),
+            quote!(::charter_runtime::server::or_default(#name, #get, #d)?),
+        ),
+        (None, true) => (t.clone(), quote!(r.form_required::<#t>(#name)?)),
+        (None, false) => {
+            let opt_t = quote!(::std::option::Option<#t>);
+            if check.is_empty() {
+                return (opt_t, get);
+            }
+            return (
+                opt_t,
+                quote!({
+                    let v = #get;
+                    if let ::std::option::Option::Some(x) = &v {
+                        #check
+                    }
+                    v
+                }),
+            );
+        }
+    };
+    if check.is_empty() {
+        return (ty, value);
+    }
+    (
+        ty,
+        quote!({
+            let v = #value;
+            {
+                let x = &v;
+                #check
+            }
+            v
+        }),
+    )
+}
+
+/// The validators of request bodies: one function per model of the service that has, itself or
+/// through the models it contains (lists, maps, optional and recursive fields), a field with
+/// `minimum`/`maximum` (a number's value, a string's length, a list's or map's size). A failed
+/// check is a 422 naming the full path of the field (`items[0].quantity`).
 pub(crate) struct Validators {
+    sid: ServiceId,
+    /// Models of the service that need a validator.
+    needed: std::collections::HashSet<crate::ir::TypeId>,
     names: BTreeMap<crate::ir::TypeId, proc_macro2::Ident>,
+    pending: Vec<crate::ir::TypeId>,
     scope: naming::Scope,
     pub(crate) code: TokenStream,
 }
 
-/// The validator of a body of type `r` (a model of this service whose fields carry `minimum` or
-/// `maximum`), generated once per model. Constraints of nested models are not checked yet.
-pub(crate) fn body_check(
-    cx: &mut Cx,
-    sid: ServiceId,
-    r: &TypeRef,
-    v: &mut Validators,
-) -> Option<proc_macro2::Ident> {
-    let TypeRef::Type(id) = cx.resolve(sid, r) else {
-        return None;
-    };
-    if id.kind != TypeKind::Model || id.service != sid {
-        return None;
+/// `minimum`/`maximum` on a value of this type is something the server checks.
+fn boundable(r: &TypeRef) -> bool {
+    matches!(
+        r,
+        TypeRef::Primitive(
+            Primitive::Integer | Primitive::Long | Primitive::Double | Primitive::String
+        ) | TypeRef::List(_)
+            | TypeRef::Map(_)
+    )
+}
+
+/// The models of the service a type contains directly (through lists and maps).
+fn contained(r: &TypeRef, sid: ServiceId, out: &mut Vec<crate::ir::TypeId>) {
+    match r {
+        TypeRef::Type(id) if id.kind == TypeKind::Model && id.service == sid => out.push(*id),
+        TypeRef::List(t) | TypeRef::Map(t) => contained(t, sid, out),
+        _ => {}
     }
-    if let Some(f) = v.names.get(&id) {
-        return Some(f.clone());
-    }
-    let m = cx.repo.model(id);
-    let mut checks = Vec::new();
-    let mut scope = naming::Scope::new();
-    for f in &m.fields {
-        let fid = ident(&scope.snake(&f.name));
-        if f.minimum.is_none() && f.maximum.is_none() {
-            continue;
+}
+
+impl Validators {
+    pub(crate) fn new(cx: &Cx, sid: ServiceId) -> Validators {
+        let s = cx.repo.service(sid);
+        let ids: Vec<crate::ir::TypeId> = (0..s.models.len())
+            .map(|i| crate::ir::TypeId {
+                service: sid,
+                kind: TypeKind::Model,
+                index: i as u32,
+            })
+            .collect();
+        // Resolved field types once; then a fixed point: a model needs a validator when one of
+        // its fields is bounded or contains a model that needs one (cycles settle).
+        let mut inner: Vec<Vec<crate::ir::TypeId>> = Vec::with_capacity(ids.len());
+        let mut needed = std::collections::HashSet::new();
+        for id in &ids {
+            let mut refs = Vec::new();
+            let mut own = false;
+            for f in &cx.repo.model(*id).fields {
+                let r = cx.resolve(sid, &f.ty.r);
+                own |= (f.minimum.is_some() || f.maximum.is_some()) && boundable(&r);
+                contained(&r, sid, &mut refs);
+            }
+            if own {
+                needed.insert(*id);
+            }
+            inner.push(refs);
         }
-        let (min, max) = (opt(f.minimum), opt(f.maximum));
-        let name = &f.name;
-        let check = match cx.resolve(sid, &f.ty.r) {
-            TypeRef::Primitive(Primitive::Integer | Primitive::Double) => {
-                quote!(::charter_runtime::validation::range(#name, *x, #min, #max)?;)
+        loop {
+            let before = needed.len();
+            for (id, refs) in ids.iter().zip(&inner) {
+                if !needed.contains(id) && refs.iter().any(|r| needed.contains(r)) {
+                    needed.insert(*id);
+                }
             }
-            TypeRef::Primitive(Primitive::Long) => {
-                quote!(::charter_runtime::validation::range_long(#name, *x, #min, #max)?;)
+            if needed.len() == before {
+                break;
             }
-            TypeRef::Primitive(Primitive::String) => {
-                quote!(::charter_runtime::validation::size(#name, x.chars().count(), #min, #max)?;)
-            }
-            TypeRef::List(_) | TypeRef::Map(_) => {
-                quote!(::charter_runtime::validation::size(#name, x.len(), #min, #max)?;)
-            }
-            _ => continue,
-        };
-        // Fields with a default are plain values; other optional fields are `Option`s.
-        checks.push(if f.required || f.default.is_some() {
-            quote!({ let x = &v.#fid; #check })
-        } else {
-            quote!(if let ::std::option::Option::Some(x) = &v.#fid { #check })
-        });
-    }
-    if checks.is_empty() {
-        return None;
-    }
-    let fname = ident(&v.scope.snake(&format!("validate {}", m.name)));
-    let tname = cx.ident(id);
-    v.code.extend(quote! {
-        fn #fname(v: &super::models::#tname) -> ::std::result::Result<(), ::charter_runtime::validation::ValidationError> {
-            #(#checks)*
-            ::std::result::Result::Ok(())
         }
-    });
-    v.names.insert(id, fname.clone());
-    Some(fname)
+        Validators {
+            sid,
+            needed,
+            names: BTreeMap::new(),
+            pending: Vec::new(),
+            scope: naming::Scope::new(),
+            code: TokenStream::new(),
+        }
+    }
+
+    /// The validator of a model, named on first use and generated by `finish`.
+    fn name(&mut self, cx: &Cx, id: crate::ir::TypeId) -> proc_macro2::Ident {
+        if let Some(f) = self.names.get(&id) {
+            return f.clone();
+        }
+        let m = cx.repo.model(id);
+        let f = ident(&self.scope.snake(&format!("validate {}", m.name)));
+        self.names.insert(id, f.clone());
+        self.pending.push(id);
+        f
+    }
+
+    /// Statements checking the nested models of the value `x` (an expression of type `&T`) at
+    /// `at` (an expression of type `&Path`); empty when there is nothing to check.
+    pub(crate) fn value(
+        &mut self,
+        cx: &Cx,
+        r: &TypeRef,
+        x: TokenStream,
+        at: TokenStream,
+    ) -> TokenStream {
+        match r {
+            TypeRef::Type(id) if self.needed.contains(id) => {
+                let f = self.name(cx, *id);
+                quote!(#f(#x, #at)?;)
+            }
+            TypeRef::List(t) => {
+                let inner = self.value(
+                    cx,
+                    t,
+                    quote!(x),
+                    quote!(&::charter_runtime::validation::Path::Index(at, i)),
+                );
+                if inner.is_empty() {
+                    return inner;
+                }
+                quote! {
+                    let at = #at;
+                    let xs = #x;
+                    for (i, x) in xs.iter().enumerate() { #inner }
+                }
+            }
+            TypeRef::Map(t) => {
+                let inner = self.value(
+                    cx,
+                    t,
+                    quote!(x),
+                    quote!(&::charter_runtime::validation::Path::Key(at, k)),
+                );
+                if inner.is_empty() {
+                    return inner;
+                }
+                quote! {
+                    let at = #at;
+                    let xs = #x;
+                    for (k, x) in xs { #inner }
+                }
+            }
+            _ => TokenStream::new(),
+        }
+    }
+
+    /// Statements checking the field `name`, its value `x` (`&T`), inside the value at `at`
+    /// (`None`: a form parameter, at the root): its own bounds, then its nested models.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn field(
+        &mut self,
+        cx: &Cx,
+        r: &TypeRef,
+        name: &str,
+        min: Option<i64>,
+        max: Option<i64>,
+        x: TokenStream,
+        at: Option<TokenStream>,
+    ) -> TokenStream {
+        let mut out = TokenStream::new();
+        if min.is_some() || max.is_some() {
+            let (lo, hi) = (opt(min), opt(max));
+            let check = match r {
+                TypeRef::Primitive(Primitive::Integer | Primitive::Double) => {
+                    Some(quote!(::charter_runtime::validation::range(#name, *#x, #lo, #hi)))
+                }
+                TypeRef::Primitive(Primitive::Long) => {
+                    Some(quote!(::charter_runtime::validation::range_long(#name, *#x, #lo, #hi)))
+                }
+                TypeRef::Primitive(Primitive::String) => Some(
+                    quote!(::charter_runtime::validation::size(#name, #x.chars().count(), #lo, #hi)),
+                ),
+                TypeRef::List(_) | TypeRef::Map(_) => {
+                    Some(quote!(::charter_runtime::validation::size(#name, #x.len(), #lo, #hi)))
+                }
+                _ => None,
+            };
+            match (check, &at) {
+                (Some(c), Some(at)) => out.extend(quote!(#c.map_err(|e| e.within(#at))?;)),
+                (Some(c), None) => out.extend(quote!(#c?;)),
+                (None, _) => {}
+            }
+        }
+        let at = at.unwrap_or_else(|| quote!(&::charter_runtime::validation::Path::Root));
+        let nested = self.value(
+            cx,
+            r,
+            x,
+            quote!(&::charter_runtime::validation::Path::Field(#at, #name)),
+        );
+        out.extend(nested);
+        out
+    }
+
+    /// Generates the validators named so far (and those they name in turn).
+    pub(crate) fn finish(&mut self, cx: &Cx) {
+        while let Some(id) = self.pending.pop() {
+            let m = cx.repo.model(id);
+            let mut scope = naming::Scope::new();
+            let mut checks = Vec::new();
+            for f in &m.fields {
+                let fid = ident(&scope.snake(&f.name));
+                let r = cx.resolve(self.sid, &f.ty.r);
+                let check = self.field(
+                    cx,
+                    &r,
+                    &f.name,
+                    f.minimum,
+                    f.maximum,
+                    quote!(x),
+                    Some(quote!(path)),
+                );
+                if check.is_empty() {
+                    continue;
+                }
+                // Fields with a default are plain values; other optional fields are `Option`s.
+                checks.push(if f.required || f.default.is_some() {
+                    quote!({ let x = &v.#fid; #check })
+                } else {
+                    quote!(if let ::std::option::Option::Some(x) = &v.#fid { #check })
+                });
+            }
+            let fname = &self.names[&id];
+            let tname = cx.ident(id);
+            let doc = format!(
+                " Checks the bounds of `{}` and of the models it contains.",
+                m.name
+            );
+            self.code.extend(quote! {
+                #[doc = #doc]
+                fn #fname(v: &super::models::#tname, path: &::charter_runtime::validation::Path<'_>) -> ::std::result::Result<(), ::charter_runtime::validation::ValidationError> {
+                    #(#checks)*
+                    ::std::result::Result::Ok(())
+                }
+            });
+        }
+    }
 }
 
 pub(crate) fn opt(v: Option<i64>) -> TokenStream {

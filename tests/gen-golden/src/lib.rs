@@ -20,3 +20,7 @@ pub mod test_gen_personal_data_v0;
 #[rustfmt::skip]
 #[path = "../../../fixtures/gen/mock.rs"]
 pub mod test_gen_mock_v0;
+
+#[rustfmt::skip]
+#[path = "../../../fixtures/gen/orders.rs"]
+pub mod test_gen_orders_v0;

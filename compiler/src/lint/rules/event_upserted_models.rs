@@ -3,15 +3,18 @@ use crate::lint::prelude::*;
 pub const RULE: Rule = Rule {
     code: "L0210",
     name: "event-upserted-models",
-    summary: "`_upserted`/`_deleted` models order and type `event_id`, `timestamp`, `id`, `organization`, `number`",
+    summary:
+        "`_upserted`/`_deleted` models start `event_id`, `timestamp`, then `organization`, `number`",
     severity: Severity::Warning,
     presets: FLOW,
     flow: Some("EventUpsertedModels"),
     ignore_keys: &["event_model"],
     doc: r#"
-        Models ending in `_upserted` or `_deleted` start with `event_id` then `timestamp`; of the
-        other well-known fields, those present come in the order `id`, `organization`, `number`.
-        `number` requires `organization` (numbers are unique only within an organization). Types:
+        Models ending in `_upserted` or `_deleted` start with `event_id` then `timestamp`. An
+        `organization` field comes right after `timestamp`, or right after `id` when `id` is the
+        third field (`event_id, timestamp, organization, id` and `event_id, timestamp, id,
+        organization` are both fine); a `number` field comes right after `organization`, and
+        requires it (numbers are unique only within an organization). Types:
         `event_id: string`, `timestamp: date-time-iso8601`, `organization: string`,
         `number: string`.
 
@@ -19,8 +22,6 @@ pub const RULE: Rule = Rule {
     "#,
     check,
 };
-
-const ORDER: &[&str] = &["event_id", "timestamp", "id", "organization", "number"];
 
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {
@@ -43,31 +44,43 @@ fn check(cx: &Context, out: &mut Sink) {
                     format!("Model {}: timestamp must be the second field", m.name),
                 );
             }
-            let known: Vec<&str> = names
-                .iter()
-                .copied()
-                .filter(|n| ORDER.contains(n))
-                .collect();
-            let mut sorted = known.clone();
-            sorted.sort_by_key(|n| ORDER.iter().position(|o| o == n));
-            if known != sorted {
+            // Flow's layout: `organization`, when present, comes right after `timestamp`, or
+            // right after `id` when `id` is third; `number` comes right after `organization`.
+            // Other fields (including `id` after `organization`) may follow in any order.
+            let (org_at, prior) = match names.get(2) {
+                Some(&"id") => (3, "id"),
+                _ => (2, "timestamp"),
+            };
+            let org = names.iter().position(|n| *n == "organization");
+            if org.is_some_and(|i| i != org_at) {
                 out.report(
                     &m.loc,
                     format!(
-                        "Model {}: fields must be ordered {}",
-                        m.name,
-                        sorted.join(", ")
-                    ),
-                );
-            }
-            if names.contains(&"number") && !names.contains(&"organization") {
-                out.report(
-                    &m.loc,
-                    format!(
-                        "Model {}: field 'number' requires a field 'organization'",
+                        "Model {}: field 'organization' must come right after '{prior}'",
                         m.name
                     ),
                 );
+            }
+            match (org, names.iter().position(|n| *n == "number")) {
+                (None, Some(_)) => {
+                    out.report(
+                        &m.loc,
+                        format!(
+                            "Model {}: field 'number' requires a field 'organization'",
+                            m.name
+                        ),
+                    );
+                }
+                (Some(o), Some(n)) if n != o + 1 => {
+                    out.report(
+                        &m.loc,
+                        format!(
+                            "Model {}: field 'number' must come right after 'organization'",
+                            m.name
+                        ),
+                    );
+                }
+                _ => {}
             }
             for f in &m.fields {
                 let want = match f.name.as_str() {
