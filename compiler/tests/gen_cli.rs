@@ -1,6 +1,7 @@
 //! `charter generate rust`: writes a ready-to-build crate (the example repo, where `user` imports
 //! `common`: the imported types are referenced through common's module, never duplicated), writes
 //! only files whose content changed, and `--check` reports stale files with a diff and exit 1.
+//! With `--mock`, the crate holds factories and mock clients and still builds clippy-clean.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -33,6 +34,7 @@ fn generate_writes_a_crate_and_check_detects_staleness() {
             "--runtime-path",
             runtime.to_str().unwrap(),
             "--server",
+            "--mock",
         ];
         a.extend_from_slice(extra);
         charter(&a)
@@ -60,6 +62,14 @@ fn generate_writes_a_crate_and_check_detects_staleness() {
         !user.contains("pub struct Name "),
         "imported types are not duplicated"
     );
+    // --mock: imported types come from their own service's factories; the runtime's mock feature.
+    assert!(
+        user.contains("crate::io_charter_common_v0::factories::"),
+        "{user}"
+    );
+    assert!(user.contains("pub struct MockClient"), "{user}");
+    let cargo = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(cargo.contains("features = [\"mock\"]"), "{cargo}");
 
     // Up to date: --check passes, a second run writes nothing.
     assert_eq!(args(&["--check"]).status.code(), Some(0));

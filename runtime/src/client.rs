@@ -197,8 +197,9 @@ impl Inner {
     }
 }
 
-/// Joins literal path pieces and parameter values (percent-encoded).
-pub fn path(pieces: &[&dyn PathPiece]) -> String {
+/// Joins literal path pieces and parameter values (percent-encoded). The pieces are `Sync` so that
+/// generated operations, which hold them across `.await`, return `Send` futures.
+pub fn path(pieces: &[&(dyn PathPiece + Sync)]) -> String {
     let mut out = String::new();
     for p in pieces {
         p.push_to(&mut out);

@@ -2,11 +2,16 @@
 //!
 //! Generated code stays lean: anything that would otherwise be repeated per type or per operation
 //! lives here — union wire helpers ([`union`]), how values become path/query/header text
-//! ([`param`]), the HTTP client plumbing and its error taxonomy ([`client`]), and the validation
-//! error body of generated servers ([`server`]).
+//! ([`param`]), the HTTP client plumbing and its error taxonomy ([`client`]), request validation
+//! ([`validation`]) and generated servers' request parsing ([`server`]), and the canned answers
+//! and call log of generated mock clients ([`mock`], feature `mock`).
 
 pub mod param;
 pub mod union;
+pub mod validation;
+
+#[cfg(feature = "mock")]
+pub mod mock;
 
 #[cfg(feature = "client")]
 pub mod client;

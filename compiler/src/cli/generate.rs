@@ -1,4 +1,4 @@
-//! `charter generate rust [PATH]... --out DIR [--check]`.
+//! `charter generate rust [PATH]... --out DIR [--check] [--server] [--mock]`.
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::gen::{self, krate};
@@ -32,6 +32,10 @@ pub struct GenerateArgs {
     /// Also generate the axum server.
     #[arg(long)]
     pub server: bool,
+    /// Also generate `factories` and a `MockClient` (module `mock`) for tests; the crate then
+    /// enables charter-runtime's `mock` feature.
+    #[arg(long)]
+    pub mock: bool,
     /// charter.toml with `[generate.rust.crates]` namespace → crate path mappings
     /// (default: ./charter.toml when present).
     #[arg(long)]
@@ -40,7 +44,9 @@ pub struct GenerateArgs {
 
 /// Reads `[generate.rust.crates]` of charter.toml into the settings.
 fn settings(args: &GenerateArgs) -> Result<gen::Settings, String> {
-    let mut settings = gen::Settings::default().with_server(args.server);
+    let mut settings = gen::Settings::default()
+        .with_server(args.server)
+        .with_mock(args.mock);
     let path = args
         .config
         .clone()

@@ -17,13 +17,59 @@ use crate::diag::{Diagnostic, Severity};
 use crate::ir::{
     Location, Operation, Parameter, Primitive, Resource, ServiceId, TypeKind, TypeRef,
 };
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-pub(crate) fn client(cx: &mut Cx, sid: ServiceId) -> TokenStream {
+/// What the client generated for one resource, for the traits and the mock (`super::mock`).
+pub(crate) struct ResourceSig<'a> {
+    pub resource: &'a Resource,
+    /// The accessor struct (`Items`).
+    pub name: Ident,
+    /// The accessor method (`items`).
+    pub accessor: Ident,
+    /// The resource trait (`ItemsApi`).
+    pub trait_name: Ident,
+    pub ops: Vec<OpSig<'a>>,
+}
+
+/// What the client generated for one operation.
+pub(crate) struct OpSig<'a> {
+    pub op: &'a Operation,
+    pub fname: Ident,
+    /// `<plural> <method name>`, the stem of the operation's type names.
+    pub stem: String,
+    pub args: Vec<Arg<'a>>,
+    pub ok_type: TokenStream,
+    pub err_type: TokenStream,
+    /// The success enum (`<Resource><Op>Response`) when there are several success statuses.
+    pub ok_enum: Option<Ident>,
+    /// The error enum (`<Resource><Op>Error`) when there are documented errors.
+    pub err_enum: Option<Ident>,
+    /// The arms of the status match, over a `resp: charter_runtime::client::Response`.
+    pub arms: Vec<TokenStream>,
+    pub fallback: TokenStream,
+    pub docs: TokenStream,
+}
+
+/// One argument of an operation method.
+pub(crate) struct Arg<'a> {
+    pub ident: Ident,
+    /// The borrowed argument type (`&str`, `Option<&T>`, `&[T]`).
+    pub ty: TokenStream,
+    pub source: ArgSource<'a>,
+}
+
+pub(crate) enum ArgSource<'a> {
+    Param(&'a Parameter),
+    Body(&'a crate::ir::Body),
+}
+
+pub(crate) fn client<'a>(cx: &mut Cx<'a>, sid: ServiceId) -> (TokenStream, Vec<ResourceSig<'a>>) {
     cx.local = Some(quote!(super::models));
-    let s = cx.repo.service(sid);
-    let mut types = naming::Scope::with_reserved(&["Client"]);
+    let repo = cx.repo;
+    let s = repo.service(sid);
+    let mut sigs = Vec::new();
+    let mut types = naming::Scope::with_reserved(&["Client", "Api"]);
     let mut accessors_scope =
         naming::Scope::with_reserved(&["new", "builder", "from_builder", "base_url"]);
     let mut accessors = Vec::new();
@@ -40,11 +86,22 @@ pub(crate) fn client(cx: &mut Cx, sid: ServiceId) -> TokenStream {
         });
         let mut methods_scope = naming::Scope::new();
         let mut methods = Vec::new();
+        let mut ops = Vec::new();
         for op in &r.operations {
-            if let Some(m) = operation(cx, sid, r, op, &mut types, &mut methods_scope, &mut items) {
+            if let Some((m, sig)) =
+                operation(cx, sid, r, op, &mut types, &mut methods_scope, &mut items)
+            {
                 methods.push(m);
+                ops.push(sig);
             }
         }
+        sigs.push(ResourceSig {
+            resource: r,
+            name: rname.clone(),
+            accessor: acc.clone(),
+            trait_name: ident(&types.camel(&format!("{} api", r.plural))),
+            ops,
+        });
         // Every operation may have been left out (reported); the struct stays for the accessor.
         let unused = methods.is_empty().then(|| quote!(#[allow(dead_code)]));
         items.extend(quote! {
@@ -78,7 +135,7 @@ pub(crate) fn client(cx: &mut Cx, sid: ServiceId) -> TokenStream {
         " Settings: timeout, default headers, request id, retries, reqwest client."
     };
     cx.local = None;
-    quote! {
+    let tokens = quote! {
         #base
         /// The client of this service: one accessor per resource.
         #[derive(Clone, Debug)]
@@ -103,7 +160,8 @@ pub(crate) fn client(cx: &mut Cx, sid: ServiceId) -> TokenStream {
             #(#accessors)*
         }
         #items
-    }
+    };
+    (tokens, sigs)
 }
 
 fn unsupported(cx: &mut Cx, op: &Operation, what: String) {
@@ -132,7 +190,7 @@ fn url_type(cx: &Cx, sid: ServiceId, r: &TypeRef, allow_list: bool) -> bool {
 
 /// Optional parameters, and parameters with a default (the server applies it), are `Option`s;
 /// path parameters never are.
-fn optional(p: &Parameter) -> bool {
+pub(crate) fn optional(p: &Parameter) -> bool {
     p.location != Location::Path && (!p.required || p.default.is_some())
 }
 
@@ -155,15 +213,15 @@ fn arg_type(cx: &mut Cx, sid: ServiceId, p: &Parameter) -> TokenStream {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn operation(
+fn operation<'a>(
     cx: &mut Cx,
     sid: ServiceId,
     r: &Resource,
-    op: &Operation,
+    op: &'a Operation,
     types: &mut naming::Scope,
     methods: &mut naming::Scope,
     items: &mut TokenStream,
-) -> Option<TokenStream> {
+) -> Option<(TokenStream, OpSig<'a>)> {
     let Some(method) = op.method else {
         unsupported(
             cx,
@@ -202,6 +260,7 @@ fn operation(
     let mut args_scope = naming::Scope::with_reserved(&["self", "resp", "form"]);
     let mut params: Vec<(&Parameter, proc_macro2::Ident)> = Vec::new();
     let mut args = Vec::new();
+    let mut sig_args = Vec::new();
     let path_params: Vec<&Parameter> = op
         .parameters
         .iter()
@@ -211,12 +270,22 @@ fn operation(
         let a = ident(&args_scope.snake(&p.name));
         let t = arg_type(cx, sid, p);
         args.push(quote!(#a: #t));
+        sig_args.push(Arg {
+            ident: a.clone(),
+            ty: t,
+            source: ArgSource::Param(p),
+        });
         params.push((p, a));
     }
     let body_arg = op.body.as_ref().map(|b| {
         let a = ident(&args_scope.snake("body"));
         let t = cx.rust_type(sid, &cx.resolve(sid, &b.ty.r), &b.ty.loc);
         args.push(quote!(#a: &#t));
+        sig_args.push(Arg {
+            ident: a.clone(),
+            ty: quote!(&#t),
+            source: ArgSource::Body(b),
+        });
         a
     });
     for p in op
@@ -227,6 +296,11 @@ fn operation(
         let a = ident(&args_scope.snake(&p.name));
         let t = arg_type(cx, sid, p);
         args.push(quote!(#a: #t));
+        sig_args.push(Arg {
+            ident: a.clone(),
+            ty: t,
+            source: ArgSource::Param(p),
+        });
         params.push((p, a));
     }
 
@@ -318,6 +392,8 @@ fn operation(
         .filter(|r| !r.code.is_success())
         .collect();
     let ok_type;
+    let mut ok_enum = None;
+    let mut err_enum = None;
     let mut arms = Vec::new();
     let is_unit =
         |cx: &Cx, r: &TypeRef| matches!(cx.resolve(sid, r), TypeRef::Primitive(Primitive::Unit));
@@ -359,6 +435,7 @@ fn operation(
             pub enum #tname { #(#variants)* }
         });
         ok_type = quote!(#tname);
+        ok_enum = Some(tname);
     }
     let err_type;
     let mut fallback = quote!(_ => resp.unexpected(),);
@@ -399,6 +476,7 @@ fn operation(
             pub enum #tname { #(#variants)* }
         });
         err_type = quote!(#tname);
+        err_enum = Some(tname);
     }
 
     let mut docs = doc_attrs(op.description.as_deref(), op.deprecation.as_ref());
@@ -410,7 +488,7 @@ fn operation(
     if args.len() > 6 {
         docs.extend(quote!(#[allow(clippy::too_many_arguments)]));
     }
-    Some(quote! {
+    let method = quote! {
         #docs
         pub async fn #fname(&self, #(#args),*) -> ::std::result::Result<#ok_type, ::charter_runtime::client::Error<#err_type>> {
             #prelude
@@ -420,5 +498,19 @@ fn operation(
                 #fallback
             }
         }
-    })
+    };
+    let sig = OpSig {
+        op,
+        fname,
+        stem,
+        args: sig_args,
+        ok_type,
+        err_type,
+        ok_enum,
+        err_enum,
+        arms,
+        fallback,
+        docs,
+    };
+    Some((method, sig))
 }

@@ -22,7 +22,7 @@ impl Default for RuntimeDep {
 
 /// The files of a crate named `name` holding `generated`, paths relative to the crate root.
 pub fn krate(generated: &Generated, name: &str, runtime: &RuntimeDep) -> Vec<GeneratedFile> {
-    let dep = match runtime {
+    let mut dep = match runtime {
         RuntimeDep::Version(v) => toml::Value::String(v.clone()),
         RuntimeDep::Path(p) => {
             let mut t = toml::map::Map::new();
@@ -30,6 +30,19 @@ pub fn krate(generated: &Generated, name: &str, runtime: &RuntimeDep) -> Vec<Gen
             toml::Value::Table(t)
         }
     };
+    if !generated.runtime_features.is_empty() {
+        let mut t = match dep {
+            toml::Value::Table(t) => t,
+            version => toml::map::Map::from_iter([("version".to_owned(), version)]),
+        };
+        let features = generated
+            .runtime_features
+            .iter()
+            .cloned()
+            .map(toml::Value::String);
+        t.insert("features".into(), toml::Value::Array(features.collect()));
+        dep = toml::Value::Table(t);
+    }
     let mut package = toml::map::Map::new();
     package.insert("name".into(), name.into());
     package.insert("version".into(), "0.1.0".into());

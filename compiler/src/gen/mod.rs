@@ -3,7 +3,10 @@
 //! [`generate`] is the one entry point that the CLI (`charter generate rust`), the derive macro and
 //! `build.rs` call. It emits one Rust file per service of the repo, each with `models` (one type
 //! per model, enum and union, serde on API Builder's wire conventions), `client` (async, on
-//! reqwest) and `server` (axum) modules, as chosen by [`Settings`]. [`krate`] wraps the files
+//! reqwest) and `server` (axum) modules, as chosen by [`Settings`]; with [`Settings::with_mock`]
+//! also `factories` (a valid value of every type) and `mock` (a `MockClient` without HTTP, see
+//! [`mock`]). The client's operations are also traits (`<Resource>Api` per resource, `Api` per
+//! service) that the client and the mock implement, so code under test takes either. [`krate`] wraps the files
 //! into a ready-to-build crate (`charter generate rust --out DIR`). Code is built with `quote`
 //! and formatted with `prettyplease`; generated code leans on the `charter-runtime` crate for
 //! everything that would otherwise be repeated per type.
@@ -14,7 +17,9 @@
 //! `serde_json::Value`, with warning `W1201` naming it, so real specs still build.
 
 pub mod client;
+pub mod factories;
 pub mod krate;
+pub mod mock;
 pub mod models;
 pub mod naming;
 pub mod server;
@@ -49,6 +54,15 @@ pub const CODES: &[CodeInfo] = &[
          field, or a different type or optionality), so the generated model does not implement the \
          interface's trait.",
     ),
+    warning(
+        "W1204",
+        "type without a finite value: its factory never returns",
+        "With factories on (`--mock`), every model and union gets a function building a valid \
+         value. A model whose required fields lead back to itself with no way out (every member of \
+         the cycle required, no union member outside it) has no finite JSON value, so its factory \
+         would recurse until the stack overflows. Make one field of the cycle optional, or give a \
+         union on it a member outside the cycle.",
+    ),
 ];
 
 /// The first line of every generated file.
@@ -60,6 +74,11 @@ pub struct Settings {
     pub models: bool,
     pub client: bool,
     pub server: bool,
+    /// `factories` and `mock` modules (implies the client; generated code then needs
+    /// charter-runtime's `mock` feature).
+    pub mock: bool,
+    /// `factories` module (also implied by `mock`).
+    pub factories: bool,
     /// Namespace → Rust path of the crate or module holding that service's generated code
     /// (`io.flow.common.v0` → `flow_common`). Types are then `<path>::models::T`.
     pub crate_paths: BTreeMap<String, String>,
@@ -76,6 +95,8 @@ impl Default for Settings {
             models: true,
             client: true,
             server: false,
+            mock: false,
+            factories: false,
             crate_paths: BTreeMap::new(),
             root_path: "crate".to_owned(),
             derives: Vec::new(),
@@ -95,6 +116,22 @@ impl Settings {
     pub fn with_server(mut self, on: bool) -> Self {
         self.server = on;
         self
+    }
+    /// Generates `factories` and a `MockClient` (module `mock`), and the client they stand in for.
+    pub fn with_mock(mut self, on: bool) -> Self {
+        self.mock = on;
+        self
+    }
+    /// Generates `factories`: one function per model, enum and union building a valid value.
+    pub fn with_factories(mut self, on: bool) -> Self {
+        self.factories = on;
+        self
+    }
+    fn wants_client(&self) -> bool {
+        self.client || self.mock
+    }
+    fn wants_factories(&self) -> bool {
+        self.factories || self.mock
     }
     /// Maps an imported namespace to the Rust path of its generated code.
     pub fn with_crate_path(
@@ -129,6 +166,8 @@ pub struct Generated {
     pub files: Vec<GeneratedFile>,
     /// The module name of each service, in repo order.
     pub modules: Vec<String>,
+    /// Features of charter-runtime the generated code needs beyond its defaults (`mock`).
+    pub runtime_features: Vec<String>,
     pub diagnostics: Diagnostics,
 }
 
@@ -139,6 +178,9 @@ pub fn generate(repo: &Repo, settings: &Settings) -> Generated {
         modules: cx.modules.clone(),
         ..Generated::default()
     };
+    if settings.mock {
+        out.runtime_features.push("mock".to_owned());
+    }
     for id in repo.service_ids() {
         let tokens = service_tokens(&mut cx, id);
         let contents = format_file(&tokens, repo.service(id));
@@ -160,14 +202,39 @@ fn service_tokens(cx: &mut Cx, id: ServiceId) -> TokenStream {
             #models
         }
     });
-    if cx.settings.client {
-        let client = client::client(cx, id);
+    if cx.settings.wants_factories() {
+        let factories = factories::factories(cx, id);
+        parts.extend(quote! {
+            /// A valid value of every model, enum and union of the service, for tests: required
+            /// fields filled, optional ones `None`, defaults applied, enums their first value,
+            /// unions their first member that does not recurse, lists and maps empty (or as long
+            /// as their `minimum` asks), numbers and string lengths within `minimum`/`maximum`.
+            /// Deterministic: every call returns the same value.
+            pub mod factories {
+                #![allow(deprecated, unused_imports, clippy::disallowed_names)]
+                #factories
+            }
+        });
+    }
+    if cx.settings.wants_client() {
+        let (client, sigs) = client::client(cx, id);
+        let traits = mock::traits(cx, id, &sigs);
         parts.extend(quote! {
             pub mod client {
                 #![allow(deprecated, unused_imports, clippy::disallowed_names)]
                 #client
+                #traits
             }
         });
+        if cx.settings.mock {
+            let mock = mock::mock(cx, id, &sigs);
+            parts.extend(quote! {
+                pub mod mock {
+                    #![allow(deprecated, unused_imports, clippy::disallowed_names)]
+                    #mock
+                }
+            });
+        }
     }
     if cx.settings.server {
         let server = server::server(cx, id);
@@ -208,6 +275,10 @@ pub(crate) struct Cx<'a> {
     warned_external: BTreeSet<String>,
     /// Path prefix of this service's own types when generating outside `models` (`super::models`).
     pub local: Option<TokenStream>,
+    /// Name of the factory function of every model, enum and union (with factories on).
+    pub factory_names: HashMap<TypeId, String>,
+    /// How deep the smallest factory value of every model and union is (see `factories`).
+    pub factory_heights: HashMap<TypeId, u32>,
 }
 
 impl<'a> Cx<'a> {
@@ -220,36 +291,10 @@ impl<'a> Cx<'a> {
             .collect();
         let mut idents = HashMap::new();
         for sid in repo.service_ids() {
-            let s = repo.service(sid);
             // Names that generated models modules use for themselves are reserved.
             let mut scope = naming::Scope::with_reserved(&["Serialize", "Deserialize"]);
-            let kinds: [(TypeKind, Vec<&str>); 4] = [
-                (
-                    TypeKind::Interface,
-                    s.interfaces.iter().map(|x| x.name.as_str()).collect(),
-                ),
-                (
-                    TypeKind::Enum,
-                    s.enums.iter().map(|x| x.name.as_str()).collect(),
-                ),
-                (
-                    TypeKind::Model,
-                    s.models.iter().map(|x| x.name.as_str()).collect(),
-                ),
-                (
-                    TypeKind::Union,
-                    s.unions.iter().map(|x| x.name.as_str()).collect(),
-                ),
-            ];
-            for (kind, names) in kinds {
-                for (i, name) in names.into_iter().enumerate() {
-                    let id = TypeId {
-                        service: sid,
-                        kind,
-                        index: i as u32,
-                    };
-                    idents.insert(id, scope.camel(name));
-                }
+            for (id, name) in declared_types(repo, sid) {
+                idents.insert(id, scope.camel(name));
             }
         }
         let mut cx = Cx {
@@ -261,8 +306,14 @@ impl<'a> Cx<'a> {
             scc: HashMap::new(),
             warned_external: BTreeSet::new(),
             local: None,
+            factory_names: HashMap::new(),
+            factory_heights: HashMap::new(),
         };
         cx.scc = cx.components();
+        if settings.wants_factories() {
+            cx.factory_names = factories::names(repo);
+            cx.factory_heights = factories::heights(&cx);
+        }
         cx
     }
 
@@ -448,6 +499,86 @@ impl<'a> Cx<'a> {
             }
         }
         tarjan(&edges)
+    }
+}
+
+/// Every declared type of a service with its spec name: interfaces, enums, models, unions, each in
+/// spec order (the order in which generated names are claimed).
+pub(crate) fn declared_types(repo: &Repo, sid: ServiceId) -> Vec<(TypeId, &str)> {
+    let s = repo.service(sid);
+    let kinds: [(TypeKind, Vec<&str>); 4] = [
+        (
+            TypeKind::Interface,
+            s.interfaces.iter().map(|x| x.name.as_str()).collect(),
+        ),
+        (
+            TypeKind::Enum,
+            s.enums.iter().map(|x| x.name.as_str()).collect(),
+        ),
+        (
+            TypeKind::Model,
+            s.models.iter().map(|x| x.name.as_str()).collect(),
+        ),
+        (
+            TypeKind::Union,
+            s.unions.iter().map(|x| x.name.as_str()).collect(),
+        ),
+    ];
+    let mut out = Vec::new();
+    for (kind, names) in kinds {
+        for (i, name) in names.into_iter().enumerate() {
+            let id = TypeId {
+                service: sid,
+                kind,
+                index: i as u32,
+            };
+            out.push((id, name));
+        }
+    }
+    out
+}
+
+/// The Rust value of a field default given as spec text, used from service `sid` (own types
+/// through `cx.local`), or `None` when it cannot be expressed.
+pub(crate) fn default_value(
+    cx: &Cx,
+    sid: ServiceId,
+    ty: &TypeRef,
+    text: &str,
+) -> Option<TokenStream> {
+    match ty {
+        TypeRef::Primitive(p) => match p {
+            Primitive::Boolean => text.parse::<bool>().ok().map(|b| quote!(#b)),
+            Primitive::Integer => text.parse::<i32>().ok().map(|n| quote!(#n)),
+            Primitive::Long => text.parse::<i64>().ok().map(|n| quote!(#n)),
+            Primitive::Double => text
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite())
+                .map(|n| quote!(#n)),
+            Primitive::String => Some(quote!(::std::string::String::from(#text))),
+            Primitive::Decimal => text
+                .parse::<f64>()
+                .ok()
+                .map(|_| quote!(#text.parse().unwrap_or_default())),
+            _ => None,
+        },
+        TypeRef::Type(id) if id.kind == TypeKind::Enum => {
+            let name = cx.ident(*id);
+            let path = if id.service == sid {
+                match &cx.local {
+                    Some(prefix) => quote!(#prefix::#name),
+                    None => quote!(#name),
+                }
+            } else {
+                let m = cx.service_path(id.service);
+                quote!(#m::models::#name)
+            };
+            Some(quote!(<#path as ::charter_runtime::WireEnum>::from_wire(#text)))
+        }
+        TypeRef::List(_) if text.trim() == "[]" => Some(quote!(::std::vec::Vec::new())),
+        TypeRef::Map(_) if text.trim() == "{}" => Some(quote!(::std::collections::BTreeMap::new())),
+        _ => None,
     }
 }
 

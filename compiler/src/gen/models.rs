@@ -11,7 +11,7 @@
 
 use super::{doc_attrs, ident, naming, Cx};
 use crate::diag::{Diagnostic, Severity};
-use crate::ir::{Field, Primitive, ServiceId, TypeId, TypeKind, TypeRef};
+use crate::ir::{Field, ServiceId, TypeId, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -161,37 +161,7 @@ fn default_expr(
     text: &str,
     f: &Field,
 ) -> Option<TokenStream> {
-    let expr = match ty {
-        TypeRef::Primitive(p) => match p {
-            Primitive::Boolean => text.parse::<bool>().ok().map(|b| quote!(#b)),
-            Primitive::Integer => text.parse::<i32>().ok().map(|n| quote!(#n)),
-            Primitive::Long => text.parse::<i64>().ok().map(|n| quote!(#n)),
-            Primitive::Double => text
-                .parse::<f64>()
-                .ok()
-                .filter(|n| n.is_finite())
-                .map(|n| quote!(#n)),
-            Primitive::String => Some(quote!(::std::string::String::from(#text))),
-            Primitive::Decimal => text
-                .parse::<f64>()
-                .ok()
-                .map(|_| quote!(#text.parse().unwrap_or_default())),
-            _ => None,
-        },
-        TypeRef::Type(id) if id.kind == TypeKind::Enum => {
-            let name = cx.ident(*id);
-            let path = if id.service == sid {
-                quote!(#name)
-            } else {
-                let m = cx.service_path(id.service);
-                quote!(#m::models::#name)
-            };
-            Some(quote!(<#path as ::charter_runtime::WireEnum>::from_wire(#text)))
-        }
-        TypeRef::List(_) if text.trim() == "[]" => Some(quote!(::std::vec::Vec::new())),
-        TypeRef::Map(_) if text.trim() == "{}" => Some(quote!(::std::collections::BTreeMap::new())),
-        _ => None,
-    };
+    let expr = super::default_value(cx, sid, ty, text);
     if expr.is_none() {
         cx.diags.push(
             Diagnostic::new(

@@ -327,17 +327,17 @@ fn param_parse(
     let check_raw = |v: TokenStream| -> Option<TokenStream> {
         match &inner {
             TypeRef::Type(id) if id.kind == TypeKind::Enum => {
-                Some(quote!(::charter_runtime::server::known(#name, #v)))
+                Some(quote!(::charter_runtime::validation::known(#name, #v)))
             }
             TypeRef::Primitive(Primitive::Integer | Primitive::Double)
                 if p.minimum.is_some() || p.maximum.is_some() =>
             {
                 let (min, max) = (opt(p.minimum), opt(p.maximum));
-                Some(quote!(::charter_runtime::server::range(#name, #v, #min, #max)))
+                Some(quote!(::charter_runtime::validation::range(#name, #v, #min, #max)))
             }
             TypeRef::Primitive(Primitive::Long) if p.minimum.is_some() || p.maximum.is_some() => {
                 let (min, max) = (opt(p.minimum), opt(p.maximum));
-                Some(quote!(::charter_runtime::server::range_long(#name, #v, #min, #max)))
+                Some(quote!(::charter_runtime::validation::range_long(#name, #v, #min, #max)))
             }
             _ => None,
         }
@@ -397,15 +397,15 @@ fn param_parse(
 }
 
 #[derive(Default)]
-struct Validators {
+pub(crate) struct Validators {
     names: BTreeMap<crate::ir::TypeId, proc_macro2::Ident>,
     scope: naming::Scope,
-    code: TokenStream,
+    pub(crate) code: TokenStream,
 }
 
 /// The validator of a body of type `r` (a model of this service whose fields carry `minimum` or
 /// `maximum`), generated once per model. Constraints of nested models are not checked yet.
-fn body_check(
+pub(crate) fn body_check(
     cx: &mut Cx,
     sid: ServiceId,
     r: &TypeRef,
@@ -432,16 +432,16 @@ fn body_check(
         let name = &f.name;
         let check = match cx.resolve(sid, &f.ty.r) {
             TypeRef::Primitive(Primitive::Integer | Primitive::Double) => {
-                quote!(::charter_runtime::server::range(#name, *x, #min, #max)?;)
+                quote!(::charter_runtime::validation::range(#name, *x, #min, #max)?;)
             }
             TypeRef::Primitive(Primitive::Long) => {
-                quote!(::charter_runtime::server::range_long(#name, *x, #min, #max)?;)
+                quote!(::charter_runtime::validation::range_long(#name, *x, #min, #max)?;)
             }
             TypeRef::Primitive(Primitive::String) => {
-                quote!(::charter_runtime::server::size(#name, x.chars().count(), #min, #max)?;)
+                quote!(::charter_runtime::validation::size(#name, x.chars().count(), #min, #max)?;)
             }
             TypeRef::List(_) | TypeRef::Map(_) => {
-                quote!(::charter_runtime::server::size(#name, x.len(), #min, #max)?;)
+                quote!(::charter_runtime::validation::size(#name, x.len(), #min, #max)?;)
             }
             _ => continue,
         };
@@ -458,7 +458,7 @@ fn body_check(
     let fname = ident(&v.scope.snake(&format!("validate {}", m.name)));
     let tname = cx.ident(id);
     v.code.extend(quote! {
-        fn #fname(v: &super::models::#tname) -> ::std::result::Result<(), ::charter_runtime::server::ValidationError> {
+        fn #fname(v: &super::models::#tname) -> ::std::result::Result<(), ::charter_runtime::validation::ValidationError> {
             #(#checks)*
             ::std::result::Result::Ok(())
         }
@@ -467,7 +467,7 @@ fn body_check(
     Some(fname)
 }
 
-fn opt(v: Option<i64>) -> TokenStream {
+pub(crate) fn opt(v: Option<i64>) -> TokenStream {
     match v {
         Some(n) => quote!(::std::option::Option::Some(#n)),
         None => quote!(::std::option::Option::None),

@@ -25,7 +25,14 @@ pub(crate) fn generate_fixture(json: &Path) -> Generated {
         .filter(|d| d.is_error() && !NASTY_ON_PURPOSE.contains(&d.code))
         .collect();
     assert!(errors.is_empty(), "{}: {errors:#?}", json.display());
-    generate(&checked.repo, &Settings::default().with_server(true))
+    // `mock.json` and the nasty `models.json` also get factories and the mock client.
+    let mock = json
+        .file_stem()
+        .is_some_and(|s| s == "mock" || s == "models");
+    generate(
+        &checked.repo,
+        &Settings::default().with_server(true).with_mock(mock),
+    )
 }
 
 #[test]
@@ -191,4 +198,63 @@ fn settings_choose_parts_and_derives() {
         .count();
     assert_eq!(eqs, 1, "{derive}");
     assert!(!code.contains("not a path"));
+}
+
+#[test]
+fn mock_names_avoid_resources_and_skip_left_out_operations() {
+    // A resource named `calls` (its accessor takes the name; the mock's call log moves aside), and
+    // a resource whose only operation the client leaves out.
+    let spec = r#"{"name": "x",
+        "models": {"filter": {"fields": [{"name": "q", "type": "string"}]},
+                   "call": {"fields": [{"name": "id", "type": "string"}]}},
+        "resources": {
+            "call": {"operations": [{"method": "GET", "path": "/:id", "responses": {"200": {"type": "call"}}}]},
+            "filter": {"operations": [{"method": "GET", "parameters": [{"name": "f", "type": "filter", "location": "Query"}]}]}
+        }}"#;
+    let checked = crate::check_sources(
+        vec![("x.json".into(), spec.to_owned())],
+        &crate::Options::default(),
+    );
+    let g = generate(&checked.repo, &Settings::default().with_mock(true));
+    let code = &g.files[0].contents;
+    assert!(syn::parse_file(code.split_once('\n').unwrap().1).is_ok());
+    assert!(
+        code.contains("pub fn calls(&self) -> MockCalls<'_>"),
+        "{code}"
+    );
+    assert!(
+        code.contains("pub fn calls_2(&self) -> ::std::vec::Vec<Call>"),
+        "{code}"
+    );
+    assert!(code.contains("pub fn on_get_by_id("), "{code}");
+    // The left-out operation is in neither the trait nor the mock; the resource has no stubs.
+    assert!(!code.contains("FiltersStubs"), "{code}");
+    assert!(code.contains("pub enum FiltersCall {}"), "{code}");
+    assert!(g.diagnostics.iter().any(|d| d.code == "W1202"));
+    assert!(!g.diagnostics.iter().any(|d| d.code == "W1204"));
+    assert_eq!(g.runtime_features, vec!["mock".to_owned()]);
+    // Without --mock: the traits, no factories or mock, no extra runtime feature.
+    let g = generate(&checked.repo, &Settings::default());
+    let code = &g.files[0].contents;
+    assert!(code.contains("pub trait CallsApi") && code.contains("impl Api for Client"));
+    assert!(!code.contains("pub mod factories") && !code.contains("pub mod mock"));
+    assert!(g.runtime_features.is_empty());
+}
+
+#[test]
+fn a_type_without_finite_value_is_warned_about() {
+    let spec = r#"{"name": "x", "models": {
+        "node": {"fields": [{"name": "next", "type": "node"}]},
+        "list": {"fields": [{"name": "next", "type": "list", "required": false}]}}}"#;
+    let checked = crate::check_sources(
+        vec![("x.json".into(), spec.to_owned())],
+        &crate::Options::default(),
+    );
+    let g = generate(&checked.repo, &Settings::default().with_factories(true));
+    let w: Vec<_> = g.diagnostics.iter().filter(|d| d.code == "W1204").collect();
+    assert_eq!(w.len(), 1, "{:?}", g.diagnostics);
+    assert!(w[0].message.contains("`node`") && w[0].loc.is_some());
+    let code = &g.files[0].contents;
+    assert!(code.contains("pub mod factories") && !code.contains("pub mod mock"));
+    assert!(code.contains("next: ::std::option::Option::None"), "{code}");
 }

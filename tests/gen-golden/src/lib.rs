@@ -11,3 +11,7 @@ pub mod test_gen_models_v0;
 #[rustfmt::skip]
 #[path = "../../../fixtures/gen/client.rs"]
 pub mod test_gen_client_v0;
+
+#[rustfmt::skip]
+#[path = "../../../fixtures/gen/mock.rs"]
+pub mod test_gen_mock_v0;

@@ -1,0 +1,498 @@
+//! The client traits and the mock client.
+//!
+//! **Traits** (in the `client` module, always generated with the client): one per resource,
+//! `<Resource>Api` (`ItemsApi`), with the operations of the resource as methods returning `Send`
+//! futures, and one per service, `Api`, with one accessor per resource returning that resource's
+//! implementation. The client (`Client`, `Items<'_>`) and the mock (`mock::MockClient`,
+//! `mock::MockItems<'_>`) implement them, so code under test takes `&impl client::Api` (or
+//! `&impl client::ItemsApi`) and tests hand it the mock. The client's inherent methods stay: the
+//! trait impls forward to them.
+//!
+//! **Mock** (module `mock`, with [`super::Settings::with_mock`]): `MockClient::new()`, no HTTP.
+//! Every operation records a typed call (`Call::Items(ItemsCall::GetById { id })`), validates its
+//! arguments as the generated server would (enum values known, `minimum`/`maximum` of parameters
+//! and of body fields) and answers a rejected call with the very error the real client surfaces for
+//! the server's 400/422 reply (the client's own status match decodes it). Otherwise it answers
+//! with the canned answer a test set (`mock.items().on_get_by_id().returns(item)`, `.fails(err)`,
+//! `.once()`), or by default the first documented success status with a value from `factories`
+//! (a one-element list for lists, `()` for unit). Shared machinery: `charter_runtime::mock`.
+
+use super::client::{optional, ArgSource, OpSig, ResourceSig};
+use super::factories::{self, Hint};
+use super::{ident, naming, server, Cx};
+use crate::ir::{Primitive, ServiceId, TypeKind, TypeRef};
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+fn ret_type(op: &OpSig) -> TokenStream {
+    let (ok, err) = (&op.ok_type, &op.err_type);
+    quote! {
+        impl ::std::future::Future<Output = ::std::result::Result<#ok, ::charter_runtime::client::Error<#err>>> + ::std::marker::Send
+    }
+}
+
+fn many_args(n: usize) -> Option<TokenStream> {
+    (n > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]))
+}
+
+/// The resource traits and the service trait, with the client's implementations (inside the
+/// `client` module).
+pub(crate) fn traits(cx: &Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenStream {
+    let mut out = TokenStream::new();
+    let mut assoc = Vec::new();
+    let mut assoc_impl = Vec::new();
+    for r in sigs {
+        let (tname, sname, acc) = (&r.trait_name, &r.name, &r.accessor);
+        let mut decls = Vec::new();
+        let mut impls = Vec::new();
+        for op in &r.ops {
+            let f = &op.fname;
+            let docs = &op.docs;
+            let args = op.args.iter().map(|a| {
+                let (i, t) = (&a.ident, &a.ty);
+                quote!(#i: #t)
+            });
+            let args: Vec<TokenStream> = args.collect();
+            let names = op.args.iter().map(|a| &a.ident);
+            let ret = ret_type(op);
+            let allow = many_args(op.args.len());
+            decls.push(quote! { #docs fn #f(&self, #(#args),*) -> #ret; });
+            impls.push(quote! {
+                #allow
+                fn #f(&self, #(#args),*) -> #ret { #sname::#f(self, #(#names),*) }
+            });
+        }
+        let doc = format!(
+            " The operations of `{}`, implemented by the client's `{sname}` and by the mock client: \
+             code under test can take either.",
+            r.resource.plural
+        );
+        out.extend(quote! {
+            #[doc = #doc]
+            pub trait #tname: ::std::marker::Send + ::std::marker::Sync {
+                #(#decls)*
+            }
+            impl #tname for #sname<'_> {
+                #(#impls)*
+            }
+        });
+        let adoc = format!(" The operations of `{}`.", r.resource.plural);
+        assoc.push(quote! {
+            #[doc = #adoc]
+            type #sname<'a>: #tname where Self: 'a;
+            #[doc = #adoc]
+            fn #acc(&self) -> Self::#sname<'_>;
+        });
+        assoc_impl.push(quote! {
+            type #sname<'a> = #sname<'a>;
+            fn #acc(&self) -> #sname<'_> { Client::#acc(self) }
+        });
+    }
+    let name = &cx.repo.service(sid).name;
+    let doc = format!(
+        " Every resource of `{name}`, implemented by `Client` and by the mock client: code under test \
+         takes `&impl Api` and tests hand it the mock."
+    );
+    out.extend(quote! {
+        #[doc = #doc]
+        pub trait Api: ::std::marker::Send + ::std::marker::Sync {
+            #(#assoc)*
+        }
+        impl Api for Client {
+            #(#assoc_impl)*
+        }
+    });
+    out
+}
+
+/// The body of the `mock` module of service `sid`.
+pub(crate) fn mock(cx: &mut Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenStream {
+    cx.local = Some(quote!(super::models));
+    let factories_path = quote!(super::factories);
+    let mut types = naming::Scope::with_reserved(&["MockClient", "Call", "Stubs"]);
+    let mut fns = naming::Scope::new();
+    let mut validators = server::Validators::default();
+    let mut items = TokenStream::new();
+    let mut call_variants = Vec::new();
+    let mut stubs_fields = Vec::new();
+    let mut accessors = Vec::new();
+    let mut api_impl = Vec::new();
+    let mut resets = Vec::new();
+    let many = sigs.len() > 1;
+    let mut client_scope = naming::Scope::new();
+    for r in sigs {
+        client_scope.claim(r.accessor.to_string());
+    }
+    let client_calls = ident(&client_scope.claim("calls".into()));
+    let client_reset = ident(&client_scope.claim("reset".into()));
+    let client_new = ident(&client_scope.claim("new".into()));
+    for r in sigs {
+        let plural = &r.resource.plural;
+        let (sname, acc) = (&r.name, &r.accessor);
+        let mock_name = ident(&types.camel(&format!("mock {plural}")));
+        let call_name = ident(&types.camel(&format!("{plural} call")));
+        let stubs_name = ident(&types.camel(&format!("{plural} stubs")));
+        let rvariant = sname.clone();
+        let mut variant_scope = naming::Scope::new();
+        let mut helper_scope = naming::Scope::new();
+        for op in &r.ops {
+            helper_scope.claim(op.fname.to_string());
+        }
+        let on_names: Vec<Ident> = r
+            .ops
+            .iter()
+            .map(|op| ident(&helper_scope.claim(format!("on_{}", unraw(&op.fname)))))
+            .collect();
+        let resource_calls = ident(&helper_scope.claim("calls".into()));
+        let mut variants = Vec::new();
+        let mut stubs = Vec::new();
+        let mut ons = Vec::new();
+        let mut impls = Vec::new();
+        for (op, on) in r.ops.iter().zip(&on_names) {
+            let f = &op.fname;
+            let (ok, err) = (&op.ok_type, &op.err_type);
+            let label = format!(" `{}`", op.op.label());
+            let variant = ident(&variant_scope.camel(&unraw(f)));
+            // The recorded call.
+            let mut fields = Vec::new();
+            let mut records = Vec::new();
+            for a in &op.args {
+                let (i, owned, record) = owned(cx, sid, a);
+                fields.push(quote!(#i: #owned,));
+                records.push(record);
+            }
+            let names: Vec<&Ident> = op.args.iter().map(|a| &a.ident).collect();
+            if fields.is_empty() {
+                variants.push(quote!(#[doc = #label] #variant,));
+            } else {
+                variants.push(quote!(#[doc = #label] #variant { #(#fields)* },));
+            }
+            let call = if fields.is_empty() {
+                quote!(#call_name::#variant)
+            } else {
+                quote!(#call_name::#variant { #(#names: #records),* })
+            };
+            stubs.push(quote!(#f: ::charter_runtime::mock::Stubs<#ok, #err>,));
+            resets.push(quote!(self.stubs.#acc.#f.clear();));
+            let on_doc = format!(" Sets the answers of{label}.");
+            ons.push(quote! {
+                #[doc = #on_doc]
+                pub fn #on(&self) -> ::charter_runtime::mock::Stub<'a, #ok, #err> {
+                    self.mock.stubs.#acc.#f.stub()
+                }
+            });
+            // Validation as the server does it.
+            let check = checks(cx, sid, op, &mut validators, &mut fns, &mut items);
+            let reject = check.map(|(check_fn, check_args)| {
+                let (arms, fallback) = (&op.arms, &op.fallback);
+                quote! {
+                    if let ::std::result::Result::Err(e) = #check_fn(#(#check_args),*) {
+                        let resp = ::charter_runtime::mock::rejected(e);
+                        let rejected: ::std::result::Result<#ok, ::charter_runtime::client::Error<#err>> =
+                            match resp.status() {
+                                #(#arms)*
+                                #fallback
+                            };
+                        return rejected;
+                    }
+                }
+            });
+            let default = default_answer(cx, sid, op, &factories_path);
+            let args = op.args.iter().map(|a| {
+                let (i, t) = (&a.ident, &a.ty);
+                quote!(#i: #t)
+            });
+            let ret = ret_type(op);
+            let allow = many_args(op.args.len());
+            impls.push(quote! {
+                #allow
+                fn #f(&self, #(#args),*) -> #ret {
+                    let mock = self.mock;
+                    async move {
+                        mock.log.push(Call::#rvariant(#call));
+                        #reject
+                        match mock.stubs.#acc.#f.next() {
+                            ::std::option::Option::Some(answer) => answer,
+                            ::std::option::Option::None => ::std::result::Result::Ok(#default),
+                        }
+                    }
+                }
+            });
+            if let Some(e) = &op.err_enum {
+                items.extend(documented_error(op, e));
+            }
+        }
+        let tname = &r.trait_name;
+        let call_doc = format!(" A call made to the mock's `{plural}`, with its arguments.");
+        let mock_doc = format!(
+            " The mock's `{plural}`: canned answers per operation (`on_…`) and the calls made; the \
+             operations themselves come from the `{tname}` trait."
+        );
+        let calls_doc = format!(" The calls made to `{plural}` so far, oldest first.");
+        let pick = if many {
+            quote!(|c| match c { Call::#rvariant(c) => ::std::option::Option::Some(c.clone()), _ => ::std::option::Option::None })
+        } else {
+            quote!(|c| match c { Call::#rvariant(c) => ::std::option::Option::Some(c.clone()) })
+        };
+        let stubs_struct = (!r.ops.is_empty()).then(|| {
+            quote! {
+                #[derive(Debug, Default)]
+                struct #stubs_name { #(#stubs)* }
+            }
+        });
+        items.extend(quote! {
+            #[doc = #call_doc]
+            #[derive(Clone, Debug, PartialEq)]
+            #[allow(clippy::large_enum_variant)]
+            pub enum #call_name { #(#variants)* }
+            #stubs_struct
+            #[doc = #mock_doc]
+            #[derive(Clone, Copy, Debug)]
+            pub struct #mock_name<'a> {
+                mock: &'a MockClient,
+            }
+            impl<'a> #mock_name<'a> {
+                #(#ons)*
+                #[doc = #calls_doc]
+                pub fn #resource_calls(&self) -> ::std::vec::Vec<#call_name> {
+                    self.mock.log.filter(#pick)
+                }
+            }
+            impl #tname for #mock_name<'_> {
+                #(#impls)*
+            }
+        });
+        let call_doc = format!(" A call to `{plural}`.");
+        call_variants.push(quote!(#[doc = #call_doc] #rvariant(#call_name),));
+        // A resource without operations has no answers to keep (a field nobody reads).
+        if !r.ops.is_empty() {
+            stubs_fields.push(quote!(#acc: #stubs_name,));
+        }
+        let acc_doc = format!(" The mock's `{plural}`.");
+        accessors.push(quote! {
+            #[doc = #acc_doc]
+            pub fn #acc(&self) -> #mock_name<'_> {
+                #mock_name { mock: self }
+            }
+        });
+        api_impl.push(quote! {
+            type #sname<'a> = #mock_name<'a>;
+            fn #acc(&self) -> #mock_name<'_> { MockClient::#acc(self) }
+        });
+    }
+    cx.local = None;
+    let validator_fns = validators.code;
+    // Without any operation there are no answers to keep.
+    let (stubs_field, stubs_struct) = if stubs_fields.is_empty() {
+        (None, None)
+    } else {
+        (
+            Some(quote!(stubs: Stubs,)),
+            Some(quote! {
+                #[derive(Debug, Default)]
+                struct Stubs { #(#stubs_fields)* }
+            }),
+        )
+    };
+    quote! {
+        use super::client::*;
+        /// A stand-in for `Client` that sends nothing: it records every call, validates arguments as
+        /// the server would, and answers with canned answers or, by default, factory values with
+        /// the first documented success status. Implements `Api` like the client.
+        #[derive(Debug, Default)]
+        pub struct MockClient {
+            log: ::charter_runtime::mock::CallLog<Call>,
+            #stubs_field
+        }
+        impl MockClient {
+            /// A mock with no canned answers and no calls.
+            pub fn #client_new() -> Self {
+                Self::default()
+            }
+            #(#accessors)*
+            /// Every call made so far, oldest first.
+            pub fn #client_calls(&self) -> ::std::vec::Vec<Call> {
+                self.log.calls()
+            }
+            /// Forgets the calls and every canned answer.
+            pub fn #client_reset(&self) {
+                self.log.clear();
+                #(#resets)*
+            }
+        }
+        impl Api for MockClient {
+            #(#api_impl)*
+        }
+        /// A call made to the mock, by resource.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum Call { #(#call_variants)* }
+        #stubs_struct
+        #items
+        #validator_fns
+    }
+}
+
+fn unraw(i: &Ident) -> String {
+    naming::unraw(&i.to_string()).to_owned()
+}
+
+/// The recorded form of an argument: field name, owned type, and the expression owning it.
+fn owned(cx: &mut Cx, sid: ServiceId, a: &super::client::Arg) -> (Ident, TokenStream, TokenStream) {
+    let i = a.ident.clone();
+    match a.source {
+        ArgSource::Body(b) => {
+            let t = cx.rust_type(sid, &cx.resolve(sid, &b.ty.r), &b.ty.loc);
+            (i.clone(), t, quote!(::std::clone::Clone::clone(#i)))
+        }
+        ArgSource::Param(p) => match cx.resolve(sid, &p.ty.r) {
+            TypeRef::List(inner) => {
+                let t = cx.rust_type(sid, &inner, &p.ty.loc);
+                (i.clone(), quote!(::std::vec::Vec<#t>), quote!(#i.to_vec()))
+            }
+            other => {
+                let t = cx.rust_type(sid, &other, &p.ty.loc);
+                if optional(p) {
+                    (
+                        i.clone(),
+                        quote!(::std::option::Option<#t>),
+                        quote!(#i.map(::std::borrow::ToOwned::to_owned)),
+                    )
+                } else {
+                    (i.clone(), t, quote!(::std::borrow::ToOwned::to_owned(#i)))
+                }
+            }
+        },
+    }
+}
+
+/// The check of one parameter value `x` (a reference), when the server makes one.
+fn param_check(cx: &Cx, sid: ServiceId, p: &crate::ir::Parameter) -> Option<TokenStream> {
+    let name = &p.name;
+    let inner = match cx.resolve(sid, &p.ty.r) {
+        TypeRef::List(t) => *t,
+        t => t,
+    };
+    let (min, max) = (server::opt(p.minimum), server::opt(p.maximum));
+    let ranged = p.minimum.is_some() || p.maximum.is_some();
+    match inner {
+        TypeRef::Type(id) if id.kind == TypeKind::Enum => {
+            Some(quote!(::charter_runtime::validation::check_known(#name, x)?;))
+        }
+        TypeRef::Primitive(Primitive::Integer | Primitive::Double) if ranged => {
+            Some(quote!(::charter_runtime::validation::range(#name, *x, #min, #max)?;))
+        }
+        TypeRef::Primitive(Primitive::Long) if ranged => {
+            Some(quote!(::charter_runtime::validation::range_long(#name, *x, #min, #max)?;))
+        }
+        _ => None,
+    }
+}
+
+/// The validation function of an operation (`check_items_get`) and the arguments it takes, when
+/// the server checks anything of the operation's arguments.
+fn checks(
+    cx: &mut Cx,
+    sid: ServiceId,
+    op: &OpSig,
+    validators: &mut server::Validators,
+    fns: &mut naming::Scope,
+    items: &mut TokenStream,
+) -> Option<(Ident, Vec<Ident>)> {
+    let mut params = Vec::new();
+    let mut body = Vec::new();
+    for a in &op.args {
+        let i = &a.ident;
+        let check = match a.source {
+            ArgSource::Body(b) => {
+                server::body_check(cx, sid, &b.ty.r, validators).map(|f| quote!(#f(#i)?;))
+            }
+            ArgSource::Param(p) => param_check(cx, sid, p).map(|c| {
+                let list = matches!(cx.resolve(sid, &p.ty.r), TypeRef::List(_));
+                if list {
+                    quote!(for x in #i { #c })
+                } else if optional(p) {
+                    quote!(if let ::std::option::Option::Some(x) = #i { #c })
+                } else {
+                    quote!({ let x = #i; #c })
+                }
+            }),
+        };
+        if let Some(c) = check {
+            let t = &a.ty;
+            params.push((i.clone(), t.clone()));
+            body.push(c);
+        }
+    }
+    if body.is_empty() {
+        return None;
+    }
+    let fname = ident(&fns.snake(&format!("check {}", op.stem)));
+    let decl = params.iter().map(|(i, t)| quote!(#i: #t));
+    let allow = many_args(params.len());
+    let doc = format!(
+        " The checks the server makes of the arguments of `{}`.",
+        op.op.label()
+    );
+    items.extend(quote! {
+        #[doc = #doc]
+        #allow
+        fn #fname(#(#decl),*) -> ::std::result::Result<(), ::charter_runtime::validation::ValidationError> {
+            #(#body)*
+            ::std::result::Result::Ok(())
+        }
+    });
+    Some((fname, params.into_iter().map(|(i, _)| i).collect()))
+}
+
+/// The default answer: the first documented success status with a factory value.
+fn default_answer(cx: &mut Cx, sid: ServiceId, op: &OpSig, own: &TokenStream) -> TokenStream {
+    let Some(resp) = op.op.responses.iter().find(|r| r.code.is_success()) else {
+        return quote!(());
+    };
+    let resolved = cx.resolve(sid, &resp.ty.r);
+    let unit = matches!(resolved, TypeRef::Primitive(Primitive::Unit));
+    let value = match &resolved {
+        // Lists answer with one element.
+        TypeRef::List(inner) => {
+            let v = factories::value(cx, sid, inner, Hint::default(), own);
+            quote!(::std::vec![#v])
+        }
+        other => factories::value(cx, sid, other, Hint::default(), own),
+    };
+    match &op.ok_enum {
+        Some(e) => {
+            let v = format_ident!("Status{}", resp.code.as_u16().unwrap_or(200));
+            if unit {
+                quote!(#e::#v)
+            } else {
+                quote!(#e::#v(#value))
+            }
+        }
+        None if unit => quote!(()),
+        None => value,
+    }
+}
+
+/// `DocumentedError` for an operation's error enum: the documented status of each variant (500
+/// for the spec's `default` response).
+fn documented_error(op: &OpSig, e: &Ident) -> TokenStream {
+    let arms = op
+        .op
+        .responses
+        .iter()
+        .filter(|r| !r.code.is_success())
+        .map(|r| match r.code.as_u16() {
+            Some(c) => {
+                let v = format_ident!("Status{}", c);
+                quote!(Self::#v { .. } => #c,)
+            }
+            None => quote!(Self::Default { .. } => 500u16,),
+        });
+    quote! {
+        impl ::charter_runtime::mock::DocumentedError for #e {
+            fn status(&self) -> u16 {
+                match self { #(#arms)* }
+            }
+        }
+    }
+}
