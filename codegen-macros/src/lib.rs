@@ -15,7 +15,8 @@
 //! Arguments of `#[charter(...)]`:
 //! - `spec = "path"` (repeatable): relative to `CARGO_MANIFEST_DIR`; the spec's whole directory
 //!   is loaded as the api repo, so imports resolve, and every imported service is generated too;
-//! - `client`, `server`: what to generate besides the models;
+//! - `client`, `server`, `mock`, `factories`: what to generate besides the models (`mock` brings
+//!   the client and the factories; the code then needs charter-runtime's `mock` feature);
 //! - `root = "crate::api"`: the module holding the derive (default `crate`), where cross-service
 //!   paths start;
 //! - `crate_path(namespace = "io.charter.common.v0", path = "crate::common")`: take that
@@ -67,6 +68,10 @@ fn parse_args(input: &syn::DeriveInput) -> syn::Result<(Args, Span)> {
                 args.settings.client = true;
             } else if meta.path.is_ident("server") {
                 args.settings.server = true;
+            } else if meta.path.is_ident("mock") {
+                args.settings.mock = true;
+            } else if meta.path.is_ident("factories") {
+                args.settings.factories = true;
             } else if meta.path.is_ident("root") {
                 let s: syn::LitStr = meta.value()?.parse()?;
                 syn::parse_str::<syn::Path>(&s.value())
@@ -99,7 +104,7 @@ fn parse_args(input: &syn::DeriveInput) -> syn::Result<(Args, Span)> {
                 }
             } else {
                 return Err(meta.error(
-                    "unknown charter argument: expected spec, client, server, root or crate_path",
+                    "unknown charter argument: expected spec, client, server, mock, factories, root or crate_path",
                 ));
             }
             Ok(())

@@ -394,6 +394,17 @@ impl Builder {
         self.settings.server = true;
         self
     }
+    /// Also generate `factories` and the `mock::MockClient` (with the client it stands in for;
+    /// the generated code then needs charter-runtime's `mock` feature).
+    pub fn mock(mut self) -> Builder {
+        self.settings.mock = true;
+        self
+    }
+    /// Also generate `factories` (a valid value of every type), without the mock.
+    pub fn factories(mut self) -> Builder {
+        self.settings.factories = true;
+        self
+    }
     /// Where to write (default: `OUT_DIR`).
     pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Builder {
         self.out_dir = Some(dir.into());

@@ -6,6 +6,7 @@ fn main() -> Result<(), charter::build::Error> {
         .spec("../../specs/order.json")
         .client()
         .server()
+        .mock()
         .root_path("crate::built")
         .crate_path("io.charter.common.v0", "crate::io_charter_common_v0")
         .crate_path("io.charter.user.v0", "crate::io_charter_user_v0")

@@ -4,6 +4,8 @@
 //! typed documented errors (404, 409, 422), request-id propagation, and retries (a flaky
 //! idempotent endpoint is retried; a POST is not).
 
+mod scenarios;
+
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -13,6 +15,7 @@ use charter_e2e::io_charter_common_v0::models::{Address, Currency, GenericError,
 use charter_e2e::io_charter_user_v0 as user;
 use charter_runtime::client::{ClientBuilder, Error, RetryPolicy, REQUEST_ID_HEADER};
 use charter_runtime::rust_decimal::Decimal;
+use scenarios::documented;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -538,14 +541,6 @@ fn order_form(number: &str, customer: &str, quantity: i32) -> order::models::Ord
     }
 }
 
-/// The status of a documented error, failing the test on any other outcome.
-fn documented<T: std::fmt::Debug, E: std::fmt::Debug>(r: Result<T, Error<E>>) -> (u16, E) {
-    match r {
-        Err(Error::Documented(d)) => (d.status.as_u16(), d.error),
-        other => panic!("expected a documented error, got {other:?}"),
-    }
-}
-
 // ---------------------------------------------------------------- scenarios
 
 #[tokio::test]
@@ -848,4 +843,31 @@ async fn flaky_idempotent_calls_are_retried_and_posts_are_not() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(s.user_wire.count("POST", "/users"), 2);
     assert_eq!(users.get(None, None, None, None).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_shared_scenarios_against_the_servers() {
+    let s = stack().await;
+    let ada = scenarios::sign_up(&s.users, &user_form("ada@example.com")).await;
+    scenarios::unknown_user(&s.users, &user_form("x@example.com")).await;
+    scenarios::out_of_range_paging(&s.users).await;
+    let acme =
+        scenarios::found_organization(&s.organizations, &org_form("acme", "Acme"), &ada).await;
+    // Order 2 has shipped (outside the API) before the scenario tries to change it.
+    let shipped = order_form("2", &ada.id, 1);
+    s.orders
+        .orders()
+        .post(&acme.id, &shipped, None)
+        .await
+        .unwrap();
+    s.world
+        .orders
+        .lock()
+        .unwrap()
+        .get_mut(&(acme.id.clone(), "2".to_owned()))
+        .unwrap()
+        .status = order::models::OrderStatus::Shipped;
+    let placed =
+        scenarios::checkout(&s.orders, &acme.id, &order_form("1", &ada.id, 2), &shipped).await;
+    assert_eq!(placed.customer, ada);
 }
