@@ -59,10 +59,11 @@ fn parse_args(input: &syn::DeriveInput) -> syn::Result<(Args, Span)> {
     };
     let mut span = None;
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("charter")) {
-        span.get_or_insert(attr.span());
         attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("spec") {
                 let s: syn::LitStr = meta.value()?.parse()?;
+                // Spec errors point at the first spec path (stable Rust cannot join spans).
+                span.get_or_insert(s.span());
                 args.specs.push(PathBuf::from(s.value()));
             } else if meta.path.is_ident("client") {
                 args.settings.client = true;
@@ -110,13 +111,18 @@ fn parse_args(input: &syn::DeriveInput) -> syn::Result<(Args, Span)> {
             Ok(())
         })?;
     }
-    let span = span.unwrap_or_else(|| input.ident.span());
-    if args.specs.is_empty() {
+    let Some(span) = span else {
+        let at = input
+            .attrs
+            .iter()
+            .find(|a| a.path().is_ident("charter"))
+            .map(|a| a.span())
+            .unwrap_or_else(|| input.ident.span());
         return Err(syn::Error::new(
-            span,
+            at,
             "#[derive(Api)] needs #[charter(spec = \"path/to/spec.json\")]",
         ));
-    }
+    };
     Ok((args, span))
 }
 

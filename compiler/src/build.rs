@@ -44,8 +44,8 @@ pub struct Expansion {
     /// Every file read (specs of the loaded directories and `charter.toml`), absolute when the
     /// base directory is.
     pub inputs: Vec<PathBuf>,
-    /// Warnings about the generated services, rendered for people (empty when none).
-    pub warnings: String,
+    /// Warnings about the generated services, one per entry (`file:line:col: warning[CODE]: …`).
+    pub warnings: Vec<String>,
 }
 
 /// Why generation failed: the spec diagnostics, rendered for people (`Display`, also used by
@@ -103,6 +103,25 @@ fn one_line(d: &Diagnostic, sources: &SourceMap) -> String {
         s.push_str(&format!("\n  help: {h}"));
     }
     s
+}
+
+/// The report for people: miette's snippets, or one line per diagnostic when a file involved has
+/// lines too long to draw (minified specs: miette's underline width overflows and panics).
+fn render(diags: &[&Diagnostic], sources: &SourceMap) -> String {
+    const MAX_LINE: usize = 4096;
+    let drawable = diags.iter().all(|d| match &d.loc {
+        Some(loc) => sources
+            .get(loc.file)
+            .text
+            .lines()
+            .all(|l| l.len() <= MAX_LINE),
+        None => true,
+    });
+    if drawable {
+        report::render_human(diags.iter().copied(), sources, false)
+    } else {
+        diags.iter().map(|d| one_line(d, sources) + "\n").collect()
+    }
 }
 
 /// `[check] strict_imports` and `[generate.rust.crates]` of a charter.toml.
@@ -272,7 +291,7 @@ pub fn expand(request: &Request) -> Result<Expansion, Error> {
                 .map(|n| format!("{} holds no service", n.display()))
                 .collect();
         }
-        let mut rendered = report::render_human(all.iter().copied(), &checked.sources, false);
+        let mut rendered = render(&all, &checked.sources);
         if rendered.is_empty() {
             rendered = lines.join("\n") + "\n";
         }
@@ -327,7 +346,10 @@ pub fn expand(request: &Request) -> Result<Expansion, Error> {
         .chain(generated.diagnostics.iter())
         .filter(|d| !d.is_error() && concerns(d))
         .collect();
-    let warnings = report::render_human(warnings, &checked.sources, false);
+    let warnings = warnings
+        .iter()
+        .map(|d| one_line(d, &checked.sources))
+        .collect();
     Ok(Expansion {
         code,
         modules,
@@ -484,8 +506,10 @@ impl Builder {
         };
         rerun(&expansion.inputs);
         if self.cargo_output {
-            for line in expansion.warnings.lines().filter(|l| !l.trim().is_empty()) {
-                println!("cargo:warning={line}");
+            for w in &expansion.warnings {
+                for line in w.lines() {
+                    println!("cargo:warning={line}");
+                }
             }
         }
         let file = gen::GeneratedFile {
@@ -556,6 +580,20 @@ mod tests {
         );
         assert!(e.lines()[0].contains("error[E"), "{:?}", e.lines());
         assert!(e.to_string().contains("nope"), "{e}");
+
+        // A minified spec (one very long line) is reported line by line instead of drawn.
+        let long = format!(
+            "{{\"name\": \"min\", \"description\": \"{}\", \"models\": {{\"m\": {{\"fields\": [{{\"name\": \"a\", \"type\": \"nope\"}}]}}}}}}",
+            "x".repeat(10_000)
+        );
+        std::fs::create_dir_all(dir.join("min")).unwrap();
+        std::fs::write(dir.join("min/min.json"), long).unwrap();
+        let minified = Request {
+            specs: vec![PathBuf::from("min/min.json")],
+            ..request.clone()
+        };
+        let e = expand(&minified).unwrap_err();
+        assert!(e.to_string().starts_with("min/min.json:1:"), "{e}");
 
         let missing = Request {
             specs: vec![PathBuf::from("specs/missing.json")],
