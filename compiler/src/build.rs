@@ -134,11 +134,25 @@ fn read_config(path: &Path, settings: &mut Settings) -> Result<bool, String> {
         .and_then(|c| c.get("strict_imports"))
         .and_then(|s| s.as_bool())
         .unwrap_or(false);
+    for (ns, p) in config_crate_paths(&value, path)? {
+        // Paths given to the Builder or the macro win over the file.
+        settings.crate_paths.entry(ns).or_insert(p);
+    }
+    Ok(strict)
+}
+
+/// The `[generate.rust.crates]` table of a charter.toml: namespace → Rust path (also read by
+/// `charter generate rust`).
+pub(crate) fn config_crate_paths(
+    value: &toml::Value,
+    path: &Path,
+) -> Result<Vec<(String, String)>, String> {
     let crates = value
         .get("generate")
         .and_then(|g| g.get("rust"))
         .and_then(|r| r.get("crates"))
         .and_then(|c| c.as_table());
+    let mut out = Vec::new();
     for (ns, p) in crates.into_iter().flatten() {
         let Some(p) = p.as_str() else {
             return Err(format!(
@@ -146,12 +160,9 @@ fn read_config(path: &Path, settings: &mut Settings) -> Result<bool, String> {
                 path.display()
             ));
         };
-        // Paths given to the Builder or the macro win over the file.
-        if !settings.crate_paths.contains_key(ns) {
-            settings.crate_paths.insert(ns.clone(), p.to_owned());
-        }
+        out.push((ns.clone(), p.to_owned()));
     }
-    Ok(strict)
+    Ok(out)
 }
 
 /// Loads, checks and generates (see the module documentation).

@@ -58,21 +58,8 @@ fn settings(args: &GenerateArgs) -> Result<gen::Settings, String> {
     };
     let value: toml::Value =
         toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let crates = value
-        .get("generate")
-        .and_then(|g| g.get("rust"))
-        .and_then(|r| r.get("crates"))
-        .and_then(|c| c.as_table());
-    for (ns, p) in crates.into_iter().flatten() {
-        match p.as_str() {
-            Some(p) => settings = settings.with_crate_path(ns.clone(), p),
-            None => {
-                return Err(format!(
-                    "{}: crate path of `{ns}` must be a string",
-                    path.display()
-                ))
-            }
-        }
+    for (ns, p) in crate::build::config_crate_paths(&value, &path)? {
+        settings = settings.with_crate_path(ns, p);
     }
     Ok(settings)
 }
