@@ -172,3 +172,52 @@ fn expand(input: &syn::DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
         #code
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(src: &str) -> syn::Result<Args> {
+        let input: syn::DeriveInput = syn::parse_str(src).unwrap();
+        parse_args(&input).map(|(a, _)| a)
+    }
+
+    #[test]
+    fn every_argument_reaches_the_settings() {
+        let a = args(
+            r#"#[charter(spec = "a.json", spec = "b.json", client, server, mock, factories,
+                root = "crate::api",
+                crate_path(namespace = "io.x.common.v0", path = "x_common"))]
+               struct Api;"#,
+        )
+        .unwrap();
+        assert_eq!(a.specs, [PathBuf::from("a.json"), PathBuf::from("b.json")]);
+        let s = &a.settings;
+        assert!(s.models && s.client && s.server && s.mock && s.factories);
+        assert_eq!(s.root_path, "crate::api");
+        assert_eq!(s.crate_paths["io.x.common.v0"], "x_common");
+        // Models only by default.
+        let a = args(r#"#[charter(spec = "a.json")] struct Api;"#).unwrap();
+        assert!(!a.settings.client && !a.settings.server && !a.settings.mock);
+    }
+
+    #[test]
+    fn bad_arguments_are_errors() {
+        let message = |src: &str| match args(src) {
+            Ok(_) => panic!("accepted: {src}"),
+            Err(e) => e.to_string(),
+        };
+        assert!(message("struct Api;").contains("needs #[charter(spec"));
+        assert!(message(r#"#[charter(client)] struct Api;"#).contains("needs #[charter(spec"));
+        assert!(message(r#"#[charter(spec = "a.json", sever)] struct Api;"#)
+            .contains("unknown charter argument"));
+        assert!(
+            message(r#"#[charter(spec = "a.json", root = "not a path")] struct Api;"#)
+                .contains("`root` must be a Rust path")
+        );
+        assert!(
+            message(r#"#[charter(spec = "a.json", crate_path(namespace = "x"))] struct Api;"#)
+                .contains("crate_path needs both")
+        );
+    }
+}
