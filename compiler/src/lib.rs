@@ -11,8 +11,10 @@
 //!   → lint / diff / trace / generate (readers of the IR)
 //! ```
 //!
-//! [`check`] runs the front half and is what every front-end calls first.
+//! [`check`] runs the front half and is what every front-end calls first; [`Builder`] (build.rs)
+//! and [`build::expand`] (the `charter-macros` derive) run check and generate for `cargo build`.
 
+pub mod build;
 pub mod cli;
 pub mod codes;
 pub mod diag;
@@ -32,6 +34,7 @@ pub mod source;
 pub mod trace;
 pub mod validate;
 
+pub use build::Builder;
 use diag::Diagnostics;
 use source::SourceMap;
 use std::path::PathBuf;
@@ -89,7 +92,7 @@ pub fn check_sources(files: Vec<(PathBuf, String)>, options: &Options) -> Checke
     checked
 }
 
-fn check_loaded(checked: &mut Checked, options: &Options) {
+pub(crate) fn check_loaded(checked: &mut Checked, options: &Options) {
     resolve::resolve(&mut checked.repo, options, &mut checked.diagnostics);
     validate::validate(&checked.repo, &mut checked.diagnostics);
     relax_resolved_form_names(checked);

@@ -61,34 +61,11 @@ fn settings(args: &GenerateArgs) -> Result<gen::Settings, String> {
     };
     let value: toml::Value =
         toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let rust = value.get("generate").and_then(|g| g.get("rust"));
-    if let Some(list) = rust.and_then(|r| r.get("redacted_annotations")) {
-        let names: Option<Vec<&str>> = list
-            .as_array()
-            .and_then(|a| a.iter().map(toml::Value::as_str).collect());
-        match names {
-            Some(names) => settings = settings.with_redacted_annotations(names),
-            None => {
-                return Err(format!(
-                    "{}: `redacted_annotations` must be a list of strings",
-                    path.display()
-                ))
-            }
-        }
+    if let Some(names) = crate::build::config_redacted_annotations(&value, &path)? {
+        settings = settings.with_redacted_annotations(names);
     }
-    let crates = rust
-        .and_then(|r| r.get("crates"))
-        .and_then(|c| c.as_table());
-    for (ns, p) in crates.into_iter().flatten() {
-        match p.as_str() {
-            Some(p) => settings = settings.with_crate_path(ns.clone(), p),
-            None => {
-                return Err(format!(
-                    "{}: crate path of `{ns}` must be a string",
-                    path.display()
-                ))
-            }
-        }
+    for (ns, p) in crate::build::config_crate_paths(&value, &path)? {
+        settings = settings.with_crate_path(ns, p);
     }
     Ok(settings)
 }
