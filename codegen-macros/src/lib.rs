@@ -1,6 +1,8 @@
 //! `#[derive(charter_macros::Api)]`: Rust generated from API Builder specs at compile time.
 //!
-//! ```ignore
+//! Usage (compiled for real by the trybuild pass suite in `tests/ui/` and by `tests/e2e`):
+//!
+//! ```text
 //! #[derive(charter_macros::Api)]
 //! #[charter(spec = "../specs/user.json", client, server)]
 //! pub struct UserApi;
