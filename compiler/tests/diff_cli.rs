@@ -1,5 +1,8 @@
 //! `charter diff` end to end: exit codes, formats, bad input, the allow-list and `--against`.
 
+mod support;
+use support::git;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -151,28 +154,6 @@ fn allow_list_accepts_one_reviewed_change() {
     assert_eq!(
         code(&run(&["--config", cfg.to_str().expect("utf8")], &[&o, &n])),
         2
-    );
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let st = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.io",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .expect("git");
-    assert!(
-        st.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&st.stderr)
     );
 }
 

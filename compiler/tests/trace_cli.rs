@@ -2,6 +2,9 @@
 //! (`UPDATE_GOLDEN=1` rewrites `fixtures/trace/`), exit codes, and `--against` in a temporary git
 //! repository.
 
+mod support;
+use support::git;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -122,28 +125,6 @@ fn an_undeclared_annotation_is_a_warning_not_a_failure() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(stderr(&out).contains("no service declares the annotation `secret`"));
     assert!(stdout(&out).starts_with("secret: 0 annotated field(s)"));
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let st = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.io",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .expect("git");
-    assert!(
-        st.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&st.stderr)
-    );
 }
 
 #[test]
