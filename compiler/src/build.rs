@@ -105,25 +105,6 @@ fn one_line(d: &Diagnostic, sources: &SourceMap) -> String {
     s
 }
 
-/// The report for people: miette's snippets, or one line per diagnostic when a file involved has
-/// lines too long to draw (minified specs: miette's underline width overflows and panics).
-fn render(diags: &[&Diagnostic], sources: &SourceMap) -> String {
-    const MAX_LINE: usize = 4096;
-    let drawable = diags.iter().all(|d| match &d.loc {
-        Some(loc) => sources
-            .get(loc.file)
-            .text
-            .lines()
-            .all(|l| l.len() <= MAX_LINE),
-        None => true,
-    });
-    if drawable {
-        report::render_human(diags.iter().copied(), sources, false)
-    } else {
-        diags.iter().map(|d| one_line(d, sources) + "\n").collect()
-    }
-}
-
 /// `[check] strict_imports`, `[generate.rust] redacted_annotations` and `[generate.rust.crates]`
 /// of a charter.toml.
 fn read_config(path: &Path, settings: &mut Settings) -> Result<bool, String> {
@@ -334,7 +315,7 @@ pub fn expand(request: &Request) -> Result<Expansion, Error> {
                 .map(|n| format!("{} holds no service", n.display()))
                 .collect();
         }
-        let mut rendered = render(&all, &checked.sources);
+        let mut rendered = report::render_human(all.iter().copied(), &checked.sources, false);
         if rendered.is_empty() {
             rendered = lines.join("\n") + "\n";
         }
@@ -624,7 +605,7 @@ mod tests {
         assert!(e.lines()[0].contains("error[E"), "{:?}", e.lines());
         assert!(e.to_string().contains("nope"), "{e}");
 
-        // A minified spec (one very long line) is reported line by line instead of drawn.
+        // A minified spec (one very long line): an excerpt of the line, at the real position.
         let long = format!(
             "{{\"name\": \"min\", \"description\": \"{}\", \"models\": {{\"m\": {{\"fields\": [{{\"name\": \"a\", \"type\": \"nope\"}}]}}}}}}",
             "x".repeat(10_000)
@@ -636,7 +617,17 @@ mod tests {
             ..request.clone()
         };
         let e = expand(&minified).unwrap_err();
-        assert!(e.to_string().starts_with("min/min.json:1:"), "{e}");
+        assert!(
+            e.lines()[0].starts_with("min/min.json:1:"),
+            "{:?}",
+            e.lines()
+        );
+        let shown = e.to_string();
+        assert!(shown.contains("\"type\": \"nope\""), "{shown}");
+        assert!(
+            shown.len() < 3_000,
+            "the long line is not drawn whole: {shown}"
+        );
 
         let missing = Request {
             specs: vec![PathBuf::from("specs/missing.json")],

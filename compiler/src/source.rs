@@ -92,13 +92,18 @@ impl SourceFile {
         }
     }
 
-    /// Byte range of the line holding byte `offset`, without its line break (O(log n)).
-    pub fn line_bounds(&self, offset: u32) -> (usize, usize) {
+    /// 0-based index of the line holding byte `offset` (clamped to the text).
+    fn line_index(&self, offset: u32) -> usize {
         let offset = offset.min(self.text.len() as u32);
-        let line = match self.line_starts.binary_search(&offset) {
+        match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
-        };
+        }
+    }
+
+    /// Byte range of the line holding byte `offset`, without its line break (O(log n)).
+    pub fn line_bounds(&self, offset: u32) -> (usize, usize) {
+        let line = self.line_index(offset);
         let start = self.line_starts[line] as usize;
         let end = self
             .line_starts
@@ -118,10 +123,7 @@ impl SourceFile {
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let offset = offset.min(self.text.len() as u32);
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
+        let line = self.line_index(offset);
         let start = self.line_starts[line] as usize;
         let mut end = offset as usize;
         while !self.text.is_char_boundary(end) {
@@ -187,6 +189,17 @@ mod tests {
         assert_eq!(f.line_col(4), (2, 3));
         assert_eq!(f.line_col(8), (2, 6));
         assert_eq!(f.line_col(1000), (3, 2));
+    }
+
+    #[test]
+    fn line_bounds_exclude_the_line_break() {
+        let f = SourceFile::new("x.json".into(), "ab\ncde\n\nf");
+        assert_eq!(f.line_bounds(0), (0, 2));
+        assert_eq!(f.line_bounds(2), (0, 2));
+        assert_eq!(f.line_bounds(4), (3, 6));
+        assert_eq!(f.line_bounds(7), (7, 7));
+        assert_eq!(f.line_bounds(8), (8, 9));
+        assert_eq!(f.line_bounds(100), (8, 9));
     }
 
     #[test]
