@@ -173,7 +173,8 @@ pub struct Request {
 
 #[axum::async_trait]
 impl<S: Send + Sync> axum::extract::FromRequest<S> for Request {
-    /// Only the body can fail: too large (413), too slow (408) or cut off (400).
+    /// A path parameter that is not UTF-8 (400), or a body too large (413), too slow (408) or
+    /// cut off (400).
     type Rejection = ValidationError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
@@ -181,7 +182,13 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Request {
         let (mut parts, body) = req.into_parts();
         let path = match axum::extract::RawPathParams::from_request_parts(&mut parts, state).await {
             Ok(p) => p.iter().map(|(_, v)| v.to_owned()).collect(),
-            Err(_) => Vec::new(),
+            // Percent-encoded bytes that are not UTF-8.
+            Err(_) => {
+                return Err(ValidationError::bad_request(
+                    "path",
+                    "a path parameter is not valid UTF-8",
+                ))
+            }
         };
         let query = parse_query(parts.uri.query());
         let limit = parts
