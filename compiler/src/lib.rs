@@ -20,6 +20,7 @@ pub mod codes;
 pub mod diag;
 pub mod diff;
 pub mod emit;
+pub mod example;
 pub mod gen;
 pub mod ir;
 pub mod json;
