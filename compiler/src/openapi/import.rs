@@ -518,13 +518,19 @@ impl<'a> Cx<'a> {
     }
 
     fn claim(&mut self, wanted: &str) -> String {
+        self.claim_in(wanted, "")
+    }
+
+    /// Claims a declaration name; interfaces (`space` = "interface") may share a name with a
+    /// union, as API Builder allows.
+    fn claim_in(&mut self, wanted: &str, space: &str) -> String {
         let base = clean_name(wanted);
         let mut name = base.clone();
         let mut n = 2;
-        while !self
-            .taken
-            .insert(crate::names::normalize_for_duplicates(&name).to_lowercase())
-        {
+        while !self.taken.insert(format!(
+            "{space}:{}",
+            crate::names::normalize_for_duplicates(&name).to_lowercase()
+        )) {
             name = format!("{base}_{n}");
             n += 1;
         }
@@ -542,10 +548,10 @@ impl<'a> Cx<'a> {
                 .and_then(Node::as_str)
                 .unwrap_or(&m.key)
                 .to_string();
-            let name = if kind == Decl::Alias {
-                wanted
-            } else {
-                self.claim(&wanted)
+            let name = match kind {
+                Decl::Alias => wanted,
+                Decl::Interface => self.claim_in(&wanted, "interface"),
+                _ => self.claim(&wanted),
             };
             self.decls.insert(m.key.clone(), (kind, name));
         }
@@ -867,7 +873,9 @@ impl<'a> Cx<'a> {
                     == wire
             });
             let name = match x {
-                Some(x) if !x.str_member("name").is_empty() => x.str_member("name").to_string(),
+                Some(x) if crate::names::validate_name(x.str_member("name")).is_empty() => {
+                    x.str_member("name").to_string()
+                }
                 _ => enum_value_name(&wire),
             };
             if !seen.insert(crate::names::normalize_for_duplicates(&name)) {
@@ -1410,7 +1418,11 @@ impl<'a> Cx<'a> {
                     r.insert("plural".into(), p.into());
                 }
                 self.doc(&mut r, t);
-                let attrs = self.attributes(t, "/tags", &[doc_ext::RESOURCE_TYPE, doc_ext::PATH]);
+                let attrs = self.attributes(
+                    t,
+                    "/tags",
+                    &[doc_ext::RESOURCE_TYPE, doc_ext::PATH, doc_ext::OPERATIONS],
+                );
                 if !attrs.is_empty() {
                     r.insert("attributes".into(), attrs.into());
                 }
@@ -1496,18 +1508,46 @@ impl<'a> Cx<'a> {
                 }
                 (t, r)
             };
-            let rpath = r
+            let mut ops = ops;
+            if own {
+                let order: Vec<String> = tag_nodes
+                    .get(&key)
+                    .and_then(|t| t.get(doc_ext::OPERATIONS))
+                    .and_then(Node::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|n| n.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                ops.sort_by_key(|o| {
+                    let id = o.2.str_member("operationId");
+                    order.iter().position(|x| x == id).unwrap_or(usize::MAX)
+                });
+            }
+            let fulls: Vec<String> = ops
+                .iter()
+                .map(|o| {
+                    o.2.get(doc_ext::PATH)
+                        .and_then(Node::as_str)
+                        .map(str::to_string)
+                        .unwrap_or_else(|| api_builder_path(&o.0))
+                })
+                .collect();
+            let mut rpath = r
                 .get("path")
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();
+            if fulls.iter().any(|f| !f.starts_with(&rpath)) {
+                // Only a resolved service.json has operation paths outside the resource path;
+                // api.json appends the operation's path to the resource's, so the resource path
+                // becomes "" and each operation keeps its full path.
+                rpath = String::new();
+                r.insert("path".into(), "".into());
+            }
             let mut operations = Vec::new();
-            for (path, method, node, optr, item) in ops {
-                let full = node
-                    .get(doc_ext::PATH)
-                    .and_then(Node::as_str)
-                    .map(str::to_string)
-                    .unwrap_or_else(|| api_builder_path(&path));
+            for ((_, method, node, optr, item), full) in ops.into_iter().zip(fulls) {
                 if let Some(op) = self.operation(&rtype, &rpath, &full, &method, node, &optr, item)
                 {
                     operations.push(op);
@@ -1690,6 +1730,16 @@ impl<'a> Cx<'a> {
                 }
             }
         }
+        if let Some(f) = node.get(doc_ext::FORM) {
+            out_params.extend(self.form_params(f, &format!("{ptr}/{}", seg(doc_ext::FORM)), &hint));
+        }
+        if let Some(order) = node.get(doc_ext::PARAMETER_ORDER).and_then(Node::as_array) {
+            let order: Vec<&str> = order.iter().filter_map(Node::as_str).collect();
+            out_params.sort_by_key(|p| {
+                let name = p["name"].as_str().unwrap_or("");
+                order.iter().position(|n| *n == name).unwrap_or(usize::MAX)
+            });
+        }
         if !out_params.is_empty() {
             o.insert("parameters".into(), out_params.into());
         }
@@ -1845,43 +1895,7 @@ impl<'a> Cx<'a> {
                 self.warn(W_MEDIA, &media.value, &mptr, format!("`{}`: read as form parameters, which API Builder sends as the fields of one JSON object", media.key));
             }
             if let Some(s) = schema {
-                let sptr = format!("{mptr}/schema");
-                if let Some((s, sptr)) = self.deref(s, &sptr) {
-                    let required: Vec<String> = s
-                        .get("required")
-                        .and_then(Node::as_array)
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|r| r.as_str().map(str::to_string))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    let mut out = Vec::new();
-                    for p in s.get("properties").and_then(Node::as_object).unwrap_or(&[]) {
-                        let pptr = format!("{sptr}/properties/{}", seg(&p.key));
-                        let ty = self.type_of(
-                            &p.value,
-                            &pptr,
-                            &format!("{hint}_{}", clean_name(&p.key)),
-                        );
-                        let mut o = Map::new();
-                        o.insert("name".into(), p.key.clone().into());
-                        o.insert("type".into(), ty.clone().into());
-                        o.insert("location".into(), "form".into());
-                        o.insert("required".into(), required.contains(&p.key).into());
-                        self.doc(&mut o, &p.value);
-                        self.facets(&mut o, &p.value, &pptr, &ty);
-                        if o.contains_key("default") {
-                            o.insert("required".into(), true.into());
-                        }
-                        let attrs = self.attributes(&p.value, &pptr, &[]);
-                        if !attrs.is_empty() {
-                            o.insert("attributes".into(), attrs.into());
-                        }
-                        out.push(Value::Object(o));
-                    }
-                    return Body::Form(out);
-                }
+                return Body::Form(self.form_params(s, &format!("{mptr}/schema"), hint));
             }
             return Body::None;
         }
@@ -1915,6 +1929,43 @@ impl<'a> Cx<'a> {
             o.insert("attributes".into(), attrs.into());
         }
         Body::Json(Value::Object(o))
+    }
+
+    /// Form parameters from the properties of an object schema.
+    fn form_params(&mut self, s: &'a Node, ptr: &str, hint: &str) -> Vec<Value> {
+        let Some((s, sptr)) = self.deref(s, ptr) else {
+            return Vec::new();
+        };
+        let required: Vec<String> = s
+            .get("required")
+            .and_then(Node::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|r| r.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        for p in s.get("properties").and_then(Node::as_object).unwrap_or(&[]) {
+            let pptr = format!("{sptr}/properties/{}", seg(&p.key));
+            let ty = self.type_of(&p.value, &pptr, &format!("{hint}_{}", clean_name(&p.key)));
+            let mut o = Map::new();
+            o.insert("name".into(), p.key.clone().into());
+            o.insert("type".into(), ty.clone().into());
+            o.insert("location".into(), "form".into());
+            o.insert("required".into(), required.contains(&p.key).into());
+            self.doc(&mut o, &p.value);
+            self.facets(&mut o, &p.value, &pptr, &ty);
+            if o.contains_key("default") {
+                o.insert("required".into(), true.into());
+            }
+            let attrs = self.attributes(&p.value, &pptr, &[]);
+            if !attrs.is_empty() {
+                o.insert("attributes".into(), attrs.into());
+            }
+            out.push(Value::Object(o));
+        }
+        out
     }
 
     fn response(&mut self, r: &'a Node, ptr: &str, hint: &str) -> Value {
