@@ -123,9 +123,18 @@ impl Writer<'_> {
                 .collect();
             d.insert(doc_ext::IMPORTS.into(), imports.into());
         }
-        if !s.annotations.is_empty() {
-            let list: Vec<Value> = s
-                .annotations
+        // The service's annotations with those of imported services in the repo, as the
+        // resolved form lists them: fields may use either by short name.
+        let mut annotations = s.annotations.clone();
+        for t in s.imports.iter().filter_map(|i| i.target) {
+            for a in &self.schemas.repo.service(t).annotations {
+                if !annotations.iter().any(|b| b.name == a.name) {
+                    annotations.push(a.clone());
+                }
+            }
+        }
+        if !annotations.is_empty() {
+            let list: Vec<Value> = annotations
                 .iter()
                 .map(|a| {
                     let mut o = Map::new();
@@ -390,7 +399,7 @@ impl Writer<'_> {
         let mut v = self.schemas.type_ref(&p.ty.r);
         let o = as_map(&mut v);
         if let Some(d) = &p.default {
-            o.insert("default".into(), schema::typed_value(d, &p.ty.r));
+            schema::put_default(o, d, &p.ty.r, p.minimum, p.maximum);
         }
         schema::bounds(o, &p.ty.r, p.minimum, p.maximum);
         if let Some(e) = &p.example {
@@ -522,7 +531,7 @@ impl Writer<'_> {
         schema::deprecation(&mut o, &h.deprecation);
         let mut sch = self.schemas.type_ref(&h.ty.r);
         if let Some(d) = &h.default {
-            as_map(&mut sch).insert("default".into(), schema::typed_value(d, &h.ty.r));
+            schema::put_default(as_map(&mut sch), d, &h.ty.r, None, None);
         }
         o.insert("schema".into(), sch);
         schema::attributes(&mut o, &h.attributes);

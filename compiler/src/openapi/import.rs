@@ -62,7 +62,7 @@ pub fn import(path: &Path, text: &str) -> Imported {
         return out;
     }
     let root =
-        if text.trim_start().starts_with('{') {
+        if text.trim_start().starts_with(['{', '[']) {
             match crate::json::parse(text) {
                 Ok(p) => {
                     for d in &p.duplicates {
@@ -147,6 +147,9 @@ enum Decl {
     Interface,
     /// Not a declaration: inlined where used.
     Alias,
+    /// A type of an imported service bundled into this document (`x-apibuilder-type` names it):
+    /// referenced by its qualified name, not declared again.
+    Imported,
 }
 
 struct Cx<'a> {
@@ -541,6 +544,11 @@ impl<'a> Cx<'a> {
         let members = self.schema_components();
         // What each component becomes, and the API Builder names (claimed in document order).
         for m in &members {
+            let bundled = m.value.get(ext::TYPE).and_then(Node::as_str);
+            if let Some(q) = bundled.filter(|q| q.contains('.')) {
+                self.decls.insert(m.key.clone(), (Decl::Imported, q.to_string()));
+                continue;
+            }
             let kind = classify(&m.value);
             let wanted = m
                 .value
@@ -587,6 +595,9 @@ impl<'a> Cx<'a> {
             return;
         };
         let ptr = format!("/components/schemas/{}", seg(key));
+        if kind == Decl::Imported {
+            return;
+        }
         if kind == Decl::Alias {
             self.written.insert(key.to_string());
             if node.get("$ref").is_none() {
@@ -614,7 +625,7 @@ impl<'a> Cx<'a> {
                 let m = self.object_decl(node, &ptr, &name, drop.as_deref());
                 self.models.insert(name, m);
             }
-            Decl::Alias => {}
+            Decl::Alias | Decl::Imported => {}
         }
         self.building.pop();
     }
@@ -1059,7 +1070,7 @@ impl<'a> Cx<'a> {
     /// `default`, `minimum`/`maximum` (from the keyword of the type), `example`.
     fn facets(&mut self, o: &mut Map<String, Value>, node: &'a Node, ptr: &str, ty: &str) {
         let target = node;
-        if let Some(d) = target.get("default").or_else(|| node.get("default")) {
+        if let Some(d) = target.get(ext::DEFAULT_TEXT).or_else(|| target.get("default")) {
             if !matches!(d.value, J::Null) {
                 o.insert("default".into(), d.to_compact_string().into());
             }
@@ -1372,7 +1383,10 @@ impl<'a> Cx<'a> {
         o.insert("type".into(), ty.into());
         let required = matches!(node.get("required").map(|r| &r.value), Some(J::Bool(true)));
         o.insert("required".into(), required.into());
-        if let Some(d) = node.get("schema").and_then(|s| s.get("default")) {
+        if let Some(d) = node
+            .get("schema")
+            .and_then(|s| s.get(ext::DEFAULT_TEXT).or_else(|| s.get("default")))
+        {
             o.insert("default".into(), d.to_compact_string().into());
         }
         self.doc(&mut o, node);
@@ -1712,9 +1726,15 @@ impl<'a> Cx<'a> {
                 params.push((p, pptr));
             }
         }
+        // API Builder's path parameters: segments starting with `:`, the name up to a `.`.
+        let path_params: Vec<String> = full
+            .split('/')
+            .filter_map(|s| s.strip_prefix(':'))
+            .map(|s| s.split('.').next().unwrap_or("").to_string())
+            .collect();
         let mut out_params = Vec::new();
         for (p, pptr) in params {
-            if let Some(v) = self.parameter(p, &pptr, &hint) {
+            if let Some(v) = self.parameter(p, &pptr, &hint, &path_params) {
                 out_params.push(v);
             }
         }
@@ -1775,7 +1795,20 @@ impl<'a> Cx<'a> {
         Some(Value::Object(o))
     }
 
-    fn parameter(&mut self, p: &'a Node, ptr: &str, hint: &str) -> Option<Value> {
+    /// Whether a type may be a path, query or header parameter in API Builder.
+    fn url_type_ok(&self, ty: &str, list_ok: bool) -> bool {
+        let inner = match ty.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+            Some(t) if list_ok => t,
+            Some(_) => return false,
+            None => ty,
+        };
+        if let Some(p) = crate::ir::Primitive::parse(inner) {
+            return p.valid_in_url();
+        }
+        inner.contains(".enums.") || self.enums.contains_key(inner) || self.decls.values().any(|(k, n)| *k == Decl::Enum && n == inner)
+    }
+
+    fn parameter(&mut self, p: &'a Node, ptr: &str, hint: &str, path_params: &[String]) -> Option<Value> {
         let name = p.str_member("name");
         let location = match p.str_member("in") {
             "path" => "path",
@@ -1807,6 +1840,16 @@ impl<'a> Cx<'a> {
             Some((s, sptr)) => self.type_of(s, sptr, &format!("{hint}_{}", clean_name(name))),
             None => "string".into(),
         };
+        let ty = if self.url_type_ok(&ty, location != "path") {
+            ty
+        } else {
+            self.warn(W_PARAMETER, p, ptr, format!("{location} parameter `{name}` of type `{ty}`: API Builder sends path, query and header parameters as strings, so only primitives and enums (and lists of them in a query or header) are allowed; typed as `string`"));
+            "string".to_string()
+        };
+        if location == "path" && !path_params.iter().any(|n| n == name) {
+            self.warn(W_PARAMETER, p, ptr, format!("path parameter `{name}` is not a whole segment of the path (up to a `.`), where API Builder looks for path parameters; dropped"));
+            return None;
+        }
         o.insert("type".into(), ty.clone().into());
         o.insert("location".into(), location.into());
         let nullable = schema.as_ref().is_some_and(|(s, _)| {
@@ -2057,6 +2100,7 @@ const OWN_EXTENSIONS: &[&str] = &[
     ext::MINIMUM,
     ext::MAXIMUM,
     ext::WRAPPED,
+    ext::DEFAULT_TEXT,
     doc_ext::NAMESPACE,
     doc_ext::IMPORTS,
     doc_ext::ORGANIZATION,
