@@ -247,8 +247,10 @@ fn write_stubs(dir: &Path) -> Vec<PathBuf> {
         if path.exists() {
             continue;
         }
-        let schemas: serde_json::Map<String, Value> =
-            names.into_iter().map(|n| (n, serde_json::json!({}))).collect();
+        let schemas: serde_json::Map<String, Value> = names
+            .into_iter()
+            .map(|n| (n, serde_json::json!({})))
+            .collect();
         let doc = serde_json::json!({"openapi": "3.1.0", "info": {"title": "stub", "version": "0"},
             "paths": {}, "components": {"schemas": schemas}});
         std::fs::write(&path, doc.to_string()).unwrap();
@@ -264,10 +266,8 @@ fn python() -> String {
 /// Validates every file in `files` with openapi-spec-validator in one Python process; returns the
 /// count it validated and the failures.
 fn validate_all(files: &[PathBuf]) -> (usize, String) {
-    let list = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "openapi-validate-{}.txt",
-        files.len()
-    ));
+    let list = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("openapi-validate-{}.txt", files.len()));
     let text: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
     std::fs::write(&list, text.join("\n")).unwrap();
     let script = r#"
@@ -358,7 +358,12 @@ fn golden(path: &Path, actual: &str) {
     }
     let expected = std::fs::read_to_string(path)
         .unwrap_or_else(|_| panic!("{} missing: run with UPDATE_GOLDEN=1", path.display()));
-    assert_eq!(expected, actual, "{} is stale (UPDATE_GOLDEN=1 rewrites it)", path.display());
+    assert_eq!(
+        expected,
+        actual,
+        "{} is stale (UPDATE_GOLDEN=1 rewrites it)",
+        path.display()
+    );
 }
 
 fn fixture_inputs(dir: &Path) -> Vec<PathBuf> {
@@ -397,11 +402,20 @@ fn import_fixtures_match_their_goldens_and_check() {
             .unwrap_or_else(|| panic!("{name}: {}", render(&imported)));
         let api_text = format!("{}\n", serde_json::to_string_pretty(api).unwrap());
         golden(&dir.join(format!("{name}.api.json")), &api_text);
-        golden(&dir.join(format!("{name}.diagnostics.txt")), &render(&imported));
+        golden(
+            &dir.join(format!("{name}.diagnostics.txt")),
+            &render(&imported),
+        );
         codes.extend(imported.diagnostics.iter().map(|d| d.code));
-        let back = check_sources(vec![(PathBuf::from("api.json"), api_text)], &Options::default());
+        let back = check_sources(
+            vec![(PathBuf::from("api.json"), api_text)],
+            &Options::default(),
+        );
         let errors: Vec<_> = back.diagnostics.iter().filter(|d| d.is_error()).collect();
-        assert!(errors.is_empty(), "{name}: the api.json does not check: {errors:?}");
+        assert!(
+            errors.is_empty(),
+            "{name}: the api.json does not check: {errors:?}"
+        );
     }
     for code in [
         import::W_SCHEMA,
@@ -430,15 +444,25 @@ fn bad_documents_are_located_errors() {
         let imported = import::import(Path::new(&name), &text);
         assert!(imported.has_errors(), "{name}: no error");
         assert!(imported.api_json.is_none(), "{name}: wrote an api.json");
-        assert!(imported.diagnostics.iter().all(|d| d.loc.is_some()), "{name}: unlocated");
-        golden(&dir.join(format!("{name}.diagnostics.txt")), &render(&imported));
+        assert!(
+            imported.diagnostics.iter().all(|d| d.loc.is_some()),
+            "{name}: unlocated"
+        );
+        golden(
+            &dir.join(format!("{name}.diagnostics.txt")),
+            &render(&imported),
+        );
     }
 }
 
 #[test]
 fn hostile_documents_end_in_diagnostics() {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    let deep_yaml = format!("openapi: 3.1.0\nx: {}1{}\n", "[".repeat(5000), "]".repeat(5000));
+    let deep_yaml = format!(
+        "openapi: 3.1.0\nx: {}1{}\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
     let mut bomb = String::from("openapi: 3.1.0\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..15 {
         let p = i - 1;
@@ -457,52 +481,21 @@ fn hostile_documents_end_in_diagnostics() {
     for (name, text) in cases {
         let imported = import::import(Path::new(name), &text);
         assert!(imported.has_errors(), "{name}");
-        assert!(imported.diagnostics.iter().all(|d| d.loc.is_some()), "{name}");
+        assert!(
+            imported.diagnostics.iter().all(|d| d.loc.is_some()),
+            "{name}"
+        );
     }
     // A huge but valid document imports.
-    let huge = generated_document(5_000);
+    let huge = charter::openapi::synthetic_document(5_000);
     assert!(huge.len() > 3_000_000, "{}", huge.len());
     let imported = import::import(Path::new("huge.json"), &huge);
     assert!(!imported.has_errors(), "{}", render(&imported));
-    let models = imported.api_json.as_ref().unwrap()["models"].as_object().unwrap().len();
+    let models = imported.api_json.as_ref().unwrap()["models"]
+        .as_object()
+        .unwrap()
+        .len();
     assert_eq!(models, 5_000);
-}
-
-/// An OpenAPI document of `n` models and `n` paths (the benchmark builds the same shape).
-fn generated_document(n: usize) -> String {
-    let mut schemas = serde_json::Map::new();
-    let mut paths = serde_json::Map::new();
-    for i in 0..n {
-        schemas.insert(
-            format!("Model{i}"),
-            serde_json::json!({
-                "type": "object", "required": ["id", "name"],
-                "description": "A generated model with a few fields of each kind.",
-                "properties": {
-                    "id": {"type": "string", "format": "uuid"},
-                    "name": {"type": "string", "maxLength": 100},
-                    "count": {"type": "integer", "format": "int32", "minimum": 0},
-                    "tags": {"type": "array", "items": {"type": "string"}},
-                    "next": {"$ref": format!("#/components/schemas/Model{}", (i + 1) % n)},
-                    "status": {"type": "string", "enum": ["active", "inactive"]}
-                }
-            }),
-        );
-        paths.insert(
-            format!("/model{i}s/{{id}}"),
-            serde_json::json!({"get": {
-                "tags": [format!("model{i}s")],
-                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-                "responses": {
-                    "200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/Model{i}")}}}},
-                    "404": {"description": "Not found"}
-                }
-            }}),
-        );
-    }
-    serde_json::json!({"openapi": "3.1.0", "info": {"title": "Generated", "version": "1.0.0"},
-        "paths": paths, "components": {"schemas": schemas}})
-    .to_string()
 }
 
 fn charter<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> std::process::Output {
@@ -528,19 +521,50 @@ fn real_documents_import_check_and_generate_rust_that_compiles() {
     let inputs = fixture_inputs(&root().join("fixtures/openapi/real"));
     assert_eq!(inputs.len(), 4);
     for input in &inputs {
-        let out = repo.join(format!("{}.json", input.file_stem().unwrap().to_string_lossy()));
-        let o = charter(&[os("import".as_ref()), os("openapi".as_ref()), os(input), os("--out".as_ref()), os(&out)]);
-        assert_eq!(o.status.code(), Some(0), "{}: {}", input.display(), String::from_utf8_lossy(&o.stderr));
+        let out = repo.join(format!(
+            "{}.json",
+            input.file_stem().unwrap().to_string_lossy()
+        ));
+        let o = charter(&[
+            os("import".as_ref()),
+            os("openapi".as_ref()),
+            os(input),
+            os("--out".as_ref()),
+            os(&out),
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}: {}",
+            input.display(),
+            String::from_utf8_lossy(&o.stderr)
+        );
     }
     let check = charter(&[os("check".as_ref()), os(&repo)]);
-    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stderr));
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
     let krate = base.join("crate");
     let runtime = root().join("runtime");
     let gen = charter(&[
-        os("generate".as_ref()), os("rust".as_ref()), os(&repo), os("--out".as_ref()), os(&krate),
-        os("--runtime-path".as_ref()), os(&runtime), os("--server".as_ref()),
+        os("generate".as_ref()),
+        os("rust".as_ref()),
+        os(&repo),
+        os("--out".as_ref()),
+        os(&krate),
+        os("--runtime-path".as_ref()),
+        os(&runtime),
+        os("--server".as_ref()),
     ]);
-    assert_eq!(gen.status.code(), Some(0), "{}", String::from_utf8_lossy(&gen.stderr));
+    assert_eq!(
+        gen.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&gen.stderr)
+    );
     let lib = std::fs::read_to_string(krate.join("src/lib.rs")).unwrap();
     assert_eq!(lib.matches("pub mod ").count(), 4, "{lib}");
     let target = std::env::var_os("CHARTER_GEN_TARGET_DIR")
@@ -554,7 +578,11 @@ fn real_documents_import_check_and_generate_rust_that_compiles() {
         .env("CARGO_BUILD_JOBS", "1")
         .status()
         .expect("cargo runs");
-    assert!(status.success(), "the generated crate does not compile: {}", krate.display());
+    assert!(
+        status.success(),
+        "the generated crate does not compile: {}",
+        krate.display()
+    );
 }
 
 #[test]
@@ -563,39 +591,97 @@ fn export_cli_writes_json_and_yaml_and_bundles() {
     let _ = std::fs::remove_dir_all(&base);
     let specs = root().join("specs");
     let dir = base.join("dir");
-    let o = charter(&[os("export".as_ref()), os("openapi".as_ref()), os(&specs), os("--out".as_ref()), os(&dir)]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = charter(&[
+        os("export".as_ref()),
+        os("openapi".as_ref()),
+        os(&specs),
+        os("--out".as_ref()),
+        os(&dir),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let user = std::fs::read_to_string(dir.join("io.charter.user.v0.json")).unwrap();
-    assert!(user.contains("io.charter.common.v0.json#/components/schemas/"), "imported types are references");
+    assert!(
+        user.contains("io.charter.common.v0.json#/components/schemas/"),
+        "imported types are references"
+    );
     let file = base.join("user.yaml");
     let o = charter(&[
-        os("export".as_ref()), os("openapi".as_ref()), os(&specs), os("--service".as_ref()),
-        os("io.charter.user.v0".as_ref()), os("--bundle".as_ref()), os("--out".as_ref()), os(&file),
+        os("export".as_ref()),
+        os("openapi".as_ref()),
+        os(&specs),
+        os("--service".as_ref()),
+        os("io.charter.user.v0".as_ref()),
+        os("--bundle".as_ref()),
+        os("--out".as_ref()),
+        os(&file),
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let yaml = std::fs::read_to_string(&file).unwrap();
     assert!(yaml.contains("openapi: 3.1.0"), "{yaml}");
-    assert!(yaml.contains("io.charter.common.v0.models."), "bundled types under qualified names");
-    assert!(!yaml.contains(".json#/"), "a bundle has no external references");
+    assert!(
+        yaml.contains("io.charter.common.v0.models."),
+        "bundled types under qualified names"
+    );
+    assert!(
+        !yaml.contains(".json#/"),
+        "a bundle has no external references"
+    );
     let (count, failures) = validate_all(std::slice::from_ref(&file));
     assert_eq!((count, failures.as_str()), (1, ""));
     let back = base.join("back.json");
-    let o = charter(&[os("import".as_ref()), os("openapi".as_ref()), os(&file), os("--out".as_ref()), os(&back)]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = charter(&[
+        os("import".as_ref()),
+        os("openapi".as_ref()),
+        os(&file),
+        os("--out".as_ref()),
+        os(&back),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     // Several services into one file is a usage error.
     let all = base.join("all.json");
-    let o = charter(&[os("export".as_ref()), os("openapi".as_ref()), os(&specs), os("--out".as_ref()), os(&all)]);
+    let o = charter(&[
+        os("export".as_ref()),
+        os("openapi".as_ref()),
+        os(&specs),
+        os("--out".as_ref()),
+        os(&all),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     // A bad document: exit 1, located diagnostics as JSON, nothing written.
     let bad = root().join("fixtures/openapi/bad/ref-missing.json");
     let x = base.join("x.json");
     let o = charter(&[
-        os("import".as_ref()), os("openapi".as_ref()), os(&bad), os("--out".as_ref()), os(&x),
-        os("--format".as_ref()), os("json".as_ref()),
+        os("import".as_ref()),
+        os("openapi".as_ref()),
+        os(&bad),
+        os("--out".as_ref()),
+        os(&x),
+        os("--format".as_ref()),
+        os("json".as_ref()),
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(!x.exists());
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let e = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "E2203").expect("E2203");
+    let e = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "E2203")
+        .expect("E2203");
     assert!(e["line"].as_u64().unwrap() > 1, "{e}");
 }

@@ -546,7 +546,8 @@ impl<'a> Cx<'a> {
         for m in &members {
             let bundled = m.value.get(ext::TYPE).and_then(Node::as_str);
             if let Some(q) = bundled.filter(|q| q.contains('.')) {
-                self.decls.insert(m.key.clone(), (Decl::Imported, q.to_string()));
+                self.decls
+                    .insert(m.key.clone(), (Decl::Imported, q.to_string()));
                 continue;
             }
             let kind = classify(&m.value);
@@ -1070,7 +1071,10 @@ impl<'a> Cx<'a> {
     /// `default`, `minimum`/`maximum` (from the keyword of the type), `example`.
     fn facets(&mut self, o: &mut Map<String, Value>, node: &'a Node, ptr: &str, ty: &str) {
         let target = node;
-        if let Some(d) = target.get(ext::DEFAULT_TEXT).or_else(|| target.get("default")) {
+        if let Some(d) = target
+            .get(ext::DEFAULT_TEXT)
+            .or_else(|| target.get("default"))
+        {
             if !matches!(d.value, J::Null) {
                 o.insert("default".into(), d.to_compact_string().into());
             }
@@ -1805,10 +1809,21 @@ impl<'a> Cx<'a> {
         if let Some(p) = crate::ir::Primitive::parse(inner) {
             return p.valid_in_url();
         }
-        inner.contains(".enums.") || self.enums.contains_key(inner) || self.decls.values().any(|(k, n)| *k == Decl::Enum && n == inner)
+        inner.contains(".enums.")
+            || self.enums.contains_key(inner)
+            || self
+                .decls
+                .values()
+                .any(|(k, n)| *k == Decl::Enum && n == inner)
     }
 
-    fn parameter(&mut self, p: &'a Node, ptr: &str, hint: &str, path_params: &[String]) -> Option<Value> {
+    fn parameter(
+        &mut self,
+        p: &'a Node,
+        ptr: &str,
+        hint: &str,
+        path_params: &[String],
+    ) -> Option<Value> {
         let name = p.str_member("name");
         let location = match p.str_member("in") {
             "path" => "path",

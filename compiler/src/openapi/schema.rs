@@ -434,13 +434,24 @@ pub fn typed_value(text: &str, r: &TypeRef) -> Value {
 /// `default`: the typed value when it is valid for the schema (validators check defaults against
 /// their schema), and `x-apibuilder-default-text` with the text when `default` does not give it back
 /// exactly (`.5` → `0.5`) or when the spec's default breaks its own bounds.
-pub fn put_default(o: &mut Map<String, Value>, text: &str, r: &TypeRef, min: Option<i64>, max: Option<i64>) {
+pub fn put_default(
+    o: &mut Map<String, Value>,
+    text: &str,
+    r: &TypeRef,
+    min: Option<i64>,
+    max: Option<i64>,
+) {
     let mut v = typed_value(text, r);
     let numeric = matches!(r, TypeRef::Primitive(p) if p.is_numeric());
     let mut exact = true;
     if numeric && v.is_string() {
         exact = false;
-        v = match text.trim().parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+        v = match text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+        {
             Some(n) => Value::Number(n),
             None => Value::Null,
         };
@@ -456,7 +467,8 @@ pub fn put_default(o: &mut Map<String, Value>, text: &str, r: &TypeRef, min: Opt
         (Value::Object(m), TypeRef::Map(_)) => Some(m.len() as f64),
         _ => None,
     };
-    let in_bounds = size.is_none_or(|n| min.is_none_or(|m| n >= m as f64) && max.is_none_or(|m| n <= m as f64));
+    let in_bounds =
+        size.is_none_or(|n| min.is_none_or(|m| n >= m as f64) && max.is_none_or(|m| n <= m as f64));
     if in_bounds && !v.is_null() {
         o.insert("default".into(), v);
     } else {
