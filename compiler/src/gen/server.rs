@@ -17,6 +17,7 @@
 
 use super::{doc_attrs, ident, naming, Cx};
 use crate::diag::{Diagnostic, Severity};
+use crate::gen::W1202;
 use crate::ir::{Location, Operation, Parameter, Primitive, ServiceId, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -25,7 +26,7 @@ use std::collections::BTreeMap;
 fn unsupported(cx: &mut Cx, op: &Operation, what: String) {
     cx.diags.push(
         Diagnostic::new(
-            "W1202",
+            &W1202,
             format!(
                 "{}: {what}; the operation is left out of the generated server",
                 op.label()

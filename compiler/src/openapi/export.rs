@@ -625,8 +625,8 @@ pub fn api_builder_path(path: &str) -> String {
     out
 }
 
-pub const W_OPERATION: &str = "W2201";
-pub const W_NOT_BUNDLED: &str = "W2202";
+pub const W_OPERATION: &crate::diag::Code = &super::W2201;
+pub const W_NOT_BUNDLED: &crate::diag::Code = &super::W2202;
 
 /// YAML text of a document (saphyr's emitter; block style, keys in document order).
 pub fn to_yaml(v: &Value) -> String {

@@ -115,19 +115,19 @@ pub fn import(path: &Path, text: &str) -> Imported {
     out
 }
 
-pub const E_READ: &str = "E2201";
-pub const E_VERSION: &str = "E2202";
-pub const E_REF: &str = "E2203";
-pub const E_SHAPE: &str = "E2204";
-pub const W_SCHEMA: &str = "W2210";
-pub const W_UNION: &str = "W2211";
-pub const W_MEDIA: &str = "W2212";
-pub const W_OPERATION: &str = "W2213";
-pub const W_PARAMETER: &str = "W2214";
-pub const W_EXTERNAL: &str = "W2215";
-pub const W_ALIAS: &str = "W2216";
-pub const W_DOCUMENT: &str = "W2217";
-pub const W_EXTENSION: &str = "W2218";
+pub const E_READ: &crate::diag::Code = &super::E2201;
+pub const E_VERSION: &crate::diag::Code = &super::E2202;
+pub const E_REF: &crate::diag::Code = &super::E2203;
+pub const E_SHAPE: &crate::diag::Code = &super::E2204;
+pub const W_SCHEMA: &crate::diag::Code = &super::W2210;
+pub const W_UNION: &crate::diag::Code = &super::W2211;
+pub const W_MEDIA: &crate::diag::Code = &super::W2212;
+pub const W_OPERATION: &crate::diag::Code = &super::W2213;
+pub const W_PARAMETER: &crate::diag::Code = &super::W2214;
+pub const W_EXTERNAL: &crate::diag::Code = &super::W2215;
+pub const W_ALIAS: &crate::diag::Code = &super::W2216;
+pub const W_DOCUMENT: &crate::diag::Code = &super::W2217;
+pub const W_EXTENSION: &crate::diag::Code = &super::W2218;
 
 /// Escapes one RFC 6901 pointer segment.
 fn seg(s: &str) -> String {
@@ -234,12 +234,24 @@ impl<'a> Cx<'a> {
         Loc::new(self.file, node.span, ptr.to_string())
     }
 
-    fn warn(&mut self, code: &'static str, node: &Node, ptr: &str, message: impl Into<String>) {
+    fn warn(
+        &mut self,
+        code: &'static crate::diag::Code,
+        node: &Node,
+        ptr: &str,
+        message: impl Into<String>,
+    ) {
         let d = Diagnostic::new(code, message).at(self.loc(node, ptr));
         self.diags.push(d);
     }
 
-    fn error(&mut self, code: &'static str, node: &Node, ptr: &str, message: impl Into<String>) {
+    fn error(
+        &mut self,
+        code: &'static crate::diag::Code,
+        node: &Node,
+        ptr: &str,
+        message: impl Into<String>,
+    ) {
         self.warn(code, node, ptr, message);
     }
 
