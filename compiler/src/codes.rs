@@ -25,6 +25,7 @@ pub const STAGES: &[(&str, &[&Code])] = &[
     ("validate", crate::validate::CODES),
     ("resolve", crate::resolve::CODES),
     ("generate", crate::gen::CODES),
+    ("openapi", crate::openapi::CODES),
     ("lint", crate::lint::CODES),
     ("openapi", crate::openapi::CODES),
 ];

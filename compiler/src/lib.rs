@@ -22,6 +22,7 @@ pub mod diff;
 pub mod emit;
 pub mod example;
 pub mod gen;
+pub mod git;
 pub mod ir;
 pub mod json;
 pub mod lint;
