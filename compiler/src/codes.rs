@@ -27,7 +27,6 @@ pub const STAGES: &[(&str, &[&Code])] = &[
     ("generate", crate::gen::CODES),
     ("openapi", crate::openapi::CODES),
     ("lint", crate::lint::CODES),
-    ("openapi", crate::openapi::CODES),
 ];
 
 /// One entry of the registry.
