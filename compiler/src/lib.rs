@@ -17,6 +17,7 @@
 pub mod build;
 pub mod cli;
 pub mod codes;
+pub mod dao;
 pub mod diag;
 pub mod diff;
 pub mod emit;

@@ -15,6 +15,9 @@ pub mod validation;
 #[cfg(feature = "mock")]
 pub mod mock;
 
+#[cfg(feature = "dao")]
+pub mod dao;
+
 pub use redact::{PersonalData, Redacted};
 
 #[cfg(feature = "client")]

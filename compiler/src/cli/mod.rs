@@ -4,6 +4,7 @@
 mod check;
 pub mod diff;
 mod generate;
+mod postgres;
 pub mod lint;
 pub mod trace;
 

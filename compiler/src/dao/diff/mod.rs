@@ -1,0 +1,1 @@
+//! Database breaking changes (placeholder).
