@@ -20,6 +20,8 @@
 
 pub use sqlx;
 pub use sqlx::postgres::{PgConnection, PgPool, PgRow};
+/// The value types of generated rows, re-exported so generated code names one path.
+pub use {::chrono, ::rust_decimal, ::serde_json, ::uuid};
 
 use std::fmt;
 

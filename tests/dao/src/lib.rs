@@ -6,7 +6,6 @@
 //! loudly when it is not there.
 #![deny(warnings)]
 
-#[allow(clippy::all)]
 pub mod db;
 
 use charter_runtime::dao::sqlx::{self, Connection, PgConnection};
