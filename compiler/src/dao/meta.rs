@@ -207,6 +207,19 @@ impl Cx<'_, '_> {
             }
         }
 
+        for c in columns.iter().filter(|c| c.personal_data && !c.nullable && !c.is_text()) {
+            self.err(
+                "W2014",
+                c.loc.clone(),
+                format!(
+                    "personal data in required {} column `{}` of `{name}` cannot be erased",
+                    c.ty.sql(),
+                    c.name
+                ),
+                "make the field optional so erasure can set it to null",
+            );
+        }
+
         // Primary key.
         let pkey = match psql.get("pkey") {
             Some(e) => self.string(e, ""),

@@ -112,3 +112,6 @@ pub fn plan_checked(checked: &crate::Checked) -> (Plan, crate::diag::Diagnostics
     diags.sort(&checked.sources);
     (plan, diags)
 }
+
+#[cfg(test)]
+mod tests;
