@@ -96,6 +96,8 @@ pub fn check_sources(files: Vec<(PathBuf, String)>, options: &Options) -> Checke
 pub(crate) fn check_loaded(checked: &mut Checked, options: &Options) {
     resolve::resolve(&mut checked.repo, options, &mut checked.diagnostics);
     validate::validate(&checked.repo, &mut checked.diagnostics);
+    // Table metadata (`psql` attribute) of metadata specs: E20xx/W20xx, located in the attribute.
+    dao::meta::plan(&checked.repo, Some(&checked.sources), &mut checked.diagnostics);
     relax_resolved_form_names(checked);
     checked.diagnostics.sort(&checked.sources);
 }
