@@ -119,7 +119,7 @@ impl Cx<'_, '_> {
             .locate(e.base, &format!("{}{}", e.pointer, suffix))
     }
 
-    fn err(&mut self, code: &'static str, loc: Loc, msg: String, help: &str) {
+    fn err(&mut self, code: &'static crate::diag::Code, loc: Loc, msg: String, help: &str) {
         self.diags.push(
             crate::diag::Diagnostic::new(code, msg)
                 .at(loc)
@@ -152,7 +152,7 @@ impl Cx<'_, '_> {
                     if !known.contains(&k.as_str()) {
                         let loc = self.loc(&e, "");
                         self.err(
-                            "W2002",
+                            &super::W2002,
                             loc,
                             format!("unknown key `{k}` in attribute `{}`", a.name),
                             &format!("known keys: {}", known.join(", ")),
@@ -195,7 +195,7 @@ impl Cx<'_, '_> {
                 Some(ty) => columns.push(field_column(f, ty)),
                 None => {
                     self.err(
-                        "E2006",
+                        &super::E2006,
                         f.ty.loc.clone(),
                         format!(
                             "field `{}` of table `{name}`: type `{}` has no column mapping",
@@ -209,7 +209,7 @@ impl Cx<'_, '_> {
 
         for c in columns.iter().filter(|c| c.personal_data && !c.nullable && !c.is_text()) {
             self.err(
-                "W2014",
+                &super::W2014,
                 c.loc.clone(),
                 format!(
                     "personal data in required {} column `{}` of `{name}` cannot be erased",
@@ -228,7 +228,7 @@ impl Cx<'_, '_> {
                     .locator
                     .locate(&model.loc, &model.loc.pointer.clone());
                 self.err(
-                    "E2003",
+                    &super::E2003,
                     loc,
                     format!("table `{name}` has no primary key"),
                     "set `pkey` in the `psql` attribute of the service or the model",
@@ -243,7 +243,7 @@ impl Cx<'_, '_> {
                 Some(c) if c.nullable => {
                     let loc = self.loc(e, "");
                     self.err(
-                        "E2013",
+                        &super::E2013,
                         loc,
                         format!("primary key `{pk}` of table `{name}` is not required"),
                         "primary key fields must be required",
@@ -254,7 +254,7 @@ impl Cx<'_, '_> {
                     let loc = self.loc(e, "");
                     let known = model.fields.iter().map(|f| f.name.as_str());
                     self.err(
-                        "E2003",
+                        &super::E2003,
                         loc,
                         format!("primary key `{pk}` is not a field of model `{}`", model.name),
                         &format!("fields: {}", known.collect::<Vec<_>>().join(", ")),
@@ -281,7 +281,7 @@ impl Cx<'_, '_> {
                     None => col.loc.clone(),
                 };
                 self.err(
-                    "E2009",
+                    &super::E2009,
                     loc,
                     format!(
                         "pkey generator {generator:?} cannot fill `{pk}` of type {}",
@@ -304,7 +304,7 @@ impl Cx<'_, '_> {
             if !e.value.is_object() && e.value != &Value::Bool(true) {
                 let loc = self.loc(e, "");
                 self.err(
-                    "E2001",
+                    &super::E2001,
                     loc,
                     "`hash_code` must be an object (`{}`)".into(),
                     "write `\"hash_code\": {}`",
@@ -313,7 +313,7 @@ impl Cx<'_, '_> {
             if columns.iter().any(|c| c.name == "hash_code") {
                 let loc = self.loc(e, "");
                 self.err(
-                    "E2011",
+                    &super::E2011,
                     loc,
                     format!("table `{name}` already has a column `hash_code`"),
                     "rename the field",
@@ -394,7 +394,7 @@ impl Cx<'_, '_> {
                     if e.value.get("fields").is_none() {
                         let loc = self.loc(e, "");
                         self.err(
-                            "E2005",
+                            &super::E2005,
                             loc,
                             "`on_conflict` needs `fields`: the unique key that turns an insert into an update".into(),
                             "write `\"on_conflict\": {\"fields\": [\"a\", \"b\"]}`",
@@ -433,7 +433,7 @@ impl Cx<'_, '_> {
                             (_, None) => {
                                 let loc = self.loc(&fe, "");
                                 self.err(
-                                    "E2001",
+                                    &super::E2001,
                                     loc,
                                     "a foreign key needs `fields` and `references` (a table, or `table(columns)`)".into(),
                                     "write `{\"fields\": [\"user_guid\"], \"references\": \"users\"}`",
@@ -484,7 +484,7 @@ impl Cx<'_, '_> {
                 }) else {
                     let names: Vec<_> = tables.iter().map(|t| t.name.as_str()).collect();
                     self.err(
-                        "E2007",
+                        &super::E2007,
                         fk.loc.clone(),
                         format!("foreign key of `{table_name}` references `{target}`, which is not a table of this spec"),
                         &format!("tables: {}", names.join(", ")),
@@ -529,7 +529,7 @@ impl Cx<'_, '_> {
                 }
                 if let Some(p) = problem {
                     self.err(
-                        "E2008",
+                        &super::E2008,
                         fk.loc.clone(),
                         format!("foreign key of `{table_name}` cannot reference `{}`: {p}", fk.references),
                         "reference the primary key, or columns with a unique index (no `where`) of the same types",
@@ -560,7 +560,7 @@ impl Cx<'_, '_> {
     fn expected(&mut self, e: &Entry, what: &str) {
         let loc = self.loc(e, "");
         self.err(
-            "E2001",
+            &super::E2001,
             loc,
             format!("expected {what}, found {}", kind(e.value)),
             "see docs/dao.md for the metadata format",
@@ -573,7 +573,7 @@ impl Cx<'_, '_> {
             _ => {
                 let loc = self.loc(e, suffix);
                 self.err(
-                    "E2001",
+                    &super::E2001,
                     loc,
                     format!("expected a non-empty string, found {}", kind(e.value)),
                     "see docs/dao.md for the metadata format",
@@ -599,7 +599,7 @@ impl Cx<'_, '_> {
                     let loc = self.loc(e, &format!("/{i}"));
                     let names: Vec<_> = columns.iter().map(|c| c.name.as_str()).collect();
                     self.err(
-                        "E2004",
+                        &super::E2004,
                         loc,
                         format!("`{c}` is not a column of table `{table}`"),
                         &format!("columns: {}", names.join(", ")),
@@ -628,7 +628,7 @@ impl Cx<'_, '_> {
             if !["fields", "unique", "where"].contains(&k.as_str()) {
                 let loc = self.loc(e, &format!("/{}", escape(k)));
                 self.err(
-                    "W2002",
+                    &super::W2002,
                     loc,
                     format!("unknown key `{k}` in an index"),
                     "known keys: fields, unique, where",
@@ -670,7 +670,7 @@ impl Cx<'_, '_> {
                 if !predicate_is_safe(&s) {
                     let loc = self.loc(&we, "");
                     self.err(
-                        "E2001",
+                        &super::E2001,
                         loc,
                         "an index `where` must be one SQL predicate (no `;`, comments or quotes other than paired '…')".into(),
                         "e.g. \"deleted_at is null\"",
@@ -734,7 +734,7 @@ impl Cx<'_, '_> {
                     _ => {
                         let loc = self.loc(&ce, "/type");
                         self.err(
-                            "E2010",
+                            &super::E2010,
                             loc,
                             format!("audit `{part}.{which}` of `{table}` cannot have type `{ty_text}`"),
                             "`at` columns are date-time-iso8601; `by` columns are uuid or string",
@@ -745,7 +745,7 @@ impl Cx<'_, '_> {
                 if ty == SqlType::Uuid && user == UserType::String {
                     let loc = self.loc(&ce, "/type");
                     self.err(
-                        "E2010",
+                        &super::E2010,
                         loc,
                         format!("audit column `{name}` of `{table}` is a uuid, but the modifying user is a string"),
                         "make the column a string, or the user type uuid (`dao.user_type`)",
@@ -759,7 +759,7 @@ impl Cx<'_, '_> {
                 if part == "deleted" && required {
                     let loc = self.loc(&ce, "");
                     self.err(
-                        "E2010",
+                        &super::E2010,
                         loc,
                         format!("audit column `{name}` of `{table}` must be optional: live rows have no deletion"),
                         "add `\"required\": false`",
@@ -769,7 +769,7 @@ impl Cx<'_, '_> {
                 if columns.iter().any(|c| c.name == name) {
                     let loc = self.loc(&ce, "");
                     self.err(
-                        "E2011",
+                        &super::E2011,
                         loc,
                         format!("audit column `{name}` clashes with another column of `{table}`"),
                         "name the audit column differently (`name`)",
@@ -801,7 +801,7 @@ impl Cx<'_, '_> {
                 }
                 let loc = self.loc(e, "/prefix");
                 self.err(
-                    "E2009",
+                    &super::E2009,
                     loc,
                     format!("id prefix `{p}` must be 1–16 lowercase letters or digits"),
                     "e.g. \"gni\"",
@@ -818,7 +818,7 @@ impl Cx<'_, '_> {
             }
             let loc = self.loc(e, "");
             self.err(
-                "E2009",
+                &super::E2009,
                 loc,
                 format!("unknown pkey_generator {}", v),
                 "use {\"uuid\": true}, {\"prefix\": \"abc\"} or {\"auto\": true} (Flow: {\"method\": \"java.util.UUID.randomUUID\"}, {\"class\": …, \"prefix\": …})",
@@ -832,7 +832,7 @@ impl Cx<'_, '_> {
                 }
             }
             let loc = self.loc(e, "");
-            self.err("E2009", loc, "`id_generator` needs a `prefix` of lowercase letters or digits".into(), "e.g. {\"prefix\": \"gni\"}");
+            self.err(&super::E2009, loc, "`id_generator` needs a `prefix` of lowercase letters or digits".into(), "e.g. {\"prefix\": \"gni\"}");
         }
         PkeyGenerator::None
     }
@@ -851,7 +851,7 @@ impl Cx<'_, '_> {
             _ => {
                 let loc = self.loc(e, "");
                 self.err(
-                    "E2009",
+                    &super::E2009,
                     loc,
                     format!("unknown user type {}", e.value),
                     "`user_type` is \"uuid\" or \"string\" (Flow: \"java.util.UUID\", \"String\")",

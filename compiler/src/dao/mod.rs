@@ -22,88 +22,60 @@ pub mod rust;
 pub mod sql;
 pub mod storage;
 
-use crate::codes::{error, warning, CodeInfo};
 pub use plan::{Column, ColumnRole, Index, Plan, SqlType, Table};
 
-/// Diagnostics of the metadata pass (`E20xx`/`W20xx`).
-pub const CODES: &[CodeInfo] = &[
-    error(
-        "E2001",
+crate::codes! {
+    E2001: Error,
         "malformed table metadata",
         "A key of the `psql` or `dao` attribute has the wrong shape (e.g. `indexes` is not an array, an index \
-         has no `fields`, an index `where` is not one SQL predicate). See docs/dao.md for the format.",
-    ),
-    warning(
-        "W2002",
+         has no `fields`, an index `where` is not one SQL predicate). See docs/dao.md for the format.";
+    W2002: Warning,
         "unknown key in table metadata",
         "A key of the `psql`, `dao` or `scala` attribute (or of an index) is not one Charter reads; it is \
-         ignored. Usually a typo (`indexs`).",
-    ),
-    error(
-        "E2003",
+         ignored. Usually a typo (`indexs`).";
+    E2003: Error,
         "primary key missing or not a field",
-        "Every table needs `pkey` (service or model level) naming one of the model's fields.",
-    ),
-    error(
-        "E2004",
+        "Every table needs `pkey` (service or model level) naming one of the model's fields.";
+    E2004: Error,
         "unknown column",
         "An index, `on_conflict` or foreign key names a column the table does not have (fields and audit \
-         columns are columns).",
-    ),
-    error(
-        "E2005",
+         columns are columns).";
+    E2005: Error,
         "on_conflict without its unique key",
         "`on_conflict` turns inserts into upserts on a unique key: it needs `fields`, the columns of that key. \
-         Charter creates the unique index when no unique index on those columns is declared.",
-    ),
-    error(
-        "E2006",
+         Charter creates the unique index when no unique index on those columns is declared.";
+    E2006: Error,
         "type with no column mapping",
         "A field's type cannot be stored in a column (`unit`, or a name that did not resolve). Primitives map \
-         to Postgres types; models, unions, lists, maps, `object` and `json` to jsonb; enums to text.",
-    ),
-    error(
-        "E2007",
+         to Postgres types; models, unions, lists, maps, `object` and `json` to jsonb; enums to text.";
+    E2007: Error,
         "foreign key to an unknown table",
         "`references` names a table that is not a model of this metadata spec (`users`, `versions(a, b)`, \
-         optionally schema-qualified).",
-    ),
-    error(
-        "E2008",
+         optionally schema-qualified).";
+    E2008: Error,
         "foreign key cannot reference those columns",
         "Postgres needs the referenced columns to be the primary key or to have a unique index without a \
-         `where` clause, with as many columns as the foreign key and the same types.",
-    ),
-    error(
-        "E2009",
+         `where` clause, with as many columns as the foreign key and the same types.";
+    E2009: Error,
         "invalid pkey generator or user type",
         "`pkey_generator` is {\"uuid\": true}, {\"prefix\": \"abc\"} or {\"auto\": true} (Flow's \
          {\"method\": \"java.util.UUID.randomUUID\"} and {\"class\": …, \"prefix\": …} are accepted), and must \
-         suit the key's type; `user_type` is \"uuid\" or \"string\" (Flow's `user_class`).",
-    ),
-    error(
-        "E2010",
+         suit the key's type; `user_type` is \"uuid\" or \"string\" (Flow's `user_class`).";
+    E2010: Error,
         "invalid audit column",
         "Audit `at` columns are date-time-iso8601, `by` columns uuid or string (a uuid column needs a uuid \
-         modifying user), and `deleted` columns must be optional (`\"required\": false`).",
-    ),
-    error(
-        "E2011",
+         modifying user), and `deleted` columns must be optional (`\"required\": false`).";
+    E2011: Error,
         "duplicate column",
-        "An audit column or `hash_code` has the name of another column of the table.",
-    ),
-    error(
-        "E2013",
+        "An audit column or `hash_code` has the name of another column of the table.";
+    E2013: Error,
         "optional primary key",
-        "The field named by `pkey` must be required.",
-    ),
-    warning(
-        "W2014",
+        "The field named by `pkey` must be required.";
+    W2014: Warning,
         "personal data that cannot be erased",
         "A required, non-text column holds personal data: `erase_personal_data_by_<pkey>` cannot blank it \
-         (text becomes `[erased]`, optional columns null). Make the field optional.",
-    ),
-];
+         (text becomes `[erased]`, optional columns null). Make the field optional.";
+}
 
 /// Plans every metadata spec of a checked repo, with located diagnostics.
 pub fn plan_checked(checked: &crate::Checked) -> (Plan, crate::diag::Diagnostics) {

@@ -66,7 +66,7 @@ fn every_metadata_mistake_is_located() {
     let (plan, diags) = super::plan_checked(&checked);
     let got: Vec<(&str, String)> = diags
         .iter()
-        .map(|d| (d.code, d.loc.as_ref().unwrap().pointer.clone()))
+        .map(|d| (d.code.id, d.loc.as_ref().unwrap().pointer.clone()))
         .collect();
     let want = [
         ("W2002", "/attributes/0/value/indexs"),
@@ -109,7 +109,7 @@ fn foreign_key_targets_are_checked() {
       }}"#;
     let checked = crate::check_sources(vec![("fk.json".into(), text.into())], &crate::Options::default());
     let (_, diags) = super::plan_checked(&checked);
-    let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+    let codes: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
     // bs(code) has no unique index; cs does not exist; id → bs(id) is fine.
     assert_eq!(codes, ["E2008", "E2007"], "{diags:?}");
 }
