@@ -108,6 +108,11 @@ pub fn run(args: DiffArgs) -> i32 {
         Side::new(&old.repo, &old.sources),
         Side::new(&new.repo, &new.sources),
     );
+    // Database changes of metadata specs (`psql` attribute), rules DB0xx (crate::dao::diff).
+    result.changes.extend(crate::dao::diff::compare(
+        Side::new(&old.repo, &old.sources),
+        Side::new(&new.repo, &new.sources),
+    ));
     for stale in config.apply(&mut result) {
         eprintln!(
             "warning: charter.toml allows {} at {}, which this diff does not report",
