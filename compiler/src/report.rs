@@ -292,6 +292,26 @@ pub fn render_human<'a>(
 }
 
 /// "2 errors, 1 warning" style summary line.
+/// Diagnostics as a Markdown section for a pull-request comment (template
+/// `report/diagnostics.md.hbs`): a summary line and one table row per finding.
+pub fn render_markdown<'a>(
+    title: &str,
+    diags: impl IntoIterator<Item = &'a Diagnostic>,
+    sources: &SourceMap,
+) -> String {
+    let diags: Vec<&Diagnostic> = diags.into_iter().collect();
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let page = serde_json::json!({
+        "title": title,
+        "summary": summary(errors, diags.len() - errors),
+        "docs": "https://github.com/charter/charter/blob/main/docs/lints.md",
+        "diagnostics": diags.iter().map(|d| to_json_diagnostic(d, sources)).collect::<Vec<_>>(),
+    });
+    templates()
+        .render_template(include_str!("report/diagnostics.md.hbs"), &page)
+        .expect("the diagnostics template renders")
+}
+
 pub fn summary(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     format!(
