@@ -83,29 +83,45 @@ pub fn render_github<'a>(
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut props = Vec::new();
-        if let Some(f) = &j.file {
-            props.push(format!("file={}", escape_property(f)));
-        }
-        if let Some(l) = j.line {
-            props.push(format!("line={l}"));
-        }
-        if let Some(c) = j.column {
-            props.push(format!("col={c}"));
-        }
-        props.push(format!("title={}", escape_property(&j.code)));
         let mut msg = j.message.clone();
         if let Some(h) = &j.help {
             msg.push_str("\nhelp: ");
             msg.push_str(h);
         }
-        out.push_str(&format!(
-            "::{level} {}::{}\n",
-            props.join(","),
-            escape_data(&msg)
+        out.push_str(&github_annotation(
+            level,
+            j.file.as_deref(),
+            j.line,
+            j.column,
+            &j.code,
+            &msg,
         ));
     }
     out
+}
+
+/// One GitHub Actions workflow command (`::error file=…,line=…,col=…,title=…::message`), escaped;
+/// the one writer of annotations (diagnostics here, changes in `diff::report`).
+pub fn github_annotation(
+    level: &str,
+    file: Option<&str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    title: &str,
+    message: &str,
+) -> String {
+    let mut props = Vec::new();
+    if let Some(f) = file {
+        props.push(format!("file={}", escape_property(f)));
+    }
+    if let Some(l) = line {
+        props.push(format!("line={l}"));
+    }
+    if let Some(c) = column {
+        props.push(format!("col={c}"));
+    }
+    props.push(format!("title={}", escape_property(title)));
+    format!("::{level} {}::{}\n", props.join(","), escape_data(message))
 }
 
 fn escape_data(s: &str) -> String {

@@ -2,6 +2,7 @@
 //! 0 ok, 1 findings (errors, or whatever the command's failure condition is), 2 usage or I/O.
 
 mod check;
+mod ci;
 pub mod diff;
 pub mod export;
 mod generate;
@@ -42,6 +43,9 @@ pub enum Command {
     /// Trace annotated data (default `personal_data`) through the repo: which models, operations
     /// and events carry it.
     Trace(trace::TraceArgs),
+    /// The pull-request gate: check, lint, diff and trace against a base revision in one run,
+    /// with GitHub annotations, a Markdown summary and one exit code.
+    Ci(ci::CiArgs),
     /// Export specs to another format: `charter export openapi [PATH]... --out DIR|FILE`.
     Export(export::ExportArgs),
     /// Import another format into an api.json: `charter import openapi FILE --out api.json`.
@@ -145,6 +149,7 @@ pub fn main() -> i32 {
         Command::Diff(a) => diff::run(a),
         Command::Generate(a) => generate::run(a),
         Command::Trace(a) => trace::run(a),
+        Command::Ci(a) => ci::run(a),
         Command::Export(a) => export::run(a),
         Command::Import(a) => import::run(a),
     }
