@@ -105,77 +105,22 @@ fn one_line(d: &Diagnostic, sources: &SourceMap) -> String {
     s
 }
 
-/// `[check] strict_imports`, `[generate.rust] redacted_annotations` and `[generate.rust.crates]`
-/// of a charter.toml.
-fn read_config(path: &Path, settings: &mut Settings) -> Result<bool, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let value: toml::Value =
-        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let strict = value
-        .get("check")
-        .and_then(|c| c.get("strict_imports"))
-        .and_then(|s| s.as_bool())
-        .unwrap_or(false);
-    for (ns, p) in config_crate_paths(&value, path)? {
+/// Applies `[check] strict_imports`, `[generate.rust] redacted_annotations` and
+/// `[generate.rust.crates]` of charter.toml (read by [`crate::config`]) to `settings`; returns
+/// whether imports are strict.
+fn apply_config(config: &crate::config::Config, settings: &mut Settings) -> bool {
+    let rust = &config.toml.generate.rust;
+    for (ns, p) in &rust.crates {
         // Paths given to the Builder or the macro win over the file.
-        settings.crate_paths.entry(ns).or_insert(p);
+        settings
+            .crate_paths
+            .entry(ns.clone())
+            .or_insert_with(|| p.clone());
     }
-    if let Some(names) = config_redacted_annotations(&value, path)? {
-        settings.redacted_annotations = names;
+    if let Some(names) = &rust.redacted_annotations {
+        settings.redacted_annotations = names.clone();
     }
-    Ok(strict)
-}
-
-/// `[generate.rust] redacted_annotations` of a charter.toml: the annotations whose fields
-/// generated code redacts (also read by `charter generate rust`).
-pub(crate) fn config_redacted_annotations(
-    value: &toml::Value,
-    path: &Path,
-) -> Result<Option<Vec<String>>, String> {
-    let Some(list) = value
-        .get("generate")
-        .and_then(|g| g.get("rust"))
-        .and_then(|r| r.get("redacted_annotations"))
-    else {
-        return Ok(None);
-    };
-    list.as_array()
-        .and_then(|a| {
-            a.iter()
-                .map(|v| v.as_str().map(str::to_owned))
-                .collect::<Option<Vec<_>>>()
-        })
-        .map(Some)
-        .ok_or_else(|| {
-            format!(
-                "{}: `redacted_annotations` must be a list of strings",
-                path.display()
-            )
-        })
-}
-
-/// The `[generate.rust.crates]` table of a charter.toml: namespace → Rust path (also read by
-/// `charter generate rust`).
-pub(crate) fn config_crate_paths(
-    value: &toml::Value,
-    path: &Path,
-) -> Result<Vec<(String, String)>, String> {
-    let crates = value
-        .get("generate")
-        .and_then(|g| g.get("rust"))
-        .and_then(|r| r.get("crates"))
-        .and_then(|c| c.as_table());
-    let mut out = Vec::new();
-    for (ns, p) in crates.into_iter().flatten() {
-        let Some(p) = p.as_str() else {
-            return Err(format!(
-                "{}: crate path of `{ns}` must be a string",
-                path.display()
-            ));
-        };
-        out.push((ns.clone(), p.to_owned()));
-    }
-    Ok(out)
+    config.toml.check.strict_imports
 }
 
 /// Loads, checks and generates (see the module documentation).
@@ -191,6 +136,27 @@ pub fn expand(request: &Request) -> Result<Expansion, Error> {
     // Display path of each named spec, to find its service after loading.
     let mut named: Vec<PathBuf> = Vec::new();
     let mut dirs_done = HashSet::new();
+    // charter.toml: the one discovery rule (walking up from the first spec), as for the CLI.
+    let first = request.base_dir.join(&request.specs[0]);
+    if let Some(path) = crate::config::discover(None, std::slice::from_ref(&first)) {
+        inputs.push(path.clone());
+        let config =
+            crate::config::Config::read(&path, &mut checked.sources, &mut checked.diagnostics);
+        if checked.diagnostics.has_errors() {
+            let mut e = Error::io(
+                crate::report::render_human(
+                    checked.diagnostics.as_slice(),
+                    &checked.sources,
+                    false,
+                )
+                .trim_end()
+                .to_string(),
+            );
+            e.inputs = inputs;
+            return Err(e);
+        }
+        strict |= apply_config(&config, &mut settings);
+    }
     for spec in &request.specs {
         let full = request.base_dir.join(spec);
         if !full.is_file() {
@@ -207,18 +173,6 @@ pub fn expand(request: &Request) -> Result<Expansion, Error> {
         let dir = full.parent().map(Path::to_path_buf).unwrap_or_default();
         if !dirs_done.insert(std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone())) {
             continue;
-        }
-        let config = dir.join("charter.toml");
-        if config.is_file() {
-            inputs.push(config.clone());
-            match read_config(&config, &mut settings) {
-                Ok(s) => strict |= s,
-                Err(m) => {
-                    let mut e = Error::io(m);
-                    e.inputs = inputs;
-                    return Err(e);
-                }
-            }
         }
         let files = crate::load::discover(
             std::slice::from_ref(&dir),

@@ -21,11 +21,13 @@ use std::sync::OnceLock;
 /// The code tables of the stages, in code order. A stage that declares codes adds its table here.
 pub const STAGES: &[(&str, &[&Code])] = &[
     ("load", crate::load::CODES),
+    ("config", crate::config::CODES),
     ("lower", crate::lower::CODES),
     ("validate", crate::validate::CODES),
     ("resolve", crate::resolve::CODES),
     ("generate", crate::gen::CODES),
     ("dao", crate::dao::CODES),
+    ("openapi", crate::openapi::CODES),
     ("lint", crate::lint::CODES),
 ];
 
@@ -174,6 +176,53 @@ mod tests {
             assert!(text.contains(e.id()), "{}", e.id());
         }
         assert!(n > 200, "only {n} entries");
+    }
+
+    /// A stage that declares codes with `codes!` but is missing from [`STAGES`] fails here.
+    #[test]
+    fn every_codes_table_is_registered() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).expect("src").flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let mut tables = 0;
+        for f in files {
+            if f.ends_with("src/codes.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&f).unwrap();
+            let Some(at) = text.find("crate::codes! {") else {
+                continue;
+            };
+            tables += 1;
+            let first = text[at..]
+                .lines()
+                .skip(1)
+                .map(str::trim)
+                .find_map(|l| {
+                    l.split_once(':')
+                        .map(|(id, _)| id.trim())
+                        .filter(|id| id.len() == 5 && id.bytes().all(|b| b.is_ascii_alphanumeric()))
+                })
+                .unwrap_or_else(|| panic!("{}: no code in its table", f.display()));
+            assert!(
+                lookup(first).is_some(),
+                "{} declares {first} but its CODES table is not in codes::STAGES",
+                f.display()
+            );
+        }
+        assert!(tables >= STAGES.len() - 1, "found only {tables} tables");
     }
 
     #[test]

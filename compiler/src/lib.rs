@@ -17,6 +17,7 @@
 pub mod build;
 pub mod cli;
 pub mod codes;
+pub mod config;
 pub mod dao;
 pub mod diag;
 pub mod diff;
@@ -66,6 +67,8 @@ pub struct Checked {
     pub diagnostics: Diagnostics,
     /// Files that could not be read at all (I/O): the CLI exits 2 for these.
     pub io_errors: usize,
+    /// Spec files found (read or not); none is a usage error for the CLI.
+    pub spec_files: usize,
 }
 
 impl Checked {
@@ -78,17 +81,27 @@ impl Checked {
 /// validates each one.
 pub fn check(paths: &[PathBuf], options: &Options) -> Checked {
     let mut checked = Checked::default();
-    let files = load::discover(paths, &mut checked.diagnostics, &mut checked.io_errors);
-    for path in files {
-        load::load_file(&path, &mut checked);
-    }
-    check_loaded(&mut checked, options);
+    check_into(&mut checked, paths, options);
     checked
+}
+
+/// [`check`] into an existing [`Checked`] (whose source map may already hold charter.toml, so
+/// that configuration diagnostics and spec diagnostics share one source map).
+pub fn check_into(checked: &mut Checked, paths: &[PathBuf], options: &Options) {
+    let files = load::discover(paths, &mut checked.diagnostics, &mut checked.io_errors);
+    checked.spec_files += files.len();
+    for path in files {
+        load::load_file(&path, checked);
+    }
+    check_loaded(checked, options);
 }
 
 /// Loads specs from memory (tests, the derive macro, git objects): `(display path, text)` pairs.
 pub fn check_sources(files: Vec<(PathBuf, String)>, options: &Options) -> Checked {
-    let mut checked = Checked::default();
+    let mut checked = Checked {
+        spec_files: files.len(),
+        ..Checked::default()
+    };
     for (path, text) in files {
         load::load_text(&path, text, &mut checked);
     }

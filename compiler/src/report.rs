@@ -83,29 +83,45 @@ pub fn render_github<'a>(
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut props = Vec::new();
-        if let Some(f) = &j.file {
-            props.push(format!("file={}", escape_property(f)));
-        }
-        if let Some(l) = j.line {
-            props.push(format!("line={l}"));
-        }
-        if let Some(c) = j.column {
-            props.push(format!("col={c}"));
-        }
-        props.push(format!("title={}", escape_property(&j.code)));
         let mut msg = j.message.clone();
         if let Some(h) = &j.help {
             msg.push_str("\nhelp: ");
             msg.push_str(h);
         }
-        out.push_str(&format!(
-            "::{level} {}::{}\n",
-            props.join(","),
-            escape_data(&msg)
+        out.push_str(&github_annotation(
+            level,
+            j.file.as_deref(),
+            j.line,
+            j.column,
+            &j.code,
+            &msg,
         ));
     }
     out
+}
+
+/// One GitHub Actions workflow command (`::error file=…,line=…,col=…,title=…::message`), escaped;
+/// the one writer of annotations (diagnostics here, changes in `diff::report`).
+pub fn github_annotation(
+    level: &str,
+    file: Option<&str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    title: &str,
+    message: &str,
+) -> String {
+    let mut props = Vec::new();
+    if let Some(f) = file {
+        props.push(format!("file={}", escape_property(f)));
+    }
+    if let Some(l) = line {
+        props.push(format!("line={l}"));
+    }
+    if let Some(c) = column {
+        props.push(format!("col={c}"));
+    }
+    props.push(format!("title={}", escape_property(title)));
+    format!("::{level} {}::{}\n", props.join(","), escape_data(message))
 }
 
 fn escape_data(s: &str) -> String {
@@ -292,6 +308,26 @@ pub fn render_human<'a>(
 }
 
 /// "2 errors, 1 warning" style summary line.
+/// Diagnostics as a Markdown section for a pull-request comment (template
+/// `report/diagnostics.md.hbs`): a summary line and one table row per finding.
+pub fn render_markdown<'a>(
+    title: &str,
+    diags: impl IntoIterator<Item = &'a Diagnostic>,
+    sources: &SourceMap,
+) -> String {
+    let diags: Vec<&Diagnostic> = diags.into_iter().collect();
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let page = serde_json::json!({
+        "title": title,
+        "summary": summary(errors, diags.len() - errors),
+        "docs": "https://github.com/charter/charter/blob/main/docs/lints.md",
+        "diagnostics": diags.iter().map(|d| to_json_diagnostic(d, sources)).collect::<Vec<_>>(),
+    });
+    templates()
+        .render_template(include_str!("report/diagnostics.md.hbs"), &page)
+        .expect("the diagnostics template renders")
+}
+
 pub fn summary(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     format!(

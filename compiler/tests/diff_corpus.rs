@@ -94,7 +94,8 @@ fn every_version_pair_diffs_without_panic() {
     for (rule, n) in &by_rule {
         println!("{rule:40} {n}");
     }
-    assert!(by_verdict.values().sum::<usize>() > 0, "no pair was diffed");
+    let diffed = by_verdict.values().sum::<usize>();
+    assert!(diffed >= 100, "only {diffed} corpus pairs were diffed");
 }
 
 #[test]

@@ -35,10 +35,13 @@ fn flow_specs() -> Vec<PathBuf> {
 #[test]
 fn flow_preset_on_flow_corpus() {
     let specs = flow_specs();
-    if specs.is_empty() {
-        eprintln!("corpus not found at {CORPUS}: nothing to lint");
-        return;
-    }
+    // The corpus is required (CI checks it is beside the project): a missing corpus fails, it
+    // never passes on zero files.
+    assert!(
+        specs.len() >= 60,
+        "only {} Flow corpus files found at {CORPUS}",
+        specs.len()
+    );
     let config = LintConfig::with_presets(&[Preset::Flow]);
     // Findings per rule, split by form: the flowcommerce api.json files, and the service.json
     // snapshots (the Flow API ones are the output of Flow's `oneapi` merge, see docs/lint-corpus.md).
@@ -98,11 +101,12 @@ fn flow_preset_on_flow_corpus() {
 fn all_rules_on_whole_corpus() {
     let config = LintConfig::with_presets(&[Preset::Flow, Preset::Recommended]);
     let mut total = 0;
+    let mut files = 0;
     for dir in ["api-json", "service-json"] {
-        let Ok(rd) = std::fs::read_dir(PathBuf::from(CORPUS).join(dir)) else {
-            continue;
-        };
+        let rd = std::fs::read_dir(PathBuf::from(CORPUS).join(dir))
+            .unwrap_or_else(|e| panic!("corpus {CORPUS}/{dir}: {e}"));
         for e in rd.flatten() {
+            files += 1;
             let checked = charter::check(&[e.path()], &charter::Options::default());
             let found = lint::run(
                 &checked.repo,
@@ -122,5 +126,7 @@ fn all_rules_on_whole_corpus() {
             total += found.diagnostics.len();
         }
     }
-    println!("all presets over the whole corpus: {total} findings");
+    println!("all presets over the whole corpus: {files} files, {total} findings");
+    assert!(files >= 300, "only {files} corpus files linted");
+    assert!(total > 0, "no finding over the whole corpus");
 }

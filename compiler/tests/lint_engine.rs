@@ -271,7 +271,7 @@ fn cli_bad_config_is_a_located_diagnostic() {
         &dir,
     );
     assert_eq!(code, 1);
-    assert!(out.contains("L0001"), "{out}");
+    assert!(out.contains("E0020"), "{out}");
     std::fs::remove_dir_all(dir).ok();
 }
 

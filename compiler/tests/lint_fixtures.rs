@@ -1,7 +1,7 @@
 //! Per-rule fixtures: `fixtures/lint/<code>-<name>/` holds `pass.json` (or a `pass/` directory of
 //! specs forming one repo) that must give no finding of the rule, and `fail.json` (or `fail/`)
 //! whose findings must equal `fail.expected`. Both must validate, or the linter would not run.
-//! `UPDATE_EXPECT=1 cargo test -p charter --test lint_fixtures` rewrites the expectations.
+//! `UPDATE_GOLDEN=1 cargo test -p charter --test lint_fixtures` rewrites the expectations.
 
 use charter::lint::{self, LintConfig, RULES};
 use std::path::{Path, PathBuf};
@@ -96,7 +96,7 @@ fn run(dir: &Path, case: &str, code: &str) -> Result<Vec<String>, String> {
 
 #[test]
 fn every_rule_has_fixtures_and_they_hold() {
-    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut failures = Vec::new();
     for rule in RULES {
         let dir = root().join(format!("{}-{}", rule.code, rule.name));
@@ -137,7 +137,7 @@ fn every_rule_has_fixtures_and_they_hold() {
         let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
         if expected != actual {
             failures.push(format!(
-                "{}: findings differ from fail.expected (UPDATE_EXPECT=1 to accept):\n{}",
+                "{}: findings differ from fail.expected (UPDATE_GOLDEN=1 to accept):\n{}",
                 rule.code,
                 similar::TextDiff::from_lines(&expected, &actual)
                     .unified_diff()

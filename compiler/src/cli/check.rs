@@ -21,6 +21,8 @@ pub struct CheckArgs {
     /// The charter.toml to use for linting (default: found by walking up from the first path).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub warnings: super::WarningGate,
 }
 
 #[derive(Debug, Args)]
@@ -45,16 +47,13 @@ pub fn run_check(args: CheckArgs) -> i32 {
     } else {
         args.paths
     };
-    let strict = args.strict_imports || strict_imports_in_config(args.config.as_deref(), &paths);
-    let options = crate::Options::default().with_strict_imports(strict);
-    let mut checked = crate::check(&paths, &options);
+    let (mut checked, config) =
+        super::load_repo(&paths, args.config.as_deref(), args.strict_imports);
+    if let Some(code) = super::no_specs(&checked, &paths) {
+        return code;
+    }
     let stats = (!args.no_lint).then(|| {
-        let config = super::lint::load_config(
-            args.config.as_deref(),
-            &paths,
-            &mut checked.sources,
-            &mut checked.diagnostics,
-        );
+        let config = super::lint::load_config(&config, &mut checked.diagnostics);
         let stats = crate::lint::lint(
             &checked.repo,
             &checked.sources,
@@ -66,19 +65,14 @@ pub fn run_check(args: CheckArgs) -> i32 {
     });
     super::lint::print(
         args.format,
+        "charter check",
         checked.diagnostics.as_slice(),
         &checked.sources,
     );
     if args.format == Format::Human {
         eprintln!("{}", super::lint::summary(&checked, stats.as_ref()));
     }
-    if checked.io_errors > 0 {
-        EXIT_USAGE
-    } else if checked.has_errors() {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    }
+    super::exit_code(&checked, &args.warnings)
 }
 
 pub fn run_resolve(args: ResolveArgs) -> i32 {
@@ -129,19 +123,4 @@ pub fn run_explain(args: ExplainArgs) -> i32 {
             EXIT_USAGE
         }
     }
-}
-
-/// `[check] strict_imports = true` in the api repo's charter.toml (found as lint finds it).
-/// An unreadable or malformed file is reported by the lint configuration loader.
-pub fn strict_imports_in_config(explicit: Option<&std::path::Path>, paths: &[PathBuf]) -> bool {
-    let found = explicit
-        .map(std::path::Path::to_path_buf)
-        .or_else(|| paths.first().and_then(|p| crate::lint::config::discover(p)));
-    let Some(text) = found.and_then(|p| std::fs::read_to_string(p).ok()) else {
-        return false;
-    };
-    toml::from_str::<toml::Value>(&text)
-        .ok()
-        .and_then(|v| v.get("check")?.get("strict_imports")?.as_bool())
-        .unwrap_or(false)
 }

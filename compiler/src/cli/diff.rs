@@ -1,7 +1,7 @@
 //! `charter diff OLD NEW` and `charter diff --against REV [PATH]`.
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::diff::{self, config::DiffConfig, report, Class, Side};
+use crate::diff::{self, report, Class, Side};
 use crate::Checked;
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
@@ -42,10 +42,40 @@ pub struct DiffArgs {
     /// Treat an import that is not in the repo as an error instead of a warning.
     #[arg(long)]
     pub strict_imports: bool,
+    /// Dangerous changes count as warnings: `--deny-warnings` fails on any, `--max-warnings N`
+    /// on more than N (allowed changes never count).
+    #[command(flatten)]
+    pub warnings: super::WarningGate,
 }
 
 pub fn run(args: DiffArgs) -> i32 {
-    let options = crate::Options::default().with_strict_imports(args.strict_imports);
+    // charter.toml governs the new version: discovered from its path (`--config` overrides).
+    let new_path = match (&args.against, args.paths.as_slice()) {
+        (None, [_, new]) => new.clone(),
+        (_, [p, ..]) => p.clone(),
+        _ => PathBuf::from("."),
+    };
+    let mut config_sources = crate::source::SourceMap::default();
+    let mut config_diags = crate::diag::Diagnostics::new();
+    let charter_toml = crate::config::Config::load(
+        args.config.as_deref(),
+        std::slice::from_ref(&new_path),
+        &mut config_sources,
+        &mut config_diags,
+    );
+    if config_diags.has_errors() {
+        eprint!(
+            "{}",
+            crate::report::render_human(
+                config_diags.as_slice(),
+                &config_sources,
+                super::use_color()
+            )
+        );
+        return EXIT_USAGE;
+    }
+    let options = crate::Options::default()
+        .with_strict_imports(args.strict_imports || charter_toml.toml.check.strict_imports);
     let (old, old_name, new, new_name) = match &args.against {
         Some(rev) => {
             if args.paths.len() > 1 {
@@ -89,21 +119,27 @@ pub fn run(args: DiffArgs) -> i32 {
         }
     };
     let mut bad = false;
+    let json = args.format == DiffFormat::Json;
     for (checked, name) in [(&old, &old_name), (&new, &new_name)] {
-        if !side_ok(checked, name) {
+        if !side_ok(checked, name, json) {
             bad = true;
         }
     }
     if bad {
         return EXIT_USAGE;
     }
-    let config = match load_config(args.config.as_deref()) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
+    let config = &charter_toml.toml.diff;
+    if let Err(e) = config.validate() {
+        eprintln!(
+            "error: {}: {e}",
+            charter_toml
+                .path
+                .as_deref()
+                .unwrap_or(Path::new(crate::config::FILE_NAME))
+                .display()
+        );
+        return EXIT_USAGE;
+    }
     let mut result = diff::diff(
         Side::new(&old.repo, &old.sources),
         Side::new(&new.repo, &new.sources),
@@ -132,7 +168,12 @@ pub fn run(args: DiffArgs) -> i32 {
         FailOn::Breaking => Class::Breaking,
         FailOn::Dangerous => Class::Dangerous,
     };
-    if result.verdict() >= threshold {
+    let dangerous = result
+        .changes
+        .iter()
+        .filter(|c| c.allowed.is_none() && c.class == Class::Dangerous)
+        .count();
+    if result.verdict() >= threshold || !args.warnings.passes(dangerous, "dangerous change") {
         EXIT_FINDINGS
     } else {
         EXIT_OK
@@ -141,7 +182,9 @@ pub fn run(args: DiffArgs) -> i32 {
 
 /// Reports the diagnostics of a side that does not load or validate. Nothing is classified from a
 /// half-loaded spec.
-pub(crate) fn side_ok(checked: &Checked, name: &str) -> bool {
+/// With `json`, the diagnostics also go to stdout as JSON (`{"diagnostics": […]}`), so a tool
+/// reading `--format json` always gets JSON.
+pub(crate) fn side_ok(checked: &Checked, name: &str, json: bool) -> bool {
     if checked.io_errors == 0 && !checked.has_errors() && !checked.repo.services.is_empty() {
         return true;
     }
@@ -158,21 +201,15 @@ pub(crate) fn side_ok(checked: &Checked, name: &str) -> bool {
         "error: the {name} version does not validate ({} error(s)):",
         errors.len()
     );
+    if json {
+        println!(
+            "{}",
+            crate::report::render_json(errors.iter().copied(), &checked.sources)
+        );
+    }
     eprint!(
         "{}",
         crate::report::render_human(errors, &checked.sources, super::use_color())
     );
     false
-}
-
-fn load_config(path: Option<&Path>) -> Result<DiffConfig, String> {
-    let (path, must_exist) = match path {
-        Some(p) => (p.to_path_buf(), true),
-        None => (PathBuf::from("charter.toml"), false),
-    };
-    match std::fs::read_to_string(&path) {
-        Ok(text) => diff::config::parse(&text).map_err(|e| format!("{}: {e}", path.display())),
-        Err(_) if !must_exist => Ok(DiffConfig::default()),
-        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
-    }
 }

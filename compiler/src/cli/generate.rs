@@ -51,26 +51,27 @@ pub struct GenerateArgs {
 
 /// Reads `[generate.rust.crates]` and `[generate.rust] redacted_annotations` (the field
 /// annotations that mark personal data, `["personal_data"]` by default) of charter.toml.
-fn settings(args: &GenerateArgs) -> Result<gen::Settings, String> {
+fn settings(args: &GenerateArgs, paths: &[PathBuf]) -> Result<gen::Settings, String> {
     let mut settings = gen::Settings::default()
         .with_server(args.server)
         .with_mock(args.mock);
-    let path = args
-        .config
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("charter.toml"));
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(_) if args.config.is_none() => return Ok(settings),
-        Err(e) => return Err(format!("{}: {e}", path.display())),
-    };
-    let value: toml::Value =
-        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    if let Some(names) = crate::build::config_redacted_annotations(&value, &path)? {
-        settings = settings.with_redacted_annotations(names);
+    let mut sources = crate::source::SourceMap::default();
+    let mut diags = crate::diag::Diagnostics::new();
+    let config =
+        crate::config::Config::load(args.config.as_deref(), paths, &mut sources, &mut diags);
+    if diags.has_errors() {
+        return Err(
+            crate::report::render_human(diags.as_slice(), &sources, false)
+                .trim_end()
+                .to_string(),
+        );
     }
-    for (ns, p) in crate::build::config_crate_paths(&value, &path)? {
-        settings = settings.with_crate_path(ns, p);
+    let rust = &config.toml.generate.rust;
+    if let Some(names) = &rust.redacted_annotations {
+        settings = settings.with_redacted_annotations(names.clone());
+    }
+    for (ns, p) in &rust.crates {
+        settings = settings.with_crate_path(ns.clone(), p.clone());
     }
     Ok(settings)
 }
@@ -114,7 +115,7 @@ pub fn run(args: GenerateArgs) -> i32 {
     } else {
         args.paths.clone()
     };
-    let settings = match settings(&args) {
+    let settings = match settings(&args, &paths) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");

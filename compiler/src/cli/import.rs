@@ -90,6 +90,7 @@ fn run_openapi(args: OpenapiArgs) -> i32 {
     }
     super::lint::print(
         args.format,
+        "charter import",
         imported.diagnostics.as_slice(),
         &imported.sources,
     );

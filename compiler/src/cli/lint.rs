@@ -1,13 +1,13 @@
 //! `charter lint` (and the lint half of `charter check`).
 
-use super::{Format, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{Format, EXIT_OK, EXIT_USAGE};
 use crate::diag::Diagnostic;
 use crate::lint::L0004;
 use crate::lint::{self, baseline::Baseline, config, LintConfig, LintStats, Preset};
 use crate::report;
 use crate::source::SourceMap;
 use clap::Args;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
@@ -34,22 +34,16 @@ pub struct LintArgs {
     /// Treat an import that is not in the repo as an error instead of a warning.
     #[arg(long)]
     pub strict_imports: bool,
+    #[command(flatten)]
+    pub warnings: super::WarningGate,
 }
 
-/// Loads the lint configuration for `paths`: `--config`, else the nearest charter.toml.
+/// The lint configuration of a loaded charter.toml, with the default baseline.
 pub fn load_config(
-    explicit: Option<&Path>,
-    paths: &[PathBuf],
-    sources: &mut SourceMap,
+    charter_toml: &crate::config::Config,
     diags: &mut crate::diag::Diagnostics,
 ) -> LintConfig {
-    let found = explicit
-        .map(Path::to_path_buf)
-        .or_else(|| paths.first().and_then(|p| config::discover(p)));
-    let mut config = match found {
-        Some(path) => config::load(&path, sources, diags),
-        None => LintConfig::default(),
-    };
+    let mut config = config::from_config(charter_toml, diags);
     // Without a `baseline` key, lint-baseline.json beside charter.toml (or in the current
     // directory) is the baseline: what `--write-baseline` writes by default.
     if config.baseline_path.is_none() {
@@ -79,8 +73,9 @@ pub fn load_config(
 pub const DEFAULT_BASELINE: &str = "lint-baseline.json";
 
 /// Renders diagnostics in `format` to the right stream.
-pub fn print(format: Format, diags: &[Diagnostic], sources: &SourceMap) {
+pub fn print(format: Format, title: &str, diags: &[Diagnostic], sources: &SourceMap) {
     match format {
+        Format::Markdown => print!("{}", report::render_markdown(title, diags, sources)),
         Format::Json => println!("{}", report::render_json(diags, sources)),
         Format::Github => print!("{}", report::render_github(diags, sources)),
         Format::Sarif => println!("{}", lint::sarif::render(diags, sources)),
@@ -136,14 +131,12 @@ pub fn run_lint(args: LintArgs) -> i32 {
     } else {
         args.paths
     };
-    let options = crate::Options::default().with_strict_imports(args.strict_imports);
-    let mut checked = crate::check(&paths, &options);
-    let mut config = load_config(
-        args.config.as_deref(),
-        &paths,
-        &mut checked.sources,
-        &mut checked.diagnostics,
-    );
+    let (mut checked, charter_toml) =
+        super::load_repo(&paths, args.config.as_deref(), args.strict_imports);
+    if let Some(code) = super::no_specs(&checked, &paths) {
+        return code;
+    }
+    let mut config = load_config(&charter_toml, &mut checked.diagnostics);
     if !args.preset.is_empty() {
         match presets(&args.preset) {
             Ok(p) => config.presets = p,
@@ -201,17 +194,12 @@ pub fn run_lint(args: LintArgs) -> i32 {
     checked.diagnostics.sort(&checked.sources);
     print(
         args.format,
+        "charter lint",
         checked.diagnostics.as_slice(),
         &checked.sources,
     );
     if args.format == Format::Human {
         eprintln!("{}", summary(&checked, Some(&stats)));
     }
-    if checked.io_errors > 0 {
-        EXIT_USAGE
-    } else if checked.has_errors() {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    }
+    super::exit_code(&checked, &args.warnings)
 }

@@ -2,6 +2,7 @@
 //! 0 ok, 1 findings (errors, or whatever the command's failure condition is), 2 usage or I/O.
 
 mod check;
+mod ci;
 pub mod diff;
 pub mod export;
 mod generate;
@@ -43,6 +44,9 @@ pub enum Command {
     /// Trace annotated data (default `personal_data`) through the repo: which models, operations
     /// and events carry it.
     Trace(trace::TraceArgs),
+    /// The pull-request gate: check, lint, diff and trace against a base revision in one run,
+    /// with GitHub annotations, a Markdown summary and one exit code.
+    Ci(ci::CiArgs),
     /// Export specs to another format: `charter export openapi [PATH]... --out DIR|FILE`.
     Export(export::ExportArgs),
     /// Import another format into an api.json: `charter import openapi FILE --out api.json`.
@@ -58,6 +62,74 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0 (code scanning).
     Sarif,
+    /// A Markdown section for a pull-request comment.
+    Markdown,
+}
+
+/// `--deny-warnings` / `--max-warnings N`: how many warnings a run may have and still pass.
+#[derive(Clone, Copy, Debug, Default, clap::Args)]
+pub struct WarningGate {
+    /// Fail (exit 1) when there is any warning.
+    #[arg(long, conflicts_with = "max_warnings")]
+    pub deny_warnings: bool,
+    /// Fail (exit 1) when there are more than N warnings.
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<usize>,
+}
+
+impl WarningGate {
+    /// The most warnings allowed, if limited.
+    pub fn limit(&self) -> Option<usize> {
+        if self.deny_warnings {
+            Some(0)
+        } else {
+            self.max_warnings
+        }
+    }
+    /// Whether `warnings` passes; prints why when it does not.
+    pub fn passes(&self, warnings: usize, what: &str) -> bool {
+        match self.limit() {
+            Some(max) if warnings > max => {
+                eprintln!(
+                    "error: {warnings} {what}{} (at most {max} allowed by {})",
+                    if warnings == 1 { "" } else { "s" },
+                    if self.deny_warnings {
+                        "--deny-warnings"
+                    } else {
+                        "--max-warnings"
+                    }
+                );
+                false
+            }
+            _ => true,
+        }
+    }
+}
+
+/// The exit code of a check or lint run: I/O problems 2, errors 1, too many warnings 1, else 0.
+pub fn exit_code(checked: &crate::Checked, gate: &WarningGate) -> i32 {
+    if checked.io_errors > 0 {
+        EXIT_USAGE
+    } else if checked.has_errors() || !gate.passes(checked.diagnostics.warning_count(), "warning") {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// No spec was found under the paths (an empty directory, a typo in CI): a usage error, so a
+/// mistyped path can never pass.
+pub fn no_specs(checked: &crate::Checked, paths: &[std::path::PathBuf]) -> Option<i32> {
+    if checked.spec_files > 0 || checked.io_errors > 0 {
+        return None;
+    }
+    let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    eprintln!(
+        "error: no spec found in {} (specs are .json files; hidden directories, target/ and \
+         node_modules/ are skipped)",
+        shown.join(", ")
+    );
+    Some(EXIT_USAGE)
 }
 
 pub fn main() -> i32 {
@@ -78,6 +150,7 @@ pub fn main() -> i32 {
         Command::Diff(a) => diff::run(a),
         Command::Generate(a) => generate::run(a),
         Command::Trace(a) => trace::run(a),
+        Command::Ci(a) => ci::run(a),
         Command::Export(a) => export::run(a),
         Command::Import(a) => import::run(a),
     }
@@ -87,4 +160,25 @@ pub fn main() -> i32 {
 pub fn use_color() -> bool {
     use std::io::IsTerminal;
     std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+}
+
+/// What every command that reads the api repo starts with: charter.toml (discovered from the first
+/// path, `--config` overriding, see [`crate::config`]) and the checked specs, in one source map.
+/// `[check] strict_imports` applies to every command; `--strict-imports` turns it on too.
+pub fn load_repo(
+    paths: &[std::path::PathBuf],
+    config: Option<&std::path::Path>,
+    strict_imports: bool,
+) -> (crate::Checked, crate::config::Config) {
+    let mut checked = crate::Checked::default();
+    let config = crate::config::Config::load(
+        config,
+        paths,
+        &mut checked.sources,
+        &mut checked.diagnostics,
+    );
+    let options = crate::Options::default()
+        .with_strict_imports(strict_imports || config.toml.check.strict_imports);
+    crate::check_into(&mut checked, paths, &options);
+    (checked, config)
 }

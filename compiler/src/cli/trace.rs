@@ -52,10 +52,10 @@ pub fn run(args: TraceArgs) -> i32 {
         eprintln!("error: --against lists new flows; use --format human, json or markdown");
         return EXIT_USAGE;
     }
-    let strict = args.strict_imports || super::check::strict_imports_in_config(None, &paths);
-    let options = crate::Options::default().with_strict_imports(strict);
-    let checked = crate::check(&paths, &options);
-    if let Some(code) = failure(&checked) {
+    let (checked, config) = super::load_repo(&paths, None, args.strict_imports);
+    let options = crate::Options::default()
+        .with_strict_imports(args.strict_imports || config.toml.check.strict_imports);
+    if let Some(code) = failure(&checked, &paths, args.format) {
         return code;
     }
     // Tables of the repo's metadata specs (the `psql` attribute): where personal data is stored.
@@ -87,7 +87,11 @@ pub fn run(args: TraceArgs) -> i32 {
         }
     };
     let old = crate::check_sources(files, &options);
-    if !super::diff::side_ok(&old, &format!("old ({rev})")) {
+    if !super::diff::side_ok(
+        &old,
+        &format!("old ({rev})"),
+        args.format == TraceFormat::Json,
+    ) {
         return EXIT_USAGE;
     }
     let old_trace = trace::trace(&old.repo, &trace_options);
@@ -132,8 +136,13 @@ fn emit(text: &str) {
 }
 
 /// Reports what stops the trace, as `check` reports it; returns the exit code.
-fn failure(checked: &Checked) -> Option<i32> {
+/// Specs that do not validate are reported like `check` (JSON diagnostics on stdout with
+/// `--format json`, never only human text on stderr).
+fn failure(checked: &Checked, paths: &[PathBuf], format: TraceFormat) -> Option<i32> {
     if checked.io_errors == 0 && !checked.has_errors() {
+        if let Some(code) = super::no_specs(checked, paths) {
+            return Some(code);
+        }
         if checked.repo.services.is_empty() {
             eprintln!("error: no spec found");
             return Some(EXIT_USAGE);
@@ -145,10 +154,14 @@ fn failure(checked: &Checked) -> Option<i32> {
         .iter()
         .filter(|d| d.is_error())
         .collect();
-    eprint!(
-        "{}",
-        crate::report::render_human(errors, &checked.sources, super::use_color())
-    );
+    if format == TraceFormat::Json {
+        println!("{}", crate::report::render_json(errors, &checked.sources));
+    } else {
+        eprint!(
+            "{}",
+            crate::report::render_human(errors, &checked.sources, super::use_color())
+        );
+    }
     Some(if checked.io_errors > 0 {
         EXIT_USAGE
     } else {

@@ -30,26 +30,36 @@ pub struct Allow {
 
 /// Reads the `[diff]` section of a charter.toml text; other sections are ignored.
 pub fn parse(text: &str) -> Result<DiffConfig, String> {
-    let file: toml::Value = toml::from_str(text).map_err(|e| e.to_string())?;
-    let Some(section) = file.get("diff") else {
-        return Ok(DiffConfig::default());
-    };
-    let config: DiffConfig = section
-        .clone()
-        .try_into()
-        .map_err(|e: toml::de::Error| format!("[diff]: {e}"))?;
-    for a in &config.allow {
-        if super::rules::lookup(&a.rule).is_none() {
-            return Err(format!("[diff] allow: unknown rule `{}`", a.rule));
-        }
-        if a.reason.trim().is_empty() {
-            return Err(format!(
-                "[diff] allow: the entry for {} {} needs a reason",
-                a.rule, a.pointer
-            ));
-        }
+    toml::from_str::<toml::Table>(text).map_err(|e| e.message().trim().to_string())?;
+    // Other sections' problems are reported by the commands that read them.
+    let mut others = crate::diag::Diagnostics::new();
+    let file = crate::config::Config::parse(text.to_string(), None, None, None, &mut others);
+    let mut diags = crate::diag::Diagnostics::new();
+    let config = file.section::<DiffConfig>("diff", &mut diags);
+    if let Some(d) = diags.iter().next() {
+        return Err(d.message.clone());
     }
+    let config = config.unwrap_or_default();
+    config.validate()?;
     Ok(config)
+}
+
+impl DiffConfig {
+    /// Every entry names a rule of the catalogue and gives a reason.
+    pub fn validate(&self) -> Result<(), String> {
+        for a in &self.allow {
+            if super::rules::lookup(&a.rule).is_none() {
+                return Err(format!("[diff] allow: unknown rule `{}`", a.rule));
+            }
+            if a.reason.trim().is_empty() {
+                return Err(format!(
+                    "[diff] allow: the entry for {} {} needs a reason",
+                    a.rule, a.pointer
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl DiffConfig {

@@ -133,12 +133,6 @@ pub fn render_markdown(report: &DiffReport) -> String {
 
 /// GitHub Actions workflow commands: breaking → error, dangerous → warning, others → notice.
 pub fn render_github(report: &DiffReport) -> String {
-    let esc = |s: &str| {
-        s.replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A")
-    };
-    let prop = |s: &str| esc(s).replace(':', "%3A").replace(',', "%2C");
     let mut out = String::new();
     for c in &report.changes {
         let level = match (c.class, c.allowed.is_some()) {
@@ -146,22 +140,18 @@ pub fn render_github(report: &DiffReport) -> String {
             (Class::Breaking, _) => "error",
             (Class::Dangerous, _) => "warning",
         };
-        let mut props = Vec::new();
-        if let Some(f) = &c.file {
-            props.push(format!("file={}", prop(f)));
-        }
-        if let Some(l) = c.line {
-            props.push(format!("line={l}"));
-        }
-        props.push(format!(
-            "title={}",
-            prop(&format!("{} ({})", c.rule, c.class.as_str()))
-        ));
         let mut msg = c.message.clone();
         if !c.affects.is_empty() {
             msg.push_str(&format!("\naffects: {}", c.affects.join(", ")));
         }
-        out.push_str(&format!("::{level} {}::{}\n", props.join(","), esc(&msg)));
+        out.push_str(&crate::report::github_annotation(
+            level,
+            c.file.as_deref(),
+            c.line,
+            None,
+            &format!("{} ({})", c.rule, c.class.as_str()),
+            &msg,
+        ));
     }
     out
 }

@@ -14,22 +14,22 @@
 //! rules = { L0101 = "off" }
 //! ```
 //!
-//! The file is found by walking up from the first spec path; `--config FILE` overrides. Every
-//! problem with it is a located diagnostic (`L0001`–`L0004`) and the rest of the file still applies.
+//! The file is found and read by [`crate::config`] (walking up from the first spec path;
+//! `--config FILE` overrides). Every problem with the table is a located diagnostic
+//! (`L0001`–`L0004`; TOML syntax and types: `E0020`) and the rest of the file still applies.
 
 use super::baseline::Baseline;
 use super::{Preset, Rule, RULES};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::lint::{L0001, L0002, L0003, L0004};
-use crate::source::{FileId, Loc, SourceMap, Span};
+use crate::lint::{L0002, L0003, L0004};
+use crate::source::{FileId, Loc, Span};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
-/// The file name looked for.
-pub const FILE_NAME: &str = "charter.toml";
+pub use crate::config::FILE_NAME;
 
 /// The level of a rule: off, or on with a severity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -179,58 +179,28 @@ pub fn relative_to(root: Option<&Path>, path: &str) -> String {
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
-/// Walks up from `start` (a spec file or directory) to the nearest directory holding charter.toml.
-pub fn discover(start: &Path) -> Option<PathBuf> {
-    let start = start.canonicalize().ok()?;
-    let mut dir = if start.is_dir() {
-        Some(start.as_path())
-    } else {
-        start.parent()
-    };
-    while let Some(d) = dir {
-        let candidate = d.join(FILE_NAME);
-        if candidate.is_file() {
-            return Some(candidate);
-        }
-        dir = d.parent();
-    }
-    None
-}
-
-/// Reads and parses a charter.toml, adding it to `sources` so its diagnostics have snippets.
-/// A file that cannot be read is a diagnostic without a location; the defaults then apply.
-pub fn load(path: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> LintConfig {
-    match std::fs::read_to_string(path) {
-        Ok(text) => {
-            let file = sources.add(path, text.as_str());
-            let root = path.parent().map(Path::to_path_buf);
-            parse(&text, file, root, diags)
-        }
-        Err(e) => {
-            diags.push(
-                Diagnostic::new(&L0001, format!("cannot read {}: {e}", path.display()))
-                    .with_path(path),
-            );
-            LintConfig::default()
-        }
+/// The `[lint]` configuration of a loaded charter.toml (the defaults without one).
+pub fn from_config(config: &crate::config::Config, diags: &mut Diagnostics) -> LintConfig {
+    match (&config.toml.lint, config.file) {
+        (Some(lint), Some(file)) => build(lint, file, config.root.clone(), diags),
+        _ => LintConfig {
+            root: config.root.clone(),
+            ..LintConfig::default()
+        },
     }
 }
 
-#[derive(Deserialize)]
-struct RawRoot {
-    lint: Option<RawLint>,
-}
-
-#[derive(Deserialize)]
+/// The `[lint]` table as written (a field of [`crate::config::CharterToml`]).
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawLint {
+pub struct RawLint {
     preset: Option<Spanned<toml::Value>>,
     rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     overrides: Option<Vec<RawOverride>>,
     baseline: Option<Spanned<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawOverride {
     paths: Spanned<Vec<String>>,
@@ -238,9 +208,19 @@ struct RawOverride {
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
-/// Parses the text of a charter.toml (registered as `file`).
+/// Parses the text of a charter.toml (registered as `file`): its `[lint]` table.
 pub fn parse(
     text: &str,
+    file: FileId,
+    root: Option<PathBuf>,
+    diags: &mut Diagnostics,
+) -> LintConfig {
+    let config = crate::config::Config::parse(text.to_string(), None, root, Some(file), diags);
+    from_config(&config, diags)
+}
+
+fn build(
+    lint: &RawLint,
     file: FileId,
     root: Option<PathBuf>,
     diags: &mut Diagnostics,
@@ -252,24 +232,7 @@ pub fn parse(
         root: root.clone(),
         ..LintConfig::default()
     };
-    let raw: RawRoot = match toml::from_str(text) {
-        Ok(r) => r,
-        Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            diags.push(
-                Diagnostic::new(
-                    &L0001,
-                    format!("invalid charter.toml: {}", e.message().trim()),
-                )
-                .at(at(span, "lint")),
-            );
-            return config;
-        }
-    };
-    let Some(lint) = raw.lint else {
-        return config;
-    };
-    if let Some(p) = lint.preset {
+    if let Some(p) = &lint.preset {
         let span = p.span();
         let names: Vec<Option<&str>> = match p.get_ref() {
             toml::Value::String(s) => vec![Some(s.as_str())],
@@ -297,10 +260,10 @@ pub fn parse(
             }
         }
     }
-    if let Some(rules) = lint.rules {
-        config.rules = levels(&rules, "lint.rules", &at, diags);
+    if let Some(rules) = &lint.rules {
+        config.rules = levels(rules, "lint.rules", &at, diags);
     }
-    for (i, o) in lint.overrides.unwrap_or_default().into_iter().enumerate() {
+    for (i, o) in lint.overrides.iter().flatten().enumerate() {
         let mut b = GlobSetBuilder::new();
         for g in o.paths.get_ref() {
             match Glob::new(g) {
@@ -317,7 +280,7 @@ pub fn parse(
         let rules = levels(&o.rules, &format!("lint.overrides[{i}].rules"), &at, diags);
         config.overrides.push(Override { globs, rules });
     }
-    if let Some(b) = lint.baseline {
+    if let Some(b) = &lint.baseline {
         let rel = PathBuf::from(b.get_ref());
         let path = match &root {
             Some(r) if rel.is_relative() => r.join(rel),
@@ -376,6 +339,7 @@ fn levels(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::SourceMap;
 
     fn parse_str(text: &str) -> (LintConfig, Vec<Diagnostic>) {
         let mut sources = SourceMap::new();
@@ -421,11 +385,11 @@ mod tests {
         assert_eq!(&text[span.start as usize..span.end as usize], "\"loud\"");
 
         let (_, d) = parse_str("[lint]\npreset = \n");
-        assert_eq!(d[0].code, "L0001");
+        assert_eq!(d[0].code, "E0020");
         assert!(d[0].loc.is_some());
 
         let (_, d) = parse_str("[lint]\nrulez = {}\n");
-        assert_eq!(d[0].code, "L0001");
+        assert_eq!(d[0].code, "E0020");
         assert!(d[0].message.contains("rulez"), "{}", d[0].message);
 
         let (_, d) = parse_str("[lint]\npreset = \"strict\"\n");
