@@ -5,7 +5,9 @@
 //! ([`param`]), the HTTP client plumbing and its error taxonomy ([`client`]), request validation
 //! ([`validation`]) and generated servers' request parsing ([`server`]), and the canned answers
 //! and call log of generated mock clients ([`mock`], feature `mock`), and how personal data is
-//! redacted, listed and erased ([`redact`], trait [`PersonalData`]).
+//! redacted, listed and erased ([`redact`], trait [`PersonalData`]); the client's timeouts,
+//! bulkhead and circuit breaker ([`resilience`]) and its record and replay modes ([`record`],
+//! feature `record`).
 
 pub mod param;
 pub mod redact;
@@ -19,6 +21,12 @@ pub use redact::{PersonalData, Redacted};
 
 #[cfg(feature = "client")]
 pub mod client;
+
+#[cfg(feature = "client")]
+pub mod resilience;
+
+#[cfg(feature = "record")]
+pub mod record;
 
 #[cfg(feature = "server")]
 pub mod server;
