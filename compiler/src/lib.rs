@@ -17,6 +17,7 @@
 pub mod build;
 pub mod cli;
 pub mod codes;
+pub mod conform;
 pub mod diag;
 pub mod diff;
 pub mod emit;
@@ -31,8 +32,10 @@ pub mod report;
 pub mod resolve;
 pub mod schema;
 pub mod source;
+pub mod stub;
 pub mod trace;
 pub mod validate;
+pub mod verify;
 
 pub use build::Builder;
 use diag::Diagnostics;

@@ -13,7 +13,8 @@
 //! **Personal data never lands in a cassette.** Every generated type lists where it holds personal
 //! data ([`PersonalData`](crate::PersonalData), JSON pointers into its JSON form); the client passes
 //! those lists of request and response bodies to the recorder, which replaces each such value
-//! (strings) by a placeholder `redacted-N`, the same `N` for the same value across the whole
+//! (strings) by a placeholder `redacted-N` (`redacted-N@example.invalid` for a value with an `@`,
+//! so it still looks like an email address), the same `N` for the same value across the whole
 //! cassette. Query, path and header values and other bodies (undocumented statuses) that repeat
 //! such a value, and query parameters named like a personal-data field (or listed in
 //! [`RecordOptions::personal_params`]), get the same placeholder. Numbers and booleans at a
@@ -406,17 +407,28 @@ impl Secrets {
     fn placeholder(&mut self, value: &str) -> String {
         let n = self.index.len() + 1;
         let n = *self.index.entry(value.to_owned()).or_insert(n);
-        format!("{PLACEHOLDER_PREFIX}{n}")
+        placeholder_text(n, value)
     }
     fn known(&self, value: &str) -> Option<String> {
-        self.index
-            .get(value)
-            .map(|n| format!("{PLACEHOLDER_PREFIX}{n}"))
+        self.index.get(value).map(|n| placeholder_text(*n, value))
     }
 }
 
-/// Whether a string is a placeholder (`redacted-N`).
+/// The suffix of a placeholder standing for an email address (a value with an `@`), so that a
+/// replayed or verified request still carries something shaped like one.
+pub const EMAIL_SUFFIX: &str = "@example.invalid";
+
+fn placeholder_text(n: usize, value: &str) -> String {
+    if value.contains('@') {
+        format!("{PLACEHOLDER_PREFIX}{n}{EMAIL_SUFFIX}")
+    } else {
+        format!("{PLACEHOLDER_PREFIX}{n}")
+    }
+}
+
+/// Whether a string is a placeholder (`redacted-N`, or `redacted-N@example.invalid`).
 pub fn is_placeholder(s: &str) -> bool {
+    let s = s.strip_suffix(EMAIL_SUFFIX).unwrap_or(s);
     s.strip_prefix(PLACEHOLDER_PREFIX)
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
@@ -580,7 +592,7 @@ fn replace_in_text(text: &str, secrets: &Secrets) -> String {
     let mut out = text.to_owned();
     for (value, n) in known {
         if out.contains(value.as_str()) {
-            out = out.replace(value.as_str(), &format!("{PLACEHOLDER_PREFIX}{n}"));
+            out = out.replace(value.as_str(), &placeholder_text(*n, value));
         }
     }
     out
@@ -609,6 +621,11 @@ fn redact_headers(
 
 struct ReplayState {
     cassette: Cassette,
+    /// Interactions by (method, path) when the recorded path holds no placeholder, so a lookup
+    /// only tries the few candidates (replay of a long cassette stays linear overall).
+    by_route: HashMap<(String, String), Vec<usize>>,
+    /// Interactions whose path holds a placeholder: tried for every request.
+    wildcard: Vec<usize>,
     options: MatchOptions,
     /// Which interactions have answered already.
     used: Mutex<Vec<bool>>,
@@ -657,8 +674,25 @@ impl Replayer {
     }
     fn with(cassette: Cassette, options: MatchOptions) -> Self {
         let n = cassette.interactions.len();
+        let mut by_route: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        let mut wildcard = Vec::new();
+        for (i, rec) in cassette.interactions.iter().enumerate() {
+            if rec.request.path.split('/').any(is_placeholder) {
+                wildcard.push(i);
+            } else {
+                by_route
+                    .entry((
+                        rec.request.method.to_ascii_uppercase(),
+                        rec.request.path.clone(),
+                    ))
+                    .or_default()
+                    .push(i);
+            }
+        }
         Replayer(Arc::new(ReplayState {
             cassette,
+            by_route,
+            wildcard,
             options,
             used: Mutex::new(vec![false; n]),
             bindings: Mutex::new(HashMap::new()),
@@ -668,13 +702,39 @@ impl Replayer {
         &self.0.cassette
     }
 
+    /// The recorded response for a request received from elsewhere (a stub server's): `path`
+    /// percent-encoded as on the wire, query pairs decoded, a JSON body.
+    pub fn lookup(
+        &self,
+        method: &str,
+        path: &str,
+        query: Vec<(String, String)>,
+        body: Option<Value>,
+    ) -> Result<RawResponse, Box<ReplayMiss>> {
+        self.answer(&LiveRequest {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            query,
+            headers: BTreeMap::new(),
+            body,
+            pointers: Vec::new(),
+        })
+    }
+
     /// The recorded response for `live`: the first unused interaction that matches, else the last
     /// used one that does (a repeated call gets the same answer).
     pub(crate) fn answer(&self, live: &LiveRequest) -> Result<RawResponse, Box<ReplayMiss>> {
         let mut bindings = lock(&self.0.bindings);
         let mut used = lock(&self.0.used);
         let mut fallback = None;
-        for (i, rec) in self.0.cassette.interactions.iter().enumerate() {
+        let key = (live.method.to_ascii_uppercase(), live.path.clone());
+        let mut candidates: Vec<usize> = self.0.by_route.get(&key).cloned().unwrap_or_default();
+        if !self.0.wildcard.is_empty() {
+            candidates.extend(&self.0.wildcard);
+            candidates.sort_unstable();
+        }
+        for i in candidates {
+            let rec = &self.0.cassette.interactions[i];
             let mut trial = bindings.clone();
             if matches(&rec.request, live, &self.0.options, &mut trial) {
                 if !used[i] {

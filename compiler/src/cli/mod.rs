@@ -5,7 +5,9 @@ mod check;
 pub mod diff;
 mod generate;
 pub mod lint;
+pub mod stub;
 pub mod trace;
+pub mod verify;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -40,6 +42,12 @@ pub enum Command {
     /// Trace annotated data (default `personal_data`) through the repo: which models, operations
     /// and events carry it.
     Trace(trace::TraceArgs),
+    /// Serve one service of the repo over HTTP from its spec: recorded answers where a cassette
+    /// matches, else valid examples; requests validated as the generated server does.
+    Stub(stub::StubArgs),
+    /// Replay recorded interactions against a running provider and report incompatibilities with
+    /// `charter diff`'s rule ids.
+    Verify(verify::VerifyArgs),
 }
 
 /// Output formats shared by the commands that report diagnostics.
@@ -71,6 +79,8 @@ pub fn main() -> i32 {
         Command::Diff(a) => diff::run(a),
         Command::Generate(a) => generate::run(a),
         Command::Trace(a) => trace::run(a),
+        Command::Stub(a) => stub::run(a),
+        Command::Verify(a) => verify::run(a),
     }
 }
 
