@@ -906,7 +906,8 @@ fn unify(
     }
     match (rec, live) {
         (Value::String(p), l) if is_placeholder(p) => {
-            mode == BodyMatch::Structural || bind(p, l, bindings)
+            // Structurally any value fits; it is bound all the same, so the answer carries it.
+            bind(p, l, bindings) || mode == BodyMatch::Structural
         }
         (Value::Object(r), Value::Object(l)) => {
             let keys = |m: &serde_json::Map<String, Value>, at: &mut String| -> BTreeSet<String> {

@@ -125,17 +125,16 @@ async fn bad_requests_get_the_generated_servers_4xx() {
         ("POST", "/users", Some("{".to_owned())),
         ("POST", "/users", Some(r#"{"email": 7}"#.to_owned())),
         ("POST", "/users", Some(r#"{"email": "a@b.c"}"#.to_owned())),
-        ("POST", "/users", Some(valid.replace("\"GBR\"", "\"GB\""))),
-        (
-            "POST",
-            "/users",
-            Some(r#"{"email": "a@b.c", "name": {}, "status": "gone"}"#.to_owned()),
-        ),
         ("GET", "/users?limit=abc", None),
         ("GET", "/users?limit=0", None),
         ("GET", "/users?limit=101", None),
         ("GET", "/users?status=gone", None),
         ("PUT", "/users/u1", Some("[]".to_owned())),
+        (
+            "PUT",
+            "/users/u1",
+            Some(valid.replacen("{", "{\"status\": 3, ", 1)),
+        ),
         ("GET", "/nowhere", None),
         ("PATCH", "/users", None),
     ];

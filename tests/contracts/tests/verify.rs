@@ -53,7 +53,7 @@ async fn record(dir: &Path) {
 }
 
 /// A copy of the example repo with `user.json` changed by `edit`.
-fn changed_repo(name: &str, edit: impl FnOnce(&mut Value)) -> PathBuf {
+fn changed_repo(name: &str, mut edit: impl FnMut(&mut Value)) -> PathBuf {
     let dir = temp(name);
     for f in [
         "common.json",
