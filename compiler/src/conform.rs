@@ -461,4 +461,36 @@ mod tests {
             .iter()
             .any(|p| p.pointer == "/email" && p.kind == Kind::Missing));
     }
+
+    /// The stub answers with `crate::example` values: every model, union and enum of the example
+    /// repo gets one that conforms, in both directions.
+    #[test]
+    fn examples_conform() {
+        let c = repo();
+        let mut n = 0;
+        for sid in c.repo.service_ids() {
+            let s = c.repo.service(sid);
+            let kinds = [
+                (TypeKind::Model, s.models.len()),
+                (TypeKind::Union, s.unions.len()),
+                (TypeKind::Enum, s.enums.len()),
+            ];
+            for (kind, len) in kinds {
+                for index in 0..len as u32 {
+                    let ty = TypeRef::Type(crate::ir::TypeId {
+                        service: sid,
+                        kind,
+                        index,
+                    });
+                    let v = crate::example::example(&c.repo, &ty);
+                    for d in [Direction::Request, Direction::Response] {
+                        let problems = check(&c.repo, &ty, &v, d);
+                        assert!(problems.is_empty(), "{v}: {problems:?}");
+                    }
+                    n += 1;
+                }
+            }
+        }
+        assert!(n > 20, "{n}");
+    }
 }

@@ -19,9 +19,7 @@
 //!    (`charter_runtime::record` matching: method, path, query, body; placeholders bind) gets the
 //!    recorded response.
 //! 5. Otherwise **an example answer**: the operation's first documented success status, with a
-//!    valid example of its type ([`example`]).
-
-pub mod example;
+//!    valid example of its type ([`crate::example`]).
 
 use crate::conform::{self, Direction, Kind};
 use crate::ir::{
@@ -196,7 +194,10 @@ impl Stub {
                     .find(|r| r.code == ResponseCode::Default)
             })
             .map(|r| &r.ty.r);
-        match ty.and_then(|t| example::example(&self.repo, t)) {
+        let body = ty
+            .filter(|t| !matches!(t, TypeRef::Primitive(Primitive::Unit)))
+            .map(|t| crate::example::example(&self.repo, t));
+        match body {
             Some(v) => (code, axum::Json(v)).into_response(),
             None => code.into_response(),
         }

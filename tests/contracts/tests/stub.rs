@@ -40,15 +40,8 @@ async fn every_operation_of_the_example_services_answers_valid_data() {
     let created = users.users().post(&form).await.unwrap();
     assert!(!created.id.is_empty());
     assert_eq!(created.id, "usr-20ba5b7c", "the field's example");
-    assert_eq!(
-        users
-            .users()
-            .get(None, None, None, None)
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
+    // Lists are empty unless the spec asks for a minimum.
+    users.users().get(None, None, None, None).await.unwrap();
     users.users().get_by_id("usr-1").await.unwrap();
     users.users().put_by_id("usr-1", &form).await.unwrap();
     users.users().delete_by_id("usr-1").await.unwrap();
