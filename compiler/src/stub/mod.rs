@@ -19,11 +19,13 @@
 //!    (`charter_runtime::record` matching: method, path, query, body; placeholders bind) gets the
 //!    recorded response.
 //! 5. Otherwise **an example answer**: the operation's first documented success status, with a
-//!    valid example of its type ([`crate::example`]).
+//!    valid example of its type ([`crate::example`]), optional fields filled in (a few levels
+//!    deep) so consumers see every field the service may send.
 
 use crate::conform::{self, Direction, Kind};
+use crate::example::{Examples, Hint};
 use crate::ir::{
-    Location, Operation, Parameter, Primitive, Repo, ResponseCode, ServiceId, TypeRef,
+    Location, Operation, Parameter, Primitive, Repo, ResponseCode, ServiceId, TypeKind, TypeRef,
 };
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, StatusCode};
@@ -196,7 +198,15 @@ impl Stub {
             .map(|r| &r.ty.r);
         let body = ty
             .filter(|t| !matches!(t, TypeRef::Primitive(Primitive::Unit)))
-            .map(|t| crate::example::example(&self.repo, t));
+            .map(|t| {
+                filled(
+                    &self.repo,
+                    &Examples::new(&self.repo),
+                    t,
+                    Hint::default(),
+                    0,
+                )
+            });
         match body {
             Some(v) => (code, axum::Json(v)).into_response(),
             None => code.into_response(),
@@ -434,6 +444,41 @@ impl Stub {
                 Ok(())
             }
         }
+    }
+}
+
+/// Optional fields are filled down to this depth of an answer.
+const FILLED_DEPTH: usize = 3;
+
+/// The example of `ty` ([`crate::example`]) with the optional fields of its models filled in, down
+/// to [`FILLED_DEPTH`]: a stub shows consumers every field the service may send.
+fn filled(repo: &Repo, ex: &Examples, ty: &TypeRef, hint: Hint, depth: usize) -> Value {
+    let base = ex.value(ty, hint);
+    if depth >= FILLED_DEPTH {
+        return base;
+    }
+    match (ty, base) {
+        (TypeRef::Type(id), Value::Object(mut m)) if id.kind == TypeKind::Model => {
+            for f in &repo.model(*id).fields {
+                let is_model =
+                    matches!(f.ty.r.innermost(), TypeRef::Type(t) if t.kind == TypeKind::Model);
+                if is_model || !m.contains_key(&f.name) {
+                    let keep_default = f.default.is_some() && m.contains_key(&f.name);
+                    if !keep_default {
+                        let v = filled(repo, ex, &f.ty.r, Hint::field(f), depth + 1);
+                        m.insert(f.name.clone(), v);
+                    }
+                }
+            }
+            Value::Object(m)
+        }
+        (TypeRef::List(inner), Value::Array(items)) => Value::Array(
+            items
+                .iter()
+                .map(|_| filled(repo, ex, inner, Hint::default(), depth + 1))
+                .collect(),
+        ),
+        (_, base) => base,
     }
 }
 
