@@ -3,7 +3,10 @@
 
 mod check;
 pub mod diff;
+pub mod export;
 mod generate;
+pub mod import;
+mod postgres;
 pub mod lint;
 pub mod stub;
 pub mod trace;
@@ -48,6 +51,10 @@ pub enum Command {
     /// Replay recorded interactions against a running provider and report incompatibilities with
     /// `charter diff`'s rule ids.
     Verify(verify::VerifyArgs),
+    /// Export specs to another format: `charter export openapi [PATH]... --out DIR|FILE`.
+    Export(export::ExportArgs),
+    /// Import another format into an api.json: `charter import openapi FILE --out api.json`.
+    Import(import::ImportArgs),
 }
 
 /// Output formats shared by the commands that report diagnostics.
@@ -81,6 +88,8 @@ pub fn main() -> i32 {
         Command::Trace(a) => trace::run(a),
         Command::Stub(a) => stub::run(a),
         Command::Verify(a) => verify::run(a),
+        Command::Export(a) => export::run(a),
+        Command::Import(a) => import::run(a),
     }
 }
 
