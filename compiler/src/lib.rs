@@ -18,6 +18,7 @@ pub mod build;
 pub mod cli;
 pub mod codes;
 pub mod config;
+pub mod conform;
 pub mod dao;
 pub mod diag;
 pub mod diff;
@@ -36,8 +37,10 @@ pub mod report;
 pub mod resolve;
 pub mod schema;
 pub mod source;
+pub mod stub;
 pub mod trace;
 pub mod validate;
+pub mod verify;
 
 pub use build::Builder;
 use diag::Diagnostics;
@@ -113,6 +116,10 @@ pub(crate) fn check_loaded(checked: &mut Checked, options: &Options) {
     resolve::resolve(&mut checked.repo, options, &mut checked.diagnostics);
     validate::validate(&checked.repo, &mut checked.diagnostics);
     // Table metadata (`psql` attribute) of metadata specs: E20xx/W20xx, located in the attribute.
-    dao::meta::plan(&checked.repo, Some(&checked.sources), &mut checked.diagnostics);
+    dao::meta::plan(
+        &checked.repo,
+        Some(&checked.sources),
+        &mut checked.diagnostics,
+    );
     checked.diagnostics.sort(&checked.sources);
 }

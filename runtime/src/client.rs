@@ -7,10 +7,14 @@
 //! server reply makes a generated client panic.
 
 use crate::param::{encode_segment, Param};
+pub use crate::resilience::{BreakerPolicy, Resilience};
+use crate::resilience::{Guard, Outcome};
+use crate::PersonalData;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The header that carries the request id, on every call.
@@ -33,6 +37,14 @@ pub enum Error<E> {
     Transport(reqwest::Error),
     /// The request body could not be encoded, or a header value was not valid.
     Encode(String),
+    /// An attempt took longer than the operation's timeout (waiting for the bulkhead included).
+    Timeout(Duration),
+    /// The circuit breaker is open: recent calls to this service failed, so this one was not sent
+    /// ([`crate::resilience`]).
+    CircuitOpen,
+    /// Replay mode: no recorded interaction matches the request ([`crate::record`]).
+    #[cfg(feature = "record")]
+    Replay(Box<crate::record::ReplayMiss>),
 }
 
 /// A documented error response: status, headers and the operation's typed error.
@@ -65,6 +77,12 @@ impl<E: std::fmt::Debug> std::fmt::Display for Error<E> {
             ),
             Error::Transport(e) => write!(f, "transport error: {e}"),
             Error::Encode(e) => write!(f, "could not encode the request: {e}"),
+            Error::Timeout(t) => write!(f, "timed out after {t:?}"),
+            Error::CircuitOpen => {
+                f.write_str("circuit breaker open: the service failed repeatedly")
+            }
+            #[cfg(feature = "record")]
+            Error::Replay(m) => f.write_str(&m.message),
         }
     }
 }
@@ -81,6 +99,10 @@ impl<E: std::fmt::Debug> std::fmt::Debug for Error<E> {
                 .finish(),
             Error::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
             Error::Encode(e) => f.debug_tuple("Encode").field(e).finish(),
+            Error::Timeout(t) => f.debug_tuple("Timeout").field(t).finish(),
+            Error::CircuitOpen => f.write_str("CircuitOpen"),
+            #[cfg(feature = "record")]
+            Error::Replay(m) => f.debug_tuple("Replay").field(&m.message).finish(),
         }
     }
 }
@@ -110,7 +132,9 @@ impl<E> Error<E> {
             Error::Documented(d) => Some(d.status),
             Error::UnexpectedStatus(r) | Error::InvalidBody(r, _) => Some(r.status),
             Error::Transport(e) => e.status(),
-            Error::Encode(_) => None,
+            Error::Encode(_) | Error::Timeout(_) | Error::CircuitOpen => None,
+            #[cfg(feature = "record")]
+            Error::Replay(_) => None,
         }
     }
 }
@@ -160,6 +184,19 @@ pub struct ClientBuilder {
     request_id: Option<String>,
     retry: RetryPolicy,
     http: Option<reqwest::Client>,
+    resilience: Resilience,
+    #[cfg(feature = "record")]
+    tap: Tap,
+}
+
+/// Record or replay mode of a client ([`crate::record`]).
+#[cfg(feature = "record")]
+#[derive(Clone, Debug, Default)]
+enum Tap {
+    #[default]
+    Off,
+    Record(crate::record::Recorder),
+    Replay(crate::record::Replayer),
 }
 
 impl ClientBuilder {
@@ -171,9 +208,13 @@ impl ClientBuilder {
             request_id: None,
             retry: RetryPolicy::default(),
             http: None,
+            resilience: Resilience::default(),
+            #[cfg(feature = "record")]
+            tap: Tap::Off,
         }
     }
-    /// Per-request timeout (30 s by default); `None` disables it.
+    /// Timeout of each attempt (30 s by default), waiting for the bulkhead included; `None`
+    /// disables it.
     pub fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
         self
@@ -210,14 +251,51 @@ impl ClientBuilder {
         self.http = Some(http);
         self
     }
+    /// The timeout of one operation (`path` as in the spec, `:param` for a parameter:
+    /// `/users/:id`), instead of the client's timeout.
+    pub fn with_operation_timeout(mut self, method: Method, path: &str, timeout: Duration) -> Self {
+        self.resilience
+            .operation_timeouts
+            .push((method, path.to_owned(), timeout));
+        self
+    }
+    /// The bulkhead: at most `n` requests in flight to this service at once (64 by default);
+    /// `None` removes the limit.
+    pub fn with_max_concurrency(mut self, n: Option<usize>) -> Self {
+        self.resilience.max_concurrency = n;
+        self
+    }
+    /// The circuit breaker (5 consecutive failures open it for 30 s by default); `None` turns it
+    /// off.
+    pub fn with_circuit_breaker(mut self, policy: Option<BreakerPolicy>) -> Self {
+        self.resilience.breaker = policy;
+        self
+    }
+    /// Record mode: every request and response goes to `recorder` ([`crate::record`]).
+    #[cfg(feature = "record")]
+    pub fn with_recorder(mut self, recorder: crate::record::Recorder) -> Self {
+        self.tap = Tap::Record(recorder);
+        self
+    }
+    /// Replay mode: requests are answered from the cassette, with no network.
+    #[cfg(feature = "record")]
+    pub fn with_replay(mut self, replayer: crate::record::Replayer) -> Self {
+        self.tap = Tap::Replay(replayer);
+        self
+    }
     pub fn build(self) -> Inner {
+        let http = self.http.unwrap_or_default();
         Inner {
-            http: self.http.unwrap_or_default(),
+            guard: Guard::new(http.clone(), &self.resilience),
+            http,
             base_url: self.base_url.trim_end_matches('/').to_owned(),
             timeout: self.timeout,
             headers: self.headers,
             request_id: self.request_id,
             retry: self.retry,
+            resilience: Arc::new(self.resilience),
+            #[cfg(feature = "record")]
+            tap: self.tap,
         }
     }
 }
@@ -232,6 +310,10 @@ pub struct Inner {
     headers: HeaderMap,
     request_id: Option<String>,
     retry: RetryPolicy,
+    resilience: Arc<Resilience>,
+    guard: Guard,
+    #[cfg(feature = "record")]
+    tap: Tap,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -242,6 +324,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("headers", &HeaderNames(&self.headers))
             .field("request_id", &self.request_id)
             .field("retry", &self.retry)
+            .field("resilience", &self.resilience)
             .finish_non_exhaustive()
     }
 }
@@ -271,6 +354,7 @@ impl Inner {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            pointers: Vec::new(),
             error: None,
         }
     }
@@ -314,6 +398,8 @@ pub struct Request<'a> {
     query: Vec<(&'static str, String)>,
     headers: Vec<(&'static str, String)>,
     body: Option<Vec<u8>>,
+    /// Where the body holds personal data (only computed when recording or replaying).
+    pointers: Vec<String>,
     error: Option<String>,
 }
 
@@ -345,12 +431,47 @@ impl Request<'_> {
             None => self,
         }
     }
-    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+    /// The JSON body. Its personal-data pointers are noted when the client records or replays.
+    pub fn json<T: Serialize + PersonalData + ?Sized>(mut self, body: &T) -> Self {
         match serde_json::to_vec(body) {
             Ok(b) => self.body = Some(b),
             Err(e) => self.error = Some(e.to_string()),
         }
+        #[cfg(feature = "record")]
+        if !matches!(self.inner.tap, Tap::Off) {
+            self.pointers = body.personal_data();
+        }
         self
+    }
+
+    /// The request as the recorder and the replayer see it.
+    #[cfg(feature = "record")]
+    fn live(&self) -> crate::record::LiveRequest {
+        let mut headers: std::collections::BTreeMap<String, String> = self
+            .inner
+            .headers
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+            .collect();
+        for (k, v) in &self.headers {
+            headers.insert(k.to_ascii_lowercase(), v.clone());
+        }
+        let body = self
+            .body
+            .as_deref()
+            .and_then(|b| crate::record::split_body(b).0);
+        crate::record::LiveRequest {
+            method: self.method.to_string(),
+            path: self.path.clone(),
+            query: self
+                .query
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+            headers,
+            body,
+            pointers: self.pointers.clone(),
+        }
     }
 
     fn build(&self, request_id: &str) -> Result<reqwest::Request, String> {
@@ -372,16 +493,22 @@ impl Request<'_> {
                 .header(http::header::CONTENT_TYPE, "application/json")
                 .body(body.clone());
         }
-        if let Some(t) = self.inner.timeout {
-            b = b.timeout(t);
-        }
         b.build().map_err(|e| e.without_url().to_string())
     }
 
-    /// Sends the request, retrying idempotent methods as the retry policy says.
+    /// Sends the request, retrying idempotent methods as the retry policy says. Every attempt
+    /// passes the circuit breaker and the bulkhead within the operation's timeout
+    /// ([`crate::resilience`]); in replay mode nothing is sent ([`crate::record`]).
     pub async fn send<E>(self) -> Result<Response, Error<E>> {
         if let Some(e) = self.error {
             return Err(Error::Encode(e));
+        }
+        #[cfg(feature = "record")]
+        if let Tap::Replay(replayer) = &self.inner.tap {
+            return match replayer.answer(&self.live()) {
+                Ok(raw) => Ok(Response::new(raw)),
+                Err(miss) => Err(Error::Replay(miss)),
+            };
         }
         // The client's own id, else the id of the request being handled (a generated server runs
         // its handlers inside `request_id::scope`), else a new one.
@@ -397,14 +524,22 @@ impl Request<'_> {
         } else {
             0
         };
+        let timeout =
+            self.inner
+                .resilience
+                .timeout_for(&self.method, &self.path, self.inner.timeout);
         let mut backoff = self.inner.retry.initial_backoff;
         let mut attempt = 0;
         loop {
+            if !self.inner.guard.admit() {
+                return Err(Error::CircuitOpen);
+            }
             let req = self.build(&request_id).map_err(Error::Encode)?;
-            let result = self.inner.http.execute(req).await;
-            let retryable = match &result {
-                Ok(r) => matches!(r.status().as_u16(), 502..=504),
-                Err(e) => !e.is_builder(),
+            let outcome = self.inner.guard.attempt(req, timeout).await;
+            let retryable = match &outcome {
+                Outcome::Received((status, _, _)) => matches!(status.as_u16(), 502..=504),
+                Outcome::Transport(e) => !e.is_builder(),
+                Outcome::TimedOut(_) => true,
             };
             if retryable && attempt < retries {
                 attempt += 1;
@@ -412,63 +547,101 @@ impl Request<'_> {
                 backoff *= 2;
                 continue;
             }
-            // The URL holds path and query parameters, which may be personal data.
-            let r = result.map_err(|e| Error::Transport(e.without_url()))?;
-            let status = r.status();
-            let headers = r.headers().clone();
-            let body = r
-                .bytes()
-                .await
-                .map_err(|e| Error::Transport(e.without_url()))?;
-            return Ok(Response(RawResponse {
+            let (status, headers, body) = match outcome {
+                Outcome::Received(r) => r,
+                // The URL holds path and query parameters, which may be personal data.
+                Outcome::Transport(e) => return Err(Error::Transport(e.without_url())),
+                Outcome::TimedOut(t) => return Err(Error::Timeout(t)),
+            };
+            let raw = RawResponse {
                 status,
                 headers,
                 body,
-            }));
+            };
+            #[cfg(feature = "record")]
+            if let Tap::Record(recorder) = &self.inner.tap {
+                let index = recorder.push(self.live(), &raw);
+                return Ok(Response {
+                    raw,
+                    tap: Some((recorder.clone(), index)),
+                });
+            }
+            return Ok(Response::new(raw));
         }
     }
 }
 
 /// A received response, consumed by the generated status match.
 #[derive(Debug)]
-pub struct Response(pub RawResponse);
+pub struct Response {
+    raw: RawResponse,
+    /// In record mode: the recording entry, told the personal data of the decoded body.
+    #[cfg(feature = "record")]
+    tap: Option<(crate::record::Recorder, usize)>,
+}
 
 impl Response {
+    pub fn new(raw: RawResponse) -> Self {
+        Response {
+            raw,
+            #[cfg(feature = "record")]
+            tap: None,
+        }
+    }
     pub fn status(&self) -> u16 {
-        self.0.status.as_u16()
+        self.raw.status.as_u16()
+    }
+    pub fn raw(&self) -> &RawResponse {
+        &self.raw
+    }
+    pub fn into_raw(self) -> RawResponse {
+        self.raw
+    }
+    fn decoded<T: PersonalData>(&self, value: &T) {
+        #[cfg(feature = "record")]
+        if let Some((recorder, index)) = &self.tap {
+            recorder.response_pointers(*index, value.personal_data());
+        }
+        let _ = value;
     }
     /// A documented success with a JSON body.
-    pub fn ok_json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
-        match serde_json::from_slice(&self.0.body) {
-            Ok(v) => Ok(v),
-            Err(error) => Err(Error::InvalidBody(Box::new(self.0), error)),
+    pub fn ok_json<T: DeserializeOwned + PersonalData, E>(self) -> Result<T, Error<E>> {
+        match serde_json::from_slice(&self.raw.body) {
+            Ok(v) => {
+                self.decoded(&v);
+                Ok(v)
+            }
+            Err(error) => Err(Error::InvalidBody(Box::new(self.raw), error)),
         }
     }
     /// A documented error with a JSON body, wrapped by `variant` into the operation's error type.
-    pub fn err_json<T: DeserializeOwned, E, R>(
+    pub fn err_json<T: DeserializeOwned + PersonalData, E, R>(
         self,
         variant: impl FnOnce(T) -> E,
     ) -> Result<R, Error<E>> {
-        match serde_json::from_slice(&self.0.body) {
-            Ok(v) => Err(Error::Documented(Box::new(Documented {
-                status: self.0.status,
-                headers: self.0.headers,
-                error: variant(v),
-            }))),
-            Err(error) => Err(Error::InvalidBody(Box::new(self.0), error)),
+        match serde_json::from_slice(&self.raw.body) {
+            Ok(v) => {
+                self.decoded(&v);
+                Err(Error::Documented(Box::new(Documented {
+                    status: self.raw.status,
+                    headers: self.raw.headers,
+                    error: variant(v),
+                })))
+            }
+            Err(error) => Err(Error::InvalidBody(Box::new(self.raw), error)),
         }
     }
     /// A documented error without a body.
     pub fn err_unit<E, R>(self, error: E) -> Result<R, Error<E>> {
         Err(Error::Documented(Box::new(Documented {
-            status: self.0.status,
-            headers: self.0.headers,
+            status: self.raw.status,
+            headers: self.raw.headers,
             error,
         })))
     }
     /// A status the operation does not document.
     pub fn unexpected<E, R>(self) -> Result<R, Error<E>> {
-        Err(Error::UnexpectedStatus(Box::new(self.0)))
+        Err(Error::UnexpectedStatus(Box::new(self.raw)))
     }
 }
 
@@ -493,7 +666,10 @@ mod tests {
         struct Reply {
             name: i32,
         }
-        let decoded = Response(raw.clone()).ok_json::<Reply, ()>().unwrap_err();
+        impl crate::PersonalData for Reply {}
+        let decoded = Response::new(raw.clone())
+            .ok_json::<Reply, ()>()
+            .unwrap_err();
         let unexpected = Error::<()>::UnexpectedStatus(Box::new(raw));
         let documented = Error::Documented(Box::new(Documented {
             status: StatusCode::CONFLICT,

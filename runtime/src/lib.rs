@@ -7,7 +7,9 @@
 //! limits, timeouts, request ids ([`request_id`]), the health check ([`health`]), graceful
 //! shutdown), and the canned answers
 //! and call log of generated mock clients ([`mock`], feature `mock`), and how personal data is
-//! redacted, listed and erased ([`redact`], trait [`PersonalData`]).
+//! redacted, listed and erased ([`redact`], trait [`PersonalData`]); the client's timeouts,
+//! bulkhead and circuit breaker ([`resilience`]) and its record and replay modes ([`record`],
+//! feature `record`).
 
 pub mod param;
 pub mod redact;
@@ -25,6 +27,12 @@ pub use redact::{PersonalData, Redacted};
 
 #[cfg(feature = "client")]
 pub mod client;
+
+#[cfg(feature = "client")]
+pub mod resilience;
+
+#[cfg(feature = "record")]
+pub mod record;
 
 #[cfg(feature = "server")]
 pub mod health;

@@ -200,7 +200,7 @@ pub fn rejected(error: ValidationError) -> Response {
         http::header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
-    Response(RawResponse {
+    Response::new(RawResponse {
         status: StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST),
         headers,
         body: body.into(),
@@ -245,7 +245,7 @@ mod tests {
     fn rejected_carries_the_validation_body() {
         let r = rejected(ValidationError::unprocessable("count", "too big"));
         assert_eq!(r.status(), 422);
-        let back: ValidationError = serde_json::from_slice(&r.0.body).unwrap();
+        let back: ValidationError = serde_json::from_slice(&r.raw().body).unwrap();
         assert_eq!(back.field, "count");
     }
 

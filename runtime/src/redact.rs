@@ -159,6 +159,16 @@ impl PersonalData for serde_json::Value {
     }
 }
 
+/// A JSON object built by generated code (form parameters): opaque like [`serde_json::Value`].
+impl PersonalData for serde_json::Map<String, serde_json::Value> {
+    fn erase(&mut self) {
+        self.clear();
+    }
+    fn is_erased(&self) -> bool {
+        self.is_empty()
+    }
+}
+
 impl<T: PersonalData> PersonalData for Option<T> {
     fn redact(&mut self) {
         if let Some(v) = self {

@@ -7,9 +7,11 @@ pub mod diff;
 pub mod export;
 mod generate;
 pub mod import;
-mod postgres;
 pub mod lint;
+mod postgres;
+pub mod stub;
 pub mod trace;
+pub mod verify;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -47,6 +49,12 @@ pub enum Command {
     /// The pull-request gate: check, lint, diff and trace against a base revision in one run,
     /// with GitHub annotations, a Markdown summary and one exit code.
     Ci(ci::CiArgs),
+    /// Serve one service of the repo over HTTP from its spec: recorded answers where a cassette
+    /// matches, else valid examples; requests validated as the generated server does.
+    Stub(stub::StubArgs),
+    /// Replay recorded interactions against a running provider and report incompatibilities with
+    /// `charter diff`'s rule ids.
+    Verify(verify::VerifyArgs),
     /// Export specs to another format: `charter export openapi [PATH]... --out DIR|FILE`.
     Export(export::ExportArgs),
     /// Import another format into an api.json: `charter import openapi FILE --out api.json`.
@@ -151,6 +159,8 @@ pub fn main() -> i32 {
         Command::Generate(a) => generate::run(a),
         Command::Trace(a) => trace::run(a),
         Command::Ci(a) => ci::run(a),
+        Command::Stub(a) => stub::run(a),
+        Command::Verify(a) => verify::run(a),
         Command::Export(a) => export::run(a),
         Command::Import(a) => import::run(a),
     }

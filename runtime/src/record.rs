@@ -1,0 +1,1202 @@
+//! Record and replay of a generated client's HTTP traffic (feature `record`).
+//!
+//! A [`Recorder`] given to [`ClientBuilder::with_recorder`](crate::client::ClientBuilder::with_recorder)
+//! keeps every request/response pair the client exchanges; [`Recorder::save`] (or dropping the
+//! last clone) writes them as a [`Cassette`]: pretty JSON, one interaction per entry, keys in a
+//! fixed order, so a re-recorded cassette reviews as a readable diff. A [`Replayer`] given to
+//! [`ClientBuilder::with_replay`](crate::client::ClientBuilder::with_replay) answers from a
+//! cassette with no network at all, matching on method, path, query and body ([`MatchOptions`]:
+//! fields or query parameters to ignore, bodies compared exactly, structurally or not at all). A
+//! request that matches nothing fails with [`Error::Replay`](crate::client::Error::Replay), whose
+//! message names the nearest recorded interaction and shows a unified diff against it.
+//!
+//! **Personal data never lands in a cassette.** Every generated type lists where it holds personal
+//! data ([`PersonalData`](crate::PersonalData), JSON pointers into its JSON form); the client passes
+//! those lists of request and response bodies to the recorder, which replaces each such value
+//! (strings) by a placeholder `redacted-N` (`redacted-N@example.invalid` for a value with an `@`,
+//! so it still looks like an email address), the same `N` for the same value across the whole
+//! cassette. Query, path and header values and other bodies (undocumented statuses) that repeat
+//! such a value, and query parameters named like a personal-data field (or listed in
+//! [`RecordOptions::personal_params`]), get the same placeholder. Numbers and booleans at a
+//! personal-data pointer are erased (`0`, `false`). Headers that carry credentials
+//! (`authorization`, `cookie`, …: [`RecordOptions::default`]) are dropped, or masked as
+//! `[masked]` when listed in [`RecordOptions::mask_headers`].
+//!
+//! Because placeholders are consistent, replay still matches: a placeholder in a recorded request
+//! matches whatever value the replayed request carries there, and is then bound to that value for
+//! the rest of the replay session, so the recorded responses come back with the caller's own
+//! values in place of the placeholders (a create-then-read session replays to identical typed
+//! results). A placeholder never bound stays in the response as the text `redacted-N`.
+
+use crate::client::RawResponse;
+use http::{HeaderMap, HeaderValue, StatusCode};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+/// The cassette format version written in every file.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The prefix of a placeholder: `redacted-1`, `redacted-2`, … (URL-safe, so the same text stands
+/// in a path segment, a query value or a JSON string).
+pub const PLACEHOLDER_PREFIX: &str = "redacted-";
+
+/// Recorded interactions, in the order they happened.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cassette {
+    /// [`FORMAT_VERSION`].
+    pub charter_cassette: u32,
+    pub interactions: Vec<Interaction>,
+}
+
+/// One request and the response it got.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Interaction {
+    pub request: RecordedRequest,
+    pub response: RecordedResponse,
+}
+
+/// A request as sent: the path is percent-encoded as on the wire; query pairs keep their order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordedRequest {
+    pub method: String,
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub query: Vec<(String, String)>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// A JSON body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+}
+
+/// A response as received. A JSON body is kept as JSON (`body`), any other body as text (`text`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordedResponse {
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+impl Cassette {
+    pub fn new(interactions: Vec<Interaction>) -> Self {
+        Cassette {
+            charter_cassette: FORMAT_VERSION,
+            interactions,
+        }
+    }
+    /// Reads a cassette file; the error says which file and what is wrong.
+    pub fn load(path: &Path) -> Result<Cassette, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read cassette {}: {e}", path.display()))?;
+        Cassette::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+    pub fn parse(text: &str) -> Result<Cassette, String> {
+        let c: Cassette = serde_json::from_str(text).map_err(|e| format!("not a cassette: {e}"))?;
+        if c.charter_cassette != FORMAT_VERSION {
+            return Err(format!(
+                "cassette format {} is not supported (this runtime reads {FORMAT_VERSION})",
+                c.charter_cassette
+            ));
+        }
+        Ok(c)
+    }
+    /// Pretty JSON with a final newline: the file form.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, self.to_json())
+    }
+}
+
+impl RecordedResponse {
+    /// The response as the client's status match reads it.
+    pub fn to_raw(&self) -> RawResponse {
+        let mut headers = HeaderMap::new();
+        for (k, v) in &self.headers {
+            if let (Ok(n), Ok(v)) = (
+                http::HeaderName::from_bytes(k.as_bytes()),
+                HeaderValue::from_str(v),
+            ) {
+                headers.insert(n, v);
+            }
+        }
+        let body = match (&self.body, &self.text) {
+            (Some(v), _) => serde_json::to_vec(v).unwrap_or_default(),
+            (None, Some(t)) => t.clone().into_bytes(),
+            (None, None) => Vec::new(),
+        };
+        RawResponse {
+            status: StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            headers,
+            body: body.into(),
+        }
+    }
+    /// The response of a raw one: a JSON body parsed, anything else kept as text.
+    pub fn from_raw(raw: &RawResponse) -> Self {
+        let (body, text) = split_body(&raw.body);
+        RecordedResponse {
+            status: raw.status.as_u16(),
+            headers: header_map(&raw.headers, RESPONSE_NOISE),
+            body,
+            text,
+        }
+    }
+}
+
+/// Response headers that change on every call and only make cassette diffs noisy.
+const RESPONSE_NOISE: &[&str] = &["date", "content-length", "transfer-encoding", "connection"];
+
+fn header_map(h: &HeaderMap, skip: &[&str]) -> BTreeMap<String, String> {
+    h.iter()
+        .filter(|(k, _)| !skip.contains(&k.as_str()))
+        .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+        .collect()
+}
+
+pub(crate) fn split_body(bytes: &[u8]) -> (Option<Value>, Option<String>) {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return (None, None);
+    }
+    match serde_json::from_slice(bytes) {
+        Ok(v) => (Some(v), None),
+        Err(_) => (None, Some(String::from_utf8_lossy(bytes).into_owned())),
+    }
+}
+
+// ---------------------------------------------------------------- options
+
+/// What a recorder drops, masks and redacts.
+#[derive(Clone, Debug)]
+pub struct RecordOptions {
+    /// Headers left out of the cassette (lower case). Default: `authorization`,
+    /// `proxy-authorization`, `cookie`, `set-cookie`, `x-api-key`, `api-key`, `x-auth-token`.
+    pub drop_headers: Vec<String>,
+    /// Headers kept with the value `[masked]` (lower case); a header listed here is not dropped.
+    pub mask_headers: Vec<String>,
+    /// Query and form parameter names whose values are personal data, besides the names of the
+    /// personal-data fields the recorded bodies reveal.
+    pub personal_params: Vec<String>,
+}
+
+impl Default for RecordOptions {
+    fn default() -> Self {
+        RecordOptions {
+            drop_headers: [
+                "authorization",
+                "proxy-authorization",
+                "cookie",
+                "set-cookie",
+                "x-api-key",
+                "api-key",
+                "x-auth-token",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+            mask_headers: Vec::new(),
+            personal_params: Vec::new(),
+        }
+    }
+}
+
+impl RecordOptions {
+    pub fn mask_header(mut self, name: &str) -> Self {
+        self.mask_headers.push(name.to_ascii_lowercase());
+        self
+    }
+    pub fn drop_header(mut self, name: &str) -> Self {
+        self.drop_headers.push(name.to_ascii_lowercase());
+        self
+    }
+    pub fn personal_param(mut self, name: &str) -> Self {
+        self.personal_params.push(name.to_owned());
+        self
+    }
+}
+
+/// How a replayed body is compared with a recorded one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BodyMatch {
+    /// Equal JSON (object keys in any order), placeholders matching any value.
+    #[default]
+    Exact,
+    /// The same shape: the same object keys and JSON types at every position; values may differ.
+    Structural,
+    /// Bodies are not compared.
+    Ignore,
+}
+
+/// How a replayed request is matched with the recorded ones. Method and path always match.
+#[derive(Clone, Debug)]
+pub struct MatchOptions {
+    /// Compare the query pairs (default `true`).
+    pub query: bool,
+    pub body: BodyMatch,
+    /// Body fields not compared: a JSON pointer (`/meta/sent_at`) or a bare field name
+    /// (`sent_at`, at any depth).
+    pub ignore_fields: Vec<String>,
+    /// Query parameters not compared.
+    pub ignore_query: Vec<String>,
+}
+
+impl Default for MatchOptions {
+    fn default() -> Self {
+        MatchOptions {
+            query: true,
+            body: BodyMatch::Exact,
+            ignore_fields: Vec::new(),
+            ignore_query: Vec::new(),
+        }
+    }
+}
+
+impl MatchOptions {
+    pub fn ignore_field(mut self, field: &str) -> Self {
+        self.ignore_fields.push(field.to_owned());
+        self
+    }
+    pub fn ignore_query(mut self, name: &str) -> Self {
+        self.ignore_query.push(name.to_owned());
+        self
+    }
+    pub fn body(mut self, body: BodyMatch) -> Self {
+        self.body = body;
+        self
+    }
+    pub fn without_query(mut self) -> Self {
+        self.query = false;
+        self
+    }
+    fn ignores_field(&self, pointer: &str) -> bool {
+        let last = pointer.rsplit('/').next().unwrap_or("");
+        self.ignore_fields
+            .iter()
+            .any(|f| f == pointer || (!f.starts_with('/') && f == last))
+    }
+}
+
+// ---------------------------------------------------------------- the client's view
+
+/// A request as the client is about to send it, with the personal-data pointers of its body.
+#[derive(Clone, Debug)]
+pub(crate) struct LiveRequest {
+    pub method: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub headers: BTreeMap<String, String>,
+    pub body: Option<Value>,
+    pub pointers: Vec<String>,
+}
+
+// ---------------------------------------------------------------- recording
+
+struct Entry {
+    request: LiveRequest,
+    response: RecordedResponse,
+    /// Personal-data pointers of the response body, known once the client decoded it.
+    response_pointers: Vec<String>,
+}
+
+struct RecorderState {
+    path: Option<PathBuf>,
+    options: RecordOptions,
+    entries: Mutex<Vec<Entry>>,
+}
+
+/// Records a client's traffic (clones share the same recording). Dropping the last clone of a
+/// recorder made with [`Recorder::new`] writes its cassette, as [`Recorder::save`] does.
+#[derive(Clone)]
+pub struct Recorder(Arc<RecorderState>);
+
+impl std::fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recorder")
+            .field("path", &self.0.path)
+            .field("interactions", &self.len())
+            .finish()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Recorder {
+    /// A recorder that writes its cassette to `path`.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Recorder::make(Some(path.into()), RecordOptions::default())
+    }
+    /// A recorder kept in memory ([`Recorder::cassette`]).
+    pub fn in_memory() -> Self {
+        Recorder::make(None, RecordOptions::default())
+    }
+    pub fn with_options(self, options: RecordOptions) -> Self {
+        let path = self.0.path.clone();
+        Recorder::make(path, options)
+    }
+    fn make(path: Option<PathBuf>, options: RecordOptions) -> Self {
+        Recorder(Arc::new(RecorderState {
+            path,
+            options,
+            entries: Mutex::new(Vec::new()),
+        }))
+    }
+    pub fn len(&self) -> usize {
+        lock(&self.0.entries).len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Writes the cassette to the recorder's path (nothing for an in-memory recorder).
+    pub fn save(&self) -> std::io::Result<()> {
+        match &self.0.path {
+            Some(p) => self.cassette().save(p),
+            None => Ok(()),
+        }
+    }
+    /// The recorded interactions, personal data replaced and credentials dropped.
+    pub fn cassette(&self) -> Cassette {
+        redact_entries(&lock(&self.0.entries), &self.0.options)
+    }
+    pub(crate) fn push(&self, request: LiveRequest, response: &RawResponse) -> usize {
+        let mut entries = lock(&self.0.entries);
+        entries.push(Entry {
+            request,
+            response: RecordedResponse::from_raw(response),
+            response_pointers: Vec::new(),
+        });
+        entries.len() - 1
+    }
+    pub(crate) fn response_pointers(&self, index: usize, pointers: Vec<String>) {
+        if let Some(e) = lock(&self.0.entries).get_mut(index) {
+            e.response_pointers = pointers;
+        }
+    }
+}
+
+impl Drop for RecorderState {
+    fn drop(&mut self) {
+        if let Some(p) = &self.path {
+            let entries = lock(&self.entries);
+            if !entries.is_empty() {
+                let _ = redact_entries(&entries, &self.options).save(p);
+            }
+        }
+    }
+}
+
+/// The consistent replacement of personal-data values by placeholders.
+#[derive(Default)]
+struct Secrets {
+    index: HashMap<String, usize>,
+}
+
+impl Secrets {
+    fn placeholder(&mut self, value: &str) -> String {
+        let n = self.index.len() + 1;
+        let n = *self.index.entry(value.to_owned()).or_insert(n);
+        placeholder_text(n, value)
+    }
+    fn known(&self, value: &str) -> Option<String> {
+        self.index.get(value).map(|n| placeholder_text(*n, value))
+    }
+}
+
+/// The suffix of a placeholder standing for an email address (a value with an `@`), so that a
+/// replayed or verified request still carries something shaped like one.
+pub const EMAIL_SUFFIX: &str = "@example.invalid";
+
+fn placeholder_text(n: usize, value: &str) -> String {
+    if value.contains('@') {
+        format!("{PLACEHOLDER_PREFIX}{n}{EMAIL_SUFFIX}")
+    } else {
+        format!("{PLACEHOLDER_PREFIX}{n}")
+    }
+}
+
+/// Whether a string is a placeholder (`redacted-N`, or `redacted-N@example.invalid`).
+pub fn is_placeholder(s: &str) -> bool {
+    let s = s.strip_suffix(EMAIL_SUFFIX).unwrap_or(s);
+    s.strip_prefix(PLACEHOLDER_PREFIX)
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn redact_entries(entries: &[Entry], options: &RecordOptions) -> Cassette {
+    // The names of personal-data fields, from every pointer seen (`/customer/email` → `email`).
+    let mut names: BTreeSet<String> = options.personal_params.iter().cloned().collect();
+    for e in entries {
+        for p in e.request.pointers.iter().chain(&e.response_pointers) {
+            if let Some(last) = p.rsplit('/').next().map(unescape) {
+                if !last.is_empty() && !last.bytes().all(|b| b.is_ascii_digit()) {
+                    names.insert(last);
+                }
+            }
+        }
+    }
+    let mut secrets = Secrets::default();
+    // First pass: every value at a pointer or under a personal-data name gets its placeholder.
+    let mut bodies: Vec<(Option<Value>, Option<Value>)> = Vec::new();
+    let mut queries: Vec<Vec<(String, String)>> = Vec::new();
+    for e in entries {
+        let mut req = e.request.body.clone();
+        if let Some(b) = &mut req {
+            for p in &e.request.pointers {
+                if let Some(v) = b.pointer_mut(p) {
+                    replace_leaves(v, &mut secrets);
+                }
+            }
+            replace_named(b, &names, &mut secrets);
+        }
+        let query = e
+            .request
+            .query
+            .iter()
+            .map(|(k, v)| {
+                if names.contains(k) && !v.is_empty() {
+                    (k.clone(), secrets.placeholder(v))
+                } else {
+                    (k.clone(), v.clone())
+                }
+            })
+            .collect();
+        let mut resp = e.response.body.clone();
+        if let Some(b) = &mut resp {
+            for p in &e.response_pointers {
+                if let Some(v) = b.pointer_mut(p) {
+                    replace_leaves(v, &mut secrets);
+                }
+            }
+            replace_named(b, &names, &mut secrets);
+        }
+        bodies.push((req, resp));
+        queries.push(query);
+    }
+    // Second pass: every other occurrence of a known value gets the same placeholder.
+    let mut out = Vec::new();
+    for ((e, (mut req_body, mut resp_body)), query) in entries.iter().zip(bodies).zip(queries) {
+        if let Some(b) = &mut req_body {
+            replace_known(b, &secrets);
+        }
+        if let Some(b) = &mut resp_body {
+            replace_known(b, &secrets);
+        }
+        let query = query
+            .into_iter()
+            .map(|(k, v)| {
+                let v = secrets.known(&v).unwrap_or(v);
+                (k, v)
+            })
+            .collect();
+        let path = e
+            .request
+            .path
+            .split('/')
+            .map(|seg| secrets.known(seg).unwrap_or_else(|| seg.to_owned()))
+            .collect::<Vec<_>>()
+            .join("/");
+        out.push(Interaction {
+            request: RecordedRequest {
+                method: e.request.method.clone(),
+                path,
+                query,
+                headers: redact_headers(&e.request.headers, options, &secrets),
+                body: req_body,
+            },
+            response: RecordedResponse {
+                status: e.response.status,
+                headers: redact_headers(&e.response.headers, options, &secrets),
+                body: resp_body,
+                text: e
+                    .response
+                    .text
+                    .as_ref()
+                    .map(|t| replace_in_text(t, &secrets)),
+            },
+        });
+    }
+    Cassette::new(out)
+}
+
+fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
+/// Replaces every string inside `v` by its placeholder; numbers become 0, booleans false.
+fn replace_leaves(v: &mut Value, secrets: &mut Secrets) {
+    match v {
+        Value::String(s) if !s.is_empty() && !is_placeholder(s) => {
+            *s = secrets.placeholder(s);
+        }
+        Value::Number(_) => *v = Value::from(0),
+        Value::Bool(b) => *b = false,
+        Value::Array(items) => items.iter_mut().for_each(|i| replace_leaves(i, secrets)),
+        Value::Object(m) => m.values_mut().for_each(|i| replace_leaves(i, secrets)),
+        _ => {}
+    }
+}
+
+/// Replaces the values of object fields named like personal-data fields, at any depth.
+fn replace_named(v: &mut Value, names: &BTreeSet<String>, secrets: &mut Secrets) {
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m.iter_mut() {
+                if names.contains(k) {
+                    replace_leaves(v, secrets);
+                } else {
+                    replace_named(v, names, secrets);
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|i| replace_named(i, names, secrets)),
+        _ => {}
+    }
+}
+
+fn replace_known(v: &mut Value, secrets: &Secrets) {
+    match v {
+        Value::String(s) => {
+            if let Some(p) = secrets.known(s) {
+                *s = p;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| replace_known(i, secrets)),
+        Value::Object(m) => m.values_mut().for_each(|i| replace_known(i, secrets)),
+        _ => {}
+    }
+}
+
+/// Known values inside free text (error messages, non-JSON bodies, header values). Values
+/// shorter than 4 characters are only replaced as whole texts, not inside other words.
+fn replace_in_text(text: &str, secrets: &Secrets) -> String {
+    if let Some(p) = secrets.known(text) {
+        return p;
+    }
+    let mut known: Vec<(&String, &usize)> =
+        secrets.index.iter().filter(|(k, _)| k.len() >= 4).collect();
+    // Longest first, so a value containing another is replaced whole.
+    known.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(b.1)));
+    let mut out = text.to_owned();
+    for (value, n) in known {
+        if out.contains(value.as_str()) {
+            out = out.replace(value.as_str(), &placeholder_text(*n, value));
+        }
+    }
+    out
+}
+
+fn redact_headers(
+    h: &BTreeMap<String, String>,
+    options: &RecordOptions,
+    secrets: &Secrets,
+) -> BTreeMap<String, String> {
+    h.iter()
+        .filter_map(|(k, v)| {
+            let k = k.to_ascii_lowercase();
+            if options.mask_headers.contains(&k) {
+                Some((k, "[masked]".to_owned()))
+            } else if options.drop_headers.contains(&k) {
+                None
+            } else {
+                Some((k, replace_in_text(v, secrets)))
+            }
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------- replay
+
+struct ReplayState {
+    cassette: Cassette,
+    /// Interactions by (method, path) when the recorded path holds no placeholder, so a lookup
+    /// only tries the few candidates (replay of a long cassette stays linear overall).
+    by_route: HashMap<(String, String), Vec<usize>>,
+    /// Interactions whose path holds a placeholder: tried for every request.
+    wildcard: Vec<usize>,
+    options: MatchOptions,
+    /// Which interactions have answered already.
+    used: Mutex<Vec<bool>>,
+    /// Placeholder → the value the replayed requests carried in its place.
+    bindings: Mutex<HashMap<String, Value>>,
+}
+
+/// Answers a client's requests from a cassette, with no network (clones share the session).
+#[derive(Clone)]
+pub struct Replayer(Arc<ReplayState>);
+
+impl std::fmt::Debug for Replayer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Replayer")
+            .field("interactions", &self.0.cassette.interactions.len())
+            .field("options", &self.0.options)
+            .finish()
+    }
+}
+
+/// A replayed request that no recorded interaction matches: the message names the nearest one and
+/// shows how this request differs from it (personal data replaced as in the cassette).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplayMiss {
+    /// The index of the nearest recorded interaction, if the cassette has any.
+    pub nearest: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for ReplayMiss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl Replayer {
+    pub fn new(cassette: Cassette) -> Self {
+        Replayer::with(cassette, MatchOptions::default())
+    }
+    /// Replays the cassette file at `path`.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, String> {
+        Ok(Replayer::new(Cassette::load(path.as_ref())?))
+    }
+    pub fn with_options(self, options: MatchOptions) -> Self {
+        Replayer::with(self.0.cassette.clone(), options)
+    }
+    fn with(cassette: Cassette, options: MatchOptions) -> Self {
+        let n = cassette.interactions.len();
+        let mut by_route: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        let mut wildcard = Vec::new();
+        for (i, rec) in cassette.interactions.iter().enumerate() {
+            if rec.request.path.split('/').any(is_placeholder) {
+                wildcard.push(i);
+            } else {
+                by_route
+                    .entry((
+                        rec.request.method.to_ascii_uppercase(),
+                        rec.request.path.clone(),
+                    ))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        Replayer(Arc::new(ReplayState {
+            cassette,
+            by_route,
+            wildcard,
+            options,
+            used: Mutex::new(vec![false; n]),
+            bindings: Mutex::new(HashMap::new()),
+        }))
+    }
+    pub fn cassette(&self) -> &Cassette {
+        &self.0.cassette
+    }
+
+    /// The recorded response for a request received from elsewhere (a stub server's): `path`
+    /// percent-encoded as on the wire, query pairs decoded, a JSON body.
+    pub fn lookup(
+        &self,
+        method: &str,
+        path: &str,
+        query: Vec<(String, String)>,
+        body: Option<Value>,
+    ) -> Result<RawResponse, Box<ReplayMiss>> {
+        self.answer(&LiveRequest {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            query,
+            headers: BTreeMap::new(),
+            body,
+            pointers: Vec::new(),
+        })
+    }
+
+    /// The recorded response for `live`: the first unused interaction that matches, else the last
+    /// used one that does (a repeated call gets the same answer).
+    pub(crate) fn answer(&self, live: &LiveRequest) -> Result<RawResponse, Box<ReplayMiss>> {
+        let mut bindings = lock(&self.0.bindings);
+        let mut used = lock(&self.0.used);
+        let mut fallback = None;
+        let key = (live.method.to_ascii_uppercase(), live.path.clone());
+        let mut candidates: Vec<usize> = self.0.by_route.get(&key).cloned().unwrap_or_default();
+        if !self.0.wildcard.is_empty() {
+            candidates.extend(&self.0.wildcard);
+            candidates.sort_unstable();
+        }
+        for i in candidates {
+            let rec = &self.0.cassette.interactions[i];
+            let mut trial = bindings.clone();
+            if matches(&rec.request, live, &self.0.options, &mut trial) {
+                if !used[i] {
+                    used[i] = true;
+                    *bindings = trial;
+                    return Ok(respond(&rec.response, &bindings));
+                }
+                fallback = Some((i, trial));
+            }
+        }
+        if let Some((i, trial)) = fallback {
+            *bindings = trial;
+            return Ok(respond(
+                &self.0.cassette.interactions[i].response,
+                &bindings,
+            ));
+        }
+        Err(Box::new(self.miss(live, &bindings)))
+    }
+
+    fn miss(&self, live: &LiveRequest, bindings: &HashMap<String, Value>) -> ReplayMiss {
+        let line = format!("{} {}", live.method, live.path);
+        let interactions = &self.0.cassette.interactions;
+        if interactions.is_empty() {
+            return ReplayMiss {
+                nearest: None,
+                message: format!(
+                    "replay: no recorded interaction matches {line}: the cassette is empty"
+                ),
+            };
+        }
+        let mut best: Option<(usize, f32, String, String)> = None;
+        for (i, rec) in interactions.iter().enumerate() {
+            let recorded = render(&rec.request);
+            let shown = render(&display_live(live, &rec.request, bindings));
+            let mut score = similar::TextDiff::from_lines(&recorded, &shown).ratio();
+            if rec.request.method == live.method {
+                score += 1.0;
+            }
+            if same_route(&rec.request.path, &live.path) {
+                score += 1.0;
+            }
+            if best.as_ref().is_none_or(|b| score > b.1) {
+                best = Some((i, score, recorded, shown));
+            }
+        }
+        let (i, _, recorded, shown) = best.unwrap_or_default();
+        let rec = &interactions[i].request;
+        let diff = similar::TextDiff::from_lines(&recorded, &shown)
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("recorded #{i}"), "this request")
+            .to_string();
+        ReplayMiss {
+            nearest: Some(i),
+            message: format!(
+                "replay: no recorded interaction matches {line}; the nearest is #{i} ({} {}):\n{diff}",
+                rec.method, rec.path
+            ),
+        }
+    }
+}
+
+/// Paths with the same number of segments and the same first segment (the resource).
+fn same_route(a: &str, b: &str) -> bool {
+    let (sa, sb): (Vec<&str>, Vec<&str>) = (a.split('/').collect(), b.split('/').collect());
+    sa.len() == sb.len() && sa.get(1) == sb.get(1)
+}
+
+fn respond(rec: &RecordedResponse, bindings: &HashMap<String, Value>) -> RawResponse {
+    let mut rec = rec.clone();
+    if let Some(b) = &mut rec.body {
+        substitute(b, bindings);
+    }
+    rec.to_raw()
+}
+
+fn substitute(v: &mut Value, bindings: &HashMap<String, Value>) {
+    match v {
+        Value::String(s) if is_placeholder(s) => {
+            if let Some(b) = bindings.get(s.as_str()) {
+                *v = b.clone();
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| substitute(i, bindings)),
+        Value::Object(m) => m.values_mut().for_each(|i| substitute(i, bindings)),
+        _ => {}
+    }
+}
+
+/// Binds a placeholder to a live value; false when it is bound to another value already.
+fn bind(placeholder: &str, live: &Value, bindings: &mut HashMap<String, Value>) -> bool {
+    match bindings.get(placeholder) {
+        Some(v) => v == live,
+        None => {
+            bindings.insert(placeholder.to_owned(), live.clone());
+            true
+        }
+    }
+}
+
+fn matches(
+    rec: &RecordedRequest,
+    live: &LiveRequest,
+    options: &MatchOptions,
+    bindings: &mut HashMap<String, Value>,
+) -> bool {
+    if !rec.method.eq_ignore_ascii_case(&live.method) {
+        return false;
+    }
+    let (rs, ls): (Vec<&str>, Vec<&str>) = (
+        rec.path.split('/').collect(),
+        live.path.split('/').collect(),
+    );
+    if rs.len() != ls.len() {
+        return false;
+    }
+    for (r, l) in rs.iter().zip(&ls) {
+        let ok = if is_placeholder(r) {
+            bind(r, &Value::String((*l).to_owned()), bindings)
+        } else {
+            r == l
+        };
+        if !ok {
+            return false;
+        }
+    }
+    if options.query {
+        let keep = |(k, _): &&(String, String)| !options.ignore_query.contains(k);
+        let rq: Vec<_> = rec.query.iter().filter(keep).collect();
+        let lq: Vec<_> = live.query.iter().filter(keep).collect();
+        if rq.len() != lq.len() {
+            return false;
+        }
+        for ((rk, rv), (lk, lv)) in rq.into_iter().zip(lq) {
+            if rk != lk {
+                return false;
+            }
+            let ok = if is_placeholder(rv) {
+                bind(rv, &Value::String(lv.clone()), bindings)
+            } else {
+                rv == lv
+            };
+            if !ok {
+                return false;
+            }
+        }
+    }
+    match options.body {
+        BodyMatch::Ignore => true,
+        mode => match (&rec.body, &live.body) {
+            (None, None) => true,
+            (Some(r), Some(l)) => unify(r, l, &mut String::new(), mode, options, bindings),
+            _ => false,
+        },
+    }
+}
+
+fn unify(
+    rec: &Value,
+    live: &Value,
+    at: &mut String,
+    mode: BodyMatch,
+    options: &MatchOptions,
+    bindings: &mut HashMap<String, Value>,
+) -> bool {
+    if !at.is_empty() && options.ignores_field(at) {
+        return true;
+    }
+    match (rec, live) {
+        (Value::String(p), l) if is_placeholder(p) => {
+            // Structurally any value fits; it is bound all the same, so the answer carries it.
+            bind(p, l, bindings) || mode == BodyMatch::Structural
+        }
+        (Value::Object(r), Value::Object(l)) => {
+            let keys = |m: &serde_json::Map<String, Value>, at: &mut String| -> BTreeSet<String> {
+                m.keys()
+                    .filter(|k| {
+                        let len = at.len();
+                        push_pointer(at, k);
+                        let ignored = options.ignores_field(at);
+                        at.truncate(len);
+                        !ignored
+                    })
+                    .cloned()
+                    .collect()
+            };
+            if keys(r, at) != keys(l, at) {
+                return false;
+            }
+            for (k, rv) in r {
+                let Some(lv) = l.get(k) else { continue };
+                let len = at.len();
+                push_pointer(at, k);
+                let ok = unify(rv, lv, at, mode, options, bindings);
+                at.truncate(len);
+                if !ok {
+                    return false;
+                }
+            }
+            true
+        }
+        (Value::Array(r), Value::Array(l)) => {
+            if mode == BodyMatch::Exact && r.len() != l.len() {
+                return false;
+            }
+            if r.is_empty() != l.is_empty() {
+                return false;
+            }
+            // Structurally, every element has the shape of the recorded element at its index (or
+            // of the last recorded one, for a longer list).
+            l.iter().enumerate().all(|(i, lv)| {
+                let rv = &r[i.min(r.len() - 1)];
+                let len = at.len();
+                push_pointer(at, &i.to_string());
+                let ok = unify(rv, lv, at, mode, options, bindings);
+                at.truncate(len);
+                ok
+            })
+        }
+        (r, l) if mode == BodyMatch::Structural => json_kind(r) == json_kind(l),
+        (r, l) => r == l,
+    }
+}
+
+fn json_kind(v: &Value) -> u8 {
+    match v {
+        Value::Null => 0,
+        Value::Bool(_) => 1,
+        Value::Number(_) => 2,
+        Value::String(_) => 3,
+        Value::Array(_) => 4,
+        Value::Object(_) => 5,
+    }
+}
+
+fn push_pointer(at: &mut String, segment: &str) {
+    at.push('/');
+    at.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+}
+
+/// The live request as a cassette would show it, aligned with `rec` for the diff: a personal-data
+/// value shows as the placeholder `rec` has at the same place (or `redacted`), and a value bound
+/// to a placeholder as that placeholder.
+fn display_live(
+    live: &LiveRequest,
+    rec: &RecordedRequest,
+    bindings: &HashMap<String, Value>,
+) -> RecordedRequest {
+    let by_value = |v: &Value| -> Option<String> {
+        bindings
+            .iter()
+            .filter(|(_, b)| *b == v)
+            .map(|(p, _)| p.clone())
+            .min()
+    };
+    let mut body = live.body.clone();
+    if let Some(b) = &mut body {
+        for p in &live.pointers {
+            let shown = rec
+                .body
+                .as_ref()
+                .and_then(|r| r.pointer(p))
+                .and_then(Value::as_str)
+                .filter(|s| is_placeholder(s))
+                .unwrap_or("redacted")
+                .to_owned();
+            if let Some(v) = b.pointer_mut(p) {
+                *v = Value::String(shown);
+            }
+        }
+        fn walk(v: &mut Value, f: &dyn Fn(&Value) -> Option<String>) {
+            if let Some(p) = f(v) {
+                *v = Value::String(p);
+                return;
+            }
+            match v {
+                Value::Array(items) => items.iter_mut().for_each(|i| walk(i, f)),
+                Value::Object(m) => m.values_mut().for_each(|i| walk(i, f)),
+                _ => {}
+            }
+        }
+        walk(b, &|v| if v.is_string() { by_value(v) } else { None });
+    }
+    let query = live
+        .query
+        .iter()
+        .enumerate()
+        .map(|(i, (k, v))| {
+            let recorded = rec
+                .query
+                .get(i)
+                .filter(|(rk, rv)| rk == k && is_placeholder(rv));
+            let shown = match recorded {
+                Some((_, rv)) => rv.clone(),
+                None => by_value(&Value::String(v.clone())).unwrap_or_else(|| v.clone()),
+            };
+            (k.clone(), shown)
+        })
+        .collect();
+    let rsegs: Vec<&str> = rec.path.split('/').collect();
+    let path = live
+        .path
+        .split('/')
+        .enumerate()
+        .map(|(i, seg)| match rsegs.get(i) {
+            Some(r) if is_placeholder(r) => (*r).to_owned(),
+            _ => by_value(&Value::String(seg.to_owned())).unwrap_or_else(|| seg.to_owned()),
+        })
+        .collect::<Vec<_>>()
+        .join("/");
+    RecordedRequest {
+        method: live.method.clone(),
+        path,
+        query,
+        headers: BTreeMap::new(),
+        body,
+    }
+}
+
+/// A request as lines of text, for the diff of a replay miss.
+fn render(r: &RecordedRequest) -> String {
+    let mut out = format!("{} {}\n", r.method, r.path);
+    for (k, v) in &r.query {
+        out.push_str(&format!("  {k}={v}\n"));
+    }
+    if let Some(b) = &r.body {
+        out.push_str(&serde_json::to_string_pretty(b).unwrap_or_default());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn live(method: &str, path: &str, body: Option<Value>, pointers: &[&str]) -> LiveRequest {
+        LiveRequest {
+            method: method.into(),
+            path: path.into(),
+            query: Vec::new(),
+            headers: BTreeMap::from([
+                ("authorization".to_owned(), "Bearer s3cret".to_owned()),
+                ("x-request-id".to_owned(), "r1".to_owned()),
+            ]),
+            body,
+            pointers: pointers.iter().map(|p| (*p).to_owned()).collect(),
+        }
+    }
+
+    fn raw(status: u16, body: Value) -> RawResponse {
+        RawResponse {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers: HeaderMap::new(),
+            body: serde_json::to_vec(&body).unwrap().into(),
+        }
+    }
+
+    #[test]
+    fn personal_data_is_replaced_consistently_and_credentials_dropped() {
+        let r = Recorder::in_memory();
+        let body = serde_json::json!({"email": "ada@example.com", "name": {"first": "Ada"}});
+        let i = r.push(
+            live("POST", "/users", Some(body), &["/email"]),
+            &raw(
+                201,
+                serde_json::json!({"id": "u1", "email": "ada@example.com"}),
+            ),
+        );
+        r.response_pointers(i, vec!["/email".into()]);
+        let mut q = live("GET", "/users", None, &[]);
+        q.query = vec![("email".into(), "ada@example.com".into())];
+        r.push(
+            q,
+            &raw(
+                200,
+                serde_json::json!([{"id": "u1", "email": "ada@example.com"}]),
+            ),
+        );
+        let text = r.cassette().to_json();
+        assert!(!text.contains("ada@example.com"), "{text}");
+        assert!(!text.contains("s3cret"), "{text}");
+        assert!(text.contains("\"x-request-id\": \"r1\""), "{text}");
+        let c = r.cassette();
+        assert_eq!(
+            c.interactions[0].request.body.as_ref().unwrap()["email"],
+            "redacted-1"
+        );
+        assert_eq!(c.interactions[1].request.query[0].1, "redacted-1");
+        assert_eq!(
+            c.interactions[1].response.body.as_ref().unwrap()[0]["email"],
+            "redacted-1"
+        );
+        assert_eq!(Cassette::parse(&text).unwrap(), c);
+    }
+
+    #[test]
+    fn replay_binds_placeholders_and_reports_the_nearest() {
+        let r = Recorder::in_memory();
+        let i = r.push(
+            live(
+                "POST",
+                "/users",
+                Some(serde_json::json!({"email": "a@x.org", "n": 1})),
+                &["/email"],
+            ),
+            &raw(201, serde_json::json!({"id": "u1", "email": "a@x.org"})),
+        );
+        r.response_pointers(i, vec!["/email".into()]);
+        r.push(
+            live("GET", "/users/u1", None, &[]),
+            &raw(200, serde_json::json!({"id": "u1", "email": "a@x.org"})),
+        );
+        let replay = Replayer::new(r.cassette());
+        let b = serde_json::json!({"email": "b@y.org", "n": 1});
+        let got = replay
+            .answer(&live("POST", "/users", Some(b), &["/email"]))
+            .unwrap();
+        let v: Value = serde_json::from_slice(&got.body).unwrap();
+        assert_eq!(v["email"], "b@y.org");
+        let got = replay.answer(&live("GET", "/users/u1", None, &[])).unwrap();
+        let v: Value = serde_json::from_slice(&got.body).unwrap();
+        assert_eq!(v["email"], "b@y.org");
+
+        let miss = replay
+            .answer(&live(
+                "POST",
+                "/users",
+                Some(serde_json::json!({"email": "c@z.org", "n": 2})),
+                &["/email"],
+            ))
+            .unwrap_err();
+        assert_eq!(miss.nearest, Some(0));
+        assert!(
+            miss.message.contains("the nearest is #0 (POST /users)"),
+            "{}",
+            miss.message
+        );
+        assert!(miss.message.contains("-  \"n\": 1"), "{}", miss.message);
+        assert!(miss.message.contains("+  \"n\": 2"), "{}", miss.message);
+        assert!(!miss.message.contains("c@z.org"), "{}", miss.message);
+
+        let structural = replay
+            .clone()
+            .with_options(MatchOptions::default().body(BodyMatch::Structural));
+        assert!(structural
+            .answer(&live(
+                "POST",
+                "/users",
+                Some(serde_json::json!({"email": "c@z.org", "n": 2})),
+                &["/email"]
+            ))
+            .is_ok());
+        let ignoring = replay.with_options(MatchOptions::default().ignore_field("n"));
+        assert!(ignoring
+            .answer(&live(
+                "POST",
+                "/users",
+                Some(serde_json::json!({"email": "c@z.org", "n": 2})),
+                &["/email"]
+            ))
+            .is_ok());
+    }
+}

@@ -1,0 +1,117 @@
+//! Replay against the mock client, and recording against a plain loopback call.
+//!
+//! - `replay_10k/mock`: 10,000 `get_by_id` calls answered by the generated `MockClient` (a factory
+//!   value, no JSON) — the baseline;
+//! - `replay_10k/replay`: the same 10,000 calls through the generated client in replay mode, from
+//!   a cassette of 10,000 recorded interactions (one per id), each matched and decoded;
+//! - `loopback/plain` and `loopback/recording`: one `get_by_id` against the generated server on
+//!   127.0.0.1, without and with a recorder.
+//!
+//! `cargo bench -p charter-contracts --bench replay`; figures in bench/README.md.
+
+use charter_contracts::io_charter_user_v0 as user;
+use charter_contracts::{serve, UserStore};
+use charter_runtime::client::ClientBuilder;
+use charter_runtime::record::{
+    Cassette, Interaction, RecordedRequest, RecordedResponse, Recorder, Replayer,
+};
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::collections::BTreeMap;
+use user::client::UsersApi as _;
+
+const N: usize = 10_000;
+
+fn cassette() -> Cassette {
+    let interactions = (0..N)
+        .map(|i| {
+            let mut u = user::factories::user();
+            u.id = format!("usr-{i}");
+            Interaction {
+                request: RecordedRequest {
+                    method: "GET".into(),
+                    path: format!("/users/usr-{i}"),
+                    query: Vec::new(),
+                    headers: BTreeMap::new(),
+                    body: None,
+                },
+                response: RecordedResponse {
+                    status: 200,
+                    headers: BTreeMap::from([(
+                        "content-type".to_owned(),
+                        "application/json".to_owned(),
+                    )]),
+                    body: Some(serde_json::to_value(&u).unwrap()),
+                    text: None,
+                },
+            }
+        })
+        .collect();
+    Cassette::new(interactions)
+}
+
+fn replay(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let ids: Vec<String> = (0..N).map(|i| format!("usr-{i}")).collect();
+    let cassette = cassette();
+    let mut g = c.benchmark_group("replay_10k");
+    g.sample_size(10);
+    g.bench_function("mock", |b| {
+        b.iter(|| {
+            let mock = user::mock::MockClient::new();
+            rt.block_on(async {
+                for id in &ids {
+                    mock.users().get_by_id(id).await.unwrap();
+                }
+            })
+        })
+    });
+    g.bench_function("replay", |b| {
+        b.iter(|| {
+            let client = user::client::Client::from_builder(
+                ClientBuilder::new("http://127.0.0.1:9")
+                    .with_replay(Replayer::new(cassette.clone())),
+            );
+            rt.block_on(async {
+                for id in &ids {
+                    client.users().get_by_id(id).await.unwrap();
+                }
+            })
+        })
+    });
+    g.finish();
+}
+
+fn recording(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = rt.block_on(serve(user::server::router(UserStore::default())));
+    let plain = user::client::Client::new(&server.base_url);
+    let created = rt
+        .block_on(plain.users().post(&user::factories::user_form()))
+        .unwrap();
+    let recorder = Recorder::in_memory();
+    let recording = user::client::Client::from_builder(
+        user::client::Client::builder(&server.base_url).with_recorder(recorder.clone()),
+    );
+    let mut g = c.benchmark_group("loopback");
+    g.bench_function("plain", |b| {
+        b.iter(|| rt.block_on(plain.users().get_by_id(&created.id)).unwrap())
+    });
+    g.bench_function("recording", |b| {
+        b.iter(|| {
+            rt.block_on(recording.users().get_by_id(&created.id))
+                .unwrap()
+        })
+    });
+    g.finish();
+    assert!(!recorder.is_empty());
+}
+
+criterion_group!(benches, replay, recording);
+criterion_main!(benches);
