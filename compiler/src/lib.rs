@@ -31,6 +31,7 @@ pub mod names;
 pub mod report;
 pub mod resolve;
 pub mod schema;
+pub mod site;
 pub mod source;
 pub mod trace;
 pub mod validate;

@@ -173,7 +173,7 @@ fn load_config(path: Option<&Path>) -> Result<DiffConfig, String> {
     }
 }
 
-fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     let out = Process::new("git")
         .arg("-C")
         .arg(dir)

@@ -3,6 +3,7 @@
 
 mod check;
 pub mod diff;
+mod docs;
 mod generate;
 pub mod lint;
 pub mod trace;
@@ -40,6 +41,9 @@ pub enum Command {
     /// Trace annotated data (default `personal_data`) through the repo: which models, operations
     /// and events carry it.
     Trace(trace::TraceArgs),
+    /// Write the documentation site of an api repo: `charter docs [PATH] --out DIR
+    /// [--format html|markdown]`.
+    Docs(docs::DocsArgs),
 }
 
 /// Output formats shared by the commands that report diagnostics.
@@ -71,6 +75,7 @@ pub fn main() -> i32 {
         Command::Diff(a) => diff::run(a),
         Command::Generate(a) => generate::run(a),
         Command::Trace(a) => trace::run(a),
+        Command::Docs(a) => docs::run(a),
     }
 }
 

@@ -130,7 +130,7 @@ fn emit(text: &str) {
 }
 
 /// Reports what stops the trace, as `check` reports it; returns the exit code.
-fn failure(checked: &Checked) -> Option<i32> {
+pub(crate) fn failure(checked: &Checked) -> Option<i32> {
     if checked.io_errors == 0 && !checked.has_errors() {
         if checked.repo.services.is_empty() {
             eprintln!("error: no spec found");
