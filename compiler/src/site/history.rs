@@ -27,7 +27,7 @@ pub struct History {
 pub struct Version {
     /// Abbreviated commit id.
     pub commit: String,
-    /// Committer date (`2026-05-27`).
+    /// Author date (`2026-05-27`).
     pub date: String,
     pub subject: String,
     /// The bump the whole commit suggests for this service.
@@ -45,6 +45,18 @@ pub struct ChangeView {
     pub message: String,
     pub bump: &'static str,
     pub affects: Vec<String>,
+}
+
+/// How many operations and events a change lists before "and N more".
+pub const AFFECTS_SHOWN: usize = 5;
+
+fn shorten(mut affects: Vec<String>) -> Vec<String> {
+    if affects.len() > AFFECTS_SHOWN + 1 {
+        let more = affects.len() - AFFECTS_SHOWN;
+        affects.truncate(AFFECTS_SHOWN);
+        affects.push(format!("and {more} more"));
+    }
+    affects
 }
 
 /// The history shown on one service's page.
@@ -153,7 +165,7 @@ pub fn read(path: &Path, depth: usize, options: &Options) -> History {
         &[
             "log",
             "--first-parent",
-            "--format=%H%x1f%h%x1f%cs%x1f%s",
+            "--format=%H%x1f%h%x1f%as%x1f%s",
             &format!("-{}", depth + 1),
             "HEAD",
             "--",
@@ -282,7 +294,7 @@ pub fn read(path: &Path, depth: usize, options: &Options) -> History {
                     .suggested_bump()
                     .as_str(),
                     message: c.message,
-                    affects: c.affects,
+                    affects: shorten(c.affects),
                 })
                 .collect();
             history
