@@ -28,6 +28,7 @@ pub mod lint;
 pub mod load;
 pub mod lower;
 pub mod names;
+pub mod openapi;
 pub mod report;
 pub mod resolve;
 pub mod schema;
