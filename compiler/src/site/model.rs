@@ -471,11 +471,10 @@ impl<'r> Cx<'r> {
         let (name, href, title) = match cur {
             TypeRef::Primitive(p) => (p.name().to_owned(), None, None),
             TypeRef::Type(id) => {
-                let s = self.repo.service(id.service);
                 let name = self.repo.type_name(*id).to_owned();
+                // An imported type keeps its qualified name as a tooltip.
                 let written_qualified = text.contains(&format!(".{}.", id.kind.plural()));
                 let title = written_qualified.then(|| self.repo.qualified_name(*id));
-                let _ = s;
                 (name, Some(self.type_href(*id)), title)
             }
             TypeRef::External {
@@ -499,13 +498,11 @@ impl<'r> Cx<'r> {
         }
     }
 
-    fn type_badge(&self, sid: ServiceId, r: &TypeRef) -> Option<Badge> {
+    fn type_badge(&self, r: &TypeRef) -> Option<Badge> {
         let id = r.type_id()?;
         if !self.taint.is_tainted(id) {
             return None;
         }
-        let s = self.repo.service(sid);
-        let _ = s;
         Some(Badge {
             text: format!("carries {}", self.annotation),
             href: self.data_href(&anchor(
@@ -527,7 +524,7 @@ impl<'r> Cx<'r> {
                 href: self.data_href(&anchor("field", &format!("{}-{owner}-{}", s.name, f.name))),
             })
         } else {
-            self.type_badge(sid, &f.ty.r)
+            self.type_badge(&f.ty.r)
         };
         FieldView {
             name: f.name.clone(),
@@ -627,7 +624,7 @@ impl<'r> Cx<'r> {
                         .map(|f| self.field(sid, &m.name, f))
                         .collect(),
                     example: Some(example(&self.examples.of_type(tid))),
-                    badge: self.type_badge(sid, &TypeRef::Type(tid)),
+                    badge: self.type_badge(&TypeRef::Type(tid)),
                 }
             })
             .collect();
@@ -696,7 +693,7 @@ impl<'r> Cx<'r> {
                             default: t.default == Some(true),
                             description: t.description.clone(),
                             deprecation: deprecation(&t.deprecation),
-                            badge: self.type_badge(sid, &t.ty.r),
+                            badge: self.type_badge(&t.ty.r),
                         })
                         .collect::<Vec<_>>()
                 };
@@ -717,7 +714,7 @@ impl<'r> Cx<'r> {
                     interfaces: u.interfaces.iter().map(|n| self.named(n)).collect(),
                     members: members(),
                     example: Some(example(&self.examples.of_type(tid))),
-                    badge: self.type_badge(sid, &TypeRef::Type(tid)),
+                    badge: self.type_badge(&TypeRef::Type(tid)),
                 }
             })
             .collect();
