@@ -24,7 +24,7 @@ pub const TIMEOUT: Duration = Duration::from_secs(30);
 /// Renders `dot` source to SVG (without the XML prolog), or says why there is no diagram.
 pub fn render_svg(dot: &str, graphviz: &Graphviz) -> Result<String, String> {
     let exe = match graphviz {
-        Graphviz::Off => return Err("the diagram was not drawn (--no-diagram)".to_owned()),
+        Graphviz::Off => return Err("The diagram was not drawn (--no-diagram).".to_owned()),
         Graphviz::Auto => PathBuf::from("dot"),
         Graphviz::Path(p) => p.clone(),
     };
@@ -36,7 +36,7 @@ pub fn render_svg(dot: &str, graphviz: &Graphviz) -> Result<String, String> {
         .spawn()
         .map_err(|e| {
             format!(
-                "no diagram: Graphviz `{}` could not be run ({e}); install Graphviz (Debian: graphviz) to draw it",
+                "No diagram: Graphviz `{}` could not be run ({e}); install Graphviz (Debian: graphviz) to draw it.",
                 exe.display()
             )
         })?;
@@ -64,12 +64,12 @@ pub fn render_svg(dot: &str, graphviz: &Graphviz) -> Result<String, String> {
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(format!(
-                    "no diagram: Graphviz took longer than {}s",
+                    "No diagram: Graphviz took longer than {}s.",
                     TIMEOUT.as_secs()
                 ));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return Err(format!("no diagram: waiting for Graphviz failed ({e})")),
+            Err(e) => return Err(format!("No diagram: waiting for Graphviz failed ({e}).")),
         }
     };
     let _ = writer.join();
@@ -79,11 +79,11 @@ pub fn render_svg(dot: &str, graphviz: &Graphviz) -> Result<String, String> {
         if let Some(mut e) = child.stderr.take() {
             let _ = std::io::Read::read_to_string(&mut e, &mut err);
         }
-        return Err(format!("no diagram: Graphviz failed ({})", err.trim()));
+        return Err(format!("No diagram: Graphviz failed ({}).", err.trim()));
     }
-    let svg = String::from_utf8(out).map_err(|_| "no diagram: Graphviz wrote invalid UTF-8")?;
+    let svg = String::from_utf8(out).map_err(|_| "No diagram: Graphviz wrote invalid UTF-8.")?;
     let start = svg
         .find("<svg")
-        .ok_or("no diagram: Graphviz wrote no <svg> element")?;
+        .ok_or("No diagram: Graphviz wrote no <svg> element.")?;
     Ok(svg[start..].to_owned())
 }

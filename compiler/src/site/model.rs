@@ -976,7 +976,7 @@ impl<'r> Cx<'r> {
                     format!("{base}-{}", seen_ops.len())
                 };
                 let detail = match o.direction {
-                    Direction::Request => format!("request ({})", o.carrier),
+                    Direction::Request => format!("request, {}", o.carrier),
                     Direction::Response => {
                         format!("response {}", o.status.as_deref().unwrap_or(""))
                     }

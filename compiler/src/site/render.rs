@@ -74,8 +74,78 @@ const MARKDOWN: &[(&str, &str)] = &[
     ("data-map", include_str!("templates/data-map.md.hbs")),
 ];
 
+#[cfg(test)]
+mod tests {
+    use super::inline;
+
+    #[test]
+    fn partials_are_inlined_with_their_path() {
+        let t = "a {{> type body.ty}} b {{> type this}} {{> typed x}} {{> deprecation}}";
+        let t = inline(
+            t,
+            "type",
+            "<{{name}}{{#if href}}{{{href}}}{{/if}}>",
+            &["name", "href"],
+        );
+        assert_eq!(
+            t,
+            "a <{{body.ty.name}}{{#if body.ty.href}}{{{body.ty.href}}}{{/if}}> b <{{name}}{{#if href}}{{{href}}}{{/if}}> {{> typed x}} {{> deprecation}}"
+        );
+        assert_eq!(
+            inline("x {{> deprecation}}.", "deprecation", "D\n", &[]),
+            "x D."
+        );
+    }
+}
+
 const STYLE: &str = include_str!("templates/style.css");
 const SEARCH: &str = include_str!("templates/search.js");
+
+/// The small partials used once per field, parameter or type name: inlined into the templates
+/// that call them, with their variables prefixed by the call's path, before registration. A
+/// partial call costs a new context in handlebars, which made the largest spec's page take
+/// seconds; the inlined text renders the same.
+const INLINED: &[(&str, &[&str])] = &[
+    ("type", &["pre", "name", "post", "href", "title"]),
+    ("example", &["json", "fence"]),
+    ("deprecation", &[]),
+];
+
+/// `{{> name PATH}}` (and `{{> name}}`) replaced by the partial's text, its variables read from
+/// `PATH`.
+fn inline(template: &str, name: &str, partial: &str, vars: &[&str]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    let open = format!("{{{{> {name}");
+    while let Some(i) = rest.find(&open) {
+        let after = &rest[i + open.len()..];
+        let Some(end) = after.find("}}") else { break };
+        let arg = after[..end].trim();
+        // `{{> typeX}}` is another partial.
+        if !(after.starts_with(' ') || after.starts_with('}')) {
+            out.push_str(&rest[..i + open.len()]);
+            rest = after;
+            continue;
+        }
+        out.push_str(&rest[..i]);
+        let mut text = partial.trim_end_matches('\n').to_owned();
+        if !arg.is_empty() && arg != "this" {
+            for v in vars {
+                for (from, to) in [
+                    (format!("{{{{{{{v}}}}}}}"), format!("{{{{{{{arg}.{v}}}}}}}")),
+                    (format!("{{{{{v}}}}}"), format!("{{{{{arg}.{v}}}}}")),
+                    (format!("{{{{#if {v}}}}}"), format!("{{{{#if {arg}.{v}}}}}")),
+                ] {
+                    text = text.replace(&from, &to);
+                }
+            }
+        }
+        out.push_str(&text);
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
 
 fn registry(format: Format) -> Result<Handlebars<'static>, String> {
     let mut h = Handlebars::new();
@@ -87,9 +157,20 @@ fn registry(format: Format) -> Result<Handlebars<'static>, String> {
             MARKDOWN
         }
     };
+    let partial = |name: &str| {
+        templates
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| *t)
+            .unwrap_or_default()
+    };
     for (name, text) in templates {
+        let mut text = (*text).to_owned();
+        for (p, vars) in INLINED {
+            text = inline(&text, p, partial(p), vars);
+        }
         // Built-in templates: a syntax error is a bug caught by every test.
-        h.register_template_string(name, *text)
+        h.register_template_string(name, text)
             .map_err(|e| format!("template {name}: {e}"))?;
     }
     Ok(h)
