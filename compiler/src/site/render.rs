@@ -176,9 +176,18 @@ fn registry(format: Format) -> Result<Handlebars<'static>, String> {
     Ok(h)
 }
 
+/// Renders template `name`; an HTML page is then wrapped in the layout (header, search,
+/// scripts), which gets the already-escaped page as `content` and `title`.
 fn page(h: &Handlebars, name: &str, ctx: &Value) -> Result<String, String> {
-    h.render(name, ctx)
-        .map_err(|e| format!("rendering template {name}: {e}"))
+    let body = h
+        .render(name, ctx)
+        .map_err(|e| format!("rendering template {name}: {e}"))?;
+    if !h.has_template("layout") {
+        return Ok(body);
+    }
+    let title = ctx.get("title").cloned().unwrap_or(Value::Null);
+    h.render("layout", &json!({"title": title, "content": body}))
+        .map_err(|e| format!("rendering the layout of {name}: {e}"))
 }
 
 /// Renders every page of `site`. An error is a bug in a built-in template.
