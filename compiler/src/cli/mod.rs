@@ -4,8 +4,11 @@
 mod check;
 pub mod diff;
 mod docs;
+pub mod export;
 mod generate;
+pub mod import;
 pub mod lint;
+mod postgres;
 pub mod trace;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -44,6 +47,10 @@ pub enum Command {
     /// Write the documentation site of an api repo: `charter docs [PATH] --out DIR
     /// [--format html|markdown]`.
     Docs(docs::DocsArgs),
+    /// Export specs to another format: `charter export openapi [PATH]... --out DIR|FILE`.
+    Export(export::ExportArgs),
+    /// Import another format into an api.json: `charter import openapi FILE --out api.json`.
+    Import(import::ImportArgs),
 }
 
 /// Output formats shared by the commands that report diagnostics.
@@ -76,6 +83,8 @@ pub fn main() -> i32 {
         Command::Generate(a) => generate::run(a),
         Command::Trace(a) => trace::run(a),
         Command::Docs(a) => docs::run(a),
+        Command::Export(a) => export::run(a),
+        Command::Import(a) => import::run(a),
     }
 }
 

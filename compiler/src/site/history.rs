@@ -1,6 +1,6 @@
 //! The change history of every service: the diff engine ([`crate::diff`]) over the commits of the
 //! api repo that touched its specs (`git log`), newest first, with the semver bump each change
-//! suggests. Specs are read from git objects ([`crate::cli::diff::read_revision`]), never checked
+//! suggests. Specs are read from git objects ([`crate::git::read_specs`]), never checked
 //! out.
 
 use crate::diff::{self, Change, DiffReport, Side};
@@ -89,8 +89,9 @@ impl History {
     }
 }
 
-fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
-    crate::cli::diff::git(dir, args).map(|o| String::from_utf8_lossy(&o).into_owned())
+fn git(repo: &crate::git::Repo, args: &[&str]) -> Result<String, String> {
+    repo.git(args)
+        .map(|o| String::from_utf8_lossy(&o).into_owned())
 }
 
 /// One checked revision, with the service name of every spec file (by path inside the repo).
@@ -101,7 +102,7 @@ struct Rev {
 }
 
 fn load(rev: &str, path: &Path, options: &Options) -> Rev {
-    match crate::cli::diff::read_revision(rev, path) {
+    match crate::git::read_specs(rev, path) {
         Ok(files) => {
             let checked = crate::check_sources(files, options);
             let mut names = HashMap::new();
@@ -129,39 +130,18 @@ fn load(rev: &str, path: &Path, options: &Options) -> Rev {
 /// Reads the history of the specs under `path` from its git repository: every commit that
 /// touched them (newest first, at most `depth`), each compared with its first parent.
 pub fn read(path: &Path, depth: usize, options: &Options) -> History {
-    let abs = match std::fs::canonicalize(path) {
-        Ok(p) => p,
-        Err(e) => {
-            return History::unavailable(format!(
-                "No history: cannot read {} ({e}).",
-                path.display()
-            ))
-        }
-    };
-    let dir = if abs.is_dir() {
-        abs.clone()
-    } else {
-        abs.parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| abs.clone())
-    };
-    let top = match git(&dir, &["rev-parse", "--show-toplevel"]) {
-        Ok(t) => std::path::PathBuf::from(t.trim()),
+    let repo = match crate::git::Repo::discover(path) {
+        Ok(r) => r,
         Err(_) => {
             return History::unavailable(
                 "No history: the specs are not in a git repository.".to_owned(),
             )
         }
     };
-    let top = std::fs::canonicalize(&top).unwrap_or(top);
-    let rel = abs
-        .strip_prefix(&top)
-        .unwrap_or(Path::new(""))
-        .to_string_lossy()
-        .replace('\\', "/");
+    let rel = repo.relative(path);
     let spec = if rel.is_empty() { ".".to_owned() } else { rel };
     let log = match git(
-        &top,
+        &repo,
         &[
             "log",
             "--first-parent",
@@ -194,15 +174,15 @@ pub fn read(path: &Path, depth: usize, options: &Options) -> History {
             "Only the latest {depth} commits that changed the specs are compared."
         ));
     }
-    let shallow = git(&top, &["rev-parse", "--is-shallow-repository"])
+    let shallow = git(&repo, &["rev-parse", "--is-shallow-repository"])
         .map(|o| o.trim() == "true")
         .unwrap_or(false);
     let mut cache: HashMap<String, Rev> = HashMap::new();
-    let target = top.join(&spec);
+    let target = repo.top().join(&spec);
     for [full, short, date, subject] in commits {
         let parent = format!("{full}^");
         let parent_id = git(
-            &top,
+            &repo,
             &[
                 "rev-parse",
                 "--verify",
