@@ -16,7 +16,8 @@
     for (var i = 0; i < terms.length; i++) {
       var t = terms[i];
       if (text.indexOf(t) < 0) return 0;
-      if (name === t) total += 100;
+      // An exact name wins; a service named so comes first.
+      if (name === t) total += entry.k === "service" ? 110 : 100;
       else if (name.indexOf(t) === 0) total += 50;
       else if (name.indexOf(t) >= 0) total += 20;
       else total += 1;
