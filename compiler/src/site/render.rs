@@ -74,30 +74,6 @@ const MARKDOWN: &[(&str, &str)] = &[
     ("data-map", include_str!("templates/data-map.md.hbs")),
 ];
 
-#[cfg(test)]
-mod tests {
-    use super::inline;
-
-    #[test]
-    fn partials_are_inlined_with_their_path() {
-        let t = "a {{> type body.ty}} b {{> type this}} {{> typed x}} {{> deprecation}}";
-        let t = inline(
-            t,
-            "type",
-            "<{{name}}{{#if href}}{{{href}}}{{/if}}>",
-            &["name", "href"],
-        );
-        assert_eq!(
-            t,
-            "a <{{body.ty.name}}{{#if body.ty.href}}{{{body.ty.href}}}{{/if}}> b <{{name}}{{#if href}}{{{href}}}{{/if}}> {{> typed x}} {{> deprecation}}"
-        );
-        assert_eq!(
-            inline("x {{> deprecation}}.", "deprecation", "D\n", &[]),
-            "x D."
-        );
-    }
-}
-
 const STYLE: &str = include_str!("templates/style.css");
 const SEARCH: &str = include_str!("templates/search.js");
 
@@ -238,4 +214,28 @@ pub fn render(site: &Site, format: Format) -> Result<Output, String> {
         ));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inline;
+
+    #[test]
+    fn partials_are_inlined_with_their_path() {
+        let t = "a {{> type body.ty}} b {{> type this}} {{> typed x}} {{> deprecation}}";
+        let t = inline(
+            t,
+            "type",
+            "<{{name}}{{#if href}}{{{href}}}{{/if}}>",
+            &["name", "href"],
+        );
+        assert_eq!(
+            t,
+            "a <{{body.ty.name}}{{#if body.ty.href}}{{{body.ty.href}}}{{/if}}> b <{{name}}{{#if href}}{{{href}}}{{/if}}> {{> typed x}} {{> deprecation}}"
+        );
+        assert_eq!(
+            inline("x {{> deprecation}}.", "deprecation", "D\n", &[]),
+            "x D."
+        );
+    }
 }
