@@ -434,10 +434,9 @@ fn heights(repo: &Repo) -> HashMap<TypeId, u32> {
                     .iter()
                     .filter(|f| {
                         f.required
-                            && !f
-                                .default
+                            && f.default
                                 .as_deref()
-                                .is_some_and(|d| default_value(&f.ty.r, d).is_some())
+                                .is_none_or(|d| default_value(&f.ty.r, d).is_none())
                     })
                     .map(|f| of(&h, &f.ty.r, f.minimum))
                     .max()

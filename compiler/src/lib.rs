@@ -36,6 +36,7 @@ pub mod openapi;
 pub mod report;
 pub mod resolve;
 pub mod schema;
+pub mod site;
 pub mod source;
 pub mod stub;
 pub mod trace;

@@ -4,6 +4,7 @@
 mod check;
 mod ci;
 pub mod diff;
+mod docs;
 pub mod export;
 mod generate;
 pub mod import;
@@ -55,6 +56,9 @@ pub enum Command {
     /// Replay recorded interactions against a running provider and report incompatibilities with
     /// `charter diff`'s rule ids.
     Verify(verify::VerifyArgs),
+    /// Write the documentation site of an api repo: `charter docs [PATH] --out DIR
+    /// [--format html|markdown]`.
+    Docs(docs::DocsArgs),
     /// Export specs to another format: `charter export openapi [PATH]... --out DIR|FILE`.
     Export(export::ExportArgs),
     /// Import another format into an api.json: `charter import openapi FILE --out api.json`.
@@ -161,6 +165,7 @@ pub fn main() -> i32 {
         Command::Ci(a) => ci::run(a),
         Command::Stub(a) => stub::run(a),
         Command::Verify(a) => verify::run(a),
+        Command::Docs(a) => docs::run(a),
         Command::Export(a) => export::run(a),
         Command::Import(a) => import::run(a),
     }

@@ -138,7 +138,7 @@ fn emit(text: &str) {
 /// Reports what stops the trace, as `check` reports it; returns the exit code.
 /// Specs that do not validate are reported like `check` (JSON diagnostics on stdout with
 /// `--format json`, never only human text on stderr).
-pub(super) fn failure(checked: &Checked, paths: &[PathBuf], format: TraceFormat) -> Option<i32> {
+pub(crate) fn failure(checked: &Checked, paths: &[PathBuf], format: TraceFormat) -> Option<i32> {
     if checked.io_errors == 0 && !checked.has_errors() {
         if let Some(code) = super::no_specs(checked, paths) {
             return Some(code);

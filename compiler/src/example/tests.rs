@@ -23,7 +23,15 @@ fn load(files: &[(&str, &str)]) -> Checked {
 }
 
 fn id(repo: &Repo, name: &str) -> TypeId {
-    for sid in repo.service_ids() {
+    id_in(repo, None, name)
+}
+
+/// The type `name` of service `service` (any service when `None`).
+fn id_in(repo: &Repo, service: Option<&str>, name: &str) -> TypeId {
+    for sid in repo
+        .service_ids()
+        .filter(|sid| service.is_none_or(|n| repo.service(*sid).name == n))
+    {
         let s = repo.service(sid);
         let found = [
             (
@@ -378,7 +386,7 @@ fn the_example_repo_conforms_across_imports() {
     let repo = &checked.repo;
     assert!(all_conform(repo) > 10);
     let ex = Examples::new(repo);
-    let user = ex.of_type(id(repo, "user"));
+    let user = ex.of_type(id_in(repo, Some("user"), "user"));
     // The spec's example for user.id, the imported common.name, the enum default.
     assert_eq!(user["id"], json!("usr-20ba5b7c"));
     assert!(user["name"].is_object());
