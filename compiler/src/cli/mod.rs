@@ -6,6 +6,7 @@ pub mod diff;
 pub mod export;
 mod generate;
 pub mod import;
+mod postgres;
 pub mod lint;
 pub mod trace;
 
