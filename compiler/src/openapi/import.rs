@@ -1461,11 +1461,7 @@ impl<'a> Cx<'a> {
             }
         }
         // Group operations: (group key, is exporter resource) → [(path, method, node, ptr)].
-        let mut groups: Vec<(
-            String,
-            bool,
-            Vec<(String, String, &'a Node, String, &'a Node)>,
-        )> = Vec::new();
+        let mut groups: Vec<(String, bool, Vec<PathOp<'a>>)> = Vec::new();
         for p in paths {
             let pptr = format!("/paths/{}", seg(&p.key));
             let Some((item, _)) = self.deref(&p.value, &pptr) else {
@@ -1601,11 +1597,7 @@ impl<'a> Cx<'a> {
     }
 
     /// The type a group of operations is the resource of.
-    fn resource_type(
-        &mut self,
-        key: &str,
-        ops: &[(String, String, &'a Node, String, &'a Node)],
-    ) -> String {
+    fn resource_type(&mut self, key: &str, ops: &[PathOp<'a>]) -> String {
         let singular = singular(key);
         let found = self
             .decls
@@ -2042,7 +2034,7 @@ impl<'a> Cx<'a> {
         let mut o = Map::new();
         let ty = match r.get("content").and_then(Node::as_object) {
             None => "unit".to_string(),
-            Some(c) if c.is_empty() => "unit".to_string(),
+            Some([]) => "unit".to_string(),
             Some(content) => {
                 let json_media = content.iter().find(|m| is_json(&m.key));
                 for m in content {
@@ -2105,6 +2097,9 @@ impl<'a> Cx<'a> {
         Value::Object(o)
     }
 }
+
+/// One operation of a path: (path, method, operation, pointer, path item).
+type PathOp<'a> = (String, String, &'a Node, String, &'a Node);
 
 enum Body {
     Json(Value),
@@ -2198,10 +2193,8 @@ fn classify(n: &Node) -> Decl {
     if n.get("$ref").is_some() {
         return Decl::Alias;
     }
-    if n.get("oneOf").is_some() || n.get("anyOf").is_some() {
-        if n.get("properties").is_none() {
-            return Decl::Union;
-        }
+    if (n.get("oneOf").is_some() || n.get("anyOf").is_some()) && n.get("properties").is_none() {
+        return Decl::Union;
     }
     let (ty, _) = schema_type(n);
     if n.get("enum").is_some() && matches!(ty.as_deref(), Some("string") | None) {
