@@ -39,13 +39,14 @@ pub const fn warning(code: &'static str, summary: &'static str, explain: &'stati
 }
 
 /// Every table, in code order.
-pub fn tables() -> [&'static [CodeInfo]; 5] {
+pub fn tables() -> [&'static [CodeInfo]; 6] {
     [
         crate::load::CODES,
         crate::lower::CODES,
         crate::validate::CODES,
         crate::resolve::CODES,
         crate::gen::CODES,
+        crate::events::CODES,
     ]
 }
 

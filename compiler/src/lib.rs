@@ -20,6 +20,7 @@ pub mod codes;
 pub mod diag;
 pub mod diff;
 pub mod emit;
+pub mod events;
 pub mod gen;
 pub mod ir;
 pub mod json;

@@ -4,6 +4,7 @@
 mod check;
 pub mod diff;
 mod generate;
+mod streams;
 pub mod lint;
 pub mod trace;
 
@@ -40,6 +41,8 @@ pub enum Command {
     /// Trace annotated data (default `personal_data`) through the repo: which models, operations
     /// and events carry it.
     Trace(trace::TraceArgs),
+    /// The event streams of the repo (one per `*_event` union): stream names, members, payloads.
+    Streams(streams::StreamsArgs),
 }
 
 /// Output formats shared by the commands that report diagnostics.
@@ -71,6 +74,7 @@ pub fn main() -> i32 {
         Command::Diff(a) => diff::run(a),
         Command::Generate(a) => generate::run(a),
         Command::Trace(a) => trace::run(a),
+        Command::Streams(a) => streams::run(a),
     }
 }
 

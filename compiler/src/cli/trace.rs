@@ -123,14 +123,14 @@ fn print(result: &trace::Trace, checked: &Checked, format: TraceFormat) {
 }
 
 /// Writes to stdout; a closed pipe (`charter trace | head`) is not an error worth a panic.
-fn emit(text: &str) {
+pub(super) fn emit(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 /// Reports what stops the trace, as `check` reports it; returns the exit code.
-fn failure(checked: &Checked) -> Option<i32> {
+pub(super) fn failure(checked: &Checked) -> Option<i32> {
     if checked.io_errors == 0 && !checked.has_errors() {
         if checked.repo.services.is_empty() {
             eprintln!("error: no spec found");
