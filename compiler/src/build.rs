@@ -123,6 +123,8 @@ fn read_config(path: &Path, settings: &mut Settings) -> Result<bool, String> {
     if let Some(names) = config_redacted_annotations(&value, path)? {
         settings.redacted_annotations = names;
     }
+    settings.stream_options =
+        crate::events::StreamOptions::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(strict)
 }
 
@@ -327,6 +329,15 @@ pub fn expand(request: &Request) -> Result<Expansion, Error> {
     }
 
     let generated = gen::generate(&checked.repo, &settings);
+    // Generation refuses what it cannot express correctly (an event union without discriminator).
+    let gen_errors: Vec<&Diagnostic> = generated.diagnostics.iter().filter(|d| d.is_error() && concerns(d)).collect();
+    if !gen_errors.is_empty() {
+        return Err(Error {
+            rendered: report::render_human(gen_errors.iter().copied(), &checked.sources, false),
+            lines: gen_errors.iter().map(|d| one_line(d, &checked.sources)).collect(),
+            inputs,
+        });
+    }
     let mut items = Vec::new();
     let mut modules = Vec::new();
     for (i, sid) in checked.repo.service_ids().enumerate() {
@@ -444,6 +455,13 @@ impl Builder {
     /// the generated code then needs charter-runtime's `mock` feature).
     pub fn mock(mut self) -> Builder {
         self.settings.mock = true;
+        self
+    }
+    /// Also generate the `events` module: for every `*_event` union, its `Event` impl, a
+    /// `Producer`, a consumer trait and its dispatcher (the generated code then needs
+    /// charter-runtime's `events` feature).
+    pub fn events(mut self) -> Builder {
+        self.settings.events = true;
         self
     }
     /// Also generate `factories` (a valid value of every type), without the mock.

@@ -1,4 +1,4 @@
-//! `charter generate rust [PATH]... --out DIR [--check] [--server] [--mock]`.
+//! `charter generate rust [PATH]... --out DIR [--check] [--server] [--mock] [--events]`.
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::gen::{self, krate};
@@ -38,6 +38,11 @@ pub struct GenerateArgs {
     /// enables charter-runtime's `mock` feature.
     #[arg(long)]
     pub mock: bool,
+    /// Also generate the `events` module (producer, consumer trait and dispatcher of every
+    /// `*_event` union; stream names use `[events] env` of charter.toml); the crate then enables
+    /// charter-runtime's `events` feature.
+    #[arg(long)]
+    pub events: bool,
     /// charter.toml with `[generate.rust.crates]` namespace → crate path mappings and
     /// `[generate.rust] redacted_annotations` (default: ./charter.toml when present).
     #[arg(long)]
@@ -49,7 +54,8 @@ pub struct GenerateArgs {
 fn settings(args: &GenerateArgs) -> Result<gen::Settings, String> {
     let mut settings = gen::Settings::default()
         .with_server(args.server)
-        .with_mock(args.mock);
+        .with_mock(args.mock)
+        .with_events(args.events);
     let path = args
         .config
         .clone()
@@ -64,6 +70,8 @@ fn settings(args: &GenerateArgs) -> Result<gen::Settings, String> {
     if let Some(names) = crate::build::config_redacted_annotations(&value, &path)? {
         settings = settings.with_redacted_annotations(names);
     }
+    settings.stream_options =
+        crate::events::StreamOptions::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     for (ns, p) in crate::build::config_crate_paths(&value, &path)? {
         settings = settings.with_crate_path(ns, p);
     }
@@ -140,6 +148,9 @@ pub fn run(args: GenerateArgs) -> i32 {
                 super::use_color()
             )
         );
+        if generated.diagnostics.has_errors() {
+            return EXIT_FINDINGS;
+        }
     }
     let name = args.name.clone().unwrap_or_else(|| {
         args.out

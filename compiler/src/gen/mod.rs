@@ -21,6 +21,7 @@
 //! `serde_json::Value`, with warning `W1201` naming it, so real specs still build.
 
 pub mod client;
+pub mod events;
 pub mod factories;
 pub mod krate;
 pub mod mock;
@@ -95,6 +96,11 @@ pub struct Settings {
     /// Field annotations that mark personal data (`personal_data` by default): `Debug` prints
     /// `[redacted]` for such fields, and `charter_runtime::PersonalData` lists and erases them.
     pub redacted_annotations: Vec<String>,
+    /// `events` module: the `Event` impl, producer, consumer trait and dispatcher of every
+    /// `*_event` union (generated code then needs charter-runtime's `events` feature), with
+    /// stream names made by `stream_options` (`[events] env` of charter.toml).
+    pub events: bool,
+    pub stream_options: crate::events::StreamOptions,
 }
 
 impl Default for Settings {
@@ -109,6 +115,8 @@ impl Default for Settings {
             root_path: "crate".to_owned(),
             derives: Vec::new(),
             redacted_annotations: vec!["personal_data".to_owned()],
+            events: false,
+            stream_options: crate::events::StreamOptions::default(),
         }
     }
 }
@@ -134,6 +142,11 @@ impl Settings {
     /// Generates `factories`: one function per model, enum and union building a valid value.
     pub fn with_factories(mut self, on: bool) -> Self {
         self.factories = on;
+        self
+    }
+    /// Generates the `events` module (see [`events`]).
+    pub fn with_events(mut self, on: bool) -> Self {
+        self.events = on;
         self
     }
     fn wants_client(&self) -> bool {
@@ -206,6 +219,9 @@ pub fn generate(repo: &Repo, settings: &Settings) -> Generated {
     if settings.mock {
         out.runtime_features.push("mock".to_owned());
     }
+    if settings.events {
+        out.runtime_features.push("events".to_owned());
+    }
     for id in repo.service_ids() {
         let tokens = service_tokens(&mut cx, id);
         let contents = format_file(&tokens, repo.service(id));
@@ -260,6 +276,9 @@ fn service_tokens(cx: &mut Cx, id: ServiceId) -> TokenStream {
                 }
             });
         }
+    }
+    if cx.settings.events {
+        parts.extend(events::events(cx, id));
     }
     if cx.settings.server {
         let server = server::server(cx, id);
