@@ -41,6 +41,9 @@ pub struct NatsConfig {
     pub ack_wait: Duration,
     /// Records a consumer may hold unacknowledged at once.
     pub max_ack_pending: i64,
+    /// Put before every subject (`<prefix>.<stream>`), e.g. to keep tenants or test runs apart;
+    /// empty: none.
+    pub subject_prefix: String,
 }
 
 impl Default for NatsConfig {
@@ -50,6 +53,7 @@ impl Default for NatsConfig {
             duplicate_window: Duration::from_secs(120),
             ack_wait: Duration::from_secs(30),
             max_ack_pending: 1000,
+            subject_prefix: String::new(),
         }
     }
 }
@@ -91,6 +95,15 @@ impl NatsTransport {
         &self.js
     }
 
+    /// The subject of an event stream (with [`NatsConfig::subject_prefix`]).
+    pub fn subject(&self, stream: &str) -> String {
+        if self.config.subject_prefix.is_empty() {
+            stream.to_owned()
+        } else {
+            format!("{}.{stream}", self.config.subject_prefix)
+        }
+    }
+
     /// Creates the JetStream stream of `subject` unless it exists (idempotent).
     pub async fn ensure_stream(&self, subject: &str) -> Result<stream::Stream, EventError> {
         let s = self
@@ -127,7 +140,7 @@ impl NatsTransport {
     /// Dead letters of `stream` stored so far (decoded from the dead-letter stream), for tests
     /// and tools.
     pub async fn dead_letters(&self, stream: &str) -> Result<Vec<DeadLetter>, EventError> {
-        let subject = format!("{stream}.dead_letter");
+        let subject = self.subject(&format!("{stream}.dead_letter"));
         let s = self.ensure_stream(&subject).await?;
         let info = s.get_info().await.map_err(EventError::transport)?;
         let mut out = Vec::new();
@@ -173,10 +186,11 @@ impl Transport for NatsTransport {
         // Send every record, then wait for the acks: one round trip for the batch, in order.
         let mut acks = Vec::with_capacity(records.len());
         for r in records {
-            self.ensure_once(&r.stream).await?;
+            let subject = self.subject(&r.stream);
+            self.ensure_once(&subject).await?;
             let ack = self
                 .js
-                .publish_with_headers(r.stream.clone(), headers(r), r.payload.clone())
+                .publish_with_headers(subject, headers(r), r.payload.clone())
                 .await
                 .map_err(EventError::transport)?;
             acks.push(ack);
@@ -192,7 +206,7 @@ impl Transport for NatsTransport {
         def: &StreamDef,
         consumer_name: &str,
     ) -> Result<Box<dyn Subscription>, EventError> {
-        let s = self.ensure_stream(def.name).await?;
+        let s = self.ensure_stream(&self.subject(def.name)).await?;
         let durable = jetstream_name(consumer_name);
         let consumer: consumer::PullConsumer = s
             .get_or_create_consumer(
@@ -215,7 +229,7 @@ impl Transport for NatsTransport {
     }
 
     async fn dead_letter(&self, letter: &DeadLetter) -> Result<(), EventError> {
-        let subject = format!("{}.dead_letter", letter.record.stream);
+        let subject = self.subject(&format!("{}.dead_letter", letter.record.stream));
         self.ensure_once(&subject).await?;
         let mut h = headers(&letter.record);
         // A record dead-lettered by two consumers is two letters: not de-duplicated by event id.

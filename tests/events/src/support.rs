@@ -87,7 +87,7 @@ pub async fn pool(name: &str, size: u32) -> PgPool {
 const SCHEMA: &str = r#"
 CREATE TABLE users (id text PRIMARY KEY, email text NOT NULL, first_name text);
 CREATE TABLE order_customers (id text PRIMARY KEY, name text, email text NOT NULL);
-CREATE TABLE order_applied (event_id text NOT NULL, discriminator text NOT NULL);
+CREATE TABLE order_applied (event_id text NOT NULL, discriminator text NOT NULL, request_id text);
 CREATE TABLE order_unknown (event_id text NOT NULL);
 "#;
 
@@ -172,8 +172,9 @@ impl UserEventConsumer for CustomerCopy {
         .bind(&event.user.email)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("INSERT INTO order_applied (event_id, discriminator) VALUES ($1, 'user_upserted')")
+        sqlx::query("INSERT INTO order_applied (event_id, discriminator, request_id) VALUES ($1, 'user_upserted', $2)")
             .bind(&ctx.event_id)
+            .bind(&ctx.request_id)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
@@ -189,8 +190,9 @@ impl UserEventConsumer for CustomerCopy {
             .bind(&event.id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO order_applied (event_id, discriminator) VALUES ($1, 'user_deleted')")
+        sqlx::query("INSERT INTO order_applied (event_id, discriminator, request_id) VALUES ($1, 'user_deleted', $2)")
             .bind(&ctx.event_id)
+            .bind(&ctx.request_id)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
@@ -216,4 +218,52 @@ pub async fn applied_counts(pool: &PgPool) -> std::collections::BTreeMap<String,
     .expect("count applied")
     .into_iter()
     .collect()
+}
+
+/// A NATS transport on the test server whose subjects are prefixed with `prefix` (a fresh one
+/// per run keeps runs apart). Panics loudly when NATS is not reachable.
+pub async fn nats(prefix: &str, ack_wait: std::time::Duration) -> charter_runtime::events::nats::NatsTransport {
+    let config = charter_runtime::events::nats::NatsConfig {
+        ack_wait,
+        subject_prefix: prefix.to_owned(),
+        ..Default::default()
+    };
+    charter_runtime::events::nats::NatsTransport::connect(&nats_url(), config)
+        .await
+        .unwrap_or_else(|e| panic!("NATS is not reachable at {} (set CHARTER_TEST_NATS_URL): {e}", nats_url()))
+}
+
+/// Runs relay rounds until the outbox is empty (bounded: 10 s).
+pub async fn relay_all(relay: &charter_runtime::events::postgres::Relay) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while relay.backlog().await.expect("backlog") > 0 {
+        assert!(std::time::Instant::now() < deadline, "outbox not drained in 10 s");
+        let _ = relay.run_once().await;
+    }
+}
+
+/// Polls `consumer` until `done` says so (bounded: `secs` seconds, then panics).
+pub async fn consume_until<E, H, F, Fut>(
+    consumer: &mut charter_runtime::events::Consumer<E, H>,
+    secs: u64,
+    mut done: F,
+) where
+    E: charter_runtime::events::Event,
+    H: charter_runtime::events::Handler<E>,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while !done().await {
+        assert!(std::time::Instant::now() < deadline, "consumer did not finish in {secs} s");
+        consumer.poll().await.expect("poll");
+    }
+}
+
+/// Rows of `table`.
+pub async fn count(pool: &PgPool, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+        .fetch_one(pool)
+        .await
+        .expect("count")
 }
