@@ -123,8 +123,8 @@ fn read_config(path: &Path, settings: &mut Settings) -> Result<bool, String> {
     if let Some(names) = config_redacted_annotations(&value, path)? {
         settings.redacted_annotations = names;
     }
-    settings.stream_options =
-        crate::events::StreamOptions::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    settings.stream_options = crate::events::StreamOptions::from_toml(&text)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(strict)
 }
 
@@ -330,11 +330,18 @@ pub fn expand(request: &Request) -> Result<Expansion, Error> {
 
     let generated = gen::generate(&checked.repo, &settings);
     // Generation refuses what it cannot express correctly (an event union without discriminator).
-    let gen_errors: Vec<&Diagnostic> = generated.diagnostics.iter().filter(|d| d.is_error() && concerns(d)).collect();
+    let gen_errors: Vec<&Diagnostic> = generated
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error() && concerns(d))
+        .collect();
     if !gen_errors.is_empty() {
         return Err(Error {
             rendered: report::render_human(gen_errors.iter().copied(), &checked.sources, false),
-            lines: gen_errors.iter().map(|d| one_line(d, &checked.sources)).collect(),
+            lines: gen_errors
+                .iter()
+                .map(|d| one_line(d, &checked.sources))
+                .collect(),
             inputs,
         });
     }

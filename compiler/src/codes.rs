@@ -1,66 +1,130 @@
-//! The registry of diagnostic codes.
+//! The registry of codes: every diagnostic code, lint rule and diff rule, for `charter explain`,
+//! SARIF and the docs.
 //!
-//! Each stage owns its codes in a `CODES` table next to the code that reports them; this module
-//! only gathers the tables so `charter explain CODE` and the docs can list them all. A code, once
-//! published, never changes meaning.
+//! Codes are declared by the stage that raises them (a [`Code`] constant made with
+//! [`codes!`](crate::codes!), beside the code that reports it) and raised as
+//! `Diagnostic::new(&E0102, …)`; the severity is the code's, or the one the raising stage decides.
+//! This module only gathers the stages' `CODES` tables ([`STAGES`]), the lint rules and the diff
+//! rules into one index built once, so lookups do not scan. Stages never import this module (they
+//! import [`crate::diag`]), so it closes no import circle.
 //!
 //! Ranges: `E00xx` reading files and JSON; `E01xx`/`W01xx` structure of the input (API Builder's
 //! phase B); `E02xx`–`E09xx`/`W0xxx` semantic validation (phase C); `E10xx` imports and the repo;
-//! `L….` lint rules (their own registry).
+//! `W12xx` generation; `E22xx`/`W22xx` OpenAPI export and import; `L00xx` the linter's own codes, `L01xx`–`L03xx` lint rules; diff rules are
+//! named in `UPPER_SNAKE_CASE` (`FIELD_REMOVED`).
 
+pub use crate::diag::Code;
 use crate::diag::Severity;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
-/// One diagnostic code: its default severity, a one-line summary and a longer explanation.
+/// The code tables of the stages, in code order. A stage that declares codes adds its table here.
+pub const STAGES: &[(&str, &[&Code])] = &[
+    ("load", crate::load::CODES),
+    ("lower", crate::lower::CODES),
+    ("validate", crate::validate::CODES),
+    ("resolve", crate::resolve::CODES),
+    ("generate", crate::gen::CODES),
+    ("openapi", crate::openapi::CODES),
+    ("events", crate::events::CODES),
+    ("lint", crate::lint::CODES),
+];
+
+/// One entry of the registry.
 #[derive(Clone, Copy, Debug)]
-pub struct CodeInfo {
-    pub code: &'static str,
-    pub severity: Severity,
-    pub summary: &'static str,
-    pub explain: &'static str,
+pub enum Entry {
+    /// A diagnostic code of a stage or of the linter itself.
+    Code(&'static Code),
+    /// A lint rule (its code is [`crate::lint::Rule::code`]).
+    Lint(&'static crate::lint::Rule),
+    /// A rule of the breaking-change catalogue.
+    Diff(&'static crate::diff::Rule),
 }
 
-/// Shorthand for the tables.
-pub const fn error(code: &'static str, summary: &'static str, explain: &'static str) -> CodeInfo {
-    CodeInfo {
-        code,
-        severity: Severity::Error,
-        summary,
-        explain,
+impl Entry {
+    pub fn id(&self) -> &'static str {
+        match self {
+            Entry::Code(c) => c.id,
+            Entry::Lint(r) => r.code.id,
+            Entry::Diff(r) => r.id,
+        }
+    }
+    pub fn summary(&self) -> &'static str {
+        match self {
+            Entry::Code(c) => c.summary,
+            Entry::Lint(r) => r.code.summary,
+            Entry::Diff(r) => r.summary,
+        }
+    }
+    /// The text `charter explain` prints.
+    pub fn explain(&self) -> String {
+        match self {
+            Entry::Code(c) => format!(
+                "{} ({}): {}\n\n{}",
+                c.id,
+                c.severity.as_str(),
+                c.summary,
+                c.explain
+            ),
+            Entry::Lint(r) => crate::lint::explain_rule(r),
+            Entry::Diff(r) => crate::diff::rules::explain(r),
+        }
     }
 }
 
-pub const fn warning(code: &'static str, summary: &'static str, explain: &'static str) -> CodeInfo {
-    CodeInfo {
-        code,
-        severity: Severity::Warning,
-        summary,
-        explain,
+/// Every diagnostic code: the stages' tables, then the lint rules.
+pub fn all() -> impl Iterator<Item = &'static Code> {
+    STAGES
+        .iter()
+        .flat_map(|(_, t)| t.iter().copied())
+        .chain(crate::lint::RULES.iter().map(|r| &r.code))
+}
+
+/// Every entry of the registry: codes, lint rules, diff rules.
+pub fn entries() -> impl Iterator<Item = Entry> {
+    STAGES
+        .iter()
+        .flat_map(|(_, t)| t.iter().map(|c| Entry::Code(c)))
+        .chain(crate::lint::RULES.iter().map(Entry::Lint))
+        .chain(crate::diff::RULES.iter().map(Entry::Diff))
+}
+
+fn index() -> &'static HashMap<String, Entry> {
+    static INDEX: OnceLock<HashMap<String, Entry>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut map = HashMap::new();
+        for e in entries() {
+            map.insert(e.id().to_ascii_uppercase(), e);
+            if let Entry::Lint(r) = e {
+                map.insert(r.name.to_ascii_uppercase(), e);
+            }
+        }
+        map
+    })
+}
+
+/// The entry for an id (case-insensitive), or a lint rule's name.
+pub fn entry(id: &str) -> Option<Entry> {
+    index().get(&id.to_ascii_uppercase()).copied()
+}
+
+/// The diagnostic code with this id (a stage's, the linter's or a lint rule's).
+pub fn lookup(id: &str) -> Option<&'static Code> {
+    match entry(id)? {
+        Entry::Code(c) => Some(c),
+        Entry::Lint(r) => Some(&r.code),
+        Entry::Diff(_) => None,
     }
 }
 
-/// Every table, in code order.
-pub fn tables() -> [&'static [CodeInfo]; 6] {
-    [
-        crate::load::CODES,
-        crate::lower::CODES,
-        crate::validate::CODES,
-        crate::resolve::CODES,
-        crate::gen::CODES,
-        crate::events::CODES,
-    ]
+/// What `charter explain ID` prints, if `id` names a code, a lint rule or a diff rule.
+pub fn explain(id: &str) -> Option<String> {
+    entry(id).map(|e| e.explain())
 }
 
-pub fn all() -> impl Iterator<Item = &'static CodeInfo> {
-    tables().into_iter().flatten()
-}
-
-pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
-    all().find(|c| c.code.eq_ignore_ascii_case(code))
-}
-
-/// Default severity of a code; unknown codes (a bug) are errors.
-pub fn severity(code: &str) -> Severity {
-    lookup(code).map(|c| c.severity).unwrap_or(Severity::Error)
+/// Default severity of a code.
+pub fn severity(code: &Code) -> Severity {
+    code.severity
 }
 
 #[cfg(test)]
@@ -71,19 +135,59 @@ mod tests {
     #[test]
     fn codes_are_unique_and_well_formed() {
         let mut seen = HashSet::new();
-        for c in all() {
-            assert!(seen.insert(c.code), "duplicate code {}", c.code);
-            let prefix = match c.severity {
-                Severity::Error => 'E',
-                Severity::Warning => 'W',
+        for (stage, table) in STAGES {
+            for c in *table {
+                assert!(seen.insert(c.id), "duplicate code {}", c.id);
+                let prefix = match c.severity {
+                    Severity::Error => ['E', 'L'],
+                    Severity::Warning => ['W', 'W'],
+                };
+                assert!(
+                    c.id.starts_with(prefix),
+                    "{stage}: {} severity does not match its prefix",
+                    c.id
+                );
+                assert_eq!(c.id.len(), 5, "{}", c.id);
+            }
+        }
+    }
+
+    /// Every code, lint rule and diff rule has a summary and a real explanation.
+    #[test]
+    fn every_entry_is_explained() {
+        let mut ids = HashSet::new();
+        let mut n = 0;
+        for e in entries() {
+            n += 1;
+            assert!(ids.insert(e.id()), "{} is registered twice", e.id());
+            assert!(!e.summary().trim().is_empty(), "{} has no summary", e.id());
+            let long = match e {
+                Entry::Code(c) => c.explain,
+                Entry::Lint(r) => r.code.explain,
+                Entry::Diff(r) => r.doc,
             };
             assert!(
-                c.code.starts_with(prefix),
-                "{} severity does not match its prefix",
-                c.code
+                long.split_whitespace().count() >= 2 && long.trim() != e.summary().trim(),
+                "{} has no explain text",
+                e.id()
             );
-            assert_eq!(c.code.len(), 5, "{}", c.code);
-            assert!(!c.summary.is_empty() && !c.explain.is_empty(), "{}", c.code);
+            let text = explain(e.id()).expect("registered");
+            assert!(text.contains(e.id()), "{}", e.id());
         }
+        assert!(n > 200, "only {n} entries");
+    }
+
+    #[test]
+    fn explain_finds_every_kind() {
+        assert!(explain("E0102").is_some());
+        assert!(explain("e0102").is_some());
+        assert!(explain("L0004").is_some());
+        assert!(explain("L0103").is_some());
+        assert!(explain("lower-case-paths").is_some());
+        assert!(explain("FIELD_REMOVED").is_some());
+        assert!(explain("field_removed").is_some());
+        assert!(explain("W1201").is_some());
+        assert!(explain("NOPE").is_none());
+        assert_eq!(lookup("E0102").map(|c| c.severity), Some(Severity::Error));
     }
 }

@@ -21,13 +21,16 @@ pub mod diag;
 pub mod diff;
 pub mod emit;
 pub mod events;
+pub mod example;
 pub mod gen;
+pub mod git;
 pub mod ir;
 pub mod json;
 pub mod lint;
 pub mod load;
 pub mod lower;
 pub mod names;
+pub mod openapi;
 pub mod report;
 pub mod resolve;
 pub mod schema;
@@ -96,38 +99,5 @@ pub fn check_sources(files: Vec<(PathBuf, String)>, options: &Options) -> Checke
 pub(crate) fn check_loaded(checked: &mut Checked, options: &Options) {
     resolve::resolve(&mut checked.repo, options, &mut checked.diagnostics);
     validate::validate(&checked.repo, &mut checked.diagnostics);
-    relax_resolved_form_names(checked);
     checked.diagnostics.sort(&checked.sources);
-}
-
-/// A service.json was produced and stored by API Builder, which accepted it under the name rules of
-/// its day (enum values such as `Hazardous Material` were once allowed). Identifier rules (E02xx) on
-/// that form are reported as warnings, so real stored specs still load; api.json input, which a
-/// person is writing now, gets them as errors. Recorded in docs/compatibility.md.
-fn relax_resolved_form_names(checked: &mut Checked) {
-    let resolved_files: std::collections::HashSet<source::FileId> = checked
-        .repo
-        .services
-        .iter()
-        .filter(|s| s.form == ir::Form::ServiceJson)
-        .map(|s| s.file)
-        .collect();
-    if resolved_files.is_empty() {
-        return;
-    }
-    let items = std::mem::take(&mut checked.diagnostics).into_vec();
-    for mut d in items {
-        let relaxed = d.code.starts_with("E02")
-            && d.loc
-                .as_ref()
-                .is_some_and(|l| resolved_files.contains(&l.file));
-        if relaxed {
-            d.severity = diag::Severity::Warning;
-            d.help = Some(format!(
-                "{} (a warning here: this service.json was accepted by API Builder under older name rules)",
-                d.help.as_deref().unwrap_or("rename it")
-            ));
-        }
-        checked.diagnostics.push(d);
-    }
 }

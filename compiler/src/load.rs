@@ -1,6 +1,5 @@
 //! Reading spec files: discovery in a directory tree, bytes → UTF-8 → JSON tree, form detection.
 
-use crate::codes::{error, CodeInfo};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::json;
 use crate::lower;
@@ -8,53 +7,37 @@ use crate::source::{FileId, Span};
 use crate::Checked;
 use std::path::{Path, PathBuf};
 
-pub const CODES: &[CodeInfo] = &[
-    error(
-        "E0001",
+crate::codes! {
+    E0001: Error,
         "file or directory cannot be read",
         "Charter could not read a path given on the command line or found in the api repo (missing, \
-         permission denied, not a regular file). Check the path and its permissions.",
-    ),
-    error(
-        "E0002",
+         permission denied, not a regular file). Check the path and its permissions.";
+    E0002: Error,
         "file is not valid UTF-8",
         "Specs are JSON, which must be UTF-8. The diagnostic points at the first invalid byte; re-save \
-         the file as UTF-8.",
-    ),
-    error(
-        "E0003",
+         the file as UTF-8.";
+    E0003: Error,
         "invalid JSON",
         "The file is not well-formed JSON (RFC 8259): no comments, no trailing commas, strings in double \
-         quotes. The diagnostic points at the first character that could not be parsed.",
-    ),
-    error(
-        "E0004",
+         quotes. The diagnostic points at the first character that could not be parsed.";
+    E0004: Error,
         "JSON nested too deeply",
         "Arrays and objects nest more than 256 levels deep. No spec needs this; it is refused so that \
-         a hostile input cannot exhaust the stack.",
-    ),
-    error(
-        "E0005",
+         a hostile input cannot exhaust the stack.";
+    E0005: Error,
         "duplicate key in a JSON object",
         "The same key appears twice in one object. Most JSON parsers silently keep the last one, which \
-         hides mistakes; API Builder rejects the document, and so does Charter. Remove or rename one.",
-    ),
-    error(
-        "E0006",
+         hides mistakes; API Builder rejects the document, and so does Charter. Remove or rename one.";
+    E0006: Error,
         "the document is not a JSON object",
-        "A spec must be a JSON object at the top level (API Builder: `Must upload a Json Object`).",
-    ),
-    error(
-        "E0007",
+        "A spec must be a JSON object at the top level (API Builder: `Must upload a Json Object`).";
+    E0007: Error,
         "the file is empty",
-        "The file holds no JSON at all (API Builder: `No Data`).",
-    ),
-    error(
-        "E0008",
+        "The file holds no JSON at all (API Builder: `No Data`).";
+    E0008: Error,
         "file is too large",
-        "Charter refuses spec files over 64 MiB: real specs are at most a few MB.",
-    ),
-];
+        "Charter refuses spec files over 64 MiB: real specs are at most a few MB.";
+}
 
 /// Largest file Charter reads.
 pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
@@ -70,7 +53,7 @@ pub fn discover(paths: &[PathBuf], diags: &mut Diagnostics, io_errors: &mut usiz
             Err(e) => {
                 *io_errors += 1;
                 diags.push(
-                    Diagnostic::new("E0001", format!("cannot read {}: {e}", p.display()))
+                    Diagnostic::new(&E0001, format!("cannot read {}: {e}", p.display()))
                         .with_path(p.clone()),
                 );
             }
@@ -89,7 +72,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Diagnostics, io_errors: 
             *io_errors += 1;
             diags.push(
                 Diagnostic::new(
-                    "E0001",
+                    &E0001,
                     format!("cannot read directory {}: {e}", dir.display()),
                 )
                 .with_path(dir.to_path_buf()),
@@ -126,14 +109,14 @@ pub fn load_file(path: &Path, checked: &mut Checked) {
         Ok(None) => {
             checked.io_errors += 1;
             checked.diagnostics.push(
-                Diagnostic::new("E0008", format!("{} is larger than 64 MiB", path.display()))
+                Diagnostic::new(&E0008, format!("{} is larger than 64 MiB", path.display()))
                     .with_path(path.to_path_buf()),
             )
         }
         Err(e) => {
             checked.io_errors += 1;
             checked.diagnostics.push(
-                Diagnostic::new("E0001", format!("cannot read {}: {e}", path.display()))
+                Diagnostic::new(&E0001, format!("cannot read {}: {e}", path.display()))
                     .with_path(path.to_path_buf()),
             );
         }
@@ -150,7 +133,7 @@ pub fn load_bytes(path: &Path, bytes: Vec<u8>, checked: &mut Checked) {
             // Offsets in the lossy text equal the original up to the first invalid byte.
             let file = checked.sources.add(path, lossy);
             checked.diagnostics.push(
-                Diagnostic::new("E0002", format!("invalid UTF-8 at byte {valid}"))
+                Diagnostic::new(&E0002, format!("invalid UTF-8 at byte {valid}"))
                     .at_span(file, Span::new(valid, valid + 1), "")
                     .with_help("save the file as UTF-8"),
             );
@@ -164,7 +147,7 @@ pub fn load_text(path: &Path, text: String, checked: &mut Checked) {
     let text = checked.sources.get(file).text.clone();
     if text.trim().is_empty() {
         checked.diagnostics.push(
-            Diagnostic::new("E0007", "the file is empty")
+            Diagnostic::new(&E0007, "the file is empty")
                 .at_span(file, Span::new(0, 0), "")
                 .with_help("a spec is a JSON object with at least a `name`"),
         );
@@ -180,7 +163,7 @@ pub fn load_text(path: &Path, text: String, checked: &mut Checked) {
     for d in &parsed.duplicates {
         checked.diagnostics.push(
             Diagnostic::new(
-                "E0005",
+                &E0005,
                 format!("Invalid json, duplicate key name found: {}", d.key),
             )
             .at_span(file, d.span, "")
@@ -190,7 +173,7 @@ pub fn load_text(path: &Path, text: String, checked: &mut Checked) {
     if parsed.root.as_object().is_none() {
         checked.diagnostics.push(
             Diagnostic::new(
-                "E0006",
+                &E0006,
                 format!(
                     "Must upload a Json Object (found {})",
                     parsed.root.kind_name()
@@ -210,12 +193,12 @@ fn report_parse_error(file: FileId, text: &str, e: json::Error, diags: &mut Diag
     let at = e.offset.min(text.len());
     let end = (at + 1).min(text.len()).max(at);
     let d = match e.kind {
-        json::ErrorKind::Syntax(msg) => Diagnostic::new("E0003", format!("invalid JSON: {msg}"))
+        json::ErrorKind::Syntax(msg) => Diagnostic::new(&E0003, format!("invalid JSON: {msg}"))
             .with_help(
                 "specs are strict JSON: no comments, no trailing commas, double-quoted strings",
             ),
         json::ErrorKind::TooDeep => Diagnostic::new(
-            "E0004",
+            &E0004,
             format!("JSON nested more than {} levels deep", json::MAX_DEPTH),
         )
         .with_help("flatten the document; real specs nest fewer than 20 levels"),

@@ -343,7 +343,7 @@ mod tests {
         let text = format!("{{\"a\":\"{padding}\",\"needle\":1}}");
         let start = text.find("\"needle\"").unwrap();
         let file = sources.add("minified.json", text.as_str());
-        let d = Diagnostic::new("E0001", "the needle").at(Loc::new(
+        let d = Diagnostic::new(&crate::load::E0001, "the needle").at(Loc::new(
             file,
             Span::new(start, start + 8),
             "/needle",
@@ -363,7 +363,7 @@ mod tests {
         let text = "{\n  \"a\": 1,\n  \"b\": 2\n}\n";
         let start = text.find("\"b\"").unwrap();
         let file = sources.add("small.json", text);
-        let d = Diagnostic::new("E0001", "b is wrong").at(Loc::new(
+        let d = Diagnostic::new(&crate::load::E0001, "b is wrong").at(Loc::new(
             file,
             Span::new(start, start + 3),
             "/b",

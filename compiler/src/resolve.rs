@@ -6,59 +6,44 @@
 //! types are taken on trust as [`TypeRef::External`], checked against the names it provides when
 //! the import lists them (service.json form). Import cycles are reported, never followed.
 
-use crate::codes::{error, warning, CodeInfo};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::ir::{Import, Repo, Service, ServiceId, Type, TypeId, TypeKind, TypeRef};
 use crate::Options;
 use std::collections::HashMap;
 
-pub const CODES: &[CodeInfo] = &[
-    warning(
-        "W1001",
+crate::codes! {
+    W1001: Warning,
         "import not found in this repo",
         "The imported service is not one of the specs Charter loaded, so its types are taken on trust: \
          references to them are accepted as opaque (checked against the names the import lists, when \
          it lists them). Add the imported spec to the repo to have it checked, or run with \
-         `--strict-imports` (or `strict_imports = true` in charter.toml) to make this an error.",
-    ),
-    error(
-        "E1002",
+         `--strict-imports` (or `strict_imports = true` in charter.toml) to make this an error.";
+    E1002: Error,
         "import not found in this repo (strict imports)",
         "With strict imports on, every import must be a spec of the repo. Add the imported spec, or \
-         turn strict imports off to accept its types on trust.",
-    ),
-    error(
-        "E1003",
+         turn strict imports off to accept its types on trust.";
+    E1003: Error,
         "import cycle",
         "Specs import each other in a cycle. API Builder cannot upload either first; break the cycle by \
-         moving the shared types into a spec both import.",
-    ),
-    error(
-        "E1004",
+         moving the shared types into a spec both import.";
+    E1004: Error,
         "type not found",
         "A type name is neither a primitive nor a type declared in this spec. Local types are named by \
          their short name (`user`); imported types by their qualified name \
-         (`io.flow.common.v0.models.money`).",
-    ),
-    error(
-        "E1005",
+         (`io.flow.common.v0.models.money`).";
+    E1005: Error,
         "no import provides this namespace",
         "A qualified type name (`<namespace>.models.<name>`) names a namespace that is neither this \
-         spec's nor one of its imports'. Add the import, or fix the namespace.",
-    ),
-    error(
-        "E1006",
+         spec's nor one of its imports'. Add the import, or fix the namespace.";
+    E1006: Error,
         "imported service has no such type",
         "The imported service is known (in the repo, or its service.json lists its types) and does not \
-         declare this type.",
-    ),
-    error(
-        "E1007",
+         declare this type.";
+    E1007: Error,
         "two specs share a namespace",
         "Two specs of the repo declare the same namespace, so imports of it are ambiguous. Each service \
-         needs its own namespace.",
-    ),
-];
+         needs its own namespace.";
+}
 
 /// Resolves imports and type references of every service in place.
 pub fn resolve(repo: &mut Repo, options: &Options, diags: &mut Diagnostics) {
@@ -108,7 +93,7 @@ impl Index {
                 let other = &repo.services[first];
                 diags.push(
                     Diagnostic::new(
-                        "E1007",
+                        &E1007,
                         format!(
                             "namespace `{}` is also declared by service `{}`",
                             s.namespace, other.name
@@ -158,12 +143,12 @@ fn link_imports(
             None => {
                 let (code, help) = if options.strict_imports {
                     (
-                        "E1002",
+                        &E1002,
                         "add the imported spec to the repo, or turn strict imports off",
                     )
                 } else {
                     (
-                        "W1001",
+                        &W1001,
                         "add the imported spec to the repo to have its types checked, or pass --strict-imports to make this an error",
                     )
                 };
@@ -233,7 +218,7 @@ fn report_cycles(repo: &Repo, diags: &mut Diagnostics) {
                     .collect();
                 names.push(&repo.services[t].name);
                 diags.push(
-                    Diagnostic::new("E1003", format!("import cycle: {}", names.join(" -> ")))
+                    Diagnostic::new(&E1003, format!("import cycle: {}", names.join(" -> ")))
                         .at(imp.loc.clone())
                         .with_help(
                             "move the types both services need into a third spec that both import",
@@ -337,13 +322,13 @@ impl Resolver<'_> {
         }
     }
 
-    fn find(&self, name: &str) -> Result<TypeRef, (&'static str, String, String)> {
+    fn find(&self, name: &str) -> Result<TypeRef, (&'static Code, String, String)> {
         if let Some(id) = self.tables[self.sid].by_name.get(name) {
             return Ok(TypeRef::Type(*id));
         }
         let Some((ns, kind, short)) = split_qualified(name) else {
             return Err((
-                "E1004",
+                &E1004,
                 format!("type[{name}] not found"),
                 "declare it in this spec, use a primitive, or name an imported type by its qualified name".into(),
             ));
@@ -355,7 +340,7 @@ impl Resolver<'_> {
                 .map(|id| TypeRef::Type(*id))
                 .ok_or_else(|| {
                     (
-                        "E1004",
+                        &E1004,
                         format!("type[{name}] not found"),
                         format!("this spec declares no {} named `{short}`", kind.label()),
                     )
@@ -377,7 +362,7 @@ impl Resolver<'_> {
                     .map(|id| TypeRef::Type(*id))
                     .ok_or_else(|| {
                         (
-                            "E1006",
+                            &E1006,
                             format!("type[{name}] not found: the imported service declares no {} named `{short}`", kind.label()),
                             "check the name against the imported spec".to_string(),
                         )
@@ -402,7 +387,7 @@ impl Resolver<'_> {
                 });
                 if !listed {
                     return Err((
-                        "E1006",
+                        &E1006,
                         format!(
                             "type[{name}] not found: import {} lists no {} named `{short}`",
                             imp.uri,
@@ -427,7 +412,7 @@ impl Resolver<'_> {
             return Ok(external(ns, kind, short));
         }
         Err((
-            "E1005",
+            &E1005,
             format!("type[{name}] not found: no import provides namespace `{ns}`"),
             "add an import of the service that declares it, or fix the namespace".into(),
         ))

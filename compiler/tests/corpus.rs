@@ -233,7 +233,7 @@ fn every_corpus_spec_loads() {
             .filter(|d| d.is_error())
             .collect();
         for d in &errors {
-            *by_code.entry(d.code).or_default() += 1;
+            *by_code.entry(d.code.id).or_default() += 1;
         }
         match (known(&name), errors.is_empty()) {
             (None, true) => clean += 1,
@@ -246,7 +246,7 @@ fn every_corpus_spec_loads() {
                     .join("; ")
             )),
             (Some((_, codes, why)), _) => {
-                let mut got: Vec<&str> = errors.iter().map(|d| d.code).collect();
+                let mut got: Vec<&str> = errors.iter().map(|d| d.code.id).collect();
                 got.sort();
                 got.dedup();
                 let mut want: Vec<&str> = codes.to_vec();

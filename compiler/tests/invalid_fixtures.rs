@@ -86,7 +86,7 @@ fn invalid_fixtures_match_their_golden_files() {
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{name}: {e}"));
         let checked = check_sources(vec![(PathBuf::from(&name), text)], &Options::default());
         let code = code_of(path);
-        if !checked.diagnostics.iter().any(|d| d.code == code) {
+        if !checked.diagnostics.iter().any(|d| d.code.id == code) {
             failures.push(format!("{name}: does not produce {code}"));
         }
         let actual = render(&checked);
@@ -142,7 +142,7 @@ fn every_code_has_a_fixture() {
     let missing: Vec<&str> = tables
         .iter()
         .flat_map(|t| t.iter())
-        .map(|c| c.code)
+        .map(|c| c.id)
         .filter(|c| !NOT_FROM_A_DOCUMENT.contains(c) && !covered.contains(*c))
         .collect();
     assert!(

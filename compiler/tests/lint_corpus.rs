@@ -61,7 +61,7 @@ fn flow_preset_on_flow_corpus() {
         linted += found.stats.linted;
         skipped += found.stats.skipped;
         for d in &found.diagnostics {
-            counts.entry(d.code).or_default()[form] += 1;
+            counts.entry(d.code.id).or_default()[form] += 1;
             let loc = d.loc.as_ref().expect("findings are located");
             let len = checked.sources.get(loc.file).text.len() as u32;
             assert!(
@@ -80,12 +80,15 @@ fn flow_preset_on_flow_corpus() {
     );
     println!("{:>8} {:>8} {:>8}  rule", "api.json", "svc.json", "total");
     for r in RULES.iter().filter(|r| r.presets.contains(&Preset::Flow)) {
-        let [a, s] = counts.get(r.code).copied().unwrap_or_default();
+        let [a, s] = counts.get(r.code.id).copied().unwrap_or_default();
         println!("{a:>8} {s:>8} {:>8}  {} {}", a + s, r.code, r.name);
     }
     // Every finding of the flow preset comes from a rule of the flow preset.
     for code in counts.keys() {
-        let rule = RULES.iter().find(|r| r.code == *code).expect("known rule");
+        let rule = RULES
+            .iter()
+            .find(|r| r.code.id == *code)
+            .expect("known rule");
         assert!(rule.presets.contains(&Preset::Flow), "{code}");
     }
 }

@@ -13,7 +13,7 @@ fn checked(text: &str) -> charter::Checked {
 }
 
 fn codes(c: &charter::Checked) -> Vec<&'static str> {
-    c.diagnostics.iter().map(|d| d.code).collect()
+    c.diagnostics.iter().map(|d| d.code.id).collect()
 }
 
 const CAMEL: &str = r#"{

@@ -108,7 +108,10 @@ fn every_rule_has_fixtures_and_they_hold() {
             ));
             continue;
         }
-        let (pass, fail) = match (run(&dir, "pass", rule.code), run(&dir, "fail", rule.code)) {
+        let (pass, fail) = match (
+            run(&dir, "pass", rule.code.id),
+            run(&dir, "fail", rule.code.id),
+        ) {
             (Ok(p), Ok(f)) => (p, f),
             (Err(e), _) | (_, Err(e)) => {
                 failures.push(e);

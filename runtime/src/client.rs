@@ -14,7 +14,7 @@ use serde::Serialize;
 use std::time::Duration;
 
 /// The header that carries the request id, on every call.
-pub const REQUEST_ID_HEADER: &str = "x-request-id";
+pub const REQUEST_ID_HEADER: &str = crate::request_id::HEADER;
 
 /// The error of one operation. `E` is the operation's documented-error type.
 ///
@@ -194,7 +194,9 @@ impl ClientBuilder {
         }
         self
     }
-    /// The request id sent as `x-request-id` on every call; without one, each call gets a new UUID.
+    /// The request id sent as `x-request-id` on every call. Without one, a call made while a
+    /// generated server handles a request forwards that request's id
+    /// ([`crate::request_id::current`]), and any other call gets a new UUID.
     pub fn with_request_id(mut self, id: impl Into<String>) -> Self {
         self.request_id = Some(id.into());
         self
@@ -381,11 +383,14 @@ impl Request<'_> {
         if let Some(e) = self.error {
             return Err(Error::Encode(e));
         }
+        // The client's own id, else the id of the request being handled (a generated server runs
+        // its handlers inside `request_id::scope`), else a new one.
         let request_id = self
             .inner
             .request_id
             .clone()
-            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+            .or_else(crate::request_id::current)
+            .unwrap_or_else(crate::request_id::generate);
         let idempotent = !matches!(self.method, Method::POST | Method::PATCH | Method::CONNECT);
         let retries = if idempotent {
             self.inner.retry.max_retries

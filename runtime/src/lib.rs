@@ -3,12 +3,15 @@
 //! Generated code stays lean: anything that would otherwise be repeated per type or per operation
 //! lives here — union wire helpers ([`union`]), how values become path/query/header text
 //! ([`param`]), the HTTP client plumbing and its error taxonomy ([`client`]), request validation
-//! ([`validation`]) and generated servers' request parsing ([`server`]), and the canned answers
+//! ([`validation`]) and generated servers' request parsing ([`server`]) and hardening ([`serve`]:
+//! limits, timeouts, request ids ([`request_id`]), the health check ([`health`]), graceful
+//! shutdown), and the canned answers
 //! and call log of generated mock clients ([`mock`], feature `mock`), and how personal data is
 //! redacted, listed and erased ([`redact`], trait [`PersonalData`]).
 
 pub mod param;
 pub mod redact;
+pub mod request_id;
 pub mod union;
 pub mod validation;
 
@@ -20,6 +23,10 @@ pub use redact::{PersonalData, Redacted};
 #[cfg(feature = "client")]
 pub mod client;
 
+#[cfg(feature = "server")]
+pub mod health;
+#[cfg(feature = "server")]
+pub mod serve;
 #[cfg(feature = "server")]
 pub mod server;
 

@@ -1,4 +1,5 @@
-//! Shared pieces of generated axum servers: request validation and its error body.
+//! Shared pieces of generated axum servers: request validation and its error body. The
+//! hardening around them (limits, timeouts, request ids, health check) is [`crate::serve`].
 
 use crate::param::FromParam;
 use axum::http::StatusCode;
@@ -6,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+pub use crate::serve::{Config, Server};
 pub use crate::validation::{known, range, range_long, size, Path, ValidationError};
 
 impl IntoResponse for ValidationError {
@@ -171,19 +173,31 @@ pub struct Request {
 
 #[axum::async_trait]
 impl<S: Send + Sync> axum::extract::FromRequest<S> for Request {
-    type Rejection = std::convert::Infallible;
+    /// A path parameter that is not UTF-8 (400), or a body too large (413), too slow (408) or
+    /// cut off (400).
+    type Rejection = ValidationError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         use axum::extract::FromRequestParts;
         let (mut parts, body) = req.into_parts();
         let path = match axum::extract::RawPathParams::from_request_parts(&mut parts, state).await {
             Ok(p) => p.iter().map(|(_, v)| v.to_owned()).collect(),
-            Err(_) => Vec::new(),
+            // Percent-encoded bytes that are not UTF-8.
+            Err(_) => {
+                return Err(ValidationError::bad_request(
+                    "path",
+                    "a path parameter is not valid UTF-8",
+                ))
+            }
         };
         let query = parse_query(parts.uri.query());
-        let body = axum::body::to_bytes(body, 32 << 20)
+        let limit = parts
+            .extensions
+            .get::<crate::serve::BodyLimit>()
+            .map_or(crate::serve::Config::default().body_limit, |l| l.0);
+        let body = axum::body::to_bytes(body, limit)
             .await
-            .unwrap_or_default();
+            .map_err(|e| body_error(&e, limit))?;
         Ok(Request {
             path,
             query,
@@ -191,6 +205,45 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Request {
             body,
             form: std::sync::OnceLock::new(),
         })
+    }
+}
+
+/// Why a body could not be read, as the rejection to answer with.
+fn body_error(e: &axum::Error, limit: usize) -> ValidationError {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if c.is::<http_body_util::LengthLimitError>() {
+            let mut r = crate::serve::rejection(StatusCode::PAYLOAD_TOO_LARGE);
+            r.message = format!("the body is larger than {limit} bytes");
+            return r;
+        }
+        if c.is::<tower_http::timeout::TimeoutError>() {
+            return crate::serve::rejection(StatusCode::REQUEST_TIMEOUT);
+        }
+        cause = c.source();
+    }
+    ValidationError::bad_request("body", "the body could not be read")
+}
+
+/// A JSON body needs a JSON `Content-Type` (`application/json`, or any `+json` type); an empty
+/// body is left to the JSON decoder (a 400 saying what is missing).
+fn check_json_content_type(
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) -> Result<(), ValidationError> {
+    if body.is_empty() {
+        return Ok(());
+    }
+    let json = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|t| t.trim().to_ascii_lowercase())
+        .is_some_and(|t| t == "application/json" || t.ends_with("+json"));
+    if json {
+        Ok(())
+    } else {
+        Err(crate::serve::rejection(StatusCode::UNSUPPORTED_MEDIA_TYPE))
     }
 }
 
@@ -222,13 +275,17 @@ impl Request {
     }
     /// The JSON body.
     pub fn body<T: DeserializeOwned>(&self) -> Result<T, ValidationError> {
+        check_json_content_type(&self.headers, &self.body)?;
         body(&self.body)
     }
     /// The form parameters: API Builder sends them as the fields of one JSON object body (an
     /// empty body is an object without fields). Anything else is a 400 naming `body`.
     fn form(&self) -> Result<&serde_json::Map<String, serde_json::Value>, ValidationError> {
         self.form
-            .get_or_init(|| form_object(&self.body))
+            .get_or_init(|| {
+                check_json_content_type(&self.headers, &self.body)?;
+                form_object(&self.body)
+            })
             .as_ref()
             .map_err(Clone::clone)
     }
@@ -286,15 +343,21 @@ pub fn or_default<T: FromParam>(
 }
 
 /// Serializes a typed response: status plus JSON body (or an empty body for unit).
+/// Marked as the handler's own (documented) response, which the hardening leaves as it is.
 pub fn reply<T: Serialize>(status: u16, body: &T) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, axum::Json(body)).into_response()
+    let mut r = (status, axum::Json(body)).into_response();
+    r.extensions_mut().insert(crate::serve::Replied);
+    r
 }
 
+/// An empty documented response (a `unit` type), marked like [`reply`].
 pub fn reply_empty(status: u16) -> Response {
-    StatusCode::from_u16(status)
+    let mut r = StatusCode::from_u16(status)
         .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-        .into_response()
+        .into_response();
+    r.extensions_mut().insert(crate::serve::Replied);
+    r
 }
 
 #[cfg(test)]

@@ -119,19 +119,9 @@ pub fn run_schema() -> i32 {
 }
 
 pub fn run_explain(args: ExplainArgs) -> i32 {
-    if let Some(text) = crate::lint::explain(&args.code) {
-        println!("{text}");
-        return EXIT_OK;
-    }
-    match crate::codes::lookup(&args.code) {
-        Some(c) => {
-            println!(
-                "{} ({}): {}\n\n{}",
-                c.code,
-                c.severity.as_str(),
-                c.summary,
-                c.explain
-            );
+    match crate::codes::explain(&args.code) {
+        Some(text) => {
+            println!("{text}");
             EXIT_OK
         }
         None => {

@@ -70,8 +70,8 @@ fn settings(args: &GenerateArgs) -> Result<gen::Settings, String> {
     if let Some(names) = crate::build::config_redacted_annotations(&value, &path)? {
         settings = settings.with_redacted_annotations(names);
     }
-    settings.stream_options =
-        crate::events::StreamOptions::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    settings.stream_options = crate::events::StreamOptions::from_toml(&text)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     for (ns, p) in crate::build::config_crate_paths(&value, &path)? {
         settings = settings.with_crate_path(ns, p);
     }

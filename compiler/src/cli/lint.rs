@@ -2,6 +2,7 @@
 
 use super::{Format, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::diag::Diagnostic;
+use crate::lint::L0004;
 use crate::lint::{self, baseline::Baseline, config, LintConfig, LintStats, Preset};
 use crate::report;
 use crate::source::SourceMap;
@@ -62,7 +63,7 @@ pub fn load_config(
                 Ok(b) => config.baseline = Some(b),
                 Err(e) => diags.push(
                     Diagnostic::new(
-                        "L0004",
+                        &L0004,
                         format!("cannot use baseline {}: {e}", path.display()),
                     )
                     .with_path(&path),

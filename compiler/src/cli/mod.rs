@@ -3,9 +3,12 @@
 
 mod check;
 pub mod diff;
+pub mod export;
+pub mod export_asyncapi;
 mod generate;
-mod streams;
+pub mod import;
 pub mod lint;
+mod streams;
 pub mod trace;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -43,6 +46,10 @@ pub enum Command {
     Trace(trace::TraceArgs),
     /// The event streams of the repo (one per `*_event` union): stream names, members, payloads.
     Streams(streams::StreamsArgs),
+    /// Export specs to another format: `charter export openapi [PATH]... --out DIR|FILE`.
+    Export(export::ExportArgs),
+    /// Import another format into an api.json: `charter import openapi FILE --out api.json`.
+    Import(import::ImportArgs),
 }
 
 /// Output formats shared by the commands that report diagnostics.
@@ -75,6 +82,8 @@ pub fn main() -> i32 {
         Command::Generate(a) => generate::run(a),
         Command::Trace(a) => trace::run(a),
         Command::Streams(a) => streams::run(a),
+        Command::Export(a) => export::run(a),
+        Command::Import(a) => import::run(a),
     }
 }
 

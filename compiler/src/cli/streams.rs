@@ -47,7 +47,10 @@ pub fn run(args: StreamsArgs) -> i32 {
         options = options.with_env(env.clone());
     }
     let strict = args.strict_imports || super::check::strict_imports_in_config(None, &paths);
-    let checked = crate::check(&paths, &crate::Options::default().with_strict_imports(strict));
+    let checked = crate::check(
+        &paths,
+        &crate::Options::default().with_strict_imports(strict),
+    );
     if let Some(code) = super::trace::failure(&checked) {
         return code;
     }
@@ -61,8 +64,12 @@ pub fn run(args: StreamsArgs) -> i32 {
     let text = match args.format {
         StreamsFormat::Json => format!(
             "{}\n",
-            serde_json::to_string_pretty(&descriptor::to_json(&checked.repo, &streams, &checked.sources))
-                .unwrap_or_default()
+            serde_json::to_string_pretty(&descriptor::to_json(
+                &checked.repo,
+                &streams,
+                &checked.sources
+            ))
+            .unwrap_or_default()
         ),
         StreamsFormat::Human => descriptor::render_human(&checked.repo, &streams, &checked.sources),
     };

@@ -77,7 +77,7 @@ pub fn run(args: TraceArgs) -> i32 {
         eprintln!("error: with --against, give at most one path");
         return EXIT_USAGE;
     }
-    let files = match super::diff::read_revision(rev, &paths[0]) {
+    let files = match crate::git::read_specs(rev, &paths[0]) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}");

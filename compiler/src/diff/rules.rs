@@ -239,8 +239,29 @@ pub const RULES: &[Rule] = &[
     rule("EXAMPLE_CHANGED", "an example was added, removed or changed", N, N, X, "Documentation only."),
 ];
 
+/// The rule `id` (case-insensitive), from the registry of [`crate::codes`].
 pub fn lookup(id: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.id.eq_ignore_ascii_case(id))
+    match crate::codes::entry(id)? {
+        crate::codes::Entry::Diff(r) => Some(r),
+        _ => None,
+    }
+}
+
+/// The text `charter explain RULE` prints.
+pub fn explain(r: &Rule) -> String {
+    let class = if r.directional() {
+        format!(
+            "{} in requests, {} in responses and events",
+            r.request.as_str(),
+            r.response.as_str()
+        )
+    } else {
+        r.request.as_str().to_string()
+    };
+    format!(
+        "{} (diff rule; {class}): {}\n\n{}\n\nRule catalogue: docs/diff.md",
+        r.id, r.summary, r.doc
+    )
 }
 
 /// The rule `id`, which must be in the catalogue (engine-internal IDs are constants).

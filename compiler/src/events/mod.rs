@@ -14,40 +14,25 @@
 //! service version appended when the namespace has no version part). The env is `production`
 //! unless charter.toml says `[events] env = "…"`.
 
+pub mod asyncapi;
 pub mod descriptor;
 
-use crate::codes::{error, warning, CodeInfo};
-use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::{Primitive, Repo, ServiceId, TypeId, TypeKind, TypeRef};
 use crate::source::Loc;
 use std::path::Path;
 
-pub const CODES: &[CodeInfo] = &[
-    error(
-        "E2101",
+crate::codes! {
+    E2101: Error,
         "event union without a discriminator",
-        "A union whose name ends in `_event` is an event stream. Consumers read the member of each \
-         record from its discriminator, and the generated producer and consumer need one; without \
-         it the records are wrapped objects that Flow's tooling and other consumers cannot read. \
-         Add `\"discriminator\": \"discriminator\"` to the union.",
-    ),
-    error(
-        "E2102",
+        "A union whose name ends in `_event` is an event stream. Consumers read the member of each record from its discriminator, and the generated producer and consumer need one; without it the records are wrapped objects that Flow's tooling and other consumers cannot read. Add `\"discriminator\": \"discriminator\"` to the union.";
+    E2102: Error,
         "event member without `event_id: string`",
-        "Every member of an event union is a model with a required or optional `event_id` field of \
-         type `string`: delivery is at least once, and consumers recognise a redelivered event by \
-         its id (the inbox), the outbox and the broker de-duplicate by it. A member that is not a \
-         model (a primitive, an enum, a list) or has no such field cannot be published. Add \
-         `event_id: string` as the first field of the model.",
-    ),
-    warning(
-        "W2101",
+        "Every member of an event union is a model with a required or optional `event_id` field of type `string`: delivery is at least once, and consumers recognise a redelivered event by its id (the inbox), the outbox and the broker de-duplicate by it. A member that is not a model (a primitive, an enum, a list) or has no such field cannot be published. Add `event_id: string` as the first field of the model.";
+    W2101: Warning,
         "event member without `timestamp: date-time-iso8601`",
-        "Flow's consumers require `timestamp` in every record (lib-event's `Record`), and the \
-         generated producer fills it when the service leaves it unset. Without it, consumers cannot \
-         order or age the events. Add `timestamp: date-time-iso8601` after `event_id`.",
-    ),
-];
+        "Flow's consumers require `timestamp` in every record (lib-event's `Record`), and the generated producer fills it when the service leaves it unset. Without it, consumers cannot order or age the events. Add `timestamp: date-time-iso8601` after `event_id`.";
+}
 
 /// Default env of stream names (Flow's production streams).
 pub const DEFAULT_ENV: &str = "production";
@@ -79,7 +64,8 @@ impl StreamOptions {
         let Some(path) = crate::lint::config::discover(start) else {
             return Ok(StreamOptions::default());
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         Self::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 
@@ -95,14 +81,20 @@ impl StreamOptions {
                 match key.as_str() {
                     "env" => {
                         let env = v.as_str().ok_or("`[events] env` must be a string")?;
-                        if env.is_empty() || !env.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+                        if env.is_empty()
+                            || !env
+                                .chars()
+                                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                        {
                             return Err(format!(
                                 "`[events] env = {env:?}`: use letters, digits, `_` and `-` only (it is a part of every stream name)"
                             ));
                         }
                         options.env = env.to_owned();
                     }
-                    other => return Err(format!("unknown key `{other}` in `[events]` (known: env)")),
+                    other => {
+                        return Err(format!("unknown key `{other}` in `[events]` (known: env)"))
+                    }
                 }
             }
         }
@@ -246,7 +238,7 @@ pub fn streams(repo: &Repo, options: &StreamOptions) -> (Vec<Stream>, Diagnostic
             let Some(discriminator) = &u.discriminator else {
                 diags.push(
                     Diagnostic::new(
-                        "E2101",
+                        &E2101,
                         format!("event union `{}` has no discriminator", u.name),
                     )
                     .at(u.loc.clone())
@@ -259,18 +251,27 @@ pub fn streams(repo: &Repo, options: &StreamOptions) -> (Vec<Stream>, Diagnostic
                 let Some(model) = model_of(&t.ty.r) else {
                     diags.push(
                         Diagnostic::new(
-                            "E2102",
+                            &E2102,
                             format!(
                                 "member `{}` of event union `{}` is not a model of this repo",
                                 t.discriminator_value, u.name
                             ),
                         )
                         .at(t.loc.clone())
-                        .with_help("event members are models with `event_id: string` and `timestamp`"),
+                        .with_help(
+                            "event members are models with `event_id: string` and `timestamp`",
+                        ),
                     );
                     continue;
                 };
-                if let Some(m) = member(repo, model, &t.discriminator_value, &t.loc, &u.name, &mut diags) {
+                if let Some(m) = member(
+                    repo,
+                    model,
+                    &t.discriminator_value,
+                    &t.loc,
+                    &u.name,
+                    &mut diags,
+                ) {
                     members.push(m);
                 }
             }
@@ -318,7 +319,7 @@ fn member(
     let Some(event_id) = field("event_id").filter(|f| is_string(&f.ty.r)) else {
         diags.push(
             Diagnostic::new(
-                "E2102",
+                &E2102,
                 format!(
                     "member `{discriminator}` of event union `{union}` has no `event_id: string` field"
                 ),
@@ -334,12 +335,11 @@ fn member(
     if timestamp.is_none() {
         diags.push(
             Diagnostic::new(
-                "W2101",
+                &W2101,
                 format!(
                     "member `{discriminator}` of event union `{union}` has no `timestamp: date-time-iso8601` field"
                 ),
             )
-            .with_severity(Severity::Warning)
             .at(model.loc.clone())
             .with_help("add `{\"name\": \"timestamp\", \"type\": \"date-time-iso8601\"}` after `event_id`"),
         );
@@ -358,7 +358,9 @@ fn member(
             .or_else(|| (change == Change::Deleted).then(|| field("id")).flatten())
     });
     let id_field = payload.and_then(|p| {
-        let TypeRef::Type(t) = &p.ty.r else { return None };
+        let TypeRef::Type(t) = &p.ty.r else {
+            return None;
+        };
         if t.kind != TypeKind::Model {
             return None;
         }
@@ -399,16 +401,23 @@ pub fn classify(name: &str) -> (Change, Option<String>) {
     .into_iter()
     .filter_map(|(word, change)| name.rfind(word).filter(|i| *i > 0).map(|i| (i, change)))
     .max_by_key(|(i, _)| *i)
-    .map_or((Change::Other, None), |(i, change)| (change, Some(name[..i].to_owned())))
+    .map_or((Change::Other, None), |(i, change)| {
+        (change, Some(name[..i].to_owned()))
+    })
 }
 
 /// `io.charter.user.v0` → (`user.v0`, `v0`); `user.v0` → (`user.v0`, `v0`); a namespace without
 /// a version part gets `v<major>` of `version`.
 fn service_parts(namespace: &str, version: &str) -> (String, String) {
     let parts: Vec<&str> = namespace.split('.').collect();
-    let is_version = |p: &str| p.len() > 1 && p.starts_with('v') && p[1..].chars().all(|c| c.is_ascii_digit());
+    let is_version =
+        |p: &str| p.len() > 1 && p.starts_with('v') && p[1..].chars().all(|c| c.is_ascii_digit());
     if let Some(last) = parts.last().filter(|p| is_version(p)) {
-        let service = if parts.len() >= 4 { &parts[2..] } else { &parts[..] };
+        let service = if parts.len() >= 4 {
+            &parts[2..]
+        } else {
+            &parts[..]
+        };
         return (service.join("."), (*last).to_owned());
     }
     let major: String = version.chars().take_while(|c| c.is_ascii_digit()).collect();

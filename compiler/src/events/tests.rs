@@ -46,17 +46,26 @@ fn one_stream_per_event_union_named_by_flows_rule() {
     assert_eq!(s.discriminator, "discriminator");
     let m = &s.members;
     assert_eq!(m.len(), 3);
-    assert_eq!((m[0].change, m[0].captured.as_deref()), (Change::Upserted, Some("item")));
+    assert_eq!(
+        (m[0].change, m[0].captured.as_deref()),
+        (Change::Upserted, Some("item"))
+    );
     assert_eq!(m[0].payload_field.as_deref(), Some("item"));
     assert_eq!(m[0].id_field.as_deref(), Some("key"));
     assert_eq!(m[0].partition_field.as_deref(), Some("organization"));
-    assert_eq!((m[1].change, m[1].captured.as_deref()), (Change::Deleted, Some("item")));
+    assert_eq!(
+        (m[1].change, m[1].captured.as_deref()),
+        (Change::Deleted, Some("item"))
+    );
     assert_eq!(m[1].payload_field.as_deref(), Some("id"));
     assert_eq!(m[1].partition_field.as_deref(), Some("organization_id"));
     assert!(m[1].event_id_optional);
-    assert_eq!((m[2].change, m[2].partition_field.as_deref()), (Change::Other, None));
+    assert_eq!(
+        (m[2].change, m[2].partition_field.as_deref()),
+        (Change::Other, None)
+    );
     // `ping` has no timestamp: a warning, the stream stays.
-    let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
+    let codes: Vec<_> = diags.iter().map(|d| d.code.id).collect();
     assert_eq!(codes, ["W2101"]);
     let captured = s.captured();
     assert_eq!(captured.len(), 1);
@@ -68,9 +77,13 @@ fn one_stream_per_event_union_named_by_flows_rule() {
 #[test]
 fn env_comes_from_charter_toml() {
     let checked = load(SPEC);
-    let options = StreamOptions::from_toml("[events]\nenv = \"development_workstation\"\n").unwrap();
+    let options =
+        StreamOptions::from_toml("[events]\nenv = \"development_workstation\"\n").unwrap();
     let (streams, _) = streams(&checked.repo, &options);
-    assert_eq!(streams[0].name, "development_workstation.shop.v2.shop_event.json");
+    assert_eq!(
+        streams[0].name,
+        "development_workstation.shop.v2.shop_event.json"
+    );
     assert!(StreamOptions::from_toml("[events]\nenv = \"a.b\"\n").is_err());
     assert!(StreamOptions::from_toml("[events]\nnope = 1\n").is_err());
     assert_eq!(StreamOptions::from_toml("").unwrap().env, "production");
@@ -82,28 +95,54 @@ fn an_event_union_without_discriminator_is_a_located_error() {
     let checked = load(&text);
     let (streams, diags) = streams(&checked.repo, &StreamOptions::default());
     assert!(streams.is_empty());
-    let d = diags.iter().find(|d| d.code == "E2101").expect("E2101");
+    let d = diags.iter().find(|d| d.code.id == "E2101").expect("E2101");
     let loc = d.loc.as_ref().expect("located");
     assert_eq!(loc.pointer, "/unions/shop_event");
 }
 
 #[test]
 fn a_member_without_event_id_is_an_error() {
-    let text = SPEC.replace(r#"{"name": "event_id", "type": "string"}]"#, r#"{"name": "x", "type": "string"}]"#);
+    let text = SPEC.replace(
+        r#"{"name": "event_id", "type": "string"}]"#,
+        r#"{"name": "x", "type": "string"}]"#,
+    );
     let checked = load(&text);
     let (streams, diags) = streams(&checked.repo, &StreamOptions::default());
     assert_eq!(streams[0].members.len(), 2);
-    assert!(diags.iter().any(|d| d.code == "E2102" && d.message.contains("`ping`")));
+    assert!(diags
+        .iter()
+        .any(|d| d.code.id == "E2102" && d.message.contains("`ping`")));
 }
 
 #[test]
 fn names_of_other_namespaces() {
-    assert_eq!(service_parts("io.flow.user.v0", "1.0.0"), ("user.v0".into(), "v0".into()));
-    assert_eq!(service_parts("io.flow.billing.internal.v1", "1"), ("billing.internal.v1".into(), "v1".into()));
-    assert_eq!(service_parts("user.v0", "0.1"), ("user.v0".into(), "v0".into()));
-    assert_eq!(service_parts("acme.shop", "3.2.1"), ("acme.shop.v3".into(), "v3".into()));
-    assert_eq!(classify("user_upserted"), (Change::Upserted, Some("user".into())));
-    assert_eq!(classify("user_deleted_v2"), (Change::Deleted, Some("user".into())));
+    assert_eq!(
+        service_parts("io.flow.user.v0", "1.0.0"),
+        ("user.v0".into(), "v0".into())
+    );
+    assert_eq!(
+        service_parts("io.flow.billing.internal.v1", "1"),
+        ("billing.internal.v1".into(), "v1".into())
+    );
+    assert_eq!(
+        service_parts("user.v0", "0.1"),
+        ("user.v0".into(), "v0".into())
+    );
+    assert_eq!(
+        service_parts("acme.shop", "3.2.1"),
+        ("acme.shop.v3".into(), "v3".into())
+    );
+    assert_eq!(
+        classify("user_upserted"),
+        (Change::Upserted, Some("user".into()))
+    );
+    assert_eq!(
+        classify("user_deleted_v2"),
+        (Change::Deleted, Some("user".into()))
+    );
     assert_eq!(classify("upserted"), (Change::Other, None));
-    assert_eq!(classify("order_item_updated"), (Change::Updated, Some("order_item".into())));
+    assert_eq!(
+        classify("order_item_updated"),
+        (Change::Updated, Some("order_item".into()))
+    );
 }

@@ -14,6 +14,7 @@
 
 use super::{doc_attrs, ident, naming, Cx};
 use crate::diag::{Diagnostic, Severity};
+use crate::gen::W1202;
 use crate::ir::{
     Location, Operation, Parameter, Primitive, Resource, ServiceId, TypeKind, TypeRef,
 };
@@ -167,7 +168,7 @@ pub(crate) fn client<'a>(cx: &mut Cx<'a>, sid: ServiceId) -> (TokenStream, Vec<R
 fn unsupported(cx: &mut Cx, op: &Operation, what: String) {
     cx.diags.push(
         Diagnostic::new(
-            "W1202",
+            &W1202,
             format!(
                 "{}: {what}; the operation is left out of the generated client",
                 op.label()

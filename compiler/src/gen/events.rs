@@ -168,7 +168,10 @@ fn stream(cx: &mut Cx, s: &Stream, scope: &mut naming::Scope) -> TokenStream {
     let consumer = ident(&scope.camel(&format!("{} consumer", union.name)));
     let dispatcher = ident(&scope.camel(&format!("{} dispatcher", union.name)));
     let union_docs = doc_attrs(union.description.as_deref(), None);
-    let stream_doc = format!(" Stream `{name}` (short name `{short_name}`) of union `{}`.", union.name);
+    let stream_doc = format!(
+        " Stream `{name}` (short name `{short_name}`) of union `{}`.",
+        union.name
+    );
     let producer_doc = format!(
         " Publishes `{}` to stream `{name}`: `publish(event)`, `publish_batch(events)`; unset \
          `event_id`s and `timestamp`s are filled, the partition key is `organization`, else \

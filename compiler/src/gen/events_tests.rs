@@ -13,7 +13,11 @@ fn generate_events(json: &Path) -> Generated {
     let text = std::fs::read_to_string(json).expect("fixture readable");
     let checked =
         crate::check_sources(vec![(json.to_path_buf(), text)], &crate::Options::default());
-    let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).collect();
+    let errors: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
     assert!(errors.is_empty(), "{}: {errors:#?}", json.display());
     generate(&checked.repo, &Settings::default().with_events(true))
 }
@@ -23,7 +27,11 @@ fn events_goldens_match() {
     let bless = std::env::var_os("CHARTER_BLESS").is_some();
     let path = fixtures().join("events.json");
     let generated = generate_events(&path);
-    assert!(!generated.diagnostics.has_errors(), "{:?}", generated.diagnostics);
+    assert!(
+        !generated.diagnostics.has_errors(),
+        "{:?}",
+        generated.diagnostics
+    );
     assert_eq!(generated.runtime_features, ["events"]);
     let got = &generated.files[0].contents;
     let golden = path.with_extension("rs");
@@ -50,7 +58,11 @@ fn an_event_union_without_discriminator_refuses_generation() {
         &crate::Options::default(),
     );
     let g = generate(&checked.repo, &Settings::default().with_events(true));
-    let d = g.diagnostics.iter().find(|d| d.code == "E2101").expect("E2101");
+    let d = g
+        .diagnostics
+        .iter()
+        .find(|d| d.code.id == "E2101")
+        .expect("E2101");
     assert!(d.loc.is_some(), "located");
     // Without the flag nothing is refused.
     let g = generate(&checked.repo, &Settings::default());
@@ -65,5 +77,7 @@ fn stream_names_use_the_configured_env() {
     let mut settings = Settings::default().with_events(true);
     settings.stream_options = crate::events::StreamOptions::default().with_env("staging");
     let g = generate(&checked.repo, &settings);
-    assert!(g.files[0].contents.contains("\"staging.catalog.v1.catalog_event.json\""));
+    assert!(g.files[0]
+        .contents
+        .contains("\"staging.catalog.v1.catalog_event.json\""));
 }

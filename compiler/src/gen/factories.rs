@@ -13,6 +13,7 @@
 
 use super::{default_value, doc_attrs, ident, naming, Cx};
 use crate::diag::{Diagnostic, Severity};
+use crate::gen::W1204;
 use crate::ir::{Field, Primitive, Repo, ServiceId, TypeId, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -152,7 +153,7 @@ pub(crate) fn factories(cx: &mut Cx, sid: ServiceId) -> TokenStream {
             });
             cx.diags.push(
                 Diagnostic::new(
-                    "W1204",
+                    &W1204,
                     format!("`{name}` has no finite value (a cycle of required fields): its factory never returns"),
                 )
                 .with_severity(Severity::Warning)

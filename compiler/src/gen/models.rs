@@ -11,6 +11,7 @@
 
 use super::{doc_attrs, ident, naming, Cx};
 use crate::diag::{Diagnostic, Severity};
+use crate::gen::{W1202, W1203};
 use crate::ir::{Field, ServiceId, TypeId, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -167,7 +168,7 @@ fn default_expr(
     if expr.is_none() {
         cx.diags.push(
             Diagnostic::new(
-                "W1202",
+                &W1202,
                 format!("the default `{text}` of field `{}` (type `{}`) cannot be expressed in Rust yet: it is not applied", f.name, f.ty.text),
             )
             .with_severity(Severity::Warning)
@@ -251,7 +252,7 @@ fn model(cx: &mut Cx, id: TypeId, defaults: &mut (TokenStream, naming::Scope)) -
         }
         if !ok {
             cx.diags.push(
-                Diagnostic::new("W1203", format!("model `{}` does not match the fields of interface `{}`: the trait is not implemented", m.name, iface.name))
+                Diagnostic::new(&W1203, format!("model `{}` does not match the fields of interface `{}`: the trait is not implemented", m.name, iface.name))
                     .with_severity(Severity::Warning)
                     .at(named.loc.clone()),
             );

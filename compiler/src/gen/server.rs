@@ -17,6 +17,7 @@
 
 use super::{doc_attrs, ident, naming, Cx};
 use crate::diag::{Diagnostic, Severity};
+use crate::gen::W1202;
 use crate::ir::{Location, Operation, Parameter, Primitive, ServiceId, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -25,7 +26,7 @@ use std::collections::BTreeMap;
 fn unsupported(cx: &mut Cx, op: &Operation, what: String) {
     cx.diags.push(
         Diagnostic::new(
-            "W1202",
+            &W1202,
             format!(
                 "{}: {what}; the operation is left out of the generated server",
                 op.label()
@@ -294,6 +295,20 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
         });
         traits.push(tname);
     }
+    // The spec's own health check (API Builder's `healthcheck` resource) keeps its handler.
+    let spec_health = routes
+        .get("/_internal_/healthcheck")
+        .is_some_and(|m| m.contains_key("get"))
+        .then(|| quote!(.health_route_from_spec()));
+    // A service header naming the request id is read (and echoed) besides `x-request-id`.
+    let id_headers = s
+        .headers
+        .iter()
+        .filter(|h| naming::is_request_id_header(&h.name))
+        .map(|h| {
+            let n = h.name.to_ascii_lowercase();
+            quote!(.request_id_header(#n))
+        });
     // Static segments are preferred by axum's router whatever the order; mount in path order.
     let mounts = routes.into_iter().map(|(route, methods)| {
         let chain = methods.into_iter().enumerate().map(|(i, (m, h))| {
@@ -317,11 +332,23 @@ pub(crate) fn server(cx: &mut Cx, sid: ServiceId) -> TokenStream {
     quote! {
         #items
         #validator_fns
-        /// An axum router serving every operation of the service with `service`.
-        pub fn router<S: #bounds>(service: S) -> ::charter_runtime::axum::Router {
+        /// The bare routes of every operation of the service, served by `service`: no health
+        /// check, limits, timeouts or request ids (for composing your own stack).
+        pub fn routes<S: #bounds>(service: S) -> ::charter_runtime::axum::Router {
             ::charter_runtime::axum::Router::new()
                 #(#mounts)*
                 .with_state(::std::sync::Arc::new(service))
+        }
+        /// The hardened server of `service`: body, URI and header limits, timeouts, connection
+        /// cap, request ids, the health check and graceful shutdown, each settable
+        /// (`charter_runtime::serve::Config` documents the defaults); `.serve(listener)` runs it.
+        pub fn builder<S: #bounds>(service: S) -> ::charter_runtime::serve::Server {
+            ::charter_runtime::serve::Server::new(routes(service)) #spec_health #(#id_headers)*
+        }
+        /// An axum router serving every operation of the service with `service`, behind the
+        /// request-level hardening of `builder` with its defaults.
+        pub fn router<S: #bounds>(service: S) -> ::charter_runtime::axum::Router {
+            builder(service).into_router()
         }
     }
 }

@@ -115,11 +115,11 @@ mod tests {
         let mut sources = SourceMap::new();
         let f = sources.add("api/a.json", "{}");
         let d = |ptr: &str| {
-            Diagnostic::new("L0103", "path must be lower case").at(Loc::new(
-                f,
-                Span::new(0, 1),
-                ptr,
-            ))
+            Diagnostic::new(
+                &crate::lint::rules::lower_case_paths::RULE.code,
+                "path must be lower case",
+            )
+            .at(Loc::new(f, Span::new(0, 1), ptr))
         };
         let b = Baseline::from_diagnostics(&[d("/resources/x")], &sources, None);
         let text = b.to_json();

@@ -20,6 +20,7 @@
 use super::baseline::Baseline;
 use super::{Preset, Rule, RULES};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::lint::{L0001, L0002, L0003, L0004};
 use crate::source::{FileId, Loc, SourceMap, Span};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -48,7 +49,7 @@ impl Level {
         })
     }
     pub fn of_rule(rule: &Rule) -> Level {
-        match rule.severity {
+        match rule.code.severity {
             crate::diag::Severity::Error => Level::Error,
             crate::diag::Severity::Warning => Level::Warn,
         }
@@ -102,8 +103,8 @@ impl LintConfig {
     pub fn only(codes: &[&str]) -> LintConfig {
         let mut c = LintConfig::with_presets(&[]);
         for r in RULES {
-            if codes.iter().any(|k| r.code == *k || r.name == *k) {
-                c.rules.insert(r.code, Level::of_rule(r));
+            if codes.iter().any(|k| r.code.id == *k || r.name == *k) {
+                c.rules.insert(r.code.id, Level::of_rule(r));
             }
         }
         c
@@ -112,13 +113,13 @@ impl LintConfig {
     /// The level of `rule` on the file at `path`.
     pub fn level(&self, rule: &Rule, path: &str) -> Level {
         let mut level = self.preset_level(rule);
-        if let Some(l) = self.rules.get(rule.code) {
+        if let Some(l) = self.rules.get(rule.code.id) {
             level = *l;
         }
         if !self.overrides.is_empty() {
             let rel = self.relative(path);
             for o in &self.overrides {
-                if let Some(l) = o.rules.get(rule.code) {
+                if let Some(l) = o.rules.get(rule.code.id) {
                     if o.globs.is_match(&rel) || o.globs.is_match(path) {
                         level = *l;
                     }
@@ -142,7 +143,7 @@ impl LintConfig {
 
     /// Whether `rule` is on for at least some file (the engine skips rules that are off everywhere).
     pub fn may_enable(&self, rule: &Rule) -> bool {
-        let base = match self.rules.get(rule.code) {
+        let base = match self.rules.get(rule.code.id) {
             Some(l) => *l,
             None => self.preset_level(rule),
         };
@@ -150,7 +151,7 @@ impl LintConfig {
             || self
                 .overrides
                 .iter()
-                .any(|o| o.rules.get(rule.code).is_some_and(|l| *l != Level::Off))
+                .any(|o| o.rules.get(rule.code.id).is_some_and(|l| *l != Level::Off))
     }
 
     /// `path` relative to the directory of charter.toml, when it is under it.
@@ -207,7 +208,7 @@ pub fn load(path: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> Li
         }
         Err(e) => {
             diags.push(
-                Diagnostic::new("L0001", format!("cannot read {}: {e}", path.display()))
+                Diagnostic::new(&L0001, format!("cannot read {}: {e}", path.display()))
                     .with_path(path),
             );
             LintConfig::default()
@@ -257,7 +258,7 @@ pub fn parse(
             let span = e.span().unwrap_or(0..0);
             diags.push(
                 Diagnostic::new(
-                    "L0001",
+                    &L0001,
                     format!("invalid charter.toml: {}", e.message().trim()),
                 )
                 .at(at(span, "lint")),
@@ -284,7 +285,7 @@ pub fn parse(
                 Some("none") => {}
                 other => diags.push(
                     Diagnostic::new(
-                        "L0003",
+                        &L0003,
                         match other {
                             Some(s) => format!("unknown preset `{s}`"),
                             None => "a preset must be a string or a list of strings".into(),
@@ -307,7 +308,7 @@ pub fn parse(
                     b.add(g);
                 }
                 Err(e) => diags.push(
-                    Diagnostic::new("L0003", format!("invalid glob `{g}`: {e}"))
+                    Diagnostic::new(&L0003, format!("invalid glob `{g}`: {e}"))
                         .at(at(o.paths.span(), &format!("lint.overrides[{i}].paths"))),
                 ),
             }
@@ -327,7 +328,7 @@ pub fn parse(
                 Ok(bl) => config.baseline = Some(bl),
                 Err(e) => diags.push(
                     Diagnostic::new(
-                        "L0004",
+                        &L0004,
                         format!("cannot use baseline {}: {e}", path.display()),
                     )
                     .at(at(b.span(), "lint.baseline")),
@@ -349,7 +350,7 @@ fn levels(
     for (k, v) in raw {
         let Some(rule) = super::rule(k.get_ref()) else {
             diags.push(
-                Diagnostic::new("L0002", format!("unknown lint rule `{}`", k.get_ref()))
+                Diagnostic::new(&L0002, format!("unknown lint rule `{}`", k.get_ref()))
                     .at(at(k.span(), pointer))
                     .with_help("see docs/lints.md or `charter explain L0101` for the rules"),
             );
@@ -357,11 +358,11 @@ fn levels(
         };
         match Level::parse(v.get_ref()) {
             Some(l) => {
-                out.insert(rule.code, l);
+                out.insert(rule.code.id, l);
             }
             None => diags.push(
                 Diagnostic::new(
-                    "L0003",
+                    &L0003,
                     format!("invalid level `{}` for {}", v.get_ref(), rule.code),
                 )
                 .at(at(v.span(), pointer))

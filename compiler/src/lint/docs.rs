@@ -34,22 +34,22 @@ struct Page {
 /// The text of docs/lints.md.
 pub fn render() -> String {
     let mut rules: Vec<_> = RULES.iter().collect();
-    rules.sort_by_key(|r| r.code);
+    rules.sort_by_key(|r| r.code.id);
     let page = Page {
         rules: rules
             .into_iter()
             .map(|r| RuleDoc {
-                code: r.code,
-                anchor: format!("{}-{}", r.code.to_lowercase(), r.name),
+                code: r.code.id,
+                anchor: format!("{}-{}", r.code.id.to_lowercase(), r.name),
                 name: r.name,
-                severity: r.severity.as_str(),
+                severity: r.code.severity.as_str(),
                 presets: r
                     .presets
                     .iter()
                     .map(|p: &Preset| p.name())
                     .collect::<Vec<_>>()
                     .join(", "),
-                summary: r.summary,
+                summary: r.code.summary,
                 flow: r.flow,
                 ignore_keys: r
                     .ignore_keys
@@ -57,13 +57,13 @@ pub fn render() -> String {
                     .map(|k| format!("`{k}`"))
                     .collect::<Vec<_>>()
                     .join(", "),
-                doc: unindent(r.doc),
+                doc: unindent(r.code.explain),
             })
             .collect(),
         meta: super::CODES
             .iter()
             .map(|c| Meta {
-                code: c.code,
+                code: c.id,
                 summary: c.summary,
             })
             .collect(),

@@ -16,42 +16,33 @@ pub mod rules;
 pub mod sarif;
 pub mod util;
 
-use crate::codes::{error, CodeInfo};
-use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
 use crate::ir::{Attribute, Repo, Service, ServiceId};
 use crate::source::{FileId, Loc, SourceMap};
 pub use config::{Level, LintConfig};
 use std::collections::{HashMap, HashSet};
 
-/// Codes of the linter itself (configuration and baseline problems), as opposed to rule codes.
-pub const CODES: &[CodeInfo] = &[
-    error(
-        "L0001",
+// Codes of the linter itself (configuration and baseline problems), as opposed to rule codes.
+crate::codes! {
+    L0001: Error,
         "invalid charter.toml",
         "charter.toml is not valid TOML, or its `[lint]` table has an unknown key or a value of the \
          wrong type. Keys of `[lint]`: `preset` (a preset name or a list of them), `rules` (a table of \
          rule code or name → \"off\" | \"warn\" | \"error\"), `overrides` (an array of tables with \
-         `paths`, a list of globs relative to charter.toml, and `rules`), `baseline` (a file path).",
-    ),
-    error(
-        "L0002",
+         `paths`, a list of globs relative to charter.toml, and `rules`), `baseline` (a file path).";
+    L0002: Error,
         "unknown lint rule",
         "charter.toml names a rule that does not exist. Rules are named by code (`L0103`) or by \
-         name (`lower-case-paths`); `charter explain L0103` prints one, docs/lints.md lists them all.",
-    ),
-    error(
-        "L0003",
+         name (`lower-case-paths`); `charter explain L0103` prints one, docs/lints.md lists them all.";
+    L0003: Error,
         "invalid lint level or preset",
         "A rule level must be \"off\", \"warn\" or \"error\"; a preset must be \"recommended\", \
-         \"flow\" or \"all\"; an override path must be a valid glob.",
-    ),
-    error(
-        "L0004",
+         \"flow\" or \"all\"; an override path must be a valid glob.";
+    L0004: Error,
         "unreadable baseline",
         "The baseline file named in charter.toml (or on the command line) exists but cannot be read \
-         or is not a baseline written by `charter lint --write-baseline`.",
-    ),
-];
+         or is not a baseline written by `charter lint --write-baseline`.";
+}
 
 /// A group of rules that a configuration turns on together.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -73,25 +64,23 @@ impl Preset {
 
 /// One lint rule.
 pub struct Rule {
-    /// Stable code: `L01xx` general rules, `L02xx` Flow's linters, `L03xx` repo-wide checks.
-    pub code: &'static str,
+    /// Stable code (`L01xx` general rules, `L02xx` Flow's linters, `L03xx` repo-wide checks), its
+    /// default severity, one-line summary and Markdown documentation (what, why, how to fix), in
+    /// the registry of [`crate::codes`] like every other code.
+    pub code: Code,
     /// Kebab-case name, usable instead of the code in charter.toml and `linter` attributes.
     pub name: &'static str,
-    pub summary: &'static str,
-    pub severity: Severity,
     pub presets: &'static [Preset],
     /// The Flow api-build linter this rule reproduces, if any (`LowerCasePaths`).
     pub flow: Option<&'static str>,
     /// Keys of Flow's `linter` attribute (`{"ignore": [...]}`) that also suppress this rule.
     pub ignore_keys: &'static [&'static str],
-    /// Markdown documentation: what, why, how to fix.
-    pub doc: &'static str,
     pub check: fn(&Context, &mut Sink),
 }
 
 impl std::fmt::Debug for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Rule({} {})", self.code, self.name)
+        write!(f, "Rule({} {})", self.code.id, self.name)
     }
 }
 
@@ -101,7 +90,7 @@ pub use rules::RULES;
 pub mod prelude {
     pub use super::util::*;
     pub use super::{Context, Preset, Rule, Sink};
-    pub use crate::diag::Severity;
+    pub use crate::diag::{Code, Severity};
     pub use crate::ir::*;
     pub use crate::source::Loc;
 
@@ -112,42 +101,29 @@ pub mod prelude {
 
 /// Finds a rule by code or name (case-insensitive for codes).
 pub fn rule(key: &str) -> Option<&'static Rule> {
-    RULES
-        .iter()
-        .find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
+    match crate::codes::entry(key)? {
+        crate::codes::Entry::Lint(r) => Some(r),
+        _ => None,
+    }
 }
 
-/// The text `charter explain` prints for a lint rule or a linter code, if `code` is one.
-pub fn explain(code: &str) -> Option<String> {
-    if let Some(r) = rule(code) {
-        let presets: Vec<&str> = r.presets.iter().map(|p| p.name()).collect();
-        let mut text = format!(
-            "{} {} ({}; presets: {})\n{}\n",
-            r.code,
-            r.name,
-            r.severity.as_str(),
-            presets.join(", "),
-            r.summary
-        );
-        if let Some(f) = r.flow {
-            text.push_str(&format!("Flow linter: {f}\n"));
-        }
-        text.push('\n');
-        text.push_str(&docs::unindent(r.doc));
-        return Some(text);
+/// The text `charter explain` prints for a lint rule.
+pub fn explain_rule(r: &Rule) -> String {
+    let presets: Vec<&str> = r.presets.iter().map(|p| p.name()).collect();
+    let mut text = format!(
+        "{} {} ({}; presets: {})\n{}\n",
+        r.code.id,
+        r.name,
+        r.code.severity.as_str(),
+        presets.join(", "),
+        r.code.summary
+    );
+    if let Some(f) = r.flow {
+        text.push_str(&format!("Flow linter: {f}\n"));
     }
-    CODES
-        .iter()
-        .find(|c| c.code.eq_ignore_ascii_case(code))
-        .map(|c| {
-            format!(
-                "{} ({}): {}\n\n{}",
-                c.code,
-                c.severity.as_str(),
-                c.summary,
-                c.explain
-            )
-        })
+    text.push('\n');
+    text.push_str(&docs::unindent(r.code.explain));
+    text
 }
 
 /// What a rule sees: the repo and the services to lint.
@@ -280,7 +256,7 @@ pub fn run(repo: &Repo, sources: &SourceMap, config: &LintConfig, diags: &Diagno
                 stats.suppressed += 1;
                 continue;
             }
-            let mut d = Diagnostic::new(rule.code, f.message)
+            let mut d = Diagnostic::new(&rule.code, f.message)
                 .with_severity(severity)
                 .at(f.loc);
             d.help = f.help;
@@ -329,7 +305,7 @@ impl IgnoreIndex {
         list.iter().any(|(element, keys)| {
             within(&loc.pointer, element)
                 && keys.iter().any(|k| {
-                    k.eq_ignore_ascii_case(rule.code)
+                    k.eq_ignore_ascii_case(rule.code.id)
                         || k == rule.name
                         || rule.ignore_keys.contains(&k.as_str())
                 })
@@ -361,10 +337,14 @@ mod tests {
         let mut codes = HashSet::new();
         let mut names = HashSet::new();
         for r in RULES {
-            assert!(codes.insert(r.code), "duplicate code {}", r.code);
+            assert!(codes.insert(r.code.id), "duplicate code {}", r.code);
             assert!(names.insert(r.name), "duplicate name {}", r.name);
-            assert!(r.code.starts_with('L') && r.code.len() == 5, "{}", r.code);
-            assert!(r.code.as_bytes()[1..].iter().all(u8::is_ascii_digit));
+            assert!(
+                r.code.id.starts_with('L') && r.code.id.len() == 5,
+                "{}",
+                r.code
+            );
+            assert!(r.code.id.as_bytes()[1..].iter().all(u8::is_ascii_digit));
             assert!(
                 r.name
                     .bytes()
@@ -372,9 +352,13 @@ mod tests {
                 "{}",
                 r.name
             );
-            assert!(!r.summary.is_empty() && !r.doc.is_empty(), "{}", r.code);
+            assert!(
+                !r.code.summary.is_empty() && !r.code.explain.is_empty(),
+                "{}",
+                r.code
+            );
             assert!(!r.presets.is_empty(), "{} is in no preset", r.code);
-            assert!(CODES.iter().all(|c| c.code != r.code));
+            assert!(CODES.iter().all(|c| c.id != r.code.id));
         }
     }
 

@@ -15,24 +15,12 @@ pub fn to_value<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, sources: &S
     // Every lint rule, then every other code that occurs, in code order.
     let mut rules: BTreeMap<&str, Value> = BTreeMap::new();
     for r in super::RULES {
-        rules.insert(r.code, rule(r.code, r.name, r.summary, r.doc, r.severity));
+        rules.insert(r.code.id, rule(&r.code, r.name));
     }
     for d in &diags {
-        if rules.contains_key(d.code) {
-            continue;
-        }
-        let (summary, explain, severity) = match crate::codes::lookup(d.code)
-            .map(|c| (c.summary, c.explain, c.severity))
-            .or_else(|| {
-                super::CODES
-                    .iter()
-                    .find(|c| c.code == d.code)
-                    .map(|c| (c.summary, c.explain, c.severity))
-            }) {
-            Some(x) => x,
-            None => (d.code, d.code, d.severity),
-        };
-        rules.insert(d.code, rule(d.code, d.code, summary, explain, severity));
+        rules
+            .entry(d.code.id)
+            .or_insert_with(|| rule(d.code, d.code.id));
     }
     let index: BTreeMap<&str, usize> = rules.keys().enumerate().map(|(i, k)| (*k, i)).collect();
     let results: Vec<Value> = diags
@@ -44,8 +32,8 @@ pub fn to_value<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, sources: &S
                 text.push_str(h);
             }
             let mut r = json!({
-                "ruleId": d.code,
-                "ruleIndex": index[d.code],
+                "ruleId": d.code.id,
+                "ruleIndex": index[d.code.id],
                 "level": level(d.severity),
                 "message": { "text": text },
             });
@@ -89,14 +77,15 @@ pub fn to_value<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, sources: &S
     })
 }
 
-fn rule(code: &str, name: &str, summary: &str, doc: &str, severity: Severity) -> Value {
+fn rule(code: &crate::diag::Code, name: &str) -> Value {
+    let doc = super::docs::unindent(code.explain);
     json!({
-        "id": code,
+        "id": code.id,
         "name": name,
-        "shortDescription": { "text": summary },
-        "fullDescription": { "text": doc.lines().next().unwrap_or(summary) },
+        "shortDescription": { "text": code.summary },
+        "fullDescription": { "text": doc.split("\n\n").next().unwrap_or(code.summary).replace('\n', " ") },
         "help": { "text": doc, "markdown": doc },
-        "defaultConfiguration": { "level": level(severity) },
+        "defaultConfiguration": { "level": level(code.severity) },
     })
 }
 

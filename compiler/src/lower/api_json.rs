@@ -9,6 +9,7 @@
 use super::{parse_type, ptr, ptr_index, Cx, Obj};
 use crate::ir::{self, Location, Method, Primitive, TypeRef};
 use crate::json::{Member, Node, Value};
+use crate::lower::{E0102, E0103, E0104, E0107, E0108, E0109, E0110, E0111, E0113, E0114};
 use crate::names;
 use crate::source::Loc;
 
@@ -41,7 +42,7 @@ pub fn lower(cx: &mut Cx, root: &Node) -> Option<ir::Service> {
     if is_legacy(&obj) {
         let loc = cx.key_loc(&obj, "resources");
         cx.error_help(
-            "E0109",
+            &E0109,
             loc,
             "this is the 2014 apidoc format: resources carry fields and there is no `models` section",
             "move each resource's `fields` into a model under `models`, and keep `resources` for operations",
@@ -248,7 +249,7 @@ impl<'c, 'd> Lowerer<'c, 'd> {
                     }
                     None => {
                         let loc = self.cx.node_loc(l, &lp);
-                        self.cx.error("E0102", loc, "License must have a name");
+                        self.cx.error(&E0102, loc, "License must have a name");
                     }
                 }
             }
@@ -343,7 +344,7 @@ impl<'c, 'd> Lowerer<'c, 'd> {
             let prefix = format!("Annotation[{}]", m.key);
             if m.key.trim().is_empty() {
                 let loc = self.cx.loc(m.key_span, &p);
-                self.cx.error("E0104", loc, "Annotations must have a name");
+                self.cx.error(&E0104, loc, "Annotations must have a name");
                 continue;
             }
             let Some(o) = self.cx.obj(&m.value, &p, &prefix, "annotation") else {
@@ -510,14 +511,14 @@ impl<'c, 'd> Lowerer<'c, 'd> {
                         };
                         let loc = self.cx.key_loc(&to, "fields");
                         self.cx.error(
-                            "E0103",
+                            &E0103,
                             loc,
                             format!("{tprefix} fields cannot be specified for {kind} types"),
                         );
                     } else if matches!(ty.r, TypeRef::Primitive(_)) {
                         let loc = self.cx.key_loc(&to, "fields");
                         self.cx.error(
-                            "E0103",
+                            &E0103,
                             loc,
                             format!("{tprefix} fields cannot be specified for primitive types"),
                         );
@@ -583,7 +584,7 @@ impl<'c, 'd> Lowerer<'c, 'd> {
                 _ => {
                     let loc = self.cx.node_loc(item, &p);
                     self.cx.error(
-                        "E0103",
+                        &E0103,
                         loc,
                         format!("{} elements of {key} must be strings", o.prefix),
                     );
@@ -630,7 +631,7 @@ impl<'c, 'd> Lowerer<'c, 'd> {
         for (tname, tloc) in self.template_decls(&o) {
             let Some((tm, tptr)) = templates.models.iter().find(|(m, _)| m.key == tname) else {
                 self.cx.error_help(
-                    "E0111",
+                    &E0111,
                     tloc,
                     format!("Model[{name}] cannot find template named '{tname}'"),
                     "declare it under `templates.models`",
@@ -691,7 +692,7 @@ impl<'c, 'd> Lowerer<'c, 'd> {
                 if models.iter().any(|m| m.key == tm.key) {
                     let loc = self.cx.loc(tm.key_span, tptr.clone());
                     self.cx.error(
-                        "E0111",
+                        &E0111,
                         loc,
                         format!("Name[{}] cannot be used as the name of both a model and a template model", tm.key),
                     );
@@ -792,7 +793,7 @@ impl<'c, 'd> Lowerer<'c, 'd> {
             if fname.is_empty() {
                 let loc = self.cx.node_loc(item, &p);
                 self.cx.error_help(
-                    "E0102",
+                    &E0102,
                     loc,
                     format!("{kind}[{owner}] field[{i}] must have a name"),
                     "add a `name`",
@@ -807,7 +808,7 @@ impl<'c, 'd> Lowerer<'c, 'd> {
                 };
                 let loc = self.cx.key_loc(&fo, key);
                 self.cx.error_help(
-                    "E0107",
+                    &E0107,
                     loc,
                     format!("{prefix} Enumerations are now first class objects and must be defined in an explicit enum section"),
                     "declare the enum under `enums` and use its name as the field's `type`",
@@ -873,7 +874,7 @@ impl<'c, 'd> Lowerer<'c, 'd> {
                     _ => {
                         let loc = self.cx.node_loc(item, &ptr_index(&p, i));
                         self.cx.error(
-                            "E0103",
+                            &E0103,
                             loc,
                             format!("{} elements of annotations must be strings", o.prefix),
                         );
@@ -885,7 +886,7 @@ impl<'c, 'd> Lowerer<'c, 'd> {
             _ => {
                 let loc = self.cx.node_loc(node, &p);
                 self.cx.error(
-                    "E0103",
+                    &E0103,
                     loc,
                     format!("{} annotations, if present, must be an array", o.prefix),
                 );
@@ -904,7 +905,7 @@ impl<'c, 'd> Lowerer<'c, 'd> {
             }) => {
                 let loc = self.cx.node_loc(o.node, o.ptr);
                 self.cx.error_help(
-                    "E0102",
+                    &E0102,
                     loc,
                     format!("{} Missing {key}", o.prefix).trim().to_string(),
                     format!("add a `{key}`"),
@@ -918,11 +919,7 @@ impl<'c, 'd> Lowerer<'c, 'd> {
             Value::String(s) => match parse_type(s) {
                 Ok((text, r)) => Some(ir::Type { text, r, loc }),
                 Err(msg) => {
-                    let code = if s.trim().is_empty() {
-                        "E0104"
-                    } else {
-                        "E0110"
-                    };
+                    let code = if s.trim().is_empty() { &E0104 } else { &E0110 };
                     self.cx
                         .error(code, loc, format!("{} {msg}", o.prefix).trim().to_string());
                     None
@@ -931,7 +928,7 @@ impl<'c, 'd> Lowerer<'c, 'd> {
             Value::Object(_) => self.inline_type(node, &p, o.prefix),
             _ => {
                 self.cx.error(
-                    "E0108",
+                    &E0108,
                     loc,
                     format!("{} {key} must be a string or an object", o.prefix)
                         .trim()
@@ -950,7 +947,7 @@ impl<'c, 'd> Lowerer<'c, 'd> {
             .find(|k| node.get(k).is_some());
         let Some(marker) = marker else {
             self.cx.error_help(
-                "E0108",
+                &E0108,
                 loc,
                 format!("{prefix} type must specify field 'enum', 'model' or 'union'")
                     .trim()
@@ -966,7 +963,7 @@ impl<'c, 'd> Lowerer<'c, 'd> {
             .unwrap_or("");
         let Ok((text, r)) = parse_type(label) else {
             self.cx.error(
-                "E0108",
+                &E0108,
                 loc,
                 format!(
                     "{prefix} inline {marker} name must be a type name, `[name]` or `map[name]`"
@@ -1049,7 +1046,7 @@ impl<'c, 'd> Lowerer<'c, 'd> {
         let (text, r) = match parse_type(type_name) {
             Ok(t) => t,
             Err(msg) => {
-                self.cx.error("E0110", key_loc, format!("{prefix} {msg}"));
+                self.cx.error(&E0110, key_loc, format!("{prefix} {msg}"));
                 return None;
             }
         };
@@ -1078,11 +1075,8 @@ impl<'c, 'd> Lowerer<'c, 'd> {
                 }
                 None => {
                     let loc = self.cx.node_loc(v, &ptr(&p, "operations"));
-                    self.cx.error(
-                        "E0103",
-                        loc,
-                        format!("{prefix} operations must be an array"),
-                    );
+                    self.cx
+                        .error(&E0103, loc, format!("{prefix} operations must be an array"));
                 }
             },
         }
@@ -1094,7 +1088,7 @@ impl<'c, 'd> Lowerer<'c, 'd> {
                 .find(|(t, _)| t.key.eq_ignore_ascii_case(&tname));
             let Some((t, tptr)) = found else {
                 self.cx.error(
-                    "E0111",
+                    &E0111,
                     tloc,
                     format!("Cannot find template named '{tname}'"),
                 );
@@ -1277,7 +1271,7 @@ impl<'c, 'd> Lowerer<'c, 'd> {
                     None => {
                         let loc = self.cx.key_loc(&po, "location");
                         self.cx.error_help(
-                            "E0113",
+                            &E0113,
                             loc,
                             format!("{prefix} location[{l}] is not recognized. Must be one of: path, query, form, header"),
                             "use one of path, query, form, header",
@@ -1337,7 +1331,7 @@ impl<'c, 'd> Lowerer<'c, 'd> {
                     Err(_) => {
                         let loc = self.cx.loc(m.key_span, &p);
                         self.cx.error_help(
-                            "E0114",
+                            &E0114,
                             loc,
                             format!("{label} Response code must be an integer or the keyword 'default' and not[{key}]"),
                             "use an HTTP status code such as 200, or `default`",
@@ -1350,7 +1344,7 @@ impl<'c, 'd> Lowerer<'c, 'd> {
             if m.value.as_object().is_none() {
                 let loc = self.cx.node_loc(&m.value, &p);
                 self.cx
-                    .error("E0103", loc, format!("{prefix} value must be an object"));
+                    .error(&E0103, loc, format!("{prefix} value must be an object"));
                 continue;
             }
             let Some(ro) = self.cx.obj(&m.value, &p, &prefix, "response") else {

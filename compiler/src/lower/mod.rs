@@ -8,96 +8,68 @@
 pub mod api_json;
 pub mod service_json;
 
-use crate::codes::{error, warning, CodeInfo};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir;
 use crate::json::{Member, Node, Value};
 use crate::source::{FileId, Loc, Span};
 
-pub const CODES: &[CodeInfo] = &[
-    warning(
-        "W0101",
+crate::codes! {
+    W0101: Warning,
         "unknown key",
         "The object has a key that API Builder does not define for it. API Builder rejects these \
          (`Unrecognized element[k]`); Charter warns and ignores the key, so specs with harmless extras \
-         still load. Extensions belong in `attributes`.",
-    ),
-    error(
-        "E0102",
+         still load. Extensions belong in `attributes`.";
+    E0102: Error,
         "required key is missing",
-        "A key that API Builder requires is absent (`Missing name`, `Missing type`, …).",
-    ),
-    error(
-        "E0103",
+        "A key that API Builder requires is absent (`Missing name`, `Missing type`, …).";
+    E0103: Error,
         "value has the wrong JSON type",
         "A key holds the wrong kind of JSON value, e.g. `models` must be an object keyed by model \
-         name, `fields` an array of objects, `required` a boolean.",
-    ),
-    error(
-        "E0104",
+         name, `fields` an array of objects, `required` a boolean.";
+    E0104: Error,
         "value must be a non-empty string",
         "A required string is empty or only whitespace. API Builder trims every string and treats a \
-         blank one as absent.",
-    ),
-    error(
-        "E0105",
+         blank one as absent.";
+    E0105: Error,
         "invalid boolean",
-        "Booleans are JSON `true`/`false`, or the strings \"true\"/\"false\" (API Builder's lenient form).",
-    ),
-    error(
-        "E0106",
+        "Booleans are JSON `true`/`false`, or the strings \"true\"/\"false\" (API Builder's lenient form).";
+    E0106: Error,
         "invalid integer",
-        "`minimum` and `maximum` are 64-bit integers: a JSON integer, or a string holding one.",
-    ),
-    error(
-        "E0107",
+        "`minimum` and `maximum` are 64-bit integers: a JSON integer, or a string holding one.";
+    E0107: Error,
         "legacy inline enum on a field",
         "Fields once declared their enums inline with `enum`/`values`. Enumerations are now first class \
-         objects and must be defined in an explicit `enums` section, referenced by name.",
-    ),
-    error(
-        "E0108",
+         objects and must be defined in an explicit `enums` section, referenced by name.";
+    E0108: Error,
         "invalid inline type definition",
         "A `type` given as an object must name the new type with one of `enum`, `interface`, `model` \
-         or `union` (optionally as `[name]` or `map[name]`); any other value must be a string.",
-    ),
-    error(
-        "E0109",
+         or `union` (optionally as `[name]` or `map[name]`); any other value must be a string.";
+    E0109: Error,
         "legacy 2014 apidoc format",
         "This document uses the 2014 apidoc format, where resources carry their own fields and there \
          is no `models` section. API Builder dropped it in 2014; move the fields into `models` and \
-         keep `resources` for operations.",
-    ),
-    error(
-        "E0110",
+         keep `resources` for operations.";
+    E0110: Error,
         "invalid type expression",
         "A type string must be a type name, `[T]` (a list) or `map[T]` (a map with string keys), \
-         with balanced brackets and no empty names.",
-    ),
-    error(
-        "E0111",
+         with balanced brackets and no empty names.";
+    E0111: Error,
         "invalid template use",
         "A model or resource names a template that does not exist, templates refer to each other in \
-         a cycle, or a name is used by both a model (or interface) and a template model.",
-    ),
-    error(
-        "E0112",
+         a cycle, or a name is used by both a model (or interface) and a template model.";
+    E0112: Error,
         "invalid service.json document",
         "A resolved service.json lacks what the resolved form always has (organization, application, \
-         version, namespace) or is shaped differently from API Builder's spec.",
-    ),
-    error(
-        "E0113",
+         version, namespace) or is shaped differently from API Builder's spec.";
+    E0113: Error,
         "invalid parameter location",
         "A parameter's `location` must be one of path, query, form, header (any case). When absent \
-         it defaults to query for GET/DELETE and operations with a body, form otherwise.",
-    ),
-    error(
-        "E0114",
+         it defaults to query for GET/DELETE and operations with a body, form otherwise.";
+    E0114: Error,
         "invalid response code",
-        "Response keys are HTTP status codes (integers) or the keyword `default`.",
-    ),
-];
+        "Response keys are HTTP status codes (integers) or the keyword `default`.";
+}
 
 /// Lowers one parsed document into services: detects the form, then dispatches.
 pub fn lower_document(
@@ -208,12 +180,12 @@ impl Cx<'_> {
         }
     }
 
-    pub fn error(&mut self, code: &'static str, loc: Loc, msg: impl Into<String>) {
+    pub fn error(&mut self, code: &'static Code, loc: Loc, msg: impl Into<String>) {
         self.diags.push(Diagnostic::new(code, msg).at(loc));
     }
     pub fn error_help(
         &mut self,
-        code: &'static str,
+        code: &'static Code,
         loc: Loc,
         msg: impl Into<String>,
         help: impl Into<String>,
@@ -240,7 +212,7 @@ impl Cx<'_> {
             _ => {
                 let loc = self.loc(node.span, ptr);
                 self.error(
-                    "E0103",
+                    &E0103,
                     loc,
                     with_prefix(
                         prefix,
@@ -261,7 +233,7 @@ impl Cx<'_> {
                 sorted.sort_unstable();
                 self.diags.push(
                     Diagnostic::new(
-                        "W0101",
+                        &W0101,
                         with_prefix(obj.prefix, &format!("Unrecognized element[{}]", m.key)),
                     )
                     .at(loc)
@@ -296,7 +268,7 @@ impl Cx<'_> {
             _ => {
                 let loc = self.loc(node.span, ptr(obj.ptr, key));
                 self.error(
-                    "E0103",
+                    &E0103,
                     loc,
                     with_prefix(obj.prefix, &format!("{key}, if present, must be a string")),
                 );
@@ -314,7 +286,7 @@ impl Cx<'_> {
             }) => {
                 let loc = self.loc(obj.node.span, obj.ptr);
                 self.error_help(
-                    "E0102",
+                    &E0102,
                     loc,
                     with_prefix(obj.prefix, &format!("Missing {key}")),
                     format!("add a `{key}`"),
@@ -325,7 +297,7 @@ impl Cx<'_> {
                 Value::String(s) if s.trim().is_empty() => {
                     let loc = self.loc(node.span, ptr(obj.ptr, key));
                     self.error(
-                        "E0104",
+                        &E0104,
                         loc,
                         with_prefix(obj.prefix, &format!("{key} must be a non empty string")),
                     );
@@ -335,7 +307,7 @@ impl Cx<'_> {
                 Value::Object(_) | Value::Array(_) => {
                     let loc = self.loc(node.span, ptr(obj.ptr, key));
                     self.error(
-                        "E0103",
+                        &E0103,
                         loc,
                         with_prefix(obj.prefix, &format!("{key} must be a string")),
                     );
@@ -357,7 +329,7 @@ impl Cx<'_> {
             _ => {
                 let loc = self.loc(node.span, ptr(obj.ptr, key));
                 self.error(
-                    "E0105",
+                    &E0105,
                     loc,
                     with_prefix(
                         obj.prefix,
@@ -388,7 +360,7 @@ impl Cx<'_> {
         if parsed.is_none() {
             let loc = self.loc(node.span, ptr(obj.ptr, key));
             self.error(
-                "E0106",
+                &E0106,
                 loc,
                 with_prefix(obj.prefix, &format!("{key}, if present, must be a number")),
             );
@@ -405,7 +377,7 @@ impl Cx<'_> {
             _ => {
                 let loc = self.loc(node.span, ptr(obj.ptr, key));
                 self.error(
-                    "E0103",
+                    &E0103,
                     loc,
                     with_prefix(obj.prefix, &format!("{key}, if present, must be an array")),
                 );
@@ -420,7 +392,7 @@ impl Cx<'_> {
             None => {
                 let loc = self.loc(obj.node.span, obj.ptr);
                 self.error(
-                    "E0102",
+                    &E0102,
                     loc,
                     with_prefix(obj.prefix, &format!("Missing {key}")),
                 );
@@ -431,7 +403,7 @@ impl Cx<'_> {
                 _ => {
                     let loc = self.loc(node.span, ptr(obj.ptr, key));
                     self.error(
-                        "E0103",
+                        &E0103,
                         loc,
                         with_prefix(obj.prefix, &format!("{key} must be an array")),
                     );
@@ -450,7 +422,7 @@ impl Cx<'_> {
             _ => {
                 let loc = self.loc(node.span, ptr(obj.ptr, key));
                 self.error(
-                    "E0103",
+                    &E0103,
                     loc,
                     with_prefix(obj.prefix, &format!("{key}, if present, must be an object")),
                 );
@@ -495,7 +467,7 @@ impl Cx<'_> {
             let Some(name) = name else {
                 let loc = self.loc(item.span, &p);
                 self.error(
-                    "E0102",
+                    &E0102,
                     loc,
                     format!("{}: Attribute {i} must have a name", obj.prefix),
                 );
@@ -511,7 +483,7 @@ impl Cx<'_> {
                 Some(v) => {
                     let loc = self.loc(v.span, ptr(&p, "value"));
                     self.error(
-                        "E0103",
+                        &E0103,
                         loc,
                         format!("{}: Attribute {name} value must be an object", obj.prefix),
                     );
@@ -520,7 +492,7 @@ impl Cx<'_> {
                 None => {
                     let loc = self.loc(item.span, &p);
                     self.error(
-                        "E0102",
+                        &E0102,
                         loc,
                         format!("{}: Attribute {name} must have a value", obj.prefix),
                     );

@@ -12,6 +12,7 @@
 use super::{parse_type, ptr, ptr_index, Cx, Obj};
 use crate::ir;
 use crate::json::{Node, Value};
+use crate::lower::{E0103, E0110, E0112, E0113, E0114};
 use crate::names::pluralize;
 use crate::source::Loc;
 
@@ -227,7 +228,7 @@ fn key_record(cx: &mut Cx, obj: &Obj, key: &str, on_service: bool) -> Option<Str
         if on_service {
             let loc = cx.key_loc(obj, key);
             cx.error_help(
-                "E0112",
+                &E0112,
                 loc,
                 format!("Missing {key}: a resolved service.json always has `{key}: {{\"key\": …}}`"),
                 format!("add `\"{key}\": {{\"key\": \"…\"}}`, or upload the authoring form (api.json) instead"),
@@ -247,7 +248,7 @@ fn identity_string(cx: &mut Cx, obj: &Obj, key: &str) -> Option<String> {
     if present(obj, key).is_none() {
         let loc = cx.key_loc(obj, key);
         cx.error_help(
-            "E0112",
+            &E0112,
             loc,
             format!("Missing {key}: a resolved service.json always has a `{key}`"),
             format!("add a `{key}`, or upload the authoring form (api.json) instead"),
@@ -296,7 +297,7 @@ fn type_at(cx: &mut Cx, obj: &Obj, key: &str) -> Option<ir::Type> {
     match parse_type(&text) {
         Ok((text, r)) => Some(ir::Type { text, r, loc }),
         Err(msg) => {
-            cx.error("E0110", loc, join(obj.prefix, &msg));
+            cx.error(&E0110, loc, join(obj.prefix, &msg));
             None
         }
     }
@@ -330,7 +331,7 @@ fn strings(cx: &mut Cx, obj: &Obj, key: &str) -> Vec<(String, Loc)> {
             _ => {
                 let loc = cx.loc(item.span, ip);
                 cx.error(
-                    "E0103",
+                    &E0103,
                     loc,
                     join(
                         obj.prefix,
@@ -692,7 +693,7 @@ fn parameter(cx: &mut Cx, node: &Node, p: &str, parent: &str) -> Option<ir::Para
             None => {
                 let loc = cx.key_loc(&o, "location");
                 cx.error_help(
-                    "E0113",
+                    &E0113,
                     loc,
                     format!("{prefix} location[{text}] is not a valid parameter location"),
                     "one of Path, Query, Form, Header",
@@ -750,7 +751,7 @@ fn response_code(cx: &mut Cx, obj: &Obj) -> Option<ir::ResponseCode> {
     if code.is_none() {
         let loc = cx.key_loc(obj, "code");
         cx.error_help(
-            "E0114",
+            &E0114,
             loc,
             format!("{} code[{}] is not a valid response code", obj.prefix, node.to_compact_string()),
             "a response code is {\"integer\": {\"value\": 200}} or {\"response_code_option\": \"Default\"}",
@@ -910,7 +911,7 @@ mod tests {
         let s = s.expect("service still lowers");
         let codes: Vec<_> = diags
             .iter()
-            .map(|d| (d.code, d.loc.as_ref().map(|l| l.pointer.clone())))
+            .map(|d| (d.code.id, d.loc.as_ref().map(|l| l.pointer.clone())))
             .collect();
         assert_eq!(
             codes,

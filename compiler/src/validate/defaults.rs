@@ -10,8 +10,10 @@
 
 use super::value::{self, as_number};
 use super::{op_prefix, Cx};
+use crate::diag::Code;
 use crate::ir::{Header, Primitive, Type, TypeRef};
 use crate::source::Loc;
+use crate::validate::codes::{E0501, E0502, E0506, W0507, W0508, W0509};
 
 pub fn check(cx: &mut Cx) {
     fields(cx);
@@ -31,7 +33,7 @@ struct Range<'a> {
     maximum: Option<i64>,
 }
 
-fn min_max(cx: &mut Cx, code: &'static str, r: &Range) {
+fn min_max(cx: &mut Cx, code: &'static Code, r: &Range) {
     if let (Some(min), Some(max)) = (r.minimum, r.maximum) {
         if min > max {
             cx.report(
@@ -47,7 +49,7 @@ fn min_max(cx: &mut Cx, code: &'static str, r: &Range) {
     }
 }
 
-fn default_in_range(cx: &mut Cx, code: &'static str, r: &Range, ty: &Type, default: &str) {
+fn default_in_range(cx: &mut Cx, code: &'static Code, r: &Range, ty: &Type, default: &str) {
     if !is_numeric(ty) {
         return;
     }
@@ -87,7 +89,7 @@ fn default_value(
     loc: &Loc,
     ty: &Type,
     default: &str,
-    as_code: Option<&'static str>,
+    as_code: Option<&'static Code>,
 ) -> bool {
     match value::check(cx.repo, &ty.r, default) {
         None => true,
@@ -114,10 +116,10 @@ fn fields(cx: &mut Cx) {
                 minimum: f.minimum,
                 maximum: f.maximum,
             };
-            min_max(cx, "E0501", &range);
+            min_max(cx, &E0501, &range);
             if let Some(d) = &f.default {
                 if default_value(cx, &prefix, &f.loc, &f.ty, d, None) {
-                    default_in_range(cx, "E0502", &range, &f.ty, d);
+                    default_in_range(cx, &E0502, &range, &f.ty, d);
                 }
             }
         }
@@ -136,18 +138,18 @@ fn parameters(cx: &mut Cx) {
                 minimum: p.minimum,
                 maximum: p.maximum,
             };
-            min_max(cx, "W0507", &range);
+            min_max(cx, &W0507, &range);
             let Some(d) = &p.default else { continue };
             if !p.required {
                 cx.report(
-                    "E0506",
+                    &E0506,
                     &p.loc,
                     format!("{prefix} has a default specified. It must be marked required"),
                     "remove \"required\": false (the server uses the default when the client omits the parameter)",
                 );
             }
             if default_value(cx, &prefix, &p.loc, &p.ty, d, None) {
-                default_in_range(cx, "W0508", &range, &p.ty, d);
+                default_in_range(cx, &W0508, &range, &p.ty, d);
             }
         }
     }
@@ -168,7 +170,7 @@ fn header_defaults(cx: &mut Cx, prefix: &str, headers: &[Header]) {
                 &h.loc,
                 &h.ty,
                 d,
-                Some("W0509"),
+                Some(&W0509),
             );
         }
     }

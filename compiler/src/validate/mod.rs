@@ -20,7 +20,7 @@ mod value;
 
 pub use codes::CODES;
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::ir::{Field, Operation, Repo, Resource, Service, ServiceId, TypeId, TypeKind, TypeRef};
 use crate::source::Loc;
 
@@ -74,7 +74,7 @@ impl<'a> Cx<'a> {
     /// Reports `code` at `loc` with a help line.
     pub fn report(
         &mut self,
-        code: &'static str,
+        code: &'static Code,
         loc: &Loc,
         message: impl Into<String>,
         help: impl Into<String>,
@@ -196,7 +196,7 @@ pub(crate) mod testing {
 
     /// The codes reported, in order.
     pub fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {
-        diags.iter().map(|d| d.code).collect()
+        diags.iter().map(|d| d.code.id).collect()
     }
 
     /// The diagnostics with `code`.

@@ -7,9 +7,38 @@
 //! is rejected (E0210, every reference to it would resolve to the primitive).
 
 use super::Cx;
-use crate::ir::Primitive;
+use crate::diag::Code;
+use crate::diag::{Diagnostic, Severity};
+use crate::ir::{Form, Primitive};
 use crate::names::validate_name;
 use crate::source::Loc;
+use crate::validate::codes::{
+    E0201, E0202, E0203, E0204, E0205, E0206, E0207, E0208, E0209, E0210,
+};
+
+/// Reports a name rule. A service.json was produced and stored by API Builder, which accepted it
+/// under the name rules of its day (enum values such as `Hazardous Material` were once allowed), so
+/// on that form these rules are warnings and real stored specs still load; api.json input, which a
+/// person is writing now, gets them as errors. Recorded in docs/compatibility.md.
+fn report(
+    cx: &mut Cx,
+    code: &'static Code,
+    loc: &Loc,
+    message: impl Into<String>,
+    help: impl Into<String>,
+) {
+    let mut d = Diagnostic::new(code, message)
+        .at(loc.clone())
+        .with_help(help);
+    if cx.svc.form == Form::ServiceJson {
+        d.severity = Severity::Warning;
+        d.help = Some(format!(
+            "{} (a warning here: this service.json was accepted by API Builder under older name rules)",
+            d.help.as_deref().unwrap_or("rename it")
+        ));
+    }
+    cx.diags.push(d);
+}
 
 pub fn check(cx: &mut Cx) {
     service(cx);
@@ -23,8 +52,9 @@ pub fn check(cx: &mut Cx) {
 fn service(cx: &mut Cx) {
     let svc = cx.svc;
     if !svc.name.chars().next().is_some_and(char::is_alphabetic) {
-        cx.report(
-            "E0201",
+        report(
+            cx,
+            &E0201,
             &svc.loc,
             format!("Name[{}] must start with a letter", svc.name),
             "start the service name with a letter",
@@ -32,8 +62,9 @@ fn service(cx: &mut Cx) {
     }
     if let Some(url) = &svc.base_url {
         if url.ends_with('/') {
-            cx.report(
-                "E0202",
+            report(
+                cx,
+                &E0202,
                 &svc.loc,
                 format!("base_url[{url}] must not end with a '/'"),
                 format!("use \"{}\"", url.trim_end_matches('/')),
@@ -46,7 +77,7 @@ fn service(cx: &mut Cx) {
 /// keeps API Builder's rule (a `.` is accepted).
 fn identifier(
     cx: &mut Cx,
-    code: &'static str,
+    code: &'static Code,
     loc: &Loc,
     name: &str,
     blank: String,
@@ -54,20 +85,22 @@ fn identifier(
     allow_dot: bool,
 ) {
     if name.trim().is_empty() {
-        cx.report(code, loc, blank, "give it a name");
+        report(cx, code, loc, blank, "give it a name");
         return;
     }
     let problems = validate_name(name);
     if !problems.is_empty() {
-        cx.report(
+        report(
+            cx,
             code,
             loc,
             format!("{invalid}: {}", problems.join(", ")),
             "use only letters, digits, `-` and `_`, starting with a letter",
         );
     } else if !allow_dot && name.contains('.') {
-        cx.report(
-            "E0209",
+        report(
+            cx,
+            &E0209,
             loc,
             format!("{invalid}: Name cannot contain '.'"),
             format!(
@@ -84,7 +117,7 @@ fn types(cx: &mut Cx) {
     for m in &svc.models {
         identifier(
             cx,
-            "E0203",
+            &E0203,
             &m.loc,
             &m.name,
             format!("Model[{}] name cannot be empty", m.name),
@@ -96,7 +129,7 @@ fn types(cx: &mut Cx) {
     for i in &svc.interfaces {
         identifier(
             cx,
-            "E0203",
+            &E0203,
             &i.loc,
             &i.name,
             format!("Interface[{}] name cannot be empty", i.name),
@@ -108,7 +141,7 @@ fn types(cx: &mut Cx) {
     for e in &svc.enums {
         identifier(
             cx,
-            "E0203",
+            &E0203,
             &e.loc,
             &e.name,
             format!("Enum[{}] name cannot be empty", e.name),
@@ -120,7 +153,7 @@ fn types(cx: &mut Cx) {
     for u in &svc.unions {
         identifier(
             cx,
-            "E0203",
+            &E0203,
             &u.loc,
             &u.name,
             format!("Union[{}] name cannot be empty", u.name),
@@ -139,8 +172,8 @@ fn types(cx: &mut Cx) {
             None => None,
         };
         if let Some(what) = shadowed {
-            cx.report(
-                "E0210",
+            report(cx,
+                &E0210,
                 loc,
                 format!("{label}[{name}] has the name of {what}: every reference to it resolves to that type"),
                 format!("rename the {}, e.g. \"{name}_value\"", label.to_lowercase()),
@@ -155,7 +188,7 @@ fn fields(cx: &mut Cx) {
         for f in owner.fields {
             identifier(
                 cx,
-                "E0205",
+                &E0205,
                 &f.loc,
                 &f.name,
                 format!(
@@ -177,7 +210,7 @@ fn enum_values(cx: &mut Cx) {
         for v in &e.values {
             identifier(
                 cx,
-                "E0204",
+                &E0204,
                 &v.loc,
                 &v.name,
                 format!("Enum[{}] name[{}] cannot be empty", e.name, v.name),
@@ -192,7 +225,7 @@ fn annotations(cx: &mut Cx) {
     for a in &cx.svc.annotations {
         identifier(
             cx,
-            "E0206",
+            &E0206,
             &a.loc,
             &a.name,
             format!("Annotation[{}] name cannot be empty", a.name),
@@ -207,7 +240,7 @@ fn discriminators(cx: &mut Cx) {
         if let Some(d) = &u.discriminator {
             identifier(
                 cx,
-                "E0207",
+                &E0207,
                 &u.loc,
                 d,
                 format!("Union[{}] discriminator[{d}] cannot be empty", u.name),
@@ -218,7 +251,7 @@ fn discriminators(cx: &mut Cx) {
         for t in &u.types {
             identifier(
                 cx,
-                "E0208",
+                &E0208,
                 &t.loc,
                 &t.discriminator_value,
                 format!(

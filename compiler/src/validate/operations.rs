@@ -9,6 +9,9 @@
 
 use super::{is_unresolved, op_prefix, path_parameters, Cx};
 use crate::ir::{Location, Method, Operation, Parameter, Resource, TypeKind, TypeRef};
+use crate::validate::codes::{
+    E0701, E0702, E0703, E0704, E0705, E0706, E0707, E0708, E0709, E0710, W0711, W0712,
+};
 use std::collections::HashMap;
 
 /// The types valid in a URL, in API Builder's order.
@@ -32,13 +35,13 @@ pub fn check(cx: &mut Cx) {
 fn resource(cx: &mut Cx, r: &Resource) {
     match &r.ty.r {
         TypeRef::List(_) | TypeRef::Map(_) => cx.report(
-            "E0701",
+            &E0701,
             &r.loc,
             format!("Resource[{}] has an invalid type: must be a singleton (not a list nor map)", r.ty.text),
             "key the resource by the type name alone; list operations return lists in their responses",
         ),
         TypeRef::Primitive(_) => cx.report(
-            "E0702",
+            &E0702,
             &r.loc,
             format!("Resource[{}] has an invalid type: Primitives cannot be mapped to resources", r.ty.text),
             "key the resource by a model, enum or union",
@@ -47,7 +50,7 @@ fn resource(cx: &mut Cx, r: &Resource) {
     }
     if r.operations.is_empty() {
         cx.report(
-            "E0703",
+            &E0703,
             &r.loc,
             format!("Resource[{}] must have at least one operation", r.ty.text),
             "add an operation, e.g. {\"method\": \"GET\"}, or remove the resource",
@@ -60,7 +63,7 @@ fn operation(cx: &mut Cx, r: &Resource, op: &Operation) {
     if op.method.is_none() && !op.method_text.is_empty() {
         let all: Vec<&str> = Method::ALL.iter().map(|m| m.as_str()).collect();
         cx.report(
-            "E0704",
+            &E0704,
             &op.loc,
             format!(
                 "{prefix} Invalid HTTP method[{}]. Must be one of: {}",
@@ -73,7 +76,7 @@ fn operation(cx: &mut Cx, r: &Resource, op: &Operation) {
     if op.method == Some(Method::Get) {
         if let Some(body) = &op.body {
             cx.report(
-                "E0705",
+                &E0705,
                 &body.loc,
                 format!("{prefix} Cannot specify body for HTTP method[GET]"),
                 "send the data as query parameters, or use POST",
@@ -84,7 +87,7 @@ fn operation(cx: &mut Cx, r: &Resource, op: &Operation) {
         let raw = format!("{}{own}", r.path);
         if !own.is_empty() && !own.starts_with('/') && raw != op.path {
             cx.report(
-                "W0711",
+                &W0711,
                 &op.loc,
                 format!(
                     "{prefix} path[{own}] does not start with '/': API Builder would use the path '{raw}'; Charter joined it as '{}'",
@@ -94,7 +97,7 @@ fn operation(cx: &mut Cx, r: &Resource, op: &Operation) {
             );
         } else if !op.path.starts_with('/') {
             cx.report(
-                "W0711",
+                &W0711,
                 &op.loc,
                 format!("{prefix} path[{}] does not start with '/'", op.path),
                 "start the resource or operation path with '/'",
@@ -140,7 +143,7 @@ fn parameter(cx: &mut Cx, r: &Resource, op: &Operation, p: &Parameter) {
             };
             if let Some(why) = query_or_header_type(&p.ty.r, where_) {
                 cx.report(
-                    "E0706",
+                    &E0706,
                     &p.ty.loc,
                     format!("{prefix} Parameter[{}] has an invalid type[{}]. {why}", p.name, p.ty.text),
                     format!("{where_} parameters are strings on the wire; send structured data in a body"),
@@ -164,7 +167,7 @@ fn parameter(cx: &mut Cx, r: &Resource, op: &Operation, p: &Parameter) {
                     "use a string, a number, a uuid or an enum".to_string()
                 };
                 cx.report(
-                    "E0709",
+                    &E0709,
                     &p.ty.loc,
                     format!(
                         "{prefix} path parameter[{}] has an invalid type[{}]. Valid types for path parameters are: {URL_TYPES}.",
@@ -177,7 +180,7 @@ fn parameter(cx: &mut Cx, r: &Resource, op: &Operation, p: &Parameter) {
         Location::Form => {
             if op.method == Some(Method::Get) {
                 cx.report(
-                    "W0712",
+                    &W0712,
                     &p.loc,
                     format!(
                         "{prefix} Parameter[{}] is a form parameter, but a GET request has no body",
@@ -198,7 +201,7 @@ fn path_presence(cx: &mut Cx, prefix: &str, op: &Operation, p: &Parameter) {
     }
     if !p.required {
         cx.report(
-            "E0707",
+            &E0707,
             &p.loc,
             format!("{prefix} path parameter[{}] is specified as optional. All path parameters are required", p.name),
             "remove \"required\": false",
@@ -206,7 +209,7 @@ fn path_presence(cx: &mut Cx, prefix: &str, op: &Operation, p: &Parameter) {
     }
     if !path_parameters(&op.path).contains(&p.name.as_str()) {
         cx.report(
-            "E0708",
+            &E0708,
             &p.loc,
             format!(
                 "{prefix} path parameter[{}] is missing from the path[{}]",
@@ -245,7 +248,7 @@ fn duplicate_operations(cx: &mut Cx) {
                 let (fr, fop) = (*fr, *fop);
                 let same_text = fop.path == op.path;
                 cx.report(
-                    "E0710",
+                    &E0710,
                     &op.loc,
                     format!(
                         "{} is declared more than once: {} also declares {} {}",

@@ -4,6 +4,7 @@
 
 use super::{is_unresolved, op_prefix, Cx};
 use crate::ir::{Header, Primitive, ResponseCode, TypeKind, TypeRef};
+use crate::validate::codes::{E0801, E0802, E0803, E0804, E0805};
 use std::collections::BTreeSet;
 
 pub fn check(cx: &mut Cx) {
@@ -16,14 +17,14 @@ pub fn check(cx: &mut Cx) {
             if let ResponseCode::Code(c) = resp.code {
                 if c < 100 {
                     cx.report(
-                        "E0801",
+                        &E0801,
                         &resp.loc,
                         format!("{prefix} Response code[{c}] must be >= 100"),
                         "use an HTTP status code (100-599) or `default`",
                     );
                 } else if c > 599 {
                     cx.report(
-                        "E0802",
+                        &E0802,
                         &resp.loc,
                         format!("{prefix} Response code[{c}] must be <= 599"),
                         "HTTP status codes end at 599; use `default` for any other response",
@@ -31,7 +32,7 @@ pub fn check(cx: &mut Cx) {
                 }
                 if (c == 204 || c == 304) && resp.ty.r != TypeRef::Primitive(Primitive::Unit) {
                     cx.report(
-                        "E0803",
+                        &E0803,
                         &resp.ty.loc,
                         format!(
                             "{prefix} response code[{c}] must return unit and not[{}]",
@@ -59,7 +60,7 @@ pub fn check(cx: &mut Cx) {
         if success.len() > 1 {
             let types: Vec<&str> = success.into_iter().collect();
             cx.report(
-                "E0804",
+                &E0804,
                 &op.loc,
                 format!(
                     "{prefix} cannot have varying response types for 2xx response codes: {}",
@@ -88,7 +89,7 @@ fn headers(cx: &mut Cx, prefix: &str, headers: &[Header]) {
         };
         if !valid {
             cx.report(
-                "E0805",
+                &E0805,
                 &h.ty.loc,
                 format!(
                     "{prefix}Header[{}] type[{}] is invalid: Must be a string or the name of an enum",

@@ -6,8 +6,10 @@
 //! interfaces of imports outside the repo are taken on trust.
 
 use super::{kind_of, op_prefix, Cx};
+use crate::diag::Code;
 use crate::ir::{Field, Interface, Named, Type, TypeKind, TypeRef};
 use crate::source::Loc;
+use crate::validate::codes::{E0401, E0402, E0403, E0404, E0405, E0406, E0408, W0407, W0409};
 use std::collections::HashSet;
 
 pub fn check(cx: &mut Cx) {
@@ -33,7 +35,7 @@ fn interface_as_type(cx: &mut Cx, prefix: &str, ty: &Type) {
         "use the specific model, or a union of the models that implement the interface"
     };
     cx.report(
-        "E0401",
+        &E0401,
         &ty.loc,
         format!(
             "{prefix} type[{}] is an interface and cannot be used as a field type. Specify the specific model you need or use a union type",
@@ -85,7 +87,7 @@ fn declared_interface<'r>(cx: &Cx<'r>, entry: &Named) -> Option<&'r Interface> {
     }
 }
 
-fn check_entry(cx: &mut Cx, code: &'static str, prefix: &str, entry: &Named) {
+fn check_entry(cx: &mut Cx, code: &'static Code, prefix: &str, entry: &Named) {
     let help = match &entry.resolved {
         Some(TypeRef::Type(id)) if id.kind == TypeKind::Interface => return,
         Some(TypeRef::External { kind: TypeKind::Interface, .. }) => return,
@@ -116,13 +118,13 @@ fn interface_entries(cx: &mut Cx) {
     let svc = cx.svc;
     for m in &svc.models {
         for i in &m.interfaces {
-            check_entry(cx, "E0402", &format!("Model[{}]", m.name), i);
+            check_entry(cx, &E0402, &format!("Model[{}]", m.name), i);
         }
     }
     for u in &svc.unions {
         for i in &u.interfaces {
             // API Builder does not check union `interfaces` (real specs list missing ones): warn.
-            check_entry(cx, "W0409", &format!("Union[{}]", u.name), i);
+            check_entry(cx, &W0409, &format!("Union[{}]", u.name), i);
         }
     }
 }
@@ -139,7 +141,7 @@ fn conform(cx: &mut Cx, label: &str, name: &str, loc: &Loc, fields: &[Field], if
     for want in &iface.fields {
         let Some(have) = fields.iter().find(|f| f.name == want.name) else {
             cx.report(
-                "E0403",
+                &E0403,
                 loc,
                 format!(
                     "{label}[{name}] missing field '{}' as defined in the interface '{}'",
@@ -160,7 +162,7 @@ fn conform(cx: &mut Cx, label: &str, name: &str, loc: &Loc, fields: &[Field], if
         };
         if !same_type(&have.ty, &want.ty) {
             cx.report(
-                "E0404",
+                &E0404,
                 &have.ty.loc,
                 format!(
                     "{label}[{name}] field '{}' type '{}' is invalid. Must match the '{}' interface which defines this field as type '{}'",
@@ -187,7 +189,7 @@ fn conform(cx: &mut Cx, label: &str, name: &str, loc: &Loc, fields: &[Field], if
                     "add \"required\": false",
                 )
             };
-            cx.report("E0405", &have.loc, msg, help);
+            cx.report(&E0405, &have.loc, msg, help);
         }
     }
 }
@@ -232,7 +234,7 @@ fn union_interfaces(cx: &mut Cx) {
                     .collect();
                 if !missing.is_empty() {
                     cx.report(
-                        "W0407",
+                        &W0407,
                         &t.loc,
                         format!(
                             "Union[{}] type[{}] does not have the field(s) {} of the interface '{}' that the union lists",
@@ -285,7 +287,7 @@ fn annotations_declared(cx: &mut Cx) {
                     )
                 };
                 cx.report(
-                    "E0406",
+                    &E0406,
                     &a.loc,
                     format!(
                         "{}[{}] Field[{}] annotation[{}] is invalid. Annotations must be defined.",
@@ -302,7 +304,7 @@ fn enums_have_values(cx: &mut Cx) {
     for e in &cx.svc.enums {
         if e.values.is_empty() {
             cx.report(
-                "E0408",
+                &E0408,
                 &e.loc,
                 format!("Enum[{}] must have at least one value", e.name),
                 "add a value: \"values\": [{\"name\": \"...\"}]",

@@ -9,6 +9,9 @@
 use super::Cx;
 use crate::ir::{Primitive, TypeId, TypeKind, TypeRef, Union};
 use crate::lower::api_json::inner_name;
+use crate::validate::codes::{
+    E0601, E0602, E0603, E0604, E0605, E0606, E0607, E0608, E0609, E0610, E0611, E0612,
+};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 pub fn check(cx: &mut Cx) {
@@ -37,7 +40,7 @@ fn local_union(cx: &Cx, r: &TypeRef) -> Option<TypeId> {
 fn members(cx: &mut Cx, u: &Union) {
     if u.types.is_empty() {
         cx.report(
-            "E0601",
+            &E0601,
             &u.loc,
             format!("Union[{}] must have at least one type", u.name),
             "add a member: \"types\": [{\"type\": \"...\"}]",
@@ -46,7 +49,7 @@ fn members(cx: &mut Cx, u: &Union) {
     for t in &u.types {
         if matches!(t.ty.r.innermost(), TypeRef::Primitive(Primitive::Unit)) {
             cx.report(
-                "E0602",
+                &E0602,
                 &t.loc,
                 format!(
                     "Union[{}] Union types cannot contain unit. To make a particular field optional, use the required property.",
@@ -62,7 +65,7 @@ fn members(cx: &mut Cx, u: &Union) {
         };
         if imported {
             cx.report(
-                "E0603",
+                &E0603,
                 &t.loc,
                 format!(
                     "Union[{}] type[{}] is invalid. Cannot use an imported type as part of a union as there is no way to declare that the imported type expands the union type defined here.",
@@ -134,7 +137,7 @@ fn cycles(cx: &mut Cx) -> HashSet<usize> {
             )
         };
         cx.report(
-            "E0604",
+            &E0604,
             &u.loc,
             msg,
             "remove one of the unions from the other's types",
@@ -155,7 +158,7 @@ fn defaults(cx: &mut Cx, u: &Union) {
     }
     if u.discriminator.is_none() {
         cx.report(
-            "E0605",
+            &E0605,
             &u.loc,
             format!(
                 "Union[{}] types cannot specify default as the union type does not have a 'discriminator' specified: {}",
@@ -169,7 +172,7 @@ fn defaults(cx: &mut Cx, u: &Union) {
         let mut sorted = marked.clone();
         sorted.sort_unstable();
         cx.report(
-            "E0606",
+            &E0606,
             &u.loc,
             format!(
                 "Union[{}] Only 1 type can be specified as default. Currently the following types are marked as default: {}",
@@ -228,7 +231,7 @@ fn discriminator(cx: &mut Cx, u: &Union) -> bool {
     };
     if d == "value" || d == "implicit" {
         cx.report(
-            "E0607",
+            &E0607,
             &u.loc,
             format!(
                 "Union[{}] discriminator[{d}]: The keyword[{d}] is reserved and cannot be used as a discriminator",
@@ -253,7 +256,7 @@ fn discriminator(cx: &mut Cx, u: &Union) -> bool {
     }
     let owners: Vec<&str> = owners.into_iter().collect();
     cx.report(
-        "E0608",
+        &E0608,
         &u.loc,
         format!(
             "Union[{}] discriminator[{d}] must be unique. Field exists on: {}",
@@ -297,7 +300,7 @@ fn values(cx: &mut Cx, u: &Union) {
                 &u.loc
             };
             cx.report(
-                "E0609",
+                &E0609,
                 at,
                 format!(
                     "Union[{}] discriminator value[{v}] appears more than once",
@@ -317,7 +320,7 @@ fn nested_discriminators(cx: &mut Cx, u: &Union) {
         let nested = cx.repo.union(id);
         match (&u.discriminator, &nested.discriminator) {
             (None, Some(_)) => cx.report(
-                "E0610",
+                &E0610,
                 &t.loc,
                 format!(
                     "Union[{}] does not specify a discriminator yet one of the types does. Either add the same discriminator to this union or remove from the member types",
@@ -326,7 +329,7 @@ fn nested_discriminators(cx: &mut Cx, u: &Union) {
                 format!("the member union `{}` has a discriminator", nested.name),
             ),
             (Some(d), other) if other.as_deref() != Some(d.as_str()) => cx.report(
-                "E0610",
+                &E0610,
                 &t.loc,
                 format!(
                     "Union[{}] specifies a discriminator named '{d}'. All member types must also specify this same discriminator",
@@ -396,7 +399,7 @@ fn across_unions(cx: &mut Cx) {
                 )
             };
             cx.report(
-                "E0611",
+                &E0611,
                 loc,
                 msg,
                 "give these unions the same \"discriminator\"",
@@ -406,7 +409,7 @@ fn across_unions(cx: &mut Cx) {
         if values.len() > 1 {
             let list: Vec<&str> = values.into_iter().collect();
             cx.report(
-                "E0612",
+                &E0612,
                 loc,
                 format!(
                     "{head} cannot use more than one discriminator value. Found distinct discriminator values[{}].",
@@ -523,7 +526,7 @@ mod tests {
             r#"{"u": {"discriminator": "type", "types": [{"type": "b", "default": true}, {"type": "string"}, {"type": "inner"}]},
                 "inner": {"discriminator": "type", "types": [{"type": "[b]", "discriminator_value": "bs"}]}}"#,
         );
-        assert!(d.iter().all(|x| !x.code.starts_with("E06")), "{d:#?}");
+        assert!(d.iter().all(|x| !x.code.id.starts_with("E06")), "{d:#?}");
     }
 
     #[test]

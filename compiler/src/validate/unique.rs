@@ -7,9 +7,13 @@
 //! wire values exactly, and names across kinds case-insensitively (as API Builder does).
 
 use super::{op_prefix, Cx};
+use crate::diag::Code;
 use crate::ir::{Header, TypeRef};
 use crate::names::normalize_for_duplicates;
 use crate::source::Loc;
+use crate::validate::codes::{
+    E0301, E0302, E0303, E0304, E0305, E0306, E0307, E0308, E0309, E0310, E0311, E0312, E0313,
+};
 use std::collections::HashMap;
 
 pub fn check(cx: &mut Cx) {
@@ -54,7 +58,7 @@ fn first_at(first: &Loc) -> String {
 
 fn report_dups<'a>(
     cx: &mut Cx,
-    code: &'static str,
+    code: &'static Code,
     items: impl IntoIterator<Item = (String, &'a Loc)>,
     message: impl Fn(&str) -> String,
 ) {
@@ -71,25 +75,25 @@ fn types(cx: &mut Cx) {
     let svc = cx.svc;
     report_dups(
         cx,
-        "E0301",
+        &E0301,
         svc.models.iter().map(|m| norm(&m.name, &m.loc)),
         |n| format!("Model[{n}] appears more than once"),
     );
     report_dups(
         cx,
-        "E0301",
+        &E0301,
         svc.interfaces.iter().map(|m| norm(&m.name, &m.loc)),
         |n| format!("Interface[{n}] appears more than once"),
     );
     report_dups(
         cx,
-        "E0301",
+        &E0301,
         svc.enums.iter().map(|m| norm(&m.name, &m.loc)),
         |n| format!("Enum[{n}] appears more than once"),
     );
     report_dups(
         cx,
-        "E0301",
+        &E0301,
         svc.unions.iter().map(|m| norm(&m.name, &m.loc)),
         |n| format!("Union[{n}] appears more than once"),
     );
@@ -99,7 +103,7 @@ fn annotations(cx: &mut Cx) {
     let svc = cx.svc;
     report_dups(
         cx,
-        "E0302",
+        &E0302,
         svc.annotations.iter().map(|a| norm(&a.name, &a.loc)),
         |n| format!("Annotation[{n}] appears more than once"),
     );
@@ -110,14 +114,14 @@ fn fields(cx: &mut Cx) {
     for o in owners {
         report_dups(
             cx,
-            "E0303",
+            &E0303,
             o.fields.iter().map(|f| norm(&f.name, &f.loc)),
             |n| format!("{}[{}] field[{n}] appears more than once", o.label, o.name),
         );
         for f in o.fields {
             report_dups(
                 cx,
-                "E0306",
+                &E0306,
                 f.annotations.iter().map(|a| (a.name.clone(), &a.loc)),
                 |n| {
                     format!(
@@ -134,7 +138,7 @@ fn enum_values(cx: &mut Cx) {
     for e in &cx.svc.enums {
         report_dups(
             cx,
-            "E0304",
+            &E0304,
             e.values.iter().map(|v| norm(&v.name, &v.loc)),
             |n| format!("Enum[{}] value[{n}] appears more than once", e.name),
         );
@@ -146,7 +150,7 @@ fn enum_values(cx: &mut Cx) {
                 Some((first, first_explicit)) if explicit || *first_explicit => {
                     let first = (*first).clone();
                     cx.report(
-                        "E0305",
+                        &E0305,
                         &v.loc,
                         format!(
                             "Enum[{}] value[{}] appears more than once",
@@ -175,7 +179,7 @@ fn parameters(cx: &mut Cx) {
         let prefix = op_prefix(r, op);
         report_dups(
             cx,
-            "E0307",
+            &E0307,
             op.parameters.iter().map(|p| norm(&p.name, &p.loc)),
             |n| format!("{prefix} Parameter[{n}] appears more than once"),
         );
@@ -190,14 +194,14 @@ fn header_keys(headers: &[Header]) -> impl Iterator<Item = (String, &Loc)> {
 
 fn headers(cx: &mut Cx) {
     let svc = cx.svc;
-    report_dups(cx, "E0308", header_keys(&svc.headers), |n| {
+    report_dups(cx, &E0308, header_keys(&svc.headers), |n| {
         format!("Header[{n}] appears more than once")
     });
     let ops: Vec<_> = cx.operations().collect();
     for (r, op) in ops {
         let prefix = op_prefix(r, op);
         for resp in &op.responses {
-            report_dups(cx, "E0308", header_keys(&resp.headers), |n| {
+            report_dups(cx, &E0308, header_keys(&resp.headers), |n| {
                 format!(
                     "{prefix} response code[{}] header[{n}] appears more than once",
                     resp.code
@@ -225,7 +229,7 @@ fn union_members(cx: &mut Cx) {
                 .map(|t| t.ty.text.clone())
                 .unwrap_or_default();
             cx.report(
-                "E0309",
+                &E0309,
                 dup,
                 format!("Union[{}] Type[{text}] appears more than once", u.name),
                 first_at(first),
@@ -283,7 +287,7 @@ fn across_kinds(cx: &mut Cx) {
                     });
                     if !listed {
                         cx.report(
-                            "E0311",
+                            &E0311,
                             loc_b,
                             format!(
                                 "'{name_b}' is defined as both a union and an interface. You must either make the names unique, or document in the union interfaces field that the type extends the '{name_b}' interface."
@@ -296,7 +300,7 @@ fn across_kinds(cx: &mut Cx) {
                 // API Builder prints the lower-cased name and the two labels sorted.
                 let (first, second) = if a <= b { (a, b) } else { (b, a) };
                 cx.report(
-                    "E0310",
+                    &E0310,
                     loc_b,
                     format!(
                         "Name[{}] cannot be used as the name of both {first} and {second} type",
@@ -328,7 +332,7 @@ fn resources(cx: &mut Cx) {
             .map(|r| r.ty.text.clone())
             .unwrap_or_default();
         cx.report(
-            "E0312",
+            &E0312,
             dup,
             format!("Resource[{text}] cannot appear multiple times"),
             format!(
@@ -343,7 +347,7 @@ fn resources(cx: &mut Cx) {
         .iter()
         .filter(|r| !duplicated.contains(&&r.loc))
         .map(|r| norm(&r.plural, &r.loc));
-    report_dups(cx, "E0313", plurals, |p| {
+    report_dups(cx, &E0313, plurals, |p| {
         format!("Resource with plural[{p}] appears more than once")
     });
 }

@@ -5,18 +5,20 @@
 //! result says which code applies: a bad primitive/list/map value (E0503), a value that is not an
 //! enum value's name (E0504) or a default on a model/union/interface (E0505).
 
+use crate::diag::Code;
 use crate::ir::{Enum, Primitive, Repo, TypeKind, TypeRef};
+use crate::validate::codes::{E0503, E0504, E0505};
 
 /// Why a value does not fit its type.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Invalid {
-    pub code: &'static str,
+    pub code: &'static Code,
     pub message: String,
     pub help: String,
 }
 
 impl Invalid {
-    fn new(code: &'static str, message: String, help: impl Into<String>) -> Invalid {
+    fn new(code: &'static Code, message: String, help: impl Into<String>) -> Invalid {
         Invalid {
             code,
             message,
@@ -35,7 +37,7 @@ pub fn check(repo: &Repo, ty: &TypeRef, value: &str) -> Option<Invalid> {
                 Ok(v) => v,
                 Err(_) => {
                     return Some(Invalid::new(
-                        "E0503",
+                        &E0503,
                         format!("default[{value}] is not valid json"),
                         "a list default is a JSON array, e.g. [\"a\", \"b\"]",
                     ))
@@ -43,7 +45,7 @@ pub fn check(repo: &Repo, ty: &TypeRef, value: &str) -> Option<Invalid> {
             };
             let serde_json::Value::Array(items) = parsed else {
                 return Some(Invalid::new(
-                    "E0503",
+                    &E0503,
                     format!("default[{value}] is not a valid JSON Array"),
                     "a list default is a JSON array, e.g. [\"a\", \"b\"]",
                 ));
@@ -57,7 +59,7 @@ pub fn check(repo: &Repo, ty: &TypeRef, value: &str) -> Option<Invalid> {
                 Ok(v) => v,
                 Err(_) => {
                     return Some(Invalid::new(
-                        "E0503",
+                        &E0503,
                         format!("default[{value}] is not valid json"),
                         "a map default is a JSON object, e.g. {\"key\": \"value\"}",
                     ))
@@ -65,7 +67,7 @@ pub fn check(repo: &Repo, ty: &TypeRef, value: &str) -> Option<Invalid> {
             };
             let serde_json::Value::Object(items) = parsed else {
                 return Some(Invalid::new(
-                    "E0503",
+                    &E0503,
                     format!("default[{value}] is not a valid JSON Object"),
                     "a map default is a JSON object, e.g. {\"key\": \"value\"}",
                 ));
@@ -98,7 +100,7 @@ fn element_text(v: &serde_json::Value) -> String {
 fn not_supported(kind: TypeKind, name: &str, value: &str) -> Invalid {
     let label = kind.label();
     Invalid::new(
-        "E0505",
+        &E0505,
         format!("default[{value}] is not valid for {label}[{name}]. API Builder does not support default values for {label}s"),
         "remove the default",
     )
@@ -117,7 +119,7 @@ fn enum_value(e: &Enum, value: &str) -> Option<Invalid> {
         None => format!("use one of the value names of enum `{}`", e.name),
     };
     Some(Invalid::new(
-        "E0504",
+        &E0504,
         format!(
             "default[{value}] is not a valid value for enum[{}]. Valid values are: {}",
             e.name,
@@ -135,7 +137,7 @@ fn primitive(p: Primitive, value: &str) -> Option<Invalid> {
                 true
             } else {
                 return Some(Invalid::new(
-                    "E0503",
+                    &E0503,
                     format!("Value[{value}] is not a valid boolean. Must be one of: true, false"),
                     "use true or false",
                 ));
@@ -157,7 +159,7 @@ fn primitive(p: Primitive, value: &str) -> Option<Invalid> {
                 true
             } else {
                 return Some(Invalid::new(
-                    "E0503",
+                    &E0503,
                     format!("Value[{value}] is not a valid object"),
                     "an object default is a JSON object, e.g. {\"key\": 1}",
                 ));
@@ -168,7 +170,7 @@ fn primitive(p: Primitive, value: &str) -> Option<Invalid> {
                 true
             } else {
                 return Some(Invalid::new(
-                    "E0503",
+                    &E0503,
                     format!("Value[{value}] is not a valid unit type - must be the empty string"),
                     "unit has no value: remove the default",
                 ));
@@ -201,7 +203,7 @@ fn primitive(p: Primitive, value: &str) -> Option<Invalid> {
         ),
     };
     Some(Invalid::new(
-        "E0503",
+        &E0503,
         format!("Value[{value}] is not a valid {what}"),
         help,
     ))
@@ -328,7 +330,7 @@ mod tests {
         let map = TypeRef::Map(Box::new(TypeRef::Primitive(Primitive::Boolean)));
         assert_eq!(check(&repo, &map, "{\"a\": true}"), None);
         assert_eq!(
-            check(&repo, &map, "{\"a\": 1}").map(|i| i.code),
+            check(&repo, &map, "{\"a\": 1}").map(|i| i.code.id),
             Some("E0503")
         );
         assert!(check(&repo, &map, "[]")
@@ -347,7 +349,7 @@ mod tests {
         };
         assert_eq!(check(&repo, &ext(TypeKind::Enum), "anything"), None);
         assert_eq!(
-            check(&repo, &ext(TypeKind::Model), "{}").map(|i| i.code),
+            check(&repo, &ext(TypeKind::Model), "{}").map(|i| i.code.id),
             Some("E0505")
         );
     }

@@ -6,7 +6,10 @@
 //! dead-lettered. A record handed out and not acknowledged is handed out again on the next fetch
 //! after a nak, or after [`MemoryTransport::redeliver`] (what a broker does after `ack_wait`).
 
-use super::{async_trait, Ack, DeadLetter, Delivery, Event, EventError, Record, StreamDef, Subscription, Transport};
+use super::{
+    async_trait, Ack, DeadLetter, Delivery, Event, EventError, Record, StreamDef, Subscription,
+    Transport,
+};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -68,7 +71,11 @@ impl MemoryTransport {
     /// The event with this event id in `E`'s stream, decoded.
     pub fn find_event<E: Event>(&self, event_id: &str) -> Option<E> {
         let s = self.lock();
-        let r = s.streams.get(E::STREAM.name)?.iter().find(|r| r.event_id == event_id)?;
+        let r = s
+            .streams
+            .get(E::STREAM.name)?
+            .iter()
+            .find(|r| r.event_id == event_id)?;
         serde_json::from_slice(&r.payload).ok()
     }
 
@@ -131,7 +138,10 @@ impl Transport for MemoryTransport {
             return Err(EventError::Transport(m.clone()));
         }
         for r in records {
-            s.streams.entry(r.stream.clone()).or_default().push(r.clone());
+            s.streams
+                .entry(r.stream.clone())
+                .or_default()
+                .push(r.clone());
         }
         Ok(())
     }

@@ -30,8 +30,8 @@
 //! - **Order per partition key.** Records are handled one after another in stream order, retries
 //!   happen in place, so a later record of a partition never overtakes an earlier one (a record
 //!   redelivered after a crash comes again after the ones already handled: at-least-once).
-//! - **Request id.** The id of the request that produced an event ([`Producer::with_request_id`])
-//!   travels with the record (`x-request-id` header, outbox column) and reaches the handler in
+//! - **Request id.** The id of the request that produced an event ([`Producer::with_request_id`],
+//!   else [`crate::request_id::current`] inside a generated server's handler) travels with the record (`x-request-id` header, outbox column) and reaches the handler in
 //!   [`EventContext::request_id`].
 //!
 //! # Adding a transport (Kafka, Kinesis, …)
@@ -325,9 +325,15 @@ impl<E: Event> Producer<E> {
         }
     }
 
+    /// The request id events carry: the one given, else the request being handled
+    /// ([`crate::request_id::current`]).
+    fn request_id(&self) -> Option<String> {
+        self.request_id.clone().or_else(crate::request_id::current)
+    }
+
     /// Publishes one event; returns its event id (filled when the event had none).
     pub async fn publish(&self, event: E) -> Result<String, EventError> {
-        let r = record(event, self.request_id.as_deref())?;
+        let r = record(event, self.request_id().as_deref())?;
         let id = r.event_id.clone();
         self.transport.publish(std::slice::from_ref(&r)).await?;
         Ok(id)
@@ -335,9 +341,10 @@ impl<E: Event> Producer<E> {
 
     /// Publishes events in order; returns their event ids.
     pub async fn publish_batch(&self, events: Vec<E>) -> Result<Vec<String>, EventError> {
+        let request_id = self.request_id();
         let records = events
             .into_iter()
-            .map(|e| record(e, self.request_id.as_deref()))
+            .map(|e| record(e, request_id.as_deref()))
             .collect::<Result<Vec<_>, _>>()?;
         self.transport.publish(&records).await?;
         Ok(records.into_iter().map(|r| r.event_id).collect())
@@ -478,9 +485,15 @@ impl<E: Event, H: Handler<E>> Consumer<E, H> {
     pub async fn poll(&mut self) -> Result<Vec<Outcome>, EventError> {
         let mut subscription = match self.subscription.take() {
             Some(s) => s,
-            None => self.transport.subscribe(&E::STREAM, &self.config.name).await?,
+            None => {
+                self.transport
+                    .subscribe(&E::STREAM, &self.config.name)
+                    .await?
+            }
         };
-        let batch = subscription.fetch(self.config.batch, self.config.wait).await;
+        let batch = subscription
+            .fetch(self.config.batch, self.config.wait)
+            .await;
         self.subscription = Some(subscription);
         let batch = batch?;
         let mut out = Vec::with_capacity(batch.len());
@@ -547,7 +560,12 @@ impl<E: Event, H: Handler<E>> Consumer<E, H> {
         }
     }
 
-    async fn dead(&self, d: &Delivery, error: String, attempts: u32) -> Result<Outcome, EventError> {
+    async fn dead(
+        &self,
+        d: &Delivery,
+        error: String,
+        attempts: u32,
+    ) -> Result<Outcome, EventError> {
         let letter = DeadLetter {
             consumer: self.config.name.clone(),
             record: d.record.clone(),

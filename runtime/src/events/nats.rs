@@ -71,14 +71,22 @@ pub struct NatsTransport {
 pub fn jetstream_name(stream: &str) -> String {
     stream
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
 impl NatsTransport {
     /// Connects to `url` (`nats://127.0.0.1:4222`).
     pub async fn connect(url: &str, config: NatsConfig) -> Result<NatsTransport, EventError> {
-        let client = async_nats::connect(url).await.map_err(EventError::transport)?;
+        let client = async_nats::connect(url)
+            .await
+            .map_err(EventError::transport)?;
         Ok(Self::new(client, config))
     }
 
@@ -148,7 +156,9 @@ impl NatsTransport {
             if info.state.messages == 0 {
                 break;
             }
-            let Ok(m) = s.get_raw_message(seq).await else { continue };
+            let Ok(m) = s.get_raw_message(seq).await else {
+                continue;
+            };
             let h = &m.headers;
             let get = |k: &str| h.get(k).map(|v| v.as_str().to_owned());
             out.push(DeadLetter {
@@ -162,7 +172,9 @@ impl NatsTransport {
                     payload: m.payload.clone(),
                 },
                 error: get(HEADER_ERROR).unwrap_or_default(),
-                attempts: get(HEADER_ATTEMPTS).and_then(|a| a.parse().ok()).unwrap_or(0),
+                attempts: get(HEADER_ATTEMPTS)
+                    .and_then(|a| a.parse().ok())
+                    .unwrap_or(0),
             });
         }
         Ok(out)
@@ -299,10 +311,7 @@ impl Ack for NatsAck {
     async fn ack(&self) -> Result<(), EventError> {
         // A plain ack (no round trip): one lost on the way means a redelivery, which the inbox
         // absorbs, as after a crash.
-        self.0
-            .ack()
-            .await
-            .map_err(EventError::transport)
+        self.0.ack().await.map_err(EventError::transport)
     }
     async fn nak(&self, delay: Option<Duration>) -> Result<(), EventError> {
         self.0

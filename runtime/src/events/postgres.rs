@@ -16,7 +16,10 @@
 //! - [`PgDeadLetters`] stores dead letters in `charter_events_dead_letter` (a
 //!   [`super::DeadLetters`] for [`super::ConsumerConfig::with_dead_letters`]).
 
-use super::{async_trait, partition_hash, record, DeadLetter, DeadLetters, Event, EventError, Record, Transport};
+use super::{
+    async_trait, partition_hash, record, DeadLetter, DeadLetters, Event, EventError, Record,
+    Transport,
+};
 use sqlx::{PgConnection, PgPool, Row};
 use std::sync::Arc;
 use std::time::Duration;
@@ -95,7 +98,8 @@ impl Outbox {
         Self::default()
     }
 
-    /// An outbox whose events carry this request id.
+    /// An outbox whose events carry this request id (default: the request being handled,
+    /// [`crate::request_id::current`]).
     pub fn with_request_id(&self, request_id: impl Into<String>) -> Self {
         Outbox {
             request_id: Some(request_id.into()),
@@ -104,8 +108,13 @@ impl Outbox {
 
     /// Writes one event (unset ids and timestamps filled) on `conn`, normally a transaction:
     /// `outbox.publish(&mut tx, event)`. Returns its event id.
-    pub async fn publish<E: Event>(&self, conn: &mut PgConnection, event: E) -> Result<String, EventError> {
-        let r = record(event, self.request_id.as_deref())?;
+    pub async fn publish<E: Event>(
+        &self,
+        conn: &mut PgConnection,
+        event: E,
+    ) -> Result<String, EventError> {
+        let request_id = self.request_id.clone().or_else(crate::request_id::current);
+        let r = record(event, request_id.as_deref())?;
         insert(conn, std::slice::from_ref(&r)).await?;
         Ok(r.event_id)
     }
@@ -116,9 +125,10 @@ impl Outbox {
         conn: &mut PgConnection,
         events: Vec<E>,
     ) -> Result<Vec<String>, EventError> {
+        let request_id = self.request_id.clone().or_else(crate::request_id::current);
         let records = events
             .into_iter()
-            .map(|e| record(e, self.request_id.as_deref()))
+            .map(|e| record(e, request_id.as_deref()))
             .collect::<Result<Vec<_>, _>>()?;
         insert(conn, &records).await?;
         Ok(records.into_iter().map(|r| r.event_id).collect())
@@ -129,16 +139,25 @@ async fn insert(conn: &mut PgConnection, records: &[Record]) -> Result<(), Event
     if records.is_empty() {
         return Ok(());
     }
-    let mut cols: (Vec<&str>, Vec<&str>, Vec<&str>, Vec<i32>, Vec<&str>, Vec<Option<&str>>, Vec<String>) =
-        Default::default();
+    let mut cols: (
+        Vec<&str>,
+        Vec<&str>,
+        Vec<&str>,
+        Vec<i32>,
+        Vec<&str>,
+        Vec<Option<&str>>,
+        Vec<String>,
+    ) = Default::default();
     for r in records {
         cols.0.push(&r.stream);
         cols.1.push(&r.event_id);
         cols.2.push(&r.partition_key);
-        cols.3.push((partition_hash(&r.partition_key) % BUCKETS) as i32);
+        cols.3
+            .push((partition_hash(&r.partition_key) % BUCKETS) as i32);
         cols.4.push(&r.discriminator);
         cols.5.push(r.request_id.as_deref());
-        cols.6.push(String::from_utf8_lossy(&r.payload).into_owned());
+        cols.6
+            .push(String::from_utf8_lossy(&r.payload).into_owned());
     }
     sqlx::query(
         "INSERT INTO charter_events_outbox
@@ -237,11 +256,13 @@ impl Relay {
         }
         match self.transport.publish(&records).await {
             Ok(()) => {
-                sqlx::query("UPDATE charter_events_outbox SET published_at = now() WHERE id = ANY($1)")
-                    .bind(&ids)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db)?;
+                sqlx::query(
+                    "UPDATE charter_events_outbox SET published_at = now() WHERE id = ANY($1)",
+                )
+                .bind(&ids)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
                 tx.commit().await.map_err(db)?;
                 Ok(ids.len())
             }
@@ -327,7 +348,11 @@ impl Inbox {
     /// when it is new; `false` means it was applied before: skip the writes and return `Ok`.
     /// A concurrent delivery of the same event waits for the first transaction and then gets
     /// `false` (or `true` if the first rolled back).
-    pub async fn claim(&self, conn: &mut PgConnection, ctx: &super::EventContext) -> Result<bool, EventError> {
+    pub async fn claim(
+        &self,
+        conn: &mut PgConnection,
+        ctx: &super::EventContext,
+    ) -> Result<bool, EventError> {
         let r = sqlx::query(
             "INSERT INTO charter_events_inbox (consumer, event_id, stream) VALUES ($1, $2, $3)
              ON CONFLICT DO NOTHING",

@@ -155,7 +155,11 @@ impl CustomerCopy {
 }
 
 impl UserEventConsumer for CustomerCopy {
-    async fn user_upserted(&self, ctx: &EventContext, event: UserUpserted) -> Result<(), HandlerError> {
+    async fn user_upserted(
+        &self,
+        ctx: &EventContext,
+        event: UserUpserted,
+    ) -> Result<(), HandlerError> {
         if event.user.email.starts_with("poison") {
             return Err(format!("user {} has no valid email", event.user.id).into());
         }
@@ -181,7 +185,11 @@ impl UserEventConsumer for CustomerCopy {
         Ok(())
     }
 
-    async fn user_deleted(&self, ctx: &EventContext, event: UserDeleted) -> Result<(), HandlerError> {
+    async fn user_deleted(
+        &self,
+        ctx: &EventContext,
+        event: UserDeleted,
+    ) -> Result<(), HandlerError> {
         let mut tx = self.pool.begin().await?;
         if !self.inbox.claim(&mut tx, ctx).await? {
             return Ok(());
@@ -199,7 +207,11 @@ impl UserEventConsumer for CustomerCopy {
         Ok(())
     }
 
-    async fn unknown(&self, ctx: &EventContext, _event: serde_json::Value) -> Result<(), HandlerError> {
+    async fn unknown(
+        &self,
+        ctx: &EventContext,
+        _event: serde_json::Value,
+    ) -> Result<(), HandlerError> {
         sqlx::query("INSERT INTO order_unknown (event_id) VALUES ($1)")
             .bind(&ctx.event_id)
             .execute(&self.pool)
@@ -222,7 +234,10 @@ pub async fn applied_counts(pool: &PgPool) -> std::collections::BTreeMap<String,
 
 /// A NATS transport on the test server whose subjects are prefixed with `prefix` (a fresh one
 /// per run keeps runs apart). Panics loudly when NATS is not reachable.
-pub async fn nats(prefix: &str, ack_wait: std::time::Duration) -> charter_runtime::events::nats::NatsTransport {
+pub async fn nats(
+    prefix: &str,
+    ack_wait: std::time::Duration,
+) -> charter_runtime::events::nats::NatsTransport {
     let config = charter_runtime::events::nats::NatsConfig {
         ack_wait,
         subject_prefix: prefix.to_owned(),
@@ -230,14 +245,22 @@ pub async fn nats(prefix: &str, ack_wait: std::time::Duration) -> charter_runtim
     };
     charter_runtime::events::nats::NatsTransport::connect(&nats_url(), config)
         .await
-        .unwrap_or_else(|e| panic!("NATS is not reachable at {} (set CHARTER_TEST_NATS_URL): {e}", nats_url()))
+        .unwrap_or_else(|e| {
+            panic!(
+                "NATS is not reachable at {} (set CHARTER_TEST_NATS_URL): {e}",
+                nats_url()
+            )
+        })
 }
 
 /// Runs relay rounds until the outbox is empty (bounded: 10 s).
 pub async fn relay_all(relay: &charter_runtime::events::postgres::Relay) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while relay.backlog().await.expect("backlog") > 0 {
-        assert!(std::time::Instant::now() < deadline, "outbox not drained in 10 s");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "outbox not drained in 10 s"
+        );
         let _ = relay.run_once().await;
     }
 }
@@ -255,7 +278,10 @@ pub async fn consume_until<E, H, F, Fut>(
 {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
     while !done().await {
-        assert!(std::time::Instant::now() < deadline, "consumer did not finish in {secs} s");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "consumer did not finish in {secs} s"
+        );
         consumer.poll().await.expect("poll");
     }
 }

@@ -23,14 +23,23 @@ async fn outbox_relay_nats_inbox_end_to_end() {
     let outbox = Outbox::new().with_request_id("req-42");
     let mut ids = Vec::new();
     for i in 0..40 {
-        ids.push(support::save_user(&users, &outbox, support::user(&format!("u{i}"), &format!("Name {i}"))).await);
+        ids.push(
+            support::save_user(
+                &users,
+                &outbox,
+                support::user(&format!("u{i}"), &format!("Name {i}")),
+            )
+            .await,
+        );
     }
     // A poison event in the middle, then more that must still arrive.
     let mut poison = support::user("bad", "Bad");
     poison.email = "poison@example.com".into();
     let poison_id = support::save_user(&users, &outbox, poison).await;
     for i in 0..10 {
-        ids.push(support::save_user(&users, &outbox, support::user(&format!("u{i}"), "Renamed")).await);
+        ids.push(
+            support::save_user(&users, &outbox, support::user(&format!("u{i}"), "Renamed")).await,
+        );
     }
     let relay = Relay::new(users.clone(), nats.clone(), RelayConfig::default());
     support::relay_all(&relay).await;
@@ -58,26 +67,39 @@ async fn outbox_relay_nats_inbox_end_to_end() {
     let handler = UserEventDispatcher(CustomerCopy::new(orders.clone(), "order-service"));
     let mut consumer = Consumer::new(nats.clone(), config, handler);
     support::consume_until(&mut consumer, 30, || async {
-        support::count(&orders, "order_applied").await == 50 && support::count(&orders, "order_unknown").await == 1
+        support::count(&orders, "order_applied").await == 50
+            && support::count(&orders, "order_unknown").await == 1
     })
     .await;
 
     let applied = support::applied_counts(&orders).await;
     assert_eq!(applied.len(), 50);
-    assert!(ids.iter().all(|id| applied.get(id) == Some(&1)), "every event applied exactly once");
+    assert!(
+        ids.iter().all(|id| applied.get(id) == Some(&1)),
+        "every event applied exactly once"
+    );
     let names: Vec<(String, Option<String>)> =
         sqlx::query_as("SELECT id, name FROM order_customers ORDER BY length(id), id")
             .fetch_all(&orders)
             .await
             .unwrap();
     assert_eq!(names.len(), 40);
-    assert_eq!(names[0], ("u0".to_owned(), Some("Renamed".to_owned())), "order kept per partition");
+    assert_eq!(
+        names[0],
+        ("u0".to_owned(), Some("Renamed".to_owned())),
+        "order kept per partition"
+    );
     assert_eq!(names[39].1.as_deref(), Some("Name 39"));
-    let request_ids: Vec<Option<String>> = sqlx::query_scalar("SELECT DISTINCT request_id FROM order_applied")
-        .fetch_all(&orders)
-        .await
-        .unwrap();
-    assert_eq!(request_ids, [Some("req-42".to_owned())], "request id travels with the event");
+    let request_ids: Vec<Option<String>> =
+        sqlx::query_scalar("SELECT DISTINCT request_id FROM order_applied")
+            .fetch_all(&orders)
+            .await
+            .unwrap();
+    assert_eq!(
+        request_ids,
+        [Some("req-42".to_owned())],
+        "request id travels with the event"
+    );
     let letters = dead.list("order-service").await.unwrap();
     assert_eq!(letters.len(), 1);
     assert_eq!(letters[0].record.event_id, poison_id);
@@ -100,11 +122,22 @@ async fn several_relays_publish_each_row_once() {
     let outbox = Outbox::new();
     for i in 0..300 {
         let mut tx = pool.begin().await.unwrap();
-        outbox.publish(&mut tx, support::upserted(support::user(&format!("u{i}"), "A"))).await.unwrap();
+        outbox
+            .publish(
+                &mut tx,
+                support::upserted(support::user(&format!("u{i}"), "A")),
+            )
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
     }
-    let config = RelayConfig { batch: 20, ..Default::default() };
-    let relays: Vec<_> = (0..3).map(|_| Arc::new(Relay::new(pool.clone(), nats.clone(), config.clone()))).collect();
+    let config = RelayConfig {
+        batch: 20,
+        ..Default::default()
+    };
+    let relays: Vec<_> = (0..3)
+        .map(|_| Arc::new(Relay::new(pool.clone(), nats.clone(), config.clone())))
+        .collect();
     let tasks: Vec<_> = relays
         .iter()
         .map(|r| {

@@ -48,10 +48,18 @@ fn sigkill(mut child: Child) {
     assert!(!status.success(), "killed");
 }
 
-async fn consumer(orders: &sqlx::PgPool, prefix: &str, name: &str) -> Consumer<UserEvent, UserEventDispatcher<CustomerCopy>> {
+async fn consumer(
+    orders: &sqlx::PgPool,
+    prefix: &str,
+    name: &str,
+) -> Consumer<UserEvent, UserEventDispatcher<CustomerCopy>> {
     let nats = support::nats(prefix, Duration::from_secs(2)).await;
     let config = ConsumerConfig::new(name).with_batch(10, Duration::from_millis(200));
-    Consumer::new(Arc::new(nats), config, UserEventDispatcher(CustomerCopy::new(orders.clone(), name)))
+    Consumer::new(
+        Arc::new(nats),
+        config,
+        UserEventDispatcher(CustomerCopy::new(orders.clone(), name)),
+    )
 }
 
 async fn outbox_ids(pool: &sqlx::PgPool) -> Vec<String> {
@@ -75,20 +83,29 @@ async fn consumer_killed_mid_batch_gets_the_batch_again_and_applies_each_once() 
     let ids = outbox_ids(&pool).await;
 
     // Killed after applying the 15th event (the middle of the second batch of 10), before its ack.
-    let (child, _) = run_to(&["consume", &db, &prefix, "order-service", "15"], "HANDLED 15");
+    let (child, _) = run_to(
+        &["consume", &db, &prefix, "order-service", "15"],
+        "HANDLED 15",
+    );
     sigkill(child);
     assert_eq!(support::count(&pool, "order_applied").await, 15);
 
     // A new process of the same durable consumer: the unacknowledged ones come back after ack_wait.
     let mut c = consumer(&pool, &prefix, "order-service").await;
-    support::consume_until(&mut c, 30, || async { support::count(&pool, "order_applied").await >= 30 }).await;
+    support::consume_until(&mut c, 30, || async {
+        support::count(&pool, "order_applied").await >= 30
+    })
+    .await;
     // Let any further redelivery arrive: it must be absorbed by the inbox.
     for _ in 0..3 {
         c.poll().await.unwrap();
     }
     let applied = support::applied_counts(&pool).await;
     assert_eq!(applied.len(), 30, "none lost");
-    assert!(ids.iter().all(|id| applied.get(id) == Some(&1)), "none applied twice: {applied:?}");
+    assert!(
+        ids.iter().all(|id| applied.get(id) == Some(&1)),
+        "none applied twice: {applied:?}"
+    );
     pool.close().await;
     support::drop_database(&db).await;
 }
@@ -108,13 +125,23 @@ async fn relay_killed_after_publish_before_mark_publishes_again_and_the_duplicat
     sigkill(child);
     let nats = Arc::new(support::nats(&prefix, Duration::from_secs(2)).await);
     let relay = Relay::new(pool.clone(), nats.clone(), RelayConfig::default());
-    assert_eq!(relay.backlog().await.unwrap(), 20, "killed before marking: nothing marked");
+    assert_eq!(
+        relay.backlog().await.unwrap(),
+        20,
+        "killed before marking: nothing marked"
+    );
     support::relay_all(&relay).await;
     // Published twice, stored once (Nats-Msg-Id = event id).
-    let mut stream = nats.ensure_stream(&nats.subject(UserEvent::STREAM.name)).await.unwrap();
+    let mut stream = nats
+        .ensure_stream(&nats.subject(UserEvent::STREAM.name))
+        .await
+        .unwrap();
     assert_eq!(stream.info().await.unwrap().state.messages, 20);
     let mut c = consumer(&pool, &prefix, "order-service").await;
-    support::consume_until(&mut c, 30, || async { support::count(&pool, "order_applied").await >= 20 }).await;
+    support::consume_until(&mut c, 30, || async {
+        support::count(&pool, "order_applied").await >= 20
+    })
+    .await;
     c.poll().await.unwrap();
     let applied = support::applied_counts(&pool).await;
     assert_eq!(applied.len(), 20);
@@ -144,15 +171,25 @@ async fn producer_killed_inside_its_transaction_publishes_nothing() {
         if n == 0 {
             break outbox_ids(&pool).await;
         }
-        assert!(Instant::now() < deadline, "the killed transaction is still open");
+        assert!(
+            Instant::now() < deadline,
+            "the killed transaction is still open"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert_eq!(ids.len(), 5);
     assert!(!ids.contains(&held));
-    assert_eq!(support::count(&pool, "users").await, 5, "the business write rolled back too");
+    assert_eq!(
+        support::count(&pool, "users").await,
+        5,
+        "the business write rolled back too"
+    );
     support::relay_all(&relay).await;
     let mut c = consumer(&pool, &prefix, "order-service").await;
-    support::consume_until(&mut c, 30, || async { support::count(&pool, "order_applied").await >= 5 }).await;
+    support::consume_until(&mut c, 30, || async {
+        support::count(&pool, "order_applied").await >= 5
+    })
+    .await;
     c.poll().await.unwrap();
     let applied = support::applied_counts(&pool).await;
     assert_eq!(applied.len(), 5);

@@ -33,10 +33,16 @@ impl std::ops::Deref for Probe {
 impl CatalogEventConsumer for Probe {
     async fn item_upserted(&self, ctx: &EventContext, e: ItemUpserted) -> Result<(), HandlerError> {
         if e.item.name == "poison" {
-            self.calls.lock().unwrap().push(format!("fail {}", ctx.attempt));
+            self.calls
+                .lock()
+                .unwrap()
+                .push(format!("fail {}", ctx.attempt));
             return Err("poison item".into());
         }
-        self.calls.lock().unwrap().push(format!("upserted {} {}", e.item.id, ctx.partition_key));
+        self.calls
+            .lock()
+            .unwrap()
+            .push(format!("upserted {} {}", e.item.id, ctx.partition_key));
         Ok(())
     }
     async fn item_deleted(&self, _: &EventContext, e: ItemDeleted) -> Result<(), HandlerError> {
@@ -44,16 +50,27 @@ impl CatalogEventConsumer for Probe {
         Ok(())
     }
     async fn price_changed(&self, ctx: &EventContext, e: PriceUpdated) -> Result<(), HandlerError> {
-        self.calls.lock().unwrap().push(format!("price {} {}", e.item_id, ctx.request_id.as_deref().unwrap_or("-")));
+        self.calls.lock().unwrap().push(format!(
+            "price {} {}",
+            e.item_id,
+            ctx.request_id.as_deref().unwrap_or("-")
+        ));
         Ok(())
     }
     #[allow(deprecated)]
-    async fn catalog_reindexed(&self, _: &EventContext, _: CatalogReindexed) -> Result<(), HandlerError> {
+    async fn catalog_reindexed(
+        &self,
+        _: &EventContext,
+        _: CatalogReindexed,
+    ) -> Result<(), HandlerError> {
         self.calls.lock().unwrap().push("reindexed".into());
         Ok(())
     }
     async fn unknown(&self, ctx: &EventContext, v: serde_json::Value) -> Result<(), HandlerError> {
-        self.calls.lock().unwrap().push(format!("unknown {} {}", ctx.discriminator, v["discriminator"]));
+        self.calls.lock().unwrap().push(format!(
+            "unknown {} {}",
+            ctx.discriminator, v["discriminator"]
+        ));
         Ok(())
     }
 }
@@ -63,7 +80,10 @@ fn item(id: &str, name: &str, org: &str) -> CatalogEvent {
         event_id: String::new(),
         timestamp: Default::default(),
         organization: org.into(),
-        item: Item { id: id.into(), name: name.into() },
+        item: Item {
+            id: id.into(),
+            name: name.into(),
+        },
     })
 }
 
@@ -80,21 +100,44 @@ async fn producer_fills_ids_and_partitions_like_flow() {
         amount: "9.99".parse().unwrap(),
     });
     #[allow(deprecated)]
-    let reindexed = CatalogEvent::CatalogReindexed(CatalogReindexed { event_id: String::new(), timestamp: Default::default() });
-    let ids = producer.with_request_id("req-1").publish_batch(vec![price, reindexed]).await.unwrap();
+    let reindexed = CatalogEvent::CatalogReindexed(CatalogReindexed {
+        event_id: String::new(),
+        timestamp: Default::default(),
+    });
+    let ids = producer
+        .with_request_id("req-1")
+        .publish_batch(vec![price, reindexed])
+        .await
+        .unwrap();
     assert_eq!(ids[0], "given");
     let records = memory.records(CatalogEvent::STREAM.name);
-    assert_eq!(CatalogEvent::STREAM.name, "production.catalog.v1.catalog_event.json");
+    assert_eq!(
+        CatalogEvent::STREAM.name,
+        "production.catalog.v1.catalog_event.json"
+    );
     assert_eq!(records.len(), 3);
-    assert_eq!((records[0].event_id.as_str(), records[0].partition_key.as_str()), (id.as_str(), "acme"));
+    assert_eq!(
+        (
+            records[0].event_id.as_str(),
+            records[0].partition_key.as_str()
+        ),
+        (id.as_str(), "acme")
+    );
     assert_eq!(records[1].partition_key, "org-7");
     assert_eq!(records[1].discriminator, "price_changed");
     assert_eq!(records[1].request_id.as_deref(), Some("req-1"));
     // No scope field: the event id is the partition key.
     assert_eq!(records[2].partition_key, ids[1]);
-    let Some(CatalogEvent::ItemUpserted(e)) = memory.find_event::<CatalogEvent>(&id) else { panic!("found by id") };
-    assert!(e.timestamp > chrono::DateTime::<chrono::Utc>::default(), "timestamp filled");
-    let Some(CatalogEvent::PriceUpdated(p)) = memory.find_event::<CatalogEvent>("given") else { panic!() };
+    let Some(CatalogEvent::ItemUpserted(e)) = memory.find_event::<CatalogEvent>(&id) else {
+        panic!("found by id")
+    };
+    assert!(
+        e.timestamp > chrono::DateTime::<chrono::Utc>::default(),
+        "timestamp filled"
+    );
+    let Some(CatalogEvent::PriceUpdated(p)) = memory.find_event::<CatalogEvent>("given") else {
+        panic!()
+    };
     assert!(p.timestamp.is_some());
     assert!(memory.find("nope").is_none());
 }
@@ -105,7 +148,10 @@ async fn consumer_dispatches_members_unknown_and_dead_letters_poison() {
     let transport: Arc<dyn Transport> = Arc::new(memory.clone());
     let producer = CatalogEventProducer::new(transport.clone());
     producer.publish(item("i1", "chair", "acme")).await.unwrap();
-    producer.publish(item("i2", "poison", "acme")).await.unwrap();
+    producer
+        .publish(item("i2", "poison", "acme"))
+        .await
+        .unwrap();
     // A newer producer's member this version does not know.
     let newer = serde_json::json!({"discriminator": "item_archived", "event_id": "e-new",
         "timestamp": "2024-01-01T00:00:00Z", "organization": "acme", "id": "i1"});
@@ -138,7 +184,12 @@ async fn consumer_dispatches_members_unknown_and_dead_letters_poison() {
     let outcomes = consumer.poll().await.unwrap();
     assert_eq!(
         outcomes,
-        [Outcome::Handled, Outcome::DeadLettered, Outcome::Handled, Outcome::Handled]
+        [
+            Outcome::Handled,
+            Outcome::DeadLettered,
+            Outcome::Handled,
+            Outcome::Handled
+        ]
     );
     let calls = seen.calls.lock().unwrap().clone();
     assert_eq!(
@@ -183,10 +234,18 @@ async fn an_undecodable_record_is_dead_lettered_at_once() {
         .await
         .unwrap();
     let seen = Probe::default();
-    let mut consumer = Consumer::new(transport, ConsumerConfig::new("c"), CatalogEventDispatcher(seen));
+    let mut consumer = Consumer::new(
+        transport,
+        ConsumerConfig::new("c"),
+        CatalogEventDispatcher(seen),
+    );
     assert_eq!(consumer.poll().await.unwrap(), [Outcome::DeadLettered]);
     let dead = memory.dead_letters();
-    assert!(dead[0].error.starts_with("cannot decode the record"), "{}", dead[0].error);
+    assert!(
+        dead[0].error.starts_with("cannot decode the record"),
+        "{}",
+        dead[0].error
+    );
     assert_eq!(dead[0].attempts, 0);
 }
 
@@ -195,7 +254,10 @@ async fn a_failed_publish_is_an_error_and_stores_nothing() {
     let memory = MemoryTransport::new();
     memory.fail_publish(Some("broker down"));
     let producer = CatalogEventProducer::new(Arc::new(memory.clone()));
-    let err = producer.publish(item("i1", "chair", "acme")).await.unwrap_err();
+    let err = producer
+        .publish(item("i1", "chair", "acme"))
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("broker down"));
     assert!(memory.records(CatalogEvent::STREAM.name).is_empty());
 }

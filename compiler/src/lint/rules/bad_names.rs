@@ -1,22 +1,25 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0202",
+    code: Code::warning(
+        "L0202",
+        "fields and parameters use Flow's short names (`ip`, `postal`)",
+        DOC,
+    ),
     name: "bad-names",
-    summary: "fields and parameters use Flow's short names (`ip`, `postal`)",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("BadNames"),
     ignore_keys: &["bad_names"],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Flow names an IP address `ip` and a postal code `postal` everywhere; `ip_address` and
         `postal_code` are rejected on model fields and operation parameters so the same concept has
         one name across all services.
 
         Fix: rename the field or parameter.
-    "#,
-    check,
-};
+    "#;
 
 const BAD: &[(&str, &str)] = &[("ip_address", "ip"), ("postal_code", "postal")];
 

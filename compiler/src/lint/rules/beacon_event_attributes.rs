@@ -1,23 +1,26 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0228",
+    code: Code::warning(
+        "L0228",
+        "members of the union `event` have an optional `attributes: beacon_attributes`",
+        DOC,
+    ),
     name: "beacon-event-attributes",
-    summary: "members of the union `event` have an optional `attributes: beacon_attributes`",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("BeaconEventsMustHaveAttributes"),
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Flow's beacon (browser analytics) events are the members of a union named exactly `event`;
         each carries an optional `attributes` field of type `beacon_attributes`. Flow runs this rule
         alone on its `api-misc` builds; Charter includes it in the `flow` preset, where it only
         fires on a union named `event`.
 
         Fix: add `{"name": "attributes", "type": "beacon_attributes", "required": false}`.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {

@@ -1,22 +1,25 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0203",
+    code: Code::warning(
+        "L0203",
+        "fields `id`, `number`, `email` are strings and `guid` is a uuid",
+        DOC,
+    ),
     name: "common-field-types",
-    summary: "fields `id`, `number`, `email` are strings and `guid` is a uuid",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("CommonFieldTypes"),
     ignore_keys: &["common_field_types"],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Identifiers are opaque strings at Flow (they may carry prefixes, and numeric ids overflow
         JavaScript's numbers); e-mail addresses and human-facing numbers are strings too; a `guid`
         is a `uuid`. Model fields with these names must have these types.
 
         Fix: change the field's type.
-    "#,
-    check,
-};
+    "#;
 
 const EXPECTED: &[(&str, Primitive)] = &[
     ("id", Primitive::String),

@@ -1,14 +1,19 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0204",
+    code: Code::warning(
+        "L0204",
+        "list GETs type `id`, `limit`, `offset`, `sort`, `expand` the standard way",
+        DOC,
+    ),
     name: "common-parameter-types",
-    summary: "list GETs type `id`, `limit`, `offset`, `sort`, `expand` the standard way",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("CommonParameterTypes"),
     ignore_keys: &["common_parameter_types"],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         On every GET that returns a list (health checks excepted), Flow's common parameters have
         fixed shapes, so that every list endpoint pages and filters the same way:
 
@@ -23,9 +28,7 @@ pub const RULE: Rule = Rule {
         Exception: `id` may be `[long]` on paths ending `/versions` (journal ids).
 
         Fix: change the parameter to the shape above.
-    "#,
-    check,
-};
+    "#;
 
 struct Spec {
     name: &'static str,

@@ -1,21 +1,24 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0205",
+    code: Code::warning(
+        "L0205",
+        "parameters `id`, `limit`, `offset`, `sort`, `expand` have no description",
+        DOC,
+    ),
     name: "common-parameters-no-description",
-    summary: "parameters `id`, `limit`, `offset`, `sort`, `expand` have no description",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("CommonParametersHaveNoDescriptions"),
     ignore_keys: &["common_parameters_have_no_description"],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Flow fills in the documentation of its common parameters centrally, so every endpoint
         describes them identically; a hand-written description would override that text.
 
         Fix: delete the parameter's `description`.
-    "#,
-    check,
-};
+    "#;
 
 const NAMES: &[&str] = &["id", "limit", "offset", "sort", "expand"];
 

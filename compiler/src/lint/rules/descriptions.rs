@@ -1,14 +1,19 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0110",
+    code: Code::warning(
+        "L0110",
+        "public models and operations have a description",
+        DOC,
+    ),
     name: "descriptions",
-    summary: "public models and operations have a description",
-    severity: Severity::Warning,
     presets: RECOMMENDED,
     flow: None,
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Descriptions become the doc comments of generated clients and the text of API Builder's
         documentation site. An undocumented operation or payload forces every consumer to guess.
 
@@ -18,9 +23,7 @@ pub const RULE: Rule = Rule {
         are not checked.
 
         Fix: add a `description` (one sentence is enough).
-    "#,
-    check,
-};
+    "#;
 
 fn is_internal(path: &str) -> bool {
     ["/internal", "/_internal_"]

@@ -2,23 +2,26 @@ use crate::lint::prelude::*;
 use std::collections::HashMap;
 
 pub const RULE: Rule = Rule {
-    code: "L0105",
+    code: Code::error(
+        "L0105",
+        "no two operations of the repo share a method and path",
+        DOC,
+    ),
     name: "duplicate-method-path",
-    summary: "no two operations of the repo share a method and path",
-    severity: Severity::Error,
     presets: BOTH,
     flow: Some("DuplicateMethodAndPath"),
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Two operations with the same `METHOD /path` cannot both be routed: a server generated from
         the spec (or a gateway in front of several services) serves one and shadows the other.
         Checked across every spec of the repo, so two services that claim the same URL are caught
         too. Flow's `DuplicateMethodAndPath` does the same within one service.
 
         Fix: remove or rename one of the operations.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     let mut seen: HashMap<(String, String), (String, String)> = HashMap::new();

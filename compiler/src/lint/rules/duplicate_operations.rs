@@ -2,23 +2,26 @@ use crate::lint::prelude::*;
 use std::collections::HashMap;
 
 pub const RULE: Rule = Rule {
-    code: "L0302",
+    code: Code::error(
+        "L0302",
+        "no two operations differ only in the names of their path parameters",
+        DOC,
+    ),
     name: "duplicate-operations",
-    summary: "no two operations differ only in the names of their path parameters",
-    severity: Severity::Error,
     presets: FLOW,
     flow: Some("oneapi: duplicate operations"),
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         `GET /users/:id` and `GET /users/:guid` are the same route to a router. Flow's `oneapi`
         normalises every path parameter to `:var` and rejects duplicates across the merged
         services. Exact duplicates are reported by L0105; this rule reports the pairs that only
         match after normalisation, within a spec or across specs of the repo.
 
         Fix: give the operations distinct static paths, or remove one.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     let mut seen: HashMap<(String, String), (String, String)> = HashMap::new();

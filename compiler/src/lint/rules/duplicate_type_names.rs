@@ -2,22 +2,25 @@ use crate::lint::prelude::*;
 use std::collections::HashMap;
 
 pub const RULE: Rule = Rule {
-    code: "L0301",
+    code: Code::error(
+        "L0301",
+        "no two specs of the repo declare a type of the same name",
+        DOC,
+    ),
     name: "duplicate-type-names",
-    summary: "no two specs of the repo declare a type of the same name",
-    severity: Severity::Error,
     presets: FLOW,
     flow: Some("oneapi: duplicate type names"),
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Flow merges all of its services into one API (`oneapi`), where types live in a single
         namespace; two services declaring `price` then collide. The check is case-insensitive and
         covers models, enums and unions (interfaces are exempt, as in Flow).
 
         Fix: rename one of the types, or move the shared type to a common spec both import.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     let mut seen: HashMap<String, String> = HashMap::new();

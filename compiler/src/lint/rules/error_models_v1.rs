@@ -1,14 +1,19 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0207",
+    code: Code::warning(
+        "L0207",
+        "`_error` unions and version-1 error models have `code` then `messages`",
+        DOC,
+    ),
     name: "error-models-v1",
-    summary: "`_error` unions and version-1 error models have `code` then `messages`",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("ErrorModelsV1"),
     ignore_keys: &["error"],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Flow's first error format: a union ending in `_error` whose members are all models ending
         in `_error`; each member (and each standalone `_error` model whose `linter` attribute has
         `"error_version": 1`) starts with `code` (a string or an enum, imported enums allowed) and
@@ -16,9 +21,7 @@ pub const RULE: Rule = Rule {
         leading string field when the order is checked.
 
         Fix: reorder or retype the fields; make every member of the union an `_error` model.
-    "#,
-    check,
-};
+    "#;
 
 fn error_version(attrs: &[Attribute]) -> Option<i64> {
     attrs

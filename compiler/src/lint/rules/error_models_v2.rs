@@ -1,23 +1,22 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0208",
+    code: Code::warning("L0208", "`_errors` models hold `errors: [X_error]`; `_error` models have an enum `code` and a `message`", DOC),
     name: "error-models-v2",
-    summary: "`_errors` models hold `errors: [X_error]`; `_error` models have an enum `code` and a `message`",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("ErrorModelsV2"),
     ignore_keys: &["error"],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Flow's second error format: a model ending in `_errors` has a field `errors` that is a list
         of a type ending in `_error`; a model ending in `_error` that has a `code` field (and is not
         marked `"error_version": 1` in its `linter` attribute, see L0207) types `code` with an enum
         declared in the same spec and has a `message: string` field.
 
         Fix: add or retype the fields as described.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {

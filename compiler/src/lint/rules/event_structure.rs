@@ -1,15 +1,15 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0209",
+    code: Code::warning("L0209", "members of `_event` unions are paired and laid out `event_id, timestamp, [scope], payload`", DOC),
     name: "event-structure",
-    summary:
-        "members of `_event` unions are paired and laid out `event_id, timestamp, [scope], payload`",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("EventStructure"),
     ignore_keys: &["event_model"],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Flow's event consumers and its stream tooling rely on one layout for every event model of a
         union ending in `_event`:
 
@@ -28,9 +28,7 @@ pub const RULE: Rule = Rule {
         in Flow.
 
         Fix: reorder, rename or add fields as described; add the missing `_deleted` event.
-    "#,
-    check,
-};
+    "#;
 
 const SCOPES: &[&str] = &["organization", "channel", "channel_id", "partner"];
 

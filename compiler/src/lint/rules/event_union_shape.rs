@@ -1,15 +1,19 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0112",
-    name: "event-union-shape",
-    summary:
+    code: Code::warning(
+        "L0112",
         "event unions are `{service}_event`, with paired members led by `event_id` and `timestamp`",
-    severity: Severity::Warning,
+        DOC,
+    ),
+    name: "event-union-shape",
     presets: RECOMMENDED,
     flow: None,
     ignore_keys: &["event_model"],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Event streams are named after their union (`user_event` → `production.user.v0.user_event.json`)
         and consumers read `event_id` and `timestamp` from every record before they look at the
         discriminator. Conventions that keep this working:
@@ -22,9 +26,7 @@ pub const RULE: Rule = Rule {
         - every member model starts with `event_id` then `timestamp`.
 
         Fix: rename the union, add the missing partner event, or reorder the fields.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {

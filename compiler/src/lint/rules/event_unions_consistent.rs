@@ -2,23 +2,26 @@ use crate::lint::prelude::*;
 use std::collections::HashMap;
 
 pub const RULE: Rule = Rule {
-    code: "L0305",
+    code: Code::warning(
+        "L0305",
+        "event unions share one discriminator and no member type",
+        DOC,
+    ),
     name: "event-unions-consistent",
-    summary: "event unions share one discriminator and no member type",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("oneapi: event builds"),
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         When Flow merges its event specs, every union ending in `_event` must use the same
         discriminator field (consumers dispatch on it without knowing the stream), and a member
         type may appear in only one event union (an event belongs to one stream).
 
         Fix: use one discriminator name (Flow uses `discriminator`) and move shared events to a
         single union.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     let mut first_disc: Option<(String, String)> = None;

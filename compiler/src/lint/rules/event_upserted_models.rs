@@ -1,15 +1,15 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0210",
+    code: Code::warning("L0210", "`_upserted`/`_deleted` models start `event_id`, `timestamp`, then `organization`, `number`", DOC),
     name: "event-upserted-models",
-    summary:
-        "`_upserted`/`_deleted` models start `event_id`, `timestamp`, then `organization`, `number`",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("EventUpsertedModels"),
     ignore_keys: &["event_model"],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Models ending in `_upserted` or `_deleted` start with `event_id` then `timestamp`. An
         `organization` field comes right after `timestamp`, or right after `id` when `id` is the
         third field (`event_id, timestamp, organization, id` and `event_id, timestamp, id,
@@ -19,9 +19,7 @@ pub const RULE: Rule = Rule {
         `number: string`.
 
         Fix: reorder or retype the fields.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {

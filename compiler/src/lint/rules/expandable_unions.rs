@@ -1,14 +1,19 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0211",
+    code: Code::warning(
+        "L0211",
+        "`expandable_X` unions list `X` then `X_reference` first",
+        DOC,
+    ),
     name: "expandable-unions",
-    summary: "`expandable_X` unions list `X` then `X_reference` first",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("ExpandableUnionsAreConsistent"),
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         An `expandable_X` union holds either the full `X` or its `X_reference` (`{"id": ...}`),
         depending on the request's `expand` parameter. Parsers try the members in order, and a
         reference parses as a prefix of the full object, so the full type must come first. When
@@ -16,9 +21,7 @@ pub const RULE: Rule = Rule {
         `X_reference`.
 
         Fix: list `X` (or its members) first and `X_reference` right after.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {

@@ -1,23 +1,26 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0225",
+    code: Code::warning(
+        "L0225",
+        "unions have a discriminator named `discriminator`, `type` or `code`",
+        DOC,
+    ),
     name: "flow-union-discriminator",
-    summary: "unions have a discriminator named `discriminator`, `type` or `code`",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("UnionTypesHaveCommonDiscriminator"),
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Flow's stricter form of L0106: every union declares a discriminator, and it is named
         `discriminator`, `type` or `code`, so that consumers know where to look without reading the
         spec. Unions ending in `_error` use `code` (the error's code doubles as the discriminator);
         the legacy `localized_price` union may use `key`.
 
         Fix: rename the discriminator (a wire-format change) or add one.
-    "#,
-    check,
-};
+    "#;
 
 const NAMES: &[&str] = &["discriminator", "type", "code"];
 

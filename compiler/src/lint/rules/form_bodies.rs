@@ -1,14 +1,19 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0107",
+    code: Code::warning(
+        "L0107",
+        "POST and PUT bodies are `{resource}_form` models",
+        DOC,
+    ),
     name: "form-bodies",
-    summary: "POST and PUT bodies are `{resource}_form` models",
-    severity: Severity::Warning,
     presets: RECOMMENDED,
     flow: None,
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Requests that create or replace a resource take a *form*: a model of the fields a client
         may set (`user_form`), distinct from the resource itself (`user`), which also carries
         server-assigned fields such as `id` or timestamps. Reusing the resource model as the body
@@ -19,9 +24,7 @@ pub const RULE: Rule = Rule {
         `{resource}_form`. Bodies of primitive types (`json`, `object`, …) are not checked.
 
         Fix: declare a `{resource}_form` model with the writable fields and use it as the body.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {

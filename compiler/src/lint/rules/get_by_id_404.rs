@@ -1,14 +1,19 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0108",
+    code: Code::warning(
+        "L0108",
+        "a GET of one resource by id documents a 404 response",
+        DOC,
+    ),
     name: "get-by-id-404",
-    summary: "a GET of one resource by id documents a 404 response",
-    severity: Severity::Warning,
     presets: RECOMMENDED,
     flow: None,
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         A `GET` whose path ends in a path parameter (`/users/:id`) and returns one object can fail
         because no such object exists. Clients generated from the spec only handle the responses the
         spec declares; an undeclared 404 surfaces as a generic "unexpected status" error instead of
@@ -18,9 +23,7 @@ pub const RULE: Rule = Rule {
         a single (non-list, non-map, non-`unit`) type.
 
         Fix: add `"404": { "type": "unit" }` to the responses.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {

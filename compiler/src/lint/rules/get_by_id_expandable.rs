@@ -1,22 +1,25 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0213",
+    code: Code::warning(
+        "L0213",
+        "GETs returning an `expandable_*` type take `expand`",
+        DOC,
+    ),
     name: "get-by-id-expandable",
-    summary: "GETs returning an `expandable_*` type take `expand`",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("GetByIdIsExpandable"),
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         A response typed `expandable_X` is either `X` or `X_reference`; the client chooses with the
         `expand` query parameter. Without that parameter the client cannot ask for the full object.
         Health checks are exempt.
 
         Fix: add an `expand` query parameter of type `[string]`.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {

@@ -1,14 +1,15 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0303",
+    code: Code::warning("L0303", "every imported spec is part of the repo", DOC),
     name: "import-not-in-repo",
-    summary: "every imported spec is part of the repo",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("oneapi: imports"),
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         An import whose service is not one of the specs being linted cannot be checked: its types
         are taken on trust, and repo-wide rules (duplicate types, duplicate operations) cannot see
         it. In a monorepo of specs such as Flow's, every import should resolve inside the repo.
@@ -16,9 +17,7 @@ pub const RULE: Rule = Rule {
         an error per path.)
 
         Fix: add the imported spec to the repo, or lint the directory that holds it.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {

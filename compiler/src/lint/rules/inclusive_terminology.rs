@@ -1,15 +1,15 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0214",
+    code: Code::warning("L0214", "names avoid `whitelist`, `blacklist`, `master`, `slave`, `dummy`, `sanity`, `young`, `old`", DOC),
     name: "inclusive-terminology",
-    summary:
-        "names avoid `whitelist`, `blacklist`, `master`, `slave`, `dummy`, `sanity`, `young`, `old`",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("InclusiveTerminologyLinter"),
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Flow rejects a handful of terms in favour of clearer, inclusive ones. A name is rejected
         when it *is* one of the terms (exact match): models, fields, enums, enum values and their
         wire values, unions, discriminators, union types and discriminator values, interfaces and
@@ -24,9 +24,7 @@ pub const RULE: Rule = Rule {
         | dummy | placeholder, sample |
         | sanity | confidence, coherence |
         | young, old | newer, older |
-    "#,
-    check,
-};
+    "#;
 
 const TERMS: &[(&str, &str)] = &[
     ("whitelist", "allowlist"),

@@ -1,14 +1,19 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0212",
+    code: Code::warning(
+        "L0212",
+        "list GETs take `id` first and end with `limit, offset, sort[, expand]`",
+        DOC,
+    ),
     name: "list-get-parameters",
-    summary: "list GETs take `id` first and end with `limit, offset, sort[, expand]`",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("Get"),
     ignore_keys: &["get"],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Every Flow list endpoint (a GET whose success response is a list; health checks exempt)
         has the same query parameters, in the same order, so that clients and tooling can page,
         sort and expand any collection the same way:
@@ -23,9 +28,7 @@ pub const RULE: Rule = Rule {
         - every query parameter is optional or has a default.
 
         Silence with the `linter` attribute key `get` on the operation.
-    "#,
-    check,
-};
+    "#;
 
 /// Names of the expansions of the response type: `expandable_order` fields → `order`.
 fn expansions(cx: &Context, s: &Service, op: &Operation) -> Vec<String> {

@@ -1,14 +1,19 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0109",
+    code: Code::warning(
+        "L0109",
+        "GETs that return a list take `limit` and `offset`",
+        DOC,
+    ),
     name: "list-paging",
-    summary: "GETs that return a list take `limit` and `offset`",
-    severity: Severity::Warning,
     presets: RECOMMENDED,
     flow: None,
     ignore_keys: &["get"],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         A list endpoint without paging returns everything, which works until the collection grows.
         Adding paging later changes the endpoint's behaviour for existing clients. API Builder's
         convention (and Flow's) is a `limit` and an `offset` query parameter, with defaults.
@@ -18,9 +23,7 @@ pub const RULE: Rule = Rule {
 
         Fix: add `{"name": "limit", "type": "long", "default": 25, "minimum": 1, "maximum": 100}` and
         `{"name": "offset", "type": "long", "default": 0, "minimum": 0}`.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {

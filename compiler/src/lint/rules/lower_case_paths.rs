@@ -1,22 +1,21 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0103",
+    code: Code::warning("L0103", "operation paths are all lower case", DOC),
     name: "lower-case-paths",
-    summary: "operation paths are all lower case",
-    severity: Severity::Warning,
     presets: BOTH,
     flow: Some("LowerCasePaths"),
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         URLs are case sensitive: `/Users` and `/users` are different resources to every client and
         cache. Keeping paths, including the names of path parameters, lower case removes that class
         of mistakes. Same check as Flow's `LowerCasePaths`.
 
         Fix: lower-case the resource or operation path (`/users/:user_id`).
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {

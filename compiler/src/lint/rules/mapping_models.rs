@@ -1,23 +1,26 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0216",
+    code: Code::warning(
+        "L0216",
+        "`_mapping` models are `id` plus two named references",
+        DOC,
+    ),
     name: "mapping-models",
-    summary: "`_mapping` models are `id` plus two named references",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("MappingModels"),
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         A model ending in `_mapping` relates two resources: at least 3 fields; the first is
         `id: string`; the second and third have types ending in `_reference` and are named after
         the type they reference (`experience: experience_reference`); the model is named
         `<second>_<third>_mapping`.
 
         Fix: reshape or rename the model as described.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {

@@ -1,14 +1,19 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0217",
+    code: Code::warning(
+        "L0217",
+        "minimums and maximums of fields and parameters are consistent and present",
+        DOC,
+    ),
     name: "minimum-maximum",
-    summary: "minimums and maximums of fields and parameters are consistent and present",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("MinimumMaximum"),
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Model fields: a numeric default is at least the minimum; fields whose name contains
         `country` or `origin` have maximum 3 (ISO 3166 alpha-3), `currency` maximum 3 (ISO 4217),
         `language` maximum 2 (ISO 639-1) when a maximum is given; otherwise the maximum is at least
@@ -19,9 +24,7 @@ pub const RULE: Rule = Rule {
         primitives it is 100.
 
         Fix: set the bounds as described.
-    "#,
-    check,
-};
+    "#;
 
 fn enum_len(cx: &Context, ty: &Type) -> Option<usize> {
     match ty.r.innermost() {

@@ -1,22 +1,21 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0104",
+    code: Code::warning("L0104", "operation paths do not end with `/`", DOC),
     name: "no-trailing-slash",
-    summary: "operation paths do not end with `/`",
-    severity: Severity::Warning,
     presets: BOTH,
     flow: Some("PathsDoNotHaveTrailingSlash"),
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         `/users/` and `/users` are different URLs; routers disagree on whether to redirect one to
         the other. Same check as Flow's `PathsDoNotHaveTrailingSlash`, except that the root path
         `/` itself is accepted.
 
         Fix: drop the trailing `/` from the resource or operation path.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {

@@ -1,14 +1,19 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0218",
+    code: Code::warning(
+        "L0218",
+        "`organization` comes at its conventional position among required fields",
+        DOC,
+    ),
     name: "organization-field-position",
-    summary: "`organization` comes at its conventional position among required fields",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("ModelsWithOrganizationField"),
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Flow puts a model's `organization` at a fixed place so that records read the same way
         everywhere. Among the model's *required* fields, `organization` is at index:
 
@@ -19,9 +24,7 @@ pub const RULE: Rule = Rule {
         - 0 otherwise.
 
         Fix: move the field.
-    "#,
-    check,
-};
+    "#;
 
 fn expected(required: &[&str]) -> usize {
     let starts = |p: &[&str]| required.len() > p.len() && required[..p.len()] == *p;

@@ -1,14 +1,19 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0113",
+    code: Code::warning(
+        "L0113",
+        "fields and parameters named like personal data carry an annotation",
+        DOC,
+    ),
     name: "personal-data-names",
-    summary: "fields and parameters named like personal data carry an annotation",
-    severity: Severity::Warning,
     presets: RECOMMENDED,
     flow: None,
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         `charter trace` follows personal data from the fields annotated with it (usually
         `personal_data`) to every model, operation and event that carries it, and generated code
         redacts those fields. A field that holds personal data but carries no annotation escapes
@@ -29,9 +34,7 @@ pub const RULE: Rule = Rule {
         `annotations`, or imported), or to the field of the resource's model that a parameter
         filters on. If the value is not about a person, suppress the rule on the model with a
         `linter` attribute.
-    "#,
-    check,
-};
+    "#;
 
 /// Name endings (snake_case words) that hold personal data in a string.
 const STRING_NAMES: &[&[&str]] = &[

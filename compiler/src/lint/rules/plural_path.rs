@@ -1,14 +1,15 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0102",
+    code: Code::warning("L0102", "a resource's path contains its plural", DOC),
     name: "plural-path",
-    summary: "a resource's path contains its plural",
-    severity: Severity::Warning,
     presets: RECOMMENDED,
     flow: None,
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         By default a resource of type `user` lives at `/users`, its plural. An explicit path that
         does not mention the plural at all (`/people` for `user`, `/user/:id`) makes the URL space
         inconsistent with the type names and with the rest of the API.
@@ -18,9 +19,7 @@ pub const RULE: Rule = Rule {
         are not checked.
 
         Fix: use the plural in the path (`/:organization/users`), or set the resource's `plural`.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {

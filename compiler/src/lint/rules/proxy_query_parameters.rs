@@ -1,22 +1,25 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0220",
+    code: Code::warning(
+        "L0220",
+        "parameters are not named `callback`, `envelope` or `method`",
+        DOC,
+    ),
     name: "proxy-query-parameters",
-    summary: "parameters are not named `callback`, `envelope` or `method`",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("ProxyQueryParameters"),
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Flow's API proxy interprets `callback` (JSONP), `envelope` (wrap the response) and `method`
         (override the HTTP method) on every request; an operation parameter with one of those names
         never reaches the service. Health checks are exempt.
 
         Fix: rename the parameter.
-    "#,
-    check,
-};
+    "#;
 
 const RESERVED: &[&str] = &["callback", "envelope", "method"];
 

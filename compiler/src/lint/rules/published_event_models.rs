@@ -1,22 +1,25 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0221",
+    code: Code::warning(
+        "L0221",
+        "`_published` models are exactly `event_id, timestamp, organization, data`",
+        DOC,
+    ),
     name: "published-event-models",
-    summary: "`_published` models are exactly `event_id, timestamp, organization, data`",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("PublishedEventModels"),
     ignore_keys: &["published_event_model"],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         A model ending in `_published` announces data published to a partner: exactly the fields
         `event_id: string`, `timestamp: date-time-iso8601`, `organization: string` and
         `data: <prefix>_data`, in that order (`order_published` → `data: order_data`).
 
         Fix: reshape the model as described.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {

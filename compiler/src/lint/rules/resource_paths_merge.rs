@@ -2,22 +2,25 @@ use crate::lint::prelude::*;
 use std::collections::BTreeMap;
 
 pub const RULE: Rule = Rule {
-    code: "L0304",
+    code: Code::warning(
+        "L0304",
+        "resources of one type across the repo share one public path",
+        DOC,
+    ),
     name: "resource-paths-merge",
-    summary: "resources of one type across the repo share one public path",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("oneapi: resource paths"),
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         When Flow's `oneapi` merges services, resources of the same type are merged into one; they
         may then have at most one path that is not under `/internal`. Two services exposing
         `order` at `/:organization/orders` and `/orders` cannot be merged.
 
         Fix: serve the type at one public path (move the others under `/internal`).
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     let mut by_type: BTreeMap<String, Vec<&Resource>> = BTreeMap::new();

@@ -1,14 +1,19 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0101",
+    code: Code::warning(
+        "L0101",
+        "names of types, fields, parameters and discriminators are snake_case",
+        DOC,
+    ),
     name: "snake-case-names",
-    summary: "names of types, fields, parameters and discriminators are snake_case",
-    severity: Severity::Warning,
     presets: RECOMMENDED,
     flow: None,
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         API Builder generators turn names into each language's own case (`user_form` becomes
         `UserForm` in Scala and Rust), and they do so reliably only from `snake_case`. Mixed styles
         in one spec (`userForm` next to `user_id`) also leak into the JSON wire format, where fields
@@ -19,9 +24,7 @@ pub const RULE: Rule = Rule {
         Enum values are not checked: their wire values are often dictated by other systems.
 
         Fix: rename to lower-case words joined by single underscores (`user_form`).
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     let mut bad = |what: &str, name: &str, loc: &Loc| {

@@ -1,22 +1,25 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0222",
+    code: Code::warning(
+        "L0222",
+        "operations with a `sort` parameter carry a `sort` attribute",
+        DOC,
+    ),
     name: "sort-attribute",
-    summary: "operations with a `sort` parameter carry a `sort` attribute",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("SortAttribute"),
     ignore_keys: &["sort"],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Flow documents the accepted sort keys of an operation in an attribute named `sort` (read
         by its documentation and SDK tooling). An operation that takes a `sort` parameter without
         the attribute accepts sort keys nobody can discover.
 
         Fix: add `{"name": "sort", "value": {...}}` to the operation's attributes.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {

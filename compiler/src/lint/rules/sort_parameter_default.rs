@@ -1,23 +1,26 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0223",
+    code: Code::warning(
+        "L0223",
+        "`sort` parameters default to `-created_at`, `name` or `journal_timestamp`",
+        DOC,
+    ),
     name: "sort-parameter-default",
-    summary: "`sort` parameters default to `-created_at`, `name` or `journal_timestamp`",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("SortParameterDefault"),
     ignore_keys: &["sort_parameter_default"],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         A `sort` parameter needs a default so results are stable across pages: `journal_timestamp`
         on paths ending in `/versions`; `name` when the response model has a `name: string` field;
         `-created_at` otherwise. When the response model cannot be found in the spec, either
         `-created_at` or `name` is accepted.
 
         Fix: set the parameter's `default`.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {

@@ -1,14 +1,19 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0224",
+    code: Code::warning(
+        "L0224",
+        "operations document Flow's standard response codes with standard types",
+        DOC,
+    ),
     name: "standard-response",
-    summary: "operations document Flow's standard response codes with standard types",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("StandardResponse"),
     ignore_keys: &["response_codes"],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Every Flow endpoint can answer with the same handful of statuses, and clients only handle
         what the spec declares. Required codes per method (health checks exempt):
 
@@ -25,9 +30,7 @@ pub const RULE: Rule = Rule {
         path parameter is `unit`.
 
         Fix: add or retype the responses; silence with the `linter` ignore key `response_codes`.
-    "#,
-    check,
-};
+    "#;
 
 fn required(m: Method) -> &'static [u16] {
     match m {

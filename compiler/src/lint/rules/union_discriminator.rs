@@ -1,14 +1,15 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0106",
+    code: Code::warning("L0106", "unions declare a discriminator", DOC),
     name: "union-discriminator",
-    summary: "unions declare a discriminator",
-    severity: Severity::Warning,
     presets: RECOMMENDED,
     flow: None,
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Without a discriminator a union is serialized by wrapping the value in an object keyed by
         the member's name (`{"user": {...}}`), and a union of primitives or lists can only be
         encoded that way. With one, the member is named by a field inside the object
@@ -17,9 +18,7 @@ pub const RULE: Rule = Rule {
 
         Fix: add `"discriminator": "discriminator"` (or `type`) to the union. This changes the wire
         format: do it before clients depend on the union. Flow's stricter variant is L0225.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {

@@ -1,14 +1,15 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0111",
+    code: Code::warning("L0111", "every model, enum and union is used", DOC),
     name: "unused-types",
-    summary: "every model, enum and union is used",
-    severity: Severity::Warning,
     presets: RECOMMENDED,
     flow: None,
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         A type that no operation exposes, directly or through other types, is dead weight: it is
         generated into every client, documented, and kept compatible, for nobody.
 
@@ -21,9 +22,7 @@ pub const RULE: Rule = Rule {
 
         Fix: delete the type, or silence the rule on it with the `linter` attribute if it is used
         out of band.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     let mut roots = Vec::new();

@@ -1,14 +1,19 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0226",
+    code: Code::warning(
+        "L0226",
+        "`_upserted`/`_deleted` models carry a field named and typed after the event",
+        DOC,
+    ),
     name: "upserted-deleted-naming",
-    summary: "`_upserted`/`_deleted` models carry a field named and typed after the event",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("UpsertedDeletedEventModels"),
     ignore_keys: &["event_model"],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Flow copies events into its data lake by matching the event name to its payload: a model
         whose name contains `_upserted` or `_deleted` (`organization_currency_setting_upserted`,
         `user_upserted_v2`) must have a field whose name and type both match the words before
@@ -19,9 +24,7 @@ pub const RULE: Rule = Rule {
         not: silence those with the `linter` attribute key `event_model` or a baseline.)
 
         Fix: add or rename the payload field.
-    "#,
-    check,
-};
+    "#;
 
 /// The words of `a` appear in order among the words of `b`.
 fn subsequence(a: &str, b: &str) -> bool {

@@ -1,23 +1,26 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0227",
+    code: Code::warning(
+        "L0227",
+        "`_version` models are `id, timestamp, type, <base>`",
+        DOC,
+    ),
     name: "version-models",
-    summary: "`_version` models are `id, timestamp, type, <base>`",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("VersionModels"),
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         A model ending in `_version` is a journal record of another model: exactly 4 required
         fields, `id: string`, `timestamp: date-time-iso8601`, `type: change_type` (Flow's
         `io.flow.common.v0.enums.change_type`), and the versioned object named after the base
         (`user` in `user_version`), typed `<base>`, `<base>_summary` or `expandable_<base>`.
 
         Fix: reshape the model as described.
-    "#,
-    check,
-};
+    "#;
 
 fn check(cx: &Context, out: &mut Sink) {
     for (_, s) in cx.services() {

@@ -1,23 +1,22 @@
 use crate::lint::prelude::*;
 
 pub const RULE: Rule = Rule {
-    code: "L0201",
+    code: Code::warning("L0201", "every attribute is one Flow knows", DOC),
     name: "well-known-attributes",
-    summary: "every attribute is one Flow knows",
-    severity: Severity::Warning,
     presets: FLOW,
     flow: Some("AllAttributesAreWellKnown"),
     ignore_keys: &[],
-    doc: r#"
+    check,
+};
+
+const DOC: &str = r#"
         Attributes are free-form metadata, so a misspelt one is silently ignored by every
         generator. Flow accepts only `api-build`, `graphql`, `linter`, `non-crud`, `sort` and
         `io.flow.proxy`, on headers, enums, interfaces, unions, models, resources, operations,
         parameters and responses.
 
         Fix: remove the attribute, or correct its name.
-    "#,
-    check,
-};
+    "#;
 
 const KNOWN: &[&str] = &[
     "api-build",

@@ -109,7 +109,11 @@ async fn main() {
         "relay" => {
             let pool = support::pool(&arg(1), 2).await;
             let nats = support::nats(&arg(2), Duration::from_secs(30)).await;
-            let relay = Relay::new(pool, Arc::new(StopAfterPublish(nats)), RelayConfig::default());
+            let relay = Relay::new(
+                pool,
+                Arc::new(StopAfterPublish(nats)),
+                RelayConfig::default(),
+            );
             relay.run_once().await.expect("relay");
             eprintln!("events-worker: nothing to publish");
             std::process::exit(4)

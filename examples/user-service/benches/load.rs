@@ -1,0 +1,242 @@
+//! `cargo bench -p user-service --bench load`: requests/s and p50/p99 latency of the example
+//! service over 127.0.0.1 at 32 concurrent keep-alive connections, for `GET /users?limit=5` and a
+//! validated `POST /users`, side by side in one run:
+//!
+//! - **hardened**: the generated server as the example binary serves it (`builder(..).serve`:
+//!   limits, timeouts, request ids, tracing spans, load shedding, connection cap);
+//! - **bare**: the generated routes alone (`routes(..)`) under `axum::serve`;
+//! - **axum**: a hand-written axum service doing the same work (query parsing and bounds, enum
+//!   and length checks on the body, the same store and JSON).
+//!
+//! Bounded: `BENCH_SECONDS` (default 3) per measurement after a 0.5 s warm-up, loopback only.
+
+use charter_runtime::WireEnum;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use std::future::pending;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use user_service::io_charter_user_v0 as user;
+
+const CONNECTIONS: usize = 32;
+
+const FORM: &str = r#"{"email":"ada@example.com","name":{"first":"Ada","last":"Lovelace"},"status":"active","address":{"streets":["1 Main St"],"city":"London","country":"GBR"}}"#;
+
+async fn seeded() -> user_service::Users {
+    use user::server::Users as _;
+    let users = user_service::Users::default();
+    for i in 0..100 {
+        let mut form: user::models::UserForm = serde_json::from_str(FORM).unwrap();
+        form.email = format!("user{i}@example.com");
+        users.post(form).await;
+    }
+    users
+}
+
+async fn listener() -> (tokio::net::TcpListener, SocketAddr) {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let a = l.local_addr().unwrap();
+    (l, a)
+}
+
+/// The hand-written baseline: the same checks the generated server makes, written for axum.
+mod baseline {
+    use super::*;
+    use axum::extract::{Query, State};
+    use axum::http::StatusCode;
+    use axum::response::{IntoResponse, Response};
+    use axum::Json;
+    use user::server::Users as _;
+
+    #[derive(serde::Deserialize)]
+    pub struct Params {
+        email: Option<String>,
+        status: Option<String>,
+        limit: Option<i64>,
+        offset: Option<i64>,
+    }
+
+    fn reject(status: StatusCode, field: &str) -> Response {
+        (
+            status,
+            Json(
+                serde_json::json!({"code": "invalid_value", "field": field, "message": "invalid"}),
+            ),
+        )
+            .into_response()
+    }
+
+    async fn list(State(users): State<user_service::Users>, Query(p): Query<Params>) -> Response {
+        let limit = p.limit.unwrap_or(25);
+        if !(1..=100).contains(&limit) {
+            return reject(StatusCode::UNPROCESSABLE_ENTITY, "limit");
+        }
+        let offset = p.offset.unwrap_or(0);
+        if offset < 0 {
+            return reject(StatusCode::UNPROCESSABLE_ENTITY, "offset");
+        }
+        let status = match p.status.map(|s| user::models::UserStatus::from_wire(&s)) {
+            Some(s) if !s.is_known() => return reject(StatusCode::UNPROCESSABLE_ENTITY, "status"),
+            s => s,
+        };
+        match users.get(p.email, status, limit, offset).await {
+            user::server::UsersGetResponse::Status200(list) => Json(list).into_response(),
+        }
+    }
+
+    async fn create(
+        State(users): State<user_service::Users>,
+        Json(form): Json<user::models::UserForm>,
+    ) -> Response {
+        if form.status.as_ref().is_some_and(|s| !s.is_known()) {
+            return reject(StatusCode::UNPROCESSABLE_ENTITY, "status");
+        }
+        if form
+            .address
+            .as_ref()
+            .is_some_and(|a| a.country.chars().count() != 3)
+        {
+            return reject(StatusCode::UNPROCESSABLE_ENTITY, "address.country");
+        }
+        match users.post(form).await {
+            user::server::UsersPostResponse::Status201(u) => {
+                (StatusCode::CREATED, Json(u)).into_response()
+            }
+            user::server::UsersPostResponse::Status422(e) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, Json(e)).into_response()
+            }
+        }
+    }
+
+    pub fn router(users: user_service::Users) -> axum::Router {
+        axum::Router::new()
+            .route("/users", axum::routing::get(list).post(create))
+            .with_state(users)
+    }
+}
+
+struct Figures {
+    rps: f64,
+    p50: Duration,
+    p99: Duration,
+    errors: usize,
+}
+
+/// 32 connections sending `req` back to back for `secs`; each response is read to its end.
+async fn load(
+    addr: SocketAddr,
+    method: &'static str,
+    path: &'static str,
+    body: &'static str,
+    secs: f64,
+) -> Figures {
+    let run = |dur: Duration| async move {
+        let mut tasks = Vec::new();
+        for _ in 0..CONNECTIONS {
+            tasks.push(tokio::spawn(async move {
+                let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+                stream.set_nodelay(true).unwrap();
+                let (mut send, conn) =
+                    hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+                        .await
+                        .unwrap();
+                tokio::spawn(conn);
+                let mut lat = Vec::new();
+                let mut errors = 0;
+                let end = Instant::now() + dur;
+                while Instant::now() < end {
+                    let mut b = hyper::Request::builder()
+                        .method(method)
+                        .uri(path)
+                        .header("host", "127.0.0.1");
+                    if !body.is_empty() {
+                        b = b.header("content-type", "application/json");
+                    }
+                    let req = b
+                        .body(Full::new(Bytes::from_static(body.as_bytes())))
+                        .unwrap();
+                    let start = Instant::now();
+                    if send.ready().await.is_err() {
+                        break;
+                    }
+                    match send.send_request(req).await {
+                        Ok(r) => {
+                            let ok = r.status().is_success();
+                            let _ = r.into_body().collect().await;
+                            lat.push(start.elapsed());
+                            if !ok {
+                                errors += 1;
+                            }
+                        }
+                        Err(_) => {
+                            errors += 1;
+                            break;
+                        }
+                    }
+                }
+                (lat, errors)
+            }));
+        }
+        let mut all = Vec::new();
+        let mut errors = 0;
+        for t in tasks {
+            let (l, e) = t.await.unwrap();
+            all.extend(l);
+            errors += e;
+        }
+        (all, errors)
+    };
+    run(Duration::from_millis(500)).await;
+    let (mut lat, errors) = run(Duration::from_secs_f64(secs)).await;
+    lat.sort();
+    let at = |q: f64| lat[((lat.len() as f64 * q) as usize).min(lat.len() - 1)];
+    Figures {
+        rps: lat.len() as f64 / secs,
+        p50: at(0.50),
+        p99: at(0.99),
+        errors,
+    }
+}
+
+fn main() {
+    let secs: f64 = std::env::var("BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3.0);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let (l, hardened) = listener().await;
+        tokio::spawn(user::server::builder(seeded().await).serve_with_shutdown(l, pending()));
+        let (l, bare) = listener().await;
+        let routes = user::server::routes(seeded().await);
+        tokio::spawn(async move { axum::serve(l, routes).await });
+        let (l, hand) = listener().await;
+        let router = baseline::router(seeded().await);
+        tokio::spawn(async move { axum::serve(l, router).await });
+
+        println!("{CONNECTIONS} connections, {secs} s each, loopback; one run, side by side\n");
+        println!("| server | request | req/s | p50 | p99 | non-2xx |\n|---|---|---|---|---|---|");
+        for (name, method, path, body) in [
+            ("GET /users?limit=5", "GET", "/users?limit=5", ""),
+            ("POST /users (validated)", "POST", "/users", FORM),
+        ] {
+            for (server, addr) in [
+                ("generated, hardened", hardened),
+                ("generated, bare routes", bare),
+                ("hand-written axum", hand),
+            ] {
+                let f = load(addr, method, path, body, secs).await;
+                println!(
+                    "| {server} | {name} | {:.0} | {:.2} ms | {:.2} ms | {} |",
+                    f.rps,
+                    f.p50.as_secs_f64() * 1e3,
+                    f.p99.as_secs_f64() * 1e3,
+                    f.errors
+                );
+            }
+        }
+    });
+}

@@ -1,0 +1,72 @@
+//! The request id: one id follows a request through every service it reaches.
+//!
+//! A generated server (through [`crate::serve::Server`]) reads the id from `x-request-id` (or the
+//! header the spec declares for it), or makes a new one, echoes it on every response, errors
+//! included, and runs the handler inside [`scope`], so [`current`] returns it anywhere in the
+//! handler's task. A generated client called there sends it on as `x-request-id`
+//! ([`crate::client`]), so the next service logs the same id. Handlers' signatures do not change.
+//!
+//! The id is a task-local value: code the handler spawns onto other tasks does not see it unless
+//! it is passed along (`scope(id, fut)`).
+
+use std::future::Future;
+
+/// The header that carries the request id between services.
+pub const HEADER: &str = "x-request-id";
+
+/// The longest incoming id that is kept; a longer one is replaced by a new id.
+pub const MAX_LEN: usize = 128;
+
+tokio::task_local! {
+    static CURRENT: String;
+}
+
+/// The id of the request being handled by this task, if any.
+pub fn current() -> Option<String> {
+    CURRENT.try_with(Clone::clone).ok()
+}
+
+/// Runs `fut` with `id` as the [`current`] request id.
+pub async fn scope<F: Future>(id: String, fut: F) -> F::Output {
+    CURRENT.scope(id, fut).await
+}
+
+/// A new request id (a random UUID).
+pub fn generate() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// Whether an incoming id is kept as it is: 1 to [`MAX_LEN`] characters of letters, digits and
+/// `-_.:/+=@`. Anything else (control bytes, spaces, quotes, non-ASCII, very long values) is
+/// replaced by a new id, so an id never carries markup or text into logs and responses.
+pub fn is_valid(id: &[u8]) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_LEN
+        && id
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:/+=@".contains(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn current_is_the_scoped_id() {
+        assert_eq!(current(), None);
+        let seen = scope("req-1".into(), async { current() }).await;
+        assert_eq!(seen.as_deref(), Some("req-1"));
+        assert_eq!(current(), None);
+    }
+
+    #[test]
+    fn odd_ids_are_not_kept() {
+        assert!(is_valid(b"4f1c1c2e-0b7a-4d0e-9d7e-1d2f3a4b5c6d"));
+        assert!(is_valid(b"req:1/a=b+c@d_e.f"));
+        for bad in [&b""[..], b"a b", b"<script>", b"caf\xc3\xa9", b"a\r\nb"] {
+            assert!(!is_valid(bad), "{bad:?}");
+        }
+        assert!(!is_valid(&[b'a'; MAX_LEN + 1]));
+        assert_eq!(generate().len(), 36);
+    }
+}

@@ -1,0 +1,535 @@
+//! The hardened server around a generated router: limits, timeouts, connection hygiene, request
+//! ids, tracing, the health check and graceful shutdown, composed from tower, tower-http and
+//! hyper rather than written by hand.
+//!
+//! Every generated server module has `builder(service) -> Server` (this type, with the defaults
+//! of [`Config`]), `router(service)` (the same with defaults, as an `axum::Router` for
+//! `axum::serve` or for nesting) and `routes(service)` (the bare routes, nothing of this module).
+//!
+//! ```text
+//! user::server::builder(MyUsers::new())
+//!     .body_limit(1 << 20)
+//!     .request_timeout(Duration::from_secs(5))
+//!     .health_check(move || { let db = db.clone(); async move { db.ping().await.is_ok() } })
+//!     .serve(tokio::net::TcpListener::bind("127.0.0.1:8080").await?)   // until SIGTERM / ctrl-c
+//!     .await?;
+//! ```
+//!
+//! What a request meets, outermost first (each rejection has the JSON shape of a validation
+//! error, `{"code", "field", "message"}`, and carries the request id):
+//!
+//! | stage | answer |
+//! |---|---|
+//! | request id: `x-request-id` or the spec's header, kept when sane, else a new UUID; echoed on every response; [`crate::request_id::current`] in the handler | — |
+//! | tracing span `request` (method, route template, request id; never the URI, query or headers) | — |
+//! | URI longer than [`Config::max_uri_length`] | 414 |
+//! | headers larger than [`Config::max_header_bytes`] | 431 |
+//! | more than [`Config::max_in_flight`] requests at once (tower `load_shed` over a global concurrency limit) | 503 with `retry-after` |
+//! | whole request longer than [`Config::request_timeout`] | 503 |
+//! | body larger than [`Config::body_limit`] (by `content-length` at once, or while streaming) | 413 |
+//! | body not sending for [`Config::body_read_timeout`] | 408 |
+//! | a JSON body with another `Content-Type` | 415 |
+//! | unknown path / method | 404 / 405 |
+//! | a panicking handler | 500 |
+//!
+//! Connections (hyper's HTTP/1 server): the head of each request must arrive within
+//! [`Config::header_read_timeout`] (slowloris), and hyper starts that timer whenever it waits
+//! for a head, so it is also the idle keep-alive timeout; at most [`Config::max_connections`]
+//! are served at once (more wait in the listen backlog). Beyond what a request can fit in
+//! hyper's buffer (4 × the URI and header limits), hyper itself answers 414/431 and closes the
+//! connection, without the JSON body.
+
+use crate::health::Hook;
+use crate::validation::ValidationError;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::future::Future;
+use std::time::Duration;
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+
+/// Limits and timeouts of a hardened server. `Default` gives the documented defaults; the
+/// fields are public so a service can change any of them (or use the setters of [`Server`]).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Config {
+    /// The largest request body, in bytes (10 MiB) → 413.
+    pub body_limit: usize,
+    /// The longest request target (path and query), in bytes (8 KiB) → 414.
+    pub max_uri_length: usize,
+    /// The largest sum of header name and value lengths, in bytes (16 KiB) → 431.
+    pub max_header_bytes: usize,
+    /// Time for a request's head to arrive, counted from when the connection waits for it: the
+    /// slowloris guard and the idle keep-alive timeout (10 s). The connection is closed.
+    pub header_read_timeout: Duration,
+    /// The longest pause while the body arrives (10 s) → 408.
+    pub body_read_timeout: Duration,
+    /// The longest a request may take, body and handler included (30 s) → 503.
+    pub request_timeout: Duration,
+    /// Connections served at once (4,096); more wait to be accepted.
+    pub max_connections: usize,
+    /// Requests handled at once (1,024); more are shed → 503 with `retry-after: 1`.
+    pub max_in_flight: usize,
+    /// HTTP/1.1 keep-alive (on).
+    pub keep_alive: bool,
+    /// How long graceful shutdown waits for in-flight requests (30 s).
+    pub shutdown_timeout: Duration,
+    /// Headers read for the request id besides `x-request-id` (the spec's request-id header; the
+    /// generated builder adds it), first match wins; echoed too.
+    pub request_id_headers: Vec<HeaderName>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            body_limit: 10 << 20,
+            max_uri_length: 8 << 10,
+            max_header_bytes: 16 << 10,
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_connections: 4096,
+            max_in_flight: 1024,
+            keep_alive: true,
+            shutdown_timeout: Duration::from_secs(30),
+            request_id_headers: Vec::new(),
+        }
+    }
+}
+
+/// The body limit, for the request extractor (`server::Request`), which reads at most this many
+/// bytes (10 MiB when a router is served without [`Server`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BodyLimit(pub(crate) usize);
+
+/// A generated router with its hardening: build with the generated `builder(service)`.
+pub struct Server {
+    routes: axum::Router,
+    config: Config,
+    health: Hook,
+    spec_health: bool,
+}
+
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident: $t:ty;)*) => {
+        $( $(#[$doc])* pub fn $name(mut self, value: $t) -> Self {
+            self.config.$name = value;
+            self
+        } )*
+    };
+}
+
+impl Server {
+    /// Hardening with the defaults of [`Config`] around `routes`.
+    pub fn new(routes: axum::Router) -> Server {
+        Server {
+            routes,
+            config: Config::default(),
+            health: Hook::default(),
+            spec_health: false,
+        }
+    }
+
+    /// All limits and timeouts at once.
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
+    }
+
+    setters! {
+        /// [`Config::body_limit`]
+        body_limit: usize;
+        /// [`Config::max_uri_length`]
+        max_uri_length: usize;
+        /// [`Config::max_header_bytes`]
+        max_header_bytes: usize;
+        /// [`Config::header_read_timeout`]
+        header_read_timeout: Duration;
+        /// [`Config::body_read_timeout`]
+        body_read_timeout: Duration;
+        /// [`Config::request_timeout`]
+        request_timeout: Duration;
+        /// [`Config::max_connections`]
+        max_connections: usize;
+        /// [`Config::max_in_flight`]
+        max_in_flight: usize;
+        /// [`Config::keep_alive`]
+        keep_alive: bool;
+        /// [`Config::shutdown_timeout`]
+        shutdown_timeout: Duration;
+    }
+
+    /// Also read (and echo) the request id from this header, e.g. the one the spec declares.
+    /// An invalid header name is ignored.
+    pub fn request_id_header(mut self, name: &str) -> Self {
+        if let Ok(n) = HeaderName::from_bytes(name.as_bytes()) {
+            if n.as_str() != crate::request_id::HEADER
+                && !self.config.request_id_headers.contains(&n)
+            {
+                self.config.request_id_headers.push(n);
+            }
+        }
+        self
+    }
+
+    /// The service's health: called on every `GET /_internal_/healthcheck`; `false` answers 503
+    /// `{"status":"unhealthy"}`.
+    pub fn health_check<F, Fut>(mut self, check: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = bool> + Send + 'static,
+    {
+        self.health = Hook::new(check);
+        self
+    }
+
+    /// The spec declares `GET /_internal_/healthcheck` itself: its handler answers it (the
+    /// generated builder says so).
+    pub fn health_route_from_spec(mut self) -> Self {
+        self.spec_health = true;
+        self
+    }
+
+    /// The limits and timeouts in force.
+    pub fn settings(&self) -> &Config {
+        &self.config
+    }
+
+    /// The routes with every request-level stage (the connection-level ones need [`serve`]).
+    ///
+    /// [`serve`]: Server::serve
+    pub fn into_router(self) -> axum::Router {
+        let c = self.config;
+        let mut routes = self.routes;
+        if !self.spec_health {
+            let hook = self.health;
+            routes = routes.route(
+                crate::health::PATH,
+                axum::routing::get(move || {
+                    let hook = hook.clone();
+                    async move { hook.respond().await }
+                }),
+            );
+        }
+        let limits = Limits {
+            max_uri: c.max_uri_length,
+            max_headers: c.max_header_bytes,
+        };
+        let body_limit = c.body_limit;
+        let extra = std::sync::Arc::new(c.request_id_headers);
+        // Innermost first (`Router::layer` wraps what is there so far).
+        routes
+            .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
+            .layer(axum::Extension(BodyLimit(body_limit)))
+            .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+                c.body_read_timeout,
+            ))
+            .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit))
+            .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+                StatusCode::SERVICE_UNAVAILABLE,
+                c.request_timeout,
+            ))
+            .layer(
+                ServiceBuilder::new()
+                    .layer(axum::error_handling::HandleErrorLayer::new(overloaded))
+                    .layer(tower::load_shed::LoadShedLayer::new())
+                    .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+                        c.max_in_flight.max(1),
+                    )),
+            )
+            .layer(axum::middleware::from_fn_with_state(limits, check_limits))
+            .layer(tower::util::MapResponseLayer::new(move |r| {
+                json_errors(r, body_limit)
+            }))
+            .layer(
+                tower_http::trace::TraceLayer::new_for_http()
+                    .make_span_with(span)
+                    .on_request(())
+                    .on_response(
+                        tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO),
+                    ),
+            )
+            .layer(axum::middleware::from_fn_with_state(
+                extra.clone(),
+                in_request_scope,
+            ))
+            .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+            .layer(tower::util::MapRequestLayer::new(move |req: Request| {
+                normalize_request_id(req, &extra)
+            }))
+    }
+
+    /// Serves on `listener` until SIGTERM or ctrl-c, then shuts down gracefully.
+    pub async fn serve(self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+        self.serve_with_shutdown(listener, shutdown_signal()).await
+    }
+
+    /// Serves on `listener` until `signal` completes; then stops accepting, lets in-flight
+    /// requests finish (closing idle connections at once) for at most
+    /// [`Config::shutdown_timeout`], and returns.
+    pub async fn serve_with_shutdown(
+        self,
+        listener: tokio::net::TcpListener,
+        signal: impl Future<Output = ()>,
+    ) -> std::io::Result<()> {
+        use hyper_util::rt::{TokioIo, TokioTimer};
+        let c = self.config.clone();
+        let app = self.into_router();
+        let mut http = hyper::server::conn::http1::Builder::new();
+        http.timer(TokioTimer::new())
+            .header_read_timeout(c.header_read_timeout)
+            .keep_alive(c.keep_alive)
+            .max_buf_size((4 * (c.max_uri_length + c.max_header_bytes)).max(64 << 10));
+        let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(c.max_connections.max(1)));
+        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+        tokio::pin!(signal);
+        loop {
+            let permit = tokio::select! {
+                p = slots.clone().acquire_owned() => match p {
+                    Ok(p) => p,
+                    Err(_) => break,
+                },
+                () = &mut signal => break,
+            };
+            let stream = tokio::select! {
+                r = listener.accept() => match r {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        if !is_connection_error(&e) {
+                            // Out of file descriptors and the like: wait instead of spinning.
+                            tracing::warn!(error = %e, "accept failed");
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                        }
+                        continue;
+                    }
+                },
+                () = &mut signal => break,
+            };
+            let _ = stream.set_nodelay(true);
+            let service = hyper_util::service::TowerToHyperService::new(app.clone());
+            let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+            tokio::spawn(async move {
+                // A client that goes away mid-request is not the server's error.
+                let _ = conn.await;
+                drop(permit);
+            });
+        }
+        drop(listener);
+        tracing::info!(
+            connections = graceful.count(),
+            "shutting down: finishing in-flight requests"
+        );
+        if tokio::time::timeout(c.shutdown_timeout, graceful.shutdown())
+            .await
+            .is_err()
+        {
+            tracing::warn!("shutdown timeout: closing connections with requests in flight");
+        }
+        Ok(())
+    }
+}
+
+/// Completes on SIGTERM or ctrl-c (SIGINT).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+fn is_connection_error(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        e.kind(),
+        ConnectionRefused | ConnectionAborted | ConnectionReset
+    )
+}
+
+/// Keeps a sane incoming id under `x-request-id` (taken from the spec's header when that one is
+/// set); an insane one is dropped, so `SetRequestIdLayer` makes a new one.
+fn normalize_request_id(mut req: Request, extra: &[HeaderName]) -> Request {
+    let valid = |v: &HeaderValue| crate::request_id::is_valid(v.as_bytes());
+    let from_extra = extra
+        .iter()
+        .find_map(|n| req.headers().get(n).filter(|v| valid(v)).cloned());
+    let headers = req.headers_mut();
+    match from_extra {
+        Some(v) => {
+            headers.insert(crate::request_id::HEADER, v);
+        }
+        None => {
+            if headers
+                .get(crate::request_id::HEADER)
+                .is_some_and(|v| !valid(v))
+            {
+                headers.remove(crate::request_id::HEADER);
+            }
+        }
+    }
+    req
+}
+
+/// Runs the rest of the request with its id as [`crate::request_id::current`], and echoes it
+/// under the spec's header names too.
+async fn in_request_scope(
+    State(extra): State<std::sync::Arc<Vec<HeaderName>>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let id = req.headers().get(crate::request_id::HEADER).cloned();
+    let text = id
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let mut res = crate::request_id::scope(text, next.run(req)).await;
+    if let Some(id) = id {
+        for n in extra.iter() {
+            res.headers_mut().insert(n.clone(), id.clone());
+        }
+    }
+    res
+}
+
+fn span<B>(req: &axum::http::Request<B>) -> tracing::Span {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("-", |p| p.as_str());
+    let id = req
+        .headers()
+        .get(crate::request_id::HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("request", method = %req.method(), route, request_id = id)
+}
+
+#[derive(Clone, Copy)]
+struct Limits {
+    max_uri: usize,
+    max_headers: usize,
+}
+
+async fn check_limits(State(l): State<Limits>, req: Request, next: Next) -> Response {
+    let uri = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if uri > l.max_uri {
+        return rejection(StatusCode::URI_TOO_LONG).into_response();
+    }
+    let headers: usize = req
+        .headers()
+        .iter()
+        .map(|(n, v)| n.as_str().len() + v.len())
+        .sum();
+    if headers > l.max_headers {
+        return rejection(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE).into_response();
+    }
+    next.run(req).await
+}
+
+async fn overloaded(_: tower::BoxError) -> Response {
+    let mut r = rejection(StatusCode::SERVICE_UNAVAILABLE).into_response();
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    r
+}
+
+fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    rejection(StatusCode::INTERNAL_SERVER_ERROR).into_response()
+}
+
+/// A response of a generated handler (`server::reply`): its error statuses are documented
+/// responses and keep their bodies.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Replied;
+
+/// Error responses made by the layers (and axum's 404/405) get the JSON shape of validation
+/// errors; handlers' own responses and JSON bodies are left alone.
+fn json_errors<B>(res: axum::http::Response<B>, body_limit: usize) -> Response
+where
+    B: axum::body::HttpBody<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    let status = res.status();
+    let json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error())
+        || json
+        || res.extensions().get::<Replied>().is_some()
+    {
+        return res.map(axum::body::Body::new);
+    }
+    let (mut parts, _) = res.into_parts();
+    let mut e = rejection(status);
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        e.message = format!("the body is larger than {body_limit} bytes");
+    }
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let fresh = e.into_response();
+    for (k, v) in fresh.headers() {
+        parts.headers.insert(k.clone(), v.clone());
+    }
+    Response::from_parts(parts, fresh.into_body())
+}
+
+/// The validation-error shape of a rejection by status.
+pub(crate) fn rejection(status: StatusCode) -> ValidationError {
+    let (code, field, message) = match status.as_u16() {
+        404 => ("not_found", "path", "no operation serves this path"),
+        405 => (
+            "method_not_allowed",
+            "method",
+            "this path does not serve this method",
+        ),
+        408 => (
+            "request_timeout",
+            "body",
+            "the request was not received in time",
+        ),
+        413 => ("body_too_large", "body", "the body is too large"),
+        414 => ("uri_too_long", "uri", "the request URI is too long"),
+        415 => (
+            "unsupported_media_type",
+            "content-type",
+            "the body must be JSON (`Content-Type: application/json`)",
+        ),
+        431 => (
+            "headers_too_large",
+            "headers",
+            "the request headers are too large",
+        ),
+        500 => ("internal_error", "request", "the service failed"),
+        503 => (
+            "unavailable",
+            "request",
+            "the service is busy or could not answer in time; retry later",
+        ),
+        _ => ("invalid_request", "request", "the request was rejected"),
+    };
+    ValidationError {
+        code: code.into(),
+        field: field.into(),
+        message: message.into(),
+        status: status.as_u16(),
+    }
+}
