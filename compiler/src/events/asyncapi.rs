@@ -110,6 +110,9 @@ pub fn document(repo: &Repo, service: ServiceId, streams: &[Stream]) -> Value {
             components.insert(schemas.component_name(id), v);
         }
     }
+    for v in components.values_mut() {
+        asyncapi_discriminators(v);
+    }
     let mut info = json!({"title": format!("{} events", s.name), "version": s.version});
     if let Some(d) = &s.description {
         as_map(&mut info).insert("description".into(), Value::String(d.clone()));
@@ -137,4 +140,22 @@ fn headers() -> Value {
             "x-request-id": {"type": "string", "description": "The request that produced the event."},
         },
     })
+}
+
+/// AsyncAPI's schema `discriminator` is the property name (a string), not OpenAPI's object.
+fn asyncapi_discriminators(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            if let Some(name) = o
+                .get("discriminator")
+                .and_then(|d| d.get("propertyName"))
+                .cloned()
+            {
+                o.insert("discriminator".into(), name);
+            }
+            o.values_mut().for_each(asyncapi_discriminators);
+        }
+        Value::Array(a) => a.iter_mut().for_each(asyncapi_discriminators),
+        _ => {}
+    }
 }
