@@ -139,6 +139,7 @@ async fn insert(conn: &mut PgConnection, records: &[Record]) -> Result<(), Event
     if records.is_empty() {
         return Ok(());
     }
+    #[allow(clippy::type_complexity)] // one column vector per unnest() argument
     let mut cols: (
         Vec<&str>,
         Vec<&str>,
