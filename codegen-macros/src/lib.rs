@@ -20,6 +20,8 @@
 //! - `client`, `server`, `mock`, `factories`: what to generate besides the models (`mock` brings
 //!   the client and the factories; the code then needs charter-runtime's `mock` feature);
 //! - `dao`: typed sqlx DAOs for specs with table metadata (needs charter-runtime's `dao` feature);
+//! - `events`: producers, consumer traits and dispatchers of the `*_event` unions (charter-runtime
+//!   feature `events`);
 //! - `root = "crate::api"`: the module holding the derive (default `crate`), where cross-service
 //!   paths start;
 //! - `crate_path(namespace = "io.charter.common.v0", path = "crate::common")`: take that
@@ -74,6 +76,8 @@ fn parse_args(input: &syn::DeriveInput) -> syn::Result<(Args, Span)> {
                 args.settings.server = true;
             } else if meta.path.is_ident("dao") {
                 args.settings.dao = true;
+            } else if meta.path.is_ident("events") {
+                args.settings.events = true;
             } else if meta.path.is_ident("mock") {
                 args.settings.mock = true;
             } else if meta.path.is_ident("factories") {
@@ -110,7 +114,7 @@ fn parse_args(input: &syn::DeriveInput) -> syn::Result<(Args, Span)> {
                 }
             } else {
                 return Err(meta.error(
-                    "unknown charter argument: expected spec, client, server, mock, factories, dao, root or crate_path",
+                    "unknown charter argument: expected spec, client, server, mock, factories, dao, events, root or crate_path",
                 ));
             }
             Ok(())

@@ -108,7 +108,7 @@ fn one_line(d: &Diagnostic, sources: &SourceMap) -> String {
 /// Applies `[check] strict_imports`, `[generate.rust] redacted_annotations` and
 /// `[generate.rust.crates]` of charter.toml (read by [`crate::config`]) to `settings`; returns
 /// whether imports are strict.
-fn apply_config(config: &crate::config::Config, settings: &mut Settings) -> bool {
+fn apply_config(config: &crate::config::Config, settings: &mut Settings) -> Result<bool, String> {
     let rust = &config.toml.generate.rust;
     for (ns, p) in &rust.crates {
         // Paths given to the Builder or the macro win over the file.
@@ -120,7 +120,9 @@ fn apply_config(config: &crate::config::Config, settings: &mut Settings) -> bool
     if let Some(names) = &rust.redacted_annotations {
         settings.redacted_annotations = names.clone();
     }
-    config.toml.check.strict_imports
+    settings.stream_options = crate::events::StreamOptions::from_toml(config.text())
+        .map_err(|e| format!("charter.toml: {e}"))?;
+    Ok(config.toml.check.strict_imports)
 }
 
 /// Loads, checks and generates (see the module documentation).
@@ -155,7 +157,14 @@ pub fn expand(request: &Request) -> Result<Expansion, Error> {
             e.inputs = inputs;
             return Err(e);
         }
-        strict |= apply_config(&config, &mut settings);
+        match apply_config(&config, &mut settings) {
+            Ok(s) => strict |= s,
+            Err(message) => {
+                let mut e = Error::io(message);
+                e.inputs = inputs;
+                return Err(e);
+            }
+        }
     }
     for spec in &request.specs {
         let full = request.base_dir.join(spec);
@@ -281,6 +290,22 @@ pub fn expand(request: &Request) -> Result<Expansion, Error> {
     }
 
     let generated = gen::generate(&checked.repo, &settings);
+    // Generation refuses what it cannot express correctly (an event union without discriminator).
+    let gen_errors: Vec<&Diagnostic> = generated
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error() && concerns(d))
+        .collect();
+    if !gen_errors.is_empty() {
+        return Err(Error {
+            rendered: report::render_human(gen_errors.iter().copied(), &checked.sources, false),
+            lines: gen_errors
+                .iter()
+                .map(|d| one_line(d, &checked.sources))
+                .collect(),
+            inputs,
+        });
+    }
     let mut items = Vec::new();
     let mut modules = Vec::new();
     for (i, sid) in checked.repo.service_ids().enumerate() {
@@ -405,6 +430,13 @@ impl Builder {
     /// feature.
     pub fn dao(mut self) -> Builder {
         self.settings.dao = true;
+        self
+    }
+    /// Also generate the `events` module: for every `*_event` union, its `Event` impl, a
+    /// `Producer`, a consumer trait and its dispatcher (the generated code then needs
+    /// charter-runtime's `events` feature).
+    pub fn events(mut self) -> Builder {
+        self.settings.events = true;
         self
     }
     /// Also generate `factories` (a valid value of every type), without the mock.

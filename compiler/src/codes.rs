@@ -28,6 +28,7 @@ pub const STAGES: &[(&str, &[&Code])] = &[
     ("generate", crate::gen::CODES),
     ("dao", crate::dao::CODES),
     ("openapi", crate::openapi::CODES),
+    ("events", crate::events::CODES),
     ("lint", crate::lint::CODES),
 ];
 

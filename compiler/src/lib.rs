@@ -23,6 +23,7 @@ pub mod dao;
 pub mod diag;
 pub mod diff;
 pub mod emit;
+pub mod events;
 pub mod example;
 pub mod gen;
 pub mod git;

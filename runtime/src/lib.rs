@@ -41,6 +41,9 @@ pub mod serve;
 #[cfg(feature = "server")]
 pub mod server;
 
+#[cfg(feature = "events")]
+pub mod events;
+
 /// Re-exported so generated code names one dependency for the wire types it uses.
 #[cfg(feature = "server")]
 pub use axum;

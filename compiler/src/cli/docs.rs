@@ -48,9 +48,9 @@ pub struct DocsArgs {
 pub fn run(args: DocsArgs) -> i32 {
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let paths = vec![path.clone()];
-    let strict = args.strict_imports || super::check::strict_imports_in_config(None, &paths);
-    let options = crate::Options::default().with_strict_imports(strict);
-    let checked = crate::check(&paths, &options);
+    let (checked, config) = super::load_repo(&paths, None, args.strict_imports);
+    let options = crate::Options::default()
+        .with_strict_imports(args.strict_imports || config.toml.check.strict_imports);
     if let Some(code) = super::trace::failure(&checked, &paths, super::trace::TraceFormat::Human) {
         return code;
     }

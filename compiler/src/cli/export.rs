@@ -20,6 +20,9 @@ pub enum ExportTarget {
     /// OpenAPI 3.1: one document per service (`<namespace>.json`), types in components.schemas,
     /// resources as tags, operations as paths; what OpenAPI cannot say in `x-apibuilder-*`.
     Openapi(OpenapiArgs),
+    /// AsyncAPI 3.0: one document per service with its event streams as channels and message
+    /// payloads as JSON Schema.
+    Asyncapi(super::export_asyncapi::AsyncapiArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -60,6 +63,7 @@ pub struct OpenapiArgs {
 pub fn run(args: ExportArgs) -> i32 {
     match args.target {
         ExportTarget::Openapi(a) => run_openapi(a),
+        ExportTarget::Asyncapi(a) => super::export_asyncapi::run(a),
     }
 }
 

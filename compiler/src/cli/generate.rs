@@ -1,4 +1,4 @@
-//! `charter generate rust [PATH]... --out DIR [--check] [--server] [--mock]`
+//! `charter generate rust [PATH]... --out DIR [--check] [--server] [--mock] [--events]`
 //! (`charter generate postgres`: [`super::postgres`]).
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
@@ -41,6 +41,11 @@ pub struct GenerateArgs {
     /// enables charter-runtime's `mock` feature.
     #[arg(long)]
     pub mock: bool,
+    /// Also generate the `events` module (producer, consumer trait and dispatcher of every
+    /// `*_event` union; stream names use `[events] env` of charter.toml); the crate then enables
+    /// charter-runtime's `events` feature.
+    #[arg(long)]
+    pub events: bool,
     /// charter.toml with `[generate.rust.crates]` namespace → crate path mappings and
     /// `[generate.rust] redacted_annotations` (default: ./charter.toml when present).
     #[arg(long)]
@@ -54,7 +59,8 @@ pub struct GenerateArgs {
 fn settings(args: &GenerateArgs, paths: &[PathBuf]) -> Result<gen::Settings, String> {
     let mut settings = gen::Settings::default()
         .with_server(args.server)
-        .with_mock(args.mock);
+        .with_mock(args.mock)
+        .with_events(args.events);
     let mut sources = crate::source::SourceMap::default();
     let mut diags = crate::diag::Diagnostics::new();
     let config =
@@ -66,6 +72,8 @@ fn settings(args: &GenerateArgs, paths: &[PathBuf]) -> Result<gen::Settings, Str
                 .to_string(),
         );
     }
+    settings.stream_options = crate::events::StreamOptions::from_toml(config.text())
+        .map_err(|e| format!("charter.toml: {e}"))?;
     let rust = &config.toml.generate.rust;
     if let Some(names) = &rust.redacted_annotations {
         settings = settings.with_redacted_annotations(names.clone());
@@ -148,6 +156,9 @@ pub fn run(args: GenerateArgs) -> i32 {
                 super::use_color()
             )
         );
+        if generated.diagnostics.has_errors() {
+            return EXIT_FINDINGS;
+        }
     }
     let name = args.name.clone().unwrap_or_else(|| {
         args.out

@@ -6,11 +6,13 @@ mod ci;
 pub mod diff;
 mod docs;
 pub mod export;
+pub mod export_asyncapi;
 mod generate;
 pub mod import;
 pub mod lint;
 mod postgres;
 pub mod stub;
+mod streams;
 pub mod trace;
 pub mod verify;
 
@@ -59,6 +61,8 @@ pub enum Command {
     /// Write the documentation site of an api repo: `charter docs [PATH] --out DIR
     /// [--format html|markdown]`.
     Docs(docs::DocsArgs),
+    /// The event streams of the repo (one per `*_event` union): stream names, members, payloads.
+    Streams(streams::StreamsArgs),
     /// Export specs to another format: `charter export openapi [PATH]... --out DIR|FILE`.
     Export(export::ExportArgs),
     /// Import another format into an api.json: `charter import openapi FILE --out api.json`.
@@ -166,6 +170,7 @@ pub fn main() -> i32 {
         Command::Stub(a) => stub::run(a),
         Command::Verify(a) => verify::run(a),
         Command::Docs(a) => docs::run(a),
+        Command::Streams(a) => streams::run(a),
         Command::Export(a) => export::run(a),
         Command::Import(a) => import::run(a),
     }

@@ -31,11 +31,7 @@ pub fn run(args: StubArgs) -> i32 {
     } else {
         args.paths.clone()
     };
-    let strict = super::check::strict_imports_in_config(None, &paths);
-    let checked = crate::check(
-        &paths,
-        &crate::Options::default().with_strict_imports(strict),
-    );
+    let (checked, _config) = super::load_repo(&paths, None, false);
     if let Some(code) = super::trace::failure(&checked, &paths, super::trace::TraceFormat::Human) {
         return code;
     }

@@ -129,7 +129,7 @@ fn print(result: &trace::Trace, checked: &Checked, format: TraceFormat) {
 }
 
 /// Writes to stdout; a closed pipe (`charter trace | head`) is not an error worth a panic.
-fn emit(text: &str) {
+pub(super) fn emit(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());

@@ -21,6 +21,7 @@
 //! `serde_json::Value`, with warning `W1201` naming it, so real specs still build.
 
 pub mod client;
+pub mod events;
 pub mod factories;
 pub mod krate;
 pub mod mock;
@@ -89,6 +90,11 @@ pub struct Settings {
     /// A `dao` module (typed sqlx DAOs, `crate::dao::rust`) for services with table metadata
     /// (`psql` attribute); generated code then needs charter-runtime's `dao` feature.
     pub dao: bool,
+    /// `events` module: the `Event` impl, producer, consumer trait and dispatcher of every
+    /// `*_event` union (generated code then needs charter-runtime's `events` feature), with
+    /// stream names made by `stream_options` (`[events] env` of charter.toml).
+    pub events: bool,
+    pub stream_options: crate::events::StreamOptions,
 }
 
 impl Default for Settings {
@@ -104,6 +110,8 @@ impl Default for Settings {
             derives: Vec::new(),
             redacted_annotations: vec!["personal_data".to_owned()],
             dao: false,
+            events: false,
+            stream_options: crate::events::StreamOptions::default(),
         }
     }
 }
@@ -134,6 +142,11 @@ impl Settings {
     /// Generates `factories`: one function per model, enum and union building a valid value.
     pub fn with_factories(mut self, on: bool) -> Self {
         self.factories = on;
+        self
+    }
+    /// Generates the `events` module (see [`events`]).
+    pub fn with_events(mut self, on: bool) -> Self {
+        self.events = on;
         self
     }
     fn wants_client(&self) -> bool {
@@ -209,6 +222,9 @@ pub fn generate(repo: &Repo, settings: &Settings) -> Generated {
     if settings.dao {
         out.runtime_features.push("dao".to_owned());
     }
+    if settings.events {
+        out.runtime_features.push("events".to_owned());
+    }
     for id in repo.service_ids() {
         let tokens = service_tokens(&mut cx, id);
         let contents = format_file(&tokens, repo.service(id));
@@ -266,6 +282,9 @@ fn service_tokens(cx: &mut Cx, id: ServiceId) -> TokenStream {
     }
     if cx.settings.dao {
         parts.extend(crate::dao::rust::gen_module(cx.repo, id));
+    }
+    if cx.settings.events {
+        parts.extend(events::events(cx, id));
     }
     if cx.settings.server {
         let server = server::server(cx, id);

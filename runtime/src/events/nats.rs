@@ -1,0 +1,322 @@
+//! NATS JetStream transport (feature `events-nats`, on the official `async-nats` client).
+//!
+//! - One JetStream stream per event stream: stream `production.user.v0.user_event.json` is the
+//!   subject, and the JetStream stream is named after it with every character JetStream does not
+//!   allow in stream names replaced by `_` (`production_user_v0_user_event_json`). The producer
+//!   creates it when missing (file storage, [`NatsConfig::max_age`] retention, a
+//!   [`NatsConfig::duplicate_window`]).
+//! - Every publish carries `Nats-Msg-Id: <event_id>`, so a record published twice within the
+//!   duplicate window (an outbox relay that died after publishing and before marking) is stored
+//!   once; the partition key, discriminator and request id travel as headers.
+//! - Consumers are durable pull consumers (one per consumer name), `AckPolicy::Explicit`,
+//!   [`NatsConfig::ack_wait`]: a record not acknowledged in time (the consumer crashed, or is
+//!   stuck) is redelivered. `max_ack_pending` is the fetch size, so records are handed out in
+//!   stream order.
+//! - Dead letters go to a second JetStream stream, subject `<stream>.dead_letter`, with the
+//!   error and attempts as headers and the original payload.
+
+use super::{
+    async_trait, Ack, DeadLetter, Delivery, EventError, Record, StreamDef, Subscription, Transport,
+    HEADER_DISCRIMINATOR, HEADER_EVENT_ID, HEADER_PARTITION_KEY, HEADER_REQUEST_ID,
+};
+use async_nats::jetstream::{self, consumer, stream};
+use futures_util::StreamExt;
+use std::collections::HashSet;
+use std::sync::Mutex;
+use std::time::Duration;
+
+const HEADER_ERROR: &str = "charter-error";
+const HEADER_ATTEMPTS: &str = "charter-attempts";
+const HEADER_CONSUMER: &str = "charter-consumer";
+const HEADER_STREAM: &str = "charter-stream";
+
+/// Settings of the JetStream streams and consumers this transport creates.
+#[derive(Clone, Debug)]
+pub struct NatsConfig {
+    /// How long the server keeps records (Flow's lib-event: 72 hours).
+    pub max_age: Duration,
+    /// Publishes with the same event id within this window are stored once.
+    pub duplicate_window: Duration,
+    /// A delivered record not acknowledged within this time is delivered again.
+    pub ack_wait: Duration,
+    /// Records a consumer may hold unacknowledged at once.
+    pub max_ack_pending: i64,
+    /// Put before every subject (`<prefix>.<stream>`), e.g. to keep tenants or test runs apart;
+    /// empty: none.
+    pub subject_prefix: String,
+}
+
+impl Default for NatsConfig {
+    fn default() -> Self {
+        NatsConfig {
+            max_age: Duration::from_secs(72 * 3600),
+            duplicate_window: Duration::from_secs(120),
+            ack_wait: Duration::from_secs(30),
+            max_ack_pending: 1000,
+            subject_prefix: String::new(),
+        }
+    }
+}
+
+/// See the module docs.
+pub struct NatsTransport {
+    js: jetstream::Context,
+    config: NatsConfig,
+    /// Streams known to exist (created or found) by this transport.
+    ready: Mutex<HashSet<String>>,
+}
+
+/// The JetStream stream name of an event stream (`.` and other characters JetStream refuses
+/// become `_`).
+pub fn jetstream_name(stream: &str) -> String {
+    stream
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+impl NatsTransport {
+    /// Connects to `url` (`nats://127.0.0.1:4222`).
+    pub async fn connect(url: &str, config: NatsConfig) -> Result<NatsTransport, EventError> {
+        let client = async_nats::connect(url)
+            .await
+            .map_err(EventError::transport)?;
+        Ok(Self::new(client, config))
+    }
+
+    pub fn new(client: async_nats::Client, config: NatsConfig) -> NatsTransport {
+        NatsTransport {
+            js: jetstream::new(client),
+            config,
+            ready: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// The JetStream context, for what this transport does not cover.
+    pub fn jetstream(&self) -> &jetstream::Context {
+        &self.js
+    }
+
+    /// The subject of an event stream (with [`NatsConfig::subject_prefix`]).
+    pub fn subject(&self, stream: &str) -> String {
+        if self.config.subject_prefix.is_empty() {
+            stream.to_owned()
+        } else {
+            format!("{}.{stream}", self.config.subject_prefix)
+        }
+    }
+
+    /// Creates the JetStream stream of `subject` unless it exists (idempotent).
+    pub async fn ensure_stream(&self, subject: &str) -> Result<stream::Stream, EventError> {
+        let s = self
+            .js
+            .get_or_create_stream(stream::Config {
+                name: jetstream_name(subject),
+                subjects: vec![subject.to_owned()],
+                max_age: self.config.max_age,
+                duplicate_window: self.config.duplicate_window,
+                storage: stream::StorageType::File,
+                ..Default::default()
+            })
+            .await
+            .map_err(EventError::transport)?;
+        self.ready
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(subject.to_owned());
+        Ok(s)
+    }
+
+    async fn ensure_once(&self, subject: &str) -> Result<(), EventError> {
+        let known = self
+            .ready
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(subject);
+        if !known {
+            self.ensure_stream(subject).await?;
+        }
+        Ok(())
+    }
+
+    /// Dead letters of `stream` stored so far (decoded from the dead-letter stream), for tests
+    /// and tools.
+    pub async fn dead_letters(&self, stream: &str) -> Result<Vec<DeadLetter>, EventError> {
+        let subject = self.subject(&format!("{stream}.dead_letter"));
+        let s = self.ensure_stream(&subject).await?;
+        let info = s.get_info().await.map_err(EventError::transport)?;
+        let mut out = Vec::new();
+        for seq in info.state.first_sequence..=info.state.last_sequence {
+            if info.state.messages == 0 {
+                break;
+            }
+            let Ok(m) = s.get_raw_message(seq).await else {
+                continue;
+            };
+            let h = &m.headers;
+            let get = |k: &str| h.get(k).map(|v| v.as_str().to_owned());
+            out.push(DeadLetter {
+                consumer: get(HEADER_CONSUMER).unwrap_or_default(),
+                record: Record {
+                    stream: get(HEADER_STREAM).unwrap_or_default(),
+                    event_id: get(HEADER_EVENT_ID).unwrap_or_default(),
+                    partition_key: get(HEADER_PARTITION_KEY).unwrap_or_default(),
+                    discriminator: get(HEADER_DISCRIMINATOR).unwrap_or_default(),
+                    request_id: get(HEADER_REQUEST_ID),
+                    payload: m.payload.clone(),
+                },
+                error: get(HEADER_ERROR).unwrap_or_default(),
+                attempts: get(HEADER_ATTEMPTS)
+                    .and_then(|a| a.parse().ok())
+                    .unwrap_or(0),
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn headers(r: &Record) -> async_nats::HeaderMap {
+    let mut h = async_nats::HeaderMap::new();
+    h.insert(HEADER_EVENT_ID, r.event_id.as_str());
+    h.insert(HEADER_PARTITION_KEY, r.partition_key.as_str());
+    h.insert(HEADER_DISCRIMINATOR, r.discriminator.as_str());
+    if let Some(id) = &r.request_id {
+        h.insert(HEADER_REQUEST_ID, id.as_str());
+    }
+    h
+}
+
+#[async_trait]
+impl Transport for NatsTransport {
+    async fn publish(&self, records: &[Record]) -> Result<(), EventError> {
+        // Send every record, then wait for the acks: one round trip for the batch, in order.
+        let mut acks = Vec::with_capacity(records.len());
+        for r in records {
+            let subject = self.subject(&r.stream);
+            self.ensure_once(&subject).await?;
+            let ack = self
+                .js
+                .publish_with_headers(subject, headers(r), r.payload.clone())
+                .await
+                .map_err(EventError::transport)?;
+            acks.push(ack);
+        }
+        for ack in acks {
+            ack.await.map_err(EventError::transport)?;
+        }
+        Ok(())
+    }
+
+    async fn subscribe(
+        &self,
+        def: &StreamDef,
+        consumer_name: &str,
+    ) -> Result<Box<dyn Subscription>, EventError> {
+        let s = self.ensure_stream(&self.subject(def.name)).await?;
+        let durable = jetstream_name(consumer_name);
+        let consumer: consumer::PullConsumer = s
+            .get_or_create_consumer(
+                &durable,
+                consumer::pull::Config {
+                    durable_name: Some(durable.clone()),
+                    ack_policy: consumer::AckPolicy::Explicit,
+                    ack_wait: self.config.ack_wait,
+                    max_ack_pending: self.config.max_ack_pending,
+                    deliver_policy: consumer::DeliverPolicy::All,
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(EventError::transport)?;
+        Ok(Box::new(NatsSubscription {
+            consumer,
+            stream: def.name.to_owned(),
+        }))
+    }
+
+    async fn dead_letter(&self, letter: &DeadLetter) -> Result<(), EventError> {
+        let subject = self.subject(&format!("{}.dead_letter", letter.record.stream));
+        self.ensure_once(&subject).await?;
+        let mut h = headers(&letter.record);
+        // A record dead-lettered by two consumers is two letters: not de-duplicated by event id.
+        h.insert(
+            HEADER_EVENT_ID,
+            format!("{}:{}", letter.consumer, letter.record.event_id).as_str(),
+        );
+        h.insert(HEADER_ERROR, letter.error.as_str());
+        h.insert(HEADER_ATTEMPTS, letter.attempts.to_string().as_str());
+        h.insert(HEADER_CONSUMER, letter.consumer.as_str());
+        h.insert(HEADER_STREAM, letter.record.stream.as_str());
+        self.js
+            .publish_with_headers(subject, h, letter.record.payload.clone())
+            .await
+            .map_err(EventError::transport)?
+            .await
+            .map_err(EventError::transport)?;
+        Ok(())
+    }
+}
+
+struct NatsSubscription {
+    consumer: consumer::PullConsumer,
+    stream: String,
+}
+
+#[async_trait]
+impl Subscription for NatsSubscription {
+    async fn fetch(&mut self, max: usize, wait: Duration) -> Result<Vec<Delivery>, EventError> {
+        let mut batch = self
+            .consumer
+            .fetch()
+            .max_messages(max)
+            .expires(wait)
+            .messages()
+            .await
+            .map_err(EventError::transport)?;
+        let mut out = Vec::new();
+        while let Some(m) = batch.next().await {
+            let m = m.map_err(EventError::transport)?;
+            let delivered = m.info().map(|i| i.delivered.max(1) as u32).unwrap_or(1);
+            let (message, acker) = m.split();
+            let h = message.headers.as_ref();
+            let get = |k: &str| h.and_then(|h| h.get(k)).map(|v| v.as_str().to_owned());
+            let record = Record {
+                stream: self.stream.clone(),
+                event_id: get(HEADER_EVENT_ID).unwrap_or_default(),
+                partition_key: get(HEADER_PARTITION_KEY).unwrap_or_default(),
+                discriminator: get(HEADER_DISCRIMINATOR).unwrap_or_default(),
+                request_id: get(HEADER_REQUEST_ID),
+                payload: message.payload,
+            };
+            out.push(Delivery {
+                record,
+                delivered,
+                ack: Box::new(NatsAck(acker)),
+            });
+        }
+        Ok(out)
+    }
+}
+
+struct NatsAck(jetstream::message::Acker);
+
+#[async_trait]
+impl Ack for NatsAck {
+    async fn ack(&self) -> Result<(), EventError> {
+        // A plain ack (no round trip): one lost on the way means a redelivery, which the inbox
+        // absorbs, as after a crash.
+        self.0.ack().await.map_err(EventError::transport)
+    }
+    async fn nak(&self, delay: Option<Duration>) -> Result<(), EventError> {
+        self.0
+            .ack_with(jetstream::AckKind::Nak(delay))
+            .await
+            .map_err(EventError::transport)
+    }
+}
