@@ -11,8 +11,8 @@ mod generate;
 pub mod import;
 pub mod lint;
 mod postgres;
-pub mod stub;
 mod streams;
+pub mod stub;
 pub mod trace;
 pub mod verify;
 
