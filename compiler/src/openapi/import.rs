@@ -231,24 +231,12 @@ impl<'a> Cx<'a> {
         Loc::new(self.file, node.span, ptr.to_string())
     }
 
-    fn warn(
-        &mut self,
-        code: &'static crate::diag::Code,
-        node: &Node,
-        ptr: &str,
-        message: impl Into<String>,
-    ) {
+    fn warn(&mut self, code: &'static crate::diag::Code, node: &Node, ptr: &str, message: impl Into<String>) {
         let d = Diagnostic::new(code, message).at(self.loc(node, ptr));
         self.diags.push(d);
     }
 
-    fn error(
-        &mut self,
-        code: &'static crate::diag::Code,
-        node: &Node,
-        ptr: &str,
-        message: impl Into<String>,
-    ) {
+    fn error(&mut self, code: &'static crate::diag::Code, node: &Node, ptr: &str, message: impl Into<String>) {
         self.warn(code, node, ptr, message);
     }
 
