@@ -19,6 +19,7 @@
 //!   is loaded as the api repo, so imports resolve, and every imported service is generated too;
 //! - `client`, `server`, `mock`, `factories`: what to generate besides the models (`mock` brings
 //!   the client and the factories; the code then needs charter-runtime's `mock` feature);
+//! - `dao`: typed sqlx DAOs for specs with table metadata (needs charter-runtime's `dao` feature);
 //! - `root = "crate::api"`: the module holding the derive (default `crate`), where cross-service
 //!   paths start;
 //! - `crate_path(namespace = "io.charter.common.v0", path = "crate::common")`: take that
@@ -71,6 +72,8 @@ fn parse_args(input: &syn::DeriveInput) -> syn::Result<(Args, Span)> {
                 args.settings.client = true;
             } else if meta.path.is_ident("server") {
                 args.settings.server = true;
+            } else if meta.path.is_ident("dao") {
+                args.settings.dao = true;
             } else if meta.path.is_ident("mock") {
                 args.settings.mock = true;
             } else if meta.path.is_ident("factories") {
@@ -107,7 +110,7 @@ fn parse_args(input: &syn::DeriveInput) -> syn::Result<(Args, Span)> {
                 }
             } else {
                 return Err(meta.error(
-                    "unknown charter argument: expected spec, client, server, mock, factories, root or crate_path",
+                    "unknown charter argument: expected spec, client, server, mock, factories, dao, root or crate_path",
                 ));
             }
             Ok(())

@@ -446,6 +446,13 @@ impl Builder {
         self.settings.mock = true;
         self
     }
+    /// Also generate typed DAOs (module `dao`, sqlx on PostgreSQL) for specs with table metadata
+    /// (`psql` attribute; docs/dao.md); the generated code then needs charter-runtime's `dao`
+    /// feature.
+    pub fn dao(mut self) -> Builder {
+        self.settings.dao = true;
+        self
+    }
     /// Also generate `factories` (a valid value of every type), without the mock.
     pub fn factories(mut self) -> Builder {
         self.settings.factories = true;

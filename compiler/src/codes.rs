@@ -10,7 +10,7 @@
 //!
 //! Ranges: `E00xx` reading files and JSON; `E01xx`/`W01xx` structure of the input (API Builder's
 //! phase B); `E02xx`–`E09xx`/`W0xxx` semantic validation (phase C); `E10xx` imports and the repo;
-//! `W12xx` generation; `E22xx`/`W22xx` OpenAPI export and import; `L00xx` the linter's own codes, `L01xx`–`L03xx` lint rules; diff rules are
+//! `W12xx` generation; `E20xx`/`W20xx` table metadata (data access); `E22xx`/`W22xx` OpenAPI export and import; `L00xx` the linter's own codes, `L01xx`–`L03xx` lint rules; diff rules are
 //! named in `UPPER_SNAKE_CASE` (`FIELD_REMOVED`).
 
 pub use crate::diag::Code;
@@ -25,8 +25,8 @@ pub const STAGES: &[(&str, &[&Code])] = &[
     ("validate", crate::validate::CODES),
     ("resolve", crate::resolve::CODES),
     ("generate", crate::gen::CODES),
+    ("dao", crate::dao::CODES),
     ("lint", crate::lint::CODES),
-    ("openapi", crate::openapi::CODES),
 ];
 
 /// One entry of the registry.

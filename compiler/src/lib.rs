@@ -17,11 +17,13 @@
 pub mod build;
 pub mod cli;
 pub mod codes;
+pub mod dao;
 pub mod diag;
 pub mod diff;
 pub mod emit;
 pub mod example;
 pub mod gen;
+pub mod git;
 pub mod ir;
 pub mod json;
 pub mod lint;
@@ -97,5 +99,7 @@ pub fn check_sources(files: Vec<(PathBuf, String)>, options: &Options) -> Checke
 pub(crate) fn check_loaded(checked: &mut Checked, options: &Options) {
     resolve::resolve(&mut checked.repo, options, &mut checked.diagnostics);
     validate::validate(&checked.repo, &mut checked.diagnostics);
+    // Table metadata (`psql` attribute) of metadata specs: E20xx/W20xx, located in the attribute.
+    dao::meta::plan(&checked.repo, Some(&checked.sources), &mut checked.diagnostics);
     checked.diagnostics.sort(&checked.sources);
 }

@@ -18,6 +18,9 @@ pub mod validation;
 #[cfg(feature = "mock")]
 pub mod mock;
 
+#[cfg(feature = "dao")]
+pub mod dao;
+
 pub use redact::{PersonalData, Redacted};
 
 #[cfg(feature = "client")]

@@ -5,7 +5,6 @@ use crate::diff::{self, config::DiffConfig, report, Class, Side};
 use crate::Checked;
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
-use std::process::Command as Process;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
 pub enum DiffFormat {
@@ -58,7 +57,7 @@ pub fn run(args: DiffArgs) -> i32 {
                 .first()
                 .cloned()
                 .unwrap_or_else(|| PathBuf::from("."));
-            let files = match read_revision(rev, &path) {
+            let files = match crate::git::read_specs(rev, &path) {
                 Ok(f) => f,
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -109,6 +108,11 @@ pub fn run(args: DiffArgs) -> i32 {
         Side::new(&old.repo, &old.sources),
         Side::new(&new.repo, &new.sources),
     );
+    // Database changes of metadata specs (`psql` attribute), rules DB0xx (crate::dao::diff).
+    result.changes.extend(crate::dao::diff::compare(
+        Side::new(&old.repo, &old.sources),
+        Side::new(&new.repo, &new.sources),
+    ));
     for stale in config.apply(&mut result) {
         eprintln!(
             "warning: charter.toml allows {} at {}, which this diff does not report",
@@ -171,106 +175,4 @@ fn load_config(path: Option<&Path>) -> Result<DiffConfig, String> {
         Err(_) if !must_exist => Ok(DiffConfig::default()),
         Err(e) => Err(format!("cannot read {}: {e}", path.display())),
     }
-}
-
-fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
-    let out = Process::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if out.status.success() {
-        Ok(out.stdout)
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
-    }
-}
-
-/// Reads the specs under `path` as they were at `rev`, from git objects (no checkout).
-pub fn read_revision(rev: &str, path: &Path) -> Result<Vec<(PathBuf, String)>, String> {
-    let abs =
-        std::fs::canonicalize(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let dir = if abs.is_dir() {
-        abs.clone()
-    } else {
-        abs.parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| abs.clone())
-    };
-    let top = git(&dir, &["rev-parse", "--show-toplevel"])
-        .map_err(|e| format!("{} is not in a git repository: {e}", path.display()))?;
-    let top = PathBuf::from(String::from_utf8_lossy(&top).trim());
-    let top = std::fs::canonicalize(&top).unwrap_or(top);
-    if git(
-        &top,
-        &[
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            &format!("{rev}^{{commit}}"),
-        ],
-    )
-    .is_err()
-    {
-        let shallow = git(&top, &["rev-parse", "--is-shallow-repository"])
-            .map(|o| String::from_utf8_lossy(&o).trim() == "true")
-            .unwrap_or(false);
-        let hint = if shallow {
-            " This is a shallow clone: fetch the revision first (e.g. `git fetch --depth=1 origin <rev>`, \
-             or `fetch-depth: 0` in actions/checkout)."
-        } else {
-            " Check the name, or fetch it (`git fetch origin <rev>`)."
-        };
-        return Err(format!("git revision `{rev}` not found.{hint}"));
-    }
-    let rel = abs
-        .strip_prefix(&top)
-        .unwrap_or(Path::new(""))
-        .to_string_lossy()
-        .replace('\\', "/");
-    let spec = if rel.is_empty() {
-        ".".to_string()
-    } else {
-        rel.clone()
-    };
-    let listing = git(
-        &top,
-        &[
-            "ls-tree",
-            "-r",
-            "--name-only",
-            "--full-tree",
-            rev,
-            "--",
-            &spec,
-        ],
-    )?;
-    let mut files = Vec::new();
-    for name in String::from_utf8_lossy(&listing).lines() {
-        if !name.ends_with(".json") || !under(name, &rel) {
-            continue;
-        }
-        if name
-            .split('/')
-            .any(|seg| seg.starts_with('.') || seg == "target" || seg == "node_modules")
-        {
-            continue;
-        }
-        let blob = git(&top, &["cat-file", "blob", &format!("{rev}:{name}")])?;
-        let text =
-            String::from_utf8(blob).map_err(|_| format!("{rev}:{name} is not valid UTF-8"))?;
-        files.push((PathBuf::from(format!("{rev}:{name}")), text));
-    }
-    if files.is_empty() {
-        return Err(format!(
-            "no .json spec under `{}` at revision `{rev}`",
-            path.display()
-        ));
-    }
-    Ok(files)
-}
-
-fn under(name: &str, rel: &str) -> bool {
-    rel.is_empty() || name == rel || name.starts_with(&format!("{rel}/"))
 }

@@ -1,4 +1,5 @@
-//! `charter generate rust [PATH]... --out DIR [--check] [--server] [--mock]`.
+//! `charter generate rust [PATH]... --out DIR [--check] [--server] [--mock]`
+//! (`charter generate postgres`: [`super::postgres`]).
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::gen::{self, krate};
@@ -9,6 +10,8 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Target {
     Rust,
+    /// SQL migrations of the metadata specs (`psql` attribute); see docs/dao.md.
+    Postgres,
 }
 
 #[derive(Debug, Args)]
@@ -42,6 +45,8 @@ pub struct GenerateArgs {
     /// `[generate.rust] redacted_annotations` (default: ./charter.toml when present).
     #[arg(long)]
     pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub postgres: super::postgres::PostgresArgs,
 }
 
 /// Reads `[generate.rust.crates]` and `[generate.rust] redacted_annotations` (the field
@@ -101,7 +106,9 @@ fn runtime_dep(args: &GenerateArgs) -> Result<krate::RuntimeDep, String> {
 }
 
 pub fn run(args: GenerateArgs) -> i32 {
-    let Target::Rust = args.target;
+    if args.target == Target::Postgres {
+        return super::postgres::run(&args);
+    }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {

@@ -3,7 +3,10 @@
 
 mod check;
 pub mod diff;
+pub mod export;
 mod generate;
+pub mod import;
+mod postgres;
 pub mod lint;
 pub mod trace;
 
@@ -40,6 +43,10 @@ pub enum Command {
     /// Trace annotated data (default `personal_data`) through the repo: which models, operations
     /// and events carry it.
     Trace(trace::TraceArgs),
+    /// Export specs to another format: `charter export openapi [PATH]... --out DIR|FILE`.
+    Export(export::ExportArgs),
+    /// Import another format into an api.json: `charter import openapi FILE --out api.json`.
+    Import(import::ImportArgs),
 }
 
 /// Output formats shared by the commands that report diagnostics.
@@ -71,6 +78,8 @@ pub fn main() -> i32 {
         Command::Diff(a) => diff::run(a),
         Command::Generate(a) => generate::run(a),
         Command::Trace(a) => trace::run(a),
+        Command::Export(a) => export::run(a),
+        Command::Import(a) => import::run(a),
     }
 }
 

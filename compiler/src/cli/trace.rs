@@ -58,9 +58,11 @@ pub fn run(args: TraceArgs) -> i32 {
     if let Some(code) = failure(&checked) {
         return code;
     }
+    // Tables of the repo's metadata specs (the `psql` attribute): where personal data is stored.
+    let (storage, _) = crate::dao::plan_checked(&checked);
     let trace_options = TraceOptions {
         annotation: args.annotation.clone(),
-        storage: None,
+        storage: Some(&storage),
     };
     let result = trace::trace(&checked.repo, &trace_options);
     if !declared(&checked, &args.annotation) {
@@ -77,7 +79,7 @@ pub fn run(args: TraceArgs) -> i32 {
         eprintln!("error: with --against, give at most one path");
         return EXIT_USAGE;
     }
-    let files = match super::diff::read_revision(rev, &paths[0]) {
+    let files = match crate::git::read_specs(rev, &paths[0]) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}");

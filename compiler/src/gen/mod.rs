@@ -86,6 +86,9 @@ pub struct Settings {
     /// Field annotations that mark personal data (`personal_data` by default): `Debug` prints
     /// `[redacted]` for such fields, and `charter_runtime::PersonalData` lists and erases them.
     pub redacted_annotations: Vec<String>,
+    /// A `dao` module (typed sqlx DAOs, `crate::dao::rust`) for services with table metadata
+    /// (`psql` attribute); generated code then needs charter-runtime's `dao` feature.
+    pub dao: bool,
 }
 
 impl Default for Settings {
@@ -100,11 +103,17 @@ impl Default for Settings {
             root_path: "crate".to_owned(),
             derives: Vec::new(),
             redacted_annotations: vec!["personal_data".to_owned()],
+            dao: false,
         }
     }
 }
 
 impl Settings {
+    /// Generates typed DAOs (module `dao`) for services with table metadata.
+    pub fn with_dao(mut self, on: bool) -> Self {
+        self.dao = on;
+        self
+    }
     pub fn with_models(mut self, on: bool) -> Self {
         self.models = on;
         self
@@ -197,6 +206,9 @@ pub fn generate(repo: &Repo, settings: &Settings) -> Generated {
     if settings.mock {
         out.runtime_features.push("mock".to_owned());
     }
+    if settings.dao {
+        out.runtime_features.push("dao".to_owned());
+    }
     for id in repo.service_ids() {
         let tokens = service_tokens(&mut cx, id);
         let contents = format_file(&tokens, repo.service(id));
@@ -251,6 +263,9 @@ fn service_tokens(cx: &mut Cx, id: ServiceId) -> TokenStream {
                 }
             });
         }
+    }
+    if cx.settings.dao {
+        parts.extend(crate::dao::rust::gen_module(cx.repo, id));
     }
     if cx.settings.server {
         let server = server::server(cx, id);

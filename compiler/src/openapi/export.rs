@@ -25,6 +25,8 @@ pub mod doc_ext {
     pub const SERVICE_HEADER: &str = "x-apibuilder-service-header";
     pub const RESOURCE_TYPE: &str = "x-apibuilder-resource";
     pub const METHOD: &str = "x-apibuilder-method";
+    pub const OPERATIONS: &str = "x-apibuilder-operations";
+    pub const PARAMETER_ORDER: &str = "x-apibuilder-parameter-order";
 }
 
 /// What to write.
@@ -85,11 +87,17 @@ impl Writer<'_> {
         if let Some(url) = &s.base_url {
             d.insert("servers".into(), json!([{ "url": url }]));
         }
-        let tags: Vec<Value> = s.resources.iter().map(tag).collect();
+        let (paths, ids) = self.paths();
+        let tags: Vec<Value> = s
+            .resources
+            .iter()
+            .zip(ids)
+            .map(|(r, ids)| tag(r, ids))
+            .collect();
         if !tags.is_empty() {
             d.insert("tags".into(), tags.into());
         }
-        d.insert("paths".into(), Value::Object(self.paths()));
+        d.insert("paths".into(), Value::Object(paths));
         d.insert("components".into(), self.components());
         d.insert(doc_ext::NAMESPACE.into(), s.namespace.clone().into());
         if !s.organization.is_empty() {
@@ -115,9 +123,18 @@ impl Writer<'_> {
                 .collect();
             d.insert(doc_ext::IMPORTS.into(), imports.into());
         }
-        if !s.annotations.is_empty() {
-            let list: Vec<Value> = s
-                .annotations
+        // The service's annotations with those of imported services in the repo, as the
+        // resolved form lists them: fields may use either by short name.
+        let mut annotations = s.annotations.clone();
+        for t in s.imports.iter().filter_map(|i| i.target) {
+            for a in &self.schemas.repo.service(t).annotations {
+                if !annotations.iter().any(|b| b.name == a.name) {
+                    annotations.push(a.clone());
+                }
+            }
+        }
+        if !annotations.is_empty() {
+            let list: Vec<Value> = annotations
                 .iter()
                 .map(|a| {
                     let mut o = Map::new();
@@ -247,9 +264,12 @@ impl Writer<'_> {
         }
     }
 
-    fn paths(&mut self) -> Map<String, Value> {
+    /// The path items, and the operation ids of each resource in declaration order.
+    fn paths(&mut self) -> (Map<String, Value>, Vec<Vec<Value>>) {
         let mut paths: Map<String, Value> = Map::new();
+        let mut all_ids = Vec::new();
         for r in &self.s.resources {
+            let mut ids = Vec::new();
             for op in &r.operations {
                 let Some(method) = op.method.filter(|m| *m != Method::Connect) else {
                     self.diagnostics.push(
@@ -279,13 +299,15 @@ impl Writer<'_> {
                     continue;
                 }
                 let mut o = self.operation(r, op);
+                ids.push(o["operationId"].clone());
                 if !exact {
                     as_map(&mut o).insert(doc_ext::PATH.into(), op.path.clone().into());
                 }
                 as_map(item).insert(m, o);
             }
+            all_ids.push(ids);
         }
-        paths
+        (paths, all_ids)
     }
 
     fn operation(&mut self, r: &ir::Resource, op: &ir::Operation) -> Value {
@@ -313,6 +335,20 @@ impl Writer<'_> {
         if !params.is_empty() {
             o.insert("parameters".into(), params.into());
         }
+        // Form parameters move to the body: say where they were when that changes the order.
+        let natural = op
+            .parameters
+            .iter()
+            .filter(|p| p.location != Location::Form)
+            .chain(form.iter().copied());
+        if !natural.zip(&op.parameters).all(|(a, b)| std::ptr::eq(a, b)) {
+            let names: Vec<Value> = op
+                .parameters
+                .iter()
+                .map(|p| p.name.clone().into())
+                .collect();
+            o.insert(doc_ext::PARAMETER_ORDER.into(), names.into());
+        }
         match (&op.body, form.is_empty()) {
             (Some(b), true) => {
                 o.insert("requestBody".into(), self.body(b));
@@ -325,15 +361,12 @@ impl Writer<'_> {
                 self.diagnostics.push(
                     Diagnostic::new(
                         W_OPERATION,
-                        format!("{}: form parameters beside a body have no place in OpenAPI; they are listed in x-apibuilder-form", op.label()),
+                        format!("{}: form parameters beside a body have no place in OpenAPI; their schema is in x-apibuilder-form", op.label()),
                     )
                     .at(op.loc.clone()),
                 );
-                let list: Vec<Value> = form
-                    .iter()
-                    .map(|p| json!({"name": p.name, "schema": self.param_schema(p), "required": p.required}))
-                    .collect();
-                o.insert(doc_ext::FORM.into(), list.into());
+                let schema = self.form_body(&form)["content"]["application/json"]["schema"].take();
+                o.insert(doc_ext::FORM.into(), schema);
             }
             (None, true) => {}
         }
@@ -366,7 +399,7 @@ impl Writer<'_> {
         let mut v = self.schemas.type_ref(&p.ty.r);
         let o = as_map(&mut v);
         if let Some(d) = &p.default {
-            o.insert("default".into(), schema::typed_value(d, &p.ty.r));
+            schema::put_default(o, d, &p.ty.r, p.minimum, p.maximum);
         }
         schema::bounds(o, &p.ty.r, p.minimum, p.maximum);
         if let Some(e) = &p.example {
@@ -498,7 +531,7 @@ impl Writer<'_> {
         schema::deprecation(&mut o, &h.deprecation);
         let mut sch = self.schemas.type_ref(&h.ty.r);
         if let Some(d) = &h.default {
-            as_map(&mut sch).insert("default".into(), schema::typed_value(d, &h.ty.r));
+            schema::put_default(as_map(&mut sch), d, &h.ty.r, None, None);
         }
         o.insert("schema".into(), sch);
         schema::attributes(&mut o, &h.attributes);
@@ -521,7 +554,7 @@ fn header_component(name: &str) -> String {
 }
 
 /// A resource as a tag: its type is the tag's name.
-fn tag(r: &ir::Resource) -> Value {
+fn tag(r: &ir::Resource, operation_ids: Vec<Value>) -> Value {
     let mut o = Map::new();
     o.insert("name".into(), r.ty.text.clone().into());
     if let Some(d) = &r.description {
@@ -529,6 +562,7 @@ fn tag(r: &ir::Resource) -> Value {
     }
     o.insert(doc_ext::RESOURCE_TYPE.into(), true.into());
     o.insert(doc_ext::PATH.into(), r.path.clone().into());
+    o.insert(doc_ext::OPERATIONS.into(), operation_ids.into());
     if crate::names::pluralize(r.ty.text.rsplit('.').next().unwrap_or(&r.ty.text)) != r.plural {
         o.insert(ext::PLURAL.into(), r.plural.clone().into());
     }

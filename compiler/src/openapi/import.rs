@@ -62,7 +62,7 @@ pub fn import(path: &Path, text: &str) -> Imported {
         return out;
     }
     let root =
-        if text.trim_start().starts_with('{') {
+        if text.trim_start().starts_with(['{', '[']) {
             match crate::json::parse(text) {
                 Ok(p) => {
                     for d in &p.duplicates {
@@ -147,6 +147,9 @@ enum Decl {
     Interface,
     /// Not a declaration: inlined where used.
     Alias,
+    /// A type of an imported service bundled into this document (`x-apibuilder-type` names it):
+    /// referenced by its qualified name, not declared again.
+    Imported,
 }
 
 struct Cx<'a> {
@@ -231,12 +234,24 @@ impl<'a> Cx<'a> {
         Loc::new(self.file, node.span, ptr.to_string())
     }
 
-    fn warn(&mut self, code: &'static crate::diag::Code, node: &Node, ptr: &str, message: impl Into<String>) {
+    fn warn(
+        &mut self,
+        code: &'static crate::diag::Code,
+        node: &Node,
+        ptr: &str,
+        message: impl Into<String>,
+    ) {
         let d = Diagnostic::new(code, message).at(self.loc(node, ptr));
         self.diags.push(d);
     }
 
-    fn error(&mut self, code: &'static crate::diag::Code, node: &Node, ptr: &str, message: impl Into<String>) {
+    fn error(
+        &mut self,
+        code: &'static crate::diag::Code,
+        node: &Node,
+        ptr: &str,
+        message: impl Into<String>,
+    ) {
         self.warn(code, node, ptr, message);
     }
 
@@ -518,13 +533,19 @@ impl<'a> Cx<'a> {
     }
 
     fn claim(&mut self, wanted: &str) -> String {
+        self.claim_in(wanted, "")
+    }
+
+    /// Claims a declaration name; interfaces (`space` = "interface") may share a name with a
+    /// union, as API Builder allows.
+    fn claim_in(&mut self, wanted: &str, space: &str) -> String {
         let base = clean_name(wanted);
         let mut name = base.clone();
         let mut n = 2;
-        while !self
-            .taken
-            .insert(crate::names::normalize_for_duplicates(&name).to_lowercase())
-        {
+        while !self.taken.insert(format!(
+            "{space}:{}",
+            crate::names::normalize_for_duplicates(&name).to_lowercase()
+        )) {
             name = format!("{base}_{n}");
             n += 1;
         }
@@ -535,6 +556,12 @@ impl<'a> Cx<'a> {
         let members = self.schema_components();
         // What each component becomes, and the API Builder names (claimed in document order).
         for m in &members {
+            let bundled = m.value.get(ext::TYPE).and_then(Node::as_str);
+            if let Some(q) = bundled.filter(|q| q.contains('.')) {
+                self.decls
+                    .insert(m.key.clone(), (Decl::Imported, q.to_string()));
+                continue;
+            }
             let kind = classify(&m.value);
             let wanted = m
                 .value
@@ -542,10 +569,10 @@ impl<'a> Cx<'a> {
                 .and_then(Node::as_str)
                 .unwrap_or(&m.key)
                 .to_string();
-            let name = if kind == Decl::Alias {
-                wanted
-            } else {
-                self.claim(&wanted)
+            let name = match kind {
+                Decl::Alias => wanted,
+                Decl::Interface => self.claim_in(&wanted, "interface"),
+                _ => self.claim(&wanted),
             };
             self.decls.insert(m.key.clone(), (kind, name));
         }
@@ -581,6 +608,9 @@ impl<'a> Cx<'a> {
             return;
         };
         let ptr = format!("/components/schemas/{}", seg(key));
+        if kind == Decl::Imported {
+            return;
+        }
         if kind == Decl::Alias {
             self.written.insert(key.to_string());
             if node.get("$ref").is_none() {
@@ -608,7 +638,7 @@ impl<'a> Cx<'a> {
                 let m = self.object_decl(node, &ptr, &name, drop.as_deref());
                 self.models.insert(name, m);
             }
-            Decl::Alias => {}
+            Decl::Alias | Decl::Imported => {}
         }
         self.building.pop();
     }
@@ -867,7 +897,9 @@ impl<'a> Cx<'a> {
                     == wire
             });
             let name = match x {
-                Some(x) if !x.str_member("name").is_empty() => x.str_member("name").to_string(),
+                Some(x) if crate::names::validate_name(x.str_member("name")).is_empty() => {
+                    x.str_member("name").to_string()
+                }
                 _ => enum_value_name(&wire),
             };
             if !seen.insert(crate::names::normalize_for_duplicates(&name)) {
@@ -1051,7 +1083,10 @@ impl<'a> Cx<'a> {
     /// `default`, `minimum`/`maximum` (from the keyword of the type), `example`.
     fn facets(&mut self, o: &mut Map<String, Value>, node: &'a Node, ptr: &str, ty: &str) {
         let target = node;
-        if let Some(d) = target.get("default").or_else(|| node.get("default")) {
+        if let Some(d) = target
+            .get(ext::DEFAULT_TEXT)
+            .or_else(|| target.get("default"))
+        {
             if !matches!(d.value, J::Null) {
                 o.insert("default".into(), d.to_compact_string().into());
             }
@@ -1364,7 +1399,10 @@ impl<'a> Cx<'a> {
         o.insert("type".into(), ty.into());
         let required = matches!(node.get("required").map(|r| &r.value), Some(J::Bool(true)));
         o.insert("required".into(), required.into());
-        if let Some(d) = node.get("schema").and_then(|s| s.get("default")) {
+        if let Some(d) = node
+            .get("schema")
+            .and_then(|s| s.get(ext::DEFAULT_TEXT).or_else(|| s.get("default")))
+        {
             o.insert("default".into(), d.to_compact_string().into());
         }
         self.doc(&mut o, node);
@@ -1410,7 +1448,11 @@ impl<'a> Cx<'a> {
                     r.insert("plural".into(), p.into());
                 }
                 self.doc(&mut r, t);
-                let attrs = self.attributes(t, "/tags", &[doc_ext::RESOURCE_TYPE, doc_ext::PATH]);
+                let attrs = self.attributes(
+                    t,
+                    "/tags",
+                    &[doc_ext::RESOURCE_TYPE, doc_ext::PATH, doc_ext::OPERATIONS],
+                );
                 if !attrs.is_empty() {
                     r.insert("attributes".into(), attrs.into());
                 }
@@ -1496,18 +1538,46 @@ impl<'a> Cx<'a> {
                 }
                 (t, r)
             };
-            let rpath = r
+            let mut ops = ops;
+            if own {
+                let order: Vec<String> = tag_nodes
+                    .get(&key)
+                    .and_then(|t| t.get(doc_ext::OPERATIONS))
+                    .and_then(Node::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|n| n.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                ops.sort_by_key(|o| {
+                    let id = o.2.str_member("operationId");
+                    order.iter().position(|x| x == id).unwrap_or(usize::MAX)
+                });
+            }
+            let fulls: Vec<String> = ops
+                .iter()
+                .map(|o| {
+                    o.2.get(doc_ext::PATH)
+                        .and_then(Node::as_str)
+                        .map(str::to_string)
+                        .unwrap_or_else(|| api_builder_path(&o.0))
+                })
+                .collect();
+            let mut rpath = r
                 .get("path")
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();
+            if fulls.iter().any(|f| !f.starts_with(&rpath)) {
+                // Only a resolved service.json has operation paths outside the resource path;
+                // api.json appends the operation's path to the resource's, so the resource path
+                // becomes "" and each operation keeps its full path.
+                rpath = String::new();
+                r.insert("path".into(), "".into());
+            }
             let mut operations = Vec::new();
-            for (path, method, node, optr, item) in ops {
-                let full = node
-                    .get(doc_ext::PATH)
-                    .and_then(Node::as_str)
-                    .map(str::to_string)
-                    .unwrap_or_else(|| api_builder_path(&path));
+            for ((_, method, node, optr, item), full) in ops.into_iter().zip(fulls) {
                 if let Some(op) = self.operation(&rtype, &rpath, &full, &method, node, &optr, item)
                 {
                     operations.push(op);
@@ -1672,9 +1742,15 @@ impl<'a> Cx<'a> {
                 params.push((p, pptr));
             }
         }
+        // API Builder's path parameters: segments starting with `:`, the name up to a `.`.
+        let path_params: Vec<String> = full
+            .split('/')
+            .filter_map(|s| s.strip_prefix(':'))
+            .map(|s| s.split('.').next().unwrap_or("").to_string())
+            .collect();
         let mut out_params = Vec::new();
         for (p, pptr) in params {
-            if let Some(v) = self.parameter(p, &pptr, &hint) {
+            if let Some(v) = self.parameter(p, &pptr, &hint, &path_params) {
                 out_params.push(v);
             }
         }
@@ -1689,6 +1765,16 @@ impl<'a> Cx<'a> {
                     Body::None => {}
                 }
             }
+        }
+        if let Some(f) = node.get(doc_ext::FORM) {
+            out_params.extend(self.form_params(f, &format!("{ptr}/{}", seg(doc_ext::FORM)), &hint));
+        }
+        if let Some(order) = node.get(doc_ext::PARAMETER_ORDER).and_then(Node::as_array) {
+            let order: Vec<&str> = order.iter().filter_map(Node::as_str).collect();
+            out_params.sort_by_key(|p| {
+                let name = p["name"].as_str().unwrap_or("");
+                order.iter().position(|n| *n == name).unwrap_or(usize::MAX)
+            });
         }
         if !out_params.is_empty() {
             o.insert("parameters".into(), out_params.into());
@@ -1725,7 +1811,31 @@ impl<'a> Cx<'a> {
         Some(Value::Object(o))
     }
 
-    fn parameter(&mut self, p: &'a Node, ptr: &str, hint: &str) -> Option<Value> {
+    /// Whether a type may be a path, query or header parameter in API Builder.
+    fn url_type_ok(&self, ty: &str, list_ok: bool) -> bool {
+        let inner = match ty.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+            Some(t) if list_ok => t,
+            Some(_) => return false,
+            None => ty,
+        };
+        if let Some(p) = crate::ir::Primitive::parse(inner) {
+            return p.valid_in_url();
+        }
+        inner.contains(".enums.")
+            || self.enums.contains_key(inner)
+            || self
+                .decls
+                .values()
+                .any(|(k, n)| *k == Decl::Enum && n == inner)
+    }
+
+    fn parameter(
+        &mut self,
+        p: &'a Node,
+        ptr: &str,
+        hint: &str,
+        path_params: &[String],
+    ) -> Option<Value> {
         let name = p.str_member("name");
         let location = match p.str_member("in") {
             "path" => "path",
@@ -1757,6 +1867,16 @@ impl<'a> Cx<'a> {
             Some((s, sptr)) => self.type_of(s, sptr, &format!("{hint}_{}", clean_name(name))),
             None => "string".into(),
         };
+        let ty = if self.url_type_ok(&ty, location != "path") {
+            ty
+        } else {
+            self.warn(W_PARAMETER, p, ptr, format!("{location} parameter `{name}` of type `{ty}`: API Builder sends path, query and header parameters as strings, so only primitives and enums (and lists of them in a query or header) are allowed; typed as `string`"));
+            "string".to_string()
+        };
+        if location == "path" && !path_params.iter().any(|n| n == name) {
+            self.warn(W_PARAMETER, p, ptr, format!("path parameter `{name}` is not a whole segment of the path (up to a `.`), where API Builder looks for path parameters; dropped"));
+            return None;
+        }
         o.insert("type".into(), ty.clone().into());
         o.insert("location".into(), location.into());
         let nullable = schema.as_ref().is_some_and(|(s, _)| {
@@ -1845,43 +1965,7 @@ impl<'a> Cx<'a> {
                 self.warn(W_MEDIA, &media.value, &mptr, format!("`{}`: read as form parameters, which API Builder sends as the fields of one JSON object", media.key));
             }
             if let Some(s) = schema {
-                let sptr = format!("{mptr}/schema");
-                if let Some((s, sptr)) = self.deref(s, &sptr) {
-                    let required: Vec<String> = s
-                        .get("required")
-                        .and_then(Node::as_array)
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|r| r.as_str().map(str::to_string))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    let mut out = Vec::new();
-                    for p in s.get("properties").and_then(Node::as_object).unwrap_or(&[]) {
-                        let pptr = format!("{sptr}/properties/{}", seg(&p.key));
-                        let ty = self.type_of(
-                            &p.value,
-                            &pptr,
-                            &format!("{hint}_{}", clean_name(&p.key)),
-                        );
-                        let mut o = Map::new();
-                        o.insert("name".into(), p.key.clone().into());
-                        o.insert("type".into(), ty.clone().into());
-                        o.insert("location".into(), "form".into());
-                        o.insert("required".into(), required.contains(&p.key).into());
-                        self.doc(&mut o, &p.value);
-                        self.facets(&mut o, &p.value, &pptr, &ty);
-                        if o.contains_key("default") {
-                            o.insert("required".into(), true.into());
-                        }
-                        let attrs = self.attributes(&p.value, &pptr, &[]);
-                        if !attrs.is_empty() {
-                            o.insert("attributes".into(), attrs.into());
-                        }
-                        out.push(Value::Object(o));
-                    }
-                    return Body::Form(out);
-                }
+                return Body::Form(self.form_params(s, &format!("{mptr}/schema"), hint));
             }
             return Body::None;
         }
@@ -1915,6 +1999,43 @@ impl<'a> Cx<'a> {
             o.insert("attributes".into(), attrs.into());
         }
         Body::Json(Value::Object(o))
+    }
+
+    /// Form parameters from the properties of an object schema.
+    fn form_params(&mut self, s: &'a Node, ptr: &str, hint: &str) -> Vec<Value> {
+        let Some((s, sptr)) = self.deref(s, ptr) else {
+            return Vec::new();
+        };
+        let required: Vec<String> = s
+            .get("required")
+            .and_then(Node::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|r| r.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        for p in s.get("properties").and_then(Node::as_object).unwrap_or(&[]) {
+            let pptr = format!("{sptr}/properties/{}", seg(&p.key));
+            let ty = self.type_of(&p.value, &pptr, &format!("{hint}_{}", clean_name(&p.key)));
+            let mut o = Map::new();
+            o.insert("name".into(), p.key.clone().into());
+            o.insert("type".into(), ty.clone().into());
+            o.insert("location".into(), "form".into());
+            o.insert("required".into(), required.contains(&p.key).into());
+            self.doc(&mut o, &p.value);
+            self.facets(&mut o, &p.value, &pptr, &ty);
+            if o.contains_key("default") {
+                o.insert("required".into(), true.into());
+            }
+            let attrs = self.attributes(&p.value, &pptr, &[]);
+            if !attrs.is_empty() {
+                o.insert("attributes".into(), attrs.into());
+            }
+            out.push(Value::Object(o));
+        }
+        out
     }
 
     fn response(&mut self, r: &'a Node, ptr: &str, hint: &str) -> Value {
@@ -2006,6 +2127,7 @@ const OWN_EXTENSIONS: &[&str] = &[
     ext::MINIMUM,
     ext::MAXIMUM,
     ext::WRAPPED,
+    ext::DEFAULT_TEXT,
     doc_ext::NAMESPACE,
     doc_ext::IMPORTS,
     doc_ext::ORGANIZATION,

@@ -44,6 +44,8 @@ pub mod ext {
     pub const MINIMUM: &str = "x-apibuilder-minimum";
     pub const MAXIMUM: &str = "x-apibuilder-maximum";
     pub const WRAPPED: &str = "x-apibuilder-wrapped";
+    /// A default as API Builder stores it, when `default` cannot carry it exactly.
+    pub const DEFAULT_TEXT: &str = "x-apibuilder-default-text";
 }
 
 /// How a writer names the place of a type.
@@ -216,7 +218,7 @@ impl<'a> Schemas<'a> {
             o.insert("description".into(), d.clone().into());
         }
         if let Some(d) = &f.default {
-            o.insert("default".into(), typed_value(d, &f.ty.r));
+            put_default(o, d, &f.ty.r, f.minimum, f.maximum);
         }
         bounds(o, &f.ty.r, f.minimum, f.maximum);
         if let Some(e) = &f.example {
@@ -427,6 +429,54 @@ pub fn typed_value(text: &str, r: &TypeRef) -> Value {
         }
     }
     Value::String(text.to_string())
+}
+
+/// `default`: the typed value when it is valid for the schema (validators check defaults against
+/// their schema), and `x-apibuilder-default-text` with the text when `default` does not give it back
+/// exactly (`.5` → `0.5`) or when the spec's default breaks its own bounds.
+pub fn put_default(
+    o: &mut Map<String, Value>,
+    text: &str,
+    r: &TypeRef,
+    min: Option<i64>,
+    max: Option<i64>,
+) {
+    let mut v = typed_value(text, r);
+    let numeric = matches!(r, TypeRef::Primitive(p) if p.is_numeric());
+    let mut exact = true;
+    if numeric && v.is_string() {
+        exact = false;
+        v = match text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+        {
+            Some(n) => Value::Number(n),
+            None => Value::Null,
+        };
+    }
+    if matches!(r, TypeRef::Primitive(Primitive::Boolean)) && v.is_string() {
+        exact = false;
+        v = Value::Null;
+    }
+    let size = match (&v, r) {
+        (Value::Number(n), _) => n.as_f64(),
+        (Value::String(s), TypeRef::Primitive(Primitive::String)) => Some(s.chars().count() as f64),
+        (Value::Array(a), TypeRef::List(_)) => Some(a.len() as f64),
+        (Value::Object(m), TypeRef::Map(_)) => Some(m.len() as f64),
+        _ => None,
+    };
+    let in_bounds =
+        size.is_none_or(|n| min.is_none_or(|m| n >= m as f64) && max.is_none_or(|m| n <= m as f64));
+    if in_bounds && !v.is_null() {
+        o.insert("default".into(), v);
+    } else {
+        exact = false;
+    }
+    if !exact {
+        o.insert(ext::DEFAULT_TEXT.into(), text.into());
+    }
 }
 
 /// Description, `deprecated` and the deprecation's description.

@@ -80,6 +80,9 @@ pub struct Table {
     pub name: String,
     /// `(field name, column name)` pairs.
     pub columns: Vec<(String, String)>,
+    /// The table that keeps the history of every row (a journal), listed as storing the same
+    /// columns: personal data lives on there after the row changes.
+    pub journal: Option<String>,
 }
 
 /// The result of [`trace`].
@@ -480,8 +483,18 @@ pub fn trace(repo: &Repo, options: &TraceOptions) -> Trace {
                 loc: s.models[i].loc.clone(),
             });
             if let Some(table) = options.storage.and_then(|st| st.table(repo, id)) {
-                out.tables
-                    .push(table_entry(repo, &taint, id, s, table, annotation));
+                let journal = table.journal.clone();
+                let entry = table_entry(repo, &taint, id, s, table, annotation);
+                if let Some(j) = journal {
+                    let history = TableEntry {
+                        table: j,
+                        ..entry.clone()
+                    };
+                    out.tables.push(entry);
+                    out.tables.push(history);
+                } else {
+                    out.tables.push(entry);
+                }
             }
         }
         for r in &s.resources {

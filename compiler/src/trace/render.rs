@@ -195,7 +195,8 @@ fn view(trace: &Trace, sources: &SourceMap, against: Option<&str>) -> View {
             row(
                 t.table.clone(),
                 t.model.clone(),
-                t.columns.clone(),
+                // Columns are a list, not a path: one label, comma-separated.
+                vec![t.columns.join(", ")],
                 Vec::new(),
                 None,
             ),

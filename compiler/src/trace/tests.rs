@@ -255,6 +255,7 @@ impl StorageMap for OneTable {
                 ("id".into(), "id".into()),
                 ("email".into(), "email_address".into()),
             ],
+            journal: None,
         })
     }
 }
