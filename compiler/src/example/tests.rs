@@ -25,6 +25,10 @@ fn load(files: &[(&str, &str)]) -> Checked {
 fn id(repo: &Repo, name: &str) -> TypeId {
     for sid in repo.service_ids() {
         let s = repo.service(sid);
+        // specs/db.json (table metadata) has models named like the API's (`user`): skip it.
+        if crate::dao::meta::is_metadata_spec(s) {
+            continue;
+        }
         let found = [
             (
                 TypeKind::Model,
