@@ -100,6 +100,10 @@ pub(crate) fn check_loaded(checked: &mut Checked, options: &Options) {
     resolve::resolve(&mut checked.repo, options, &mut checked.diagnostics);
     validate::validate(&checked.repo, &mut checked.diagnostics);
     // Table metadata (`psql` attribute) of metadata specs: E20xx/W20xx, located in the attribute.
-    dao::meta::plan(&checked.repo, Some(&checked.sources), &mut checked.diagnostics);
+    dao::meta::plan(
+        &checked.repo,
+        Some(&checked.sources),
+        &mut checked.diagnostics,
+    );
     checked.diagnostics.sort(&checked.sources);
 }

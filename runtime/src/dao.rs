@@ -60,7 +60,10 @@ impl fmt::Display for DaoError {
             }
             DaoError::InvalidOrderBy { reason } => write!(f, "invalid order_by: {reason}"),
             DaoError::InvalidLimit { limit } => {
-                write!(f, "limit {limit} is outside 1..={MAX_LIMIT} (or the offset is negative)")
+                write!(
+                    f,
+                    "limit {limit} is outside 1..={MAX_LIMIT} (or the offset is negative)"
+                )
             }
             DaoError::Database(e) => write!(f, "database error: {e}"),
         }
@@ -129,7 +132,10 @@ impl OrderBy {
                     reason: if name.is_empty() {
                         "an empty column".to_owned()
                     } else {
-                        format!("not a column of the table (columns: {})", columns.join(", "))
+                        format!(
+                            "not a column of the table (columns: {})",
+                            columns.join(", ")
+                        )
                     },
                 });
             };
@@ -306,7 +312,9 @@ mod tests {
         h.column(&Some(42i32));
         h.column(&None::<String>);
         h.column(&true);
-        h.column(&uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef));
+        h.column(&uuid::Uuid::from_u128(
+            0x0123_4567_89ab_cdef_0123_4567_89ab_cdef,
+        ));
         // Pinned (and recomputed independently from the documented encoding): must never change,
         // or every stored hash code would become stale.
         assert_eq!(h.finish(), -914_695_653_952_679_279);

@@ -165,7 +165,8 @@ impl Server {
     /// An invalid header name is ignored.
     pub fn request_id_header(mut self, name: &str) -> Self {
         if let Ok(n) = HeaderName::from_bytes(name.as_bytes()) {
-            if n.as_str() != crate::request_id::HEADER && !self.config.request_id_headers.contains(&n)
+            if n.as_str() != crate::request_id::HEADER
+                && !self.config.request_id_headers.contains(&n)
             {
                 self.config.request_id_headers.push(n);
             }
@@ -357,7 +358,10 @@ pub async fn shutdown_signal() {
 
 fn is_connection_error(e: &std::io::Error) -> bool {
     use std::io::ErrorKind::*;
-    matches!(e.kind(), ConnectionRefused | ConnectionAborted | ConnectionReset)
+    matches!(
+        e.kind(),
+        ConnectionRefused | ConnectionAborted | ConnectionReset
+    )
 }
 
 /// Keeps a sane incoming id under `x-request-id` (taken from the spec's header when that one is

@@ -54,7 +54,8 @@ pub struct GenerateArgs {
 fn settings(args: &GenerateArgs) -> Result<gen::Settings, String> {
     let mut settings = gen::Settings::default()
         .with_server(args.server)
-        .with_mock(args.mock);
+        .with_mock(args.mock)
+        .with_dao(args.postgres.dao);
     let path = args
         .config
         .clone()

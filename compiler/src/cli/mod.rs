@@ -6,8 +6,8 @@ pub mod diff;
 pub mod export;
 mod generate;
 pub mod import;
-mod postgres;
 pub mod lint;
+mod postgres;
 pub mod trace;
 
 use clap::{Parser, Subcommand, ValueEnum};

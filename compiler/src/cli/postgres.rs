@@ -8,7 +8,7 @@ use crate::report;
 use clap::Args;
 use std::path::{Path, PathBuf};
 
-/// Options of `generate postgres` (ignored by the other targets).
+/// Options of `generate postgres`, and `--dao` of `generate rust`.
 #[derive(Debug, Args, Default)]
 pub struct PostgresArgs {
     /// postgres: write only the next migration, from the specs at this git revision (read from git
@@ -19,6 +19,10 @@ pub struct PostgresArgs {
     /// type changes) instead of comments.
     #[arg(long)]
     pub destructive: bool,
+    /// rust: also generate typed sqlx DAOs (module `dao`) for specs with table metadata; the
+    /// crate then enables charter-runtime's `dao` feature.
+    #[arg(long)]
+    pub dao: bool,
 }
 
 pub fn run(args: &GenerateArgs) -> i32 {
@@ -30,7 +34,11 @@ pub fn run(args: &GenerateArgs) -> i32 {
     let options = crate::Options::default();
     let new = crate::check(&paths, &options);
     let Some((new_plan, new_ok)) = planned(&new) else {
-        return if new.io_errors > 0 { EXIT_USAGE } else { EXIT_FINDINGS };
+        return if new.io_errors > 0 {
+            EXIT_USAGE
+        } else {
+            EXIT_FINDINGS
+        };
     };
     if !new_ok {
         return EXIT_FINDINGS;
@@ -67,7 +75,10 @@ pub fn run(args: &GenerateArgs) -> i32 {
         let (file, text) = match &old {
             None => (
                 "0001_schema.sql".to_owned(),
-                sql::schema(&tables, &format!("Schema of `{}` {}", service.name, service.version)),
+                sql::schema(
+                    &tables,
+                    &format!("Schema of `{}` {}", service.name, service.version),
+                ),
             ),
             Some((rev, old_checked, old_plan)) => {
                 let old_tables: Vec<&Table> = old_checked
@@ -88,7 +99,9 @@ pub fn run(args: &GenerateArgs) -> i32 {
                 (format!("{number:04}_migration.sql"), text)
             }
         };
-        if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(dir.join(&file), &text)) {
+        if let Err(e) =
+            std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(dir.join(&file), &text))
+        {
             eprintln!("error: {}: {e}", dir.display());
             return EXIT_USAGE;
         }
@@ -122,7 +135,11 @@ fn planned(checked: &crate::Checked) -> Option<(Plan, bool)> {
     if checked.has_errors() || checked.io_errors > 0 {
         eprint!(
             "{}",
-            report::render_human(checked.diagnostics.as_slice(), &checked.sources, super::use_color())
+            report::render_human(
+                checked.diagnostics.as_slice(),
+                &checked.sources,
+                super::use_color()
+            )
         );
         return None;
     }

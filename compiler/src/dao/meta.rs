@@ -207,7 +207,10 @@ impl Cx<'_, '_> {
             }
         }
 
-        for c in columns.iter().filter(|c| c.personal_data && !c.nullable && !c.is_text()) {
+        for c in columns
+            .iter()
+            .filter(|c| c.personal_data && !c.nullable && !c.is_text())
+        {
             self.err(
                 &super::W2014,
                 c.loc.clone(),
@@ -224,9 +227,7 @@ impl Cx<'_, '_> {
         let pkey = match psql.get("pkey") {
             Some(e) => self.string(e, ""),
             None => {
-                let loc = self
-                    .locator
-                    .locate(&model.loc, &model.loc.pointer.clone());
+                let loc = self.locator.locate(&model.loc, &model.loc.pointer.clone());
                 self.err(
                     &super::E2003,
                     loc,
@@ -256,7 +257,10 @@ impl Cx<'_, '_> {
                     self.err(
                         &super::E2003,
                         loc,
-                        format!("primary key `{pk}` is not a field of model `{}`", model.name),
+                        format!(
+                            "primary key `{pk}` is not a field of model `{}`",
+                            model.name
+                        ),
                         &format!("fields: {}", known.collect::<Vec<_>>().join(", ")),
                     );
                 }
@@ -275,7 +279,9 @@ impl Cx<'_, '_> {
                 PkeyGenerator::Database => matches!(col.ty, SqlType::Integer | SqlType::Bigint),
             };
             if !fits {
-                let e = settings.get("pkey_generator").or(settings.get("id_generator"));
+                let e = settings
+                    .get("pkey_generator")
+                    .or(settings.get("id_generator"));
                 let loc = match e {
                     Some(e) => self.loc(e, ""),
                     None => col.loc.clone(),
@@ -363,7 +369,9 @@ impl Cx<'_, '_> {
                 pointer: format!("{}/fields", e.pointer),
                 base: e.base,
             });
-            match fields_entry.and_then(|fe| self.column_list(&fe, &columns, &name).map(|c| (c, fe))) {
+            match fields_entry
+                .and_then(|fe| self.column_list(&fe, &columns, &name).map(|c| (c, fe)))
+            {
                 Some((cols, fe)) => {
                     let mut sorted = cols.clone();
                     sorted.sort();
@@ -523,7 +531,8 @@ impl Cx<'_, '_> {
                     for (a, b) in fk.columns.iter().zip(&ref_columns) {
                         let (ta, tb) = (src.column(a).map(|c| c.ty), rt.column(b).map(|c| c.ty));
                         if ta != tb {
-                            problem = Some(format!("`{a}` and `{}.{b}` have different types", rt.name));
+                            problem =
+                                Some(format!("`{a}` and `{}.{b}` have different types", rt.name));
                         }
                     }
                 }
@@ -537,7 +546,10 @@ impl Cx<'_, '_> {
                     continue;
                 }
                 let (ref_schema, ref_table) = (rt.schema.clone(), rt.name.clone());
-                let src = tables.iter_mut().find(|t| t.name == table_name).expect("table");
+                let src = tables
+                    .iter_mut()
+                    .find(|t| t.name == table_name)
+                    .expect("table");
                 let base = format!("{}_{}", src.name, fk.columns.join("_"));
                 let mut name = super::sql::pg_name(&format!("{base}_fk"));
                 let mut n = 2;
@@ -725,8 +737,15 @@ impl Cx<'_, '_> {
                     None if which == "at" => format!("{part}_at"),
                     None => format!("{part}_by"),
                 };
-                let default_ty = if which == "at" { "date-time-iso8601" } else { "string" };
-                let ty_text = cobj.get("type").and_then(Value::as_str).unwrap_or(default_ty);
+                let default_ty = if which == "at" {
+                    "date-time-iso8601"
+                } else {
+                    "string"
+                };
+                let ty_text = cobj
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .unwrap_or(default_ty);
                 let ty = match (which, Primitive::parse(ty_text)) {
                     ("at", Some(Primitive::DateTimeIso8601)) => SqlType::Timestamptz,
                     ("by", Some(Primitive::Uuid)) => SqlType::Uuid,
@@ -736,7 +755,9 @@ impl Cx<'_, '_> {
                         self.err(
                             &super::E2010,
                             loc,
-                            format!("audit `{part}.{which}` of `{table}` cannot have type `{ty_text}`"),
+                            format!(
+                                "audit `{part}.{which}` of `{table}` cannot have type `{ty_text}`"
+                            ),
                             "`at` columns are date-time-iso8601; `by` columns are uuid or string",
                         );
                         continue;
@@ -808,7 +829,9 @@ impl Cx<'_, '_> {
                 );
                 return PkeyGenerator::None;
             }
-            if v.get("auto") == Some(&Value::Bool(true)) || v.get("database") == Some(&Value::Bool(true)) {
+            if v.get("auto") == Some(&Value::Bool(true))
+                || v.get("database") == Some(&Value::Bool(true))
+            {
                 return PkeyGenerator::Database;
             }
             if v.get("uuid") == Some(&Value::Bool(true))
@@ -832,7 +855,12 @@ impl Cx<'_, '_> {
                 }
             }
             let loc = self.loc(e, "");
-            self.err(&super::E2009, loc, "`id_generator` needs a `prefix` of lowercase letters or digits".into(), "e.g. {\"prefix\": \"gni\"}");
+            self.err(
+                &super::E2009,
+                loc,
+                "`id_generator` needs a `prefix` of lowercase letters or digits".into(),
+                "e.g. {\"prefix\": \"gni\"}",
+            );
         }
         PkeyGenerator::None
     }
@@ -926,10 +954,14 @@ fn field_column(f: &Field, ty: SqlType) -> Column {
 fn sql_default(ty: SqlType, d: &str) -> Option<String> {
     match ty {
         SqlType::Integer | SqlType::Bigint => d.parse::<i64>().ok().map(|n| n.to_string()),
-        SqlType::Double | SqlType::Numeric => d.parse::<f64>().ok().filter(|f| f.is_finite()).map(|_| {
-            // Re-rendered from the digits only.
-            d.chars().filter(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | 'e' | 'E' | '+')).collect()
-        }),
+        SqlType::Double | SqlType::Numeric => {
+            d.parse::<f64>().ok().filter(|f| f.is_finite()).map(|_| {
+                // Re-rendered from the digits only.
+                d.chars()
+                    .filter(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | 'e' | 'E' | '+'))
+                    .collect()
+            })
+        }
         SqlType::Boolean => match d {
             "true" => Some("true".into()),
             "false" => Some("false".into()),
@@ -1008,10 +1040,11 @@ impl Locator<'_> {
         let Some(sources) = self.sources else {
             return Loc::new(base.file, base.span, pointer);
         };
-        let tree = self
-            .trees
-            .entry(base.file)
-            .or_insert_with(|| json::parse(&sources.get(base.file).text).ok().map(|p| p.root));
+        let tree = self.trees.entry(base.file).or_insert_with(|| {
+            json::parse(&sources.get(base.file).text)
+                .ok()
+                .map(|p| p.root)
+        });
         let Some(mut node) = tree.as_ref() else {
             return Loc::new(base.file, base.span, pointer);
         };
@@ -1020,7 +1053,9 @@ impl Locator<'_> {
         for seg in pointer.split('/').skip(1) {
             let seg = seg.replace("~1", "/").replace("~0", "~");
             let next = match &node.value {
-                json::Value::Object(members) => members.iter().find(|m| m.key == seg).map(|m| &m.value),
+                json::Value::Object(members) => {
+                    members.iter().find(|m| m.key == seg).map(|m| &m.value)
+                }
                 json::Value::Array(items) => seg.parse::<usize>().ok().and_then(|i| items.get(i)),
                 _ => None,
             };
@@ -1034,6 +1069,14 @@ impl Locator<'_> {
                 None => break,
             }
         }
-        Loc::new(base.file, span, if reached.is_empty() { pointer.to_owned() } else { reached })
+        Loc::new(
+            base.file,
+            span,
+            if reached.is_empty() {
+                pointer.to_owned()
+            } else {
+                reached
+            },
+        )
     }
 }

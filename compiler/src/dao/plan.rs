@@ -206,7 +206,9 @@ impl Table {
     /// answer is the row the index makes unique.
     pub fn finder_indexes(&self) -> impl Iterator<Item = &Index> {
         let pkey = self.pkey.clone();
-        self.indexes.iter().filter(move |i| i.columns != [pkey.clone()])
+        self.indexes
+            .iter()
+            .filter(move |i| i.columns != [pkey.clone()])
     }
     /// Columns holding personal data.
     pub fn personal_columns(&self) -> impl Iterator<Item = &Column> {

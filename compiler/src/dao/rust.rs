@@ -169,7 +169,12 @@ fn table_module(t: &Table) -> TokenStream {
     let row_fields = t.columns.iter().map(|c| {
         let f = field(c);
         let ty = col_type(c);
-        let doc = format!(" `{}` {}{}", c.name, c.ty.sql(), if c.nullable { "" } else { " not null" });
+        let doc = format!(
+            " `{}` {}{}",
+            c.name,
+            c.ty.sql(),
+            if c.nullable { "" } else { " not null" }
+        );
         quote! { #[doc = #doc] pub #f: #ty, }
     });
     let from_row = t.columns.iter().map(|c| {
@@ -256,7 +261,11 @@ fn table_module(t: &Table) -> TokenStream {
     };
     let live_sql = live.clone().unwrap_or_default();
 
-    let select = format!("select {} from {}", select_list(t), qualified(&t.schema, &t.name));
+    let select = format!(
+        "select {} from {}",
+        select_list(t),
+        qualified(&t.schema, &t.name)
+    );
     let pk = t.pkey_column();
     let pk_field = field(pk);
     let pk_ty = owned(pk.ty);
@@ -271,7 +280,10 @@ fn table_module(t: &Table) -> TokenStream {
         let fname = format_ident!("find_by_{}", snake(&pk.name).trim_start_matches("r#"));
         finder_names.insert(fname.to_string());
         let sql = format!("{select} where {pk_ident} = $1{live_sql}");
-        let doc = format!(" The row with this `{}` (live rows only when the table soft-deletes).", pk.name);
+        let doc = format!(
+            " The row with this `{}` (live rows only when the table soft-deletes).",
+            pk.name
+        );
         finders.push(quote! {
             #[doc = #doc]
             pub async fn #fname(conn: &mut PgConnection, #pk_field: #pk_param) -> dao::Result<Option<#row>> {
@@ -306,7 +318,10 @@ fn table_module(t: &Table) -> TokenStream {
             let doc = format!(
                 " The row with these values of unique index `{}`{}.",
                 ix.name,
-                ix.predicate.as_deref().map(|p| format!(" (where {p})")).unwrap_or_default()
+                ix.predicate
+                    .as_deref()
+                    .map(|p| format!(" (where {p})"))
+                    .unwrap_or_default()
             );
             finders.push(quote! {
                 #[doc = #doc]
@@ -320,9 +335,8 @@ fn table_module(t: &Table) -> TokenStream {
                 continue;
             }
             let nlimit = cols.len() + 1;
-            let sql = format!(
-                "{select} where {where_}{live_sql} order by {pk_ident} limit ${nlimit}"
-            );
+            let sql =
+                format!("{select} where {where_}{live_sql} order by {pk_ident} limit ${nlimit}");
             let doc = format!(
                 " Rows with these values of index `{}`, ordered by `{}`, at most `limit`.",
                 ix.name, pk.name
@@ -566,7 +580,11 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
             all_values.push("now()".into());
         }
     }
-    let col_list = all_cols.iter().map(|c| ident(c)).collect::<Vec<_>>().join(", ");
+    let col_list = all_cols
+        .iter()
+        .map(|c| ident(c))
+        .collect::<Vec<_>>()
+        .join(", ");
     let insert_sql = format!(
         "insert into {tbl} ({col_list}) values ({}) returning {pk_ident}",
         all_values.join(", ")
@@ -606,7 +624,13 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
     let mut arr_sql_cols = Vec::new();
     let mut arr_select = Vec::new();
     let mut k = 0usize;
-    let mut push_arr = |name: &str, sql_ty: SqlType, elem: TokenStream, push: TokenStream, arr_decls: &mut Vec<TokenStream>, arr_pushes: &mut Vec<TokenStream>, arr_binds: &mut Vec<TokenStream>| {
+    let mut push_arr = |name: &str,
+                        sql_ty: SqlType,
+                        elem: TokenStream,
+                        push: TokenStream,
+                        arr_decls: &mut Vec<TokenStream>,
+                        arr_pushes: &mut Vec<TokenStream>,
+                        arr_binds: &mut Vec<TokenStream>| {
         let v = format_ident!("c{}", k);
         k += 1;
         arr_decls.push(quote! { let mut #v: Vec<#elem> = Vec::with_capacity(forms.len()); });
@@ -616,12 +640,28 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
         arr_select.push(format!("${}::{}[]", k, sql_ty.sql()));
     };
     match &t.generator {
-        PkeyGenerator::Uuid | PkeyGenerator::Prefixed(_) => push_arr(&pk.name, pk.ty, pk_ty.clone(), quote!(pkey.clone()), &mut arr_decls, &mut arr_pushes, &mut arr_binds),
+        PkeyGenerator::Uuid | PkeyGenerator::Prefixed(_) => push_arr(
+            &pk.name,
+            pk.ty,
+            pk_ty.clone(),
+            quote!(pkey.clone()),
+            &mut arr_decls,
+            &mut arr_pushes,
+            &mut arr_binds,
+        ),
         _ => {}
     }
     for c in &form_cols {
         let f = field(c);
-        push_arr(&c.name, c.ty, col_type(c), quote!(form.#f.clone()), &mut arr_decls, &mut arr_pushes, &mut arr_binds);
+        push_arr(
+            &c.name,
+            c.ty,
+            col_type(c),
+            quote!(form.#f.clone()),
+            &mut arr_decls,
+            &mut arr_pushes,
+            &mut arr_binds,
+        );
     }
     for c in &t.columns {
         match c.role {
@@ -631,9 +671,25 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
                     (UserType::Uuid, SqlType::Uuid) => (quote!(dao::uuid::Uuid), quote!(#b)),
                     _ => (quote!(String), quote!(#b.to_string())),
                 };
-                push_arr(&c.name, c.ty, elem, e, &mut arr_decls, &mut arr_pushes, &mut arr_binds);
+                push_arr(
+                    &c.name,
+                    c.ty,
+                    elem,
+                    e,
+                    &mut arr_decls,
+                    &mut arr_pushes,
+                    &mut arr_binds,
+                );
             }
-            ColumnRole::HashCode => push_arr(&c.name, c.ty, quote!(i64), quote!(form.hash_code()), &mut arr_decls, &mut arr_pushes, &mut arr_binds),
+            ColumnRole::HashCode => push_arr(
+                &c.name,
+                c.ty,
+                quote!(i64),
+                quote!(form.hash_code()),
+                &mut arr_decls,
+                &mut arr_pushes,
+                &mut arr_binds,
+            ),
             _ => {}
         }
     }
@@ -778,7 +834,10 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
         Some((keys, predicate)) => {
             let fname = format_ident!(
                 "upsert_by_{}",
-                keys.iter().map(|k| snake(k).trim_start_matches("r#").to_owned()).collect::<Vec<_>>().join("_and_")
+                keys.iter()
+                    .map(|k| snake(k).trim_start_matches("r#").to_owned())
+                    .collect::<Vec<_>>()
+                    .join("_and_")
             );
             let mut uset: Vec<String> = form_cols
                 .iter()
@@ -796,7 +855,10 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
             let target = format!(
                 "({}){}",
                 keys.iter().map(|k| ident(k)).collect::<Vec<_>>().join(", "),
-                predicate.as_deref().map(|p| format!(" where {p}")).unwrap_or_default()
+                predicate
+                    .as_deref()
+                    .map(|p| format!(" where {p}"))
+                    .unwrap_or_default()
             );
             let action = if uset.is_empty() {
                 "do nothing".to_owned()
@@ -805,7 +867,9 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
                     "do update set {}{}",
                     uset.join(", "),
                     if t.hash_code {
-                        format!(" where {tbl}.\"hash_code\" is distinct from excluded.\"hash_code\"")
+                        format!(
+                            " where {tbl}.\"hash_code\" is distinct from excluded.\"hash_code\""
+                        )
                     } else {
                         String::new()
                     }
@@ -862,7 +926,10 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
                     _ => {}
                 }
             }
-            sql.push_str(&format!(" where {pk_ident} = $1 and {} is null", ident(&at.name)));
+            sql.push_str(&format!(
+                " where {pk_ident} = $1 and {} is null",
+                ident(&at.name)
+            ));
             if by.is_none() {
                 // `user` is still a parameter, so the statement shape is the same for every table.
                 sql.push_str(" and $2::text is not null");
@@ -960,7 +1027,10 @@ fn erase(t: &Table, _n: &Names) -> TokenStream {
     );
     let names: Vec<&str> = erasable.iter().map(|c| c.name.as_str()).collect();
     let (schema, name) = (&t.schema, &t.name);
-    let fname = format_ident!("erase_personal_data_by_{}", snake(&pk.name).trim_start_matches("r#"));
+    let fname = format_ident!(
+        "erase_personal_data_by_{}",
+        snake(&pk.name).trim_start_matches("r#")
+    );
     let doc = format!(
         " Erases personal data ({}) of the row and of its whole journal history, and records the erasure in `journal.erasures`. False when there is no row with this key.",
         names.join(", ")

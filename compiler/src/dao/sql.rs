@@ -142,10 +142,16 @@ pub fn column_checks(t: &Table, c: &Column) -> Vec<(String, String)> {
     };
     if let Some(m) = measured {
         if let Some(min) = c.minimum {
-            out.push((pg_name(&format!("{}_{}_min_check", t.name, c.name)), format!("{m} >= {min}")));
+            out.push((
+                pg_name(&format!("{}_{}_min_check", t.name, c.name)),
+                format!("{m} >= {min}"),
+            ));
         }
         if let Some(max) = c.maximum {
-            out.push((pg_name(&format!("{}_{}_max_check", t.name, c.name)), format!("{m} <= {max}")));
+            out.push((
+                pg_name(&format!("{}_{}_max_check", t.name, c.name)),
+                format!("{m} <= {max}"),
+            ));
         }
     }
     out
@@ -187,7 +193,11 @@ pub fn create_index(t: &Table, ix: &Index, concurrently: bool) -> String {
     let mut s = format!(
         "create {}index {}{} on {} ({})",
         if ix.unique { "unique " } else { "" },
-        if concurrently { "concurrently if not exists " } else { "" },
+        if concurrently {
+            "concurrently if not exists "
+        } else {
+            ""
+        },
         ident(&ix.name),
         qualified(&t.schema, &t.name),
         cols.join(", ")
@@ -239,15 +249,26 @@ pub fn create_journal(t: &Table) -> String {
 }
 
 fn trigger_function(t: &Table) -> String {
-    qualified(JOURNAL_SCHEMA, &pg_name(&format!("{}_journal", journal_table(t))))
+    qualified(
+        JOURNAL_SCHEMA,
+        &pg_name(&format!("{}_journal", journal_table(t))),
+    )
 }
 
 /// `create or replace` of the trigger function (also what a migration re-runs when columns are
 /// added) and the trigger.
 pub fn journal_trigger(t: &Table) -> String {
     let names: Vec<String> = t.columns.iter().map(|c| ident(&c.name)).collect();
-    let new: Vec<String> = t.columns.iter().map(|c| format!("new.{}", ident(&c.name))).collect();
-    let old: Vec<String> = t.columns.iter().map(|c| format!("old.{}", ident(&c.name))).collect();
+    let new: Vec<String> = t
+        .columns
+        .iter()
+        .map(|c| format!("new.{}", ident(&c.name)))
+        .collect();
+    let old: Vec<String> = t
+        .columns
+        .iter()
+        .map(|c| format!("old.{}", ident(&c.name)))
+        .collect();
     let pk = ident(&t.pkey);
     let mut out = String::new();
     let _ = writeln!(
@@ -302,14 +323,20 @@ pub struct MigrationOptions {
 ///
 /// `create index concurrently` cannot run inside a transaction: apply the file statement by
 /// statement (psql without `--single-transaction`, or a runner that does not wrap it).
-pub fn next_migration(old: &[&Table], new: &[&Table], options: MigrationOptions, title: &str) -> String {
+pub fn next_migration(
+    old: &[&Table],
+    new: &[&Table],
+    options: MigrationOptions,
+    title: &str,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{HEADER}-- {title}\n-- Not in a transaction: indexes are created concurrently.\n"
     );
     let find = |ts: &[&Table], t: &Table| -> Option<usize> {
-        ts.iter().position(|o| o.schema == t.schema && o.name == t.name)
+        ts.iter()
+            .position(|o| o.schema == t.schema && o.name == t.name)
     };
     let mut body = String::new();
     let mut added: Vec<&Table> = Vec::new();
@@ -332,13 +359,21 @@ pub fn next_migration(old: &[&Table], new: &[&Table], options: MigrationOptions,
     for t in old {
         if find(new, t).is_none() {
             let stmt = format!("drop table {};\n", qualified(&t.schema, &t.name));
-            body.push_str(&destructive(&stmt, options, "the table was removed from the spec (its journal is kept)"));
+            body.push_str(&destructive(
+                &stmt,
+                options,
+                "the table was removed from the spec (its journal is kept)",
+            ));
         }
     }
     if body.is_empty() {
         out.push_str("-- no changes\n");
     } else {
-        let new_schemas: Vec<&Table> = new.iter().copied().filter(|t| !old.iter().any(|o| o.schema == t.schema)).collect();
+        let new_schemas: Vec<&Table> = new
+            .iter()
+            .copied()
+            .filter(|t| !old.iter().any(|o| o.schema == t.schema))
+            .collect();
         if !new_schemas.is_empty() || old.is_empty() {
             out.push_str(&preamble(&new_schemas));
         }
@@ -400,7 +435,16 @@ fn alter_table(old: &Table, new: &Table, options: MigrationOptions) -> String {
                         ident(&c.name),
                         c.ty.sql()
                     );
-                    out.push_str(&destructive(&stmt, options, &format!("`{}` changes type from {} to {}", c.name, o.ty.sql(), c.ty.sql())));
+                    out.push_str(&destructive(
+                        &stmt,
+                        options,
+                        &format!(
+                            "`{}` changes type from {} to {}",
+                            c.name,
+                            o.ty.sql(),
+                            c.ty.sql()
+                        ),
+                    ));
                 }
                 if o.nullable && !c.nullable {
                     let _ = writeln!(
@@ -410,15 +454,27 @@ fn alter_table(old: &Table, new: &Table, options: MigrationOptions) -> String {
                         ident(&c.name)
                     );
                 } else if !o.nullable && c.nullable {
-                    let _ = writeln!(out, "alter table {tbl} alter column {} drop not null;", ident(&c.name));
+                    let _ = writeln!(
+                        out,
+                        "alter table {tbl} alter column {} drop not null;",
+                        ident(&c.name)
+                    );
                 }
                 if o.default != c.default {
                     match &c.default {
                         Some(d) => {
-                            let _ = writeln!(out, "alter table {tbl} alter column {} set default {d};", ident(&c.name));
+                            let _ = writeln!(
+                                out,
+                                "alter table {tbl} alter column {} set default {d};",
+                                ident(&c.name)
+                            );
                         }
                         None => {
-                            let _ = writeln!(out, "alter table {tbl} alter column {} drop default;", ident(&c.name));
+                            let _ = writeln!(
+                                out,
+                                "alter table {tbl} alter column {} drop default;",
+                                ident(&c.name)
+                            );
                         }
                     }
                 }
@@ -429,14 +485,26 @@ fn alter_table(old: &Table, new: &Table, options: MigrationOptions) -> String {
         if new.column(&c.name).is_none() {
             let stmt = format!("alter table {tbl} drop column {};\n", ident(&c.name));
             journal_changed |= options.destructive;
-            out.push_str(&destructive(&stmt, options, &format!("`{}` was removed (the journal keeps it)", c.name)));
+            out.push_str(&destructive(
+                &stmt,
+                options,
+                &format!("`{}` was removed (the journal keeps it)", c.name),
+            ));
         }
     }
     for ix in &new.indexes {
         match old.indexes.iter().find(|o| o.name == ix.name) {
-            Some(o) if o == ix || (o.columns == ix.columns && o.unique == ix.unique && o.predicate == ix.predicate) => {}
+            Some(o)
+                if o == ix
+                    || (o.columns == ix.columns
+                        && o.unique == ix.unique
+                        && o.predicate == ix.predicate) => {}
             Some(_) => {
-                let _ = writeln!(out, "drop index concurrently if exists {};", qualified(&new.schema, &ix.name));
+                let _ = writeln!(
+                    out,
+                    "drop index concurrently if exists {};",
+                    qualified(&new.schema, &ix.name)
+                );
                 out.push_str(&create_index(new, ix, true));
             }
             None => out.push_str(&create_index(new, ix, true)),
@@ -444,19 +512,43 @@ fn alter_table(old: &Table, new: &Table, options: MigrationOptions) -> String {
     }
     for ix in &old.indexes {
         if !new.indexes.iter().any(|n| n.name == ix.name) {
-            let stmt = format!("drop index concurrently if exists {};\n", qualified(&old.schema, &ix.name));
-            out.push_str(&destructive(&stmt, options, &format!("index `{}` was removed", ix.name)));
+            let stmt = format!(
+                "drop index concurrently if exists {};\n",
+                qualified(&old.schema, &ix.name)
+            );
+            out.push_str(&destructive(
+                &stmt,
+                options,
+                &format!("index `{}` was removed", ix.name),
+            ));
         }
     }
     for fk in &new.foreign_keys {
-        if !old.foreign_keys.iter().any(|o| o == fk || (o.columns == fk.columns && o.ref_table == fk.ref_table && o.ref_columns == fk.ref_columns)) {
+        if !old.foreign_keys.iter().any(|o| {
+            o == fk
+                || (o.columns == fk.columns
+                    && o.ref_table == fk.ref_table
+                    && o.ref_columns == fk.ref_columns)
+        }) {
             out.push_str(&add_foreign_key(new, fk, true));
-            let _ = writeln!(out, "alter table {tbl} validate constraint {};", ident(&fk.name));
+            let _ = writeln!(
+                out,
+                "alter table {tbl} validate constraint {};",
+                ident(&fk.name)
+            );
         }
     }
     for fk in &old.foreign_keys {
-        if !new.foreign_keys.iter().any(|n| n.columns == fk.columns && n.ref_table == fk.ref_table && n.ref_columns == fk.ref_columns) {
-            let _ = writeln!(out, "alter table {tbl} drop constraint if exists {};", ident(&fk.name));
+        if !new.foreign_keys.iter().any(|n| {
+            n.columns == fk.columns
+                && n.ref_table == fk.ref_table
+                && n.ref_columns == fk.ref_columns
+        }) {
+            let _ = writeln!(
+                out,
+                "alter table {tbl} drop constraint if exists {};",
+                ident(&fk.name)
+            );
         }
     }
     if journal_changed {

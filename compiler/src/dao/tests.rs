@@ -35,7 +35,9 @@ fn flow_corpus_metadata_specs_plan_cleanly() {
 
 #[test]
 fn flow_latest_spec_reads_as_documented() {
-    let p = root().join("../shared/corpus/api-json/apicollective__apibuilder__dao__spec__psql-apibuilder.json");
+    let p = root().join(
+        "../shared/corpus/api-json/apicollective__apibuilder__dao__spec__psql-apibuilder.json",
+    );
     let (plan, _) = super::plan_checked(&load(&p));
     let t = |n: &str| plan.tables.iter().find(|t| t.name == n).unwrap();
     // `session` sets only pkey and indexes: service audit (soft delete) inherited.
@@ -45,7 +47,10 @@ fn flow_latest_spec_reads_as_documented() {
     let task = t("tasks");
     assert!(!task.soft_delete() && task.hash_code);
     assert_eq!(task.on_conflict.as_ref().unwrap().0, ["type_id", "type"]);
-    assert_eq!(t("originals").generator, super::plan::PkeyGenerator::Database);
+    assert_eq!(
+        t("originals").generator,
+        super::plan::PkeyGenerator::Database
+    );
     assert_eq!(
         t("generator_invocations").generator,
         super::plan::PkeyGenerator::Prefixed("gni".into())
@@ -54,7 +59,11 @@ fn flow_latest_spec_reads_as_documented() {
     assert_eq!(t("changes").foreign_keys.len(), 6);
     assert_eq!(t("users").user_type, super::plan::UserType::Uuid);
     // Finders: the pkey and indexed columns only.
-    let users: Vec<&str> = t("users").filter_columns().iter().map(|c| c.name.as_str()).collect();
+    let users: Vec<&str> = t("users")
+        .filter_columns()
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
     assert_eq!(users, ["guid", "email", "nickname"]);
 }
 
@@ -63,7 +72,10 @@ fn every_metadata_mistake_is_located() {
     let p = root().join("fixtures/dao-meta/bad.json");
     let checked = load(&p);
     // `charter check` reports them too, and nothing else.
-    assert!(checked.diagnostics.iter().all(|d| d.code.id.starts_with("E20") || d.code.id.starts_with("W20")));
+    assert!(checked
+        .diagnostics
+        .iter()
+        .all(|d| d.code.id.starts_with("E20") || d.code.id.starts_with("W20")));
     assert!(checked.diagnostics.iter().any(|d| d.code.id == "E2004"));
     let (plan, diags) = super::plan_checked(&checked);
     let got: Vec<(&str, String)> = diags
@@ -72,7 +84,10 @@ fn every_metadata_mistake_is_located() {
         .collect();
     let want = [
         ("W2002", "/attributes/0/value/indexs"),
-        ("E2004", "/models/widget/attributes/0/value/indexes/0/fields/0"),
+        (
+            "E2004",
+            "/models/widget/attributes/0/value/indexes/0/fields/0",
+        ),
         ("E2001", "/models/widget/attributes/0/value/indexes/1/where"),
         ("E2005", "/models/widget/attributes/0/value/on_conflict"),
         ("E2003", "/models/owner/attributes/0/value/pkey"),
@@ -109,7 +124,10 @@ fn foreign_key_targets_are_checked() {
                  {"fields": ["id"], "references": "bs"}]}}]},
         "b": {"fields": [{"name": "id", "type": "uuid"}, {"name": "code", "type": "string"}]}
       }}"#;
-    let checked = crate::check_sources(vec![("fk.json".into(), text.into())], &crate::Options::default());
+    let checked = crate::check_sources(
+        vec![("fk.json".into(), text.into())],
+        &crate::Options::default(),
+    );
     let (_, diags) = super::plan_checked(&checked);
     let codes: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
     // bs(code) has no unique index; cs does not exist; id → bs(id) is fine.

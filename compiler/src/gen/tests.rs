@@ -335,7 +335,10 @@ fn servers_build_on_the_hardened_builder() {
     let g = generate(&checked.repo, &Settings::default().with_server(true));
     let code = &g.files[0].contents;
     assert!(code.contains(".health_route_from_spec()"), "{code}");
-    assert!(code.contains(r#".request_id_header("x-correlation-id")"#), "{code}");
+    assert!(
+        code.contains(r#".request_id_header("x-correlation-id")"#),
+        "{code}"
+    );
     let plain = generate_fixture(&fixtures().join("orders.json"));
     let code = &plain.files[0].contents;
     assert!(code.contains("pub fn builder<"), "{code}");

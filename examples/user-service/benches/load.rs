@@ -59,7 +59,9 @@ mod baseline {
     fn reject(status: StatusCode, field: &str) -> Response {
         (
             status,
-            Json(serde_json::json!({"code": "invalid_value", "field": field, "message": "invalid"})),
+            Json(
+                serde_json::json!({"code": "invalid_value", "field": field, "message": "invalid"}),
+            ),
         )
             .into_response()
     }
@@ -121,7 +123,13 @@ struct Figures {
 }
 
 /// 32 connections sending `req` back to back for `secs`; each response is read to its end.
-async fn load(addr: SocketAddr, method: &'static str, path: &'static str, body: &'static str, secs: f64) -> Figures {
+async fn load(
+    addr: SocketAddr,
+    method: &'static str,
+    path: &'static str,
+    body: &'static str,
+    secs: f64,
+) -> Figures {
     let run = |dur: Duration| async move {
         let mut tasks = Vec::new();
         for _ in 0..CONNECTIONS {
@@ -144,7 +152,9 @@ async fn load(addr: SocketAddr, method: &'static str, path: &'static str, body: 
                     if !body.is_empty() {
                         b = b.header("content-type", "application/json");
                     }
-                    let req = b.body(Full::new(Bytes::from_static(body.as_bytes()))).unwrap();
+                    let req = b
+                        .body(Full::new(Bytes::from_static(body.as_bytes())))
+                        .unwrap();
                     let start = Instant::now();
                     if send.ready().await.is_err() {
                         break;
@@ -207,12 +217,8 @@ fn main() {
         let router = baseline::router(seeded().await);
         tokio::spawn(async move { axum::serve(l, router).await });
 
-        println!(
-            "{CONNECTIONS} connections, {secs} s each, loopback; one run, side by side\n"
-        );
-        println!(
-            "| server | request | req/s | p50 | p99 | non-2xx |\n|---|---|---|---|---|---|"
-        );
+        println!("{CONNECTIONS} connections, {secs} s each, loopback; one run, side by side\n");
+        println!("| server | request | req/s | p50 | p99 | non-2xx |\n|---|---|---|---|---|---|");
         for (name, method, path, body) in [
             ("GET /users?limit=5", "GET", "/users?limit=5", ""),
             ("POST /users (validated)", "POST", "/users", FORM),

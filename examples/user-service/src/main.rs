@@ -5,7 +5,9 @@
 use clap::Parser;
 
 #[derive(Parser)]
-#[command(about = "The example api repo's user service (specs/user.json), generated server over an in-memory store")]
+#[command(
+    about = "The example api repo's user service (specs/user.json), generated server over an in-memory store"
+)]
 struct Args {
     /// Address to listen on (port 0: any free port; the chosen one is printed).
     #[arg(long, default_value = "127.0.0.1:8080")]

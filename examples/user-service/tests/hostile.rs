@@ -25,10 +25,7 @@ fn rejected(case: &str, r: &Reply, status: u16) -> String {
     assert!(r.status < 500, "{case}: 5xx {r:?}");
     assert_eq!(r.status, status, "{case}: {} {}", r.status, r.text());
     let id = r.header("x-request-id");
-    assert!(
-        id.is_some_and(|id| !id.is_empty()),
-        "{case}: no request id"
-    );
+    assert!(id.is_some_and(|id| !id.is_empty()), "{case}: no request id");
     assert!(!r.text().contains(SECRET), "{case}: echoed {}", r.text());
     let body = r.json();
     for key in ["code", "field", "message"] {
@@ -84,27 +81,55 @@ fn cases() -> Vec<Case> {
         // Methods and paths.
         case("PATCH /users", json("PATCH", "/users", "{}"), 405),
         case("DELETE /users", get("/users").replace_method("DELETE"), 405),
-        case("POST /users/:id", json("POST", "/users/usr-1", &valid_user()), 405),
+        case(
+            "POST /users/:id",
+            json("POST", "/users/usr-1", &valid_user()),
+            405,
+        ),
         case("unknown path", get(&format!("/nope/{SECRET}")), 404),
         case("too deep a path", get("/users/a/b"), 404),
         case("root", get("/"), 404),
         // Bodies.
-        case("truncated JSON", json("POST", "/users", r#"{"email":"#), 400),
+        case(
+            "truncated JSON",
+            json("POST", "/users", r#"{"email":"#),
+            400,
+        ),
         case("not JSON", json("POST", "/users", SECRET), 400),
         case("empty body", json("POST", "/users", ""), 400),
         case("array body", json("POST", "/users", "[]"), 422),
         case("wrongly typed field", with_user("email", "7"), 422),
-        case("wrongly typed nested field", with_user("name", &format!("\"{SECRET}\"")), 422),
-        case("missing required field", json("POST", "/users", r#"{"email":"a@b.c"}"#), 422),
-        case("deep nesting for a string", json("POST", "/users", &deep_typed), 422),
+        case(
+            "wrongly typed nested field",
+            with_user("name", &format!("\"{SECRET}\"")),
+            422,
+        ),
+        case(
+            "missing required field",
+            json("POST", "/users", r#"{"email":"a@b.c"}"#),
+            422,
+        ),
+        case(
+            "deep nesting for a string",
+            json("POST", "/users", &deep_typed),
+            422,
+        ),
         case(
             "trailing garbage",
             json("POST", "/users", &format!("{} {SECRET}", valid_user())),
             400,
         ),
         // Enum values in every location the spec has.
-        case("unknown enum in query", get(&format!("/users?status={SECRET}")), 422),
-        plan("unknown enum in body", with_user("status", &format!("\"{SECRET}\"")), 422),
+        case(
+            "unknown enum in query",
+            get(&format!("/users?status={SECRET}")),
+            422,
+        ),
+        plan(
+            "unknown enum in body",
+            with_user("status", &format!("\"{SECRET}\"")),
+            422,
+        ),
         plan(
             "unknown enum in PUT body",
             with_user("status", "\"zombie\"").to_put("/users/usr-00000001"),
@@ -114,16 +139,41 @@ fn cases() -> Vec<Case> {
         case("limit below minimum", get("/users?limit=0"), 422),
         case("limit above maximum", get("/users?limit=101"), 422),
         case("offset below minimum", get("/users?offset=-1"), 422),
-        case("limit not a number", get(&format!("/users?limit={SECRET}")), 400),
-        case("limit overflows", get("/users?limit=99999999999999999999999"), 400),
-        plan("imported model: string too long", with_user("address.country", "\"TOOLONG\""), 422),
-        plan("imported model: string too short", with_user("address.country", "\"\""), 422),
+        case(
+            "limit not a number",
+            get(&format!("/users?limit={SECRET}")),
+            400,
+        ),
+        case(
+            "limit overflows",
+            get("/users?limit=99999999999999999999999"),
+            400,
+        ),
+        plan(
+            "imported model: string too long",
+            with_user("address.country", "\"TOOLONG\""),
+            422,
+        ),
+        plan(
+            "imported model: string too short",
+            with_user("address.country", "\"\""),
+            422,
+        ),
         // Invalid UTF-8 and odd bytes.
-        case("percent-encoded invalid UTF-8 in path", get("/users/%FF%FE"), 400),
+        case(
+            "percent-encoded invalid UTF-8 in path",
+            get("/users/%FF%FE"),
+            400,
+        ),
         case("invalid UTF-8 in a number", get("/users?limit=%FF"), 400),
         case(
             "invalid UTF-8 in Content-Type",
-            request("POST", b"/users", &[("Content-Type", b"application/\xff")], valid_user().as_bytes()),
+            request(
+                "POST",
+                b"/users",
+                &[("Content-Type", b"application/\xff")],
+                valid_user().as_bytes(),
+            ),
             415,
         ),
         case(
@@ -148,7 +198,10 @@ fn cases() -> Vec<Case> {
             request(
                 "POST",
                 b"/users",
-                &[("Content-Type", b"application/json"), ("Content-Length", b"11534336")],
+                &[
+                    ("Content-Type", b"application/json"),
+                    ("Content-Length", b"11534336"),
+                ],
                 b"",
             )
             .strip_last_length(),
@@ -157,7 +210,12 @@ fn cases() -> Vec<Case> {
         // Content types.
         case(
             "text/plain body",
-            request("POST", b"/users", &[("Content-Type", b"text/plain")], valid_user().as_bytes()),
+            request(
+                "POST",
+                b"/users",
+                &[("Content-Type", b"text/plain")],
+                valid_user().as_bytes(),
+            ),
             415,
         ),
         case(
@@ -227,11 +285,17 @@ async fn hostile_requests_get_the_right_4xx() {
     }
     chunked.extend_from_slice(b"0\r\n\r\n");
     let r = send(svc.addr, &chunked).await;
-    assert_eq!(rejected("streamed body too large", &r, 413), "body_too_large");
+    assert_eq!(
+        rejected("streamed body too large", &r, 413),
+        "body_too_large"
+    );
 
     // Four million levels of nesting in a field the server ignores (unknown fields are skipped
     // without recursion): answered, not a crash.
-    let deep = format!(r#"{{"email":"a@b.c","name":{{}},"extra":{}}}"#, "[".repeat(4 << 20));
+    let deep = format!(
+        r#"{{"email":"a@b.c","name":{{}},"extra":{}}}"#,
+        "[".repeat(4 << 20)
+    );
     let r = send(svc.addr, &json("POST", "/users", &deep)).await;
     assert!(matches!(r.status, 201 | 400), "deep ignored value: {r:?}");
     assert!(r.header("x-request-id").is_some());
@@ -262,7 +326,12 @@ async fn request_ids_are_echoed_or_replaced() {
     for target in ["/users?limit=5", "/users?limit=0", "/nope"] {
         let r = send(
             svc.addr,
-            &request("GET", target.as_bytes(), &[("X-Request-Id", b"req-42.a:b")], b""),
+            &request(
+                "GET",
+                target.as_bytes(),
+                &[("X-Request-Id", b"req-42.a:b")],
+                b"",
+            ),
         )
         .await;
         assert_eq!(r.header("x-request-id"), Some("req-42.a:b"), "{target}");
@@ -275,7 +344,11 @@ async fn request_ids_are_echoed_or_replaced() {
         } else {
             bad
         };
-        let r = send(svc.addr, &request("GET", b"/users", &[("X-Request-Id", bad)], b"")).await;
+        let r = send(
+            svc.addr,
+            &request("GET", b"/users", &[("X-Request-Id", bad)], b""),
+        )
+        .await;
         assert_eq!(r.status, 200);
         let id = r.header("x-request-id").unwrap();
         assert_eq!(id.len(), 36, "a fresh UUID: {id}");
@@ -304,7 +377,9 @@ async fn slow_and_idle_connections_are_closed() {
 
     // Slowloris: a head that never ends, one byte at a time.
     let mut slow = TcpStream::connect(svc.addr).await.unwrap();
-    slow.write_all(b"GET /users HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    slow.write_all(b"GET /users HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
     let drip = async {
         for _ in 0..40 {
             if slow.write_all(b"X").await.is_err() {

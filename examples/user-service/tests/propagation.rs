@@ -14,8 +14,14 @@ use user_service::io_charter_user_v0 as user;
     spec = "../../specs/organization.json",
     client,
     server,
-    crate_path(namespace = "io.charter.user.v0", path = "user_service::io_charter_user_v0"),
-    crate_path(namespace = "io.charter.common.v0", path = "user_service::io_charter_common_v0")
+    crate_path(
+        namespace = "io.charter.user.v0",
+        path = "user_service::io_charter_user_v0"
+    ),
+    crate_path(
+        namespace = "io.charter.common.v0",
+        path = "user_service::io_charter_common_v0"
+    )
 )]
 pub struct OrganizationApi;
 
@@ -193,15 +199,24 @@ async fn the_request_id_follows_a_call_from_a_handler() {
     assert_eq!(r.status, 201, "{}", r.text());
     assert_eq!(r.header("x-request-id"), Some("trace-A-1"));
     assert_eq!(r.json()["user"]["id"], id.as_str());
-    assert_eq!(a_seen.lock().unwrap().last().cloned(), Some(Some("trace-A-1".into())));
-    assert_eq!(b_seen.lock().unwrap().last().cloned(), Some(Some("trace-A-1".into())));
+    assert_eq!(
+        a_seen.lock().unwrap().last().cloned(),
+        Some(Some("trace-A-1".into()))
+    );
+    assert_eq!(
+        b_seen.lock().unwrap().last().cloned(),
+        Some(Some("trace-A-1".into()))
+    );
 
     // Without one: A makes one, and B sees that one.
     let r = support::send(a_addr, &support::json("POST", "/acme/memberships", &body)).await;
     assert_eq!(r.status, 201, "{}", r.text());
     let made = r.header("x-request-id").unwrap().to_owned();
     assert_eq!(made.len(), 36);
-    assert_eq!(a_seen.lock().unwrap().last().cloned(), Some(Some(made.clone())));
+    assert_eq!(
+        a_seen.lock().unwrap().last().cloned(),
+        Some(Some(made.clone()))
+    );
     assert_eq!(b_seen.lock().unwrap().last().cloned(), Some(Some(made)));
     // Outside any handler there is no current id.
     assert_eq!(request_id::current(), None);
@@ -211,8 +226,9 @@ async fn the_request_id_follows_a_call_from_a_handler() {
 #[tokio::test]
 async fn a_declared_request_id_header_is_read_and_echoed() {
     let (l, url) = listen().await;
-    let s = charter_runtime::serve::Server::new(user::server::routes(user_service::Users::default()))
-        .request_id_header("X-Correlation-Id");
+    let s =
+        charter_runtime::serve::Server::new(user::server::routes(user_service::Users::default()))
+            .request_id_header("X-Correlation-Id");
     tokio::spawn(s.serve_with_shutdown(l, pending()));
     let r = support::send(
         url.trim_start_matches("http://").parse().unwrap(),

@@ -64,7 +64,9 @@ impl TestDb {
     }
 
     pub async fn connect(&self) -> PgConnection {
-        PgConnection::connect(&self.url).await.expect("connect to the test database")
+        PgConnection::connect(&self.url)
+            .await
+            .expect("connect to the test database")
     }
 
     /// Applies a migration statement by statement (as `create index concurrently` requires).
@@ -80,9 +82,12 @@ impl TestDb {
 
     pub async fn drop_db(self) {
         if let Ok(mut conn) = PgConnection::connect(&admin_url()).await {
-            let _ = sqlx::raw_sql(&format!("drop database if exists \"{}\" with (force)", self.name))
-                .execute(&mut conn)
-                .await;
+            let _ = sqlx::raw_sql(&format!(
+                "drop database if exists \"{}\" with (force)",
+                self.name
+            ))
+            .execute(&mut conn)
+            .await;
         }
     }
 }
@@ -104,7 +109,10 @@ pub fn schema_sql(paths: &[PathBuf]) -> Vec<(String, String)> {
         .map(|sid| {
             let s = checked.repo.service(sid);
             let tables: Vec<_> = plan.for_service(sid).collect();
-            (s.name.clone(), charter::dao::sql::schema(&tables, &format!("Schema of `{}`", s.name)))
+            (
+                s.name.clone(),
+                charter::dao::sql::schema(&tables, &format!("Schema of `{}`", s.name)),
+            )
         })
         .collect()
 }

@@ -15,7 +15,10 @@ fn check(path: std::path::PathBuf, want: &str) {
             .unified_diff()
             .header("golden", "generated")
             .to_string();
-        panic!("{} is stale (UPDATE_GOLDEN=1 to accept):\n{diff}", path.display());
+        panic!(
+            "{} is stale (UPDATE_GOLDEN=1 to accept):\n{diff}",
+            path.display()
+        );
     }
 }
 

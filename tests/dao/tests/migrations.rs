@@ -28,7 +28,10 @@ async fn schemas_of_specs_apply() {
     let golden = std::fs::read_to_string(workspace().join("fixtures/dao/db.sql")).unwrap();
     let fresh = TestDb::create().await;
     let mut c2 = fresh.connect().await;
-    fresh.apply(&mut c2, &golden).await.expect("golden schema applies");
+    fresh
+        .apply(&mut c2, &golden)
+        .await
+        .expect("golden schema applies");
     drop((conn, c2));
     db.drop_db().await;
     fresh.drop_db().await;
@@ -46,7 +49,12 @@ fn corpus_histories() -> Vec<Vec<PathBuf>> {
         if !file.contains("__dao__spec__psql-") && !file.contains("__hack_dao__spec__psql-") {
             continue;
         }
-        let base = file.split('@').next().unwrap().trim_end_matches(".json").to_owned();
+        let base = file
+            .split('@')
+            .next()
+            .unwrap()
+            .trim_end_matches(".json")
+            .to_owned();
         let path = corpus().join(file);
         assert!(path.is_file(), "{} is listed but missing", path.display());
         match groups.iter_mut().find(|(b, _)| *b == base) {
@@ -131,7 +139,10 @@ async fn every_corpus_version_pair_migrates_to_the_new_schema() {
             let migrated = catalog(&mut conn).await;
             let fresh = TestDb::create().await;
             let mut fc = fresh.connect().await;
-            fresh.apply(&mut fc, &sql::schema(&new_tables, "new")).await.unwrap();
+            fresh
+                .apply(&mut fc, &sql::schema(&new_tables, "new"))
+                .await
+                .unwrap();
             let want = catalog(&mut fc).await;
             // The journal keeps the columns of removed fields (history is never dropped);
             // everything else must be exactly the new schema.
@@ -157,7 +168,10 @@ async fn every_corpus_version_pair_migrates_to_the_new_schema() {
 
 #[tokio::test]
 async fn next_migration_is_not_destructive_unless_asked() {
-    let h = corpus_histories().into_iter().max_by_key(|h| h.len()).unwrap();
+    let h = corpus_histories()
+        .into_iter()
+        .max_by_key(|h| h.len())
+        .unwrap();
     let (_, newest) = charter_dao_tests::plan(&[h.last().unwrap().clone()]);
     let (_, oldest) = charter_dao_tests::plan(&[h[0].clone()]);
     let n: Vec<_> = newest.for_service(newest.services()[0]).collect();
@@ -171,7 +185,10 @@ async fn next_migration_is_not_destructive_unless_asked() {
             .collect::<Vec<_>>()
             .join("\n")
             .to_lowercase();
-        assert!(!code.contains("drop table") && !code.contains("drop column"), "{stmt}");
+        assert!(
+            !code.contains("drop table") && !code.contains("drop column"),
+            "{stmt}"
+        );
     }
     assert!(m.contains("-- drop table"), "{m}");
 }

@@ -16,12 +16,24 @@ pub const RULE: DbRule = DbRule {
 pub fn check(p: &Pair, out: &mut Vec<Finding>) {
     if let (Some(o), Some(n)) = (p.old, p.new) {
         for fk in &n.foreign_keys {
-            let existed = o.foreign_keys.iter().any(|of| of.columns == fk.columns && of.ref_table == fk.ref_table && of.ref_columns == fk.ref_columns);
+            let existed = o.foreign_keys.iter().any(|of| {
+                of.columns == fk.columns
+                    && of.ref_table == fk.ref_table
+                    && of.ref_columns == fk.ref_columns
+            });
             if !existed {
-                out.push(finding(&RULE, n, fk.columns.first().map(String::as_str), format!(
-                    "foreign key ({}) → {}({}) is added to `{}`",
-                    fk.columns.join(", "), fk.ref_table, fk.ref_columns.join(", "), n.qualified()
-                )));
+                out.push(finding(
+                    &RULE,
+                    n,
+                    fk.columns.first().map(String::as_str),
+                    format!(
+                        "foreign key ({}) → {}({}) is added to `{}`",
+                        fk.columns.join(", "),
+                        fk.ref_table,
+                        fk.ref_columns.join(", "),
+                        n.qualified()
+                    ),
+                ));
             }
         }
     }

@@ -18,10 +18,17 @@ pub fn check(p: &Pair, out: &mut Vec<Finding>) {
     if let (Some(o), Some(n)) = (p.old, p.new) {
         for ix in &n.indexes {
             if !o.indexes.iter().any(|oi| oi.name == ix.name) {
-                out.push(finding(&RULE, n, ix.columns.first().map(String::as_str), format!(
-                    "index `{}` on ({}) of `{}` is added: create it concurrently",
-                    ix.name, ix.columns.join(", "), n.qualified()
-                )));
+                out.push(finding(
+                    &RULE,
+                    n,
+                    ix.columns.first().map(String::as_str),
+                    format!(
+                        "index `{}` on ({}) of `{}` is added: create it concurrently",
+                        ix.name,
+                        ix.columns.join(", "),
+                        n.qualified()
+                    ),
+                ));
             }
         }
     }

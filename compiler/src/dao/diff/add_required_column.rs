@@ -23,10 +23,16 @@ pub fn check(p: &Pair, out: &mut Vec<Finding>) {
                 && c.default.is_none()
                 && !renamed.iter().any(|(_, b)| *b == c.name)
             {
-                out.push(finding(&RULE, n, Some(&c.name), format!(
-                    "required column `{}` without a default is added to `{}`",
-                    c.name, n.qualified()
-                )));
+                out.push(finding(
+                    &RULE,
+                    n,
+                    Some(&c.name),
+                    format!(
+                        "required column `{}` without a default is added to `{}`",
+                        c.name,
+                        n.qualified()
+                    ),
+                ));
             }
         }
     }

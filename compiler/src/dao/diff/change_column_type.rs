@@ -18,10 +18,18 @@ pub fn check(p: &Pair, out: &mut Vec<Finding>) {
         for c in &n.columns {
             if let Some(oc) = o.column(&c.name) {
                 if oc.ty != c.ty {
-                    out.push(finding(&RULE, n, Some(&c.name), format!(
-                        "column `{}` of `{}` changes type from {} to {}",
-                        c.name, n.qualified(), oc.ty.sql(), c.ty.sql()
-                    )));
+                    out.push(finding(
+                        &RULE,
+                        n,
+                        Some(&c.name),
+                        format!(
+                            "column `{}` of `{}` changes type from {} to {}",
+                            c.name,
+                            n.qualified(),
+                            oc.ty.sql(),
+                            c.ty.sql()
+                        ),
+                    ));
                 }
             }
         }

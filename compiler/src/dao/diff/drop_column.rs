@@ -17,7 +17,12 @@ pub fn check(p: &Pair, out: &mut Vec<Finding>) {
         let renamed = super::rename::renamed_columns(o, n);
         for c in &o.columns {
             if n.column(&c.name).is_none() && !renamed.iter().any(|(a, _)| *a == c.name) {
-                out.push(finding(&RULE, o, Some(&c.name), format!("column `{}` of `{}` is removed", c.name, o.qualified())));
+                out.push(finding(
+                    &RULE,
+                    o,
+                    Some(&c.name),
+                    format!("column `{}` of `{}` is removed", c.name, o.qualified()),
+                ));
             }
         }
     }

@@ -16,11 +16,20 @@ pub const RULE: DbRule = DbRule {
 pub fn check(p: &Pair, out: &mut Vec<Finding>) {
     if let (Some(o), Some(n)) = (p.old, p.new) {
         for ix in &o.indexes {
-            if !n.indexes.iter().any(|ni| ni.columns == ix.columns && ni.unique == ix.unique && ni.predicate == ix.predicate) {
-                out.push(finding(&RULE, o, ix.columns.first().map(String::as_str), format!(
-                    "index `{}` on ({}) of `{}` is removed (its finders go with it)",
-                    ix.name, ix.columns.join(", "), o.qualified()
-                )));
+            if !n.indexes.iter().any(|ni| {
+                ni.columns == ix.columns && ni.unique == ix.unique && ni.predicate == ix.predicate
+            }) {
+                out.push(finding(
+                    &RULE,
+                    o,
+                    ix.columns.first().map(String::as_str),
+                    format!(
+                        "index `{}` on ({}) of `{}` is removed (its finders go with it)",
+                        ix.name,
+                        ix.columns.join(", "),
+                        o.qualified()
+                    ),
+                ));
             }
         }
     }

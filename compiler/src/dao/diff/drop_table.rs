@@ -17,7 +17,12 @@ pub fn check(p: &Pair, out: &mut Vec<Finding>) {
     if let (Some(o), None) = (p.old, p.new) {
         // A table that reappears under another name is a rename (DB002), not a drop.
         if super::rename::renamed_table(o, p.added).is_none() {
-            out.push(finding(&RULE, o, None, format!("table `{}` is removed", o.qualified())));
+            out.push(finding(
+                &RULE,
+                o,
+                None,
+                format!("table `{}` is removed", o.qualified()),
+            ));
         }
     }
 }

@@ -69,21 +69,42 @@ pub const RULES: &[(&DbRule, Check)] = &[
 ];
 
 pub fn lookup(id: &str) -> Option<&'static DbRule> {
-    RULES.iter().map(|(r, _)| *r).find(|r| r.id.eq_ignore_ascii_case(id))
+    RULES
+        .iter()
+        .map(|(r, _)| *r)
+        .find(|r| r.id.eq_ignore_ascii_case(id))
 }
 
 /// The findings of every rule between two plans.
 pub fn findings(old: &Plan, new: &Plan) -> Vec<Finding> {
     let key = |t: &Table| (t.schema.clone(), t.name.clone());
-    let removed: Vec<&Table> = old.tables.iter().filter(|o| !new.tables.iter().any(|n| key(n) == key(o))).collect();
-    let added: Vec<&Table> = new.tables.iter().filter(|n| !old.tables.iter().any(|o| key(n) == key(o))).collect();
+    let removed: Vec<&Table> = old
+        .tables
+        .iter()
+        .filter(|o| !new.tables.iter().any(|n| key(n) == key(o)))
+        .collect();
+    let added: Vec<&Table> = new
+        .tables
+        .iter()
+        .filter(|n| !old.tables.iter().any(|o| key(n) == key(o)))
+        .collect();
     let mut pairs: Vec<Pair> = Vec::new();
     for o in &old.tables {
         let n = new.tables.iter().find(|n| key(n) == key(o));
-        pairs.push(Pair { old: Some(o), new: n, removed: &removed, added: &added });
+        pairs.push(Pair {
+            old: Some(o),
+            new: n,
+            removed: &removed,
+            added: &added,
+        });
     }
     for n in &added {
-        pairs.push(Pair { old: None, new: Some(n), removed: &removed, added: &added });
+        pairs.push(Pair {
+            old: None,
+            new: Some(n),
+            removed: &removed,
+            added: &added,
+        });
     }
     let mut out = Vec::new();
     for (_, check) in RULES {
@@ -118,7 +139,10 @@ pub fn compare(old: Side<'_>, new: Side<'_>) -> Vec<Change> {
             let (file, line) = match &loc {
                 Some(l) => {
                     let src = side.sources.get(l.file);
-                    (Some(src.path.display().to_string()), Some(src.line_col(l.span.start).0))
+                    (
+                        Some(src.path.display().to_string()),
+                        Some(src.line_col(l.span.start).0),
+                    )
                 }
                 None => (None, None),
             };
@@ -136,7 +160,12 @@ pub fn compare(old: Side<'_>, new: Side<'_>) -> Vec<Change> {
         .collect()
 }
 
-pub(crate) fn finding(rule: &'static DbRule, t: &Table, column: Option<&str>, message: String) -> Finding {
+pub(crate) fn finding(
+    rule: &'static DbRule,
+    t: &Table,
+    column: Option<&str>,
+    message: String,
+) -> Finding {
     Finding {
         rule,
         message,

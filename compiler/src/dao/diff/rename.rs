@@ -35,7 +35,16 @@ pub fn renamed_table<'a>(old: &Table, added: &[&'a Table]) -> Option<&'a Table> 
 pub fn check_table(p: &Pair, out: &mut Vec<Finding>) {
     if let (Some(o), None) = (p.old, p.new) {
         if let Some(n) = renamed_table(o, p.added) {
-            out.push(finding(&RULE_TABLE, n, None, format!("table `{}` is renamed to `{}`", o.qualified(), n.qualified())));
+            out.push(finding(
+                &RULE_TABLE,
+                n,
+                None,
+                format!(
+                    "table `{}` is renamed to `{}`",
+                    o.qualified(),
+                    n.qualified()
+                ),
+            ));
         }
     }
 }
@@ -60,7 +69,12 @@ pub fn renamed_columns<'a>(o: &'a Table, n: &'a Table) -> Vec<(&'a str, &'a str)
 pub fn check_column(p: &Pair, out: &mut Vec<Finding>) {
     if let (Some(o), Some(n)) = (p.old, p.new) {
         for (a, b) in renamed_columns(o, n) {
-            out.push(finding(&RULE_COLUMN, n, Some(b), format!("column `{a}` of `{}` is renamed to `{b}`", n.qualified())));
+            out.push(finding(
+                &RULE_COLUMN,
+                n,
+                Some(b),
+                format!("column `{a}` of `{}` is renamed to `{b}`", n.qualified()),
+            ));
         }
     }
 }

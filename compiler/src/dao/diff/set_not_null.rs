@@ -18,7 +18,16 @@ pub fn check(p: &Pair, out: &mut Vec<Finding>) {
         for c in &n.columns {
             if let Some(oc) = o.column(&c.name) {
                 if oc.nullable && !c.nullable {
-                    out.push(finding(&RULE, n, Some(&c.name), format!("column `{}` of `{}` becomes required", c.name, n.qualified())));
+                    out.push(finding(
+                        &RULE,
+                        n,
+                        Some(&c.name),
+                        format!(
+                            "column `{}` of `{}` becomes required",
+                            c.name,
+                            n.qualified()
+                        ),
+                    ));
                 }
             }
         }

@@ -10,8 +10,14 @@ fn fixtures() -> PathBuf {
 
 fn side(path: &Path) -> (crate::Checked, Plan) {
     let text = std::fs::read_to_string(path).unwrap();
-    let checked = crate::check_sources(vec![(path.to_path_buf(), text)], &crate::Options::default());
-    assert!(!checked.has_errors(), "{}: {:?}", path.display(), checked.diagnostics);
+    let checked =
+        crate::check_sources(vec![(path.to_path_buf(), text)], &crate::Options::default());
+    assert!(
+        !checked.has_errors(),
+        "{}: {:?}",
+        path.display(),
+        checked.diagnostics
+    );
     let (plan, diags) = crate::dao::plan_checked(&checked);
     assert!(!diags.has_errors(), "{}: {diags:?}", path.display());
     (checked, plan)
@@ -33,7 +39,10 @@ fn fixtures_fire_exactly_their_rules() {
         assert_eq!(got, want, "{}", dir.display());
         fired.extend(want.iter().map(|s| s.to_string()));
         // Located on a side's file, with the rule's class.
-        for c in compare(Side::new(&oc.repo, &oc.sources), Side::new(&nc.repo, &nc.sources)) {
+        for c in compare(
+            Side::new(&oc.repo, &oc.sources),
+            Side::new(&nc.repo, &nc.sources),
+        ) {
             assert!(c.file.is_some() && c.line.is_some(), "{c:?}");
             assert_eq!(Some(c.class), lookup(c.rule).map(|r| r.class));
         }
@@ -50,7 +59,16 @@ fn rules_are_documented_and_unique() {
     let mut ids = std::collections::HashSet::new();
     for (r, _) in RULES {
         assert!(ids.insert(r.id), "{}", r.id);
-        assert!(r.id.starts_with("DB") && !r.doc.is_empty() && !r.summary.is_empty() && !r.squawk.is_empty());
-        assert!(crate::diff::rules::lookup(r.id).is_none(), "{} clashes with an API diff rule", r.id);
+        assert!(
+            r.id.starts_with("DB")
+                && !r.doc.is_empty()
+                && !r.summary.is_empty()
+                && !r.squawk.is_empty()
+        );
+        assert!(
+            crate::diff::rules::lookup(r.id).is_none(),
+            "{} clashes with an API diff rule",
+            r.id
+        );
     }
 }

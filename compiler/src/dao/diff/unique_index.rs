@@ -16,12 +16,21 @@ pub const RULE: DbRule = DbRule {
 pub fn check(p: &Pair, out: &mut Vec<Finding>) {
     if let (Some(o), Some(n)) = (p.old, p.new) {
         for ix in n.indexes.iter().filter(|i| i.unique) {
-            let existed = o.indexes.iter().any(|oi| oi.unique && oi.columns == ix.columns && oi.predicate == ix.predicate);
+            let existed = o
+                .indexes
+                .iter()
+                .any(|oi| oi.unique && oi.columns == ix.columns && oi.predicate == ix.predicate);
             if !existed {
-                out.push(finding(&RULE, n, ix.columns.first().map(String::as_str), format!(
-                    "unique index on ({}) of `{}` fails if existing rows hold duplicates",
-                    ix.columns.join(", "), n.qualified()
-                )));
+                out.push(finding(
+                    &RULE,
+                    n,
+                    ix.columns.first().map(String::as_str),
+                    format!(
+                        "unique index on ({}) of `{}` fails if existing rows hold duplicates",
+                        ix.columns.join(", "),
+                        n.qualified()
+                    ),
+                ));
             }
         }
     }
