@@ -60,7 +60,8 @@ fn settings(args: &GenerateArgs, paths: &[PathBuf]) -> Result<gen::Settings, Str
     let mut settings = gen::Settings::default()
         .with_server(args.server)
         .with_mock(args.mock)
-        .with_events(args.events);
+        .with_events(args.events)
+        .with_dao(args.postgres.dao);
     let mut sources = crate::source::SourceMap::default();
     let mut diags = crate::diag::Diagnostics::new();
     let config =

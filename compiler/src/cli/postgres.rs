@@ -8,7 +8,7 @@ use crate::report;
 use clap::Args;
 use std::path::{Path, PathBuf};
 
-/// Options of `generate postgres` (ignored by the other targets).
+/// Options of `generate postgres`, and `--dao` of `generate rust`.
 #[derive(Debug, Args, Default)]
 pub struct PostgresArgs {
     /// postgres: write only the next migration, from the specs at this git revision (read from git
@@ -19,6 +19,10 @@ pub struct PostgresArgs {
     /// type changes) instead of comments.
     #[arg(long)]
     pub destructive: bool,
+    /// rust: also generate typed sqlx DAOs (module `dao`) for specs with table metadata; the
+    /// crate then enables charter-runtime's `dao` feature.
+    #[arg(long)]
+    pub dao: bool,
 }
 
 pub fn run(args: &GenerateArgs) -> i32 {

@@ -305,7 +305,7 @@ impl Cx<'_, '_> {
         if let Some(e) = psql.get("audit") {
             self.audit(e, user_type, &mut columns, &name);
         }
-        let hash_code = psql.get("hash_code").is_some();
+        let hash_code = psql.contains_key("hash_code");
         if let Some(e) = psql.get("hash_code") {
             if !e.value.is_object() && e.value != &Value::Bool(true) {
                 let loc = self.loc(e, "");
@@ -488,7 +488,7 @@ impl Cx<'_, '_> {
                     None => (None, target.clone()),
                 };
                 let Some(rt) = tables.iter().find(|t| {
-                    t.name == ref_table && ref_schema.as_ref().map_or(true, |s| &t.schema == s)
+                    t.name == ref_table && ref_schema.as_ref().is_none_or(|s| &t.schema == s)
                 }) else {
                     let names: Vec<_> = tables.iter().map(|t| t.name.as_str()).collect();
                     self.err(
@@ -922,7 +922,7 @@ fn predicate_is_safe(s: &str) -> bool {
         && !s.contains("/*")
         && !s.contains('"')
         && !s.contains('\\')
-        && s.matches('\'').count() % 2 == 0
+        && s.matches('\'').count().is_multiple_of(2)
 }
 
 pub fn index_name(table: &str, cols: &[String], unique: bool, partial: bool) -> String {

@@ -33,6 +33,10 @@ fn id_in(repo: &Repo, service: Option<&str>, name: &str) -> TypeId {
         .filter(|sid| service.is_none_or(|n| repo.service(*sid).name == n))
     {
         let s = repo.service(sid);
+        // specs/db.json (table metadata) has models named like the API's (`user`): skip it.
+        if crate::dao::meta::is_metadata_spec(s) {
+            continue;
+        }
         let found = [
             (
                 TypeKind::Model,
