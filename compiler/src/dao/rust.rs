@@ -357,7 +357,7 @@ fn table_module(t: &Table) -> TokenStream {
     quote! {
         #[doc = #doc_mod]
         pub mod #module {
-            #![allow(clippy::too_many_arguments, clippy::needless_borrow, clippy::clone_on_copy, unused_imports)]
+            #![allow(clippy::too_many_arguments, clippy::needless_borrow, clippy::needless_borrows_for_generic_args, clippy::clone_on_copy, unused_imports)]
             use charter_runtime::dao::{self, PgConnection};
             use dao::sqlx::Row as _;
 
