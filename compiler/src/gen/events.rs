@@ -248,6 +248,8 @@ fn stream(cx: &mut Cx, s: &Stream, scope: &mut naming::Scope) -> TokenStream {
         pub struct #dispatcher<C>(pub C);
 
         impl<C: #consumer> #slots::Handler<#union_ty> for #dispatcher<C> {
+            // The future must be `Send`, which `async fn` in a trait impl cannot promise.
+            #[allow(clippy::manual_async_fn)]
             fn handle(
                 &self,
                 ctx: &#slots::EventContext,

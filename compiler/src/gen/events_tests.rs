@@ -1,5 +1,5 @@
 //! Golden test of the events generator: `fixtures/events/<name>.json` generates
-//! `fixtures/events/<name>.rs` with `Settings::with_events`. `CHARTER_BLESS=1` rewrites them; the
+//! `fixtures/events/<name>.rs` with `Settings::with_events`. `UPDATE_GOLDEN=1` rewrites them; the
 //! `charter-events-tests` crate (`tests/events`) compiles them under `#![deny(warnings)]`.
 
 use crate::gen::{generate, Generated, Settings};
@@ -24,7 +24,7 @@ fn generate_events(json: &Path) -> Generated {
 
 #[test]
 fn events_goldens_match() {
-    let bless = std::env::var_os("CHARTER_BLESS").is_some();
+    let bless = std::env::var_os("UPDATE_GOLDEN").is_some();
     let path = fixtures().join("events.json");
     let generated = generate_events(&path);
     assert!(
@@ -41,7 +41,7 @@ fn events_goldens_match() {
     } else if &want != got {
         let diff = similar::TextDiff::from_lines(want.as_str(), got.as_str());
         panic!(
-            "{} is stale (CHARTER_BLESS=1 to update):\n{}",
+            "{} is stale (UPDATE_GOLDEN=1 to update):\n{}",
             golden.display(),
             diff.unified_diff().header("golden", "generated")
         );

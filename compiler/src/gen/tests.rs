@@ -1,5 +1,5 @@
 //! Golden tests: every `fixtures/gen/<name>.json` generates `fixtures/gen/<name>.rs`.
-//! Run with `CHARTER_BLESS=1` to rewrite the goldens after an intended change. The goldens are
+//! Run with `UPDATE_GOLDEN=1` to rewrite the goldens after an intended change. The goldens are
 //! compiled (and linted) by the `charter-gen-golden` crate.
 
 use super::*;
@@ -37,7 +37,7 @@ pub(crate) fn generate_fixture(json: &Path) -> Generated {
 
 #[test]
 fn goldens_match() {
-    let bless = std::env::var_os("CHARTER_BLESS").is_some();
+    let bless = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut seen = 0;
     let mut entries: Vec<_> = std::fs::read_dir(fixtures())
         .unwrap()
@@ -65,7 +65,7 @@ fn goldens_match() {
         } else if &want != got {
             let diff = similar::TextDiff::from_lines(want.as_str(), got.as_str());
             panic!(
-                "{} is stale (CHARTER_BLESS=1 to update):\n{}",
+                "{} is stale (UPDATE_GOLDEN=1 to update):\n{}",
                 golden.display(),
                 diff.unified_diff().header("golden", "generated")
             );
