@@ -146,6 +146,17 @@ pub fn operation_name(method: &str, resource_path: &str, op_path: &str) -> Strin
     snake(&name)
 }
 
+/// A service header that carries the request id under another name (`X-Flow-Request-Id`,
+/// `X-Correlation-Id`, FT's `X-Transaction-Id`): generated servers read and echo it besides
+/// `x-request-id`.
+pub fn is_request_id_header(name: &str) -> bool {
+    let n = name.to_ascii_lowercase().replace('_', "-");
+    n != "x-request-id"
+        && ["request-id", "correlation-id", "transaction-id"]
+            .iter()
+            .any(|s| n.ends_with(s))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,15 +217,4 @@ mod tests {
         );
         assert_eq!(operation_name("GET", "", "/:a/:b"), "get_by_a_and_b");
     }
-}
-
-/// A service header that carries the request id under another name (`X-Flow-Request-Id`,
-/// `X-Correlation-Id`, FT's `X-Transaction-Id`): generated servers read and echo it besides
-/// `x-request-id`.
-pub fn is_request_id_header(name: &str) -> bool {
-    let n = name.to_ascii_lowercase().replace('_', "-");
-    n != "x-request-id"
-        && ["request-id", "correlation-id", "transaction-id"]
-            .iter()
-            .any(|s| n.ends_with(s))
 }

@@ -79,7 +79,7 @@ async fn corpus_metadata_specs_latest_versions_apply() {
         let latest = h.last().unwrap();
         let db = TestDb::create().await;
         let mut conn = db.connect().await;
-        for (name, sql) in schema_sql(&[latest.clone()]) {
+        for (name, sql) in schema_sql(std::slice::from_ref(latest)) {
             db.apply(&mut conn, &sql)
                 .await
                 .unwrap_or_else(|e| panic!("{} ({name}): {e}", latest.display()));
@@ -117,8 +117,8 @@ async fn every_corpus_version_pair_migrates_to_the_new_schema() {
     for h in corpus_histories() {
         for w in h.windows(2) {
             let (old, new) = (&w[0], &w[1]);
-            let (oc, op) = charter_dao_tests::plan(&[old.clone()]);
-            let (nc, np) = charter_dao_tests::plan(&[new.clone()]);
+            let (oc, op) = charter_dao_tests::plan(std::slice::from_ref(old));
+            let (nc, np) = charter_dao_tests::plan(std::slice::from_ref(new));
             let old_tables: Vec<_> = op.for_service(op.services()[0]).collect();
             let new_tables: Vec<_> = np.for_service(np.services()[0]).collect();
             let _ = (&oc, &nc);
