@@ -492,9 +492,9 @@ impl Cx<'_, '_> {
                 }) else {
                     let names: Vec<_> = tables.iter().map(|t| t.name.as_str()).collect();
                     self.err(
-                        &super::E2007,
+                        &super::W2007,
                         fk.loc.clone(),
-                        format!("foreign key of `{table_name}` references `{target}`, which is not a table of this spec"),
+                        format!("foreign key of `{table_name}` references `{target}`, which is not a table of this spec; the foreign key is left out"),
                         &format!("tables: {}", names.join(", ")),
                     );
                     continue;
@@ -606,6 +606,16 @@ impl Cx<'_, '_> {
         for (i, v) in items.iter().enumerate() {
             match v.as_str() {
                 Some(c) if columns.iter().any(|col| col.name == c) => out.push(c.to_owned()),
+                Some(c) if ["created_at", "updated_at", "deleted_at"].contains(&c) => {
+                    ok = false;
+                    let loc = self.loc(e, &format!("/{i}"));
+                    self.err(
+                        &super::W2015,
+                        loc,
+                        format!("`{c}` is an undeclared audit column of table `{table}`; this index or key is left out"),
+                        "declare the audit columns with `psql.audit` (docs/dao.md)",
+                    );
+                }
                 Some(c) => {
                     ok = false;
                     let loc = self.loc(e, &format!("/{i}"));

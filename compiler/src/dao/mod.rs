@@ -48,10 +48,12 @@ crate::codes! {
         "type with no column mapping",
         "A field's type cannot be stored in a column (`unit`, or a name that did not resolve). Primitives map \
          to Postgres types; models, unions, lists, maps, `object` and `json` to jsonb; enums to text.";
-    E2007: Error,
-        "foreign key to an unknown table",
+    W2007: Warning,
+        "foreign key to a table outside this spec",
         "`references` names a table that is not a model of this metadata spec (`users`, `versions(a, b)`, \
-         optionally schema-qualified).";
+         optionally schema-qualified). It may live in another spec or migration of the same database \
+         (Flow's apibuilder metadata references `versions` that way), so Charter cannot check the \
+         columns and leaves the foreign key out of the schema it writes; add the table to the spec to keep it.";
     E2008: Error,
         "foreign key cannot reference those columns",
         "Postgres needs the referenced columns to be the primary key or to have a unique index without a \
@@ -75,6 +77,12 @@ crate::codes! {
         "personal data that cannot be erased",
         "A required, non-text column holds personal data: `erase_personal_data_by_<pkey>` cannot blank it \
          (text becomes `[erased]`, optional columns null). Make the field optional.";
+    W2015: Warning,
+        "an index or key names an audit column the metadata does not declare",
+        "Older Flow metadata relied on lib-postgresql's `audit.setup`, which added `created_at` and \
+         `updated_at` to every table, and indexed them without declaring them. Charter writes only \
+         the audit columns that `psql.audit` declares, so the index or key is left out. Declare \
+         `audit` (docs/dao.md) to keep it.";
 }
 
 /// Plans every metadata spec of a checked repo, with located diagnostics.

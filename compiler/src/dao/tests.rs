@@ -131,5 +131,27 @@ fn foreign_key_targets_are_checked() {
     let (_, diags) = super::plan_checked(&checked);
     let codes: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
     // bs(code) has no unique index; cs does not exist; id → bs(id) is fine.
-    assert_eq!(codes, ["E2008", "E2007"], "{diags:?}");
+    assert_eq!(codes, ["E2008", "W2007"], "{diags:?}");
+}
+
+#[test]
+fn indexes_on_undeclared_audit_columns_are_left_out_with_a_warning() {
+    // Flow's older apibuilder metadata indexes `created_at`, which lib-postgresql's audit.setup
+    // added to every table without the metadata declaring it.
+    let text = r#"{"name": "audit-db", "attributes": [{"name": "psql", "value": {"pkey": "id"}}],
+      "models": {
+        "migration": {"fields": [{"name": "id", "type": "string"}, {"name": "num_attempts", "type": "long"}],
+          "attributes": [{"name": "psql", "value": {"indexes": [
+             {"fields": ["num_attempts", "created_at"]}, {"fields": ["num_attempts"]}]}}]}
+      }}"#;
+    let checked = crate::check_sources(
+        vec![("audit.json".into(), text.into())],
+        &crate::Options::default(),
+    );
+    let (plan, diags) = super::plan_checked(&checked);
+    let codes: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
+    assert_eq!(codes, ["W2015"], "{diags:?}");
+    assert!(!diags.has_errors());
+    let table = plan.tables.iter().find(|t| t.name == "migrations").unwrap();
+    assert_eq!(table.indexes.len(), 1, "only the index on declared columns is kept");
 }
