@@ -354,6 +354,7 @@ impl Inner {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            #[cfg(feature = "record")]
             pointers: Vec::new(),
             error: None,
         }
@@ -399,6 +400,7 @@ pub struct Request<'a> {
     headers: Vec<(&'static str, String)>,
     body: Option<Vec<u8>>,
     /// Where the body holds personal data (only computed when recording or replaying).
+    #[cfg(feature = "record")]
     pointers: Vec<String>,
     error: Option<String>,
 }

@@ -153,5 +153,9 @@ fn indexes_on_undeclared_audit_columns_are_left_out_with_a_warning() {
     assert_eq!(codes, ["W2015"], "{diags:?}");
     assert!(!diags.has_errors());
     let table = plan.tables.iter().find(|t| t.name == "migrations").unwrap();
-    assert_eq!(table.indexes.len(), 1, "only the index on declared columns is kept");
+    assert_eq!(
+        table.indexes.len(),
+        1,
+        "only the index on declared columns is kept"
+    );
 }
