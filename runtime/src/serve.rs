@@ -492,8 +492,8 @@ where
     Response::from_parts(parts, fresh.into_body())
 }
 
-/// The validation-error shape of a rejection by status.
-pub(crate) fn rejection(status: StatusCode) -> ValidationError {
+/// The validation-error shape of a rejection by status (also what `charter stub` answers).
+pub fn rejection(status: StatusCode) -> ValidationError {
     let (code, field, message) = match status.as_u16() {
         404 => ("not_found", "path", "no operation serves this path"),
         405 => (

@@ -147,13 +147,14 @@ impl Stub {
             .filter_map(|op| route(&op.path, &segments).map(|params| (op, params)))
             .collect();
         if ops.is_empty() {
-            return StatusCode::NOT_FOUND.into_response();
+            return charter_runtime::serve::rejection(StatusCode::NOT_FOUND).into_response();
         }
         let Some((op, path_params)) = ops
             .into_iter()
             .find(|(op, _)| op.method_text.eq_ignore_ascii_case(method.as_str()))
         else {
-            return StatusCode::METHOD_NOT_ALLOWED.into_response();
+            return charter_runtime::serve::rejection(StatusCode::METHOD_NOT_ALLOWED)
+                .into_response();
         };
         let query = charter_runtime::server::parse_query(uri.query());
         let parsed_body = match self.validate(op, &path_params, &query, headers, body) {

@@ -55,12 +55,14 @@ async fn record(dir: &Path) {
 /// A copy of the example repo with `user.json` changed by `edit`.
 fn changed_repo(name: &str, mut edit: impl FnMut(&mut Value)) -> PathBuf {
     let dir = temp(name);
-    for f in [
-        "common.json",
-        "user.json",
-        "organization.json",
-        "order.json",
-    ] {
+    // Every spec of the example repo, so that only the edit differs.
+    let mut files: Vec<String> = std::fs::read_dir(specs())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|f| f.ends_with(".json"))
+        .collect();
+    files.sort();
+    for f in &files {
         let text = std::fs::read_to_string(specs().join(f)).unwrap();
         let mut v: Value = serde_json::from_str(&text).unwrap();
         if f == "user.json" {

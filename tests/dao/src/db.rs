@@ -176,12 +176,12 @@ pub mod organizations {
                 return Ok(None);
             }
             let rows = OrganizationsDao::find_page_after(
-                conn,
-                &self.filter,
-                self.after.clone(),
-                self.page_size,
-            )
-            .await?;
+                    conn,
+                    &self.filter,
+                    self.after.clone(),
+                    self.page_size,
+                )
+                .await?;
             if (rows.len() as i64) < self.page_size {
                 self.done = true;
             }
@@ -254,10 +254,7 @@ pub mod organizations {
             qb.push_bind(limit);
             qb.push(" offset ");
             qb.push_bind(offset);
-            Ok(qb
-                .build_query_as::<Organization>()
-                .fetch_all(&mut *conn)
-                .await?)
+            Ok(qb.build_query_as::<Organization>().fetch_all(&mut *conn).await?)
         }
         /// One keyset page: rows matching `filter` with a primary key after `after`.
         pub async fn find_page_after(
@@ -282,14 +279,14 @@ pub mod organizations {
             filter.push(&mut qb);
             qb.push(concat!(" order by ", "\"id\"", " limit "));
             qb.push_bind(limit);
-            Ok(qb
-                .build_query_as::<Organization>()
-                .fetch_all(&mut *conn)
-                .await?)
+            Ok(qb.build_query_as::<Organization>().fetch_all(&mut *conn).await?)
         }
         /// Iterates every matching row in pages of `page_size`, by primary key (no row
         /// missed or repeated while rows are only added after the last page read).
-        pub fn iterate_all(filter: OrganizationFilter, page_size: i64) -> OrganizationsPager {
+        pub fn iterate_all(
+            filter: OrganizationFilter,
+            page_size: i64,
+        ) -> OrganizationsPager {
             OrganizationsPager {
                 filter,
                 page_size,
@@ -378,18 +375,23 @@ pub mod organizations {
                 .bind(form.hash_code())
                 .fetch_optional(&mut *conn)
                 .await?;
-            Ok(match row {
-                None => dao::UpsertOutcome::Unchanged,
-                Some(row) => {
-                    let key: dao::uuid::Uuid = dao::sqlx::Row::try_get(&row, 0usize)?;
-                    let inserted: bool = dao::sqlx::Row::try_get(&row, 1usize)?;
-                    if inserted {
-                        dao::UpsertOutcome::Inserted(key)
-                    } else {
-                        dao::UpsertOutcome::Updated(key)
+            Ok(
+                match row {
+                    None => dao::UpsertOutcome::Unchanged,
+                    Some(row) => {
+                        let key: dao::uuid::Uuid = dao::sqlx::Row::try_get(
+                            &row,
+                            0usize,
+                        )?;
+                        let inserted: bool = dao::sqlx::Row::try_get(&row, 1usize)?;
+                        if inserted {
+                            dao::UpsertOutcome::Inserted(key)
+                        } else {
+                            dao::UpsertOutcome::Updated(key)
+                        }
                     }
-                }
-            })
+                },
+            )
         }
         /// Updates the row from `form`. When the row already holds this form (same `hash_code`) nothing is written: no `updated_at` bump, no journal row, and the outcome is `Unchanged`.
         pub async fn update_by_id(
@@ -418,11 +420,13 @@ pub mod organizations {
                 .bind(id)
                 .fetch_optional(&mut *conn)
                 .await?;
-            Ok(if exists.is_some() {
-                dao::UpdateOutcome::Unchanged
-            } else {
-                dao::UpdateOutcome::NotFound
-            })
+            Ok(
+                if exists.is_some() {
+                    dao::UpdateOutcome::Unchanged
+                } else {
+                    dao::UpdateOutcome::NotFound
+                },
+            )
         }
         /// Soft delete: sets the `deleted` audit columns (the row stays, finders skip it).
         /// False when there is no live row with this key.
@@ -681,9 +685,13 @@ pub mod users {
             if self.done {
                 return Ok(None);
             }
-            let rows =
-                UsersDao::find_page_after(conn, &self.filter, self.after.clone(), self.page_size)
-                    .await?;
+            let rows = UsersDao::find_page_after(
+                    conn,
+                    &self.filter,
+                    self.after.clone(),
+                    self.page_size,
+                )
+                .await?;
             if (rows.len() as i64) < self.page_size {
                 self.done = true;
             }
@@ -937,16 +945,18 @@ pub mod users {
                 return Ok(dao::UpdateOutcome::Updated);
             }
             let exists = dao::sqlx::query(
-                "select 1 from \"public\".\"users\" where \"id\" = $1 and \"deleted_at\" is null",
+                    "select 1 from \"public\".\"users\" where \"id\" = $1 and \"deleted_at\" is null",
+                )
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+            Ok(
+                if exists.is_some() {
+                    dao::UpdateOutcome::Unchanged
+                } else {
+                    dao::UpdateOutcome::NotFound
+                },
             )
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
-            Ok(if exists.is_some() {
-                dao::UpdateOutcome::Unchanged
-            } else {
-                dao::UpdateOutcome::NotFound
-            })
         }
         /// Soft delete: sets the `deleted` audit columns (the row stays, finders skip it).
         /// False when there is no live row with this key.
@@ -1222,9 +1232,13 @@ pub mod orders {
             if self.done {
                 return Ok(None);
             }
-            let rows =
-                OrdersDao::find_page_after(conn, &self.filter, self.after.clone(), self.page_size)
-                    .await?;
+            let rows = OrdersDao::find_page_after(
+                    conn,
+                    &self.filter,
+                    self.after.clone(),
+                    self.page_size,
+                )
+                .await?;
             if (rows.len() as i64) < self.page_size {
                 self.done = true;
             }
@@ -1239,7 +1253,10 @@ pub mod orders {
     pub struct OrdersDao;
     impl OrdersDao {
         /// The row with this `id` (live rows only when the table soft-deletes).
-        pub async fn find_by_id(conn: &mut PgConnection, id: &str) -> dao::Result<Option<Order>> {
+        pub async fn find_by_id(
+            conn: &mut PgConnection,
+            id: &str,
+        ) -> dao::Result<Option<Order>> {
             Ok(
                 dao::sqlx::query_as::<
                     _,
@@ -1412,12 +1429,17 @@ pub mod orders {
             let mut c0: Vec<String> = Vec::with_capacity(forms.len());
             let mut c1: Vec<dao::uuid::Uuid> = Vec::with_capacity(forms.len());
             let mut c2: Vec<String> = Vec::with_capacity(forms.len());
-            let mut c3: Vec<dao::rust_decimal::Decimal> = Vec::with_capacity(forms.len());
+            let mut c3: Vec<dao::rust_decimal::Decimal> = Vec::with_capacity(
+                forms.len(),
+            );
             let mut c4: Vec<String> = Vec::with_capacity(forms.len());
-            let mut c5: Vec<dao::chrono::DateTime<dao::chrono::Utc>> =
-                Vec::with_capacity(forms.len());
+            let mut c5: Vec<dao::chrono::DateTime<dao::chrono::Utc>> = Vec::with_capacity(
+                forms.len(),
+            );
             let mut c6: Vec<Option<String>> = Vec::with_capacity(forms.len());
-            let mut c7: Vec<Option<dao::serde_json::Value>> = Vec::with_capacity(forms.len());
+            let mut c7: Vec<Option<dao::serde_json::Value>> = Vec::with_capacity(
+                forms.len(),
+            );
             let mut c8: Vec<dao::uuid::Uuid> = Vec::with_capacity(forms.len());
             let mut c9: Vec<dao::uuid::Uuid> = Vec::with_capacity(forms.len());
             let mut c10: Vec<i64> = Vec::with_capacity(forms.len());
@@ -1480,18 +1502,20 @@ pub mod orders {
                 .bind(form.hash_code())
                 .fetch_optional(&mut *conn)
                 .await?;
-            Ok(match row {
-                None => dao::UpsertOutcome::Unchanged,
-                Some(row) => {
-                    let key: String = dao::sqlx::Row::try_get(&row, 0usize)?;
-                    let inserted: bool = dao::sqlx::Row::try_get(&row, 1usize)?;
-                    if inserted {
-                        dao::UpsertOutcome::Inserted(key)
-                    } else {
-                        dao::UpsertOutcome::Updated(key)
+            Ok(
+                match row {
+                    None => dao::UpsertOutcome::Unchanged,
+                    Some(row) => {
+                        let key: String = dao::sqlx::Row::try_get(&row, 0usize)?;
+                        let inserted: bool = dao::sqlx::Row::try_get(&row, 1usize)?;
+                        if inserted {
+                            dao::UpsertOutcome::Inserted(key)
+                        } else {
+                            dao::UpsertOutcome::Updated(key)
+                        }
                     }
-                }
-            })
+                },
+            )
         }
         /// Updates the row from `form`. When the row already holds this form (same `hash_code`) nothing is written: no `updated_at` bump, no journal row, and the outcome is `Unchanged`.
         pub async fn update_by_id(
@@ -1519,15 +1543,19 @@ pub mod orders {
             if done.rows_affected() > 0 {
                 return Ok(dao::UpdateOutcome::Updated);
             }
-            let exists = dao::sqlx::query("select 1 from \"public\".\"orders\" where \"id\" = $1")
+            let exists = dao::sqlx::query(
+                    "select 1 from \"public\".\"orders\" where \"id\" = $1",
+                )
                 .bind(id)
                 .fetch_optional(&mut *conn)
                 .await?;
-            Ok(if exists.is_some() {
-                dao::UpdateOutcome::Unchanged
-            } else {
-                dao::UpdateOutcome::NotFound
-            })
+            Ok(
+                if exists.is_some() {
+                    dao::UpdateOutcome::Unchanged
+                } else {
+                    dao::UpdateOutcome::NotFound
+                },
+            )
         }
         /// Hard delete; the journal records `user` as the deleting user. False when there
         /// is no row with this key.
@@ -1564,11 +1592,11 @@ pub mod orders {
                 return Ok(false);
             }
             dao::sqlx::query(
-                "update \"journal\".\"orders\" set \"delivery_note\" = null where \"id\" = $1",
-            )
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+                    "update \"journal\".\"orders\" set \"delivery_note\" = null where \"id\" = $1",
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             dao::sqlx::query(
                     "insert into \"journal\".\"erasures\" (\"erased_by\", \"table_schema\", \"table_name\", \"pkey\", \"columns\") values ($1, $2, $3, $4::text, $5)",
                 )

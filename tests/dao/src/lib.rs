@@ -6,6 +6,8 @@
 //! loudly when it is not there.
 #![deny(warnings)]
 
+// The golden is prettyplease output as Charter writes it; rustfmt must not rewrite it.
+#[rustfmt::skip]
 pub mod db;
 
 use charter_runtime::dao::sqlx::{self, Connection, PgConnection};
