@@ -225,8 +225,10 @@ fn body_error(e: &axum::Error, limit: usize) -> ValidationError {
     ValidationError::bad_request("body", "the body could not be read")
 }
 
-/// A JSON body needs a JSON `Content-Type` (`application/json`, or any `+json` type); an empty
-/// body is left to the JSON decoder (a 400 saying what is missing).
+/// A JSON body needs a JSON `Content-Type` (`application/json`, or any `+json` type): another
+/// media type is a 415. A body without `Content-Type` is read as JSON (the wire format of every
+/// API Builder service; a missing header names no other type). An empty body is left to the JSON
+/// decoder (a 400 saying what is missing).
 fn check_json_content_type(
     headers: &axum::http::HeaderMap,
     body: &[u8],
@@ -234,8 +236,10 @@ fn check_json_content_type(
     if body.is_empty() {
         return Ok(());
     }
-    let json = headers
-        .get(axum::http::header::CONTENT_TYPE)
+    let Some(value) = headers.get(axum::http::header::CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let json = Some(value)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .map(|t| t.trim().to_ascii_lowercase())
