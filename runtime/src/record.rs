@@ -1124,7 +1124,10 @@ mod tests {
             c.interactions[0].request.body.as_ref().unwrap()["email"],
             "redacted-1@example.invalid"
         );
-        assert_eq!(c.interactions[1].request.query[0].1, "redacted-1@example.invalid");
+        assert_eq!(
+            c.interactions[1].request.query[0].1,
+            "redacted-1@example.invalid"
+        );
         assert_eq!(
             c.interactions[1].response.body.as_ref().unwrap()[0]["email"],
             "redacted-1@example.invalid"
