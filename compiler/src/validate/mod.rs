@@ -16,7 +16,7 @@ mod responses;
 mod types;
 mod unions;
 mod unique;
-mod value;
+pub(crate) mod value;
 
 pub use codes::CODES;
 

@@ -11,12 +11,14 @@ pub mod descriptions;
 pub mod duplicate_method_path;
 pub mod duplicate_operations;
 pub mod duplicate_type_names;
+pub mod equivalent_paths;
 pub mod error_models_v1;
 pub mod error_models_v2;
 pub mod event_structure;
 pub mod event_union_shape;
 pub mod event_unions_consistent;
 pub mod event_upserted_models;
+pub mod example_values;
 pub mod expandable_unions;
 pub mod flow_union_discriminator;
 pub mod form_bodies;
@@ -40,6 +42,7 @@ pub mod snake_case_names;
 pub mod sort_attribute;
 pub mod sort_parameter_default;
 pub mod standard_response;
+pub mod success_response;
 pub mod union_discriminator;
 pub mod unused_types;
 pub mod upserted_deleted_naming;
@@ -61,6 +64,9 @@ pub static RULES: &[Rule] = &[
     unused_types::RULE,
     event_union_shape::RULE,
     personal_data_names::RULE,
+    equivalent_paths::RULE,
+    example_values::RULE,
+    success_response::RULE,
     well_known_attributes::RULE,
     bad_names::RULE,
     common_field_types::RULE,
