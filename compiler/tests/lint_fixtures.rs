@@ -86,8 +86,9 @@ fn run(dir: &Path, case: &str, code: &str) -> Result<Vec<String>, String> {
                 loc.pointer,
                 d.message
             );
-            if let Some(h) = &d.help {
-                s.push_str(&format!("\n    help: {h}"));
+            match &d.help {
+                Some(h) if !h.trim().is_empty() => s.push_str(&format!("\n    help: {h}")),
+                _ => s.push_str("\n    MISSING HELP (every finding has a help line)"),
             }
             s
         })
@@ -124,6 +125,9 @@ fn every_rule_has_fixtures_and_they_hold() {
                 rule.code,
                 pass.join("\n")
             ));
+        }
+        if let Some(line) = fail.iter().find(|l| l.contains("MISSING HELP")) {
+            failures.push(format!("{}: finding without help: {line}", rule.code));
         }
         if fail.is_empty() {
             failures.push(format!("{}: fail case has no finding", rule.code));
@@ -163,4 +167,57 @@ fn no_stray_fixture_directories() {
             "fixtures/lint/{name} matches no rule"
         );
     }
+}
+
+/// Each of Flow's `linter.ignore` keys a rule honours silences every finding of its fail case
+/// when set on the service (the element that contains all others), and is counted as suppressed.
+#[test]
+fn every_flow_ignore_key_silences_its_rule() {
+    let mut failures = Vec::new();
+    let mut covered = 0;
+    for rule in RULES.iter().filter(|r| !r.ignore_keys.is_empty()) {
+        let dir = root().join(format!("{}-{}", rule.code, rule.name));
+        let files = specs(&dir, "fail").expect("fail case");
+        for key in rule.ignore_keys {
+            let ignored: Vec<(PathBuf, String)> = files
+                .iter()
+                .map(|(p, text)| {
+                    let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
+                    let attrs = v
+                        .as_object_mut()
+                        .unwrap()
+                        .entry("attributes")
+                        .or_insert_with(|| serde_json::json!([]));
+                    attrs.as_array_mut().unwrap().push(
+                        serde_json::json!({"name": "linter", "value": {"ignore": [key]}}),
+                    );
+                    (p.clone(), serde_json::to_string_pretty(&v).unwrap())
+                })
+                .collect();
+            let mut checked = charter::check_sources(ignored, &charter::Options::default());
+            let stats = lint::lint(
+                &checked.repo,
+                &checked.sources,
+                &LintConfig::only(&[rule.code.id]),
+                &mut checked.diagnostics,
+            );
+            let left: Vec<String> = checked
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == rule.code.id)
+                .map(|d| d.message.clone())
+                .collect();
+            if !left.is_empty() || stats.suppressed == 0 {
+                failures.push(format!(
+                    "{} with ignore key `{key}`: {} finding(s) left, {} suppressed: {left:?}",
+                    rule.code,
+                    left.len(),
+                    stats.suppressed
+                ));
+            }
+            covered += 1;
+        }
+    }
+    assert!(covered >= 16, "only {covered} ignore keys exercised");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

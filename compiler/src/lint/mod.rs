@@ -126,6 +126,16 @@ pub fn explain_rule(r: &Rule) -> String {
     text
 }
 
+/// The fix of a rule: the `Fix:` paragraph of its documentation on one line, without `Fix: `.
+/// Findings whose rule gives no specific help get this one, so every finding has a help line.
+pub fn fix_text(r: &Rule) -> Option<String> {
+    let doc = docs::unindent(r.code.explain);
+    let start = doc.find("Fix: ")? + "Fix: ".len();
+    let paragraph = doc[start..].split("\n\n").next().unwrap_or("");
+    let line = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!line.is_empty()).then_some(line)
+}
+
 /// What a rule sees: the repo and the services to lint.
 pub struct Context<'a> {
     pub repo: &'a Repo,
@@ -243,6 +253,7 @@ pub fn run(repo: &Repo, sources: &SourceMap, config: &LintConfig, diags: &Diagno
         }
         let mut sink = Sink::default();
         (rule.check)(&cx, &mut sink);
+        let fix = fix_text(rule);
         for f in sink.findings {
             let path = paths
                 .entry(f.loc.file)
@@ -259,7 +270,7 @@ pub fn run(repo: &Repo, sources: &SourceMap, config: &LintConfig, diags: &Diagno
             let mut d = Diagnostic::new(&rule.code, f.message)
                 .with_severity(severity)
                 .at(f.loc);
-            d.help = f.help;
+            d.help = f.help.or_else(|| fix.clone());
             out.push(d);
         }
     }
@@ -358,6 +369,11 @@ mod tests {
                 r.code
             );
             assert!(!r.presets.is_empty(), "{} is in no preset", r.code);
+            assert!(
+                fix_text(r).is_some(),
+                "{}: the doc has no `Fix: ` paragraph (the help line of its findings)",
+                r.code
+            );
             assert!(CODES.iter().all(|c| c.id != r.code.id));
         }
     }

@@ -40,7 +40,8 @@ fn check(cx: &Context, out: &mut Sink) {
                 out.report(
                     &u.loc,
                     format!("event union `{}` should be named `{expected}`", u.name),
-                );
+                )
+                .help(format!("rename the union to `{expected}`"));
             }
             let names: Vec<&str> = u.types.iter().map(|t| base_name(cx.repo, &t.ty)).collect();
             for (t, name) in u.types.iter().zip(&names) {
@@ -55,7 +56,8 @@ fn check(cx: &Context, out: &mut Sink) {
                         out.report(
                             &t.loc,
                             format!("event `{name}` of union `{}` has no `{p}` partner", u.name),
-                        );
+                        )
+                        .help(format!("add the model `{p}` to the union `{}`", u.name));
                     }
                 }
                 if let Some(id) = t.ty.r.type_id().filter(|id| id.kind == TypeKind::Model) {
@@ -69,7 +71,8 @@ fn check(cx: &Context, out: &mut Sink) {
                                 "event model `{}` must start with fields `event_id`, `timestamp`",
                                 m.name
                             ),
-                        );
+                        )
+                        .help("make `event_id` (string) and `timestamp` (date-time-iso8601) the first two fields");
                     }
                 }
             }

@@ -24,6 +24,8 @@ const DOC: &str = r#"
         | dummy | placeholder, sample |
         | sanity | confidence, coherence |
         | young, old | newer, older |
+
+        Fix: rename the element with the term suggested above.
     "#;
 
 const TERMS: &[(&str, &str)] = &[

@@ -27,7 +27,8 @@ const DOC: &str = r#"
           their count; without expansions there must be no `expand`;
         - every query parameter is optional or has a default.
 
-        Silence with the `linter` attribute key `get` on the operation.
+        Fix: add, reorder or make optional the query parameters as listed; silence with the
+        `linter` attribute key `get` on the operation.
     "#;
 
 /// Names of the expansions of the response type: `expandable_order` fields → `order`.

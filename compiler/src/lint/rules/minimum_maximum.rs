@@ -23,6 +23,10 @@ const DOC: &str = r#"
         `expand`); for a list of an enum the maximum is the number of enum values; for a list of
         primitives it is 100.
 
+        (A default below the minimum, or a maximum below the minimum, is a validation error,
+        E0502 and E0501, before the linter runs; the rule checks them for specs linted without
+        validation.)
+
         Fix: set the bounds as described.
     "#;
 
@@ -46,7 +50,8 @@ fn check(cx: &Context, out: &mut Sink) {
                         out.report(
                             &f.loc,
                             format!("{label}: default must be >= minimum[{min}]"),
-                        );
+                        )
+                        .help(format!("raise the default to at least {min}, or lower the minimum"));
                     }
                 }
                 let Some(max) = f.maximum else { continue };
@@ -64,7 +69,8 @@ fn check(cx: &Context, out: &mut Sink) {
                 };
                 match fixed {
                     Some(n) if max != n => {
-                        out.report(&f.loc, format!("{label}: maximum must be {n}"));
+                        out.report(&f.loc, format!("{label}: maximum must be {n}"))
+                            .help(format!("set `maximum` to {n}: the length of the ISO code"));
                     }
                     Some(_) => {}
                     None => {
@@ -72,7 +78,8 @@ fn check(cx: &Context, out: &mut Sink) {
                             out.report(
                                 &f.loc,
                                 format!("{label}: maximum must be >= minimum[{min}]"),
-                            );
+                            )
+                            .help("swap or correct the bounds");
                         }
                     }
                 }
@@ -85,7 +92,8 @@ fn check(cx: &Context, out: &mut Sink) {
                     out.report(
                         &p.loc,
                         format!("{label}: minimum must be >= 0 and not {min}"),
-                    );
+                    )
+                    .help("set `minimum` to 0 or more, or remove it");
                 }
                 if !matches!(p.ty.r, TypeRef::List(_)) || p.name == "expand" {
                     continue;
@@ -95,13 +103,19 @@ fn check(cx: &Context, out: &mut Sink) {
                     .or_else(|| matches!(p.ty.r.innermost(), TypeRef::Primitive(_)).then_some(100));
                 match (p.maximum, expected) {
                     (None, _) => {
-                        out.report(&p.loc, format!("{label}: missing maximum"));
+                        let help = match expected {
+                            Some(e) => format!("add `\"maximum\": {e}`"),
+                            None => "add a `maximum` to bound the list".to_string(),
+                        };
+                        out.report(&p.loc, format!("{label}: missing maximum"))
+                            .help(help);
                     }
                     (Some(max), Some(e)) if max != e => {
                         out.report(
                             &p.loc,
                             format!("{label}: maximum must be {e} and not {max}"),
-                        );
+                        )
+                        .help(format!("set `maximum` to {e}"));
                     }
                     _ => {}
                 }
