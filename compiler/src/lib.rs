@@ -74,6 +74,9 @@ pub struct Checked {
     pub io_errors: usize,
     /// Spec files found (read or not); none is a usage error for the CLI.
     pub spec_files: usize,
+    /// JSON files found in directories that are not specs (a lint baseline, a SARIF report, an
+    /// OpenAPI export, package.json): skipped, see [`load::looks_like_spec`].
+    pub not_specs: Vec<PathBuf>,
 }
 
 impl Checked {
@@ -93,10 +96,10 @@ pub fn check(paths: &[PathBuf], options: &Options) -> Checked {
 /// [`check`] into an existing [`Checked`] (whose source map may already hold charter.toml, so
 /// that configuration diagnostics and spec diagnostics share one source map).
 pub fn check_into(checked: &mut Checked, paths: &[PathBuf], options: &Options) {
-    let files = load::discover(paths, &mut checked.diagnostics, &mut checked.io_errors);
+    let files = load::discover_found(paths, &mut checked.diagnostics, &mut checked.io_errors);
     checked.spec_files += files.len();
-    for path in files {
-        load::load_file(&path, checked);
+    for found in &files {
+        load::load_found(found, checked);
     }
     check_loaded(checked, options);
 }

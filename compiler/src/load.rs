@@ -45,11 +45,40 @@ pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 /// Expands directories into the `.json` files below them (sorted, hidden directories and `target`
 /// skipped). Paths that cannot be read are reported (E0001) and counted in `io_errors`.
 pub fn discover(paths: &[PathBuf], diags: &mut Diagnostics, io_errors: &mut usize) -> Vec<PathBuf> {
+    discover_found(paths, diags, io_errors)
+        .into_iter()
+        .map(|f| f.path)
+        .collect()
+}
+
+/// A file found by [`discover_found`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub path: PathBuf,
+    /// Found by walking a directory (not named): loaded only if it looks like a spec
+    /// ([`looks_like_spec`]), so a baseline, a SARIF report or an OpenAPI export kept beside the
+    /// specs is never read as one.
+    pub walked: bool,
+}
+
+/// [`discover`], saying which files were named and which were found in a directory.
+pub fn discover_found(
+    paths: &[PathBuf],
+    diags: &mut Diagnostics,
+    io_errors: &mut usize,
+) -> Vec<Found> {
     let mut out = Vec::new();
     for p in paths {
         match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => walk(p, &mut out, diags, io_errors),
-            Ok(_) => out.push(p.clone()),
+            Ok(m) if m.is_dir() => {
+                let mut files = Vec::new();
+                walk(p, &mut files, diags, io_errors);
+                out.extend(files.into_iter().map(|path| Found { path, walked: true }));
+            }
+            Ok(_) => out.push(Found {
+                path: p.clone(),
+                walked: false,
+            }),
             Err(e) => {
                 *io_errors += 1;
                 diags.push(
@@ -61,8 +90,57 @@ pub fn discover(paths: &[PathBuf], diags: &mut Diagnostics, io_errors: &mut usiz
     }
     // A file named on its own and again through its directory is loaded once (first mention).
     let mut seen = std::collections::HashSet::new();
-    out.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
+    out.retain(|f| seen.insert(std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone())));
     out
+}
+
+/// Top-level keys of API Builder documents (api.json and service.json).
+const SPEC_KEYS: &[&str] = &[
+    "name",
+    "apidoc",
+    "info",
+    "namespace",
+    "organization",
+    "application",
+    "version",
+    "base_url",
+    "description",
+    "headers",
+    "imports",
+    "enums",
+    "interfaces",
+    "unions",
+    "models",
+    "resources",
+    "attributes",
+    "annotations",
+];
+
+/// Top-level keys that mark another kind of JSON document: OpenAPI and AsyncAPI documents,
+/// JSON Schemas and SARIF logs (`$schema`, `runs`), Charter's lint baseline (`findings`), npm
+/// and TypeScript configuration.
+const FOREIGN_KEYS: &[&str] = &[
+    "openapi",
+    "swagger",
+    "asyncapi",
+    "$schema",
+    "runs",
+    "findings",
+    "dependencies",
+    "devDependencies",
+    "scripts",
+    "compilerOptions",
+];
+
+/// Whether a JSON document found in a directory is an API Builder spec: an object with at least
+/// one key of a spec and none that marks another kind of document. Documents that do not parse
+/// count as specs (their errors are reported): only a well-formed foreign document is skipped.
+pub fn looks_like_spec(root: &json::Node) -> bool {
+    let Some(members) = root.as_object() else {
+        return false;
+    };
+    let has = |keys: &[&str]| members.iter().any(|m| keys.contains(&m.key.as_str()));
+    has(SPEC_KEYS) && !has(FOREIGN_KEYS)
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Diagnostics, io_errors: &mut usize) {
@@ -97,6 +175,19 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Diagnostics, io_errors: 
 
 /// Reads one file from disk and loads it.
 pub fn load_file(path: &Path, checked: &mut Checked) {
+    load_found(
+        &Found {
+            path: path.to_path_buf(),
+            walked: false,
+        },
+        checked,
+    )
+}
+
+/// Reads a discovered file and loads it; a walked file that is not a spec ([`looks_like_spec`])
+/// is recorded in [`Checked::not_specs`] instead.
+pub fn load_found(found: &Found, checked: &mut Checked) {
+    let path = found.path.as_path();
     let read = std::fs::metadata(path).and_then(|m| {
         if m.len() > MAX_FILE_SIZE {
             Ok(None)
@@ -105,6 +196,10 @@ pub fn load_file(path: &Path, checked: &mut Checked) {
         }
     });
     match read {
+        Ok(Some(bytes)) if found.walked => match String::from_utf8(bytes) {
+            Ok(text) => load(path, text, checked, true),
+            Err(e) => load_bytes(path, e.into_bytes(), checked),
+        },
         Ok(Some(bytes)) => load_bytes(path, bytes, checked),
         Ok(None) => {
             checked.io_errors += 1;
@@ -143,6 +238,16 @@ pub fn load_bytes(path: &Path, bytes: Vec<u8>, checked: &mut Checked) {
 
 /// Loads a document from text: parse, then lower it (api.json or service.json) into the repo.
 pub fn load_text(path: &Path, text: String, checked: &mut Checked) {
+    load(path, text, checked, false)
+}
+
+fn load(path: &Path, text: String, checked: &mut Checked, walked: bool) {
+    let parsed = json::parse(&text);
+    if walked && matches!(&parsed, Ok(p) if !looks_like_spec(&p.root)) {
+        checked.spec_files = checked.spec_files.saturating_sub(1);
+        checked.not_specs.push(path.to_path_buf());
+        return;
+    }
     let file = checked.sources.add(path, text);
     let text = checked.sources.get(file).text.clone();
     if text.trim().is_empty() {
@@ -153,7 +258,7 @@ pub fn load_text(path: &Path, text: String, checked: &mut Checked) {
         );
         return;
     }
-    let parsed = match json::parse(&text) {
+    let parsed = match parsed {
         Ok(p) => p,
         Err(e) => {
             report_parse_error(file, &text, e, &mut checked.diagnostics);

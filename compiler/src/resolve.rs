@@ -457,7 +457,7 @@ fn external(ns: &str, kind: TypeKind, short: &str) -> TypeRef {
 }
 
 /// Whether a namespace (`io.flow.common.v0`) names the application `common` (or `flow-common`).
-fn namespace_mentions_app(ns: &str, app: &str) -> bool {
+pub(crate) fn namespace_mentions_app(ns: &str, app: &str) -> bool {
     let words: Vec<&str> = app
         .split(['-', '_', '.'])
         .filter(|w| !w.is_empty())

@@ -188,9 +188,10 @@ fn every_flow_ignore_key_silences_its_rule() {
                         .unwrap()
                         .entry("attributes")
                         .or_insert_with(|| serde_json::json!([]));
-                    attrs.as_array_mut().unwrap().push(
-                        serde_json::json!({"name": "linter", "value": {"ignore": [key]}}),
-                    );
+                    attrs
+                        .as_array_mut()
+                        .unwrap()
+                        .push(serde_json::json!({"name": "linter", "value": {"ignore": [key]}}));
                     (p.clone(), serde_json::to_string_pretty(&v).unwrap())
                 })
                 .collect();

@@ -1,9 +1,12 @@
 //! `charter check`, `charter resolve`, `charter schema`, `charter explain`.
 
 use super::{Format, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::diag::Diagnostics;
 use crate::report;
+use crate::source::FileId;
 use clap::Args;
-use std::path::PathBuf;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -33,6 +36,11 @@ pub struct ResolveArgs {
     /// Directories of the api repo, searched for imported specs.
     #[arg(long)]
     pub repo: Vec<PathBuf>,
+    /// The organization key written into the output when the spec does not carry one (the
+    /// api.json form never does: API Builder takes it from the upload). Default: derived from
+    /// the namespace.
+    #[arg(long, value_name = "KEY")]
+    pub organization: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -41,28 +49,135 @@ pub struct ExplainArgs {
     pub code: String,
 }
 
+/// The specs `check` and `lint` report on, loaded with their context.
+pub struct Named {
+    pub checked: crate::Checked,
+    pub config: crate::config::Config,
+    /// The files whose findings are reported; `None` when only directories were named (all).
+    reported: Option<HashSet<FileId>>,
+}
+
+impl Named {
+    /// Whether findings in a file are reported: a named spec, or charter.toml.
+    pub fn reported_files(&self) -> impl Fn(FileId) -> bool + '_ {
+        move |file| {
+            self.reported.as_ref().is_none_or(|r| r.contains(&file))
+                || Some(file) == self.config.file
+        }
+    }
+
+    /// Drops the diagnostics located in specs that were loaded only to provide imports.
+    pub fn keep_reported(&mut self) {
+        if self.reported.is_none() {
+            return;
+        }
+        let diags = std::mem::take(&mut self.checked.diagnostics).into_vec();
+        let kept: Vec<_> = {
+            let reported = self.reported_files();
+            diags
+                .into_iter()
+                .filter(|d| d.loc.as_ref().is_none_or(|l| reported(l.file)))
+                .collect()
+        };
+        let mut diags = Diagnostics::new();
+        diags.extend(kept);
+        self.checked.diagnostics = diags;
+    }
+
+    /// How many of the loaded services are reported.
+    pub fn reported_services(&self) -> usize {
+        match &self.reported {
+            Some(r) => self
+                .checked
+                .repo
+                .services
+                .iter()
+                .filter(|s| r.contains(&s.file))
+                .count(),
+            None => self.checked.repo.services.len(),
+        }
+    }
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Loads `paths` for `check` and `lint`. A named file comes with the specs beside it — the
+/// directory of charter.toml when the file is below it, else the file's own directory — so that
+/// its imports resolve as they do when the whole repo is checked; only the named files (and
+/// every spec of a named directory) are reported.
+pub fn load_named(paths: &[PathBuf], config: Option<&Path>, strict_imports: bool) -> Named {
+    let mut checked = crate::Checked::default();
+    let config = crate::config::Config::load(
+        config,
+        paths,
+        &mut checked.sources,
+        &mut checked.diagnostics,
+    );
+    let options = crate::Options::default()
+        .with_strict_imports(strict_imports || config.toml.check.strict_imports);
+    let root = config.root.as_deref().map(canonical);
+    let files: Vec<&PathBuf> = paths.iter().filter(|p| p.is_file()).collect();
+    let mut all = paths.to_vec();
+    for f in &files {
+        let dir = match &root {
+            Some(r) if canonical(f).starts_with(r) => config.root.clone().unwrap_or_default(),
+            _ => match f.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                _ => PathBuf::from("."),
+            },
+        };
+        if !all.iter().any(|p| canonical(p) == canonical(&dir)) {
+            all.push(dir);
+        }
+    }
+    crate::check_into(&mut checked, &all, &options);
+    let reported = (!files.is_empty()).then(|| {
+        let named: Vec<PathBuf> = paths.iter().map(|p| canonical(p)).collect();
+        checked
+            .sources
+            .iter()
+            .filter(|(_, f)| {
+                let c = canonical(&f.path);
+                named
+                    .iter()
+                    .any(|n| c == *n || (n.is_dir() && c.starts_with(n)))
+            })
+            .map(|(id, _)| id)
+            .collect()
+    });
+    Named {
+        checked,
+        config,
+        reported,
+    }
+}
+
 pub fn run_check(args: CheckArgs) -> i32 {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths
     };
-    let (mut checked, config) =
-        super::load_repo(&paths, args.config.as_deref(), args.strict_imports);
-    if let Some(code) = super::no_specs(&checked, &paths) {
+    let mut named = load_named(&paths, args.config.as_deref(), args.strict_imports);
+    if let Some(code) = super::no_specs(&named.checked, &paths) {
         return code;
     }
     let stats = (!args.no_lint).then(|| {
-        let config = super::lint::load_config(&config, &mut checked.diagnostics);
-        let stats = crate::lint::lint(
+        let checked = &mut named.checked;
+        let config = super::lint::load_config(&named.config, &mut checked.diagnostics);
+        crate::lint::lint(
             &checked.repo,
             &checked.sources,
             &config,
             &mut checked.diagnostics,
-        );
-        checked.diagnostics.sort(&checked.sources);
-        stats
+        )
     });
+    named.keep_reported();
+    let services = named.reported_services();
+    let checked = &mut named.checked;
+    checked.diagnostics.sort(&checked.sources);
     super::lint::print(
         args.format,
         "charter check",
@@ -70,9 +185,12 @@ pub fn run_check(args: CheckArgs) -> i32 {
         &checked.sources,
     );
     if args.format == Format::Human {
-        eprintln!("{}", super::lint::summary(&checked, stats.as_ref()));
+        eprintln!(
+            "{}",
+            super::lint::summary(checked, services, stats.as_ref())
+        );
     }
-    super::exit_code(&checked, &args.warnings)
+    super::exit_code(&named.checked, &args.warnings)
 }
 
 pub fn run_resolve(args: ResolveArgs) -> i32 {
@@ -99,7 +217,11 @@ pub fn run_resolve(args: ResolveArgs) -> i32 {
         eprintln!("error: {} holds no service", args.file.display());
         return EXIT_FINDINGS;
     };
-    let value = crate::emit::service_json::to_value(&checked.repo, id);
+    let (value, notes) =
+        crate::emit::service_json::resolved(&checked.repo, id, args.organization.as_deref());
+    for n in notes {
+        eprintln!("note: {n}");
+    }
     println!("{}", serde_json::to_string_pretty(&value).expect("json"));
     EXIT_OK
 }

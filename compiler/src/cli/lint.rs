@@ -86,9 +86,9 @@ pub fn print(format: Format, title: &str, diags: &[Diagnostic], sources: &Source
     }
 }
 
-/// The summary line of human output.
-pub fn summary(checked: &crate::Checked, stats: Option<&LintStats>) -> String {
-    let mut s = format!("checked {} spec(s)", checked.repo.services.len());
+/// The summary line of human output (`services`: how many specs are reported).
+pub fn summary(checked: &crate::Checked, services: usize, stats: Option<&LintStats>) -> String {
+    let mut s = format!("checked {services} spec(s)");
     if let Some(st) = stats {
         s.push_str(&format!(", linted {}", st.linted));
         if st.skipped > 0 {
@@ -107,6 +107,18 @@ pub fn summary(checked: &crate::Checked, stats: Option<&LintStats>) -> String {
         if st.suppressed > 0 {
             s.push_str(&format!(", {} suppressed", st.suppressed));
         }
+    }
+    if !checked.not_specs.is_empty() {
+        let names: Vec<String> = checked
+            .not_specs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        s.push_str(&format!(
+            "; skipped {} JSON file(s) that are not specs: {}",
+            names.len(),
+            names.join(", ")
+        ));
     }
     s
 }
@@ -131,12 +143,11 @@ pub fn run_lint(args: LintArgs) -> i32 {
     } else {
         args.paths
     };
-    let (mut checked, charter_toml) =
-        super::load_repo(&paths, args.config.as_deref(), args.strict_imports);
-    if let Some(code) = super::no_specs(&checked, &paths) {
+    let mut named = super::check::load_named(&paths, args.config.as_deref(), args.strict_imports);
+    if let Some(code) = super::no_specs(&named.checked, &paths) {
         return code;
     }
-    let mut config = load_config(&charter_toml, &mut checked.diagnostics);
+    let mut config = load_config(&named.config, &mut named.checked.diagnostics);
     if !args.preset.is_empty() {
         match presets(&args.preset) {
             Ok(p) => config.presets = p,
@@ -163,12 +174,17 @@ pub fn run_lint(args: LintArgs) -> i32 {
         config.baseline = None;
     }
     if args.write_baseline {
-        let findings = lint::run(
+        let checked = &named.checked;
+        let mut findings = lint::run(
             &checked.repo,
             &checked.sources,
             &config,
             &checked.diagnostics,
         );
+        let reported = named.reported_files();
+        findings
+            .diagnostics
+            .retain(|d| d.loc.as_ref().is_none_or(|l| reported(l.file)));
         let path = config
             .baseline_path
             .clone()
@@ -185,12 +201,16 @@ pub fn run_lint(args: LintArgs) -> i32 {
         eprintln!("wrote {} finding(s) to {}", b.entries.len(), path.display());
         return EXIT_OK;
     }
+    let checked = &mut named.checked;
     let stats = lint::lint(
         &checked.repo,
         &checked.sources,
         &config,
         &mut checked.diagnostics,
     );
+    named.keep_reported();
+    let services = named.reported_services();
+    let checked = &mut named.checked;
     checked.diagnostics.sort(&checked.sources);
     print(
         args.format,
@@ -199,7 +219,7 @@ pub fn run_lint(args: LintArgs) -> i32 {
         &checked.sources,
     );
     if args.format == Format::Human {
-        eprintln!("{}", summary(&checked, Some(&stats)));
+        eprintln!("{}", summary(checked, services, Some(&stats)));
     }
-    super::exit_code(&checked, &args.warnings)
+    super::exit_code(&named.checked, &args.warnings)
 }

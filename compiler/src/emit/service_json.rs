@@ -10,6 +10,136 @@
 use crate::ir::{self, Form, Repo, ServiceId};
 use serde_json::{json, Map, Value};
 
+/// What `charter resolve` prints: [`to_value`] completed with the upload context API Builder
+/// adds when it stores a service, so that the output is itself a valid service.json (it re-checks
+/// clean). The api.json form carries no organization and its imports only a URI:
+///
+/// - the organization key is `organization` when given, else the segment of the namespace
+///   before the application's words (`io.flow.billing.v0` → `flow`), else the application key;
+/// - an import not in the repo gets the namespace its types are referenced under
+///   (`io.flow.common.v0.models.money` → `io.flow.common.v0`), else the default namespace of
+///   its application under the organization's namespace.
+///
+/// Returns the document and a note for each value that was derived rather than read.
+pub fn resolved(repo: &Repo, id: ServiceId, organization: Option<&str>) -> (Value, Vec<String>) {
+    let s = repo.service(id);
+    let mut value = to_value(repo, id);
+    let mut notes = Vec::new();
+    let own_suffix = crate::names::default_namespace("", &s.application, &s.version);
+    let org_namespace = s
+        .namespace
+        .strip_suffix(&own_suffix)
+        .and_then(|p| p.strip_suffix('.'))
+        .filter(|p| !p.is_empty());
+    let org = if !s.organization.is_empty() {
+        s.organization.clone()
+    } else if let Some(o) = organization {
+        o.to_string()
+    } else {
+        let derived = org_namespace
+            .and_then(|p| p.rsplit('.').next())
+            .map(str::to_string)
+            .unwrap_or_else(|| s.application.clone());
+        notes.push(format!(
+            "organization key `{derived}` derived from namespace `{}` (set it with --organization)",
+            s.namespace
+        ));
+        derived
+    };
+    value["organization"] = json!({ "key": org });
+    // The types of imports outside the repo that the service uses: (namespace, kind, name).
+    let mut external: Vec<(String, ir::TypeKind, String)> = Vec::new();
+    let mut service = s.clone();
+    crate::resolve::for_each_type_mut(&mut service, &mut |t| {
+        if let ir::TypeRef::External {
+            namespace,
+            kind,
+            name,
+        } = t.r.innermost()
+        {
+            let key = (namespace.clone(), *kind, name.clone());
+            if !external.contains(&key) {
+                external.push(key);
+            }
+        }
+    });
+    let mut used: Vec<String> = external.iter().map(|(ns, _, _)| ns.clone()).collect();
+    used.dedup();
+    if let Some(records) = value["imports"].as_array_mut() {
+        for record in records {
+            let uri = record["uri"].as_str().unwrap_or_default().to_string();
+            let Some(i) = s.imports.iter().find(|i| i.uri == uri) else {
+                continue;
+            };
+            if i.target.is_none() && i.provided.is_none() {
+                // The names the import provides, as far as this service shows them.
+                let ns = record
+                    .get("namespace")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                let app = i.application.clone().unwrap_or_default();
+                let mine = |n: &str| match &ns {
+                    Some(ns) => n == ns,
+                    None => !app.is_empty() && crate::resolve::namespace_mentions_app(n, &app),
+                };
+                for (key, kind) in [
+                    ("enums", ir::TypeKind::Enum),
+                    ("interfaces", ir::TypeKind::Interface),
+                    ("unions", ir::TypeKind::Union),
+                    ("models", ir::TypeKind::Model),
+                ] {
+                    let mut names: Vec<String> = external
+                        .iter()
+                        .filter(|(n, k, _)| *k == kind && mine(n))
+                        .map(|(_, _, name)| name.clone())
+                        .collect();
+                    names.sort_by_cached_key(|n| n.to_lowercase());
+                    names.dedup();
+                    record[key] = strings(&names);
+                }
+            }
+            if record.get("namespace").is_some() {
+                continue;
+            }
+            let app = i.application.clone().unwrap_or_default();
+            let ns = match used
+                .iter()
+                .find(|ns| !app.is_empty() && crate::resolve::namespace_mentions_app(ns, &app))
+            {
+                Some(ns) => ns.clone(),
+                None => {
+                    let import_org = i.organization.as_deref().unwrap_or(&org);
+                    let base = match org_namespace {
+                        Some(p) if import_org == org => p.to_string(),
+                        _ => format!("io.{import_org}"),
+                    };
+                    let ns = crate::names::default_namespace(
+                        &base,
+                        &app,
+                        i.version.as_deref().unwrap_or(""),
+                    );
+                    notes.push(format!(
+                        "namespace of import {uri} assumed to be `{ns}` (no type of it is used)"
+                    ));
+                    ns
+                }
+            };
+            if let Some(o) = record.as_object_mut() {
+                // Keep the declaration order of the import record: `uri`, then `namespace`.
+                let rest: Vec<(String, Value)> = std::mem::take(o).into_iter().collect();
+                for (k, v) in rest {
+                    let is_uri = k == "uri";
+                    o.insert(k, v);
+                    if is_uri {
+                        o.insert("namespace".into(), ns.clone().into());
+                    }
+                }
+            }
+        }
+    }
+    (value, notes)
+}
+
 /// The resolved form of one service, as API Builder would store it.
 pub fn to_value(repo: &Repo, id: ServiceId) -> Value {
     let s = repo.service(id);

@@ -120,7 +120,9 @@ fn primitive(repo: &Repo, p: Primitive, text: &str) -> Option<Bad> {
             },
             format!(
                 "write a full date-time such as {}T00:00:00Z (or make the type date-iso8601)",
-                text.get(..10).filter(|d| d.len() == 10).unwrap_or("2021-01-01")
+                text.get(..10)
+                    .filter(|d| d.len() == 10)
+                    .unwrap_or("2021-01-01")
             ),
         ),
         Primitive::Uuid if text.len() != 36 => bad(
@@ -169,8 +171,7 @@ fn report(
     (min, max): (Option<i64>, Option<i64>),
     loc: &Loc,
 ) {
-    let Some(b) =
-        fits(cx.repo, &ty.r, example).or_else(|| in_bounds(&ty.r, example, min, max))
+    let Some(b) = fits(cx.repo, &ty.r, example).or_else(|| in_bounds(&ty.r, example, min, max))
     else {
         return;
     };

@@ -51,7 +51,9 @@ fn check(cx: &Context, out: &mut Sink) {
                             &f.loc,
                             format!("{label}: default must be >= minimum[{min}]"),
                         )
-                        .help(format!("raise the default to at least {min}, or lower the minimum"));
+                        .help(format!(
+                            "raise the default to at least {min}, or lower the minimum"
+                        ));
                     }
                 }
                 let Some(max) = f.maximum else { continue };
