@@ -21,6 +21,7 @@ pub mod diag;
 pub mod diff;
 pub mod emit;
 pub mod gen;
+pub mod graph;
 pub mod ir;
 pub mod json;
 pub mod lint;

@@ -16,6 +16,7 @@ pub mod validation;
 pub mod mock;
 
 pub use redact::{PersonalData, Redacted};
+pub use validation::Validate;
 
 #[cfg(feature = "client")]
 pub mod client;

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-pub use crate::validation::{known, range, range_long, size, Path, ValidationError};
+pub use crate::validation::{known, range, range_long, size, Path, Validate, ValidationError};
 
 impl IntoResponse for ValidationError {
     fn into_response(self) -> Response {

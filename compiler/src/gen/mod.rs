@@ -20,21 +20,23 @@
 //! an external crate instead). An import that is neither in the repo nor mapped becomes an opaque
 //! `serde_json::Value`, with warning `W1201` naming it, so real specs still build.
 
+mod checks;
 pub mod client;
 pub mod factories;
 pub mod krate;
 pub mod mock;
 pub mod models;
 pub mod naming;
+pub mod plan;
 mod redact;
 pub mod server;
 
 use crate::codes::{warning, CodeInfo};
-use crate::diag::{Diagnostic, Diagnostics, Severity};
-use crate::ir::{Primitive, Repo, Service, ServiceId, TypeId, TypeKind, TypeRef};
+use crate::diag::Diagnostics;
+use crate::ir::{Primitive, Repo, Service};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeMap;
 
 pub const CODES: &[CodeInfo] = &[
     warning(
@@ -136,10 +138,10 @@ impl Settings {
         self.factories = on;
         self
     }
-    fn wants_client(&self) -> bool {
+    pub(crate) fn wants_client(&self) -> bool {
         self.client || self.mock
     }
-    fn wants_factories(&self) -> bool {
+    pub(crate) fn wants_factories(&self) -> bool {
         self.factories || self.mock
     }
     /// Maps an imported namespace to the Rust path of its generated code.
@@ -198,37 +200,40 @@ pub struct Generated {
 
 /// Generates Rust for every service of `repo`.
 pub fn generate(repo: &Repo, settings: &Settings) -> Generated {
-    let mut cx = Cx::new(repo, settings);
+    let plan = plan::Plan::new(repo, settings);
     let mut out = Generated {
-        modules: cx.modules.clone(),
+        modules: plan.services.iter().map(|s| s.module.clone()).collect(),
         ..Generated::default()
     };
     if settings.mock {
         out.runtime_features.push("mock".to_owned());
     }
-    for id in repo.service_ids() {
-        let tokens = service_tokens(&mut cx, id);
-        let contents = format_file(&tokens, repo.service(id));
+    for s in &plan.services {
+        let tokens = service_tokens(&plan, s);
+        let contents = format_file(&tokens, s.service);
         out.files.push(GeneratedFile {
-            path: format!("{}.rs", cx.modules[id.0 as usize]),
+            path: format!("{}.rs", s.module),
             contents,
         });
     }
-    out.diagnostics = cx.diags;
+    out.diagnostics = plan.diagnostics;
     out
 }
 
-fn service_tokens(cx: &mut Cx, id: ServiceId) -> TokenStream {
+/// The modules of one service file, each from the plan. A new concern (data-access code, typed
+/// events) adds its module here, behind its `Settings` flag.
+fn service_tokens(plan: &plan::Plan, s: &plan::ServicePlan) -> TokenStream {
+    let settings = plan.settings;
     let mut parts = TokenStream::new();
-    let models = models::models(cx, id);
+    let models = models::models(plan, s);
     parts.extend(quote! {
         pub mod models {
             #![allow(deprecated, unused_imports, clippy::disallowed_names)]
             #models
         }
     });
-    if cx.settings.wants_factories() {
-        let factories = factories::factories(cx, id);
+    if settings.wants_factories() {
+        let factories = factories::factories(plan, s);
         parts.extend(quote! {
             /// A valid value of every model, enum and union of the service, for tests: required
             /// fields filled, optional ones `None`, defaults applied, enums their first value,
@@ -241,9 +246,22 @@ fn service_tokens(cx: &mut Cx, id: ServiceId) -> TokenStream {
             }
         });
     }
-    if cx.settings.wants_client() {
-        let (client, sigs) = client::client(cx, id);
-        let traits = mock::traits(cx, id, &sigs);
+    if settings.server || settings.mock {
+        let checks = checks::checks(plan, s);
+        parts.extend(quote! {
+            /// The checks of every operation's arguments, shared by the server (before the handler
+            /// runs) and the mock client (before it answers): enum values and union members the
+            /// spec lists, `minimum`/`maximum` of parameters and of body fields at any depth
+            /// (each type's own checks are its `charter_runtime::Validate` impl in `models`).
+            pub mod checks {
+                #![allow(deprecated, unused_imports, clippy::disallowed_names)]
+                #checks
+            }
+        });
+    }
+    if settings.wants_client() {
+        let client = client::client(plan, s);
+        let traits = mock::traits(plan, s);
         parts.extend(quote! {
             pub mod client {
                 #![allow(deprecated, unused_imports, clippy::disallowed_names)]
@@ -251,8 +269,8 @@ fn service_tokens(cx: &mut Cx, id: ServiceId) -> TokenStream {
                 #traits
             }
         });
-        if cx.settings.mock {
-            let mock = mock::mock(cx, id, &sigs);
+        if settings.mock {
+            let mock = mock::mock(plan, s);
             parts.extend(quote! {
                 pub mod mock {
                     #![allow(deprecated, unused_imports, clippy::disallowed_names)]
@@ -261,8 +279,8 @@ fn service_tokens(cx: &mut Cx, id: ServiceId) -> TokenStream {
             });
         }
     }
-    if cx.settings.server {
-        let server = server::server(cx, id);
+    if settings.server {
+        let server = server::server(plan, s);
         parts.extend(quote! {
             pub mod server {
                 #![allow(deprecated, unused_imports, clippy::disallowed_names)]
@@ -284,423 +302,6 @@ fn format_file(tokens: &TokenStream, service: &Service) -> String {
         "{HEADER}\n//! Service `{}` ({}), version {}.\n\n{body}",
         service.name, service.namespace, service.version
     )
-}
-
-/// Shared state of one generation run.
-pub(crate) struct Cx<'a> {
-    pub repo: &'a Repo,
-    pub settings: &'a Settings,
-    pub diags: Diagnostics,
-    /// Module name of each service.
-    pub modules: Vec<String>,
-    /// Rust type name of every declared type.
-    idents: HashMap<TypeId, String>,
-    /// Types that sit on a cycle with each other: (a, b) in the same strongly connected component.
-    scc: HashMap<TypeId, usize>,
-    warned_external: BTreeSet<String>,
-    /// Path prefix of this service's own types when generating outside `models` (`super::models`).
-    pub local: Option<TokenStream>,
-    /// Which types hold personal data, or are personal data as a whole.
-    pii: redact::Pii,
-    /// Name of the factory function of every model, enum and union (with factories on).
-    pub factory_names: HashMap<TypeId, String>,
-    /// How deep the smallest factory value of every model and union is (see `factories`).
-    pub factory_heights: HashMap<TypeId, u32>,
-}
-
-impl<'a> Cx<'a> {
-    fn new(repo: &'a Repo, settings: &'a Settings) -> Cx<'a> {
-        let mut scope = naming::Scope::new();
-        let modules = repo
-            .services
-            .iter()
-            .map(|s| scope.snake(&s.namespace))
-            .collect();
-        let mut idents = HashMap::new();
-        for sid in repo.service_ids() {
-            // Names that generated models modules use for themselves are reserved.
-            let mut scope = naming::Scope::with_reserved(&["Serialize", "Deserialize"]);
-            for (id, name) in declared_types(repo, sid) {
-                idents.insert(id, scope.camel(name));
-            }
-        }
-        let mut cx = Cx {
-            repo,
-            settings,
-            diags: Diagnostics::new(),
-            modules,
-            idents,
-            scc: HashMap::new(),
-            warned_external: BTreeSet::new(),
-            local: None,
-            pii: redact::Pii::default(),
-            factory_names: HashMap::new(),
-            factory_heights: HashMap::new(),
-        };
-        cx.scc = cx.components();
-        cx.pii = redact::Pii::compute(&cx);
-        if settings.wants_factories() {
-            cx.factory_names = factories::names(repo);
-            cx.factory_heights = factories::heights(&cx);
-        }
-        cx
-    }
-
-    pub fn ident(&self, id: TypeId) -> proc_macro2::Ident {
-        let name = self.idents.get(&id).map(String::as_str).unwrap_or("Value");
-        ident(name)
-    }
-
-    /// Resolves a type reference: resolved references pass through; `Named` ones (when the
-    /// resolver has not run) are looked up in `service`, then by qualified name in the repo.
-    pub fn resolve(&self, service: ServiceId, r: &TypeRef) -> TypeRef {
-        match r {
-            TypeRef::List(t) => TypeRef::List(Box::new(self.resolve(service, t))),
-            TypeRef::Map(t) => TypeRef::Map(Box::new(self.resolve(service, t))),
-            TypeRef::Named(name) => self.lookup(service, name),
-            other => other.clone(),
-        }
-    }
-
-    fn lookup(&self, service: ServiceId, name: &str) -> TypeRef {
-        if let Some(p) = Primitive::parse(name) {
-            return TypeRef::Primitive(p);
-        }
-        if let Some(id) = find_in(self.repo, service, name) {
-            return TypeRef::Type(id);
-        }
-        // `namespace.kind.name`
-        let mut parts = name.rsplitn(3, '.');
-        let (Some(local), Some(kind), Some(ns)) = (parts.next(), parts.next(), parts.next()) else {
-            return TypeRef::Unresolved(name.to_owned());
-        };
-        let Some(kind) = TypeKind::from_plural(kind) else {
-            return TypeRef::Unresolved(name.to_owned());
-        };
-        for sid in self.repo.service_ids() {
-            let s = self.repo.service(sid);
-            if s.namespace == ns
-                || (!s.namespace_explicit && ns.ends_with(&format!(".{}", s.namespace)))
-            {
-                if let Some(id) = find_in(self.repo, sid, local).filter(|id| id.kind == kind) {
-                    return TypeRef::Type(id);
-                }
-            }
-        }
-        TypeRef::External {
-            namespace: ns.to_owned(),
-            kind,
-            name: local.to_owned(),
-        }
-    }
-
-    /// The Rust type of `r` as used from inside the generated service `from`.
-    pub fn rust_type(
-        &mut self,
-        from: ServiceId,
-        r: &TypeRef,
-        loc: &crate::source::Loc,
-    ) -> TokenStream {
-        match r {
-            TypeRef::Primitive(p) => primitive(*p),
-            TypeRef::List(t) => {
-                let t = self.rust_type(from, t, loc);
-                quote!(::std::vec::Vec<#t>)
-            }
-            TypeRef::Map(t) => {
-                let t = self.rust_type(from, t, loc);
-                quote!(::std::collections::BTreeMap<::std::string::String, #t>)
-            }
-            TypeRef::Named(_) => {
-                let resolved = self.resolve(from, r);
-                if matches!(resolved, TypeRef::Named(_)) {
-                    return quote!(::charter_runtime::serde_json::Value);
-                }
-                self.rust_type(from, &resolved, loc)
-            }
-            TypeRef::Type(id) => {
-                let name = self.ident(*id);
-                if id.service == from {
-                    match &self.local {
-                        Some(prefix) => quote!(#prefix::#name),
-                        None => quote!(#name),
-                    }
-                } else {
-                    let module = self.service_path(id.service);
-                    quote!(#module::models::#name)
-                }
-            }
-            TypeRef::External {
-                namespace,
-                kind,
-                name,
-            } => {
-                if let Some(path) = self.settings.crate_paths.get(namespace) {
-                    let path: TokenStream = path.parse().unwrap_or_else(|_| quote!(crate));
-                    let name = ident(&naming::camel(name));
-                    return quote!(#path::models::#name);
-                }
-                let qualified = format!("{namespace}.{}.{name}", kind.plural());
-                if self.warned_external.insert(qualified.clone()) {
-                    self.diags.push(
-                        Diagnostic::new(
-                            "W1201",
-                            format!("`{qualified}` is imported from a service that is not in the repo: generated as serde_json::Value"),
-                        )
-                        .with_severity(Severity::Warning)
-                        .at(loc.clone())
-                        .with_help(format!("add the spec of `{namespace}` to the repo, or map the namespace to a crate path")),
-                    );
-                }
-                quote!(::charter_runtime::serde_json::Value)
-            }
-            TypeRef::Unresolved(_) => quote!(::charter_runtime::serde_json::Value),
-        }
-    }
-
-    /// Path of a service's generated module (`crate::io_flow_common_v0`), or its mapped crate.
-    pub fn service_path(&self, id: ServiceId) -> TokenStream {
-        let ns = &self.repo.service(id).namespace;
-        if let Some(p) = self.settings.crate_paths.get(ns) {
-            if let Ok(t) = p.parse() {
-                return t;
-            }
-        }
-        let root: TokenStream = self
-            .settings
-            .root_path
-            .parse()
-            .unwrap_or_else(|_| quote!(crate));
-        let m = ident(&self.modules[id.0 as usize]);
-        quote!(#root::#m)
-    }
-
-    /// Whether a field/member of `owner` pointing directly (not through a collection) at `target`
-    /// closes a cycle, so it must be boxed.
-    pub fn needs_box(&self, owner: TypeId, target: &TypeRef) -> bool {
-        match target {
-            TypeRef::Type(t) => {
-                *t == owner
-                    || matches!((self.scc.get(&owner), self.scc.get(t)), (Some(a), Some(b)) if a == b)
-            }
-            _ => false,
-        }
-    }
-
-    /// Strongly connected components of the "contains directly" graph of models and unions.
-    fn components(&self) -> HashMap<TypeId, usize> {
-        let mut edges: HashMap<TypeId, Vec<TypeId>> = HashMap::new();
-        for sid in self.repo.service_ids() {
-            let s = self.repo.service(sid);
-            for (i, m) in s.models.iter().enumerate() {
-                let id = TypeId {
-                    service: sid,
-                    kind: TypeKind::Model,
-                    index: i as u32,
-                };
-                let targets = m
-                    .fields
-                    .iter()
-                    .filter_map(|f| match self.resolve(sid, &f.ty.r) {
-                        TypeRef::Type(t) if matches!(t.kind, TypeKind::Model | TypeKind::Union) => {
-                            Some(t)
-                        }
-                        _ => None,
-                    });
-                edges.entry(id).or_default().extend(targets);
-            }
-            for (i, u) in s.unions.iter().enumerate() {
-                let id = TypeId {
-                    service: sid,
-                    kind: TypeKind::Union,
-                    index: i as u32,
-                };
-                let targets = u
-                    .types
-                    .iter()
-                    .filter_map(|t| match self.resolve(sid, &t.ty.r) {
-                        TypeRef::Type(t) if matches!(t.kind, TypeKind::Model | TypeKind::Union) => {
-                            Some(t)
-                        }
-                        _ => None,
-                    });
-                edges.entry(id).or_default().extend(targets);
-            }
-        }
-        tarjan(&edges)
-    }
-}
-
-/// Every declared type of a service with its spec name: interfaces, enums, models, unions, each in
-/// spec order (the order in which generated names are claimed).
-pub(crate) fn declared_types(repo: &Repo, sid: ServiceId) -> Vec<(TypeId, &str)> {
-    let s = repo.service(sid);
-    let kinds: [(TypeKind, Vec<&str>); 4] = [
-        (
-            TypeKind::Interface,
-            s.interfaces.iter().map(|x| x.name.as_str()).collect(),
-        ),
-        (
-            TypeKind::Enum,
-            s.enums.iter().map(|x| x.name.as_str()).collect(),
-        ),
-        (
-            TypeKind::Model,
-            s.models.iter().map(|x| x.name.as_str()).collect(),
-        ),
-        (
-            TypeKind::Union,
-            s.unions.iter().map(|x| x.name.as_str()).collect(),
-        ),
-    ];
-    let mut out = Vec::new();
-    for (kind, names) in kinds {
-        for (i, name) in names.into_iter().enumerate() {
-            let id = TypeId {
-                service: sid,
-                kind,
-                index: i as u32,
-            };
-            out.push((id, name));
-        }
-    }
-    out
-}
-
-/// The Rust value of a field default given as spec text, used from service `sid` (own types
-/// through `cx.local`), or `None` when it cannot be expressed.
-pub(crate) fn default_value(
-    cx: &Cx,
-    sid: ServiceId,
-    ty: &TypeRef,
-    text: &str,
-) -> Option<TokenStream> {
-    match ty {
-        TypeRef::Primitive(p) => match p {
-            Primitive::Boolean => text.parse::<bool>().ok().map(|b| quote!(#b)),
-            Primitive::Integer => text.parse::<i32>().ok().map(|n| quote!(#n)),
-            Primitive::Long => text.parse::<i64>().ok().map(|n| quote!(#n)),
-            Primitive::Double => text
-                .parse::<f64>()
-                .ok()
-                .filter(|n| n.is_finite())
-                .map(|n| quote!(#n)),
-            Primitive::String => Some(quote!(::std::string::String::from(#text))),
-            Primitive::Decimal => text
-                .parse::<f64>()
-                .ok()
-                .map(|_| quote!(#text.parse().unwrap_or_default())),
-            _ => None,
-        },
-        TypeRef::Type(id) if id.kind == TypeKind::Enum => {
-            let name = cx.ident(*id);
-            let path = if id.service == sid {
-                match &cx.local {
-                    Some(prefix) => quote!(#prefix::#name),
-                    None => quote!(#name),
-                }
-            } else {
-                let m = cx.service_path(id.service);
-                quote!(#m::models::#name)
-            };
-            Some(quote!(<#path as ::charter_runtime::WireEnum>::from_wire(#text)))
-        }
-        TypeRef::List(_) if text.trim() == "[]" => Some(quote!(::std::vec::Vec::new())),
-        TypeRef::Map(_) if text.trim() == "{}" => Some(quote!(::std::collections::BTreeMap::new())),
-        _ => None,
-    }
-}
-
-fn find_in(repo: &Repo, sid: ServiceId, name: &str) -> Option<TypeId> {
-    let s = repo.service(sid);
-    let mk = |kind, i: usize| TypeId {
-        service: sid,
-        kind,
-        index: i as u32,
-    };
-    s.models
-        .iter()
-        .position(|m| m.name == name)
-        .map(|i| mk(TypeKind::Model, i))
-        .or_else(|| {
-            s.enums
-                .iter()
-                .position(|m| m.name == name)
-                .map(|i| mk(TypeKind::Enum, i))
-        })
-        .or_else(|| {
-            s.unions
-                .iter()
-                .position(|m| m.name == name)
-                .map(|i| mk(TypeKind::Union, i))
-        })
-        .or_else(|| {
-            s.interfaces
-                .iter()
-                .position(|m| m.name == name)
-                .map(|i| mk(TypeKind::Interface, i))
-        })
-}
-
-/// Tarjan's algorithm (iterative): component number of every node that is on a cycle of length > 1
-/// or more; singleton components are included too (self loops are checked separately).
-fn tarjan(edges: &HashMap<TypeId, Vec<TypeId>>) -> HashMap<TypeId, usize> {
-    let mut nodes: Vec<TypeId> = edges.keys().copied().collect();
-    nodes.sort();
-    let mut index: HashMap<TypeId, usize> = HashMap::new();
-    let mut low: HashMap<TypeId, usize> = HashMap::new();
-    let mut on_stack: BTreeSet<TypeId> = BTreeSet::new();
-    let mut stack = Vec::new();
-    let mut comp = HashMap::new();
-    let mut next = 0;
-    let mut ncomp = 0;
-    let empty = Vec::new();
-    for &root in &nodes {
-        if index.contains_key(&root) {
-            continue;
-        }
-        let mut work: Vec<(TypeId, usize)> = vec![(root, 0)];
-        index.insert(root, next);
-        low.insert(root, next);
-        next += 1;
-        stack.push(root);
-        on_stack.insert(root);
-        while let Some(&mut (v, ref mut i)) = work.last_mut() {
-            let succ = edges.get(&v).unwrap_or(&empty);
-            if *i < succ.len() {
-                let w = succ[*i];
-                *i += 1;
-                if let std::collections::hash_map::Entry::Vacant(slot) = index.entry(w) {
-                    slot.insert(next);
-                    low.insert(w, next);
-                    next += 1;
-                    stack.push(w);
-                    on_stack.insert(w);
-                    work.push((w, 0));
-                } else if on_stack.contains(&w) {
-                    let lw = index[&w].min(low[&v]);
-                    low.insert(v, lw);
-                }
-            } else {
-                work.pop();
-                if let Some(&(parent, _)) = work.last() {
-                    let lp = low[&parent].min(low[&v]);
-                    low.insert(parent, lp);
-                }
-                if low[&v] == index[&v] {
-                    while let Some(w) = stack.pop() {
-                        on_stack.remove(&w);
-                        comp.insert(w, ncomp);
-                        if w == v {
-                            break;
-                        }
-                    }
-                    ncomp += 1;
-                }
-            }
-        }
-    }
-    comp
 }
 
 pub(crate) fn primitive(p: Primitive) -> TokenStream {
@@ -729,6 +330,33 @@ pub(crate) fn ident(name: &str) -> proc_macro2::Ident {
     }
 }
 
+/// Characters that reorder or hide text (bidi controls, as in "Trojan Source"): dropped from docs.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        || (c.is_control() && c != '\t')
+}
+
+/// A spec description as doc lines that can neither break compilation nor mislead a reader: bare
+/// `\r` ends a line, bidi and other control characters are dropped, `*/` cannot close a block
+/// comment, and nothing becomes a code block (a fence or an indented line would be compiled as a
+/// doctest): fences are escaped and lines are not indented.
+pub(crate) fn doc_lines(text: &str) -> Vec<String> {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .lines()
+        .map(|line| {
+            let clean: String = line.chars().filter(|c| !invisible(*c)).collect();
+            let clean = clean.trim().replace("*/", "*\\/");
+            let clean = if clean.starts_with("```") || clean.starts_with("~~~") {
+                format!("\\{clean}")
+            } else {
+                clean
+            };
+            format!(" {clean}").trim_end().to_owned()
+        })
+        .collect()
+}
+
 /// `#[doc]` and `#[deprecated]` attributes for an element.
 pub(crate) fn doc_attrs(
     description: Option<&str>,
@@ -736,14 +364,21 @@ pub(crate) fn doc_attrs(
 ) -> TokenStream {
     let mut out = TokenStream::new();
     if let Some(d) = description {
-        for line in d.lines() {
-            let line = format!(" {}", line.trim_end());
+        for line in doc_lines(d) {
             out.extend(quote!(#[doc = #line]));
         }
     }
     if let Some(dep) = deprecation {
         match &dep.description {
-            Some(note) => out.extend(quote!(#[deprecated(note = #note)])),
+            Some(note) => {
+                let words: Vec<String> = doc_lines(note)
+                    .iter()
+                    .map(|l| l.trim().to_owned())
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                let note = words.join(" ");
+                out.extend(quote!(#[deprecated(note = #note)]))
+            }
             None => out.extend(quote!(#[deprecated])),
         }
     }

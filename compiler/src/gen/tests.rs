@@ -1,5 +1,5 @@
 //! Golden tests: every `fixtures/gen/<name>.json` generates `fixtures/gen/<name>.rs`.
-//! Run with `CHARTER_BLESS=1` to rewrite the goldens after an intended change. The goldens are
+//! Run with `UPDATE_GOLDEN=1` (or `CHARTER_BLESS=1`) to rewrite the goldens after an intended change. The goldens are
 //! compiled (and linted) by the `charter-gen-golden` crate.
 
 use super::*;
@@ -35,9 +35,52 @@ pub(crate) fn generate_fixture(json: &Path) -> Generated {
     )
 }
 
+/// A fixture directory is one repo of several specs (imports between them): every spec of it
+/// generates `<dir>/<module>.rs`, with the server and the mock.
+pub(crate) fn generate_dir(dir: &Path) -> Generated {
+    let mut sources: Vec<(PathBuf, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p, text)
+        })
+        .collect();
+    sources.sort();
+    let checked = crate::check_sources(sources, &crate::Options::default());
+    let errors: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
+    assert!(errors.is_empty(), "{}: {errors:#?}", dir.display());
+    generate(
+        &checked.repo,
+        &Settings::default().with_server(true).with_mock(true),
+    )
+}
+
+/// Compares (or, blessing, writes) one golden file.
+fn compare(golden: &Path, got: &str, bless: bool) {
+    let want = std::fs::read_to_string(golden).unwrap_or_default();
+    if bless {
+        std::fs::write(golden, got).unwrap();
+    } else if want != got {
+        let diff = similar::TextDiff::from_lines(want.as_str(), got);
+        panic!(
+            "{} is stale (UPDATE_GOLDEN=1 to update):\n{}",
+            golden.display(),
+            diff.unified_diff().header("golden", "generated")
+        );
+    }
+}
+
 #[test]
 fn goldens_match() {
-    let bless = std::env::var_os("CHARTER_BLESS").is_some();
+    let bless =
+        std::env::var_os("UPDATE_GOLDEN").is_some() || std::env::var_os("CHARTER_BLESS").is_some();
     let mut seen = 0;
     let mut entries: Vec<_> = std::fs::read_dir(fixtures())
         .unwrap()
@@ -45,10 +88,19 @@ fn goldens_match() {
         .map(|e| e.path())
         .collect();
     entries.sort();
-    for path in entries
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-    {
+    for path in &entries {
+        if path.is_dir() {
+            seen += 1;
+            let generated = generate_dir(path);
+            assert!(generated.files.len() > 1, "{}: a repo", path.display());
+            for f in &generated.files {
+                compare(&path.join(&f.path), &f.contents, bless);
+            }
+            continue;
+        }
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
         seen += 1;
         let generated = generate_fixture(path);
         assert_eq!(
@@ -57,19 +109,11 @@ fn goldens_match() {
             "{}: one service per fixture",
             path.display()
         );
-        let got = &generated.files[0].contents;
-        let golden = path.with_extension("rs");
-        let want = std::fs::read_to_string(&golden).unwrap_or_default();
-        if bless {
-            std::fs::write(&golden, got).unwrap();
-        } else if &want != got {
-            let diff = similar::TextDiff::from_lines(want.as_str(), got.as_str());
-            panic!(
-                "{} is stale (CHARTER_BLESS=1 to update):\n{}",
-                golden.display(),
-                diff.unified_diff().header("golden", "generated")
-            );
-        }
+        compare(
+            &path.with_extension("rs"),
+            &generated.files[0].contents,
+            bless,
+        );
     }
     assert!(seen >= 1, "no fixtures found");
 }
@@ -313,6 +357,23 @@ fn a_type_without_finite_value_is_warned_about() {
     // The factory of `node` still compiles under `-D warnings`.
     assert!(
         code.contains("#[allow(unconditional_recursion)]\n    pub fn node()"),
+        "{code}"
+    );
+}
+
+#[test]
+fn hostile_descriptions_become_harmless_doc_lines() {
+    let lines = doc_lines("a\rb\u{202E}c */ d\r\n```rust\n    indented\n\u{2066}x\u{0007}");
+    assert_eq!(
+        lines,
+        vec![" a", " bc *\\/ d", " \\```rust", " indented", " x"]
+    );
+    let g = generate_fixture(&fixtures().join("models.json"));
+    let code = &g.files[0].contents;
+    assert!(!code.contains('\u{202E}') && !code.contains('\r'), "{code}");
+    assert!(code.contains("/// Ends *\\/ here and  there\n"), "{code}");
+    assert!(
+        code.contains("#[deprecated(note = \"Use *\\\\/ something else\")]"),
         "{code}"
     );
 }
