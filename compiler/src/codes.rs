@@ -5,7 +5,7 @@
 //! published, never changes meaning.
 //!
 //! Ranges: `E00xx` reading files and JSON; `E01xx`/`W01xx` structure of the input (API Builder's
-//! phase B); `E02xx`–`E09xx`/`W0xxx` semantic validation (phase C); `E10xx` imports and the repo;
+//! phase B); `E02xx`–`E09xx`/`W0xxx` semantic validation (phase C); `E10xx` imports and the repo; `E22xx`/`W22xx` OpenAPI export and import;
 //! `L….` lint rules (their own registry).
 
 use crate::diag::Severity;
@@ -39,13 +39,14 @@ pub const fn warning(code: &'static str, summary: &'static str, explain: &'stati
 }
 
 /// Every table, in code order.
-pub fn tables() -> [&'static [CodeInfo]; 5] {
+pub fn tables() -> [&'static [CodeInfo]; 6] {
     [
         crate::load::CODES,
         crate::lower::CODES,
         crate::validate::CODES,
         crate::resolve::CODES,
         crate::gen::CODES,
+        crate::openapi::CODES,
     ]
 }
 
