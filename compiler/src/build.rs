@@ -327,6 +327,24 @@ pub fn expand(request: &Request) -> Result<Expansion, Error> {
     }
 
     let generated = gen::generate(&checked.repo, &settings);
+    // A spec that would generate code rustc cannot compile is rejected by the generator's limits.
+    let gen_errors: Vec<&Diagnostic> = generated
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
+    if !gen_errors.is_empty() {
+        let lines = gen_errors
+            .iter()
+            .map(|d| one_line(d, &checked.sources))
+            .collect();
+        let rendered = report::render_human(gen_errors.iter().copied(), &checked.sources, false);
+        return Err(Error {
+            rendered,
+            lines,
+            inputs,
+        });
+    }
     let mut items = Vec::new();
     let mut modules = Vec::new();
     for (i, sid) in checked.repo.service_ids().enumerate() {

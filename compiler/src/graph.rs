@@ -163,6 +163,30 @@ impl TypeGraph {
         })
     }
 
+    /// The longest chain of direct containment below every type, counted in types (a type holding
+    /// nothing directly is 1). Edges inside a cycle are left out (those fields are boxed). Computed
+    /// in topological order, without recursion.
+    pub fn direct_depths(&self) -> HashMap<TypeId, usize> {
+        let dag = self.graph.filter_map(
+            |_, id| Some(*id),
+            |e, w| {
+                let (a, b) = self.graph.edge_endpoints(e)?;
+                (w.direct && !self.same_cycle(self.graph[a], self.graph[b])).then_some(*w)
+            },
+        );
+        let mut depth: HashMap<TypeId, usize> = HashMap::new();
+        let order = petgraph::algo::toposort(&dag, None).unwrap_or_default();
+        for n in order.into_iter().rev() {
+            let below = dag
+                .neighbors(n)
+                .map(|m| depth.get(&dag[m]).copied().unwrap_or(1))
+                .max()
+                .unwrap_or(0);
+            depth.insert(dag[n], below + 1);
+        }
+        depth
+    }
+
     /// How many types the graph has.
     pub fn len(&self) -> usize {
         self.graph.node_count()
@@ -212,5 +236,7 @@ mod tests {
         assert!(reaching.contains(&model(0)) && !reaching.contains(&model(2)));
         assert_eq!(g.reachable([model(2)]).len(), 1);
         assert_eq!(g.edges_into(model(2)).count(), 1);
+        let depths = g.direct_depths();
+        assert_eq!((depths[&model(0)], depths[&model(2)]), (1, 1));
     }
 }

@@ -383,6 +383,7 @@ impl<'a> Plan<'a> {
             types: HashMap::new(),
             diagnostics: Diagnostics::new(),
         };
+        plan.limits();
         plan.warn_external();
         // Type names first: fields, members and operations name types of other services.
         for sid in repo.service_ids() {
@@ -837,6 +838,85 @@ impl<'a> Plan<'a> {
                 );
             }
             self.types.get_mut(&id).expect("planned").height = height;
+        }
+    }
+
+    // ---- limits -----------------------------------------------------------------------------
+
+    /// Names too long to generate readable code (`E1201`) and chains of direct containment too
+    /// deep for rustc (`E1202`). Nesting of lists and maps is bounded when types are parsed
+    /// (`lower::MAX_TYPE_NESTING`).
+    fn limits(&mut self) {
+        let repo = self.repo;
+        let mut names: Vec<(&str, &Loc)> = Vec::new();
+        for s in &repo.services {
+            names.push((&s.namespace, &s.loc));
+            names.extend(s.enums.iter().map(|e| (e.name.as_str(), &e.loc)));
+            for e in &s.enums {
+                names.extend(e.values.iter().map(|v| (v.name.as_str(), &v.loc)));
+            }
+            for m in &s.models {
+                names.push((&m.name, &m.loc));
+                names.extend(m.fields.iter().map(|f| (f.name.as_str(), &f.loc)));
+            }
+            for i in &s.interfaces {
+                names.push((&i.name, &i.loc));
+                names.extend(i.fields.iter().map(|f| (f.name.as_str(), &f.loc)));
+            }
+            for u in &s.unions {
+                names.push((&u.name, &u.loc));
+                names.extend(
+                    u.types
+                        .iter()
+                        .map(|t| (t.discriminator_value.as_str(), &t.loc)),
+                );
+            }
+            for r in &s.resources {
+                names.push((&r.plural, &r.loc));
+                for op in &r.operations {
+                    names.extend(op.parameters.iter().map(|p| (p.name.as_str(), &p.loc)));
+                }
+            }
+        }
+        for (name, loc) in names {
+            if name.len() > super::MAX_NAME_LEN {
+                let shown: String = name.chars().take(40).collect();
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        "E1201",
+                        format!(
+                            "the name `{shown}…` is {} bytes long, more than the {} the generator accepts",
+                            name.len(),
+                            super::MAX_NAME_LEN
+                        ),
+                    )
+                    .at(loc.clone())
+                    .with_help("shorten the name"),
+                );
+            }
+        }
+        let depths = self.graph.direct_depths();
+        let deepest = depths
+            .iter()
+            .max_by_key(|(id, d)| (**d, std::cmp::Reverse(**id)));
+        if let Some((&id, &depth)) = deepest.filter(|(_, d)| **d > super::MAX_CHAIN_DEPTH) {
+            let loc = match id.kind {
+                TypeKind::Model => &repo.model(id).loc,
+                TypeKind::Union => &repo.union(id).loc,
+                _ => &repo.service(id.service).loc,
+            };
+            self.diagnostics.push(
+                Diagnostic::new(
+                    "E1202",
+                    format!(
+                        "`{}` holds a chain of {depth} models and unions directly, more than the {} rustc can lay out reliably",
+                        repo.type_name(id),
+                        super::MAX_CHAIN_DEPTH
+                    ),
+                )
+                .at(loc.clone())
+                .with_help("hold one link of the chain through an optional list, or merge models"),
+            );
         }
     }
 

@@ -377,3 +377,70 @@ fn hostile_descriptions_become_harmless_doc_lines() {
         "{code}"
     );
 }
+
+fn check_spec(spec: &str) -> crate::Checked {
+    crate::check_sources(
+        vec![("x.json".into(), spec.to_owned())],
+        &crate::Options::default(),
+    )
+}
+
+#[test]
+fn limits_reject_what_rustc_could_not_compile() {
+    // A chain of 70 models each holding the next directly: E1202, located, nothing generated.
+    let models: Vec<String> = (0..70)
+        .map(|i| match i {
+            69 => format!(r#""m{i}": {{"fields": [{{"name": "x", "type": "string"}}]}}"#),
+            _ => format!(
+                r#""m{i}": {{"fields": [{{"name": "next", "type": "m{}"}}]}}"#,
+                i + 1
+            ),
+        })
+        .collect();
+    let spec = format!(r#"{{"name": "x", "models": {{{}}}}}"#, models.join(","));
+    let checked = check_spec(&spec);
+    assert!(!checked.diagnostics.iter().any(|d| d.is_error()));
+    let g = generate(&checked.repo, &Settings::default());
+    let e: Vec<_> = g.diagnostics.iter().filter(|d| d.code == "E1202").collect();
+    assert_eq!(e.len(), 1, "{:?}", g.diagnostics);
+    assert!(e[0].message.contains("`m0`") && e[0].loc.is_some());
+    assert!(g.files.is_empty());
+    // A chain within the limit generates.
+    let spec = spec.replace(r#""type": "m60""#, r#""type": "[m60]""#);
+    let g = generate(&check_spec(&spec).repo, &Settings::default());
+    assert!(
+        g.diagnostics.is_empty() && g.files.len() == 1,
+        "{:?}",
+        g.diagnostics
+    );
+
+    // A name of 300 bytes: E1201.
+    let long = "a".repeat(300);
+    let spec = format!(
+        r#"{{"name": "x", "models": {{"m": {{"fields": [{{"name": "{long}", "type": "string"}}]}}}}}}"#
+    );
+    let g = generate(&check_spec(&spec).repo, &Settings::default());
+    assert!(
+        g.diagnostics
+            .iter()
+            .any(|d| d.code == "E1201" && d.loc.is_some()),
+        "{:?}",
+        g.diagnostics
+    );
+    assert!(g.files.is_empty());
+
+    // Lists nested deeper than the limit: rejected when the type is read, never a stack overflow.
+    let deep = format!("{}string{}", "[".repeat(5000), "]".repeat(5000));
+    let spec = format!(
+        r#"{{"name": "x", "models": {{"m": {{"fields": [{{"name": "f", "type": "{deep}"}}]}}}}}}"#
+    );
+    let checked = check_spec(&spec);
+    assert!(
+        checked
+            .diagnostics
+            .iter()
+            .any(|d| d.is_error() && d.message.contains("deeper than 32")),
+        "{:?}",
+        checked.diagnostics
+    );
+}
