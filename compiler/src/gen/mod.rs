@@ -11,6 +11,18 @@
 //! and formatted with `prettyplease`; generated code leans on the `charter-runtime` crate for
 //! everything that would otherwise be repeated per type.
 //!
+//! Structure: [`plan`] lowers the resolved IR once into the generation plan (names, types,
+//! arguments, responses, support, validation); every emitter module reads only the plan, and
+//! `service_tokens` lists the modules of a service file in one place. A new concern (data-access
+//! code per table, typed events per stream) adds: a flag to [`Settings`] (`with_dao`, `with_events`),
+//! its per-item plan filled in [`plan::Plan::new`] (or its own `plan_*` function called there),
+//! an emitter module here reading the plan (`gen/dao.rs` / `gen/events.rs`), and one `if` in
+//! `service_tokens`; [`Generated::runtime_features`] names the runtime feature it needs and
+//! [`krate`] writes it into the crate's `Cargo.toml`.
+//!
+//! Requests: every type implements `charter_runtime::Validate` (its own checks, emitted once), and
+//! the `checks` module has one function per operation that the server and the mock both call.
+//!
 //! Personal data: fields carrying one of [`Settings::redacted_annotations`] print `[redacted]` in
 //! the generated `Debug`, and every generated type implements `charter_runtime::PersonalData`
 //! (list and erase personal data), as `redact` decides.
@@ -33,7 +45,7 @@ pub mod server;
 
 use crate::codes::{warning, CodeInfo};
 use crate::diag::Diagnostics;
-use crate::ir::{Primitive, Repo, Service};
+use crate::ir::{Primitive, Repo, Service, ServiceId};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -83,8 +95,8 @@ pub const CODES: &[CodeInfo] = &[
         "types contain each other too deeply for rustc",
         "Models and unions that hold each other directly (not through a list, map or recursion, \
          which are boxed) form a chain longer than 64 types. rustc computes the layout of such a \
-         chain recursively and fails on long ones (a 5,000-union chain does). Real specs stay \
-         below 10. Nothing is generated; break the chain with an optional list or a smaller model.",
+         chain recursively and fails on long ones (a 5,000-union chain does). The longest in the \
+         corpus is 11. Nothing is generated; break the chain with an optional list or a smaller model.",
     ),
 ];
 
@@ -221,32 +233,68 @@ pub struct Generated {
     pub diagnostics: Diagnostics,
 }
 
-/// Generates Rust for every service of `repo`.
-pub fn generate(repo: &Repo, settings: &Settings) -> Generated {
+/// The generated code of one service, as tokens (formatted once, by [`generate`] or the caller).
+#[derive(Debug)]
+pub struct ServiceTokens {
+    pub service: ServiceId,
+    /// The module name of the service (`io_flow_common_v0`).
+    pub module: String,
+    /// The items of the service's file (`pub mod models { … }` …).
+    pub tokens: TokenStream,
+}
+
+/// The output of [`generate_tokens`].
+#[derive(Debug, Default)]
+pub struct GeneratedTokens {
+    /// The services asked for, in repo order.
+    pub services: Vec<ServiceTokens>,
+    /// Features of charter-runtime the generated code needs beyond its defaults (`mock`).
+    pub runtime_features: Vec<String>,
+    pub diagnostics: Diagnostics,
+}
+
+/// Generates the services of `repo` for which `wanted` holds, as tokens. The whole repo is planned
+/// (names and types of imported services are needed), only the wanted services are emitted.
+/// Nothing is emitted when the repo is past a limit (`E1201`, `E1202`).
+pub fn generate_tokens(
+    repo: &Repo,
+    settings: &Settings,
+    wanted: &dyn Fn(ServiceId) -> bool,
+) -> GeneratedTokens {
     let plan = plan::Plan::new(repo, settings);
-    if plan.diagnostics.iter().any(|d| d.is_error()) {
-        // Beyond a limit: the code would not compile (or not be readable); nothing is generated.
-        return Generated {
-            diagnostics: plan.diagnostics,
-            ..Generated::default()
-        };
-    }
-    let mut out = Generated {
-        modules: plan.services.iter().map(|s| s.module.clone()).collect(),
-        ..Generated::default()
-    };
+    let mut out = GeneratedTokens::default();
     if settings.mock {
         out.runtime_features.push("mock".to_owned());
     }
-    for s in &plan.services {
-        let tokens = service_tokens(&plan, s);
-        let contents = format_file(&tokens, s.service);
+    if !plan.diagnostics.iter().any(|d| d.is_error()) {
+        for s in plan.services.iter().filter(|s| wanted(s.id)) {
+            out.services.push(ServiceTokens {
+                service: s.id,
+                module: s.module.clone(),
+                tokens: service_tokens(&plan, s),
+            });
+        }
+    }
+    out.diagnostics = plan.diagnostics;
+    out
+}
+
+/// Generates Rust for every service of `repo`: one formatted file per service.
+pub fn generate(repo: &Repo, settings: &Settings) -> Generated {
+    let tokens = generate_tokens(repo, settings, &|_| true);
+    let mut out = Generated {
+        runtime_features: tokens.runtime_features,
+        diagnostics: tokens.diagnostics,
+        ..Generated::default()
+    };
+    for s in tokens.services {
+        let contents = format_file(&s.tokens, repo.service(s.service));
         out.files.push(GeneratedFile {
             path: format!("{}.rs", s.module),
             contents,
         });
+        out.modules.push(s.module);
     }
-    out.diagnostics = plan.diagnostics;
     out
 }
 
