@@ -5,9 +5,12 @@
 //! walks the type graph backwards: a model (or union, or interface) is *tainted* when one of its
 //! fields, or one of its union members, has a type that reaches an annotated field, through nested
 //! models, arrays, maps, unions and imports across the services of the repo. The walk is a
-//! breadth-first search from the annotated fields, so it terminates on recursive types and gives
-//! every tainted type its shortest `via` path; among paths of equal length the first field (or
-//! union member) in declaration order wins, which makes the result deterministic.
+//! breadth-first search from the annotated fields over the repo's type graph
+//! ([`crate::graph::TypeGraph`]), so it terminates on recursive types and gives every tainted type
+//! its shortest `via` path; among paths of equal length the first field (or union member) in
+//! declaration order wins, which makes the result deterministic. The work is linear in the size of
+//! the repo: paths are shared (each type keeps only its first step) and reported up to
+//! [`MAX_VIA`] hops, with their full length and the type where they continue.
 //!
 //! From the tainted set it lists:
 //! - operations that **accept** personal data: a body or parameter (path, query, header, form)
@@ -32,6 +35,7 @@ use crate::ir::{
 };
 use crate::source::Loc;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The annotation traced when none is given.
 pub const DEFAULT_ANNOTATION: &str = "personal_data";
@@ -150,11 +154,48 @@ pub fn labels(hops: &[Hop]) -> Vec<String> {
     hops.iter().map(|h| h.label.clone()).collect()
 }
 
+/// Via paths are cut after this many hops: a path is shared by every type on it (each tainted
+/// model has its own entry, whose via continues the path), so reports stay linear in the size of
+/// the repo however long the chains of types are.
+pub const MAX_VIA: usize = 10;
+
+/// A via path: its first [`MAX_VIA`] hops, its full length, and where it continues when cut.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Via {
+    pub hops: Vec<Hop>,
+    /// The number of hops of the whole path (`hops.len()` unless cut).
+    pub len: usize,
+    /// The type after the last hop listed, when the path is cut: `(service, type)`.
+    pub continues: Option<(String, String)>,
+}
+
+impl Via {
+    /// A path that is not cut.
+    pub fn full(hops: Vec<Hop>) -> Via {
+        Via {
+            len: hops.len(),
+            hops,
+            continues: None,
+        }
+    }
+    /// The hops not listed.
+    pub fn more(&self) -> usize {
+        self.len - self.hops.len()
+    }
+}
+
+impl std::ops::Deref for Via {
+    type Target = [Hop];
+    fn deref(&self) -> &[Hop] {
+        &self.hops
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModelEntry {
     pub service: String,
     pub model: String,
-    pub via: Vec<Hop>,
+    pub via: Via,
     pub loc: Loc,
 }
 
@@ -186,7 +227,7 @@ pub struct OperationEntry {
     pub status: Option<String>,
     /// What carries it: `body`, a parameter (`query email`), or `response`.
     pub carrier: String,
-    pub via: Vec<Hop>,
+    pub via: Via,
     /// The body, parameter or response.
     pub loc: Loc,
 }
@@ -213,7 +254,7 @@ pub struct EventEntry {
     pub union: String,
     /// The member's discriminator value.
     pub member: String,
-    pub via: Vec<Hop>,
+    pub via: Via,
     pub loc: Loc,
 }
 
@@ -243,19 +284,40 @@ struct Step {
     target: Option<TypeId>,
 }
 
-/// The tainted types of a repo: for each, the first step of its shortest path.
+/// How a tainted type reaches the annotation: the first step of its shortest path.
+#[derive(Clone, Copy, Debug)]
+struct Best {
+    /// Index of the chosen step.
+    step: usize,
+    /// That step's target (`None` when the step is the annotated field).
+    next: Option<TypeId>,
+    /// Length of the shortest path, in hops.
+    hops: usize,
+}
+
+/// The tainted types of a repo: for each, the first step of its shortest path, and the annotated
+/// fields it reaches.
+///
+/// Computed in time linear in the types and fields of the repo (plus, for the reached fields, the
+/// size of the sets): the path lengths by a breadth-first search backwards over the repo's
+/// [`TypeGraph`](crate::graph::TypeGraph) from the owners of annotated fields, each type's step
+/// from the lengths, the reached fields per strongly connected component of the tainted types (a
+/// component that adds nothing shares its successor's set). Paths are never materialized in full:
+/// [`Taint::via`] lists at most [`MAX_VIA`] hops.
 pub struct Taint {
-    /// Per tainted type: index of the chosen step and that step's target.
-    best: HashMap<TypeId, (usize, Option<TypeId>)>,
+    best: HashMap<TypeId, Best>,
     steps: HashMap<TypeId, Vec<Step>>,
+    /// Per tainted type: the annotated fields it reaches, as indices into `labels`, ascending.
+    reach: HashMap<TypeId, Arc<[u32]>>,
+    /// Labels of the annotated fields (`user.email`), sorted and distinct.
+    labels: Vec<String>,
 }
 
 impl Taint {
-    /// Computes the tainted types for `annotation` (breadth-first from the annotated fields).
+    /// Computes the tainted types for `annotation`.
     pub fn compute(repo: &Repo, annotation: &str) -> Taint {
         let mut steps: HashMap<TypeId, Vec<Step>> = HashMap::new();
-        let mut preds: HashMap<TypeId, Vec<TypeId>> = HashMap::new();
-        let mut frontier: Vec<TypeId> = Vec::new();
+        let mut interfaces: Vec<TypeId> = Vec::new();
         for sid in repo.service_ids() {
             let s = repo.service(sid);
             let owners =
@@ -272,6 +334,9 @@ impl Taint {
                     kind,
                     index: i as u32,
                 };
+                if kind == TypeKind::Interface {
+                    interfaces.push(id);
+                }
                 let list: Vec<Step> = fields
                     .iter()
                     .map(|f| Step {
@@ -280,7 +345,6 @@ impl Taint {
                         target: f.ty.r.type_id(),
                     })
                     .collect();
-                Self::link(id, &list, &mut preds, &mut frontier);
                 steps.insert(id, list);
             }
             for (i, u) in s.unions.iter().enumerate() {
@@ -298,102 +362,198 @@ impl Taint {
                         target: t.ty.r.type_id(),
                     })
                     .collect();
-                Self::link(id, &list, &mut preds, &mut frontier);
                 steps.insert(id, list);
             }
         }
-        let mut best: HashMap<TypeId, (usize, Option<TypeId>)> = HashMap::new();
-        frontier.sort_unstable();
-        frontier.dedup();
-        for id in &frontier {
-            let i = steps[id].iter().position(|s| s.direct).unwrap_or(0);
-            best.insert(*id, (i, None));
+
+        // Path lengths: breadth-first, backwards from the owners of annotated fields. Interfaces
+        // are not in the type graph (nothing can hold an interface, E0401): they only start paths.
+        let graph = crate::graph::TypeGraph::new(repo);
+        let mut hops: HashMap<TypeId, usize> = HashMap::new();
+        let mut level: Vec<TypeId> = steps
+            .iter()
+            .filter(|(_, list)| list.iter().any(|s| s.direct))
+            .map(|(id, _)| *id)
+            .collect();
+        level.sort_unstable();
+        for id in &level {
+            hops.insert(*id, 1);
         }
-        while !frontier.is_empty() {
-            let mut next: Vec<TypeId> = frontier
-                .iter()
-                .flat_map(|t| preds.get(t).into_iter().flatten().copied())
-                .filter(|p| !best.contains_key(p))
-                .collect();
-            next.sort_unstable();
-            next.dedup();
-            for p in &next {
-                let found = steps[p]
-                    .iter()
-                    .enumerate()
-                    .find(|(_, s)| s.target.is_some_and(|t| frontier.binary_search(&t).is_ok()));
-                if let Some((i, s)) = found {
-                    best.insert(*p, (i, s.target));
+        let mut h = 1;
+        while !level.is_empty() {
+            h += 1;
+            let mut next = Vec::new();
+            for t in &level {
+                for (from, _) in graph.edges_into(*t) {
+                    if steps.contains_key(&from) && !hops.contains_key(&from) {
+                        hops.insert(from, h);
+                        next.push(from);
+                    }
                 }
             }
-            frontier = next;
+            level = next;
         }
-        Taint { best, steps }
+        let hops_of =
+            |hops: &HashMap<TypeId, usize>, s: &Step| s.target.and_then(|t| hops.get(&t).copied());
+        for id in &interfaces {
+            if hops.contains_key(id) {
+                continue;
+            }
+            if let Some(min) = steps[id].iter().filter_map(|s| hops_of(&hops, s)).min() {
+                hops.insert(*id, min + 1);
+            }
+        }
+
+        // The step of each tainted type: the annotated field itself, or the first step (in
+        // declaration order) to a type one hop closer.
+        let best: HashMap<TypeId, Best> = hops
+            .iter()
+            .map(|(id, &h)| {
+                let list = &steps[id];
+                let step = if h == 1 {
+                    list.iter().position(|s| s.direct).unwrap_or(0)
+                } else {
+                    list.iter()
+                        .position(|s| hops_of(&hops, s) == Some(h - 1))
+                        .unwrap_or(0)
+                };
+                let next = (h > 1).then(|| list[step].target).flatten();
+                (
+                    *id,
+                    Best {
+                        step,
+                        next,
+                        hops: h,
+                    },
+                )
+            })
+            .collect();
+
+        let mut labels: Vec<String> = steps
+            .values()
+            .flatten()
+            .filter(|s| s.direct)
+            .map(|s| s.label.clone())
+            .collect();
+        labels.sort_unstable();
+        labels.dedup();
+        let reach = Self::reached(&best, &steps, &labels);
+        Taint {
+            best,
+            steps,
+            reach,
+            labels,
+        }
     }
 
-    fn link(
-        id: TypeId,
-        list: &[Step],
-        preds: &mut HashMap<TypeId, Vec<TypeId>>,
-        frontier: &mut Vec<TypeId>,
-    ) {
-        for s in list {
-            if s.direct {
-                frontier.push(id);
-            }
-            if let Some(t) = s.target {
-                preds.entry(t).or_default().push(id);
+    /// The annotated fields each tainted type reaches through tainted types, per strongly
+    /// connected component, successors first (Kosaraju, iterative: no recursion on long chains).
+    fn reached(
+        best: &HashMap<TypeId, Best>,
+        steps: &HashMap<TypeId, Vec<Step>>,
+        labels: &[String],
+    ) -> HashMap<TypeId, Arc<[u32]>> {
+        let rank = |label: &str| labels.binary_search_by(|l| l.as_str().cmp(label)).ok();
+        let mut g: petgraph::graph::DiGraph<TypeId, ()> = petgraph::graph::DiGraph::new();
+        let mut ids: Vec<TypeId> = best.keys().copied().collect();
+        ids.sort_unstable();
+        let nodes: HashMap<TypeId, petgraph::graph::NodeIndex> =
+            ids.iter().map(|id| (*id, g.add_node(*id))).collect();
+        for id in &ids {
+            for s in &steps[id] {
+                if let Some(t) = s.target.and_then(|t| nodes.get(&t)) {
+                    g.add_edge(nodes[id], *t, ());
+                }
             }
         }
+        let mut out: HashMap<TypeId, Arc<[u32]>> = HashMap::new();
+        for comp in petgraph::algo::kosaraju_scc(&g) {
+            let members: Vec<TypeId> = comp.iter().map(|n| g[*n]).collect();
+            let mut own: Vec<u32> = members
+                .iter()
+                .flat_map(|id| steps[id].iter().filter(|s| s.direct))
+                .filter_map(|s| rank(&s.label).map(|r| r as u32))
+                .collect();
+            let mut below: Vec<&Arc<[u32]>> = members
+                .iter()
+                .flat_map(|id| steps[id].iter().filter_map(|s| s.target))
+                .filter_map(|t| out.get(&t))
+                .collect();
+            below.sort_unstable_by_key(|a| Arc::as_ptr(a) as *const u32 as usize);
+            below.dedup_by(|a, b| Arc::ptr_eq(a, b));
+            let set: Arc<[u32]> = if own.is_empty() && below.len() == 1 {
+                Arc::clone(below[0])
+            } else {
+                own.extend(below.iter().flat_map(|a| a.iter().copied()));
+                own.sort_unstable();
+                own.dedup();
+                own.into()
+            };
+            for id in members {
+                out.insert(id, Arc::clone(&set));
+            }
+        }
+        out
     }
 
     /// Every annotated field reachable from `id` (`user.email`), sorted.
     pub fn reaches(&self, id: TypeId) -> Vec<String> {
-        let mut seen = std::collections::HashSet::from([id]);
-        let mut stack = vec![id];
-        let mut out = std::collections::BTreeSet::new();
-        while let Some(t) = stack.pop() {
-            for s in self.steps.get(&t).into_iter().flatten() {
-                if s.direct {
-                    out.insert(s.label.clone());
-                }
-                if let Some(next) = s.target {
-                    if self.is_tainted(next) && seen.insert(next) {
-                        stack.push(next);
-                    }
-                }
-            }
-        }
-        out.into_iter().collect()
+        self.reach
+            .get(&id)
+            .map(|set| {
+                set.iter()
+                    .map(|r| self.labels[*r as usize].clone())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     pub fn is_tainted(&self, id: TypeId) -> bool {
         self.best.contains_key(&id)
     }
 
-    /// The shortest path from `id` to an annotated field (`order.customer`, `user.email`);
-    /// empty when `id` is not tainted.
+    /// The shortest path from `id` to an annotated field (`order.customer`, `user.email`), at most
+    /// [`MAX_VIA`] hops of it; empty when `id` is not tainted.
     pub fn via(&self, repo: &Repo, id: TypeId) -> Vec<Hop> {
+        self.via_path(repo, id).hops
+    }
+
+    /// [`Taint::via`] with the path's length and where it continues when cut.
+    pub fn via_path(&self, repo: &Repo, id: TypeId) -> Via {
         let mut out = Vec::new();
         let mut cur = Some(id);
         while let Some(t) = cur {
-            let Some((i, next)) = self.best.get(&t) else {
+            let Some(b) = self.best.get(&t) else {
                 break;
             };
+            if out.len() == MAX_VIA {
+                break;
+            }
             out.push(Hop {
                 service: repo.service(t.service).name.clone(),
                 owner: repo.type_name(t).to_string(),
-                label: self.steps[&t][*i].label.clone(),
+                label: self.steps[&t][b.step].label.clone(),
             });
-            cur = *next;
+            cur = b.next;
         }
-        out
+        let len = self.best.get(&id).map_or(0, |b| b.hops);
+        let continues = cur.filter(|_| out.len() < len).map(|t| {
+            (
+                repo.service(t.service).name.clone(),
+                repo.type_name(t).to_string(),
+            )
+        });
+        Via {
+            hops: out,
+            len,
+            continues,
+        }
     }
 
     /// The via path of a type reference (`[order]`, `map[user]`), if it carries personal data.
-    pub fn via_ref(&self, repo: &Repo, r: &TypeRef) -> Option<Vec<Hop>> {
+    pub fn via_ref(&self, repo: &Repo, r: &TypeRef) -> Option<Via> {
         let id = r.type_id()?;
-        self.is_tainted(id).then(|| self.via(repo, id))
+        self.is_tainted(id).then(|| self.via_path(repo, id))
     }
 
     /// The tainted types, in no particular order.
@@ -479,7 +639,7 @@ pub fn trace(repo: &Repo, options: &TraceOptions) -> Trace {
             out.models.push(ModelEntry {
                 service: s.name.clone(),
                 model: name.to_string(),
-                via: taint.via(repo, id),
+                via: taint.via_path(repo, id),
                 loc: s.models[i].loc.clone(),
             });
             if let Some(table) = options.storage.and_then(|st| st.table(repo, id)) {
@@ -588,11 +748,11 @@ fn operation(
         let carrier = format!("{} {}", location_word(p.location), p.name);
         let via = taint.via_ref(repo, &p.ty.r).or_else(|| {
             parameter_field(repo, r, p, annotation).map(|(m, f)| {
-                vec![Hop {
+                Via::full(vec![Hop {
                     service: model_service(repo, r),
                     owner: m.to_string(),
                     label: format!("{m}.{f}"),
-                }]
+                }])
             })
         });
         if let Some(via) = via {

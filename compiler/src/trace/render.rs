@@ -6,9 +6,12 @@
 //! "via":[…]}],"operations":[{"service","method","path","direction":"request"|"response","status",
 //! "via":[…]}],"events":[{"service","union","member","via":[…]}]}`. `status` is the response code as
 //! a string (`"200"`, `"default"`), `null` for a request; a request carried by a parameter has the
-//! parameter (`"query email"`) as the first element of `via`.
+//! parameter (`"query email"`) as the first element of `via`. A path longer than
+//! [`super::MAX_VIA`] hops lists its first hops and adds `"via_hops"` (the full length) and
+//! `"via_continues": {"service","type"}` (the type after the last hop listed, whose own `models`
+//! entry continues the path when it is a model), so that the report stays linear in the repo.
 
-use super::{labels, Direction, Hop, Trace};
+use super::{labels, Direction, Hop, Trace, Via};
 use crate::source::{Loc, SourceMap};
 use handlebars::Handlebars;
 use serde::Serialize;
@@ -29,17 +32,29 @@ pub fn to_json(trace: &Trace, sources: &SourceMap) -> Value {
             let (file, line) = file_line(sources, &f.loc);
             json!({"service": f.service, "model": f.model, "field": f.field, "file": file, "line": line})
         }).collect::<Vec<_>>(),
-        "models": trace.models.iter().map(|m| json!({
+        "models": trace.models.iter().map(|m| cut(json!({
             "service": m.service, "model": m.model, "via": labels(&m.via)
-        })).collect::<Vec<_>>(),
-        "operations": trace.operations.iter().map(|o| json!({
+        }), &m.via)).collect::<Vec<_>>(),
+        "operations": trace.operations.iter().map(|o| cut(json!({
             "service": o.service, "method": o.method, "path": o.path,
             "direction": o.direction.as_str(), "status": o.status, "via": o.via_labels()
-        })).collect::<Vec<_>>(),
-        "events": trace.events.iter().map(|e| json!({
+        }), &o.via)).collect::<Vec<_>>(),
+        "events": trace.events.iter().map(|e| cut(json!({
             "service": e.service, "union": e.union, "member": e.member, "via": labels(&e.via)
-        })).collect::<Vec<_>>(),
+        }), &e.via)).collect::<Vec<_>>(),
     })
+}
+
+/// Adds `via_hops` and `via_continues` to an entry whose path is cut.
+fn cut(mut entry: Value, via: &Via) -> Value {
+    if let (Some((service, ty)), Some(o)) = (&via.continues, entry.as_object_mut()) {
+        o.insert("via_hops".into(), via.len.into());
+        o.insert(
+            "via_continues".into(),
+            json!({"service": service, "type": ty}),
+        );
+    }
+    entry
 }
 
 pub fn render_json(trace: &Trace, sources: &SourceMap) -> String {
@@ -97,6 +112,14 @@ fn arrow(via: &[String]) -> String {
     via.join(" → ")
 }
 
+/// The labels of a path as shown, ending with what was cut: `… (9,990 more hops, via m10)`.
+fn shown(mut labels: Vec<String>, via: &Via) -> Vec<String> {
+    if let Some((_, ty)) = &via.continues {
+        labels.push(format!("… ({} more hop(s), continues at {ty})", via.more()));
+    }
+    labels
+}
+
 fn view(trace: &Trace, sources: &SourceMap, against: Option<&str>) -> View {
     let mut services: Vec<ServiceView> = trace
         .services
@@ -152,7 +175,7 @@ fn view(trace: &Trace, sources: &SourceMap, against: Option<&str>) -> View {
             row(
                 m.model.clone(),
                 String::new(),
-                labels(&m.via),
+                shown(labels(&m.via), &m.via),
                 trace.data(&m.via, false),
                 Some(&m.loc),
             ),
@@ -169,7 +192,7 @@ fn view(trace: &Trace, sources: &SourceMap, against: Option<&str>) -> View {
             row(
                 format!("{} {}", o.method, o.path),
                 how,
-                o.via_labels(),
+                shown(o.via_labels(), &o.via),
                 trace.data(&o.via, o.is_parameter()),
                 Some(&o.loc),
             ),
@@ -182,7 +205,7 @@ fn view(trace: &Trace, sources: &SourceMap, against: Option<&str>) -> View {
             row(
                 format!("{}[{}]", e.union, e.member),
                 String::new(),
-                labels(&e.via),
+                shown(labels(&e.via), &e.via),
                 trace.data(&e.via, false),
                 Some(&e.loc),
             ),

@@ -337,3 +337,90 @@ fn data_lists_every_annotated_field_behind_an_entry() {
     assert_eq!(labels(&op.via), vec!["order.buyer", "person.email"]);
     assert_eq!(t.data(&op.via, false), vec!["card.cvc", "person.email"]);
 }
+
+/// A chain `m0.next: m1 … m{n-1}.email`: every model carries the data through all the others.
+fn chain(n: usize) -> String {
+    let models: Vec<String> = (0..n)
+        .map(|i| {
+            let field = if i + 1 < n {
+                format!(r#"{{"name": "next", "type": "m{}"}}"#, i + 1)
+            } else {
+                r#"{"name": "email", "type": "string", "annotations": ["personal_data"]}"#.into()
+            };
+            format!(r#""m{i}": {{"fields": [{field}]}}"#)
+        })
+        .collect();
+    format!(
+        r#"{{"name": "chain", "annotations": {{"personal_data": {{}}}}, "models": {{{}}}}}"#,
+        models.join(",")
+    )
+}
+
+#[test]
+fn long_chains_share_their_paths_and_reports_stay_bounded() {
+    let n = 3_000;
+    let checked = load(&[("chain.json", chain(n))]);
+    let t = trace(&checked.repo, &TraceOptions::default());
+    assert_eq!(t.models.len(), n);
+    let m0 = t.models.iter().find(|m| m.model == "m0").unwrap();
+    assert_eq!(m0.via.len, n, "the full length is known");
+    assert_eq!(m0.via.hops.len(), MAX_VIA, "only the first hops are listed");
+    assert_eq!(labels(&m0.via)[0], "m0.next");
+    assert_eq!(
+        m0.via.continues,
+        Some(("chain".to_string(), format!("m{MAX_VIA}"))),
+        "the path continues at the type after the last hop"
+    );
+    let last = t
+        .models
+        .iter()
+        .find(|m| m.model == format!("m{}", n - 1))
+        .unwrap();
+    assert_eq!(labels(&last.via), vec![format!("m{}.email", n - 1)]);
+    assert_eq!(last.via.continues, None);
+    // Every model reaches the one annotated field.
+    assert_eq!(t.data(&m0.via, false), vec![format!("m{}.email", n - 1)]);
+    // The JSON report is linear: at most MAX_VIA hops per entry.
+    let json = render::render_json(&t, &checked.sources);
+    assert!(json.len() < n * 600, "{} bytes for {n} models", json.len());
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let e0 = v["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["model"] == "m0")
+        .unwrap();
+    assert_eq!(e0["via_hops"], n);
+    assert_eq!(e0["via_continues"]["type"], format!("m{MAX_VIA}"));
+    assert_eq!(e0["via"].as_array().unwrap().len(), MAX_VIA);
+    let human = render::render_human(&t, &checked.sources);
+    assert!(human.contains(&format!(
+        "… ({} more hop(s), continues at m{MAX_VIA})",
+        n - MAX_VIA
+    )));
+}
+
+#[test]
+fn reached_fields_are_shared_through_cycles() {
+    // a ⇄ b, a holds person (email), b holds secret_box (pin annotated personal_data too).
+    let t = run(&[(
+        "people.json",
+        api(
+            r#""a": {"fields": [{"name": "b", "type": "b"}, {"name": "p", "type": "person"}]},
+               "b": {"fields": [{"name": "a", "type": "[a]"}, {"name": "s", "type": "secret_box"}]},
+               "secret_box": {"fields": [{"name": "code", "type": "string", "annotations": ["personal_data"]}]},
+               "top": {"fields": [{"name": "b", "type": "b"}]}"#,
+            "",
+            "",
+        ),
+    )]);
+    let via = |m: &str| t.models.iter().find(|x| x.model == m).unwrap().via.clone();
+    for m in ["a", "b", "top"] {
+        assert_eq!(
+            t.data(&via(m), false),
+            vec!["person.email".to_string(), "secret_box.code".to_string()],
+            "{m}"
+        );
+    }
+    assert_eq!(labels(&via("top")), vec!["top.b", "b.s", "secret_box.code"]);
+}
