@@ -90,7 +90,7 @@ pub fn check(repo: &Repo, ty: &TypeRef, value: &str) -> Option<Invalid> {
 
 /// An element of a list or map default as API Builder reads it: strings without quotes, anything
 /// else as compact JSON.
-fn element_text(v: &serde_json::Value) -> String {
+pub(crate) fn element_text(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),

@@ -54,13 +54,6 @@ fn bad(reason: impl Into<String>, help: impl Into<String>) -> Option<Bad> {
     })
 }
 
-/// An element of a list or map example: strings without quotes, anything else as JSON.
-fn element_text(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
 
 /// Checks `text` against `ty` (not bounds).
 fn fits(repo: &Repo, ty: &TypeRef, text: &str) -> Option<Bad> {
@@ -69,7 +62,7 @@ fn fits(repo: &Repo, ty: &TypeRef, text: &str) -> Option<Bad> {
         TypeRef::List(inner) => match serde_json::from_str::<serde_json::Value>(text) {
             Ok(serde_json::Value::Array(items)) => items
                 .iter()
-                .find_map(|v| fits(repo, inner, &element_text(v))),
+                .find_map(|v| fits(repo, inner, &value::element_text(v))),
             _ => bad(
                 "a list example must be a JSON array",
                 format!("write it as a JSON array, e.g. [{}]", quoted(text)),
@@ -78,7 +71,7 @@ fn fits(repo: &Repo, ty: &TypeRef, text: &str) -> Option<Bad> {
         TypeRef::Map(inner) => match serde_json::from_str::<serde_json::Value>(text) {
             Ok(serde_json::Value::Object(items)) => items
                 .values()
-                .find_map(|v| fits(repo, inner, &element_text(v))),
+                .find_map(|v| fits(repo, inner, &value::element_text(v))),
             _ => bad(
                 "a map example must be a JSON object",
                 "write it as a JSON object, e.g. {\"key\": \"value\"}",
