@@ -69,7 +69,10 @@ pub fn to_value(report: &DiffReport) -> Value {
     let index: BTreeMap<&str, usize> = docs.keys().enumerate().map(|(i, k)| (*k, i)).collect();
     let rules: Vec<Value> = docs
         .values()
-        .map(|d| descriptor(d.id, d.id, d.summary, &d.doc, &d.uri, d.level))
+        .map(|d| {
+            let name = heck::AsUpperCamelCase(d.id.to_ascii_lowercase()).to_string();
+            descriptor(d.id, &name, d.summary, &d.doc, &d.uri, d.level)
+        })
         .collect();
     let results: Vec<Value> = report
         .changes

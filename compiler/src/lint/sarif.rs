@@ -134,7 +134,7 @@ pub fn log(rules: Vec<Value>, results: Vec<Value>) -> Value {
     })
 }
 
-/// A rule descriptor: the summary as `shortDescription`, the whole dedented documentation as
+/// A rule descriptor (`name` is left out when it equals `id`): the summary as `shortDescription`, the whole dedented documentation as
 /// `fullDescription` and `help`, and the rule's docs as `helpUri`.
 pub fn descriptor(
     id: &str,
@@ -150,9 +150,8 @@ pub fn descriptor(
     } else {
         doc
     };
-    json!({
+    let mut d = json!({
         "id": id,
-        "name": name,
         "shortDescription": { "text": summary },
         "fullDescription": { "text": full },
         "help": {
@@ -161,7 +160,12 @@ pub fn descriptor(
         },
         "helpUri": help_uri,
         "defaultConfiguration": { "level": level },
-    })
+    });
+    // SARIF: a name identical to the id is omitted
+    if name != id {
+        d["name"] = name.into();
+    }
+    d
 }
 
 /// A result location: a repo-relative file, an optional region, the JSON pointer as logical
