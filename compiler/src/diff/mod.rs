@@ -1,12 +1,22 @@
-//! Breaking-change detection: compares two resolved repos (old and new) and classifies every change
-//! by what happens to an existing consumer.
+//! Breaking-change detection: compares two resolved repos (old and new) and judges every change on
+//! two axes, one principle each (stated in full in [`rules`] and docs/diff.md):
 //!
-//! Elements are first matched by stable keys (services by namespace, types by kind and name, with
-//! renames detected by shape; fields, parameters, headers and enum values by name; union members by
-//! type; operations by method and path, with moves detected; responses by code). Each change is
-//! then judged by a rule of the catalogue ([`rules::RULES`]) in the directions in which the changed
-//! element is used ([`direction`]). A change to a shared type is reported once, listing the
-//! operations and events it affects.
+//! - **wire** — an old client against the new server (where the element is sent), old consumers
+//!   reading new responses and events (where it is read): breaking when a valid request can be
+//!   rejected or an old reader can fail or miss a promised value; dangerous when something sent is
+//!   ignored or a reader may meet unknown values; non-breaking otherwise;
+//! - **source** — code written against the code generated from the old spec, rebuilt against the
+//!   new: breaking when an item it names is removed, renamed or changes type or signature;
+//!   dangerous when only exhaustive struct literals and matches break; non-breaking otherwise.
+//!
+//! The exit code and the JSON `verdict` follow the wire axis (`--fail-on source` adds the source
+//! axis); both are always reported.
+//!
+//! Elements are paired once, generically ([`pair`]), by stable keys; one small check per element
+//! kind ([`check`]) raises findings of catalogue constants ([`rules::RULES`]) through
+//! [`cx::Cx::emit`], classified in the directions in which the changed element is used
+//! ([`direction`]). A change to a shared type is reported once, listing the operations and events
+//! it affects. [`diff`] also runs the database rules of [`crate::dao::diff`].
 
 mod check;
 pub mod config;

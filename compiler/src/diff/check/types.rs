@@ -69,12 +69,11 @@ fn shape(s: &Service, id: TypeId) -> String {
     }
 }
 
+/// The types of one side (id and name).
+type SideTypes = Vec<(TypeId, String)>;
+
 /// The pairing of the types of two services (by kind and name, then renames by shape).
-fn pairing(
-    cx: &Cx,
-    o: ServiceId,
-    n: ServiceId,
-) -> (Vec<(TypeId, String)>, Vec<(TypeId, String)>, Vec<Paired>) {
+fn pairing(cx: &Cx, o: ServiceId, n: ServiceId) -> (SideTypes, SideTypes, Vec<Paired>) {
     let os = cx.old.side.repo.service(o);
     let ns = cx.new.side.repo.service(n);
     let old: Vec<(TypeId, String)> = type_ids(os, o)
