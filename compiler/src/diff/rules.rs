@@ -333,6 +333,37 @@ pub const REQUIRED_WITH_DEFAULT: Case = Case {
           becomes invalid; the generated type changes from optional to required.",
 };
 
+/// SERVICE_METADATA_CHANGED where `base_url` was removed.
+pub const BASE_URL_REMOVED: Case = Case {
+    when: "`base_url` was removed",
+    judgement: judge(N, N, B, Sent::Accepted, Read::Decodes, Gen::Breaks),
+    doc: "The generated client's `BASE_URL` constant is gone, so code passing it to \
+          `Client::new` no longer compiles.",
+};
+
+/// TYPE_PLURAL_CHANGED of a type that backs no resource.
+pub const PLURAL_OF_NO_RESOURCE: Case = Case {
+    when: "the type backs no resource",
+    judgement: judge(N, N, N, Sent::Accepted, Read::Decodes, Gen::Compiles),
+    doc: "Only a resource's plural names generated items (its accessor and types).",
+};
+
+/// FIELD_DEFAULT_ADDED where the generated type does not change.
+pub const DEFAULT_ADDED_SAME_TYPE: Case = Case {
+    when: "a field that is required in both versions, or a header",
+    judgement: judge(N, N, N, Sent::Accepted, Read::Decodes, Gen::Compiles),
+    doc: "A required field is `T` with or without a default, and generated code does not name \
+          headers.",
+};
+
+/// FIELD_DEFAULT_REMOVED where the generated type does not change.
+pub const DEFAULT_REMOVED_SAME_TYPE: Case = Case {
+    when: "a field that is required in both versions, or a header",
+    judgement: judge(B, N, N, Sent::Rejected, Read::Decodes, Gen::Compiles),
+    doc: "A required field is `T` with or without a default, and generated code does not name \
+          headers.",
+};
+
 catalogue! {
     // service
     SERVICE_REMOVED: "a service of the repo was removed";
@@ -347,12 +378,14 @@ catalogue! {
          crate modules and qualifies every type other services import, so every importer and every \
          caller of generated code must be updated. API Builder reports it as breaking.";
     SERVICE_NAME_CHANGED: "the service name changed";
-        wire N N (Accepted, Decodes); source B (Breaks); A;
-        "The wire is unchanged, but the name drives the generated client and server type names, so \
-         code that names them no longer compiles. API Builder reports this as non-breaking.";
+        wire N N (Accepted, Decodes); source N (Compiles); A;
+        "The wire is unchanged, and generated code is named after the namespace, resources and \
+         types, not the service name (checked against the generator by tests/diff_source_axis.rs). \
+         API Builder reports this as non-breaking.";
     SERVICE_METADATA_CHANGED: "organization, application, version, base_url or info changed";
         wire N N (Accepted, Decodes); source N (Compiles); X;
-        "Metadata that neither the wire nor generated items depend on.";
+        "Metadata that neither the wire nor generated items depend on, except `base_url`: the \
+         generated client exports it as `BASE_URL`.", cases &[BASE_URL_REMOVED];
     IMPORT_CHANGED: "an import was added, removed or changed";
         wire N N (Accepted, Decodes); source N (Compiles); X;
         "Imports only matter through the types used from them, which are compared where they are used.";
@@ -401,8 +434,8 @@ catalogue! {
     TYPE_PLURAL_CHANGED: "the plural of a type or resource changed";
         wire N N (Accepted, Decodes); source B (Breaks); A;
         "Plurals drive default resource paths (reported separately when they change an operation) and \
-         generated accessor, method and module names: renamed generated items, an unchanged wire. \
-         API Builder reports this as non-breaking.";
+         the generated resource accessor and type names: renamed generated items, an unchanged wire. \
+         API Builder reports this as non-breaking.", cases &[PLURAL_OF_NO_RESOURCE];
     TYPE_INTERFACE_ADDED: "a model or union now implements an interface";
         wire N N (Accepted, Decodes); source N (Compiles); A;
         "The type already has the interface's fields (validation checks it); generated code gains an \
@@ -482,7 +515,7 @@ catalogue! {
     FIELD_DEFAULT_ADDED: "a field or parameter gained a default";
         wire N N (Accepted, Decodes); source B (Breaks); A;
         "Requests that omitted it get the default; nothing valid becomes invalid. An optional field \
-         with a default is generated as `T` instead of `Option<T>`.";
+         with a default is generated as `T` instead of `Option<T>`, a parameter's argument changes.", cases &[DEFAULT_ADDED_SAME_TYPE];
     FIELD_DEFAULT_CHANGED: "the default of a field or parameter changed";
         wire D D (Ignored, Surprises); source N (Compiles); A;
         "Consumers that omit the value silently get different server behaviour, and readers see \
@@ -490,7 +523,8 @@ catalogue! {
     FIELD_DEFAULT_REMOVED: "the default of a field or parameter was removed";
         wire B N (Rejected, Decodes); source B (Breaks); A;
         "A required value that old clients omitted is now rejected (or an optional one no longer \
-         filled in). An optional field without a default is generated as `Option<T>`.";
+         filled in). An optional field without a default is generated as `Option<T>`, a \
+         parameter's argument changes.", cases &[DEFAULT_REMOVED_SAME_TYPE];
     FIELD_RANGE_TIGHTENED: "a minimum was added or raised, or a maximum added or lowered";
         wire B N (Rejected, Decodes); source N (Compiles); A;
         "Requests that were valid are rejected. For values that are only read, a narrower range is \

@@ -6,6 +6,7 @@ use crate::diff::rules::*;
 use crate::ir::Field;
 
 pub(super) const FIELDS: MemberRules = MemberRules {
+    typed_default: true,
     label: "field",
     removed: &FIELD_REMOVED,
     added: &FIELD_ADDED,

@@ -11,6 +11,9 @@ use crate::source::Loc;
 /// The rules of one kind of member.
 pub(super) struct MemberRules {
     pub label: &'static str,
+    /// Whether a default can change the generated type of a member (`false`: headers, which
+    /// generated code does not name); a field that is required in both versions keeps its type.
+    pub typed_default: bool,
     pub removed: &'static Rule,
     pub added: &'static Rule,
     pub required_added: &'static Rule,
@@ -210,7 +213,15 @@ fn member_pair(cx: &mut Cx, rules: &MemberRules, label: &str, a: &Member, b: &Me
         _ => None,
     };
     if let Some((rule, msg)) = default {
-        cx.emit(rule, Which::New, loc, msg, ctx);
+        let same_type =
+            !rules.typed_default || (rules.label == "field" && a.required && b.required);
+        // a changed default has no narrower case (it changes no type)
+        let case = match (same_type, a.default, b.default) {
+            (true, None, Some(_)) => Some(&rules::DEFAULT_ADDED_SAME_TYPE),
+            (true, Some(_), None) => Some(&rules::DEFAULT_REMOVED_SAME_TYPE),
+            _ => None,
+        };
+        cx.emit_case(rule, case, Which::New, loc, msg, ctx);
     }
     let max_tighter = matches!((a.maximum, b.maximum), (None, Some(_)))
         || matches!((a.maximum, b.maximum), (Some(p), Some(q)) if q < p);

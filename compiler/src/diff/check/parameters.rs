@@ -6,6 +6,7 @@ use crate::diff::rules::*;
 use crate::ir::Parameter;
 
 pub(super) const PARAMETERS: MemberRules = MemberRules {
+    typed_default: true,
     label: "parameter",
     removed: &PARAMETER_REMOVED,
     added: &PARAMETER_ADDED,

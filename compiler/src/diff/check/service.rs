@@ -12,6 +12,7 @@ use crate::ir::{Import, Repo, ServiceId};
 
 /// Header rules (service headers here, response headers in [`super::responses`]).
 pub(super) const HEADERS: MemberRules = MemberRules {
+    typed_default: false,
     label: "header",
     removed: &HEADER_REMOVED,
     added: &HEADER_ADDED,
@@ -114,7 +115,15 @@ fn service(
                 (Some(v), None) => format!("{what} removed: {}", value(Some(v))),
                 _ => format!("{what} changed from {} to {}", value(a), value(b)),
             };
-            cx.emit(&SERVICE_METADATA_CHANGED, Which::New, &ns.loc, msg, &none);
+            let case = (what == "base_url" && b.is_none()).then_some(&BASE_URL_REMOVED);
+            cx.emit_case(
+                &SERVICE_METADATA_CHANGED,
+                case,
+                Which::New,
+                &ns.loc,
+                msg,
+                &none,
+            );
         }
     }
     if os.info != ns.info {

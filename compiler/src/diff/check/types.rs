@@ -179,23 +179,23 @@ fn type_pair(cx: &mut Cx, o: TypeId, n: TypeId, renamed: bool) {
     match (o.kind, n.kind) {
         (TypeKind::Model, TypeKind::Model) => {
             let (a, b) = (&os.models[oi], &ns.models[ni]);
-            common(cx, &label, common!(a), common!(b), &ctx, renamed);
+            common(cx, &label, (o, n), common!(a), common!(b), &ctx, renamed);
             interfaces(cx, &label, &a.interfaces, &b.interfaces, &b.loc, &ctx);
             fields::compare(cx, &label, &a.fields, &b.fields, &ctx);
         }
         (TypeKind::Interface, TypeKind::Interface) => {
             let (a, b) = (&os.interfaces[oi], &ns.interfaces[ni]);
-            common(cx, &label, common!(a), common!(b), &ctx, renamed);
+            common(cx, &label, (o, n), common!(a), common!(b), &ctx, renamed);
             fields::compare(cx, &label, &a.fields, &b.fields, &ctx);
         }
         (TypeKind::Enum, TypeKind::Enum) => {
             let (a, b) = (&os.enums[oi], &ns.enums[ni]);
-            common(cx, &label, common!(a), common!(b), &ctx, renamed);
+            common(cx, &label, (o, n), common!(a), common!(b), &ctx, renamed);
             enums::compare(cx, &label, a, b, &ctx);
         }
         (TypeKind::Union, TypeKind::Union) => {
             let (a, b) = (&os.unions[oi], &ns.unions[ni]);
-            common(cx, &label, common!(a), common!(b), &ctx, renamed);
+            common(cx, &label, (o, n), common!(a), common!(b), &ctx, renamed);
             interfaces(cx, &label, &a.interfaces, &b.interfaces, &b.loc, &ctx);
             unions::compare(cx, &label, a, b, &ctx);
         }
@@ -203,10 +203,32 @@ fn type_pair(cx: &mut Cx, o: TypeId, n: TypeId, renamed: bool) {
     }
 }
 
-fn common(cx: &mut Cx, label: &str, a: Common, b: Common, ctx: &Ctx, renamed: bool) {
+/// Whether a resource of either version is backed by the type.
+fn backs_resource(cx: &Cx, o: TypeId, n: TypeId) -> bool {
+    let backs = |repo: &crate::ir::Repo, id: TypeId| {
+        repo.services.iter().any(|s| {
+            s.resources
+                .iter()
+                .any(|r| matches!(r.ty.r, crate::ir::TypeRef::Type(t) if t == id))
+        })
+    };
+    backs(cx.old.side.repo, o) || backs(cx.new.side.repo, n)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn common(
+    cx: &mut Cx,
+    label: &str,
+    ids: (TypeId, TypeId),
+    a: Common,
+    b: Common,
+    ctx: &Ctx,
+    renamed: bool,
+) {
     if a.plural != b.plural && !renamed {
         let msg = format!("{label} plural changed from {} to {}", a.plural, b.plural);
-        cx.emit(&TYPE_PLURAL_CHANGED, Which::New, b.loc, msg, ctx);
+        let case = (!backs_resource(cx, ids.0, ids.1)).then_some(&PLURAL_OF_NO_RESOURCE);
+        cx.emit_case(&TYPE_PLURAL_CHANGED, case, Which::New, b.loc, msg, ctx);
     }
     cx.docs(
         label,
