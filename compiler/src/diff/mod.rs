@@ -216,7 +216,8 @@ principles (`compiler/src/diff/rules.rs`). The source classes are also checked a
 generator: for every fixture, the public surface of the models and client generated from the old
 and the new spec is compared, and the reported source class is never below it
 (`compiler/tests/diff_source_axis.rs`; where the catalogue is more cautious than one fixture, e.g.
-a parameter moving from query to form keeps its argument position, the test prints it).
+an interface removed from a union, which generates no trait implementation today, the test
+prints it).
 
 ## Directions
 

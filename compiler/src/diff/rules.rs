@@ -364,6 +364,14 @@ pub const DEFAULT_REMOVED_SAME_TYPE: Case = Case {
           headers.",
 };
 
+/// PARAMETER_LOCATION_CHANGED between locations other than the path.
+pub const LOCATION_SAME_ARGUMENT: Case = Case {
+    when: "neither location is the path (e.g. query → form)",
+    judgement: judge(B, B, N, Sent::Rejected, Read::Never, Gen::Compiles),
+    doc: "Query, header and form parameters are arguments in spec order, so the generated \
+          method keeps its signature.",
+};
+
 catalogue! {
     // service
     SERVICE_REMOVED: "a service of the repo was removed";
@@ -556,7 +564,7 @@ catalogue! {
     PARAMETER_LOCATION_CHANGED: "a parameter moved (e.g. query → form)";
         wire B B (Rejected, Never); source B (Breaks); A;
         "Old clients send it where the server no longer looks; generated arguments are ordered by \
-         location, so the argument may move.";
+         location (path parameters first), so the argument may move.", cases &[LOCATION_SAME_ARGUMENT];
     PARAMETER_OPTIONAL_TO_REQUIRED: "a parameter became required";
         wire B B (Rejected, Never); source B (Breaks); A;
         "Old clients that omit it are rejected; the argument changes from `Option<&T>` to `&T`.", cases &[REQUIRED_WITH_DEFAULT];

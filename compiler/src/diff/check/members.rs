@@ -175,13 +175,10 @@ fn member_pair(cx: &mut Cx, rules: &MemberRules, label: &str, a: &Member, b: &Me
                 x.as_str(),
                 y.as_str()
             );
-            cx.emit(
-                &rules::PARAMETER_LOCATION_CHANGED,
-                Which::New,
-                loc,
-                msg,
-                ctx,
-            );
+            let same_argument = x != Location::Path && y != Location::Path;
+            let case = same_argument.then_some(&rules::LOCATION_SAME_ARGUMENT);
+            let rule = &rules::PARAMETER_LOCATION_CHANGED;
+            cx.emit_case(rule, case, Which::New, loc, msg, ctx);
         }
     }
     if !a.required && b.required {
