@@ -54,7 +54,6 @@ fn bad(reason: impl Into<String>, help: impl Into<String>) -> Option<Bad> {
     })
 }
 
-
 /// Checks `text` against `ty` (not bounds).
 fn fits(repo: &Repo, ty: &TypeRef, text: &str) -> Option<Bad> {
     match ty {
