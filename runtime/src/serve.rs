@@ -41,14 +41,15 @@
 
 use crate::health::Hook;
 use crate::validation::ValidationError;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::MatchedPath;
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{ready, Context, Poll};
 use std::time::Duration;
 use tower::ServiceBuilder;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
 /// Limits and timeouts of a hardened server. `Default` gives the documented defaults; the
 /// fields are public so a service can change any of them (or use the setters of [`Server`]).
@@ -213,36 +214,21 @@ impl Server {
                 }),
             );
         }
-        let limits = Limits {
+        let guard = Guard {
             max_uri: c.max_uri_length,
             max_headers: c.max_header_bytes,
+            body_limit: c.body_limit,
+            in_flight: Arc::new(tokio::sync::Semaphore::new(c.max_in_flight.max(1))),
         };
         let body_limit = c.body_limit;
-        let extra = std::sync::Arc::new(c.request_id_headers);
-        // Innermost first (`Router::layer` wraps what is there so far).
-        routes
-            .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
-            .layer(axum::Extension(BodyLimit(body_limit)))
-            .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
-                c.body_read_timeout,
-            ))
-            .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit))
-            .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-                StatusCode::SERVICE_UNAVAILABLE,
-                c.request_timeout,
-            ))
-            .layer(
-                ServiceBuilder::new()
-                    .layer(axum::error_handling::HandleErrorLayer::new(overloaded))
-                    .layer(tower::load_shed::LoadShedLayer::new())
-                    .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
-                        c.max_in_flight.max(1),
-                    )),
-            )
-            .layer(axum::middleware::from_fn_with_state(limits, check_limits))
-            .layer(tower::util::MapResponseLayer::new(move |r| {
-                json_errors(r, body_limit)
-            }))
+        // Outermost first, composed into one layer, so `Router::layer` wraps each route (and the
+        // fallback) once in the whole stack. (One `Router::layer` call per stage nests a boxed,
+        // mutex-guarded `Route` per stage, and axum clones every level for every request: that
+        // cost the hardened server about a third of its throughput.)
+        let stack = ServiceBuilder::new()
+            .layer(RequestIdLayer {
+                extra: c.request_id_headers.into(),
+            })
             .layer(
                 tower_http::trace::TraceLayer::new_for_http()
                     .make_span_with(span)
@@ -251,15 +237,18 @@ impl Server {
                         tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO),
                     ),
             )
-            .layer(axum::middleware::from_fn_with_state(
-                extra.clone(),
-                in_request_scope,
+            .layer(guard)
+            .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit))
+            .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+                StatusCode::SERVICE_UNAVAILABLE,
+                c.request_timeout,
             ))
-            .layer(PropagateRequestIdLayer::x_request_id())
-            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-            .layer(tower::util::MapRequestLayer::new(move |req: Request| {
-                normalize_request_id(req, &extra)
-            }))
+            .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+                c.body_read_timeout,
+            ))
+            .layer(axum::Extension(BodyLimit(body_limit)))
+            .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked));
+        routes.layer(stack)
     }
 
     /// Serves on `listener` until SIGTERM or ctrl-c, then shuts down gracefully.
@@ -283,7 +272,7 @@ impl Server {
             .header_read_timeout(c.header_read_timeout)
             .keep_alive(c.keep_alive)
             .max_buf_size((4 * (c.max_uri_length + c.max_header_bytes)).max(64 << 10));
-        let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(c.max_connections.max(1)));
+        let slots = Arc::new(tokio::sync::Semaphore::new(c.max_connections.max(1)));
         let graceful = hyper_util::server::graceful::GracefulShutdown::new();
         tokio::pin!(signal);
         loop {
@@ -364,52 +353,6 @@ fn is_connection_error(e: &std::io::Error) -> bool {
     )
 }
 
-/// Keeps a sane incoming id under `x-request-id` (taken from the spec's header when that one is
-/// set); an insane one is dropped, so `SetRequestIdLayer` makes a new one.
-fn normalize_request_id(mut req: Request, extra: &[HeaderName]) -> Request {
-    let valid = |v: &HeaderValue| crate::request_id::is_valid(v.as_bytes());
-    let from_extra = extra
-        .iter()
-        .find_map(|n| req.headers().get(n).filter(|v| valid(v)).cloned());
-    let headers = req.headers_mut();
-    match from_extra {
-        Some(v) => {
-            headers.insert(crate::request_id::HEADER, v);
-        }
-        None => {
-            if headers
-                .get(crate::request_id::HEADER)
-                .is_some_and(|v| !valid(v))
-            {
-                headers.remove(crate::request_id::HEADER);
-            }
-        }
-    }
-    req
-}
-
-/// Runs the rest of the request with its id as [`crate::request_id::current`], and echoes it
-/// under the spec's header names too.
-async fn in_request_scope(
-    State(extra): State<std::sync::Arc<Vec<HeaderName>>>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let id = req.headers().get(crate::request_id::HEADER).cloned();
-    let text = id
-        .as_ref()
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let mut res = crate::request_id::scope(text, next.run(req)).await;
-    if let Some(id) = id {
-        for n in extra.iter() {
-            res.headers_mut().insert(n.clone(), id.clone());
-        }
-    }
-    res
-}
-
 fn span<B>(req: &axum::http::Request<B>) -> tracing::Span {
     let route = req
         .extensions()
@@ -423,29 +366,222 @@ fn span<B>(req: &axum::http::Request<B>) -> tracing::Span {
     tracing::info_span!("request", method = %req.method(), route, request_id = id)
 }
 
-#[derive(Clone, Copy)]
-struct Limits {
+/// The request-id stage: keeps a sane incoming id (the spec's header first, then
+/// `x-request-id`), else makes a new one; sets it as the request's `x-request-id`, runs the rest
+/// of the request inside [`crate::request_id::scope`], and echoes it on the response under
+/// `x-request-id` (unless the handler set one) and the spec's header names. One stage and no
+/// allocation beyond the id itself (tower-http's `SetRequestId` + `PropagateRequestId` and a
+/// middleware for the task-local scope formatted a new id twice and boxed the rest per request).
+#[derive(Clone)]
+struct RequestIdLayer {
+    extra: Arc<[HeaderName]>,
+}
+
+impl<S> tower::Layer<S> for RequestIdLayer {
+    type Service = RequestIds<S>;
+
+    fn layer(&self, inner: S) -> RequestIds<S> {
+        RequestIds {
+            inner,
+            extra: self.extra.clone(),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct RequestIds<S> {
+    inner: S,
+    extra: Arc<[HeaderName]>,
+}
+
+impl<S, B, R> tower::Service<axum::http::Request<B>> for RequestIds<S>
+where
+    S: tower::Service<axum::http::Request<B>, Response = axum::http::Response<R>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = RequestIdFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut req: axum::http::Request<B>) -> Self::Future {
+        let valid = |v: &&HeaderValue| crate::request_id::is_valid(v.as_bytes());
+        let headers = req.headers_mut();
+        let incoming = self
+            .extra
+            .iter()
+            .find_map(|n| headers.get(n).filter(valid))
+            .or_else(|| headers.get(crate::request_id::HEADER).filter(valid))
+            .cloned();
+        // A kept id is visible ASCII (`is_valid`), and so is a new one.
+        let (id, text) = match incoming {
+            Some(v) => {
+                let text = String::from_utf8_lossy(v.as_bytes()).into_owned();
+                (v, text)
+            }
+            None => {
+                let text = crate::request_id::generate();
+                let v = HeaderValue::from_str(&text).expect("a UUID is a header value");
+                (v, text)
+            }
+        };
+        headers.insert(crate::request_id::HEADER, id.clone());
+        RequestIdFuture {
+            inner: crate::request_id::scoped(text, self.inner.call(req)),
+            id: Some(id),
+            extra: self.extra.clone(),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    struct RequestIdFuture<F: Future> {
+        #[pin]
+        inner: tokio::task::futures::TaskLocalFuture<String, F>,
+        id: Option<HeaderValue>,
+        extra: Arc<[HeaderName]>,
+    }
+}
+
+impl<F, R, E> Future for RequestIdFuture<F>
+where
+    F: Future<Output = Result<axum::http::Response<R>, E>>,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let mut res = ready!(this.inner.poll(cx))?;
+        if let Some(id) = this.id.take() {
+            let headers = res.headers_mut();
+            for n in this.extra.iter() {
+                headers.insert(n.clone(), id.clone());
+            }
+            headers.entry(crate::request_id::HEADER).or_insert(id);
+        }
+        Poll::Ready(Ok(res))
+    }
+}
+
+/// The request-level limits in one stage: URI and header sizes (414/431), load shedding (more
+/// than [`Config::max_in_flight`] requests in flight → 503 with `retry-after: 1`, without
+/// waiting: a permit is taken with `try_acquire`, and held until the response is made), and the
+/// JSON error shape for what the stages inside it and axum (404/405) answer.
+#[derive(Clone)]
+struct Guard {
     max_uri: usize,
     max_headers: usize,
+    body_limit: usize,
+    in_flight: Arc<tokio::sync::Semaphore>,
 }
 
-async fn check_limits(State(l): State<Limits>, req: Request, next: Next) -> Response {
-    let uri = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
-    if uri > l.max_uri {
-        return rejection(StatusCode::URI_TOO_LONG).into_response();
+impl<S> tower::Layer<S> for Guard {
+    type Service = Guarded<S>;
+
+    fn layer(&self, inner: S) -> Guarded<S> {
+        Guarded {
+            inner,
+            guard: self.clone(),
+        }
     }
-    let headers: usize = req
-        .headers()
-        .iter()
-        .map(|(n, v)| n.as_str().len() + v.len())
-        .sum();
-    if headers > l.max_headers {
-        return rejection(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE).into_response();
-    }
-    next.run(req).await
 }
 
-async fn overloaded(_: tower::BoxError) -> Response {
+#[derive(Clone)]
+struct Guarded<S> {
+    inner: S,
+    guard: Guard,
+}
+
+impl<S, B, R> tower::Service<axum::http::Request<B>> for Guarded<S>
+where
+    S: tower::Service<axum::http::Request<B>, Response = axum::http::Response<R>>,
+    R: axum::body::HttpBody<Data = bytes::Bytes> + Send + 'static,
+    R::Error: Into<axum::BoxError>,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = GuardFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: axum::http::Request<B>) -> Self::Future {
+        let g = &self.guard;
+        let uri = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+        let rejected = if uri > g.max_uri {
+            Some(StatusCode::URI_TOO_LONG)
+        } else if req
+            .headers()
+            .iter()
+            .map(|(n, v)| n.as_str().len() + v.len())
+            .sum::<usize>()
+            > g.max_headers
+        {
+            Some(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE)
+        } else {
+            None
+        };
+        if let Some(status) = rejected {
+            return GuardFuture::Rejected {
+                response: Some(rejection(status).into_response()),
+            };
+        }
+        let Ok(permit) = g.in_flight.clone().try_acquire_owned() else {
+            return GuardFuture::Rejected {
+                response: Some(overloaded()),
+            };
+        };
+        GuardFuture::Called {
+            inner: self.inner.call(req),
+            permit: Some(permit),
+            body_limit: g.body_limit,
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = GuardProj]
+    enum GuardFuture<F> {
+        Rejected { response: Option<Response> },
+        Called {
+            #[pin]
+            inner: F,
+            permit: Option<tokio::sync::OwnedSemaphorePermit>,
+            body_limit: usize,
+        },
+    }
+}
+
+impl<F, R, E> Future for GuardFuture<F>
+where
+    F: Future<Output = Result<axum::http::Response<R>, E>>,
+    R: axum::body::HttpBody<Data = bytes::Bytes> + Send + 'static,
+    R::Error: Into<axum::BoxError>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            GuardProj::Rejected { response } => {
+                Poll::Ready(Ok(response.take().expect("polled after completion")))
+            }
+            GuardProj::Called {
+                inner,
+                permit,
+                body_limit,
+            } => {
+                let res = ready!(inner.poll(cx))?;
+                permit.take();
+                Poll::Ready(Ok(json_errors(res, *body_limit)))
+            }
+        }
+    }
+}
+
+fn overloaded() -> Response {
     let mut r = rejection(StatusCode::SERVICE_UNAVAILABLE).into_response();
     r.headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));

@@ -115,11 +115,14 @@ mod baseline {
     }
 }
 
-struct Figures {
-    rps: f64,
-    p50: Duration,
-    p99: Duration,
+
+/// One measurement: every response's latency, the non-2xx count, and the CPU time the whole
+/// process (server and load generator) used meanwhile.
+#[derive(Clone, Default)]
+struct Slice {
+    latencies: Vec<Duration>,
     errors: usize,
+    cpu: Duration,
 }
 
 /// 32 connections sending `req` back to back for `secs`; each response is read to its end.
@@ -129,7 +132,7 @@ async fn load(
     path: &'static str,
     body: &'static str,
     secs: f64,
-) -> Figures {
+) -> Slice {
     let run = |dur: Duration| async move {
         let mut tasks = Vec::new();
         for _ in 0..CONNECTIONS {
@@ -186,16 +189,26 @@ async fn load(
         }
         (all, errors)
     };
-    run(Duration::from_millis(500)).await;
-    let (mut lat, errors) = run(Duration::from_secs_f64(secs)).await;
-    lat.sort();
-    let at = |q: f64| lat[((lat.len() as f64 * q) as usize).min(lat.len() - 1)];
-    Figures {
-        rps: lat.len() as f64 / secs,
-        p50: at(0.50),
-        p99: at(0.99),
+    run(Duration::from_millis(200)).await;
+    let cpu = process_cpu();
+    let (latencies, errors) = run(Duration::from_secs_f64(secs)).await;
+    Slice {
+        latencies,
         errors,
+        cpu: process_cpu() - cpu,
     }
+}
+
+/// User + system CPU time of this process so far (server, load generator and runtime).
+fn process_cpu() -> Duration {
+    // SAFETY: getrusage only writes the struct it is given.
+    let u = unsafe {
+        let mut u: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut u);
+        u
+    };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(u.ru_utime) + tv(u.ru_stime)
 }
 
 fn main() {
@@ -203,38 +216,64 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(3.0);
+    let rounds: usize = std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3)
+        .max(1);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
     rt.block_on(async {
+        let mut servers: Vec<(&str, SocketAddr)> = Vec::new();
         let (l, hardened) = listener().await;
         tokio::spawn(user::server::builder(seeded().await).serve_with_shutdown(l, pending()));
+        servers.push(("generated, hardened", hardened));
         let (l, bare) = listener().await;
         let routes = user::server::routes(seeded().await);
         tokio::spawn(async move { axum::serve(l, routes).await });
+        servers.push(("generated, bare routes", bare));
         let (l, hand) = listener().await;
         let router = baseline::router(seeded().await);
         tokio::spawn(async move { axum::serve(l, router).await });
+        servers.push(("hand-written axum", hand));
 
-        println!("{CONNECTIONS} connections, {secs} s each, loopback; one run, side by side\n");
-        println!("| server | request | req/s | p50 | p99 | non-2xx |\n|---|---|---|---|---|---|");
+        if let Ok(only) = std::env::var("BENCH_ONLY") {
+            servers.retain(|(name, _)| name.contains(only.as_str()));
+        }
+        println!(
+            "{CONNECTIONS} connections, {secs} s per server and request in {rounds} interleaved \
+             rounds, loopback; one run, side by side\n"
+        );
+        println!(
+            "| server | request | req/s | p50 | p99 | CPU/request | non-2xx |\n\
+             |---|---|---:|---:|---:|---:|---:|"
+        );
         for (name, method, path, body) in [
             ("GET /users?limit=5", "GET", "/users?limit=5", ""),
             ("POST /users (validated)", "POST", "/users", FORM),
         ] {
-            for (server, addr) in [
-                ("generated, hardened", hardened),
-                ("generated, bare routes", bare),
-                ("hand-written axum", hand),
-            ] {
-                let f = load(addr, method, path, body, secs).await;
+            let mut results = vec![Slice::default(); servers.len()];
+            for _ in 0..rounds {
+                for (i, (_, addr)) in servers.iter().enumerate() {
+                    let s = load(*addr, method, path, body, secs / rounds as f64).await;
+                    results[i].latencies.extend(s.latencies);
+                    results[i].errors += s.errors;
+                    results[i].cpu += s.cpu;
+                }
+            }
+            for ((server, _), mut r) in servers.iter().zip(results) {
+                r.latencies.sort();
+                let n = r.latencies.len();
+                let at = |q: f64| r.latencies[((n as f64 * q) as usize).min(n - 1)];
                 println!(
-                    "| {server} | {name} | {:.0} | {:.2} ms | {:.2} ms | {} |",
-                    f.rps,
-                    f.p50.as_secs_f64() * 1e3,
-                    f.p99.as_secs_f64() * 1e3,
-                    f.errors
+                    "| {server} | {name} | {:.0} | {:.2} ms | {:.2} ms | {:.1} µs | {} |",
+                    n as f64 / secs,
+                    at(0.50).as_secs_f64() * 1e3,
+                    at(0.99).as_secs_f64() * 1e3,
+                    r.cpu.as_secs_f64() * 1e6 / n as f64,
+                    r.errors
                 );
             }
         }
