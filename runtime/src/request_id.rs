@@ -33,7 +33,10 @@ pub async fn scope<F: Future>(id: String, fut: F) -> F::Output {
 
 /// [`scope`] as a named future (the server's request-id stage polls it without boxing).
 #[cfg(feature = "server")]
-pub(crate) fn scoped<F: Future>(id: String, fut: F) -> tokio::task::futures::TaskLocalFuture<String, F> {
+pub(crate) fn scoped<F: Future>(
+    id: String,
+    fut: F,
+) -> tokio::task::futures::TaskLocalFuture<String, F> {
     CURRENT.scope(id, fut)
 }
 

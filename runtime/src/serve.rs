@@ -687,3 +687,132 @@ pub fn rejection(status: StatusCode) -> ValidationError {
         status: status.as_u16(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use tower::ServiceExt;
+
+    async fn call(app: &axum::Router, req: axum::http::Request<Body>) -> (Response, String) {
+        let res = app.clone().oneshot(req).await.unwrap();
+        let (parts, body) = res.into_parts();
+        let body = axum::body::to_bytes(body, 1 << 20).await.unwrap();
+        let text = String::from_utf8(body.to_vec()).unwrap();
+        (Response::from_parts(parts, Body::empty()), text)
+    }
+
+    fn get(uri: &str) -> axum::http::Request<Body> {
+        axum::http::Request::get(uri).body(Body::empty()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn requests_over_max_in_flight_are_shed_and_the_permit_comes_back() {
+        let gate = Arc::new(tokio::sync::Semaphore::new(0));
+        let g = gate.clone();
+        let routes = axum::Router::new().route(
+            "/slow",
+            axum::routing::get(move || {
+                let g = g.clone();
+                async move {
+                    let _ = g.acquire().await;
+                    "done"
+                }
+            }),
+        );
+        let app = Server::new(routes).max_in_flight(1).into_router();
+        let first = tokio::spawn({
+            let app = app.clone();
+            async move { call(&app, get("/slow")).await }
+        });
+        // Until the first request holds the only permit.
+        let mut shed = None;
+        for _ in 0..200 {
+            let (res, body) = call(&app, get("/_internal_/healthcheck")).await;
+            if res.status() == StatusCode::SERVICE_UNAVAILABLE {
+                shed = Some((res, body));
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let (res, body) = shed.expect("a second request in flight is shed");
+        assert_eq!(res.headers()[header::RETRY_AFTER], "1");
+        assert!(res.headers().contains_key(crate::request_id::HEADER));
+        assert!(body.contains(r#""code":"unavailable""#), "{body}");
+        gate.add_permits(1);
+        let (res, body) = first.await.unwrap();
+        assert_eq!((res.status(), body.as_str()), (StatusCode::OK, "done"));
+        let (res, _) = call(&app, get("/_internal_/healthcheck")).await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+
+    #[tokio::test]
+    async fn timeouts_panics_and_limits_answer_in_the_json_shape() {
+        let routes = axum::Router::new()
+            .route(
+                "/slow",
+                axum::routing::get(|| async {
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    "late"
+                }),
+            )
+            .route(
+                "/panic",
+                axum::routing::get(|| async {
+                    if true {
+                        panic!("handler bug");
+                    }
+                    "never"
+                }),
+            );
+        let app = Server::new(routes)
+            .request_timeout(Duration::from_millis(50))
+            .max_uri_length(64)
+            .into_router();
+        for (uri, status, code) in [
+            ("/slow", 503, "unavailable"),
+            ("/panic", 500, "internal_error"),
+            ("/nowhere", 404, "not_found"),
+            (&*format!("/slow?{}", "a".repeat(100)), 414, "uri_too_long"),
+        ] {
+            let (res, body) = call(&app, get(uri)).await;
+            assert_eq!(res.status().as_u16(), status, "{uri}: {body}");
+            assert!(
+                body.contains(&format!(r#""code":"{code}""#)),
+                "{uri}: {body}"
+            );
+            assert!(
+                res.headers().contains_key(crate::request_id::HEADER),
+                "{uri}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn request_ids_are_kept_replaced_scoped_and_echoed() {
+        let routes = axum::Router::new().route(
+            "/id",
+            axum::routing::get(|| async { crate::request_id::current().unwrap_or_default() }),
+        );
+        let app = Server::new(routes)
+            .request_id_header("x-flow-request-id")
+            .into_router();
+        let with = |name: &str, value: &str| {
+            axum::http::Request::get("/id")
+                .header(name, value)
+                .body(Body::empty())
+                .unwrap()
+        };
+        let (res, body) = call(&app, with("x-request-id", "req-1")).await;
+        assert_eq!(body, "req-1");
+        assert_eq!(res.headers()["x-request-id"], "req-1");
+        assert_eq!(res.headers()["x-flow-request-id"], "req-1");
+        // The spec's header wins; an insane id is replaced by a new UUID.
+        let (res, body) = call(&app, with("x-flow-request-id", "flow-7")).await;
+        assert_eq!(body, "flow-7");
+        assert_eq!(res.headers()["x-request-id"], "flow-7");
+        let (res, body) = call(&app, with("x-request-id", "<script>")).await;
+        assert!(uuid::Uuid::parse_str(&body).is_ok(), "{body}");
+        assert_eq!(res.headers()["x-request-id"], body.as_str());
+    }
+}

@@ -115,7 +115,6 @@ mod baseline {
     }
 }
 
-
 /// One measurement: every response's latency, the non-2xx count, and the CPU time the whole
 /// process (server and load generator) used meanwhile.
 #[derive(Clone, Default)]
