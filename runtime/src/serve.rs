@@ -21,16 +21,23 @@
 //! | stage | answer |
 //! |---|---|
 //! | request id: `x-request-id` or the spec's header, kept when sane, else a new UUID; echoed on every response; [`crate::request_id::current`] in the handler | — |
-//! | tracing span `request` (method, route template, request id; never the URI, query or headers) | — |
+//! | tracing span `request` (method, request id, and the route template once routed; never the URI, query or headers) | — |
 //! | URI longer than [`Config::max_uri_length`] | 414 |
 //! | headers larger than [`Config::max_header_bytes`] | 431 |
-//! | more than [`Config::max_in_flight`] requests at once (tower `load_shed` over a global concurrency limit) | 503 with `retry-after` |
+//! | more than [`Config::max_in_flight`] requests at once (shed at once: a semaphore permit taken with `try_acquire`, never queued) | 503 with `retry-after` |
 //! | whole request longer than [`Config::request_timeout`] | 503 |
 //! | body larger than [`Config::body_limit`] (by `content-length` at once, or while streaming) | 413 |
 //! | body not sending for [`Config::body_read_timeout`] | 408 |
 //! | a JSON body with another `Content-Type` | 415 |
 //! | unknown path / method | 404 / 405 |
 //! | a panicking handler | 500 |
+//!
+//! The stages are one `ServiceBuilder`, applied once: [`Server::serve`] wraps the whole router
+//! in it (one service, cloned per request without boxing), [`Server::into_router`] wraps each
+//! route in it once. The glue stages (request ids, limits, shedding, error shape) are two small
+//! tower services of this module, without boxed futures or `from_fn` middleware; timeouts,
+//! body limit, tracing and panic catching are tower-http's. `cargo bench -p user-service --bench
+//! load` measures what the hardening costs against the bare routes (see `bench/README.md`).
 //!
 //! Connections (hyper's HTTP/1 server): the head of each request must arrive within
 //! [`Config::header_read_timeout`] (slowloris), and hyper starts that timer whenever it waits

@@ -8,7 +8,30 @@
 //! - **axum**: a hand-written axum service doing the same work (query parsing and bounds, enum
 //!   and length checks on the body, the same store and JSON).
 //!
-//! Bounded: `BENCH_SECONDS` (default 3) per measurement after a 0.5 s warm-up, loopback only.
+//! Bounded and loopback only: `BENCH_SECONDS` (default 3) per server and request, split into
+//! `BENCH_ROUNDS` (default 3) rounds that visit the servers in turn (each slice after a 0.2 s
+//! warm-up), so a change in the machine's load during the run hits every server alike.
+//! `BENCH_ONLY=<part of a server's name>` measures one server (for `perf record`).
+//!
+//! Besides req/s and latency, each row gives the CPU time of the whole process (server and load
+//! generator, `getrusage`) per request: on a machine shared with other work, throughput follows
+//! the CPU share the process gets, while CPU per request does not, so the hardening's cost reads
+//! best there.
+//!
+//! Figures (2026-12-01, 2 cores shared with six other builds, load average 9–10; best read as
+//! ratios), `BENCH_SECONDS=8 BENCH_ROUNDS=8`:
+//!
+//! | server | request | req/s | p99 | CPU/request |
+//! |---|---|---:|---:|---:|
+//! | hardened, before (one `Router::layer` per stage) | GET | −28% to −35% vs bare | | +62% |
+//! | hardened, now | GET /users?limit=5 | 8,165 (−8%) | 25.7 ms | 34.7 µs (+12%) |
+//! | bare routes | GET /users?limit=5 | 8,866 | 25.0 ms | 31.0 µs |
+//! | hand-written axum | GET /users?limit=5 | 9,702 | 24.8 ms | 29.0 µs |
+//! | hardened, now | POST /users | 8,594 (−14%) | 23.3 ms | 34.0 µs (+17%) |
+//! | bare routes | POST /users | 9,979 | 23.6 ms | 29.1 µs |
+//! | hand-written axum | POST /users | 9,906 | 24.7 ms | 28.2 µs |
+//!
+//! `bench/README.md` has every run and what the remaining cost is.
 
 use charter_runtime::WireEnum;
 use http_body_util::{BodyExt, Full};
