@@ -159,9 +159,7 @@ macro_rules! stack {
                 StatusCode::SERVICE_UNAVAILABLE,
                 c.request_timeout,
             ))
-            .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
-                c.body_read_timeout,
-            ))
+            .layer(BodyReadTimeout(c.body_read_timeout))
             .layer(axum::Extension(BodyLimit(c.body_limit)))
             .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
     }};
@@ -603,6 +601,119 @@ where
                 Poll::Ready(Ok(json_errors(res, *body_limit)))
             }
         }
+    }
+}
+
+/// [`Config::body_read_timeout`]: the request body fails with [`BodyTimedOut`] (the extractor
+/// answers 408) when it sends nothing for that long. The timer starts only when the body has to
+/// wait, and one `Sleep` is reset for the next pause; size hint and end of stream pass through.
+/// (tower-http's `RequestBodyTimeout` starts a new `Sleep` for every frame, even one already
+/// buffered, and hides the size hint: two timers per small POST.)
+#[derive(Clone, Copy)]
+struct BodyReadTimeout(Duration);
+
+impl<S> tower::Layer<S> for BodyReadTimeout {
+    type Service = BodyReadTimeoutService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        BodyReadTimeoutService {
+            inner,
+            timeout: self.0,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct BodyReadTimeoutService<S> {
+    inner: S,
+    timeout: Duration,
+}
+
+impl<S, B> tower::Service<axum::http::Request<B>> for BodyReadTimeoutService<S>
+where
+    S: tower::Service<axum::http::Request<TimeoutBody<B>>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: axum::http::Request<B>) -> S::Future {
+        let timeout = self.timeout;
+        self.inner.call(req.map(|body| TimeoutBody {
+            body,
+            sleep: None,
+            armed: false,
+            timeout,
+        }))
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A request body under [`BodyReadTimeout`].
+    pub(crate) struct TimeoutBody<B> {
+        #[pin]
+        body: B,
+        #[pin]
+        sleep: Option<tokio::time::Sleep>,
+        // Whether `sleep` counts the current pause.
+        armed: bool,
+        timeout: Duration,
+    }
+}
+
+/// The request body sent nothing for [`Config::body_read_timeout`] (→ 408).
+#[derive(Debug)]
+pub(crate) struct BodyTimedOut;
+
+impl std::fmt::Display for BodyTimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the request body sent nothing for too long")
+    }
+}
+
+impl std::error::Error for BodyTimedOut {}
+
+impl<B> axum::body::HttpBody for TimeoutBody<B>
+where
+    B: axum::body::HttpBody,
+    B::Error: Into<axum::BoxError>,
+{
+    type Data = B::Data;
+    type Error = axum::BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<hyper::body::Frame<B::Data>, axum::BoxError>>> {
+        let mut this = self.project();
+        if let Poll::Ready(frame) = this.body.poll_frame(cx) {
+            *this.armed = false;
+            return Poll::Ready(frame.map(|f| f.map_err(Into::into)));
+        }
+        if !*this.armed {
+            let deadline = tokio::time::Instant::now() + *this.timeout;
+            match this.sleep.as_mut().as_pin_mut() {
+                Some(sleep) => sleep.reset(deadline),
+                None => this.sleep.set(Some(tokio::time::sleep_until(deadline))),
+            }
+            *this.armed = true;
+        }
+        match this.sleep.as_pin_mut().map(|sleep| sleep.poll(cx)) {
+            Some(Poll::Ready(())) => Poll::Ready(Some(Err(Box::new(BodyTimedOut)))),
+            _ => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.body.size_hint()
     }
 }
 

@@ -237,7 +237,7 @@ fn body_error(e: &axum::Error, limit: usize) -> ValidationError {
             r.message = format!("the body is larger than {limit} bytes");
             return r;
         }
-        if c.is::<tower_http::timeout::TimeoutError>() {
+        if c.is::<crate::serve::BodyTimedOut>() || c.is::<tower_http::timeout::TimeoutError>() {
             return crate::serve::rejection(StatusCode::REQUEST_TIMEOUT);
         }
         cause = c.source();
