@@ -34,9 +34,9 @@
 //!
 //! The stages are one `ServiceBuilder`, applied once: [`Server::serve`] wraps the whole router
 //! in it (one service, cloned per request without boxing), [`Server::into_router`] wraps each
-//! route in it once. The glue stages (request ids, limits, shedding, error shape) are two small
-//! tower services of this module, without boxed futures or `from_fn` middleware; timeouts,
-//! body limit, tracing and panic catching are tower-http's. `cargo bench -p user-service --bench
+//! route in it once. The glue stages (request ids, limits, shedding, error shape) and the
+//! body-read timeout are small tower services of this module, without boxed futures or `from_fn`
+//! middleware; the request timeout, body limit, tracing and panic catching are tower-http's. `cargo bench -p user-service --bench
 //! load` measures what the hardening costs against the bare routes (see `bench/README.md`).
 //!
 //! Connections (hyper's HTTP/1 server): the head of each request must arrive within

@@ -18,18 +18,18 @@
 //! the CPU share the process gets, while CPU per request does not, so the hardening's cost reads
 //! best there.
 //!
-//! Figures (2026-12-01, 2 cores shared with six other builds, load average 9–10; best read as
+//! Figures (2026-12-01, 2 cores shared with six other builds, load average 11.7; best read as
 //! ratios), `BENCH_SECONDS=8 BENCH_ROUNDS=8`:
 //!
 //! | server | request | req/s | p99 | CPU/request |
 //! |---|---|---:|---:|---:|
-//! | hardened, before (one `Router::layer` per stage) | GET | −28% to −35% vs bare | | +62% |
-//! | hardened, now | GET /users?limit=5 | 8,165 (−8%) | 25.7 ms | 34.7 µs (+12%) |
-//! | bare routes | GET /users?limit=5 | 8,866 | 25.0 ms | 31.0 µs |
-//! | hand-written axum | GET /users?limit=5 | 9,702 | 24.8 ms | 29.0 µs |
-//! | hardened, now | POST /users | 8,594 (−14%) | 23.3 ms | 34.0 µs (+17%) |
-//! | bare routes | POST /users | 9,979 | 23.6 ms | 29.1 µs |
-//! | hand-written axum | POST /users | 9,906 | 24.7 ms | 28.2 µs |
+//! | hardened, before (one `Router::layer` per stage; another run, one pass) | GET | −34% vs bare | | +62% |
+//! | hardened, now | GET /users?limit=5 | 11,136 (−16%) | 21.1 ms | 28.7 µs (+13%) |
+//! | bare routes | GET /users?limit=5 | 13,195 | 20.8 ms | 25.4 µs |
+//! | hand-written axum | GET /users?limit=5 | 13,774 | 18.9 ms | 25.9 µs |
+//! | hardened, now | POST /users | 12,120 (−1%) | 18.8 ms | 30.3 µs (+12%) |
+//! | bare routes | POST /users | 12,235 | 21.1 ms | 27.0 µs |
+//! | hand-written axum | POST /users | 14,322 | 17.3 ms | 27.7 µs |
 //!
 //! `bench/README.md` has every run and what the remaining cost is.
 
