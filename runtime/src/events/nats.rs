@@ -16,8 +16,9 @@
 //!   error and attempts as headers and the original payload.
 
 use super::{
-    async_trait, Ack, DeadLetter, Delivery, EventError, Record, StreamDef, Subscription, Transport,
-    HEADER_DISCRIMINATOR, HEADER_EVENT_ID, HEADER_PARTITION_KEY, HEADER_REQUEST_ID,
+    async_trait, Ack, DeadLetter, Delivery, EventError, PublishError, Record, StreamDef,
+    Subscription, Transport, HEADER_DISCRIMINATOR, HEADER_EVENT_ID, HEADER_PARTITION_KEY,
+    HEADER_REQUEST_ID,
 };
 use async_nats::jetstream::{self, consumer, stream};
 use futures_util::StreamExt;
@@ -194,23 +195,50 @@ fn headers(r: &Record) -> async_nats::HeaderMap {
 
 #[async_trait]
 impl Transport for NatsTransport {
-    async fn publish(&self, records: &[Record]) -> Result<(), EventError> {
-        // Send every record, then wait for the acks: one round trip for the batch, in order.
-        let mut acks = Vec::with_capacity(records.len());
-        for r in records {
-            let subject = self.subject(&r.stream);
-            self.ensure_once(&subject).await?;
-            let ack = self
-                .js
-                .publish_with_headers(subject, headers(r), r.payload.clone())
+    async fn publish(&self, records: &[Record]) -> Result<(), PublishError> {
+        let mut subjects: Vec<&str> = records.iter().map(|r| r.stream.as_str()).collect();
+        subjects.sort_unstable();
+        subjects.dedup();
+        for stream in subjects {
+            self.ensure_once(&self.subject(stream))
                 .await
-                .map_err(EventError::transport)?;
-            acks.push(ack);
+                .map_err(|e| PublishError::none(e, records.len()))?;
         }
-        for ack in acks {
-            ack.await.map_err(EventError::transport)?;
+        // One lane per partition key, all lanes at once: a lane sends its next record once the
+        // previous one is confirmed and stops at its first failure, so a key's records are stored
+        // in order and none overtakes a failed one (a pipelined batch would let the broker store
+        // record n + 1 after refusing record n). Different keys stay pipelined.
+        let lanes = super::lanes(records).into_iter().map(|lane| async move {
+            for (done, &i) in lane.iter().enumerate() {
+                let r = &records[i];
+                let sent = async {
+                    self.js
+                        .publish_with_headers(
+                            self.subject(&r.stream),
+                            headers(r),
+                            r.payload.clone(),
+                        )
+                        .await
+                        .map_err(EventError::transport)?
+                        .await
+                        .map_err(EventError::transport)
+                };
+                if let Err(e) = sent.await {
+                    return (lane, done, Some((i, e)));
+                }
+            }
+            let n = lane.len();
+            (lane, n, None)
+        });
+        let mut confirmed = vec![false; records.len()];
+        let mut errors = Vec::new();
+        for (lane, done, error) in futures_util::future::join_all(lanes).await {
+            for &i in &lane[..done] {
+                confirmed[i] = true;
+            }
+            errors.extend(error);
         }
-        Ok(())
+        PublishError::collect(confirmed, errors)
     }
 
     async fn subscribe(
