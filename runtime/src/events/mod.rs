@@ -256,7 +256,7 @@ pub trait Ack: Send + Sync {
 
 /// A durable consumer's view of a stream.
 #[async_trait]
-pub trait Subscription: Send {
+pub trait Subscription: Send + Sync {
     /// Up to `max` records, waiting at most `wait` for the first one; in stream order.
     async fn fetch(&mut self, max: usize, wait: Duration) -> Result<Vec<Delivery>, EventError>;
 }

@@ -299,14 +299,36 @@ struct NatsSubscription {
 #[async_trait]
 impl Subscription for NatsSubscription {
     async fn fetch(&mut self, max: usize, wait: Duration) -> Result<Vec<Delivery>, EventError> {
-        let mut batch = self
-            .consumer
-            .fetch()
-            .max_messages(max)
-            .expires(wait)
-            .messages()
-            .await
-            .map_err(EventError::transport)?;
+        // What is waiting, without waiting (a fetch of JetStream returns at once).
+        let batch = self.consumer.fetch().max_messages(max).messages().await;
+        let mut out = self.collect(batch).await?;
+        if out.is_empty() {
+            // Nothing: hold one pull request open until a record arrives or `wait` passes (no
+            // busy polling while idle, no batching delay when a record comes), then take what
+            // came after it.
+            let first = self
+                .consumer
+                .batch()
+                .max_messages(1)
+                .expires(wait)
+                .messages()
+                .await;
+            out = self.collect(first).await?;
+            if !out.is_empty() && max > 1 {
+                let rest = self.consumer.fetch().max_messages(max - 1).messages().await;
+                out.extend(self.collect(rest).await?);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl NatsSubscription {
+    async fn collect(
+        &self,
+        batch: Result<consumer::pull::Batch, consumer::pull::BatchError>,
+    ) -> Result<Vec<Delivery>, EventError> {
+        let mut batch = batch.map_err(EventError::transport)?;
         let mut out = Vec::new();
         while let Some(m) = batch.next().await {
             let m = m.map_err(EventError::transport)?;
