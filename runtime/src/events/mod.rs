@@ -708,6 +708,47 @@ mod tests {
         assert_eq!(d, [10, 20, 40, 50, 50]);
     }
 
+    fn rec(stream: &str, key: &str) -> Record {
+        Record {
+            stream: stream.into(),
+            event_id: String::new(),
+            partition_key: key.into(),
+            discriminator: String::new(),
+            request_id: None,
+            payload: Bytes::new(),
+        }
+    }
+
+    #[test]
+    fn lanes_group_by_stream_and_key_in_call_order() {
+        let rs = [
+            rec("s", "a"),
+            rec("s", "b"),
+            rec("t", "a"),
+            rec("s", "a"),
+            rec("s", "b"),
+        ];
+        assert_eq!(lanes(&rs), [vec![0, 3], vec![1, 4], vec![2]]);
+    }
+
+    #[test]
+    fn publish_errors_report_the_earliest_failure() {
+        assert!(PublishError::collect(vec![true], []).is_ok());
+        let e = PublishError::collect(
+            vec![true, false, false],
+            [
+                (2, EventError::Transport("late".into())),
+                (1, EventError::Transport("early".into())),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "event transport: early (1 of 3 records confirmed)"
+        );
+        assert!(matches!(EventError::from(e), EventError::Transport(m) if m == "early"));
+    }
+
     #[test]
     fn unknown_members_keep_their_keys() {
         let v = serde_json::json!({"event_id": "e1", "organization_id": "o"});

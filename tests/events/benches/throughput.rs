@@ -33,9 +33,7 @@ use charter_events_tests::io_acme_catalog_v1::models::{
 use charter_events_tests::support;
 use charter_runtime::events::nats::{jetstream_name, NatsTransport};
 use charter_runtime::events::postgres::{Outbox, Relay, RelayConfig};
-use charter_runtime::events::{
-    Consumer, ConsumerConfig, Event, EventContext, HandlerError,
-};
+use charter_runtime::events::{Consumer, ConsumerConfig, Event, EventContext, HandlerError};
 use futures_util::StreamExt;
 use sqlx::PgPool;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -80,7 +78,10 @@ impl Recorder {
     async fn wait_for(&self, n: usize) {
         let deadline = Instant::now() + CAP;
         while self.handled.load(Ordering::SeqCst) < n {
-            assert!(Instant::now() < deadline, "not all events handled in {CAP:?}");
+            assert!(
+                Instant::now() < deadline,
+                "not all events handled in {CAP:?}"
+            );
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
     }
@@ -254,7 +255,11 @@ async fn baseline_consumer(
 }
 
 /// Pipelined JetStream publishes of a batch, awaiting every confirmation at the end.
-async fn baseline_publish(js: &async_nats::jetstream::Context, subject: &str, batch: Vec<(String, String, Vec<u8>)>) {
+async fn baseline_publish(
+    js: &async_nats::jetstream::Context,
+    subject: &str,
+    batch: Vec<(String, String, Vec<u8>)>,
+) {
     let mut acks = Vec::with_capacity(batch.len());
     for (id, key, payload) in batch {
         let mut h = async_nats::HeaderMap::new();
@@ -399,7 +404,11 @@ async fn baseline_insert(pool: &PgPool, batch: Vec<(String, String, Vec<u8>)>) {
 }
 
 /// One round of the hand-written relay; returns how many rows it published.
-async fn baseline_relay_once(pool: &PgPool, js: &async_nats::jetstream::Context, subject: &str) -> usize {
+async fn baseline_relay_once(
+    pool: &PgPool,
+    js: &async_nats::jetstream::Context,
+    subject: &str,
+) -> usize {
     let mut tx = pool.begin().await.unwrap();
     let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
         "SELECT id, event_id, partition_key, payload FROM bench_outbox
@@ -459,7 +468,10 @@ async fn outbox_baseline(pool: &PgPool, load: Load, keys: usize) -> Figures {
 /// Fills the outbox with `n` events over `keys` keys (not timed), then times one generated
 /// relay draining it to NATS; returns events/s.
 async fn drain_generated(pool: &PgPool, n: usize, keys: usize) -> f64 {
-    sqlx::query("TRUNCATE charter_events_outbox").execute(pool).await.unwrap();
+    sqlx::query("TRUNCATE charter_events_outbox")
+        .execute(pool)
+        .await
+        .unwrap();
     let epoch = Instant::now();
     let outbox = Outbox::new();
     for chunk in (0..n).collect::<Vec<_>>().chunks(1000) {
@@ -484,15 +496,25 @@ async fn drain_generated(pool: &PgPool, n: usize, keys: usize) -> f64 {
 }
 
 async fn drain_baseline(pool: &PgPool, n: usize, keys: usize) -> f64 {
-    sqlx::query("TRUNCATE bench_outbox").execute(pool).await.unwrap();
+    sqlx::query("TRUNCATE bench_outbox")
+        .execute(pool)
+        .await
+        .unwrap();
     let epoch = Instant::now();
     for chunk in (0..n).collect::<Vec<_>>().chunks(1000) {
-        let batch = chunk.iter().map(|&i| prepared(event(i, keys, epoch))).collect();
+        let batch = chunk
+            .iter()
+            .map(|&i| prepared(event(i, keys, epoch)))
+            .collect();
         baseline_insert(pool, batch).await;
     }
     let client = async_nats::connect(support::nats_url()).await.unwrap();
     let js = async_nats::jetstream::new(client);
-    let subject = format!("{}.{}", support::unique("bench_dbase"), CatalogEvent::STREAM.name);
+    let subject = format!(
+        "{}.{}",
+        support::unique("bench_dbase"),
+        CatalogEvent::STREAM.name
+    );
     baseline_stream(&js, &subject).await;
     let start = Instant::now();
     let mut done = 0;
@@ -550,21 +572,34 @@ async fn main() {
         p50: l.p50,
         p99: l.p99,
     };
-    let g = merge(nats_generated(full, keys).await, nats_generated(paced, keys).await);
-    let b = merge(nats_baseline(full, keys).await, nats_baseline(paced, keys).await);
+    let g = merge(
+        nats_generated(full, keys).await,
+        nats_generated(paced, keys).await,
+    );
+    let b = merge(
+        nats_baseline(full, keys).await,
+        nats_baseline(paced, keys).await,
+    );
     row("producer → NATS → consumer", "generated", &g);
     row("producer → NATS → consumer", "hand-written async-nats", &b);
     let g = merge(
         outbox_generated(&pool, full, keys).await,
         outbox_generated(&pool, paced, keys).await,
     );
-    sqlx::query("TRUNCATE charter_events_outbox").execute(&pool).await.unwrap();
+    sqlx::query("TRUNCATE charter_events_outbox")
+        .execute(&pool)
+        .await
+        .unwrap();
     let b = merge(
         outbox_baseline(&pool, full, keys).await,
         outbox_baseline(&pool, paced, keys).await,
     );
     row("outbox → relay → NATS → consumer", "generated", &g);
-    row("outbox → relay → NATS → consumer", "hand-written sqlx + async-nats", &b);
+    row(
+        "outbox → relay → NATS → consumer",
+        "hand-written sqlx + async-nats",
+        &b,
+    );
 
     println!("\n| relay drain of {events} outbox rows | events/s |\n|---|---:|");
     let d64 = drain_generated(&pool, events, keys).await;
