@@ -10,7 +10,9 @@
 //!   once; the partition key, discriminator and request id travel as headers.
 //! - Consumers are durable pull consumers (one per consumer name), `AckPolicy::Explicit`,
 //!   [`NatsConfig::ack_wait`]: a record not acknowledged in time (the consumer crashed, or is
-//!   stuck) is redelivered. `max_ack_pending` is the fetch size, so records are handed out in
+//!   stuck) is redelivered. A subscription keeps pull requests outstanding (at most one fetch
+//!   size ahead) and waits for the first record of a fetch, so it neither busy-polls nor delays
+//!   a record to fill a batch. `max_ack_pending` is the fetch size, so records are handed out in
 //!   stream order.
 //! - Dead letters go to a second JetStream stream, subject `<stream>.dead_letter`, with the
 //!   error and attempts as headers and the original payload.
@@ -21,7 +23,7 @@ use super::{
     HEADER_REQUEST_ID,
 };
 use async_nats::jetstream::{self, consumer, stream};
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use std::collections::HashSet;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -265,6 +267,7 @@ impl Transport for NatsTransport {
         Ok(Box::new(NatsSubscription {
             consumer,
             stream: def.name.to_owned(),
+            messages: std::sync::Mutex::new(None),
         }))
     }
 
@@ -294,63 +297,77 @@ impl Transport for NatsTransport {
 struct NatsSubscription {
     consumer: consumer::PullConsumer,
     stream: String,
+    /// The consumer's message stream (pull requests kept outstanding, at most a batch ahead),
+    /// opened on the first fetch. In a mutex only to be `Sync`; `fetch` has `&mut self`.
+    messages: std::sync::Mutex<Option<consumer::pull::Stream>>,
 }
 
 #[async_trait]
 impl Subscription for NatsSubscription {
     async fn fetch(&mut self, max: usize, wait: Duration) -> Result<Vec<Delivery>, EventError> {
-        // What is waiting, without waiting (a fetch of JetStream returns at once).
-        let batch = self.consumer.fetch().max_messages(max).messages().await;
-        let mut out = self.collect(batch).await?;
-        if out.is_empty() {
-            // Nothing: hold one pull request open until a record arrives or `wait` passes (no
-            // busy polling while idle, no batching delay when a record comes), then take what
-            // came after it.
-            let first = self
+        let slot = self.messages.get_mut().unwrap_or_else(|p| p.into_inner());
+        if slot.is_none() {
+            let opened = self
                 .consumer
-                .batch()
-                .max_messages(1)
-                .expires(wait)
+                .stream()
+                .max_messages_per_batch(max.max(1))
                 .messages()
-                .await;
-            out = self.collect(first).await?;
-            if !out.is_empty() && max > 1 {
-                let rest = self.consumer.fetch().max_messages(max - 1).messages().await;
-                out.extend(self.collect(rest).await?);
+                .await
+                .map_err(EventError::transport)?;
+            *slot = Some(opened);
+        }
+        let Some(messages) = slot.as_mut() else {
+            return Ok(Vec::new());
+        };
+        // Wait up to `wait` for the first record (no busy polling while idle, no batching delay
+        // when one comes), then take what is already there, up to `max`.
+        let mut taken = Vec::new();
+        match tokio::time::timeout(wait, messages.next()).await {
+            Err(_) => return Ok(Vec::new()),
+            Ok(None) => {
+                *slot = None;
+                return Ok(Vec::new());
+            }
+            Ok(Some(Err(e))) => {
+                *slot = None;
+                return Err(EventError::transport(e));
+            }
+            Ok(Some(Ok(m))) => taken.push(m),
+        }
+        while taken.len() < max {
+            match messages.next().now_or_never() {
+                Some(Some(Ok(m))) => taken.push(m),
+                Some(Some(Err(_))) | Some(None) => {
+                    // Hand out what was taken; the next fetch opens the stream again.
+                    *slot = None;
+                    break;
+                }
+                None => break,
             }
         }
-        Ok(out)
+        Ok(taken.into_iter().map(|m| self.delivery(m)).collect())
     }
 }
 
 impl NatsSubscription {
-    async fn collect(
-        &self,
-        batch: Result<consumer::pull::Batch, consumer::pull::BatchError>,
-    ) -> Result<Vec<Delivery>, EventError> {
-        let mut batch = batch.map_err(EventError::transport)?;
-        let mut out = Vec::new();
-        while let Some(m) = batch.next().await {
-            let m = m.map_err(EventError::transport)?;
-            let delivered = m.info().map(|i| i.delivered.max(1) as u32).unwrap_or(1);
-            let (message, acker) = m.split();
-            let h = message.headers.as_ref();
-            let get = |k: &str| h.and_then(|h| h.get(k)).map(|v| v.as_str().to_owned());
-            let record = Record {
-                stream: self.stream.clone(),
-                event_id: get(HEADER_EVENT_ID).unwrap_or_default(),
-                partition_key: get(HEADER_PARTITION_KEY).unwrap_or_default(),
-                discriminator: get(HEADER_DISCRIMINATOR).unwrap_or_default(),
-                request_id: get(HEADER_REQUEST_ID),
-                payload: message.payload,
-            };
-            out.push(Delivery {
-                record,
-                delivered,
-                ack: Box::new(NatsAck(acker)),
-            });
+    fn delivery(&self, m: jetstream::Message) -> Delivery {
+        let delivered = m.info().map(|i| i.delivered.max(1) as u32).unwrap_or(1);
+        let (message, acker) = m.split();
+        let h = message.headers.as_ref();
+        let get = |k: &str| h.and_then(|h| h.get(k)).map(|v| v.as_str().to_owned());
+        let record = Record {
+            stream: self.stream.clone(),
+            event_id: get(HEADER_EVENT_ID).unwrap_or_default(),
+            partition_key: get(HEADER_PARTITION_KEY).unwrap_or_default(),
+            discriminator: get(HEADER_DISCRIMINATOR).unwrap_or_default(),
+            request_id: get(HEADER_REQUEST_ID),
+            payload: message.payload,
+        };
+        Delivery {
+            record,
+            delivered,
+            ack: Box::new(NatsAck(acker)),
         }
-        Ok(out)
     }
 }
 
