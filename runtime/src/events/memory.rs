@@ -7,8 +7,8 @@
 //! after a nak, or after [`MemoryTransport::redeliver`] (what a broker does after `ack_wait`).
 
 use super::{
-    async_trait, Ack, DeadLetter, Delivery, Event, EventError, Record, StreamDef, Subscription,
-    Transport,
+    async_trait, Ack, DeadLetter, Delivery, Event, EventError, PublishError, Record, StreamDef,
+    Subscription, Transport,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -28,6 +28,8 @@ struct State {
     dead: Vec<DeadLetter>,
     /// When set, `publish` fails with this message (to test producers' error paths).
     fail_publish: Option<String>,
+    /// Event ids `publish` refuses, with the error message (a broker rejecting one record).
+    fail_events: HashMap<String, String>,
 }
 
 /// See the module docs. Cheap to clone: clones share the streams.
@@ -124,6 +126,17 @@ impl MemoryTransport {
         self.lock().fail_publish = message.map(str::to_owned);
     }
 
+    /// Makes `publish` refuse the record with this event id (`Some(message)`), as a broker
+    /// rejecting one record, or accept it again (`None`). Later records of the refused record's
+    /// partition key in the same call are not stored either; other keys are.
+    pub fn fail_event(&self, event_id: &str, message: Option<&str>) {
+        let mut s = self.lock();
+        match message {
+            Some(m) => s.fail_events.insert(event_id.to_owned(), m.to_owned()),
+            None => s.fail_events.remove(event_id),
+        };
+    }
+
     /// Forgets every record, consumer position and dead letter.
     pub fn clear(&self) {
         *self.lock() = State::default();
@@ -132,18 +145,31 @@ impl MemoryTransport {
 
 #[async_trait]
 impl Transport for MemoryTransport {
-    async fn publish(&self, records: &[Record]) -> Result<(), EventError> {
+    async fn publish(&self, records: &[Record]) -> Result<(), PublishError> {
         let mut s = self.lock();
         if let Some(m) = &s.fail_publish {
-            return Err(EventError::Transport(m.clone()));
+            let error = EventError::Transport(m.clone());
+            return Err(PublishError::none(error, records.len()));
         }
-        for r in records {
+        let mut confirmed = vec![false; records.len()];
+        let mut errors = Vec::new();
+        for lane in super::lanes(records) {
+            for i in lane {
+                if let Some(m) = s.fail_events.get(&records[i].event_id) {
+                    errors.push((i, EventError::Transport(m.clone())));
+                    break;
+                }
+                confirmed[i] = true;
+            }
+        }
+        // Stored in call order (the lanes only decide what is stored).
+        for (r, _) in records.iter().zip(&confirmed).filter(|(_, c)| **c) {
             s.streams
                 .entry(r.stream.clone())
                 .or_default()
                 .push(r.clone());
         }
-        Ok(())
+        PublishError::collect(confirmed, errors)
     }
 
     async fn subscribe(

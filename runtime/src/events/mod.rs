@@ -27,9 +27,13 @@
 //!   letter cannot be written, the record is not acknowledged and comes back.
 //! - **Unknown members never stop the stream**: they decode to the union's `Unknown` variant and are
 //!   handed to the consumer's `unknown` hook (default: ignore).
-//! - **Order per partition key.** Records are handled one after another in stream order, retries
-//!   happen in place, so a later record of a partition never overtakes an earlier one (a record
-//!   redelivered after a crash comes again after the ones already handled: at-least-once).
+//! - **Order per partition key.** A transport stores the records of one key in order and stops
+//!   the key at its first unconfirmed record ([`Transport::publish`]); the outbox relay marks
+//!   published only what was confirmed and retries the rest of the key from there, so a failed
+//!   record is never overtaken by a later one of its key. Consumers handle records one after
+//!   another in stream order and retry in place, so a later record of a partition never
+//!   overtakes an earlier one (a record redelivered after a crash comes again after the ones
+//!   already handled: at-least-once).
 //! - **Request id.** The id of the request that produced an event ([`Producer::with_request_id`],
 //!   else [`crate::request_id::current`] inside a generated server's handler) travels with the record (`x-request-id` header, outbox column) and reaches the handler in
 //!   [`EventContext::request_id`].
@@ -252,7 +256,7 @@ pub trait Ack: Send + Sync {
 
 /// A durable consumer's view of a stream.
 #[async_trait]
-pub trait Subscription: Send {
+pub trait Subscription: Send + Sync {
     /// Up to `max` records, waiting at most `wait` for the first one; in stream order.
     async fn fetch(&mut self, max: usize, wait: Duration) -> Result<Vec<Delivery>, EventError>;
 }
@@ -273,14 +277,94 @@ pub trait DeadLetters: Send + Sync {
     async fn store(&self, letter: &DeadLetter) -> Result<(), EventError>;
 }
 
+/// A publish that did not store every record: which ones the broker confirmed, and why the
+/// others were not.
+#[derive(Debug)]
+pub struct PublishError {
+    /// The first error met.
+    pub error: EventError,
+    /// One flag per record of the call: `true` when the broker confirmed it. Per partition key
+    /// the confirmed records are a prefix: after a record of a key that was not confirmed, no
+    /// later record of that key was sent (see [`Transport::publish`]).
+    pub confirmed: Vec<bool>,
+}
+
+impl PublishError {
+    /// Nothing of `n` records was confirmed.
+    pub fn none(error: EventError, n: usize) -> PublishError {
+        PublishError {
+            error,
+            confirmed: vec![false; n],
+        }
+    }
+}
+
+impl PublishError {
+    /// The result of a publish: `Ok` when there are no errors, else the error of the earliest
+    /// failed record (`errors` are `(record index, error)`) with the confirmed flags.
+    pub fn collect(
+        confirmed: Vec<bool>,
+        errors: impl IntoIterator<Item = (usize, EventError)>,
+    ) -> Result<(), PublishError> {
+        match errors.into_iter().min_by_key(|(i, _)| *i) {
+            None => Ok(()),
+            Some((_, error)) => Err(PublishError { error, confirmed }),
+        }
+    }
+}
+
+impl std::fmt::Display for PublishError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ok = self.confirmed.iter().filter(|c| **c).count();
+        write!(
+            f,
+            "{} ({ok} of {} records confirmed)",
+            self.error,
+            self.confirmed.len()
+        )
+    }
+}
+
+impl std::error::Error for PublishError {}
+
+impl From<PublishError> for EventError {
+    fn from(e: PublishError) -> EventError {
+        e.error
+    }
+}
+
+/// The records of `records` grouped by ordering key (stream and partition key): one lane of
+/// indexes per key, each in call order; lanes in the order of their first record.
+pub fn lanes(records: &[Record]) -> Vec<Vec<usize>> {
+    let mut index: std::collections::HashMap<(&str, &str), usize> = Default::default();
+    let mut lanes: Vec<Vec<usize>> = Vec::new();
+    for (i, r) in records.iter().enumerate() {
+        let n = *index
+            .entry((r.stream.as_str(), r.partition_key.as_str()))
+            .or_insert_with(|| {
+                lanes.push(Vec::new());
+                lanes.len() - 1
+            });
+        lanes[n].push(i);
+    }
+    lanes
+}
+
 /// A broker. Implementations: [`memory::MemoryTransport`], [`nats::NatsTransport`]; see the
 /// module docs to add one.
 #[async_trait]
 pub trait Transport: Send + Sync {
-    /// Publishes the records in order and returns once the broker has stored all of them. On an
-    /// error, some may have been stored: callers publish again (records carry their event id, so
-    /// brokers and inboxes can de-duplicate).
-    async fn publish(&self, records: &[Record]) -> Result<(), EventError>;
+    /// Publishes the records and returns once the broker has stored all of them.
+    ///
+    /// **Order per key.** Records with the same stream and partition key must be stored in call
+    /// order, and a transport stops a key at its first record the broker does not confirm: no
+    /// later record of that key in the call is sent (records of other keys go on). So the
+    /// [`PublishError::confirmed`] records of a key are a prefix, and publishing the unconfirmed
+    /// rest again (what the outbox relay does) keeps the key's order. A record reported
+    /// unconfirmed may still have been stored (a lost confirmation): records carry their event id,
+    /// so brokers and inboxes de-duplicate the second copy. Records of different keys may be
+    /// stored in any order relative to each other.
+    async fn publish(&self, records: &[Record]) -> Result<(), PublishError>;
     /// Opens (creating when needed) the durable consumer `consumer` of `stream`.
     async fn subscribe(
         &self,
@@ -339,7 +423,9 @@ impl<E: Event> Producer<E> {
         Ok(id)
     }
 
-    /// Publishes events in order; returns their event ids.
+    /// Publishes events (in order per partition key); returns their event ids. On an error some
+    /// may have been published, per partition key a prefix of them (see [`Transport::publish`]);
+    /// for retries that neither lose nor reorder anything, publish through the outbox.
     pub async fn publish_batch(&self, events: Vec<E>) -> Result<Vec<String>, EventError> {
         let request_id = self.request_id();
         let records = events
@@ -620,6 +706,47 @@ mod tests {
         };
         let d: Vec<_> = (1..=5).map(|n| b.delay(n).as_millis()).collect();
         assert_eq!(d, [10, 20, 40, 50, 50]);
+    }
+
+    fn rec(stream: &str, key: &str) -> Record {
+        Record {
+            stream: stream.into(),
+            event_id: String::new(),
+            partition_key: key.into(),
+            discriminator: String::new(),
+            request_id: None,
+            payload: Bytes::new(),
+        }
+    }
+
+    #[test]
+    fn lanes_group_by_stream_and_key_in_call_order() {
+        let rs = [
+            rec("s", "a"),
+            rec("s", "b"),
+            rec("t", "a"),
+            rec("s", "a"),
+            rec("s", "b"),
+        ];
+        assert_eq!(lanes(&rs), [vec![0, 3], vec![1, 4], vec![2]]);
+    }
+
+    #[test]
+    fn publish_errors_report_the_earliest_failure() {
+        assert!(PublishError::collect(vec![true], []).is_ok());
+        let e = PublishError::collect(
+            vec![true, false, false],
+            [
+                (2, EventError::Transport("late".into())),
+                (1, EventError::Transport("early".into())),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "event transport: early (1 of 3 records confirmed)"
+        );
+        assert!(matches!(EventError::from(e), EventError::Transport(m) if m == "early"));
     }
 
     #[test]

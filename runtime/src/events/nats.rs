@@ -10,17 +10,20 @@
 //!   once; the partition key, discriminator and request id travel as headers.
 //! - Consumers are durable pull consumers (one per consumer name), `AckPolicy::Explicit`,
 //!   [`NatsConfig::ack_wait`]: a record not acknowledged in time (the consumer crashed, or is
-//!   stuck) is redelivered. `max_ack_pending` is the fetch size, so records are handed out in
+//!   stuck) is redelivered. A subscription keeps pull requests outstanding (at most one fetch
+//!   size ahead) and waits for the first record of a fetch, so it neither busy-polls nor delays
+//!   a record to fill a batch. `max_ack_pending` is the fetch size, so records are handed out in
 //!   stream order.
 //! - Dead letters go to a second JetStream stream, subject `<stream>.dead_letter`, with the
 //!   error and attempts as headers and the original payload.
 
 use super::{
-    async_trait, Ack, DeadLetter, Delivery, EventError, Record, StreamDef, Subscription, Transport,
-    HEADER_DISCRIMINATOR, HEADER_EVENT_ID, HEADER_PARTITION_KEY, HEADER_REQUEST_ID,
+    async_trait, Ack, DeadLetter, Delivery, EventError, PublishError, Record, StreamDef,
+    Subscription, Transport, HEADER_DISCRIMINATOR, HEADER_EVENT_ID, HEADER_PARTITION_KEY,
+    HEADER_REQUEST_ID,
 };
 use async_nats::jetstream::{self, consumer, stream};
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use std::collections::HashSet;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -194,23 +197,50 @@ fn headers(r: &Record) -> async_nats::HeaderMap {
 
 #[async_trait]
 impl Transport for NatsTransport {
-    async fn publish(&self, records: &[Record]) -> Result<(), EventError> {
-        // Send every record, then wait for the acks: one round trip for the batch, in order.
-        let mut acks = Vec::with_capacity(records.len());
-        for r in records {
-            let subject = self.subject(&r.stream);
-            self.ensure_once(&subject).await?;
-            let ack = self
-                .js
-                .publish_with_headers(subject, headers(r), r.payload.clone())
+    async fn publish(&self, records: &[Record]) -> Result<(), PublishError> {
+        let mut subjects: Vec<&str> = records.iter().map(|r| r.stream.as_str()).collect();
+        subjects.sort_unstable();
+        subjects.dedup();
+        for stream in subjects {
+            self.ensure_once(&self.subject(stream))
                 .await
-                .map_err(EventError::transport)?;
-            acks.push(ack);
+                .map_err(|e| PublishError::none(e, records.len()))?;
         }
-        for ack in acks {
-            ack.await.map_err(EventError::transport)?;
+        // One lane per partition key, all lanes at once: a lane sends its next record once the
+        // previous one is confirmed and stops at its first failure, so a key's records are stored
+        // in order and none overtakes a failed one (a pipelined batch would let the broker store
+        // record n + 1 after refusing record n). Different keys stay pipelined.
+        let lanes = super::lanes(records).into_iter().map(|lane| async move {
+            for (done, &i) in lane.iter().enumerate() {
+                let r = &records[i];
+                let sent = async {
+                    self.js
+                        .publish_with_headers(
+                            self.subject(&r.stream),
+                            headers(r),
+                            r.payload.clone(),
+                        )
+                        .await
+                        .map_err(EventError::transport)?
+                        .await
+                        .map_err(EventError::transport)
+                };
+                if let Err(e) = sent.await {
+                    return (lane, done, Some((i, e)));
+                }
+            }
+            let n = lane.len();
+            (lane, n, None)
+        });
+        let mut confirmed = vec![false; records.len()];
+        let mut errors = Vec::new();
+        for (lane, done, error) in futures_util::future::join_all(lanes).await {
+            for &i in &lane[..done] {
+                confirmed[i] = true;
+            }
+            errors.extend(error);
         }
-        Ok(())
+        PublishError::collect(confirmed, errors)
     }
 
     async fn subscribe(
@@ -237,6 +267,7 @@ impl Transport for NatsTransport {
         Ok(Box::new(NatsSubscription {
             consumer,
             stream: def.name.to_owned(),
+            messages: std::sync::Mutex::new(None),
         }))
     }
 
@@ -266,41 +297,77 @@ impl Transport for NatsTransport {
 struct NatsSubscription {
     consumer: consumer::PullConsumer,
     stream: String,
+    /// The consumer's message stream (pull requests kept outstanding, at most a batch ahead),
+    /// opened on the first fetch. In a mutex only to be `Sync`; `fetch` has `&mut self`.
+    messages: std::sync::Mutex<Option<consumer::pull::Stream>>,
 }
 
 #[async_trait]
 impl Subscription for NatsSubscription {
     async fn fetch(&mut self, max: usize, wait: Duration) -> Result<Vec<Delivery>, EventError> {
-        let mut batch = self
-            .consumer
-            .fetch()
-            .max_messages(max)
-            .expires(wait)
-            .messages()
-            .await
-            .map_err(EventError::transport)?;
-        let mut out = Vec::new();
-        while let Some(m) = batch.next().await {
-            let m = m.map_err(EventError::transport)?;
-            let delivered = m.info().map(|i| i.delivered.max(1) as u32).unwrap_or(1);
-            let (message, acker) = m.split();
-            let h = message.headers.as_ref();
-            let get = |k: &str| h.and_then(|h| h.get(k)).map(|v| v.as_str().to_owned());
-            let record = Record {
-                stream: self.stream.clone(),
-                event_id: get(HEADER_EVENT_ID).unwrap_or_default(),
-                partition_key: get(HEADER_PARTITION_KEY).unwrap_or_default(),
-                discriminator: get(HEADER_DISCRIMINATOR).unwrap_or_default(),
-                request_id: get(HEADER_REQUEST_ID),
-                payload: message.payload,
-            };
-            out.push(Delivery {
-                record,
-                delivered,
-                ack: Box::new(NatsAck(acker)),
-            });
+        let slot = self.messages.get_mut().unwrap_or_else(|p| p.into_inner());
+        if slot.is_none() {
+            let opened = self
+                .consumer
+                .stream()
+                .max_messages_per_batch(max.max(1))
+                .messages()
+                .await
+                .map_err(EventError::transport)?;
+            *slot = Some(opened);
         }
-        Ok(out)
+        let Some(messages) = slot.as_mut() else {
+            return Ok(Vec::new());
+        };
+        // Wait up to `wait` for the first record (no busy polling while idle, no batching delay
+        // when one comes), then take what is already there, up to `max`.
+        let mut taken = Vec::new();
+        match tokio::time::timeout(wait, messages.next()).await {
+            Err(_) => return Ok(Vec::new()),
+            Ok(None) => {
+                *slot = None;
+                return Ok(Vec::new());
+            }
+            Ok(Some(Err(e))) => {
+                *slot = None;
+                return Err(EventError::transport(e));
+            }
+            Ok(Some(Ok(m))) => taken.push(m),
+        }
+        while taken.len() < max {
+            match messages.next().now_or_never() {
+                Some(Some(Ok(m))) => taken.push(m),
+                Some(Some(Err(_))) | Some(None) => {
+                    // Hand out what was taken; the next fetch opens the stream again.
+                    *slot = None;
+                    break;
+                }
+                None => break,
+            }
+        }
+        Ok(taken.into_iter().map(|m| self.delivery(m)).collect())
+    }
+}
+
+impl NatsSubscription {
+    fn delivery(&self, m: jetstream::Message) -> Delivery {
+        let delivered = m.info().map(|i| i.delivered.max(1) as u32).unwrap_or(1);
+        let (message, acker) = m.split();
+        let h = message.headers.as_ref();
+        let get = |k: &str| h.and_then(|h| h.get(k)).map(|v| v.as_str().to_owned());
+        let record = Record {
+            stream: self.stream.clone(),
+            event_id: get(HEADER_EVENT_ID).unwrap_or_default(),
+            partition_key: get(HEADER_PARTITION_KEY).unwrap_or_default(),
+            discriminator: get(HEADER_DISCRIMINATOR).unwrap_or_default(),
+            request_id: get(HEADER_REQUEST_ID),
+            payload: message.payload,
+        };
+        Delivery {
+            record,
+            delivered,
+            ack: Box::new(NatsAck(acker)),
+        }
     }
 }
 

@@ -9,8 +9,11 @@
 //!   partition is published by one relay at a time and in order; it marks them published after
 //!   the broker confirmed them, in the same transaction. A relay that dies between publish and
 //!   mark leaves the rows unclaimed: they are published again with the same event id (JetStream
-//!   de-duplicates by `Nats-Msg-Id`; the inbox absorbs the rest). A failed publish counts an
-//!   attempt and keeps the error on the rows, and the relay backs off exponentially.
+//!   de-duplicates by `Nats-Msg-Id`; the inbox absorbs the rest). When the broker confirms only
+//!   part of a round, the confirmed rows are marked published and the others count an attempt and
+//!   keep the error; per partition key those are the rows from the first failure on (transports
+//!   stop a key at its first failure), so the next round starts the key again there and its order
+//!   holds. After a failure the relay backs off exponentially.
 //! - [`Inbox::claim`] records `(consumer, event_id)` in the handler's transaction and says
 //!   whether the event is new: a redelivered event finds its id and has no second effect.
 //! - [`PgDeadLetters`] stores dead letters in `charter_events_dead_letter` (a
@@ -221,7 +224,11 @@ impl Relay {
     }
 
     /// One round: claims up to `batch` rows, publishes them, marks them published. Returns how
-    /// many were published (0: nothing to do, or the rows are held by other relays).
+    /// many were published (0: nothing to do, or the rows are held by other relays). When the
+    /// transport confirms only some rows, those are marked published, the others count an attempt
+    /// and keep the error, and the round returns the error: per partition key the unconfirmed rows
+    /// are the tail from the first failure (see [`Transport::publish`]), so the next round
+    /// publishes the key again from there and its order holds.
     pub async fn run_once(&self) -> Result<usize, EventError> {
         let mut tx = self.pool.begin().await.map_err(db)?;
         let rows = sqlx::query(
@@ -255,30 +262,39 @@ impl Relay {
                 payload: payload.into_bytes().into(),
             });
         }
-        match self.transport.publish(&records).await {
-            Ok(()) => {
-                sqlx::query(
-                    "UPDATE charter_events_outbox SET published_at = now() WHERE id = ANY($1)",
-                )
-                .bind(&ids)
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
-                tx.commit().await.map_err(db)?;
-                Ok(ids.len())
+        let (confirmed, error) = match self.transport.publish(&records).await {
+            Ok(()) => (vec![true; ids.len()], None),
+            Err(e) => (e.confirmed.clone(), Some(e)),
+        };
+        let (mut published, mut failed) = (Vec::new(), Vec::new());
+        for (k, id) in ids.iter().enumerate() {
+            if confirmed.get(k).copied().unwrap_or(false) {
+                published.push(*id);
+            } else {
+                failed.push(*id);
             }
-            Err(e) => {
-                sqlx::query(
-                    "UPDATE charter_events_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1)",
-                )
-                .bind(&ids)
-                .bind(e.to_string())
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
-                tx.commit().await.map_err(db)?;
-                Err(e)
-            }
+        }
+        sqlx::query("UPDATE charter_events_outbox SET published_at = now() WHERE id = ANY($1)")
+            .bind(&published)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        if let Some(e) = &error {
+            // Unconfirmed rows stay unpublished: the next round (of any relay) starts each of
+            // their keys again at its first unconfirmed row, in id order.
+            sqlx::query(
+                "UPDATE charter_events_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1)",
+            )
+            .bind(&failed)
+            .bind(e.error.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)?;
+        match error {
+            None => Ok(published.len()),
+            Some(e) => Err(EventError::Transport(e.to_string())),
         }
     }
 

@@ -261,3 +261,31 @@ async fn a_failed_publish_is_an_error_and_stores_nothing() {
     assert!(err.to_string().contains("broker down"));
     assert!(memory.records(CatalogEvent::STREAM.name).is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consumer_runs_in_a_spawned_task() {
+    let memory = MemoryTransport::new();
+    let transport: Arc<dyn Transport> = Arc::new(memory.clone());
+    let producer = CatalogEventProducer::new(transport.clone());
+    producer
+        .publish_batch(vec![item("i1", "a", "acme"), item("i2", "b", "acme")])
+        .await
+        .unwrap();
+    let seen = Probe::default();
+    let config = ConsumerConfig::new("spawned").with_batch(10, Duration::from_millis(10));
+    let mut consumer = Consumer::new(transport, config, CatalogEventDispatcher(seen.clone()));
+    let stop = Arc::new(tokio::sync::Notify::new());
+    let stopped = stop.clone();
+    let task = tokio::spawn(async move { consumer.run_until(stopped.notified()).await });
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while memory.consumed(CatalogEvent::STREAM.name, "spawned").len() < 2 {
+        assert!(std::time::Instant::now() < deadline, "not consumed in 10 s");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    stop.notify_one();
+    task.await.unwrap();
+    assert_eq!(
+        *seen.calls.lock().unwrap(),
+        ["upserted i1 acme", "upserted i2 acme"]
+    );
+}

@@ -16,7 +16,7 @@ use charter_events_tests::support::{self, CustomerCopy};
 use charter_runtime::events::postgres::{Outbox, Relay, RelayConfig};
 use charter_runtime::events::{
     async_trait, Consumer, ConsumerConfig, DeadLetter, EventContext, EventError, HandlerError,
-    Record, StreamDef, Subscription, Transport,
+    PublishError, Record, StreamDef, Subscription, Transport,
 };
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -40,7 +40,7 @@ struct StopAfterPublish(charter_runtime::events::nats::NatsTransport);
 
 #[async_trait]
 impl Transport for StopAfterPublish {
-    async fn publish(&self, records: &[Record]) -> Result<(), EventError> {
+    async fn publish(&self, records: &[Record]) -> Result<(), PublishError> {
         self.0.publish(records).await?;
         announce(format!("PUBLISHED {}", records.len()));
         wait_to_be_killed().await
