@@ -475,6 +475,7 @@ fn operation(plan: &Plan, sid: ServiceId, op: &OpPlan, items: &mut TokenStream) 
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
             #[allow(clippy::large_enum_variant)]
+            #[non_exhaustive]
             pub enum #tname { #(#variants)* }
         });
     }
@@ -495,6 +496,7 @@ fn operation(plan: &Plan, sid: ServiceId, op: &OpPlan, items: &mut TokenStream) 
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
             #[allow(clippy::large_enum_variant)]
+            #[non_exhaustive]
             pub enum #tname { #(#variants)* }
         });
     }

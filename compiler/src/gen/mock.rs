@@ -261,27 +261,28 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
             }
         });
         items.extend(quote! {
-            #[doc = #call_doc]
-            #[derive(Clone, Debug, PartialEq)]
-            #[allow(clippy::large_enum_variant)]
-            pub enum #call_name { #(#variants)* }
-            #stubs_struct
-            #[doc = #mock_doc]
-            #[derive(Clone, Copy, Debug)]
-            pub struct #mock_name<'a> {
-                mock: &'a MockClient,
-            }
-            impl<'a> #mock_name<'a> {
-                #(#ons)*
-                #[doc = #calls_doc]
-                pub fn #resource_calls(&self) -> ::std::vec::Vec<#call_name> {
-                    self.mock.log.filter(#pick)
-                }
-            }
-            impl #tname for #mock_name<'_> {
-                #(#impls)*
-            }
-        });
+                    #[doc = #call_doc]
+                    #[derive(Clone, Debug, PartialEq)]
+                    #[allow(clippy::large_enum_variant)]
+        #[non_exhaustive]
+                    pub enum #call_name { #(#variants)* }
+                    #stubs_struct
+                    #[doc = #mock_doc]
+                    #[derive(Clone, Copy, Debug)]
+                    pub struct #mock_name<'a> {
+                        mock: &'a MockClient,
+                    }
+                    impl<'a> #mock_name<'a> {
+                        #(#ons)*
+                        #[doc = #calls_doc]
+                        pub fn #resource_calls(&self) -> ::std::vec::Vec<#call_name> {
+                            self.mock.log.filter(#pick)
+                        }
+                    }
+                    impl #tname for #mock_name<'_> {
+                        #(#impls)*
+                    }
+                });
         let call_doc = format!(" A call to `{plural}`.");
         call_variants.push(quote!(#[doc = #call_doc] #rvariant(#call_name),));
         // A resource without operations has no answers to keep (a field nobody reads).
@@ -313,42 +314,43 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
         )
     };
     quote! {
-        use super::client::*;
-        /// A stand-in for `Client` that sends nothing: it records every call, validates arguments as
-        /// the server does (the same `checks`), and answers with canned answers or, by default,
-        /// factory values with the first documented success status. Implements `Api` like the
-        /// client.
-        #[derive(Debug, Default)]
-        pub struct MockClient {
-            log: ::charter_runtime::mock::CallLog<Call>,
-            #stubs_field
-        }
-        impl MockClient {
-            /// A mock with no canned answers and no calls.
-            pub fn #client_new() -> Self {
-                Self::default()
+            use super::client::*;
+            /// A stand-in for `Client` that sends nothing: it records every call, validates arguments as
+            /// the server does (the same `checks`), and answers with canned answers or, by default,
+            /// factory values with the first documented success status. Implements `Api` like the
+            /// client.
+            #[derive(Debug, Default)]
+            pub struct MockClient {
+                log: ::charter_runtime::mock::CallLog<Call>,
+                #stubs_field
             }
-            #(#accessors)*
-            /// Every call made so far, oldest first.
-            pub fn #client_calls(&self) -> ::std::vec::Vec<Call> {
-                self.log.calls()
+            impl MockClient {
+                /// A mock with no canned answers and no calls.
+                pub fn #client_new() -> Self {
+                    Self::default()
+                }
+                #(#accessors)*
+                /// Every call made so far, oldest first.
+                pub fn #client_calls(&self) -> ::std::vec::Vec<Call> {
+                    self.log.calls()
+                }
+                /// Forgets the calls and every canned answer.
+                pub fn #client_reset(&self) {
+                    self.log.clear();
+                    #(#resets)*
+                }
             }
-            /// Forgets the calls and every canned answer.
-            pub fn #client_reset(&self) {
-                self.log.clear();
-                #(#resets)*
+            impl Api for MockClient {
+                #(#api_impl)*
             }
+            /// A call made to the mock, by resource.
+            #[derive(Clone, Debug, PartialEq)]
+            #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
+            pub enum Call { #(#call_variants)* }
+            #stubs_struct
+            #items
         }
-        impl Api for MockClient {
-            #(#api_impl)*
-        }
-        /// A call made to the mock, by resource.
-        #[derive(Clone, Debug, PartialEq)]
-        #[allow(clippy::large_enum_variant)]
-        pub enum Call { #(#call_variants)* }
-        #stubs_struct
-        #items
-    }
 }
 
 /// The recorded form of a positional argument: field name, owned type, and the expression

@@ -182,16 +182,17 @@ fn response_enum(plan: &Plan, sid: ServiceId, op: &OpPlan) -> TokenStream {
     }
     let rdoc = format!(" The documented responses of `{}`.", op.op.label());
     quote! {
-        #[doc = #rdoc]
-        #[derive(Clone, Debug, PartialEq)]
-        #[allow(clippy::large_enum_variant)]
-        pub enum #resp_name { #(#variants)* }
-        impl ::charter_runtime::axum::response::IntoResponse for #resp_name {
-            fn into_response(self) -> ::charter_runtime::axum::response::Response {
-                match self { #(#replies)* }
+            #[doc = #rdoc]
+            #[derive(Clone, Debug, PartialEq)]
+            #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
+            pub enum #resp_name { #(#variants)* }
+            impl ::charter_runtime::axum::response::IntoResponse for #resp_name {
+                fn into_response(self) -> ::charter_runtime::axum::response::Response {
+                    match self { #(#replies)* }
+                }
             }
         }
-    }
 }
 
 /// The trait method of an operation and its handler (parse, check, call).

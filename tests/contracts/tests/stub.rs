@@ -185,7 +185,9 @@ async fn scenarios_return_documented_errors() {
     match users.users().post(&form).await {
         Err(Error::Documented(d)) => {
             assert_eq!(d.status.as_u16(), 422);
-            let user::client::UsersPostError::Status422(body) = d.error;
+            let user::client::UsersPostError::Status422(body) = &d.error else {
+                panic!("{:?}", d.error)
+            };
             assert!(!body.code.is_empty(), "an example generic_error");
         }
         other => panic!("{other:?}"),

@@ -593,7 +593,9 @@ async fn every_user_operation() {
     // Typed 422 with the documented body.
     let (status, e) = documented(users.post(&user_form("not-an-email")).await);
     assert_eq!(status, 422);
-    let user::client::UsersPostError::Status422(body) = e;
+    let user::client::UsersPostError::Status422(body) = e else {
+        panic!("{e:?}")
+    };
     assert_eq!(body.code, "invalid_email");
 
     users.delete_by_id(&bob.id).await.unwrap();
@@ -732,7 +734,9 @@ async fn every_order_operation() {
             .await,
     );
     assert_eq!(status, 422);
-    let order::client::OrdersPostError::Status422(body) = e;
+    let order::client::OrdersPostError::Status422(body) = e else {
+        panic!("{e:?}")
+    };
     assert_eq!(body.code, "unknown_customer");
 
     let o2 = orders
