@@ -192,7 +192,14 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
             let call = if fields.is_empty() {
                 quote!(#call_name::#variant)
             } else {
-                quote!(#call_name::#variant { #(#names: #records),* })
+                let inits = names.iter().zip(&records).map(|(n, r)| {
+                    if *n == r.to_string() {
+                        quote!(#n)
+                    } else {
+                        quote!(#n: #r)
+                    }
+                });
+                quote!(#call_name::#variant { #(#inits),* })
             };
             stubs.push(quote!(#f: ::charter_runtime::mock::Stubs<#ok, #err>,));
             resets.push(quote!(self.stubs.#acc.#f.clear();));
