@@ -747,6 +747,9 @@ mod tests {
             shown.to_lowercase().contains("refused") || shown.contains("connect"),
             "{shown}"
         );
-        assert!(shown.len() > "transport error: error sending request".len() + 2, "{shown}");
+        assert!(
+            shown.len() > "transport error: error sending request".len() + 2,
+            "{shown}"
+        );
     }
 }
