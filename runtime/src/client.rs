@@ -75,7 +75,17 @@ impl<E: std::fmt::Debug> std::fmt::Display for Error<E> {
                 r.status,
                 crate::redact::json_error_message(error)
             ),
-            Error::Transport(e) => write!(f, "transport error: {e}"),
+            // reqwest's own message is generic ("error sending request"): the cause (connection
+            // refused, DNS, TLS, an HTTPS URL without the `rustls` feature) is in its sources.
+            Error::Transport(e) => {
+                write!(f, "transport error: {e}")?;
+                let mut cause = std::error::Error::source(e);
+                while let Some(c) = cause {
+                    write!(f, ": {c}")?;
+                    cause = c.source();
+                }
+                Ok(())
+            }
             Error::Encode(e) => write!(f, "could not encode the request: {e}"),
             Error::Timeout(t) => write!(f, "timed out after {t:?}"),
             Error::CircuitOpen => {
@@ -708,5 +718,38 @@ mod tests {
             assert!(shown.contains("\"authorization\""), "{shown}");
             assert!(!shown.contains("t0ken"), "{shown}");
         }
+    }
+
+    /// A transport error says why the request failed, not only that it did.
+    #[tokio::test]
+    async fn transport_error_display_names_the_cause() {
+        // A port nobody listens on (bound, then released).
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let inner = ClientBuilder::new(format!("http://127.0.0.1:{port}"))
+            .with_retry(RetryPolicy {
+                max_retries: 0,
+                ..RetryPolicy::default()
+            })
+            .build();
+        let err = inner
+            .request(Method::GET, "/x".into())
+            .send::<std::convert::Infallible>()
+            .await
+            .unwrap_err();
+        let shown = err.to_string();
+        assert!(shown.starts_with("transport error: "), "{shown}");
+        // reqwest's message alone is "error sending request"; the chain adds the refusal.
+        assert!(
+            shown.to_lowercase().contains("refused") || shown.contains("connect"),
+            "{shown}"
+        );
+        assert!(
+            shown.len() > "transport error: error sending request".len() + 2,
+            "{shown}"
+        );
     }
 }

@@ -9,7 +9,7 @@
 //! the spec lists, bounds of fields at any depth, imported models included). A failed check is a
 //! 422 naming the parameter or the field by its full path (`items[0].quantity`).
 
-use super::client::arg_type;
+use super::client::{arg_type, by_value};
 use super::ident;
 use super::models::opt;
 use super::plan::{OpPlan, Plan, ServicePlan};
@@ -33,8 +33,12 @@ fn check(plan: &Plan, s: &ServicePlan, op: &OpPlan, name: &str) -> TokenStream {
     for a in op.checked_args() {
         let (i, t) = (ident(&a.ident), arg_type(plan, s.id, a));
         decls.push(quote!(#i: #t));
-        // References pass as they are; `Option<&T>` by reference.
-        let v = if a.optional { quote!(&#i) } else { quote!(#i) };
+        // References pass as they are; values and `Option`s by reference.
+        let v = if a.optional || by_value(a) {
+            quote!(&#i)
+        } else {
+            quote!(#i)
+        };
         let bounds = a.bounds.map(|b| {
             let (min, max) = (opt(b.min), opt(b.max));
             quote!(::charter_runtime::validation::bounds(#v, at, #min, #max)?;)

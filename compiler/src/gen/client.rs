@@ -18,7 +18,32 @@ use crate::ir::{Location, ServiceId, TypeRef};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-/// The borrowed argument type of an operation argument: `&str`, `&T`, `&[T]`, `Option<&T>`.
+/// Parameters of these types are passed by value (`count: i32`, `Option<i64>`), not by reference.
+fn is_copy(ty: &TypeRef) -> bool {
+    use crate::ir::Primitive as P;
+    matches!(
+        ty,
+        TypeRef::Primitive(
+            P::Boolean
+                | P::Decimal
+                | P::Integer
+                | P::Double
+                | P::Long
+                | P::DateIso8601
+                | P::DateTimeIso8601
+                | P::Uuid
+        )
+    )
+}
+
+/// A parameter passed by value (a `Copy` primitive; a body is always borrowed).
+pub(crate) fn by_value(a: &ArgPlan) -> bool {
+    a.location.is_some() && !a.list && is_copy(&a.ty)
+}
+
+/// The borrowed argument type of an operation argument, as methods and check functions take it:
+/// `i32` (`Copy` primitives by value), `&str`, `&T`, `&[T]`, and for an optional one
+/// `Option<i32>`, `Option<&str>`, `Option<&T>` (a list stays `&[T]`, empty when absent).
 pub(crate) fn arg_type(plan: &Plan, sid: ServiceId, a: &ArgPlan) -> TokenStream {
     let base = match &a.ty {
         TypeRef::List(inner) => {
@@ -28,22 +53,136 @@ pub(crate) fn arg_type(plan: &Plan, sid: ServiceId, a: &ArgPlan) -> TokenStream 
         _ if a.string => quote!(str),
         other => plan.rust_type(sid, other, Place::Sibling),
     };
-    if a.optional {
-        quote!(::std::option::Option<&#base>)
-    } else {
-        quote!(&#base)
+    match (a.optional, by_value(a)) {
+        (false, true) => base,
+        (false, false) => quote!(&#base),
+        (true, true) => quote!(::std::option::Option<#base>),
+        (true, false) => quote!(::std::option::Option<&#base>),
     }
 }
 
-/// `name: type` of every argument of an operation, in order.
+/// The positional arguments of an operation: the required ones, in order (the optional ones are
+/// fields of the options struct).
+pub(crate) fn positional<'p, 'a>(op: &'p OpPlan<'a>) -> impl Iterator<Item = &'p ArgPlan<'a>> {
+    op.args.iter().filter(|a| !a.optional)
+}
+
+/// `name: type` of every method argument of an operation, in order: the positional ones, then
+/// `options: <Resource><Op>Options` when the operation has optional arguments.
 pub(crate) fn arg_decls(plan: &Plan, sid: ServiceId, op: &OpPlan) -> Vec<TokenStream> {
-    op.args
-        .iter()
+    let mut decls: Vec<TokenStream> = positional(op)
         .map(|a| {
             let (i, t) = (ident(&a.ident), arg_type(plan, sid, a));
             quote!(#i: #t)
         })
-        .collect()
+        .collect();
+    if let Some((ty, arg)) = &op.options {
+        let (ty, arg) = (ident(ty), ident(arg));
+        decls.push(quote!(#arg: #ty));
+    }
+    decls
+}
+
+/// The names of the method arguments, in order (for forwarding a call).
+pub(crate) fn arg_names(op: &OpPlan) -> Vec<Ident> {
+    let mut names: Vec<Ident> = positional(op).map(|a| ident(&a.ident)).collect();
+    if let Some((_, arg)) = &op.options {
+        names.push(ident(arg));
+    }
+    names
+}
+
+/// The number of method arguments (besides `self`).
+pub(crate) fn arg_count(op: &OpPlan) -> usize {
+    positional(op).count() + usize::from(op.options.is_some())
+}
+
+/// The expression of argument `a` inside a method body, in its borrowed form ([`arg_type`]): the
+/// argument itself, or the options struct's field.
+pub(crate) fn borrowed(op: &OpPlan, a: &ArgPlan) -> TokenStream {
+    let i = ident(&a.ident);
+    let Some((_, opts)) = op.options.as_ref().filter(|_| a.optional) else {
+        return quote!(#i);
+    };
+    let opts = ident(opts);
+    if a.list {
+        quote!(&#opts.#i)
+    } else if by_value(a) {
+        quote!(#opts.#i)
+    } else if a.string {
+        quote!(#opts.#i.as_deref())
+    } else {
+        quote!(#opts.#i.as_ref())
+    }
+}
+
+/// The options struct of an operation (its optional arguments, owned), with a `with_…` setter per
+/// field: `ItemsGetOptions::default().with_limit(10)`.
+fn options_struct(plan: &Plan, sid: ServiceId, op: &OpPlan) -> TokenStream {
+    let Some((name, _)) = &op.options else {
+        return TokenStream::new();
+    };
+    let name = ident(name);
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    for a in op.args.iter().filter(|a| a.optional) {
+        let i = ident(&a.ident);
+        let setter = format_ident!("with_{}", super::naming::unraw(&a.ident));
+        let docs = doc_attrs(
+            a.param.and_then(|p| p.description.as_deref()),
+            a.param.and_then(|p| p.deprecation.as_ref()),
+        );
+        let what = match a.default() {
+            Some(d) => format!(" Sets `{}` (the server's default: `{d}`).", a.wire),
+            None => format!(" Sets `{}`.", a.wire),
+        };
+        match &a.ty {
+            TypeRef::List(inner) => {
+                let t = plan.rust_type(sid, inner, Place::Sibling);
+                fields.push(quote!(#docs pub #i: ::std::vec::Vec<#t>,));
+                setters.push(quote! {
+                    #[doc = #what]
+                    pub fn #setter(mut self, #i: impl ::std::iter::IntoIterator<Item = #t>) -> Self {
+                        self.#i = #i.into_iter().collect();
+                        self
+                    }
+                });
+            }
+            other => {
+                let t = plan.rust_type(sid, other, Place::Sibling);
+                fields.push(quote!(#docs pub #i: ::std::option::Option<#t>,));
+                let (param, value) = if a.string {
+                    (
+                        quote!(impl ::std::convert::Into<::std::string::String>),
+                        quote!(#i.into()),
+                    )
+                } else {
+                    (t, quote!(#i))
+                };
+                setters.push(quote! {
+                    #[doc = #what]
+                    pub fn #setter(mut self, #i: #param) -> Self {
+                        self.#i = ::std::option::Option::Some(#value);
+                        self
+                    }
+                });
+            }
+        }
+    }
+    let doc = format!(
+        " The optional arguments of `{}`: `Default` sends none of them; set them with the \
+         `with_…` methods, which keep compiling when the spec adds another optional parameter.",
+        op.op.label()
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[non_exhaustive]
+        pub struct #name { #(#fields)* }
+        impl #name {
+            #(#setters)*
+        }
+    }
 }
 
 /// The success type of an operation in the client (`()`, the body's type, or the success enum).
@@ -126,7 +265,7 @@ pub(crate) fn op_docs(op: &OpPlan) -> TokenStream {
         docs.extend(quote!(#[doc = ""]));
     }
     docs.extend(quote!(#[doc = #label]));
-    if op.args.len() > 6 {
+    if arg_count(op) > 6 {
         docs.extend(quote!(#[allow(clippy::too_many_arguments)]));
     }
     docs
@@ -220,11 +359,18 @@ pub(crate) fn client(plan: &Plan, s: &ServicePlan) -> TokenStream {
 fn operation(plan: &Plan, sid: ServiceId, op: &OpPlan, items: &mut TokenStream) -> TokenStream {
     let fname = ident(&op.fname);
     let args = arg_decls(plan, sid, op);
-    let by_wire = |name: &str| -> Option<Ident> {
+    let by_wire = |name: &str| -> Option<TokenStream> {
         op.args
             .iter()
             .find(|a| a.location == Some(Location::Path) && a.wire == name)
-            .map(|a| ident(&a.ident))
+            .map(|a| {
+                let i = ident(&a.ident);
+                if by_value(a) {
+                    quote!(&#i)
+                } else {
+                    quote!(#i)
+                }
+            })
     };
 
     // Path.
@@ -258,39 +404,45 @@ fn operation(plan: &Plan, sid: ServiceId, op: &OpPlan, items: &mut TokenStream) 
     let mut form = Vec::new();
     let mut body = None;
     for a in &op.args {
-        let (i, wire) = (ident(&a.ident), a.wire);
+        let (v, wire) = (borrowed(op, a), a.wire);
+        // The runtime takes references: `&count`, `Option<&i64>`.
+        let r = match (by_value(a), a.optional) {
+            (true, false) => quote!(&#v),
+            (true, true) => quote!(#v.as_ref()),
+            _ => v.clone(),
+        };
         match a.location {
-            None => body = Some(i),
+            None => body = Some(v),
             Some(Location::Path) => {}
             Some(Location::Query) => build.extend(if a.list {
-                quote!(.query_list(#wire, #i))
+                quote!(.query_list(#wire, #r))
             } else if a.optional {
-                quote!(.query_opt(#wire, #i))
+                quote!(.query_opt(#wire, #r))
             } else {
-                quote!(.query(#wire, #i))
+                quote!(.query(#wire, #r))
             }),
             Some(Location::Header) => build.extend(if a.optional {
-                quote!(.header_opt(#wire, #i))
+                quote!(.header_opt(#wire, #r))
             } else {
-                quote!(.header(#wire, #i))
+                quote!(.header(#wire, #r))
             }),
             // API Builder sends form parameters as the fields of one JSON object body; absent
             // optional ones (and empty optional lists) are left out. A value that does not
             // serialize is an error of the call, never a silent `null`.
             Some(Location::Form) => form.push(if a.list && a.optional {
                 quote! {
-                    if !#i.is_empty() {
-                        ::charter_runtime::client::form_field(&mut form, #wire, #i)?;
+                    if !<[_]>::is_empty(#r) {
+                        ::charter_runtime::client::form_field(&mut form, #wire, #r)?;
                     }
                 }
             } else if a.optional {
                 quote! {
-                    if let ::std::option::Option::Some(v) = #i {
+                    if let ::std::option::Option::Some(v) = #r {
                         ::charter_runtime::client::form_field(&mut form, #wire, v)?;
                     }
                 }
             } else {
-                quote!(::charter_runtime::client::form_field(&mut form, #wire, #i)?;)
+                quote!(::charter_runtime::client::form_field(&mut form, #wire, #r)?;)
             }),
         }
     }
@@ -305,6 +457,7 @@ fn operation(plan: &Plan, sid: ServiceId, op: &OpPlan, items: &mut TokenStream) 
         build.extend(quote!(.json(&form)));
     }
 
+    items.extend(options_struct(plan, sid, op));
     // Responses.
     if let Some(e) = &op.ok_enum {
         let tname = ident(e);
@@ -322,6 +475,7 @@ fn operation(plan: &Plan, sid: ServiceId, op: &OpPlan, items: &mut TokenStream) 
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
             #[allow(clippy::large_enum_variant)]
+            #[non_exhaustive]
             pub enum #tname { #(#variants)* }
         });
     }
@@ -342,6 +496,7 @@ fn operation(plan: &Plan, sid: ServiceId, op: &OpPlan, items: &mut TokenStream) 
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
             #[allow(clippy::large_enum_variant)]
+            #[non_exhaustive]
             pub enum #tname { #(#variants)* }
         });
     }

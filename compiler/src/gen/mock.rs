@@ -17,7 +17,10 @@
 //! `.once()`), or by default the first documented success status with a value from `factories`
 //! (a one-element list for lists, `()` for unit). Shared machinery: `charter_runtime::mock`.
 
-use super::client::{arg_decls, err_type, ok_type, op_docs, status_arms};
+use super::client::{
+    arg_count, arg_decls, arg_names, borrowed, by_value, err_type, ok_type, op_docs, positional,
+    status_arms,
+};
 use super::factories::{self, Hint};
 use super::plan::{ArgPlan, OpPlan, Place, Plan, ServicePlan};
 use super::{ident, naming};
@@ -60,9 +63,9 @@ pub(crate) fn traits(plan: &Plan, s: &ServicePlan) -> TokenStream {
             let f = ident(&op.fname);
             let docs = op_docs(op);
             let args = arg_decls(plan, sid, op);
-            let names = op.args.iter().map(|a| ident(&a.ident));
+            let names = arg_names(op);
             let ret = ret_type(plan, sid, op);
-            let allow = many_args(op.args.len());
+            let allow = many_args(arg_count(op));
             decls.push(quote! { #docs fn #f(&self, #(#args),*) -> #ret; });
             impls.push(quote! {
                 #allow
@@ -163,12 +166,24 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
             // The recorded call.
             let mut fields = Vec::new();
             let mut records = Vec::new();
-            for a in &op.args {
+            for a in positional(op) {
                 let (i, owned, record) = owned(plan, sid, a);
                 fields.push(quote!(#i: #owned,));
                 records.push(record);
             }
-            let names: Vec<Ident> = op.args.iter().map(|a| ident(&a.ident)).collect();
+            // The optional arguments are recorded as the options struct they came in; it is
+            // cloned when the check below still reads it.
+            if let Some((ty, arg)) = &op.options {
+                let (ty, arg) = (ident(ty), ident(arg));
+                fields.push(quote!(#arg: #ty,));
+                let checked = op.check.is_some() && op.checked_args().any(|a| a.optional);
+                records.push(if checked {
+                    quote!(#arg.clone())
+                } else {
+                    quote!(#arg)
+                });
+            }
+            let names = arg_names(op);
             if fields.is_empty() {
                 variants.push(quote!(#[doc = #label] #variant,));
             } else {
@@ -177,7 +192,14 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
             let call = if fields.is_empty() {
                 quote!(#call_name::#variant)
             } else {
-                quote!(#call_name::#variant { #(#names: #records),* })
+                let inits = names.iter().zip(&records).map(|(n, r)| {
+                    if *n == r.to_string() {
+                        quote!(#n)
+                    } else {
+                        quote!(#n: #r)
+                    }
+                });
+                quote!(#call_name::#variant { #(#inits),* })
             };
             stubs.push(quote!(#f: ::charter_runtime::mock::Stubs<#ok, #err>,));
             resets.push(quote!(self.stubs.#acc.#f.clear();));
@@ -191,7 +213,7 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
             // Validation: the server's own check function.
             let reject = op.check.as_ref().map(|check| {
                 let check = ident(check);
-                let check_args = op.checked_args().map(|a| ident(&a.ident));
+                let check_args = op.checked_args().map(|a| borrowed(op, a));
                 let (arms, fallback) = status_arms(op);
                 quote! {
                     if let ::std::result::Result::Err(e) = super::checks::#check(#(#check_args),*) {
@@ -208,7 +230,7 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
             let default = default_answer(plan, sid, op, &factories_path);
             let args = arg_decls(plan, sid, op);
             let ret = ret_type(plan, sid, op);
-            let allow = many_args(op.args.len());
+            let allow = many_args(arg_count(op));
             impls.push(quote! {
                 #allow
                 fn #f(&self, #(#args),*) -> #ret {
@@ -246,27 +268,28 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
             }
         });
         items.extend(quote! {
-            #[doc = #call_doc]
-            #[derive(Clone, Debug, PartialEq)]
-            #[allow(clippy::large_enum_variant)]
-            pub enum #call_name { #(#variants)* }
-            #stubs_struct
-            #[doc = #mock_doc]
-            #[derive(Clone, Copy, Debug)]
-            pub struct #mock_name<'a> {
-                mock: &'a MockClient,
-            }
-            impl<'a> #mock_name<'a> {
-                #(#ons)*
-                #[doc = #calls_doc]
-                pub fn #resource_calls(&self) -> ::std::vec::Vec<#call_name> {
-                    self.mock.log.filter(#pick)
-                }
-            }
-            impl #tname for #mock_name<'_> {
-                #(#impls)*
-            }
-        });
+                    #[doc = #call_doc]
+                    #[derive(Clone, Debug, PartialEq)]
+                    #[allow(clippy::large_enum_variant)]
+        #[non_exhaustive]
+                    pub enum #call_name { #(#variants)* }
+                    #stubs_struct
+                    #[doc = #mock_doc]
+                    #[derive(Clone, Copy, Debug)]
+                    pub struct #mock_name<'a> {
+                        mock: &'a MockClient,
+                    }
+                    impl<'a> #mock_name<'a> {
+                        #(#ons)*
+                        #[doc = #calls_doc]
+                        pub fn #resource_calls(&self) -> ::std::vec::Vec<#call_name> {
+                            self.mock.log.filter(#pick)
+                        }
+                    }
+                    impl #tname for #mock_name<'_> {
+                        #(#impls)*
+                    }
+                });
         let call_doc = format!(" A call to `{plural}`.");
         call_variants.push(quote!(#[doc = #call_doc] #rvariant(#call_name),));
         // A resource without operations has no answers to keep (a field nobody reads).
@@ -298,67 +321,62 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
         )
     };
     quote! {
-        use super::client::*;
-        /// A stand-in for `Client` that sends nothing: it records every call, validates arguments as
-        /// the server does (the same `checks`), and answers with canned answers or, by default,
-        /// factory values with the first documented success status. Implements `Api` like the
-        /// client.
-        #[derive(Debug, Default)]
-        pub struct MockClient {
-            log: ::charter_runtime::mock::CallLog<Call>,
-            #stubs_field
-        }
-        impl MockClient {
-            /// A mock with no canned answers and no calls.
-            pub fn #client_new() -> Self {
-                Self::default()
+            use super::client::*;
+            /// A stand-in for `Client` that sends nothing: it records every call, validates arguments as
+            /// the server does (the same `checks`), and answers with canned answers or, by default,
+            /// factory values with the first documented success status. Implements `Api` like the
+            /// client.
+            #[derive(Debug, Default)]
+            pub struct MockClient {
+                log: ::charter_runtime::mock::CallLog<Call>,
+                #stubs_field
             }
-            #(#accessors)*
-            /// Every call made so far, oldest first.
-            pub fn #client_calls(&self) -> ::std::vec::Vec<Call> {
-                self.log.calls()
+            impl MockClient {
+                /// A mock with no canned answers and no calls.
+                pub fn #client_new() -> Self {
+                    Self::default()
+                }
+                #(#accessors)*
+                /// Every call made so far, oldest first.
+                pub fn #client_calls(&self) -> ::std::vec::Vec<Call> {
+                    self.log.calls()
+                }
+                /// Forgets the calls and every canned answer.
+                pub fn #client_reset(&self) {
+                    self.log.clear();
+                    #(#resets)*
+                }
             }
-            /// Forgets the calls and every canned answer.
-            pub fn #client_reset(&self) {
-                self.log.clear();
-                #(#resets)*
+            impl Api for MockClient {
+                #(#api_impl)*
             }
+            /// A call made to the mock, by resource.
+            #[derive(Clone, Debug, PartialEq)]
+            #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
+            pub enum Call { #(#call_variants)* }
+            #stubs_struct
+            #items
         }
-        impl Api for MockClient {
-            #(#api_impl)*
-        }
-        /// A call made to the mock, by resource.
-        #[derive(Clone, Debug, PartialEq)]
-        #[allow(clippy::large_enum_variant)]
-        pub enum Call { #(#call_variants)* }
-        #stubs_struct
-        #items
-    }
 }
 
-/// The recorded form of an argument: field name, owned type, and the expression owning it.
+/// The recorded form of a positional argument: field name, owned type, and the expression
+/// owning it.
 fn owned(plan: &Plan, sid: ServiceId, a: &ArgPlan) -> (Ident, TokenStream, TokenStream) {
     let i = ident(&a.ident);
-    if a.location.is_none() {
-        let t = plan.rust_type(sid, &a.ty, Place::Sibling);
-        return (i.clone(), t, quote!(::std::borrow::ToOwned::to_owned(#i)));
-    }
     match &a.ty {
-        TypeRef::List(inner) => {
+        TypeRef::List(inner) if a.location.is_some() => {
             let t = plan.rust_type(sid, inner, Place::Sibling);
             (i.clone(), quote!(::std::vec::Vec<#t>), quote!(#i.to_vec()))
         }
         other => {
             let t = plan.rust_type(sid, other, Place::Sibling);
-            if a.optional {
-                (
-                    i.clone(),
-                    quote!(::std::option::Option<#t>),
-                    quote!(#i.map(::std::borrow::ToOwned::to_owned)),
-                )
+            let record = if by_value(a) {
+                quote!(#i)
             } else {
-                (i.clone(), t, quote!(::std::borrow::ToOwned::to_owned(#i)))
-            }
+                quote!(::std::borrow::ToOwned::to_owned(#i))
+            };
+            (i, t, record)
         }
     }
 }

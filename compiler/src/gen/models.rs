@@ -104,6 +104,53 @@ fn field(plan: &Plan, owner: TypeId, f: &FieldPlan) -> TokenStream {
     quote!(#attrs pub #id: #ty,)
 }
 
+/// `new` from the required fields (optional ones `None`, defaulted ones their default), so code
+/// building a model keeps compiling when the spec adds an optional field; `Default` when nothing
+/// is required.
+fn constructor(plan: &Plan, id: TypeId, t: &TypePlan) -> TokenStream {
+    let name = ident(&t.ident);
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    for f in &t.fields {
+        let fid = ident(&f.ident);
+        if let Some((_, default)) = &f.default {
+            let default = ident(default);
+            inits.push(quote!(#fid: defaults::#default(),));
+        } else if f.optional {
+            inits.push(quote!(#fid: ::std::option::Option::None,));
+        } else {
+            let ty = field_type(plan, id, f);
+            params.push(quote!(#fid: #ty));
+            inits.push(quote!(#fid,));
+        }
+    }
+    let allow = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let default = params.is_empty().then(|| {
+        quote! {
+            impl ::std::default::Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
+    let doc = format!(
+        " A `{}` from its required fields: optional fields are `None`, defaulted ones take the \
+         spec's default.",
+        t.ident
+    );
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            #allow
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits)* }
+            }
+        }
+        #default
+    }
+}
+
 /// `impl Validate`: the checks of each field (bounds, then the field's own type's checks).
 fn validate_model(t: &TypePlan) -> TokenStream {
     let name = ident(&t.ident);
@@ -152,12 +199,15 @@ fn model(plan: &Plan, id: TypeId) -> TokenStream {
     let name = ident(&t.ident);
     let docs = doc_attrs(m.description.as_deref(), m.deprecation.as_ref());
     // A model with personal-data fields writes its `Debug` by hand (in `redact::model`).
-    let manual: &[&str] = if super::redact::model_redacts_debug(t) {
-        &["Debug"]
-    } else {
-        &[]
-    };
+    let mut manual = Vec::new();
+    if super::redact::model_redacts_debug(t) {
+        manual.push("Debug");
+    }
     let debug = manual.is_empty().then(|| quote!(Debug,));
+    // `constructor` writes `Default` when nothing is required.
+    if t.fields.iter().all(|f| f.default.is_some() || f.optional) {
+        manual.push("Default");
+    }
     let derive = derives(
         plan,
         quote!(
@@ -167,7 +217,7 @@ fn model(plan: &Plan, id: TypeId) -> TokenStream {
             ::charter_runtime::serde::Serialize,
             ::charter_runtime::serde::Deserialize
         ),
-        manual,
+        &manual,
     );
     let decl = t.fields.iter().map(|f| field(plan, id, f));
     let mut out = quote! {
@@ -176,6 +226,7 @@ fn model(plan: &Plan, id: TypeId) -> TokenStream {
         #[serde(crate = "::charter_runtime::serde")]
         pub struct #name { #(#decl)* }
     };
+    out.extend(constructor(plan, id, t));
     out.extend(super::redact::model(t));
     out.extend(validate_model(t));
     // Interfaces the model implements.
@@ -260,6 +311,7 @@ fn enum_(plan: &Plan, id: TypeId) -> TokenStream {
         #docs
         #derive
         #[serde(crate = "::charter_runtime::serde", from = "::std::string::String", into = "::std::string::String")]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the spec does not know.
@@ -401,6 +453,7 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
         #docs
         #derive
         #[allow(clippy::large_enum_variant)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A member this version of the spec does not know, kept as received.

@@ -215,6 +215,9 @@ pub struct OpPlan<'a> {
     pub server_response: String,
     /// The check function in `checks`, when an argument has anything to check.
     pub check: Option<String>,
+    /// The client's options struct (`<Resource><Op>Options`) holding the optional arguments, when
+    /// there are some, and the name of the method argument taking it.
+    pub options: Option<(String, String)>,
 }
 
 impl OpPlan<'_> {
@@ -993,6 +996,9 @@ impl<'a> Plan<'a> {
                     if plan.errors().next().is_some() {
                         plan.err_enum = Some(client_types.camel(&format!("{} error", plan.stem)));
                     }
+                    if let Some((name, _)) = &mut plan.options {
+                        *name = client_types.camel(&format!("{} options", plan.stem));
+                    }
                 }
                 if plan.server.is_ok() {
                     let served = routes.entry(plan.route.clone()).or_default();
@@ -1157,6 +1163,11 @@ impl<'a> Plan<'a> {
         {
             args.push(self.param_arg(p, &mut scope));
         }
+        // Optional arguments travel in one options struct (named in `plan_resources`).
+        let options = args
+            .iter()
+            .any(|a| a.optional)
+            .then(|| (String::new(), scope.snake("options")));
 
         // The route, with positional names; every `:name` must be a path parameter.
         let mut route = String::new();
@@ -1217,6 +1228,7 @@ impl<'a> Plan<'a> {
             err_enum: None,
             server_response: String::new(),
             check: None,
+            options,
         }
     }
 

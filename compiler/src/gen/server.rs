@@ -182,16 +182,17 @@ fn response_enum(plan: &Plan, sid: ServiceId, op: &OpPlan) -> TokenStream {
     }
     let rdoc = format!(" The documented responses of `{}`.", op.op.label());
     quote! {
-        #[doc = #rdoc]
-        #[derive(Clone, Debug, PartialEq)]
-        #[allow(clippy::large_enum_variant)]
-        pub enum #resp_name { #(#variants)* }
-        impl ::charter_runtime::axum::response::IntoResponse for #resp_name {
-            fn into_response(self) -> ::charter_runtime::axum::response::Response {
-                match self { #(#replies)* }
+            #[doc = #rdoc]
+            #[derive(Clone, Debug, PartialEq)]
+            #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
+            pub enum #resp_name { #(#variants)* }
+            impl ::charter_runtime::axum::response::IntoResponse for #resp_name {
+                fn into_response(self) -> ::charter_runtime::axum::response::Response {
+                    match self { #(#replies)* }
+                }
             }
         }
-    }
 }
 
 /// The trait method of an operation and its handler (parse, check, call).
@@ -257,15 +258,18 @@ fn borrow(a: &ArgPlan) -> TokenStream {
         // An absent optional form list is `None` in the server, an empty slice in the client.
         return quote!(#i.as_deref().unwrap_or_default());
     }
+    let copy = super::client::by_value(a);
     if a.list || !a.optional {
-        return quote!(&#i);
+        return if copy { quote!(#i) } else { quote!(&#i) };
     }
-    match (a.default().is_some(), a.string) {
+    match (a.default().is_some(), a.string, copy) {
         // The server applied the default: a plain value.
-        (true, true) => quote!(::std::option::Option::Some(#i.as_str())),
-        (true, false) => quote!(::std::option::Option::Some(&#i)),
-        (false, true) => quote!(#i.as_deref()),
-        (false, false) => quote!(#i.as_ref()),
+        (true, _, true) => quote!(::std::option::Option::Some(#i)),
+        (true, true, _) => quote!(::std::option::Option::Some(#i.as_str())),
+        (true, false, _) => quote!(::std::option::Option::Some(&#i)),
+        (false, _, true) => quote!(#i),
+        (false, true, _) => quote!(#i.as_deref()),
+        (false, false, _) => quote!(#i.as_ref()),
     }
 }
 

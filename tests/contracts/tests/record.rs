@@ -61,7 +61,15 @@ async fn session(api: &Client, email: &str) -> Vec<String> {
     let got = outcome(users.get_by_id(&created.id).await);
     assert_eq!(got, Outcome::Ok(created.clone()));
     out.push(format!("{got:?} {}", created.email));
-    let found = outcome(users.get(Some(email), None, Some(&10), None).await);
+    let found = outcome(
+        users
+            .get(
+                user::client::UsersGetOptions::default()
+                    .with_email(email)
+                    .with_limit(10),
+            )
+            .await,
+    );
     assert_eq!(found, Outcome::Ok(vec![created.clone()]));
     out.push(format!("{found:?}"));
     let changed = outcome(users.put_by_id(&created.id, &form(email, "Augusta")).await);
@@ -78,7 +86,11 @@ async fn session(api: &Client, email: &str) -> Vec<String> {
         "{invalid:?}"
     );
     out.push(format!("{invalid:?}"));
-    let out_of_range = outcome(users.get(None, None, Some(&0), None).await);
+    let out_of_range = outcome(
+        users
+            .get(user::client::UsersGetOptions::default().with_limit(0))
+            .await,
+    );
     out.push(format!("{out_of_range:?}"));
     out.push(format!(
         "{:?}",
@@ -91,7 +103,7 @@ async fn session(api: &Client, email: &str) -> Vec<String> {
     // The typed values themselves (Debug redacts the email).
     out.push(format!(
         "{:?}",
-        users.get(None, None, None, None).await.map(|v| v.len())
+        users.get(Default::default()).await.map(|v| v.len())
     ));
     out
 }
@@ -258,7 +270,7 @@ fn cassettes_hold_no_personal_data_or_credentials() {
             rt.block_on(async {
                 let u = api.users().post(&form(&email, "Ada")).await.unwrap();
                 api.users()
-                    .get(Some(&email), None, None, None)
+                    .get(user::client::UsersGetOptions::default().with_email(email.clone()))
                     .await
                     .unwrap();
                 api.users().get_by_id(&u.id).await.unwrap();

@@ -81,7 +81,7 @@ async fn the_breaker_opens_after_repeated_failures_and_half_opens_after_the_cool
     let e = api.users().get_by_id("u1").await.unwrap_err();
     assert!(matches!(e, Error::CircuitOpen), "{e:?}");
     assert!(matches!(
-        api.users().get(None, None, None, None).await,
+        api.users().get(Default::default()).await,
         Err(Error::CircuitOpen)
     ));
     assert_eq!(f.hits.load(Ordering::SeqCst), 3);
@@ -169,5 +169,5 @@ async fn per_operation_timeouts() {
     );
     assert!(started.elapsed() < Duration::from_millis(400));
     // Other operations keep the client's timeout.
-    api.users().get(None, None, None, None).await.unwrap();
+    api.users().get(Default::default()).await.unwrap();
 }

@@ -41,7 +41,7 @@ async fn every_operation_of_the_example_services_answers_valid_data() {
     assert!(!created.id.is_empty());
     assert_eq!(created.id, "usr-20ba5b7c", "the field's example");
     // Lists are empty unless the spec asks for a minimum.
-    users.users().get(None, None, None, None).await.unwrap();
+    users.users().get(Default::default()).await.unwrap();
     users.users().get_by_id("usr-1").await.unwrap();
     users.users().put_by_id("usr-1", &form).await.unwrap();
     users.users().delete_by_id("usr-1").await.unwrap();
@@ -51,7 +51,7 @@ async fn every_operation_of_the_example_services_answers_valid_data() {
     let of = organization::factories::organization_form();
     let org = orgs.organizations().post(&of).await.unwrap();
     assert_eq!(org.id, "acme");
-    orgs.organizations().get(None, None, None).await.unwrap();
+    orgs.organizations().get(Default::default()).await.unwrap();
     orgs.organizations().get_by_id("acme").await.unwrap();
     orgs.organizations().put_by_id("acme", &of).await.unwrap();
     orgs.organizations().delete_by_id("acme").await.unwrap();
@@ -59,7 +59,7 @@ async fn every_operation_of_the_example_services_answers_valid_data() {
     let m = orgs.memberships().post("acme", &mf).await.unwrap();
     assert!(!m.user.email.is_empty());
     orgs.memberships()
-        .get("acme", None, None, None)
+        .get("acme", Default::default())
         .await
         .unwrap();
     orgs.memberships().get_by_id("acme", &m.id).await.unwrap();
@@ -73,7 +73,11 @@ async fn every_operation_of_the_example_services_answers_valid_data() {
     let f = order::factories::order_form();
     let placed = orders
         .orders()
-        .post("acme", &f, Some("key-1"))
+        .post(
+            "acme",
+            &f,
+            order::client::OrdersPostOptions::default().with_idempotency_key("key-1"),
+        )
         .await
         .unwrap();
     assert_eq!(placed.number, "ORD-1001", "the field's example");
@@ -82,10 +86,8 @@ async fn every_operation_of_the_example_services_answers_valid_data() {
         .orders()
         .get(
             "acme",
-            &[order::models::OrderStatus::Open],
-            None,
-            None,
-            None,
+            order::client::OrdersGetOptions::default()
+                .with_status([order::models::OrderStatus::Open]),
         )
         .await
         .unwrap();
@@ -183,7 +185,9 @@ async fn scenarios_return_documented_errors() {
     match users.users().post(&form).await {
         Err(Error::Documented(d)) => {
             assert_eq!(d.status.as_u16(), 422);
-            let user::client::UsersPostError::Status422(body) = d.error;
+            let user::client::UsersPostError::Status422(body) = &d.error else {
+                panic!("{:?}", d.error)
+            };
             assert!(!body.code.is_empty(), "an example generic_error");
         }
         other => panic!("{other:?}"),

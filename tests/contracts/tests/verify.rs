@@ -38,15 +38,9 @@ async fn record(dir: &Path) {
     let u = api.users().post(&form).await.unwrap();
     assert!(u.address.is_some());
     api.users().get_by_id(&u.id).await.unwrap();
-    let suspended = Some(&user::models::UserStatus::Suspended);
-    assert_eq!(
-        api.users()
-            .get(None, suspended, None, None)
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
+    let suspended =
+        user::client::UsersGetOptions::default().with_status(user::models::UserStatus::Suspended);
+    assert_eq!(api.users().get(suspended).await.unwrap().len(), 1);
     api.users().put_by_id(&u.id, &form).await.unwrap();
     recorder.save().unwrap();
     real.stop().await;

@@ -551,12 +551,19 @@ async fn every_user_operation() {
     assert_eq!(ada.status, user::models::UserStatus::Active);
     let bob = users.post(&user_form("bob@example.com")).await.unwrap();
 
-    let all = users.get(None, None, None, None).await.unwrap();
+    let all = users.get(Default::default()).await.unwrap();
     assert_eq!(all, vec![ada.clone(), bob.clone()]);
-    let second_page = users.get(None, None, Some(&1), Some(&1)).await.unwrap();
+    let second_page = users
+        .get(
+            user::client::UsersGetOptions::default()
+                .with_limit(1)
+                .with_offset(1),
+        )
+        .await
+        .unwrap();
     assert_eq!(second_page, vec![bob.clone()]);
     let by_email = users
-        .get(Some("bob@example.com"), None, None, None)
+        .get(user::client::UsersGetOptions::default().with_email("bob@example.com"))
         .await
         .unwrap();
     assert_eq!(by_email, vec![bob.clone()]);
@@ -573,7 +580,10 @@ async fn every_user_operation() {
     let ada2 = users.put_by_id(&ada.id, &form).await.unwrap();
     assert_eq!(ada2.email, "ada@example.org");
     let suspended = users
-        .get(None, Some(&user::models::UserStatus::Suspended), None, None)
+        .get(
+            user::client::UsersGetOptions::default()
+                .with_status(user::models::UserStatus::Suspended),
+        )
         .await
         .unwrap();
     assert_eq!(suspended, vec![ada2]);
@@ -583,7 +593,9 @@ async fn every_user_operation() {
     // Typed 422 with the documented body.
     let (status, e) = documented(users.post(&user_form("not-an-email")).await);
     assert_eq!(status, 422);
-    let user::client::UsersPostError::Status422(body) = e;
+    let user::client::UsersPostError::Status422(body) = e else {
+        panic!("{e:?}")
+    };
     assert_eq!(body.code, "invalid_email");
 
     users.delete_by_id(&bob.id).await.unwrap();
@@ -619,14 +631,23 @@ async fn every_organization_and_membership_operation() {
 
     let production = orgs
         .get(
-            Some(&organization::models::Environment::Production),
-            None,
-            None,
+            organization::client::OrganizationsGetOptions::default()
+                .with_environment(organization::models::Environment::Production),
         )
         .await
         .unwrap();
     assert_eq!(production, vec![acme.clone()]);
-    assert_eq!(orgs.get(None, Some(&1), Some(&1)).await.unwrap().len(), 1);
+    assert_eq!(
+        orgs.get(
+            organization::client::OrganizationsGetOptions::default()
+                .with_limit(1)
+                .with_offset(1)
+        )
+        .await
+        .unwrap()
+        .len(),
+        1
+    );
     assert_eq!(orgs.get_by_id("acme").await.unwrap(), acme);
     let (status, _) = documented(orgs.get_by_id("nope").await);
     assert_eq!(status, 404);
@@ -656,7 +677,11 @@ async fn every_organization_and_membership_operation() {
     let (status, _) = documented(members.post("acme", &stranger).await);
     assert_eq!(status, 422);
     let admins = members
-        .get("acme", Some(&organization::models::Role::Admin), None, None)
+        .get(
+            "acme",
+            organization::client::MembershipsGetOptions::default()
+                .with_role(organization::models::Role::Admin),
+        )
         .await
         .unwrap();
     assert_eq!(admins, vec![m.clone()]);
@@ -683,7 +708,7 @@ async fn every_order_operation() {
         .unwrap();
     let orders = s.orders.orders();
     let o1 = orders
-        .post("acme", &order_form("1001", &ada.id, 2), None)
+        .post("acme", &order_form("1001", &ada.id, 2), Default::default())
         .await
         .unwrap();
     assert_eq!(o1.total.amount, Decimal::new(2500, 2));
@@ -691,41 +716,55 @@ async fn every_order_operation() {
     assert_eq!(o1.status, order::models::OrderStatus::Open);
     // Replayed with an idempotency key: the same order.
     let replay = orders
-        .post("acme", &order_form("1001", &ada.id, 2), Some("key-1"))
+        .post(
+            "acme",
+            &order_form("1001", &ada.id, 2),
+            order::client::OrdersPostOptions::default().with_idempotency_key("key-1"),
+        )
         .await
         .unwrap();
     assert_eq!(replay, o1);
     let (status, e) = documented(
         orders
-            .post("acme", &order_form("1002", "usr-404", 1), None)
+            .post(
+                "acme",
+                &order_form("1002", "usr-404", 1),
+                Default::default(),
+            )
             .await,
     );
     assert_eq!(status, 422);
-    let order::client::OrdersPostError::Status422(body) = e;
+    let order::client::OrdersPostError::Status422(body) = e else {
+        panic!("{e:?}")
+    };
     assert_eq!(body.code, "unknown_customer");
 
     let o2 = orders
-        .post("acme", &order_form("1002", &ada.id, 1), None)
+        .post("acme", &order_form("1002", &ada.id, 1), Default::default())
         .await
         .unwrap();
     let open = orders
         .get(
             "acme",
-            &[order::models::OrderStatus::Open],
-            Some(&ada.id),
-            None,
-            None,
+            order::client::OrdersGetOptions::default()
+                .with_status([order::models::OrderStatus::Open])
+                .with_customer_id(ada.id.clone()),
         )
         .await
         .unwrap();
     assert_eq!(open, vec![o1.clone(), o2.clone()]);
     let paged = orders
-        .get("acme", &[], None, Some(&1), Some(1).as_ref())
+        .get(
+            "acme",
+            order::client::OrdersGetOptions::default()
+                .with_limit(1)
+                .with_offset(1),
+        )
         .await
         .unwrap();
     assert_eq!(paged, vec![o2.clone()]);
     assert!(orders
-        .get("other", &[], None, None, None)
+        .get("other", Default::default())
         .await
         .unwrap()
         .is_empty());
@@ -785,7 +824,7 @@ async fn the_request_id_reaches_every_server() {
         .unwrap();
     s.orders
         .orders()
-        .post("acme", &order_form("1", &ada.id, 1), None)
+        .post("acme", &order_form("1", &ada.id, 1), Default::default())
         .await
         .unwrap();
     s.orders.orders().get_by_number("acme", "1").await.unwrap();
@@ -842,7 +881,7 @@ async fn flaky_idempotent_calls_are_retried_and_posts_are_not() {
     let err = users.post(&user_form("bob@example.com")).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(s.user_wire.count("POST", "/users"), 2);
-    assert_eq!(users.get(None, None, None, None).await.unwrap().len(), 1);
+    assert_eq!(users.get(Default::default()).await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -857,7 +896,7 @@ async fn the_shared_scenarios_against_the_servers() {
     let shipped = order_form("2", &ada.id, 1);
     s.orders
         .orders()
-        .post(&acme.id, &shipped, None)
+        .post(&acme.id, &shipped, Default::default())
         .await
         .unwrap();
     s.world
@@ -930,7 +969,11 @@ fn factory_values_are_accepted_by_the_servers() {
                 let mut form = order::factories::order_form();
                 form.number = format!("F-{i}");
                 form.customer_id = u.id.clone();
-                let r = s.orders.orders().post(&of.id, &form, None).await;
+                let r = s
+                    .orders
+                    .orders()
+                    .post(&of.id, &form, Default::default())
+                    .await;
                 prop_assert!(r.is_ok(), "factory order_form rejected: {r:?}");
                 form.number = format!("V-{i}");
                 form.items = std::iter::once(quantity)
@@ -940,7 +983,11 @@ fn factory_values_are_accepted_by_the_servers() {
                         ..order::factories::order_item()
                     })
                     .collect();
-                let r = s.orders.orders().post(&of.id, &form, None).await;
+                let r = s
+                    .orders
+                    .orders()
+                    .post(&of.id, &form, Default::default())
+                    .await;
                 prop_assert!(r.is_ok(), "order_form rejected: {r:?}");
                 Ok(())
             })

@@ -84,10 +84,7 @@ async fn sign_up_against_the_mock() {
                 id: "usr-1".to_owned()
             },
             UsersCall::Get {
-                email: Some("ada@example.com".to_owned()),
-                status: None,
-                limit: None,
-                offset: None,
+                options: user::client::UsersGetOptions::default().with_email("ada@example.com"),
             },
             UsersCall::Post {
                 body: user::models::UserForm {
@@ -218,7 +215,7 @@ async fn checkout_against_the_mock() {
             OrdersCall::Post {
                 organization: "acme".to_owned(),
                 body: form,
-                idempotency_key: None,
+                options: Default::default(),
             },
             OrdersCall::GetByNumber {
                 organization: "acme".to_owned(),

@@ -103,7 +103,13 @@ async fn client_and_server_agree_on_every_operation_kind() {
         role: Some(Role::Admin),
         count: 3,
     };
-    let a = items.post(&form, Some("trace-1")).await.unwrap();
+    let a = items
+        .post(
+            &form,
+            client::ItemsPostOptions::default().with_x_trace("trace-1"),
+        )
+        .await
+        .unwrap();
     assert_eq!((a.id.as_str(), &a.role), ("i1", &Role::Admin));
     let b = items
         .post(
@@ -112,7 +118,7 @@ async fn client_and_server_agree_on_every_operation_kind() {
                 role: None,
                 count: 0,
             },
-            None,
+            Default::default(),
         )
         .await
         .unwrap();
@@ -126,14 +132,17 @@ async fn client_and_server_agree_on_every_operation_kind() {
                 role: None,
                 count: 0,
             },
-            None,
+            Default::default(),
         )
         .await
         .unwrap_err();
     match &err {
         Error::Documented(d) => {
             assert_eq!(d.status.as_u16(), 422);
-            let client::ItemsPostError::Status422(errors) = &d.error;
+            // The error enums are `#[non_exhaustive]`: a new documented error is no break.
+            let client::ItemsPostError::Status422(errors) = &d.error else {
+                panic!("{:?}", d.error)
+            };
             assert_eq!(errors[0].code, "empty_name");
         }
         other => panic!("{other:?}"),
@@ -148,12 +157,19 @@ async fn client_and_server_agree_on_every_operation_kind() {
     );
 
     // Query parameters: optional enum, list, defaulted long.
-    let all = items.get(None, &[], None).await.unwrap();
+    let all = items.get(Default::default()).await.unwrap();
     assert_eq!(all.len(), 2);
-    let admins = items.get(Some(&Role::Admin), &[], None).await.unwrap();
+    let admins = items
+        .get(client::ItemsGetOptions::default().with_role(Role::Admin))
+        .await
+        .unwrap();
     assert_eq!(admins, vec![a.clone()]);
     let some = items
-        .get(None, &["i2".to_owned()], Some(&10))
+        .get(
+            client::ItemsGetOptions::default()
+                .with_ids(["i2".to_owned()])
+                .with_limit(10),
+        )
         .await
         .unwrap();
     assert_eq!(some, vec![b.clone()]);
@@ -277,7 +293,7 @@ async fn undocumented_statuses_and_bad_bodies_are_errors_not_panics() {
     });
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let c = client::Client::new(format!("http://{addr}"));
-    match c.items().get(None, &[], None).await.unwrap_err() {
+    match c.items().get(Default::default()).await.unwrap_err() {
         Error::UnexpectedStatus(r) => {
             assert_eq!(r.status.as_u16(), 418);
             assert_eq!(&r.body[..], b"teapot");
@@ -340,14 +356,14 @@ async fn idempotent_calls_are_retried_and_carry_the_request_id() {
             .with_request_id("req-9")
             .with_retry(retry),
     );
-    assert_eq!(c.items().get(None, &[], None).await.unwrap(), vec![]);
+    assert_eq!(c.items().get(Default::default()).await.unwrap(), vec![]);
     assert_eq!(*seen.gets.lock().unwrap(), 3, "GET retried twice");
     let form = ItemForm {
         name: "a".into(),
         role: None,
         count: 1,
     };
-    let err = c.items().post(&form, None).await.unwrap_err();
+    let err = c.items().post(&form, Default::default()).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(*seen.posts.lock().unwrap(), 1, "POST is not retried");
     let ids = seen.ids.lock().unwrap();

@@ -6,7 +6,9 @@
 //! and a property test that factory values (and values derived from them within the spec's
 //! constraints) are accepted by the generated server.
 
-use charter_gen_golden::test_gen_mock_v0::client::{self, Api, PetsApi, SpeciesApi};
+use charter_gen_golden::test_gen_mock_v0::client::{
+    self, Api, PetsApi, PetsGetOptions, PetsPostOptions, SpeciesApi,
+};
 use charter_gen_golden::test_gen_mock_v0::mock::{Call, MockClient, PetsCall, SpeciesCall};
 use charter_gen_golden::test_gen_mock_v0::models::Error as ApiError;
 use charter_gen_golden::test_gen_mock_v0::{factories, models::*, server};
@@ -26,23 +28,25 @@ async fn default_answers_are_factory_values_with_the_first_success_status() {
     let pets = mock.pets();
     // A list answers with one element.
     assert_eq!(
-        pets.get(&[], None, None).await.unwrap(),
+        pets.get(Default::default()).await.unwrap(),
         vec![factories::pet()]
     );
-    assert_eq!(pets.get_by_id(&id(1)).await.unwrap(), factories::pet());
+    assert_eq!(pets.get_by_id(id(1)).await.unwrap(), factories::pet());
     assert_eq!(
-        pets.post(&factories::pet_form(), None).await.unwrap(),
+        pets.post(&factories::pet_form(), Default::default())
+            .await
+            .unwrap(),
         factories::pet()
     );
     // Several success statuses: the first one.
     assert_eq!(
-        pets.put_location_by_id(&id(1), &factories::location(), &Species::Dog)
+        pets.put_location_by_id(id(1), &factories::location(), &Species::Dog)
             .await
             .unwrap(),
         client::PetsPutLocationByIdResponse::Status200(factories::location())
     );
     // Unit.
-    pets.delete_by_id(&id(1)).await.unwrap();
+    pets.delete_by_id(id(1)).await.unwrap();
     // A primitive.
     assert_eq!(
         mock.species()
@@ -95,24 +99,24 @@ async fn canned_answers_always_once_and_typed_errors() {
     pets.on_get_by_id()
         .once()
         .fails(client::PetsGetByIdError::Status404);
-    assert_eq!(pets.get_by_id(&id(1)).await.unwrap(), tom);
-    let err = pets.get_by_id(&id(1)).await.unwrap_err();
+    assert_eq!(pets.get_by_id(id(1)).await.unwrap(), tom);
+    let err = pets.get_by_id(id(1)).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
     assert!(matches!(
         err.documented(),
         Some(client::PetsGetByIdError::Status404)
     ));
-    assert_eq!(pets.get_by_id(&id(1)).await.unwrap(), rex);
-    assert_eq!(pets.get_by_id(&id(2)).await.unwrap(), rex);
+    assert_eq!(pets.get_by_id(id(1)).await.unwrap(), rex);
+    assert_eq!(pets.get_by_id(id(2)).await.unwrap(), rex);
 
     // Lists.
     pets.on_get().returns(vec![rex.clone(), tom.clone()]);
     assert_eq!(
-        pets.get(&[], None, None).await.unwrap(),
+        pets.get(Default::default()).await.unwrap(),
         vec![rex.clone(), tom.clone()]
     );
     pets.on_get().once().returns(vec![]);
-    assert_eq!(pets.get(&[], None, None).await.unwrap(), vec![]);
+    assert_eq!(pets.get(Default::default()).await.unwrap(), vec![]);
 
     // A documented error with a typed body.
     let conflict = vec![ApiError {
@@ -121,7 +125,10 @@ async fn canned_answers_always_once_and_typed_errors() {
     }];
     pets.on_post()
         .fails(client::PetsPostError::Status409(conflict.clone()));
-    let err = pets.post(&factories::pet_form(), None).await.unwrap_err();
+    let err = pets
+        .post(&factories::pet_form(), Default::default())
+        .await
+        .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(409));
     assert_eq!(
         err.documented(),
@@ -140,13 +147,13 @@ async fn canned_answers_always_once_and_typed_errors() {
     );
     let loc = factories::location();
     assert_eq!(
-        pets.put_location_by_id(&id(1), &loc, &Species::Cat)
+        pets.put_location_by_id(id(1), &loc, &Species::Cat)
             .await
             .unwrap(),
         client::PetsPutLocationByIdResponse::Status201(loc.clone())
     );
     let err = pets
-        .put_location_by_id(&id(1), &loc, &Species::Cat)
+        .put_location_by_id(id(1), &loc, &Species::Cat)
         .await
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(418));
@@ -154,7 +161,7 @@ async fn canned_answers_always_once_and_typed_errors() {
     pets.on_put_location_by_id()
         .fails(client::PetsPutLocationByIdError::Default(vec![]));
     let err = pets
-        .put_location_by_id(&id(1), &loc, &Species::Cat)
+        .put_location_by_id(id(1), &loc, &Species::Cat)
         .await
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
@@ -165,14 +172,14 @@ async fn canned_answers_always_once_and_typed_errors() {
         .fails(client::PetsDeleteByIdError::Status404);
     pets.on_delete_by_id().once().responds_status(503);
     assert!(matches!(
-        pets.delete_by_id(&id(1)).await.unwrap_err().documented(),
+        pets.delete_by_id(id(1)).await.unwrap_err().documented(),
         Some(client::PetsDeleteByIdError::Status404)
     ));
-    match pets.delete_by_id(&id(1)).await.unwrap_err() {
+    match pets.delete_by_id(id(1)).await.unwrap_err() {
         Error::UnexpectedStatus(r) => assert_eq!(r.status.as_u16(), 503),
         other => panic!("{other:?}"),
     }
-    pets.delete_by_id(&id(1)).await.unwrap();
+    pets.delete_by_id(id(1)).await.unwrap();
 
     // Primitives, on another resource.
     mock.species().on_get_count_by_species().returns(7);
@@ -186,7 +193,7 @@ async fn canned_answers_always_once_and_typed_errors() {
 
     // Reset forgets every answer and call.
     mock.reset();
-    assert_eq!(pets.get_by_id(&id(1)).await.unwrap(), factories::pet());
+    assert_eq!(pets.get_by_id(id(1)).await.unwrap(), factories::pet());
     assert_eq!(mock.calls().len(), 1);
 }
 
@@ -197,39 +204,37 @@ async fn every_call_is_recorded_with_typed_arguments() {
     let form = factories::pet_form();
     let loc = factories::location();
     // Query parameters: a list of enums, an optional integer, a defaulted long.
-    pets.get(&[Species::Cat, Species::Dog], Some(&3), Some(&10))
-        .await
-        .unwrap();
-    pets.get(&[], None, None).await.unwrap();
+    let options = PetsGetOptions::default()
+        .with_species([Species::Cat, Species::Dog])
+        .with_min_age(3)
+        .with_limit(10);
+    pets.get(options.clone()).await.unwrap();
+    pets.get(Default::default()).await.unwrap();
     // Path parameter.
-    pets.get_by_id(&id(7)).await.unwrap();
+    pets.get_by_id(id(7)).await.unwrap();
     // Body and optional header.
-    pets.post(&form, Some("trace-1")).await.unwrap();
-    // Path, body and required header.
-    pets.put_location_by_id(&id(8), &loc, &Species::Cat)
+    pets.post(&form, PetsPostOptions::default().with_x_trace("trace-1"))
         .await
         .unwrap();
-    pets.delete_by_id(&id(9)).await.unwrap();
+    // Path, body and required header.
+    pets.put_location_by_id(id(8), &loc, &Species::Cat)
+        .await
+        .unwrap();
+    pets.delete_by_id(id(9)).await.unwrap();
     mock.species()
         .get_count_by_species(&Species::Dog)
         .await
         .unwrap();
 
     let expected = vec![
+        PetsCall::Get { options },
         PetsCall::Get {
-            species: vec![Species::Cat, Species::Dog],
-            min_age: Some(3),
-            limit: Some(10),
-        },
-        PetsCall::Get {
-            species: vec![],
-            min_age: None,
-            limit: None,
+            options: PetsGetOptions::default(),
         },
         PetsCall::GetById { id: id(7) },
         PetsCall::Post {
             body: form.clone(),
-            x_trace: Some("trace-1".into()),
+            options: PetsPostOptions::default().with_x_trace("trace-1"),
         },
         PetsCall::PutLocationById {
             id: id(8),
@@ -254,7 +259,9 @@ async fn every_call_is_recorded_with_typed_arguments() {
         Call::Species(SpeciesCall::GetCountBySpecies { .. })
     ));
     // Rejected calls are recorded too.
-    pets.get(&[], None, Some(&0)).await.unwrap_err();
+    pets.get(PetsGetOptions::default().with_limit(0))
+        .await
+        .unwrap_err();
     assert_eq!(pets.calls().len(), 7);
 }
 
@@ -360,25 +367,37 @@ async fn the_mock_rejects_what_the_server_rejects_with_the_same_error() {
     let mock = MockClient::new();
     // Out of range query parameters (an optional integer and a defaulted long).
     let (a, b) = (
-        mock.pets().get(&[], Some(&-1), None).await.unwrap_err(),
-        real.pets().get(&[], Some(&-1), None).await.unwrap_err(),
+        mock.pets()
+            .get(PetsGetOptions::default().with_min_age(-1))
+            .await
+            .unwrap_err(),
+        real.pets()
+            .get(PetsGetOptions::default().with_min_age(-1))
+            .await
+            .unwrap_err(),
     );
     assert_eq!(rejection(a), (422, "min_age".into()));
     assert_eq!(rejection(b), (422, "min_age".into()));
     let (a, b) = (
-        mock.pets().get(&[], None, Some(&101)).await.unwrap_err(),
-        real.pets().get(&[], None, Some(&101)).await.unwrap_err(),
+        mock.pets()
+            .get(PetsGetOptions::default().with_limit(101))
+            .await
+            .unwrap_err(),
+        real.pets()
+            .get(PetsGetOptions::default().with_limit(101))
+            .await
+            .unwrap_err(),
     );
     assert_eq!(rejection(a), rejection(b));
     // An unknown enum value, in a list and in a header.
     let unknown = Species::Unknown("dragon".into());
     let (a, b) = (
         mock.pets()
-            .get(std::slice::from_ref(&unknown), None, None)
+            .get(PetsGetOptions::default().with_species([unknown.clone()]))
             .await
             .unwrap_err(),
         real.pets()
-            .get(std::slice::from_ref(&unknown), None, None)
+            .get(PetsGetOptions::default().with_species([unknown.clone()]))
             .await
             .unwrap_err(),
     );
@@ -388,11 +407,11 @@ async fn the_mock_rejects_what_the_server_rejects_with_the_same_error() {
     let loc = factories::location();
     let (a, b) = (
         mock.pets()
-            .put_location_by_id(&id(1), &loc, &unknown)
+            .put_location_by_id(id(1), &loc, &unknown)
             .await
             .unwrap_err(),
         real.pets()
-            .put_location_by_id(&id(1), &loc, &unknown)
+            .put_location_by_id(id(1), &loc, &unknown)
             .await
             .unwrap_err(),
     );
@@ -431,8 +450,14 @@ async fn the_mock_rejects_what_the_server_rejects_with_the_same_error() {
         },
     ] {
         let (a, b) = (
-            mock.pets().post(&form, None).await.unwrap_err(),
-            real.pets().post(&form, None).await.unwrap_err(),
+            mock.pets()
+                .post(&form, Default::default())
+                .await
+                .unwrap_err(),
+            real.pets()
+                .post(&form, Default::default())
+                .await
+                .unwrap_err(),
         );
         let (a, b) = (rejection(a), rejection(b));
         assert_eq!(a, b, "{form:?}");
@@ -440,7 +465,11 @@ async fn the_mock_rejects_what_the_server_rejects_with_the_same_error() {
     }
     // A canned answer does not bypass validation: the real server would not reach the handler.
     mock.pets().on_get().returns(vec![]);
-    assert!(mock.pets().get(&[], None, Some(&0)).await.is_err());
+    assert!(mock
+        .pets()
+        .get(PetsGetOptions::default().with_limit(0))
+        .await
+        .is_err());
 }
 
 /// Code under test, generic over the client: the real client and the mock both serve it.
@@ -452,11 +481,11 @@ async fn adopt_a_cat(api: &impl Api, name: &str) -> Result<Pet, String> {
     };
     let pet = api
         .pets()
-        .post(&form, None)
+        .post(&form, Default::default())
         .await
         .map_err(|e| e.to_string())?;
     api.pets()
-        .get_by_id(&pet.id)
+        .get_by_id(pet.id)
         .await
         .map_err(|e| e.to_string())
 }
@@ -526,18 +555,18 @@ proptest! {
             let real = start().await;
             let mock = MockClient::new();
             for form in [factories::pet_form(), form.clone()] {
-                let created = real.pets().post(&form, None).await;
+                let created = real.pets().post(&form, Default::default()).await;
                 prop_assert!(created.is_ok(), "{:?}: {:?}", form, created);
-                prop_assert!(mock.pets().post(&form, None).await.is_ok());
+                prop_assert!(mock.pets().post(&form, Default::default()).await.is_ok());
             }
             let location = if owner_first {
                 Location::Owner(Box::new(Owner { address: Box::new(factories::location()), ..factories::owner() }))
             } else {
                 factories::location()
             };
-            let put = real.pets().put_location_by_id(&id(1), &location, &factories::species()).await;
+            let put = real.pets().put_location_by_id(id(1), &location, &factories::species()).await;
             prop_assert_eq!(put.unwrap(), client::PetsPutLocationByIdResponse::Status200(location));
-            let listed = real.pets().get(std::slice::from_ref(&form.species), Some(&form.age), Some(&100)).await;
+            let listed = real.pets().get(PetsGetOptions::default().with_species([form.species.clone()]).with_min_age(form.age).with_limit(100)).await;
             prop_assert!(listed.is_ok_and(|l| l.iter().any(|p| p.name == form.name)));
             Ok(())
         })?;

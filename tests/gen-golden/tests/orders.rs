@@ -3,6 +3,9 @@
 //! server's `minimum`/`maximum` checks at any depth of a body, each rejection a 422 naming the
 //! full path of the field.
 
+use charter_gen_golden::test_gen_orders_v0::client::{
+    OrdersGetOptions, OrdersPostNotesByIdOptions,
+};
 use charter_gen_golden::test_gen_orders_v0::{client, models::*, server};
 use charter_runtime::client::Error;
 use charter_runtime::server::ValidationError;
@@ -118,7 +121,7 @@ async fn form_parameters_round_trip() {
 
     // Required form parameters only: the default applies on the server.
     let o = orders
-        .post_notes_by_id(&order.id, "hello", None, &2, &[], None)
+        .post_notes_by_id(&order.id, "hello", 2, Default::default())
         .await
         .unwrap();
     assert_eq!(o.notes[0].text, "hello");
@@ -137,10 +140,11 @@ async fn form_parameters_round_trip() {
         .post_notes_by_id(
             &order.id,
             "again",
-            Some(&Priority::High),
-            &5,
-            &["x".to_owned(), "y".to_owned()],
-            Some(&shipping),
+            5,
+            OrdersPostNotesByIdOptions::default()
+                .with_priority(Priority::High)
+                .with_tags(["x".to_owned(), "y".to_owned()])
+                .with_shipping(shipping.clone()),
         )
         .await
         .unwrap();
@@ -151,7 +155,7 @@ async fn form_parameters_round_trip() {
 
     // A typed 404 through form parameters.
     let err = orders
-        .post_notes_by_id("nope", "x", None, &1, &[], None)
+        .post_notes_by_id("nope", "x", 1, Default::default())
         .await
         .unwrap_err();
     assert!(matches!(
@@ -162,14 +166,14 @@ async fn form_parameters_round_trip() {
     // Form parameters are validated like body fields: length, range, list size, nested model.
     let e = rejected(
         orders
-            .post_notes_by_id(&order.id, "", None, &1, &[], None)
+            .post_notes_by_id(&order.id, "", 1, Default::default())
             .await
             .unwrap_err(),
     );
     assert_eq!((e.status, e.field.as_str()), (422, "text"));
     let e = rejected(
         orders
-            .post_notes_by_id(&order.id, "x", None, &6, &[], None)
+            .post_notes_by_id(&order.id, "x", 6, Default::default())
             .await
             .unwrap_err(),
     );
@@ -177,7 +181,12 @@ async fn form_parameters_round_trip() {
     let four: Vec<String> = (0..4).map(|i| i.to_string()).collect();
     let e = rejected(
         orders
-            .post_notes_by_id(&order.id, "x", None, &1, &four, None)
+            .post_notes_by_id(
+                &order.id,
+                "x",
+                1,
+                OrdersPostNotesByIdOptions::default().with_tags(four),
+            )
             .await
             .unwrap_err(),
     );
@@ -188,7 +197,12 @@ async fn form_parameters_round_trip() {
     };
     let e = rejected(
         orders
-            .post_notes_by_id(&order.id, "x", None, &1, &[], Some(&bad))
+            .post_notes_by_id(
+                &order.id,
+                "x",
+                1,
+                OrdersPostNotesByIdOptions::default().with_shipping(bad),
+            )
             .await
             .unwrap_err(),
     );
@@ -196,7 +210,7 @@ async fn form_parameters_round_trip() {
     assert!(e.message.contains("`shipping.country`"), "{}", e.message);
 
     // Nothing rejected reached the handler.
-    let all = orders.get(None, &[]).await.unwrap();
+    let all = orders.get(Default::default()).await.unwrap();
     assert_eq!(all[0].notes.len(), 2);
 }
 
@@ -339,10 +353,11 @@ async fn nested_bounds_name_the_full_path() {
         assert_eq!(e.field, field);
     }
     let found = orders
-        .get(
-            Some("ab"),
-            &["o1".to_owned(), "o2".to_owned(), "o3".to_owned()],
-        )
+        .get(OrdersGetOptions::default().with_sku("ab").with_id([
+            "o1".to_owned(),
+            "o2".to_owned(),
+            "o3".to_owned(),
+        ]))
         .await;
     assert!(found.is_ok(), "{found:?}");
 }

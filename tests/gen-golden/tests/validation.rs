@@ -334,8 +334,13 @@ proptest! {
             let a = outcome(r.post(&form).await);
             let b = outcome(m.post(&form).await);
             prop_assert_eq!(a, b, "POST /users {:?}", form);
-            let a = outcome(r.get(status.as_ref(), &statuses, limit.as_ref(), tenant.as_deref()).await);
-            let b = outcome(m.get(status.as_ref(), &statuses, limit.as_ref(), tenant.as_deref()).await);
+            let mut options = client::UsersGetOptions::default();
+            options.status = status.clone();
+            options.statuses = statuses.clone();
+            options.limit = limit;
+            options.x_tenant = tenant.clone();
+            let a = outcome(r.get(options.clone()).await);
+            let b = outcome(m.get(options).await);
             prop_assert_eq!(a, b, "GET /users {:?} {:?} {:?} {:?}", status, statuses, limit, tenant);
             let a = outcome(r.put_address_by_id(&id, &address).await);
             let b = outcome(m.put_address_by_id(&id, &address).await);

@@ -29,7 +29,7 @@ pub async fn sign_up(
     assert_eq!((&created.email, &created.name), (&form.email, &form.name));
     assert_eq!(users.get_by_id(&created.id).await.unwrap(), created);
     let found = users
-        .get(Some(&form.email), None, None, None)
+        .get(user::client::UsersGetOptions::default().with_email(form.email.clone()))
         .await
         .unwrap();
     assert_eq!(found, vec![created.clone()]);
@@ -92,7 +92,7 @@ pub async fn found_organization(
     let m = members.post(&org.id, &membership).await.unwrap();
     assert_eq!((&m.user, &m.role), (member, &membership.role));
     assert_eq!(
-        members.get(&org.id, None, None, None).await.unwrap(),
+        members.get(&org.id, Default::default()).await.unwrap(),
         vec![m.clone()]
     );
     let (status, e) = documented(members.post("no-such-org", &membership).await);
@@ -112,7 +112,7 @@ pub async fn checkout(
     shipped: &order::models::OrderForm,
 ) -> order::models::Order {
     let orders = api.orders();
-    let placed = orders.post(org, form, None).await.unwrap();
+    let placed = orders.post(org, form, Default::default()).await.unwrap();
     assert_eq!((&placed.number, &placed.items), (&form.number, &form.items));
     assert_eq!(placed.status, order::models::OrderStatus::Open);
     assert_eq!(
@@ -133,13 +133,13 @@ pub async fn checkout(
 pub async fn out_of_range_paging(api: &impl user::client::Api) {
     let err = api
         .users()
-        .get(None, None, Some(&0), None)
+        .get(user::client::UsersGetOptions::default().with_limit(0))
         .await
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(422), "{err:?}");
     let err = api
         .users()
-        .get(None, None, Some(&101), None)
+        .get(user::client::UsersGetOptions::default().with_limit(101))
         .await
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(422), "{err:?}");
