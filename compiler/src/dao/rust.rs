@@ -171,10 +171,10 @@ fn table_module(t: &Table) -> TokenStream {
         );
         quote! { #[doc = #doc] pub #f: #ty, }
     });
-    let from_row = t.columns.iter().map(|c| {
+    // By position: every statement that reads rows selects `select_list`, in table order.
+    let from_row = t.columns.iter().enumerate().map(|(i, c)| {
         let f = field(c);
-        let name = &c.name;
-        quote! { #f: row.try_get(#name)?, }
+        quote! { #f: row.try_get(#i)?, }
     });
 
     // Form.
@@ -371,6 +371,8 @@ fn table_module(t: &Table) -> TokenStream {
                 #(#row_fields)*
             }
 
+            /// Reads the columns by position, in table order (`COLUMNS`): what every select of
+            /// this DAO lists. A query of your own must select the same list.
             impl<'r> dao::sqlx::FromRow<'r, dao::PgRow> for #row {
                 fn from_row(row: &'r dao::PgRow) -> Result<Self, dao::sqlx::Error> {
                     Ok(#row { #(#from_row)* })

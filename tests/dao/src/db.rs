@@ -30,19 +30,21 @@ pub mod organizations {
         /// `hash_code` bigint not null
         pub hash_code: i64,
     }
+    /// Reads the columns by position, in table order (`COLUMNS`): what every select of
+    /// this DAO lists. A query of your own must select the same list.
     impl<'r> dao::sqlx::FromRow<'r, dao::PgRow> for Organization {
         fn from_row(row: &'r dao::PgRow) -> Result<Self, dao::sqlx::Error> {
             Ok(Organization {
-                id: row.try_get("id")?,
-                key: row.try_get("key")?,
-                name: row.try_get("name")?,
-                created_at: row.try_get("created_at")?,
-                created_by: row.try_get("created_by")?,
-                updated_at: row.try_get("updated_at")?,
-                updated_by: row.try_get("updated_by")?,
-                deleted_at: row.try_get("deleted_at")?,
-                deleted_by: row.try_get("deleted_by")?,
-                hash_code: row.try_get("hash_code")?,
+                id: row.try_get(0usize)?,
+                key: row.try_get(1usize)?,
+                name: row.try_get(2usize)?,
+                created_at: row.try_get(3usize)?,
+                created_by: row.try_get(4usize)?,
+                updated_at: row.try_get(5usize)?,
+                updated_by: row.try_get(6usize)?,
+                deleted_at: row.try_get(7usize)?,
+                deleted_by: row.try_get(8usize)?,
+                hash_code: row.try_get(9usize)?,
             })
         }
     }
@@ -534,23 +536,25 @@ pub mod users {
         /// `hash_code` bigint not null
         pub hash_code: i64,
     }
+    /// Reads the columns by position, in table order (`COLUMNS`): what every select of
+    /// this DAO lists. A query of your own must select the same list.
     impl<'r> dao::sqlx::FromRow<'r, dao::PgRow> for User {
         fn from_row(row: &'r dao::PgRow) -> Result<Self, dao::sqlx::Error> {
             Ok(User {
-                id: row.try_get("id")?,
-                organization_id: row.try_get("organization_id")?,
-                email: row.try_get("email")?,
-                name: row.try_get("name")?,
-                status: row.try_get("status")?,
-                age: row.try_get("age")?,
-                nickname: row.try_get("nickname")?,
-                created_at: row.try_get("created_at")?,
-                created_by: row.try_get("created_by")?,
-                updated_at: row.try_get("updated_at")?,
-                updated_by: row.try_get("updated_by")?,
-                deleted_at: row.try_get("deleted_at")?,
-                deleted_by: row.try_get("deleted_by")?,
-                hash_code: row.try_get("hash_code")?,
+                id: row.try_get(0usize)?,
+                organization_id: row.try_get(1usize)?,
+                email: row.try_get(2usize)?,
+                name: row.try_get(3usize)?,
+                status: row.try_get(4usize)?,
+                age: row.try_get(5usize)?,
+                nickname: row.try_get(6usize)?,
+                created_at: row.try_get(7usize)?,
+                created_by: row.try_get(8usize)?,
+                updated_at: row.try_get(9usize)?,
+                updated_by: row.try_get(10usize)?,
+                deleted_at: row.try_get(11usize)?,
+                deleted_by: row.try_get(12usize)?,
+                hash_code: row.try_get(13usize)?,
             })
         }
     }
@@ -1177,22 +1181,24 @@ pub mod orders {
         /// `hash_code` bigint not null
         pub hash_code: i64,
     }
+    /// Reads the columns by position, in table order (`COLUMNS`): what every select of
+    /// this DAO lists. A query of your own must select the same list.
     impl<'r> dao::sqlx::FromRow<'r, dao::PgRow> for Order {
         fn from_row(row: &'r dao::PgRow) -> Result<Self, dao::sqlx::Error> {
             Ok(Order {
-                id: row.try_get("id")?,
-                user_id: row.try_get("user_id")?,
-                number: row.try_get("number")?,
-                total: row.try_get("total")?,
-                currency: row.try_get("currency")?,
-                placed_at: row.try_get("placed_at")?,
-                delivery_note: row.try_get("delivery_note")?,
-                lines: row.try_get("lines")?,
-                created_at: row.try_get("created_at")?,
-                created_by: row.try_get("created_by")?,
-                updated_at: row.try_get("updated_at")?,
-                updated_by: row.try_get("updated_by")?,
-                hash_code: row.try_get("hash_code")?,
+                id: row.try_get(0usize)?,
+                user_id: row.try_get(1usize)?,
+                number: row.try_get(2usize)?,
+                total: row.try_get(3usize)?,
+                currency: row.try_get(4usize)?,
+                placed_at: row.try_get(5usize)?,
+                delivery_note: row.try_get(6usize)?,
+                lines: row.try_get(7usize)?,
+                created_at: row.try_get(8usize)?,
+                created_by: row.try_get(9usize)?,
+                updated_at: row.try_get(10usize)?,
+                updated_by: row.try_get(11usize)?,
+                hash_code: row.try_get(12usize)?,
             })
         }
     }
