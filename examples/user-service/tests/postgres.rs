@@ -63,7 +63,7 @@ async fn the_service_keeps_users_in_postgres() {
     let mut db = PgConnection::connect(&url).await.unwrap();
     let svc = Service::start(&["--database-url", &url]);
 
-    let ada = r#"{"email":"ada@example.com","name":{"first":"Ada","last":"Lovelace"},"address":{"city":"London"}}"#;
+    let ada = r#"{"email":"ada@example.com","name":{"first":"Ada","last":"Lovelace"},"address":{"city":"London","country":"GBR"}}"#;
     let r = send(svc.addr, &req("POST", "/users", ada)).await;
     assert_eq!(r.status, 201, "{}", r.text());
     let created = r.json();
