@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 pub use crate::serve::{Config, Server};
-pub use crate::validation::{known, range, range_long, size, Path, ValidationError};
+pub use crate::validation::{known, range, range_long, size, Path, Validate, ValidationError};
 
 impl IntoResponse for ValidationError {
     fn into_response(self) -> Response {
