@@ -435,3 +435,49 @@ async fn delete_all_by_index_hard_deletes_orders_with_the_deleting_user_in_the_j
     drop(conn);
     db.drop_db().await;
 }
+
+#[tokio::test]
+async fn statement_level_journal_triggers_record_every_row_and_keep_the_pkey_fixed() {
+    let (db, mut conn, org) = setup().await;
+    let forms: Vec<OrganizationForm> = (0..50)
+        .map(|i| org_form(&format!("k{i}"), "Same"))
+        .collect();
+    OrganizationsDao::insert_batch(&mut conn, admin(), &forms)
+        .await
+        .unwrap();
+    // One statement updating 51 rows: 51 journal rows, each with its row's values.
+    sqlx::query("update organizations set name = 'Renamed' || key")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let renamed: Vec<(String, String)> = sqlx::query_as(
+        "select key, name from journal.organizations where journal_operation = 'UPDATE' order by key",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(renamed.len(), 51);
+    assert!(renamed.iter().all(|(k, n)| *n == format!("Renamed{k}")));
+    // A statement that matches nothing writes no journal row (and needs no deleting user).
+    sqlx::query("delete from organizations where false")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        count(
+            &mut conn,
+            "select count(*) from journal.organizations where journal_operation = 'DELETE'"
+        )
+        .await,
+        0
+    );
+    // The primary key cannot change.
+    let err = sqlx::query("update organizations set id = gen_random_uuid() where id = $1")
+        .bind(org)
+        .execute(&mut conn)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("cannot be updated"), "{err}");
+    drop(conn);
+    db.drop_db().await;
+}
