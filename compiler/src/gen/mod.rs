@@ -36,6 +36,7 @@ mod checks;
 pub mod client;
 pub mod events;
 pub mod factories;
+pub mod format;
 pub mod krate;
 pub mod mock;
 pub mod models;
@@ -393,7 +394,7 @@ fn service_tokens(plan: &plan::Plan, s: &plan::ServicePlan) -> TokenStream {
 /// Formats a token stream with prettyplease under the generated-file header.
 fn format_file(tokens: &TokenStream, service: &Service) -> String {
     let body = match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => prettyplease::unparse(&file),
+        Ok(file) => format::unparse(&file),
         // A bug in the generator, never the spec: keep the raw tokens so the failure is visible.
         Err(e) => format!("compile_error!({:?});\n{tokens}\n", e.to_string()),
     };

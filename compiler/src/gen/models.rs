@@ -380,6 +380,12 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
         }
     }
     reads.extend(flat_reads);
+    // Only members written with their own tag read the tagging (not unions written as themselves).
+    let write_tagging = t
+        .members
+        .iter()
+        .any(|m| m.flat_tags.is_empty())
+        .then(|| quote!(const TAGGING: ::charter_runtime::union::Tagging = #tagging;));
     let rest =
         (checks.len() < t.members.len()).then(|| quote!(_ => ::std::result::Result::Ok(()),));
     // A union that may hold personal data writes its `Debug` by hand (in `redact::union`).
@@ -402,7 +408,7 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
         }
         impl ::charter_runtime::serde::Serialize for #name {
             fn serialize<S: ::charter_runtime::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                const TAGGING: ::charter_runtime::union::Tagging = #tagging;
+                #write_tagging
                 match self {
                     #(#writes)*
                     Self::Unknown(v) => ::charter_runtime::serde::Serialize::serialize(v, s),

@@ -4,8 +4,11 @@
 /// Table `public.organizations` (model `organization`): A company using the platform..
 pub mod organizations {
     #![allow(clippy::too_many_arguments)]
+
     use charter_runtime::dao::{self, PgConnection};
+
     use dao::sqlx::Row as _;
+
     /// A row, every column (audit columns included).
     #[derive(Clone, Debug, PartialEq)]
     pub struct Organization {
@@ -30,6 +33,7 @@ pub mod organizations {
         /// `hash_code` bigint not null
         pub hash_code: i64,
     }
+
     /// Reads the columns by position, in table order (`COLUMNS`): what every select of
     /// this DAO lists. A query of your own must select the same list.
     impl<'r> dao::sqlx::FromRow<'r, dao::PgRow> for Organization {
@@ -48,6 +52,7 @@ pub mod organizations {
             })
         }
     }
+
     impl Organization {
         /// The caller-supplied columns of this row.
         pub fn form(&self) -> OrganizationForm {
@@ -57,6 +62,7 @@ pub mod organizations {
             }
         }
     }
+
     /// The columns a caller supplies on insert and update.
     #[derive(Clone, Debug, PartialEq)]
     pub struct OrganizationForm {
@@ -65,6 +71,7 @@ pub mod organizations {
         /// `name`
         pub name: String,
     }
+
     impl OrganizationForm {
         /// Refuses empty, blank and untrimmed text before any SQL runs.
         pub fn validate(&self) -> dao::Result<()> {
@@ -72,6 +79,7 @@ pub mod organizations {
             dao::check_text("name", &self.name)?;
             Ok(())
         }
+
         /// The stable hash of the form (see `charter_runtime::dao`, "hash_code").
         pub fn hash_code(&self) -> i64 {
             let mut h = dao::StableHasher::new();
@@ -80,17 +88,15 @@ pub mod organizations {
             h.finish()
         }
     }
+
     impl OrganizationForm {
         /// Binds, after the parameters `q` holds: the form's columns, `hash_code` and the
         /// modifying user, in the order of every write statement of this table.
-        fn bind<'q>(
-            &'q self,
-            q: dao::Query<'q>,
-            user: dao::uuid::Uuid,
-        ) -> dao::Query<'q> {
+        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::uuid::Uuid) -> dao::Query<'q> {
             q.bind(&self.key).bind(&self.name).bind(self.hash_code()).bind(user)
         }
     }
+
     /// The rows of a batch write as one array per column (bound to `unnest`).
     struct OrganizationBatch {
         /// `id` of every row.
@@ -102,6 +108,7 @@ pub mod organizations {
         /// `hash_code` of every row.
         hash_code: Vec<i64>,
     }
+
     impl OrganizationBatch {
         /// Validates every form (nothing runs when one is refused) and generates keys.
         fn new(forms: &[OrganizationForm]) -> dao::Result<OrganizationBatch> {
@@ -120,12 +127,9 @@ pub mod organizations {
             }
             Ok(batch)
         }
+
         /// Binds the arrays, then the modifying user.
-        fn bind<'q>(
-            &'q self,
-            q: dao::Query<'q>,
-            user: dao::uuid::Uuid,
-        ) -> dao::Query<'q> {
+        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::uuid::Uuid) -> dao::Query<'q> {
             q.bind(&self.id)
                 .bind(&self.key)
                 .bind(&self.name)
@@ -133,14 +137,20 @@ pub mod organizations {
                 .bind(user)
         }
     }
+
     /// Names of the table and its columns.
     pub struct OrganizationsTable;
+
     impl OrganizationsTable {
         pub const SCHEMA: &'static str = "public";
+
         pub const NAME: &'static str = "organizations";
+
         pub const QUALIFIED: &'static str = "public.organizations";
+
         /// The journal table (history of every write).
         pub const JOURNAL: &'static str = "\"journal\".\"organizations\"";
+
         /// Every column, in table order.
         pub const COLUMNS: &'static [&'static str] = &[
             "id",
@@ -155,19 +165,30 @@ pub mod organizations {
             "hash_code",
         ];
     }
+
     /// Column names.
     pub mod columns {
         pub const ID: &str = "id";
+
         pub const KEY: &str = "key";
+
         pub const NAME: &str = "name";
+
         pub const CREATED_AT: &str = "created_at";
+
         pub const CREATED_BY: &str = "created_by";
+
         pub const UPDATED_AT: &str = "updated_at";
+
         pub const UPDATED_BY: &str = "updated_by";
+
         pub const DELETED_AT: &str = "deleted_at";
+
         pub const DELETED_BY: &str = "deleted_by";
+
         pub const HASH_CODE: &str = "hash_code";
     }
+
     /// Filters of `find_all`: the primary key and indexed columns only.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct OrganizationFilter {
@@ -182,6 +203,7 @@ pub mod organizations {
         /// Also rows that were (soft) deleted.
         pub include_deleted: bool,
     }
+
     impl OrganizationFilter {
         fn push(&self, qb: &mut dao::sqlx::QueryBuilder<'_, dao::sqlx::Postgres>) {
             if let Some(v) = &self.id {
@@ -207,6 +229,7 @@ pub mod organizations {
             }
         }
     }
+
     /// Keyset iteration over every matching row, in primary-key order.
     #[derive(Clone, Debug)]
     pub struct OrganizationsPager {
@@ -215,6 +238,7 @@ pub mod organizations {
         after: Option<dao::uuid::Uuid>,
         done: bool,
     }
+
     impl OrganizationsPager {
         /// The next page (`None` once every row was returned).
         pub async fn next_page(
@@ -241,8 +265,10 @@ pub mod organizations {
             Ok(Some(rows))
         }
     }
+
     /// Data access for this table.
     pub struct OrganizationsDao;
+
     impl OrganizationsDao {
         /// The row with this `id` (live rows only when the table soft-deletes).
         pub async fn find_by_id(
@@ -261,6 +287,7 @@ pub mod organizations {
                     .await?,
             )
         }
+
         /// The row with these values of unique index `organizations_key_uniq`.
         pub async fn find_by_key(
             conn: &mut PgConnection,
@@ -278,6 +305,7 @@ pub mod organizations {
                     .await?,
             )
         }
+
         /// Rows matching `filter`, ordered by `order_by` (`-created_at,email`: columns of
         /// this table only) or the primary key, at most `limit` (required) after `offset`.
         pub async fn find_all(
@@ -305,6 +333,7 @@ pub mod organizations {
             qb.push_bind(offset);
             Ok(qb.build_query_as::<Organization>().fetch_all(&mut *conn).await?)
         }
+
         /// One keyset page: rows matching `filter` with a primary key after `after`.
         pub async fn find_page_after(
             conn: &mut PgConnection,
@@ -330,6 +359,7 @@ pub mod organizations {
             qb.push_bind(limit);
             Ok(qb.build_query_as::<Organization>().fetch_all(&mut *conn).await?)
         }
+
         /// Iterates every matching row in pages of `page_size`, by primary key (no row
         /// missed or repeated while rows are only added after the last page read).
         pub fn iterate_all(
@@ -343,6 +373,7 @@ pub mod organizations {
                 done: false,
             }
         }
+
         /// Inserts a row; returns its primary key. `created_*`/`updated_*` are set from `user`
         /// and the database clock.
         pub async fn insert(
@@ -363,6 +394,7 @@ pub mod organizations {
                 .await?;
             Ok(pkey)
         }
+
         /// Inserts every form in one statement (one array parameter per column, `unnest`);
         /// returns the primary keys in the order of `forms`. Nothing is written when a form is
         /// refused.
@@ -386,6 +418,7 @@ pub mod organizations {
                 .await?;
             Ok(batch.id)
         }
+
         /// Inserts, or updates the row with the same (key). An unchanged form (same `hash_code`) writes nothing and is `Unchanged`.
         pub async fn upsert_by_key(
             conn: &mut PgConnection,
@@ -411,6 +444,7 @@ pub mod organizations {
                 },
             )
         }
+
         /// [`Self::upsert_by_key`] for every form, in one statement; one outcome per form, in order. Two forms with the same (key) are refused by the database (a row cannot be upserted twice in one statement).
         pub async fn upsert_batch_by_key(
             conn: &mut PgConnection,
@@ -432,6 +466,7 @@ pub mod organizations {
                 .await?;
             rows.iter().map(dao::UpsertOutcome::of_row).collect()
         }
+
         /// Updates the row from `form`. When the row already holds this form (same `hash_code`) nothing is written: no `updated_at` bump, no journal row, and the outcome is `Unchanged`.
         pub async fn update_by_id(
             conn: &mut PgConnection,
@@ -467,6 +502,7 @@ pub mod organizations {
                 },
             )
         }
+
         /// Soft delete: sets the `deleted` audit columns (the row stays, finders skip it). False when there is no live row with this key.
         pub async fn delete_by_id(
             conn: &mut PgConnection,
@@ -482,6 +518,7 @@ pub mod organizations {
                 .await?;
             Ok(done.rows_affected() > 0)
         }
+
         /// Soft-deletes every row with these values of index `organizations_key_uniq` (the rows `find_by_key` returns), in one statement; the number of rows deleted.
         pub async fn delete_all_by_key(
             conn: &mut PgConnection,
@@ -499,11 +536,15 @@ pub mod organizations {
         }
     }
 }
+
 /// Table `public.users` (model `user`): A person with an account; soft-deleted so the history stays..
 pub mod users {
     #![allow(clippy::too_many_arguments)]
+
     use charter_runtime::dao::{self, PgConnection};
+
     use dao::sqlx::Row as _;
+
     /// A row, every column (audit columns included).
     #[derive(Clone, Debug, PartialEq)]
     pub struct User {
@@ -536,6 +577,7 @@ pub mod users {
         /// `hash_code` bigint not null
         pub hash_code: i64,
     }
+
     /// Reads the columns by position, in table order (`COLUMNS`): what every select of
     /// this DAO lists. A query of your own must select the same list.
     impl<'r> dao::sqlx::FromRow<'r, dao::PgRow> for User {
@@ -558,6 +600,7 @@ pub mod users {
             })
         }
     }
+
     impl User {
         /// The caller-supplied columns of this row.
         pub fn form(&self) -> UserForm {
@@ -571,6 +614,7 @@ pub mod users {
             }
         }
     }
+
     /// The columns a caller supplies on insert and update.
     #[derive(Clone, Debug, PartialEq)]
     pub struct UserForm {
@@ -587,6 +631,7 @@ pub mod users {
         /// `nickname`
         pub nickname: Option<String>,
     }
+
     impl UserForm {
         /// Refuses empty, blank and untrimmed text before any SQL runs.
         pub fn validate(&self) -> dao::Result<()> {
@@ -596,6 +641,7 @@ pub mod users {
             dao::check_opt_text("nickname", self.nickname.as_deref())?;
             Ok(())
         }
+
         /// The stable hash of the form (see `charter_runtime::dao`, "hash_code").
         pub fn hash_code(&self) -> i64 {
             let mut h = dao::StableHasher::new();
@@ -608,14 +654,11 @@ pub mod users {
             h.finish()
         }
     }
+
     impl UserForm {
         /// Binds, after the parameters `q` holds: the form's columns, `hash_code` and the
         /// modifying user, in the order of every write statement of this table.
-        fn bind<'q>(
-            &'q self,
-            q: dao::Query<'q>,
-            user: dao::uuid::Uuid,
-        ) -> dao::Query<'q> {
+        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::uuid::Uuid) -> dao::Query<'q> {
             q.bind(self.organization_id)
                 .bind(&self.email)
                 .bind(&self.name)
@@ -626,6 +669,7 @@ pub mod users {
                 .bind(user)
         }
     }
+
     /// The rows of a batch write as one array per column (bound to `unnest`).
     struct UserBatch {
         /// `id` of every row.
@@ -645,6 +689,7 @@ pub mod users {
         /// `hash_code` of every row.
         hash_code: Vec<i64>,
     }
+
     impl UserBatch {
         /// Validates every form (nothing runs when one is refused) and generates keys.
         fn new(forms: &[UserForm]) -> dao::Result<UserBatch> {
@@ -671,12 +716,9 @@ pub mod users {
             }
             Ok(batch)
         }
+
         /// Binds the arrays, then the modifying user.
-        fn bind<'q>(
-            &'q self,
-            q: dao::Query<'q>,
-            user: dao::uuid::Uuid,
-        ) -> dao::Query<'q> {
+        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::uuid::Uuid) -> dao::Query<'q> {
             q.bind(&self.id)
                 .bind(&self.organization_id)
                 .bind(&self.email)
@@ -688,14 +730,20 @@ pub mod users {
                 .bind(user)
         }
     }
+
     /// Names of the table and its columns.
     pub struct UsersTable;
+
     impl UsersTable {
         pub const SCHEMA: &'static str = "public";
+
         pub const NAME: &'static str = "users";
+
         pub const QUALIFIED: &'static str = "public.users";
+
         /// The journal table (history of every write).
         pub const JOURNAL: &'static str = "\"journal\".\"users\"";
+
         /// Every column, in table order.
         pub const COLUMNS: &'static [&'static str] = &[
             "id",
@@ -714,23 +762,38 @@ pub mod users {
             "hash_code",
         ];
     }
+
     /// Column names.
     pub mod columns {
         pub const ID: &str = "id";
+
         pub const ORGANIZATION_ID: &str = "organization_id";
+
         pub const EMAIL: &str = "email";
+
         pub const NAME: &str = "name";
+
         pub const STATUS: &str = "status";
+
         pub const AGE: &str = "age";
+
         pub const NICKNAME: &str = "nickname";
+
         pub const CREATED_AT: &str = "created_at";
+
         pub const CREATED_BY: &str = "created_by";
+
         pub const UPDATED_AT: &str = "updated_at";
+
         pub const UPDATED_BY: &str = "updated_by";
+
         pub const DELETED_AT: &str = "deleted_at";
+
         pub const DELETED_BY: &str = "deleted_by";
+
         pub const HASH_CODE: &str = "hash_code";
     }
+
     /// Filters of `find_all`: the primary key and indexed columns only.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UserFilter {
@@ -753,6 +816,7 @@ pub mod users {
         /// Also rows that were (soft) deleted.
         pub include_deleted: bool,
     }
+
     impl UserFilter {
         fn push(&self, qb: &mut dao::sqlx::QueryBuilder<'_, dao::sqlx::Postgres>) {
             if let Some(v) = &self.id {
@@ -796,6 +860,7 @@ pub mod users {
             }
         }
     }
+
     /// Keyset iteration over every matching row, in primary-key order.
     #[derive(Clone, Debug)]
     pub struct UsersPager {
@@ -804,6 +869,7 @@ pub mod users {
         after: Option<dao::uuid::Uuid>,
         done: bool,
     }
+
     impl UsersPager {
         /// The next page (`None` once every row was returned).
         pub async fn next_page(
@@ -830,8 +896,10 @@ pub mod users {
             Ok(Some(rows))
         }
     }
+
     /// Data access for this table.
     pub struct UsersDao;
+
     impl UsersDao {
         /// The row with this `id` (live rows only when the table soft-deletes).
         pub async fn find_by_id(
@@ -850,6 +918,7 @@ pub mod users {
                     .await?,
             )
         }
+
         /// The row with these values of unique index `users_email_partial_uniq` (where deleted_at is null).
         pub async fn find_by_email(
             conn: &mut PgConnection,
@@ -867,6 +936,7 @@ pub mod users {
                     .await?,
             )
         }
+
         /// Rows with these values of index `users_organization_id_idx`, ordered by `id`, at most `limit`.
         pub async fn find_all_by_organization_id(
             conn: &mut PgConnection,
@@ -887,6 +957,7 @@ pub mod users {
                     .await?,
             )
         }
+
         /// Rows with these values of index `users_status_idx`, ordered by `id`, at most `limit`.
         pub async fn find_all_by_status(
             conn: &mut PgConnection,
@@ -907,6 +978,7 @@ pub mod users {
                     .await?,
             )
         }
+
         /// Rows matching `filter`, ordered by `order_by` (`-created_at,email`: columns of
         /// this table only) or the primary key, at most `limit` (required) after `offset`.
         pub async fn find_all(
@@ -934,6 +1006,7 @@ pub mod users {
             qb.push_bind(offset);
             Ok(qb.build_query_as::<User>().fetch_all(&mut *conn).await?)
         }
+
         /// One keyset page: rows matching `filter` with a primary key after `after`.
         pub async fn find_page_after(
             conn: &mut PgConnection,
@@ -959,6 +1032,7 @@ pub mod users {
             qb.push_bind(limit);
             Ok(qb.build_query_as::<User>().fetch_all(&mut *conn).await?)
         }
+
         /// Iterates every matching row in pages of `page_size`, by primary key (no row
         /// missed or repeated while rows are only added after the last page read).
         pub fn iterate_all(filter: UserFilter, page_size: i64) -> UsersPager {
@@ -969,6 +1043,7 @@ pub mod users {
                 done: false,
             }
         }
+
         /// Inserts a row; returns its primary key. `created_*`/`updated_*` are set from `user`
         /// and the database clock.
         pub async fn insert(
@@ -989,6 +1064,7 @@ pub mod users {
                 .await?;
             Ok(pkey)
         }
+
         /// Inserts every form in one statement (one array parameter per column, `unnest`);
         /// returns the primary keys in the order of `forms`. Nothing is written when a form is
         /// refused.
@@ -1012,6 +1088,7 @@ pub mod users {
                 .await?;
             Ok(batch.id)
         }
+
         /// Updates the row from `form`. When the row already holds this form (same `hash_code`) nothing is written: no `updated_at` bump, no journal row, and the outcome is `Unchanged`.
         pub async fn update_by_id(
             conn: &mut PgConnection,
@@ -1047,6 +1124,7 @@ pub mod users {
                 },
             )
         }
+
         /// Soft delete: sets the `deleted` audit columns (the row stays, finders skip it). False when there is no live row with this key.
         pub async fn delete_by_id(
             conn: &mut PgConnection,
@@ -1062,6 +1140,7 @@ pub mod users {
                 .await?;
             Ok(done.rows_affected() > 0)
         }
+
         /// Soft-deletes every row with these values of index `users_email_partial_uniq` (where deleted_at is null) (the rows `find_by_email` returns), in one statement; the number of rows deleted.
         pub async fn delete_all_by_email(
             conn: &mut PgConnection,
@@ -1077,6 +1156,7 @@ pub mod users {
                 .await?;
             Ok(done.rows_affected())
         }
+
         /// Soft-deletes every row with these values of index `users_organization_id_idx` (the rows `find_all_by_organization_id` returns), in one statement; the number of rows deleted.
         pub async fn delete_all_by_organization_id(
             conn: &mut PgConnection,
@@ -1092,6 +1172,7 @@ pub mod users {
                 .await?;
             Ok(done.rows_affected())
         }
+
         /// Soft-deletes every row with these values of index `users_status_idx` (the rows `find_all_by_status` returns), in one statement; the number of rows deleted.
         pub async fn delete_all_by_status(
             conn: &mut PgConnection,
@@ -1107,6 +1188,7 @@ pub mod users {
                 .await?;
             Ok(done.rows_affected())
         }
+
         /// Erases personal data (email, name) of the row and of its whole journal history, and records the erasure in `journal.erasures`. False when there is no row with this key.
         pub async fn erase_personal_data_by_id(
             conn: &mut PgConnection,
@@ -1146,11 +1228,15 @@ pub mod users {
         }
     }
 }
+
 /// Table `public.orders` (model `order`): What a user bought; hard-deleted, ids prefixed `ord-`..
 pub mod orders {
     #![allow(clippy::too_many_arguments)]
+
     use charter_runtime::dao::{self, PgConnection};
+
     use dao::sqlx::Row as _;
+
     /// A row, every column (audit columns included).
     #[derive(Clone, Debug, PartialEq)]
     pub struct Order {
@@ -1181,6 +1267,7 @@ pub mod orders {
         /// `hash_code` bigint not null
         pub hash_code: i64,
     }
+
     /// Reads the columns by position, in table order (`COLUMNS`): what every select of
     /// this DAO lists. A query of your own must select the same list.
     impl<'r> dao::sqlx::FromRow<'r, dao::PgRow> for Order {
@@ -1202,6 +1289,7 @@ pub mod orders {
             })
         }
     }
+
     impl Order {
         /// The caller-supplied columns of this row.
         pub fn form(&self) -> OrderForm {
@@ -1216,6 +1304,7 @@ pub mod orders {
             }
         }
     }
+
     /// The columns a caller supplies on insert and update.
     #[derive(Clone, Debug, PartialEq)]
     pub struct OrderForm {
@@ -1234,6 +1323,7 @@ pub mod orders {
         /// `lines`
         pub lines: Option<dao::serde_json::Value>,
     }
+
     impl OrderForm {
         /// Refuses empty, blank and untrimmed text before any SQL runs.
         pub fn validate(&self) -> dao::Result<()> {
@@ -1242,6 +1332,7 @@ pub mod orders {
             dao::check_opt_text("delivery_note", self.delivery_note.as_deref())?;
             Ok(())
         }
+
         /// The stable hash of the form (see `charter_runtime::dao`, "hash_code").
         pub fn hash_code(&self) -> i64 {
             let mut h = dao::StableHasher::new();
@@ -1255,14 +1346,11 @@ pub mod orders {
             h.finish()
         }
     }
+
     impl OrderForm {
         /// Binds, after the parameters `q` holds: the form's columns, `hash_code` and the
         /// modifying user, in the order of every write statement of this table.
-        fn bind<'q>(
-            &'q self,
-            q: dao::Query<'q>,
-            user: dao::uuid::Uuid,
-        ) -> dao::Query<'q> {
+        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::uuid::Uuid) -> dao::Query<'q> {
             q.bind(self.user_id)
                 .bind(&self.number)
                 .bind(self.total)
@@ -1274,6 +1362,7 @@ pub mod orders {
                 .bind(user)
         }
     }
+
     /// The rows of a batch write as one array per column (bound to `unnest`).
     struct OrderBatch {
         /// `id` of every row.
@@ -1295,6 +1384,7 @@ pub mod orders {
         /// `hash_code` of every row.
         hash_code: Vec<i64>,
     }
+
     impl OrderBatch {
         /// Validates every form (nothing runs when one is refused) and generates keys.
         fn new(forms: &[OrderForm]) -> dao::Result<OrderBatch> {
@@ -1323,12 +1413,9 @@ pub mod orders {
             }
             Ok(batch)
         }
+
         /// Binds the arrays, then the modifying user.
-        fn bind<'q>(
-            &'q self,
-            q: dao::Query<'q>,
-            user: dao::uuid::Uuid,
-        ) -> dao::Query<'q> {
+        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::uuid::Uuid) -> dao::Query<'q> {
             q.bind(&self.id)
                 .bind(&self.user_id)
                 .bind(&self.number)
@@ -1341,14 +1428,20 @@ pub mod orders {
                 .bind(user)
         }
     }
+
     /// Names of the table and its columns.
     pub struct OrdersTable;
+
     impl OrdersTable {
         pub const SCHEMA: &'static str = "public";
+
         pub const NAME: &'static str = "orders";
+
         pub const QUALIFIED: &'static str = "public.orders";
+
         /// The journal table (history of every write).
         pub const JOURNAL: &'static str = "\"journal\".\"orders\"";
+
         /// Every column, in table order.
         pub const COLUMNS: &'static [&'static str] = &[
             "id",
@@ -1366,22 +1459,36 @@ pub mod orders {
             "hash_code",
         ];
     }
+
     /// Column names.
     pub mod columns {
         pub const ID: &str = "id";
+
         pub const USER_ID: &str = "user_id";
+
         pub const NUMBER: &str = "number";
+
         pub const TOTAL: &str = "total";
+
         pub const CURRENCY: &str = "currency";
+
         pub const PLACED_AT: &str = "placed_at";
+
         pub const DELIVERY_NOTE: &str = "delivery_note";
+
         pub const LINES: &str = "lines";
+
         pub const CREATED_AT: &str = "created_at";
+
         pub const CREATED_BY: &str = "created_by";
+
         pub const UPDATED_AT: &str = "updated_at";
+
         pub const UPDATED_BY: &str = "updated_by";
+
         pub const HASH_CODE: &str = "hash_code";
     }
+
     /// Filters of `find_all`: the primary key and indexed columns only.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct OrderFilter {
@@ -1398,6 +1505,7 @@ pub mod orders {
         /// `number` is one of.
         pub number_in: Option<Vec<String>>,
     }
+
     impl OrderFilter {
         fn push(&self, qb: &mut dao::sqlx::QueryBuilder<'_, dao::sqlx::Postgres>) {
             if let Some(v) = &self.id {
@@ -1429,6 +1537,7 @@ pub mod orders {
             }
         }
     }
+
     /// Keyset iteration over every matching row, in primary-key order.
     #[derive(Clone, Debug)]
     pub struct OrdersPager {
@@ -1437,6 +1546,7 @@ pub mod orders {
         after: Option<String>,
         done: bool,
     }
+
     impl OrdersPager {
         /// The next page (`None` once every row was returned).
         pub async fn next_page(
@@ -1463,8 +1573,10 @@ pub mod orders {
             Ok(Some(rows))
         }
     }
+
     /// Data access for this table.
     pub struct OrdersDao;
+
     impl OrdersDao {
         /// The row with this `id` (live rows only when the table soft-deletes).
         pub async fn find_by_id(
@@ -1483,6 +1595,7 @@ pub mod orders {
                     .await?,
             )
         }
+
         /// Rows with these values of index `orders_user_id_idx`, ordered by `id`, at most `limit`.
         pub async fn find_all_by_user_id(
             conn: &mut PgConnection,
@@ -1503,6 +1616,7 @@ pub mod orders {
                     .await?,
             )
         }
+
         /// The row with these values of unique index `orders_number_uniq`.
         pub async fn find_by_number(
             conn: &mut PgConnection,
@@ -1520,6 +1634,7 @@ pub mod orders {
                     .await?,
             )
         }
+
         /// Rows with these values of index `orders_user_id_placed_at_idx`, ordered by `id`, at most `limit`.
         pub async fn find_all_by_user_id_and_placed_at(
             conn: &mut PgConnection,
@@ -1542,6 +1657,7 @@ pub mod orders {
                     .await?,
             )
         }
+
         /// Rows matching `filter`, ordered by `order_by` (`-created_at,email`: columns of
         /// this table only) or the primary key, at most `limit` (required) after `offset`.
         pub async fn find_all(
@@ -1569,6 +1685,7 @@ pub mod orders {
             qb.push_bind(offset);
             Ok(qb.build_query_as::<Order>().fetch_all(&mut *conn).await?)
         }
+
         /// One keyset page: rows matching `filter` with a primary key after `after`.
         pub async fn find_page_after(
             conn: &mut PgConnection,
@@ -1594,6 +1711,7 @@ pub mod orders {
             qb.push_bind(limit);
             Ok(qb.build_query_as::<Order>().fetch_all(&mut *conn).await?)
         }
+
         /// Iterates every matching row in pages of `page_size`, by primary key (no row
         /// missed or repeated while rows are only added after the last page read).
         pub fn iterate_all(filter: OrderFilter, page_size: i64) -> OrdersPager {
@@ -1604,6 +1722,7 @@ pub mod orders {
                 done: false,
             }
         }
+
         /// Inserts a row; returns its primary key. `created_*`/`updated_*` are set from `user`
         /// and the database clock.
         pub async fn insert(
@@ -1624,6 +1743,7 @@ pub mod orders {
                 .await?;
             Ok(pkey)
         }
+
         /// Inserts every form in one statement (one array parameter per column, `unnest`);
         /// returns the primary keys in the order of `forms`. Nothing is written when a form is
         /// refused.
@@ -1647,6 +1767,7 @@ pub mod orders {
                 .await?;
             Ok(batch.id)
         }
+
         /// Inserts, or updates the row with the same (number). An unchanged form (same `hash_code`) writes nothing and is `Unchanged`.
         pub async fn upsert_by_number(
             conn: &mut PgConnection,
@@ -1672,6 +1793,7 @@ pub mod orders {
                 },
             )
         }
+
         /// [`Self::upsert_by_number`] for every form, in one statement; one outcome per form, in order. Two forms with the same (number) are refused by the database (a row cannot be upserted twice in one statement).
         pub async fn upsert_batch_by_number(
             conn: &mut PgConnection,
@@ -1693,6 +1815,7 @@ pub mod orders {
                 .await?;
             rows.iter().map(dao::UpsertOutcome::of_row).collect()
         }
+
         /// Updates the row from `form`. When the row already holds this form (same `hash_code`) nothing is written: no `updated_at` bump, no journal row, and the outcome is `Unchanged`.
         pub async fn update_by_id(
             conn: &mut PgConnection,
@@ -1728,6 +1851,7 @@ pub mod orders {
                 },
             )
         }
+
         /// Hard delete; the journal records `user` as the deleting user. False when there is no row with this key.
         pub async fn delete_by_id(
             conn: &mut PgConnection,
@@ -1743,6 +1867,7 @@ pub mod orders {
                 .await?;
             Ok(done.rows_affected() > 0)
         }
+
         /// Deletes every row with these values of index `orders_user_id_idx` (the rows `find_all_by_user_id` returns), in one statement; the number of rows deleted.
         pub async fn delete_all_by_user_id(
             conn: &mut PgConnection,
@@ -1758,6 +1883,7 @@ pub mod orders {
                 .await?;
             Ok(done.rows_affected())
         }
+
         /// Deletes every row with these values of index `orders_number_uniq` (the rows `find_by_number` returns), in one statement; the number of rows deleted.
         pub async fn delete_all_by_number(
             conn: &mut PgConnection,
@@ -1773,6 +1899,7 @@ pub mod orders {
                 .await?;
             Ok(done.rows_affected())
         }
+
         /// Deletes every row with these values of index `orders_user_id_placed_at_idx` (the rows `find_all_by_user_id_and_placed_at` returns), in one statement; the number of rows deleted.
         pub async fn delete_all_by_user_id_and_placed_at(
             conn: &mut PgConnection,
@@ -1790,6 +1917,7 @@ pub mod orders {
                 .await?;
             Ok(done.rows_affected())
         }
+
         /// Erases personal data (delivery_note) of the row and of its whole journal history, and records the erasure in `journal.erasures`. False when there is no row with this key.
         pub async fn erase_personal_data_by_id(
             conn: &mut PgConnection,
