@@ -25,6 +25,9 @@ pub use {::chrono, ::rust_decimal, ::serde_json, ::uuid};
 
 use std::fmt;
 
+/// A statement with its bound parameters, as the generated bind helpers pass it along.
+pub type Query<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
+
 /// The session setting a hard delete sets to the deleting user, in the same statement; the
 /// journal trigger records it and refuses deletes without it.
 pub const DELETED_BY_SETTING: &str = "charter.deleted_by";
@@ -171,6 +174,24 @@ pub enum UpsertOutcome<K> {
     Updated(K),
     /// The row already held this form: nothing written.
     Unchanged,
+}
+
+impl<K> UpsertOutcome<K>
+where
+    K: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+{
+    /// The outcome an upsert statement returned: column 0 the key, column 1 whether the row was
+    /// inserted; both null (a batch's input row that wrote nothing) is `Unchanged`.
+    pub fn of_row(row: &PgRow) -> Result<UpsertOutcome<K>> {
+        use sqlx::Row as _;
+        let key: Option<K> = row.try_get(0usize)?;
+        let inserted: Option<bool> = row.try_get(1usize)?;
+        Ok(match (key, inserted) {
+            (Some(k), Some(true)) => UpsertOutcome::Inserted(k),
+            (Some(k), _) => UpsertOutcome::Updated(k),
+            (None, _) => UpsertOutcome::Unchanged,
+        })
+    }
 }
 
 /// A random UUID (v4) primary key.

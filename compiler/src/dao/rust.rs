@@ -62,15 +62,6 @@ fn user_type(t: &Table) -> TokenStream {
     }
 }
 
-/// The bind expression of the modifying user for a `by` column.
-fn user_bind(t: &Table, c: &Column) -> TokenStream {
-    match (t.user_type, c.ty) {
-        (UserType::Uuid, SqlType::Uuid) => quote!(user),
-        (UserType::Uuid, _) => quote!(user.to_string()),
-        (UserType::String, _) => quote!(user),
-    }
-}
-
 struct Names {
     row: Ident,
     form: Ident,
@@ -78,6 +69,7 @@ struct Names {
     filter: Ident,
     pager: Ident,
     dao: Ident,
+    batch: Ident,
     module: Ident,
 }
 
@@ -91,6 +83,7 @@ fn names(t: &Table) -> Names {
         filter: format_ident!("{}Filter", model),
         pager: format_ident!("{}Pager", plural),
         dao: format_ident!("{}Dao", plural),
+        batch: format_ident!("{}Batch", model),
         module: id(&snake(&t.name)),
     }
 }
@@ -154,6 +147,7 @@ fn table_module(t: &Table) -> TokenStream {
         pager,
         dao,
         module,
+        ..
     } = &n;
     let doc_mod = format!(
         " Table `{}` (model `{}`){}.",
@@ -177,10 +171,10 @@ fn table_module(t: &Table) -> TokenStream {
         );
         quote! { #[doc = #doc] pub #f: #ty, }
     });
-    let from_row = t.columns.iter().map(|c| {
+    // By position: every statement that reads rows selects `select_list`, in table order.
+    let from_row = t.columns.iter().enumerate().map(|(i, c)| {
         let f = field(c);
-        let name = &c.name;
-        quote! { #f: row.try_get(#name)?, }
+        quote! { #f: row.try_get(#i)?, }
     });
 
     // Form.
@@ -210,7 +204,8 @@ fn table_module(t: &Table) -> TokenStream {
     });
     let form_of_row = form_cols.iter().map(|c| {
         let f = field(c);
-        quote! { #f: self.#f.clone(), }
+        let v = owned_value(c.ty, quote!(self.#f));
+        quote! { #f: #v, }
     });
 
     // Table descriptor.
@@ -241,8 +236,14 @@ fn table_module(t: &Table) -> TokenStream {
         let fs = format_ident!("{}_in", snake(&c.name).trim_start_matches("r#"));
         let eq = format!(" and {} = ", ident(&c.name));
         let any = format!(" and {} = any(", ident(&c.name));
+        let one = owned_value(c.ty, quote!(*v));
+        let one = if is_copy(c.ty) {
+            one
+        } else {
+            quote!(v.clone())
+        };
         quote! {
-            if let Some(v) = &self.#f { qb.push(#eq); qb.push_bind(v.clone()); }
+            if let Some(v) = &self.#f { qb.push(#eq); qb.push_bind(#one); }
             if let Some(v) = &self.#fs { qb.push(#any); qb.push_bind(v.clone()); qb.push(")"); }
         }
     });
@@ -351,13 +352,16 @@ fn table_module(t: &Table) -> TokenStream {
         }
     }
 
+    let after_arg = owned_value(pk.ty, quote!(self.after));
+    let last_key = owned_value(pk.ty, quote!(last.#pk_field));
+    let binds = bind_helpers(t, &n);
     let writes = writes(t, &n);
     let erase = erase(t, &n);
 
     quote! {
         #[doc = #doc_mod]
         pub mod #module {
-            #![allow(clippy::too_many_arguments, clippy::needless_borrow, clippy::needless_borrows_for_generic_args, clippy::clone_on_copy, unused_imports)]
+            #![allow(clippy::too_many_arguments)]
             use charter_runtime::dao::{self, PgConnection};
             use dao::sqlx::Row as _;
 
@@ -367,6 +371,8 @@ fn table_module(t: &Table) -> TokenStream {
                 #(#row_fields)*
             }
 
+            /// Reads the columns by position, in table order (`COLUMNS`): what every select of
+            /// this DAO lists. A query of your own must select the same list.
             impl<'r> dao::sqlx::FromRow<'r, dao::PgRow> for #row {
                 fn from_row(row: &'r dao::PgRow) -> Result<Self, dao::sqlx::Error> {
                     Ok(#row { #(#from_row)* })
@@ -399,6 +405,8 @@ fn table_module(t: &Table) -> TokenStream {
                     h.finish()
                 }
             }
+
+            #binds
 
             /// Names of the table and its columns.
             pub struct #table;
@@ -447,12 +455,12 @@ fn table_module(t: &Table) -> TokenStream {
                     if self.done {
                         return Ok(None);
                     }
-                    let rows = #dao::find_page_after(conn, &self.filter, self.after.clone(), self.page_size).await?;
+                    let rows = #dao::find_page_after(conn, &self.filter, #after_arg, self.page_size).await?;
                     if (rows.len() as i64) < self.page_size {
                         self.done = true;
                     }
                     match rows.last() {
-                        Some(last) => self.after = Some(last.#pk_field.clone()),
+                        Some(last) => self.after = Some(#last_key),
                         None => return Ok(None),
                     }
                     Ok(Some(rows))
@@ -517,9 +525,298 @@ fn table_module(t: &Table) -> TokenStream {
     }
 }
 
-/// insert / insert_batch / upsert / update / delete.
+/// Column types whose Rust values are `Copy`: bound and handed out by value, never borrowed or
+/// cloned.
+fn is_copy(ty: SqlType) -> bool {
+    !matches!(ty, SqlType::Text | SqlType::Jsonb)
+}
+
+/// `expr` (a place of a column's type) as an owned value: copied or cloned.
+fn owned_value(ty: SqlType, expr: TokenStream) -> TokenStream {
+    if is_copy(ty) {
+        expr
+    } else {
+        quote!(#expr.clone())
+    }
+}
+
+/// `expr` as a bind argument: by value for `Copy` types, by reference otherwise.
+fn bind_arg(ty: SqlType, expr: TokenStream) -> TokenStream {
+    if is_copy(ty) {
+        expr
+    } else {
+        quote!(&#expr)
+    }
+}
+
+/// The modifying user's type in the bind helpers (`&'q str` or a uuid).
+fn user_type_q(t: &Table) -> TokenStream {
+    match t.user_type {
+        UserType::Uuid => quote!(dao::uuid::Uuid),
+        UserType::String => quote!(&'q str),
+    }
+}
+
+/// The SQL reading the modifying user's parameter `$n` into a `by` column (a uuid user is cast
+/// when the column is text).
+fn user_sql(t: &Table, c: &Column, n: usize) -> String {
+    match (t.user_type, c.ty) {
+        (UserType::Uuid, SqlType::Uuid) | (UserType::String, _) => format!("${n}"),
+        (UserType::Uuid, _) => format!("${n}::text"),
+    }
+}
+
+/// The user as text (`set_config`, `journal.erasures`).
+fn user_text_sql(t: &Table, n: usize) -> String {
+    match t.user_type {
+        UserType::Uuid => format!("${n}::text"),
+        UserType::String => format!("${n}"),
+    }
+}
+
+/// One value of a written row that is a parameter of its own (per row in batches).
+enum RowValue<'a> {
+    /// The primary key the DAO generated (uuid or prefixed id).
+    GeneratedPkey(&'a Column),
+    Form(&'a Column),
+    HashCode(&'a Column),
+}
+
+impl RowValue<'_> {
+    fn column(&self) -> &Column {
+        match self {
+            RowValue::GeneratedPkey(c) | RowValue::Form(c) | RowValue::HashCode(c) => c,
+        }
+    }
+}
+
+/// The per-row parameters of a write, in bind order: `[generated pkey]`, the form's columns,
+/// `[hash_code]`. The modifying user follows as one parameter that every `by` column reads.
+fn row_values(t: &Table, generated_pkey: bool) -> Vec<RowValue<'_>> {
+    let mut out = Vec::new();
+    if generated_pkey && generates_pkey(t) {
+        out.push(RowValue::GeneratedPkey(t.pkey_column()));
+    }
+    out.extend(t.form_columns().map(RowValue::Form));
+    out.extend(
+        t.columns
+            .iter()
+            .filter(|c| c.role == ColumnRole::HashCode)
+            .map(RowValue::HashCode),
+    );
+    out
+}
+
+fn generates_pkey(t: &Table) -> bool {
+    matches!(
+        t.generator,
+        PkeyGenerator::Uuid | PkeyGenerator::Prefixed(_)
+    )
+}
+
+fn has_user_column(t: &Table) -> bool {
+    t.columns.iter().any(|c| {
+        matches!(
+            c.role,
+            ColumnRole::CreatedBy | ColumnRole::UpdatedBy | ColumnRole::DeletedBy
+        )
+    })
+}
+
+/// Columns and SQL values of an insert: `value(i)` is the SQL of row value `i` of
+/// [`row_values`]; `user` is the user's parameter number.
+fn insert_columns(
+    t: &Table,
+    values: &[RowValue<'_>],
+    value: impl Fn(usize) -> String,
+    user: usize,
+) -> (String, String) {
+    let mut cols: Vec<String> = values.iter().map(|v| ident(&v.column().name)).collect();
+    let mut sql: Vec<String> = (0..values.len()).map(value).collect();
+    for c in &t.columns {
+        match c.role {
+            ColumnRole::CreatedBy | ColumnRole::UpdatedBy => {
+                cols.push(ident(&c.name));
+                sql.push(user_sql(t, c, user));
+            }
+            ColumnRole::CreatedAt | ColumnRole::UpdatedAt => {
+                cols.push(ident(&c.name));
+                sql.push("now()".into());
+            }
+            _ => {}
+        }
+    }
+    (cols.join(", "), sql.join(", "))
+}
+
+/// `on conflict (…) [where …] do update set … [where hash_code differs]` of the upserts.
+fn on_conflict_clause(t: &Table, keys: &[String], predicate: Option<&str>) -> String {
+    let tbl = qualified(&t.schema, &t.name);
+    let mut set: Vec<String> = t
+        .form_columns()
+        .filter(|c| c.name != t.pkey && !keys.contains(&c.name))
+        .map(|c| c.name.as_str())
+        .chain(
+            t.columns
+                .iter()
+                .filter(|c| {
+                    matches!(
+                        c.role,
+                        ColumnRole::UpdatedBy | ColumnRole::HashCode | ColumnRole::UpdatedAt
+                    )
+                })
+                .map(|c| c.name.as_str()),
+        )
+        .map(|c| format!("{} = excluded.{}", ident(c), ident(c)))
+        .collect();
+    set.dedup();
+    let target = format!(
+        "({}){}",
+        keys.iter().map(|k| ident(k)).collect::<Vec<_>>().join(", "),
+        predicate.map(|p| format!(" where {p}")).unwrap_or_default()
+    );
+    if set.is_empty() {
+        return format!("on conflict {target} do nothing");
+    }
+    let guard = if t.hash_code {
+        format!(" where {tbl}.\"hash_code\" is distinct from excluded.\"hash_code\"")
+    } else {
+        String::new()
+    };
+    format!(
+        "on conflict {target} do update set {}{guard}",
+        set.join(", ")
+    )
+}
+
+/// The delete of the rows matching `conds` (parameters `$1…`), the user being `$user`: a soft
+/// delete (the `deleted` audit columns) when the table has them, else a hard delete that tells the
+/// journal trigger who deleted.
+fn delete_sql(t: &Table, conds: &[String], user: usize) -> String {
+    let tbl = qualified(&t.schema, &t.name);
+    let conds = conds.join(" and ");
+    match t.role(ColumnRole::DeletedAt) {
+        Some(at) => {
+            let mut set = vec![format!("{} = now()", ident(&at.name))];
+            for c in &t.columns {
+                match c.role {
+                    ColumnRole::DeletedBy | ColumnRole::UpdatedBy => {
+                        set.push(format!("{} = {}", ident(&c.name), user_sql(t, c, user)))
+                    }
+                    ColumnRole::UpdatedAt => set.push(format!("{} = now()", ident(&c.name))),
+                    _ => {}
+                }
+            }
+            format!(
+                "update {tbl} set {} where {conds} and {} is null",
+                set.join(", "),
+                ident(&at.name)
+            )
+        }
+        None => format!(
+            "delete from {tbl} where {conds} and set_config('{}', {}, true) is not null",
+            super::sql::DELETED_BY_SETTING,
+            user_text_sql(t, user)
+        ),
+    }
+}
+
+/// The bind helpers every write shares: `Form::bind` (one row: the form's columns, `hash_code`,
+/// the user) and the batch's column arrays (`Batch::bind`), so no statement repeats a bind chain.
+fn bind_helpers(t: &Table, n: &Names) -> TokenStream {
+    let Names { form, batch, .. } = n;
+    let user_q = user_type_q(t);
+    let (user_param, user_bind) = if has_user_column(t) {
+        (quote!(, user: #user_q), quote!(.bind(user)))
+    } else {
+        (quote!(), quote!())
+    };
+    // One row.
+    let row_binds = row_values(t, false).into_iter().map(|v| match v {
+        RowValue::Form(c) => {
+            let f = field(c);
+            let a = bind_arg(c.ty, quote!(self.#f));
+            quote!(.bind(#a))
+        }
+        RowValue::HashCode(_) => quote!(.bind(self.hash_code())),
+        RowValue::GeneratedPkey(_) => quote!(),
+    });
+    // Arrays of a batch.
+    let values = row_values(t, true);
+    let pk = t.pkey_column();
+    let arr_fields = values.iter().map(|v| {
+        let c = v.column();
+        let f = field(c);
+        let ty = match v {
+            RowValue::HashCode(_) => quote!(i64),
+            RowValue::GeneratedPkey(_) => owned(c.ty),
+            RowValue::Form(c) => col_type(c),
+        };
+        let doc = format!(" `{}` of every row.", c.name);
+        quote! { #[doc = #doc] #f: Vec<#ty>, }
+    });
+    let arr_init = values.iter().map(|v| {
+        let f = field(v.column());
+        quote! { #f: Vec::with_capacity(forms.len()), }
+    });
+    let arr_push = values.iter().map(|v| {
+        let c = v.column();
+        let f = field(c);
+        match v {
+            RowValue::GeneratedPkey(_) => {
+                let g = match (&t.generator, pk.ty) {
+                    (PkeyGenerator::Prefixed(p), _) => quote!(dao::prefixed_id(#p)),
+                    (_, SqlType::Uuid) => quote!(dao::new_uuid()),
+                    _ => quote!(dao::new_uuid().to_string()),
+                };
+                quote! { batch.#f.push(#g); }
+            }
+            RowValue::Form(c) => {
+                let v = owned_value(c.ty, quote!(form.#f));
+                quote! { batch.#f.push(#v); }
+            }
+            RowValue::HashCode(_) => quote! { batch.#f.push(form.hash_code()); },
+        }
+    });
+    let arr_binds = values.iter().map(|v| {
+        let f = field(v.column());
+        quote!(.bind(&self.#f))
+    });
+    quote! {
+        impl #form {
+            /// Binds, after the parameters `q` holds: the form's columns, `hash_code` and the
+            /// modifying user, in the order of every write statement of this table.
+            fn bind<'q>(&'q self, q: dao::Query<'q> #user_param) -> dao::Query<'q> {
+                q #(#row_binds)* #user_bind
+            }
+        }
+
+        /// The rows of a batch write as one array per column (bound to `unnest`).
+        struct #batch {
+            #(#arr_fields)*
+        }
+
+        impl #batch {
+            /// Validates every form (nothing runs when one is refused) and generates keys.
+            fn new(forms: &[#form]) -> dao::Result<#batch> {
+                let mut batch = #batch { #(#arr_init)* };
+                for form in forms {
+                    form.validate()?;
+                    #(#arr_push)*
+                }
+                Ok(batch)
+            }
+            /// Binds the arrays, then the modifying user.
+            fn bind<'q>(&'q self, q: dao::Query<'q> #user_param) -> dao::Query<'q> {
+                q #(#arr_binds)* #user_bind
+            }
+        }
+    }
+}
+
+/// insert / insert_batch / upsert / upsert_batch / update / delete / delete_all_by.
 fn writes(t: &Table, n: &Names) -> TokenStream {
-    let Names { row: _, form, .. } = n;
+    let Names { form, batch, .. } = n;
     let tbl = qualified(&t.schema, &t.name);
     let pk = t.pkey_column();
     let pk_ty = owned(pk.ty);
@@ -531,78 +828,49 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
         UserType::String => quote! { dao::check_text("user", user)?; },
         UserType::Uuid => quote!(),
     };
-    let form_cols: Vec<&Column> = t.form_columns().collect();
-
-    // Insert columns and their bind expressions (in order), for a form `form`.
-    let mut cols: Vec<String> = Vec::new();
-    let mut binds: Vec<TokenStream> = Vec::new();
-    let mut values: Vec<String> = Vec::new();
-    let mut pk_gen = quote!();
-    match &t.generator {
-        PkeyGenerator::Uuid | PkeyGenerator::Prefixed(_) => {
-            let g = match (&t.generator, pk.ty) {
-                (PkeyGenerator::Prefixed(p), _) => quote!(dao::prefixed_id(#p)),
-                (_, SqlType::Uuid) => quote!(dao::new_uuid()),
-                _ => quote!(dao::new_uuid().to_string()),
-            };
-            pk_gen = quote! { let pkey: #pk_ty = #g; };
-            cols.push(pk.name.clone());
-            binds.push(quote!(pkey.clone()));
-        }
-        PkeyGenerator::None | PkeyGenerator::Database => {}
-    }
-    for c in &form_cols {
-        let f = field(c);
-        cols.push(c.name.clone());
-        binds.push(quote!(&form.#f));
-    }
-    for c in &t.columns {
-        match c.role {
-            ColumnRole::CreatedBy | ColumnRole::UpdatedBy => {
-                cols.push(c.name.clone());
-                binds.push(user_bind(t, c));
-            }
-            ColumnRole::HashCode => {
-                cols.push(c.name.clone());
-                binds.push(quote!(form.hash_code()));
-            }
-            _ => {}
-        }
-    }
-    for (i, _) in cols.iter().enumerate() {
-        values.push(format!("${}", i + 1));
-    }
-    let mut all_cols = cols.clone();
-    let mut all_values = values.clone();
-    for c in &t.columns {
-        if matches!(c.role, ColumnRole::CreatedAt | ColumnRole::UpdatedAt) {
-            all_cols.push(c.name.clone());
-            all_values.push("now()".into());
-        }
-    }
-    let col_list = all_cols
-        .iter()
-        .map(|c| ident(c))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let insert_sql = format!(
-        "insert into {tbl} ({col_list}) values ({}) returning {pk_ident}",
-        all_values.join(", ")
-    );
-    let returns_pk = match t.generator {
-        PkeyGenerator::Uuid | PkeyGenerator::Prefixed(_) => quote!(Ok(pkey)),
-        _ => quote! {
-            let pkey: #pk_ty = dao::sqlx::Row::try_get(&row, 0usize)?;
-            Ok(pkey)
-        },
+    let user_arg = if has_user_column(t) {
+        quote!(, user)
+    } else {
+        quote!()
     };
-    let fetch_for_insert = match t.generator {
-        PkeyGenerator::Uuid | PkeyGenerator::Prefixed(_) => quote! {
-            q.execute(&mut *conn).await?;
-        },
-        _ => quote! {
-            let row = q.fetch_one(&mut *conn).await?;
-        },
+    let generated = generates_pkey(t);
+
+    // Single-row insert: `$1…` the row values, then the user.
+    let values = row_values(t, true);
+    let user_n = values.len() + 1;
+    let (col_list, value_list) = insert_columns(t, &values, |i| format!("${}", i + 1), user_n);
+    let insert_sql =
+        format!("insert into {tbl} ({col_list}) values ({value_list}) returning {pk_ident}");
+    let pk_gen = if generated {
+        let g = match (&t.generator, pk.ty) {
+            (PkeyGenerator::Prefixed(p), _) => quote!(dao::prefixed_id(#p)),
+            (_, SqlType::Uuid) => quote!(dao::new_uuid()),
+            _ => quote!(dao::new_uuid().to_string()),
+        };
+        quote! { let pkey: #pk_ty = #g; }
+    } else {
+        quote!()
+    };
+    // The single-row statement `sql` with its parameters bound.
+    let row_query = |sql: &str| {
+        if generated {
+            let b = bind_arg(pk.ty, quote!(pkey));
+            quote!(form.bind(dao::sqlx::query(#sql).bind(#b) #user_arg))
+        } else {
+            quote!(form.bind(dao::sqlx::query(#sql) #user_arg))
+        }
+    };
+    let insert_q = row_query(&insert_sql);
+    let insert_body = if generated {
+        quote! {
+            #insert_q.execute(&mut *conn).await?;
+            Ok(pkey)
+        }
+    } else {
+        quote! {
+            let row = #insert_q.fetch_one(&mut *conn).await?;
+            Ok(dao::sqlx::Row::try_get(&row, 0usize)?)
+        }
     };
     let insert = quote! {
         /// Inserts a row; returns its primary key. `created_*`/`updated_*` are set from `user`
@@ -611,174 +879,72 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
             #user_check
             form.validate()?;
             #pk_gen
-            let q = dao::sqlx::query(#insert_sql) #(.bind(#binds))*;
-            #fetch_for_insert
-            #returns_pk
+            #insert_body
         }
     };
 
-    // Batch insert via unnest of one array per column.
-    let mut arr_decls = Vec::new();
-    let mut arr_pushes = Vec::new();
-    let mut arr_binds = Vec::new();
-    let mut arr_sql_cols = Vec::new();
-    let mut arr_select = Vec::new();
-    let mut k = 0usize;
-    let mut push_arr = |name: &str,
-                        sql_ty: SqlType,
-                        elem: TokenStream,
-                        push: TokenStream,
-                        arr_decls: &mut Vec<TokenStream>,
-                        arr_pushes: &mut Vec<TokenStream>,
-                        arr_binds: &mut Vec<TokenStream>| {
-        let v = format_ident!("c{}", k);
-        k += 1;
-        arr_decls.push(quote! { let mut #v: Vec<#elem> = Vec::with_capacity(forms.len()); });
-        arr_pushes.push(quote! { #v.push(#push); });
-        arr_binds.push(quote! { .bind(#v) });
-        arr_sql_cols.push(ident(name));
-        arr_select.push(format!("${}::{}[]", k, sql_ty.sql()));
-    };
-    match &t.generator {
-        PkeyGenerator::Uuid | PkeyGenerator::Prefixed(_) => push_arr(
-            &pk.name,
-            pk.ty,
-            pk_ty.clone(),
-            quote!(pkey.clone()),
-            &mut arr_decls,
-            &mut arr_pushes,
-            &mut arr_binds,
-        ),
-        _ => {}
-    }
-    for c in &form_cols {
-        let f = field(c);
-        push_arr(
-            &c.name,
-            c.ty,
-            col_type(c),
-            quote!(form.#f.clone()),
-            &mut arr_decls,
-            &mut arr_pushes,
-            &mut arr_binds,
-        );
-    }
-    for c in &t.columns {
-        match c.role {
-            ColumnRole::CreatedBy | ColumnRole::UpdatedBy => {
-                let b = user_bind(t, c);
-                let (elem, e) = match (t.user_type, c.ty) {
-                    (UserType::Uuid, SqlType::Uuid) => (quote!(dao::uuid::Uuid), quote!(#b)),
-                    _ => (quote!(String), quote!(#b.to_string())),
-                };
-                push_arr(
-                    &c.name,
-                    c.ty,
-                    elem,
-                    e,
-                    &mut arr_decls,
-                    &mut arr_pushes,
-                    &mut arr_binds,
-                );
-            }
-            ColumnRole::HashCode => push_arr(
-                &c.name,
-                c.ty,
-                quote!(i64),
-                quote!(form.hash_code()),
-                &mut arr_decls,
-                &mut arr_pushes,
-                &mut arr_binds,
-            ),
-            _ => {}
-        }
-    }
-    let mut batch_cols = arr_sql_cols.clone();
-    let mut batch_select = arr_select.clone();
-    for c in &t.columns {
-        if matches!(c.role, ColumnRole::CreatedAt | ColumnRole::UpdatedAt) {
-            batch_cols.push(ident(&c.name));
-            batch_select.push("now()".into());
-        }
-    }
-    let unnest_aliases: Vec<String> = (0..arr_select.len()).map(|i| format!("u{i}")).collect();
+    // Batches: one array per row value, `unnest`ed; the user is one parameter.
+    let arrays = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("${}::{}[]", i + 1, v.column().ty.sql()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let aliases = (0..values.len())
+        .map(|i| format!("u{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (_, batch_values) = insert_columns(t, &values, |i| format!("u{i}"), user_n);
     let batch_sql = format!(
-        "insert into {tbl} ({}) select {} from unnest({}) as u({}) returning {pk_ident}",
-        batch_cols.join(", "),
-        unnest_aliases
-            .iter()
-            .cloned()
-            .chain(batch_select[arr_select.len()..].iter().cloned())
-            .collect::<Vec<_>>()
-            .join(", "),
-        arr_select.join(", "),
-        unnest_aliases.join(", ")
+        "insert into {tbl} ({col_list}) select {batch_values} from unnest({arrays}) with ordinality as u({aliases}, ord) order by ord returning {pk_ident}"
     );
-    let batch_pk = match &t.generator {
-        PkeyGenerator::Uuid | PkeyGenerator::Prefixed(_) => {
-            let g = match (&t.generator, pk.ty) {
-                (PkeyGenerator::Prefixed(p), _) => quote!(dao::prefixed_id(#p)),
-                (_, SqlType::Uuid) => quote!(dao::new_uuid()),
-                _ => quote!(dao::new_uuid().to_string()),
-            };
-            quote! { let pkey: #pk_ty = #g; keys.push(pkey.clone()); }
+    let batch_body = if generated {
+        quote! {
+            batch.bind(dao::sqlx::query(#batch_sql) #user_arg).execute(&mut *conn).await?;
+            Ok(batch.#pk_field)
         }
-        _ => quote!(),
-    };
-    let (batch_keys_decl, batch_return) = match &t.generator {
-        PkeyGenerator::Uuid | PkeyGenerator::Prefixed(_) => (
-            quote! { let mut keys: Vec<#pk_ty> = Vec::with_capacity(forms.len()); },
-            quote! {
-                dao::sqlx::query(#batch_sql) #(#arr_binds)* .execute(&mut *conn).await?;
-                Ok(keys)
-            },
-        ),
-        _ => (
-            quote!(),
-            quote! {
-                let rows = dao::sqlx::query(#batch_sql) #(#arr_binds)* .fetch_all(&mut *conn).await?;
-                rows.iter().map(|r| Ok(dao::sqlx::Row::try_get::<#pk_ty, _>(r, 0usize)?)).collect()
-            },
-        ),
+    } else {
+        quote! {
+            let rows = batch.bind(dao::sqlx::query(#batch_sql) #user_arg).fetch_all(&mut *conn).await?;
+            rows.iter().map(|r| Ok(dao::sqlx::Row::try_get::<#pk_ty, _>(r, 0usize)?)).collect()
+        }
     };
     let insert_batch = quote! {
-        /// Inserts every form in one statement (one array per column, `unnest`); returns the
-        /// primary keys in the order of `forms`.
+        /// Inserts every form in one statement (one array parameter per column, `unnest`);
+        /// returns the primary keys in the order of `forms`. Nothing is written when a form is
+        /// refused.
         pub async fn insert_batch(conn: &mut PgConnection, user: #user_ty, forms: &[#form]) -> dao::Result<Vec<#pk_ty>> {
             #user_check
             if forms.is_empty() {
                 return Ok(Vec::new());
             }
-            #(#arr_decls)*
-            #batch_keys_decl
-            for form in forms {
-                form.validate()?;
-                #batch_pk
-                #(#arr_pushes)*
-            }
-            #batch_return
+            let batch = #batch::new(forms)?;
+            #batch_body
         }
     };
 
-    // Update.
+    // Update: `$1` the key, then the form's columns, `hash_code`, the user.
+    let uvalues = row_values(t, false);
+    let uuser = uvalues.len() + 2;
     let mut set: Vec<String> = Vec::new();
-    let mut ubinds: Vec<TokenStream> = vec![quote!(#pk_field)];
-    for c in form_cols.iter().filter(|c| c.name != pk.name) {
-        let f = field(c);
-        ubinds.push(quote!(&form.#f));
-        set.push(format!("{} = ${}", ident(&c.name), ubinds.len()));
+    let mut hash_n = None;
+    for (i, v) in uvalues.iter().enumerate() {
+        let c = v.column();
+        match v {
+            RowValue::Form(c) if c.name == pk.name => {}
+            RowValue::HashCode(_) => {
+                hash_n = Some(i + 2);
+                set.push(format!("{} = ${}", ident(&c.name), i + 2));
+            }
+            _ => set.push(format!("{} = ${}", ident(&c.name), i + 2)),
+        }
     }
     for c in &t.columns {
         match c.role {
             ColumnRole::UpdatedBy => {
-                ubinds.push(user_bind(t, c));
-                set.push(format!("{} = ${}", ident(&c.name), ubinds.len()));
+                set.push(format!("{} = {}", ident(&c.name), user_sql(t, c, uuser)))
             }
             ColumnRole::UpdatedAt => set.push(format!("{} = now()", ident(&c.name))),
-            ColumnRole::HashCode => {
-                ubinds.push(quote!(form.hash_code()));
-                set.push(format!("{} = ${}", ident(&c.name), ubinds.len()));
-            }
             _ => {}
         }
     }
@@ -786,11 +952,9 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
         .role(ColumnRole::DeletedAt)
         .map(|c| format!(" and {} is null", ident(&c.name)))
         .unwrap_or_default();
-    let hash_guard = if t.hash_code {
-        format!(" and \"hash_code\" is distinct from ${}", ubinds.len())
-    } else {
-        String::new()
-    };
+    let hash_guard = hash_n
+        .map(|h| format!(" and \"hash_code\" is distinct from ${h}"))
+        .unwrap_or_default();
     let pk_fn = snake(&pk.name).trim_start_matches("r#").to_owned();
     let update_fn = format_ident!("update_by_{}", pk_fn);
     let update = if set.is_empty() {
@@ -819,7 +983,7 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
             pub async fn #update_fn(conn: &mut PgConnection, user: #user_ty, #pk_field: #pk_param, form: &#form) -> dao::Result<dao::UpdateOutcome> {
                 #user_check
                 form.validate()?;
-                let done = dao::sqlx::query(#update_sql) #(.bind(#ubinds))* .execute(&mut *conn).await?;
+                let done = form.bind(dao::sqlx::query(#update_sql).bind(#pk_field) #user_arg).execute(&mut *conn).await?;
                 if done.rows_affected() > 0 {
                     return Ok(dao::UpdateOutcome::Updated);
                 }
@@ -828,59 +992,56 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
         }
     };
 
-    // Upsert.
-    let upsert = match &t.on_conflict {
+    // Upserts.
+    let upserts = match &t.on_conflict {
         None => quote!(),
         Some((keys, predicate)) => {
-            let fname = format_ident!(
-                "upsert_by_{}",
-                keys.iter()
-                    .map(|k| snake(k).trim_start_matches("r#").to_owned())
-                    .collect::<Vec<_>>()
-                    .join("_and_")
-            );
-            let mut uset: Vec<String> = form_cols
+            let suffix = keys
                 .iter()
-                .filter(|c| c.name != pk.name && !keys.contains(&c.name))
-                .map(|c| format!("{} = excluded.{}", ident(&c.name), ident(&c.name)))
-                .collect();
-            for c in &t.columns {
-                match c.role {
-                    ColumnRole::UpdatedBy | ColumnRole::HashCode | ColumnRole::UpdatedAt => {
-                        uset.push(format!("{} = excluded.{}", ident(&c.name), ident(&c.name)))
-                    }
-                    _ => {}
-                }
-            }
-            let target = format!(
-                "({}){}",
-                keys.iter().map(|k| ident(k)).collect::<Vec<_>>().join(", "),
-                predicate
-                    .as_deref()
-                    .map(|p| format!(" where {p}"))
-                    .unwrap_or_default()
-            );
-            let action = if uset.is_empty() {
-                "do nothing".to_owned()
-            } else {
-                format!(
-                    "do update set {}{}",
-                    uset.join(", "),
-                    if t.hash_code {
-                        format!(
-                            " where {tbl}.\"hash_code\" is distinct from excluded.\"hash_code\""
-                        )
-                    } else {
-                        String::new()
-                    }
-                )
-            };
+                .map(|k| snake(k).trim_start_matches("r#").to_owned())
+                .collect::<Vec<_>>()
+                .join("_and_");
+            let fname = format_ident!("upsert_by_{}", suffix);
+            let batch_fname = format_ident!("upsert_batch_by_{}", suffix);
+            let conflict = on_conflict_clause(t, keys, predicate.as_deref());
             let sql = format!(
-                "insert into {tbl} ({col_list}) values ({}) on conflict {target} {action} returning {pk_ident}, (xmax = 0) as inserted",
-                all_values.join(", ")
+                "insert into {tbl} ({col_list}) values ({value_list}) {conflict} returning {pk_ident}, (xmax = 0) as inserted"
             );
+            // The batch: the input with its ordinal, the upsert returning the keys it wrote,
+            // and one answer per input row in input order (no answer: unchanged).
+            let returning_keys: Vec<String> = keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| format!("{} as \"r{i}\"", ident(k)))
+                .collect();
+            let join: Vec<String> = keys
+                .iter()
+                .enumerate()
+                .filter_map(|(i, k)| {
+                    let j = values.iter().position(|v| &v.column().name == k)?;
+                    let op = if values[j].column().nullable {
+                        "is not distinct from"
+                    } else {
+                        "="
+                    };
+                    Some(format!("input.\"u{j}\" {op} up.\"r{i}\""))
+                })
+                .collect();
+            let batch_sql = format!(
+                "with input as (select * from unnest({arrays}) with ordinality as u({aliases}, ord)), \
+                 up as (insert into {tbl} ({col_list}) select {batch_values} from input order by ord {conflict} \
+                 returning {pk_ident} as \"r_pkey\", {}, (xmax = 0) as \"r_inserted\") \
+                 select up.\"r_pkey\", up.\"r_inserted\" from input left join up on {} order by input.ord",
+                returning_keys.join(", "),
+                if join.is_empty() { "false".to_owned() } else { join.join(" and ") }
+            );
+            let upsert_q = row_query(&sql);
             let doc = format!(
                 " Inserts, or updates the row with the same ({}). An unchanged form (same `hash_code`) writes nothing and is `Unchanged`.",
+                keys.join(", ")
+            );
+            let batch_doc = format!(
+                " [`Self::{fname}`] for every form, in one statement; one outcome per form, in order. Two forms with the same ({}) are refused by the database (a row cannot be upserted twice in one statement).",
                 keys.join(", ")
             );
             quote! {
@@ -889,83 +1050,92 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
                     #user_check
                     form.validate()?;
                     #pk_gen
-                    let row = dao::sqlx::query(#sql) #(.bind(#binds))* .fetch_optional(&mut *conn).await?;
+                    let row = #upsert_q.fetch_optional(&mut *conn).await?;
                     Ok(match row {
                         None => dao::UpsertOutcome::Unchanged,
-                        Some(row) => {
-                            let key: #pk_ty = dao::sqlx::Row::try_get(&row, 0usize)?;
-                            let inserted: bool = dao::sqlx::Row::try_get(&row, 1usize)?;
-                            if inserted { dao::UpsertOutcome::Inserted(key) } else { dao::UpsertOutcome::Updated(key) }
-                        }
+                        Some(row) => dao::UpsertOutcome::of_row(&row)?,
                     })
+                }
+
+                #[doc = #batch_doc]
+                pub async fn #batch_fname(conn: &mut PgConnection, user: #user_ty, forms: &[#form]) -> dao::Result<Vec<dao::UpsertOutcome<#pk_ty>>> {
+                    #user_check
+                    if forms.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let batch = #batch::new(forms)?;
+                    let rows = batch.bind(dao::sqlx::query(#batch_sql) #user_arg).fetch_all(&mut *conn).await?;
+                    rows.iter().map(dao::UpsertOutcome::of_row).collect()
                 }
             }
         }
     };
 
-    // Delete.
+    // Deletes: by the pkey, and all rows of each index.
+    let soft = t.soft_delete();
     let delete_fn = format_ident!("delete_by_{}", pk_fn);
-    let delete = match (t.role(ColumnRole::DeletedAt), t.role(ColumnRole::DeletedBy)) {
-        (Some(at), by) => {
-            let mut sql = format!("update {tbl} set {} = now()", ident(&at.name));
-            let mut dbinds = vec![quote!(#pk_field)];
-            match by {
-                Some(by) => {
-                    dbinds.push(user_bind(t, by));
-                    sql.push_str(&format!(", {} = $2", ident(&by.name)));
-                }
-                None => dbinds.push(quote!(user.to_string())),
-            }
-            for c in &t.columns {
-                match c.role {
-                    ColumnRole::UpdatedBy => {
-                        dbinds.push(user_bind(t, c));
-                        sql.push_str(&format!(", {} = ${}", ident(&c.name), dbinds.len()));
-                    }
-                    ColumnRole::UpdatedAt => sql.push_str(&format!(", {} = now()", ident(&c.name))),
-                    _ => {}
-                }
-            }
-            sql.push_str(&format!(
-                " where {pk_ident} = $1 and {} is null",
-                ident(&at.name)
-            ));
-            if by.is_none() {
-                // `user` is still a parameter, so the statement shape is the same for every table.
-                sql.push_str(" and $2::text is not null");
-            }
-            quote! {
-                /// Soft delete: sets the `deleted` audit columns (the row stays, finders skip it).
-                /// False when there is no live row with this key.
-                pub async fn #delete_fn(conn: &mut PgConnection, user: #user_ty, #pk_field: #pk_param) -> dao::Result<bool> {
-                    #user_check
-                    let done = dao::sqlx::query(#sql) #(.bind(#dbinds))* .execute(&mut *conn).await?;
-                    Ok(done.rows_affected() > 0)
-                }
-            }
-        }
-        (None, _) => {
-            let sql = format!(
-                "delete from {tbl} where {pk_ident} = $1 and set_config('{}', $2, true) is not null",
-                super::sql::DELETED_BY_SETTING
-            );
-            quote! {
-                /// Hard delete; the journal records `user` as the deleting user. False when there
-                /// is no row with this key.
-                pub async fn #delete_fn(conn: &mut PgConnection, user: #user_ty, #pk_field: #pk_param) -> dao::Result<bool> {
-                    #user_check
-                    let done = dao::sqlx::query(#sql).bind(#pk_field).bind(user.to_string()).execute(&mut *conn).await?;
-                    Ok(done.rows_affected() > 0)
-                }
-            }
-        }
+    let delete_doc = if soft {
+        " Soft delete: sets the `deleted` audit columns (the row stays, finders skip it). False when there is no live row with this key."
+    } else {
+        " Hard delete; the journal records `user` as the deleting user. False when there is no row with this key."
     };
+    let delete_sql_pk = delete_sql(t, &[format!("{pk_ident} = $1")], 2);
+    let mut deletes = vec![quote! {
+        #[doc = #delete_doc]
+        pub async fn #delete_fn(conn: &mut PgConnection, user: #user_ty, #pk_field: #pk_param) -> dao::Result<bool> {
+            #user_check
+            let done = dao::sqlx::query(#delete_sql_pk).bind(#pk_field).bind(user).execute(&mut *conn).await?;
+            Ok(done.rows_affected() > 0)
+        }
+    }];
+    let mut delete_names = std::collections::HashSet::new();
+    for ix in t.finder_indexes() {
+        let cols: Vec<&Column> = ix.columns.iter().filter_map(|c| t.column(c)).collect();
+        let suffix = cols
+            .iter()
+            .map(|c| snake(&c.name).trim_start_matches("r#").to_owned())
+            .collect::<Vec<_>>()
+            .join("_and_");
+        let fname = format_ident!("delete_all_by_{}", suffix);
+        if !delete_names.insert(fname.to_string()) {
+            continue;
+        }
+        let args: Vec<Ident> = cols.iter().map(|c| field(c)).collect();
+        let params: Vec<TokenStream> = cols.iter().map(|c| param(c.ty)).collect();
+        let mut conds: Vec<String> = cols
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{} = ${}", ident(&c.name), i + 1))
+            .collect();
+        if let Some(p) = &ix.predicate {
+            conds.push(format!("({p})"));
+        }
+        let sql = delete_sql(t, &conds, cols.len() + 1);
+        let doc = format!(
+            " {} every row with these values of index `{}`{} (the rows `find{}_by_{suffix}` returns), in one statement; the number of rows deleted.",
+            if soft { "Soft-deletes" } else { "Deletes" },
+            ix.name,
+            ix.predicate
+                .as_deref()
+                .map(|p| format!(" (where {p})"))
+                .unwrap_or_default(),
+            if ix.unique { "" } else { "_all" },
+        );
+        deletes.push(quote! {
+            #[doc = #doc]
+            pub async fn #fname(conn: &mut PgConnection, user: #user_ty, #(#args: #params),*) -> dao::Result<u64> {
+                #user_check
+                let done = dao::sqlx::query(#sql) #(.bind(#args))* .bind(user).execute(&mut *conn).await?;
+                Ok(done.rows_affected())
+            }
+        });
+    }
     quote! {
         #insert
         #insert_batch
-        #upsert
+        #upserts
         #update
-        #delete
+        #(#deletes)*
     }
 }
 
@@ -993,37 +1163,28 @@ fn erase(t: &Table, _n: &Names) -> TokenStream {
         }
     };
     let mut set: Vec<String> = erasable.iter().map(|c| blank(c)).collect();
-    let mut binds = vec![quote!(#pk_field)];
     for c in &t.columns {
         match c.role {
             ColumnRole::UpdatedBy => {
-                binds.push(user_bind(t, c));
-                set.push(format!("{} = ${}", ident(&c.name), binds.len()));
+                set.push(format!("{} = {}", ident(&c.name), user_sql(t, c, 2)))
             }
             ColumnRole::UpdatedAt => set.push(format!("{} = now()", ident(&c.name))),
             ColumnRole::HashCode => set.push("\"hash_code\" = 0".into()),
             _ => {}
         }
     }
+    // `user` is `$2` (a typed parameter) even when no column reads it.
     let row_sql = format!("update {tbl} set {} where {pk_ident} = $1", set.join(", "));
-    let journal_set: Vec<String> = erasable
-        .iter()
-        .map(|c| {
-            if c.nullable {
-                format!("{} = null", ident(&c.name))
-            } else {
-                format!("{} = '[erased]'", ident(&c.name))
-            }
-        })
-        .collect();
+    let journal_set: Vec<String> = erasable.iter().map(|c| blank(c)).collect();
     let journal_sql = format!(
         "update {} set {} where {pk_ident} = $1",
         journal_qualified(t),
         journal_set.join(", ")
     );
     let record_sql = format!(
-        "insert into {} (\"erased_by\", \"table_schema\", \"table_name\", \"pkey\", \"columns\") values ($1, $2, $3, $4::text, $5)",
-        qualified(super::sql::JOURNAL_SCHEMA, "erasures")
+        "insert into {} (\"erased_by\", \"table_schema\", \"table_name\", \"pkey\", \"columns\") values ({}, $2, $3, $4::text, $5)",
+        qualified(super::sql::JOURNAL_SCHEMA, "erasures"),
+        user_text_sql(t, 1)
     );
     let names: Vec<&str> = erasable.iter().map(|c| c.name.as_str()).collect();
     let (schema, name) = (&t.schema, &t.name);
@@ -1040,16 +1201,16 @@ fn erase(t: &Table, _n: &Names) -> TokenStream {
         pub async fn #fname(conn: &mut PgConnection, user: #user_ty, #pk_field: #pk_param) -> dao::Result<bool> {
             use dao::sqlx::Connection as _;
             let mut tx = conn.begin().await?;
-            let done = dao::sqlx::query(#row_sql) #(.bind(#binds))* .execute(&mut *tx).await?;
+            let done = dao::sqlx::query(#row_sql).bind(#pk_field).bind(user).execute(&mut *tx).await?;
             if done.rows_affected() == 0 {
                 return Ok(false);
             }
             dao::sqlx::query(#journal_sql).bind(#pk_field).execute(&mut *tx).await?;
             dao::sqlx::query(#record_sql)
-                .bind(user.to_string())
+                .bind(user)
                 .bind(#schema)
                 .bind(#name)
-                .bind(#pk_field.to_string())
+                .bind(#pk_field)
                 .bind(&[#(#names),*][..])
                 .execute(&mut *tx)
                 .await?;

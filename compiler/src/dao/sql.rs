@@ -9,7 +9,7 @@
 //!
 //! Conventions (Flow's DDL, docs/dao.md): text columns refuse empty and untrimmed strings
 //! (`check`), required fields are `not null`, audit `at` columns default to `now()`, every table
-//! has `journal.<table>` written by an `after insert or update or delete` trigger (a delete records
+//! has `journal.<table>` written by statement-level `after insert`/`update`/`delete` triggers (a delete records
 //! who deleted, from the `charter.deleted_by` setting the DAO sets in the same statement), and a
 //! primary key cannot be updated.
 
@@ -255,21 +255,32 @@ fn trigger_function(t: &Table) -> String {
     )
 }
 
-/// `create or replace` of the trigger function (also what a migration re-runs when columns are
-/// added) and the trigger.
+/// `create or replace` of the trigger functions (also what a migration re-runs when columns are
+/// added) and the triggers.
+///
+/// The journal triggers are statement-level with transition tables (`charter_new`,
+/// `charter_old`): one `insert … select` per statement, however many rows it wrote, so a batch of
+/// 10,000 rows costs one journal insert, not 10,000 plpgsql calls. A delete that removed rows
+/// needs the deleting user (the `charter.deleted_by` setting the DAO sets in the same statement).
+/// A row-level `before update of <pkey>` trigger refuses primary-key changes; it fires only for
+/// statements that set the key, which the DAOs never do. The drop of the row-level
+/// `<table>_journal` trigger of earlier Charter versions keeps migrations of older schemas right.
 pub fn journal_trigger(t: &Table) -> String {
     let names: Vec<String> = t.columns.iter().map(|c| ident(&c.name)).collect();
-    let new: Vec<String> = t
-        .columns
-        .iter()
-        .map(|c| format!("new.{}", ident(&c.name)))
-        .collect();
-    let old: Vec<String> = t
-        .columns
-        .iter()
-        .map(|c| format!("old.{}", ident(&c.name)))
-        .collect();
+    let row = |alias: &str| -> String {
+        t.columns
+            .iter()
+            .map(|c| format!("{alias}.{}", ident(&c.name)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let pk = ident(&t.pkey);
+    let q = t.qualified().replace('\'', "''");
+    let f = trigger_function(t);
+    let fpk = qualified(
+        JOURNAL_SCHEMA,
+        &pg_name(&format!("{}_pkey_fixed", journal_table(t))),
+    );
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -277,34 +288,51 @@ pub fn journal_trigger(t: &Table) -> String {
          declare\n  charter_deleted_by text;\n\
          begin\n\
          \x20 if tg_op = 'DELETE' then\n\
-         \x20   charter_deleted_by := nullif(current_setting('{setting}', true), '');\n\
-         \x20   if charter_deleted_by is null then\n\
-         \x20     raise exception 'delete from {q} needs the deleting user (set {setting} in the same transaction)';\n\
+         \x20   if exists (select 1 from charter_old) then\n\
+         \x20     charter_deleted_by := nullif(current_setting('{setting}', true), '');\n\
+         \x20     if charter_deleted_by is null then\n\
+         \x20       raise exception 'delete from {q} needs the deleting user (set {setting} in the same transaction)';\n\
+         \x20     end if;\n\
+         \x20     insert into {j} (\"journal_operation\", \"journal_deleted_by\", {names})\n\
+         \x20       select 'DELETE', charter_deleted_by, {old} from charter_old o;\n\
          \x20   end if;\n\
-         \x20   insert into {j} (\"journal_operation\", \"journal_deleted_by\", {names})\n\
-         \x20     values ('DELETE', charter_deleted_by, {old});\n\
-         \x20   return old;\n\
+         \x20   return null;\n\
          \x20 end if;\n\
-         \x20 if tg_op = 'UPDATE' and new.{pk} is distinct from old.{pk} then\n\
+         \x20 insert into {j} (\"journal_operation\", {names})\n\
+         \x20   select tg_op, {new} from charter_new n;\n\
+         \x20 return null;\n\
+         end\n$charter$;\n\
+         create or replace function {fpk}() returns trigger language plpgsql as $charter$\n\
+         begin\n\
+         \x20 if new.{pk} is distinct from old.{pk} then\n\
          \x20   raise exception 'the primary key of {q} cannot be updated';\n\
          \x20 end if;\n\
-         \x20 insert into {j} (\"journal_operation\", {names}) values (tg_op, {new});\n\
          \x20 return new;\n\
          end\n$charter$;",
-        f = trigger_function(t),
         setting = DELETED_BY_SETTING,
-        q = t.qualified().replace('\'', "''"),
         j = journal_qualified(t),
         names = names.join(", "),
-        old = old.join(", "),
-        new = new.join(", "),
+        old = row("o"),
+        new = row("n"),
     );
-    let trig = ident(&pg_name(&format!("{}_journal", t.name)));
+    let tbl = qualified(&t.schema, &t.name);
+    let trig = |suffix: &str| ident(&pg_name(&format!("{}_{suffix}", t.name)));
+    let _ = writeln!(out, "drop trigger if exists {} on {tbl};", trig("journal"));
+    for (suffix, event, table) in [
+        ("journal_insert", "insert", "new table as charter_new"),
+        ("journal_update", "update", "new table as charter_new"),
+        ("journal_delete", "delete", "old table as charter_old"),
+    ] {
+        let name = trig(suffix);
+        let _ = writeln!(
+            out,
+            "drop trigger if exists {name} on {tbl};\ncreate trigger {name} after {event} on {tbl}\n  referencing {table} for each statement execute function {f}();"
+        );
+    }
+    let name = trig("pkey_fixed");
     let _ = writeln!(
         out,
-        "drop trigger if exists {trig} on {tbl};\ncreate trigger {trig} after insert or update or delete on {tbl}\n  for each row execute function {f}();",
-        tbl = qualified(&t.schema, &t.name),
-        f = trigger_function(t),
+        "drop trigger if exists {name} on {tbl};\ncreate trigger {name} before update of {pk} on {tbl}\n  for each row execute function {fpk}();"
     );
     out
 }

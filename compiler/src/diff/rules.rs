@@ -359,9 +359,10 @@ pub const DEFAULT_ADDED_SAME_TYPE: Case = Case {
 /// FIELD_DEFAULT_REMOVED where the generated type does not change.
 pub const DEFAULT_REMOVED_SAME_TYPE: Case = Case {
     when: "a field that is required in both versions, or a header",
-    judgement: judge(B, N, N, Sent::Rejected, Read::Decodes, Gen::Compiles),
-    doc: "A required field is `T` with or without a default, and generated code does not name \
-          headers.",
+    judgement: judge(B, N, B, Sent::Rejected, Read::Decodes, Gen::Breaks),
+    doc: "A required field is `T` with or without a default, but the generated model's `new` \
+          takes the required fields without default, so it gains an argument (for a header, \
+          which generated code does not name, this is cautious).",
 };
 
 /// PARAMETER_LOCATION_CHANGED between locations other than the path.
@@ -503,10 +504,10 @@ catalogue! {
         "Old clients do not send it and the server fills the default; old readers ignore it. A \
          struct literal of the generated model lacks the new field.";
     FIELD_REQUIRED_ADDED: "a required field without default was added";
-        wire B N (Rejected, Decodes); source D (Exhaustive); A;
+        wire B N (Rejected, Decodes); source B (Breaks); A;
         "Old clients do not send it, so their requests are rejected. In a type that is only read it is \
-         harmless: old readers ignore it. A struct literal of the generated model lacks the new \
-         field. API Builder reports it as breaking everywhere.";
+         harmless: old readers ignore it. The generated model's `new` takes every required field \
+         without default, so it gains an argument. API Builder reports it as breaking everywhere.";
     FIELD_TYPE_CHANGED: "the type of a field changed";
         wire B B (Rejected, Fails); source B (Breaks); A;
         "Values of the old type may not decode as the new one (even widening `integer` → `long` \

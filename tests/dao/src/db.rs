@@ -3,13 +3,7 @@
 
 /// Table `public.organizations` (model `organization`): A company using the platform..
 pub mod organizations {
-    #![allow(
-        clippy::too_many_arguments,
-        clippy::needless_borrow,
-        clippy::needless_borrows_for_generic_args,
-        clippy::clone_on_copy,
-        unused_imports
-    )]
+    #![allow(clippy::too_many_arguments)]
 
     use charter_runtime::dao::{self, PgConnection};
 
@@ -40,19 +34,21 @@ pub mod organizations {
         pub hash_code: i64,
     }
 
+    /// Reads the columns by position, in table order (`COLUMNS`): what every select of
+    /// this DAO lists. A query of your own must select the same list.
     impl<'r> dao::sqlx::FromRow<'r, dao::PgRow> for Organization {
         fn from_row(row: &'r dao::PgRow) -> Result<Self, dao::sqlx::Error> {
             Ok(Organization {
-                id: row.try_get("id")?,
-                key: row.try_get("key")?,
-                name: row.try_get("name")?,
-                created_at: row.try_get("created_at")?,
-                created_by: row.try_get("created_by")?,
-                updated_at: row.try_get("updated_at")?,
-                updated_by: row.try_get("updated_by")?,
-                deleted_at: row.try_get("deleted_at")?,
-                deleted_by: row.try_get("deleted_by")?,
-                hash_code: row.try_get("hash_code")?,
+                id: row.try_get(0usize)?,
+                key: row.try_get(1usize)?,
+                name: row.try_get(2usize)?,
+                created_at: row.try_get(3usize)?,
+                created_by: row.try_get(4usize)?,
+                updated_at: row.try_get(5usize)?,
+                updated_by: row.try_get(6usize)?,
+                deleted_at: row.try_get(7usize)?,
+                deleted_by: row.try_get(8usize)?,
+                hash_code: row.try_get(9usize)?,
             })
         }
     }
@@ -90,6 +86,55 @@ pub mod organizations {
             h.column(&self.key);
             h.column(&self.name);
             h.finish()
+        }
+    }
+
+    impl OrganizationForm {
+        /// Binds, after the parameters `q` holds: the form's columns, `hash_code` and the
+        /// modifying user, in the order of every write statement of this table.
+        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::uuid::Uuid) -> dao::Query<'q> {
+            q.bind(&self.key).bind(&self.name).bind(self.hash_code()).bind(user)
+        }
+    }
+
+    /// The rows of a batch write as one array per column (bound to `unnest`).
+    struct OrganizationBatch {
+        /// `id` of every row.
+        id: Vec<dao::uuid::Uuid>,
+        /// `key` of every row.
+        key: Vec<String>,
+        /// `name` of every row.
+        name: Vec<String>,
+        /// `hash_code` of every row.
+        hash_code: Vec<i64>,
+    }
+
+    impl OrganizationBatch {
+        /// Validates every form (nothing runs when one is refused) and generates keys.
+        fn new(forms: &[OrganizationForm]) -> dao::Result<OrganizationBatch> {
+            let mut batch = OrganizationBatch {
+                id: Vec::with_capacity(forms.len()),
+                key: Vec::with_capacity(forms.len()),
+                name: Vec::with_capacity(forms.len()),
+                hash_code: Vec::with_capacity(forms.len()),
+            };
+            for form in forms {
+                form.validate()?;
+                batch.id.push(dao::new_uuid());
+                batch.key.push(form.key.clone());
+                batch.name.push(form.name.clone());
+                batch.hash_code.push(form.hash_code());
+            }
+            Ok(batch)
+        }
+
+        /// Binds the arrays, then the modifying user.
+        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::uuid::Uuid) -> dao::Query<'q> {
+            q.bind(&self.id)
+                .bind(&self.key)
+                .bind(&self.name)
+                .bind(&self.hash_code)
+                .bind(user)
         }
     }
 
@@ -163,7 +208,7 @@ pub mod organizations {
         fn push(&self, qb: &mut dao::sqlx::QueryBuilder<'_, dao::sqlx::Postgres>) {
             if let Some(v) = &self.id {
                 qb.push(" and \"id\" = ");
-                qb.push_bind(v.clone());
+                qb.push_bind(*v);
             }
             if let Some(v) = &self.id_in {
                 qb.push(" and \"id\" = any(");
@@ -206,7 +251,7 @@ pub mod organizations {
             let rows = OrganizationsDao::find_page_after(
                     conn,
                     &self.filter,
-                    self.after.clone(),
+                    self.after,
                     self.page_size,
                 )
                 .await?;
@@ -214,7 +259,7 @@ pub mod organizations {
                 self.done = true;
             }
             match rows.last() {
-                Some(last) => self.after = Some(last.id.clone()),
+                Some(last) => self.after = Some(last.id),
                 None => return Ok(None),
             }
             Ok(Some(rows))
@@ -338,21 +383,21 @@ pub mod organizations {
         ) -> dao::Result<dao::uuid::Uuid> {
             form.validate()?;
             let pkey: dao::uuid::Uuid = dao::new_uuid();
-            let q = dao::sqlx::query(
-                    "insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"created_by\", \"updated_by\", \"hash_code\", \"created_at\", \"updated_at\") values ($1, $2, $3, $4, $5, $6, now(), now()) returning \"id\"",
+            form.bind(
+                    dao::sqlx::query(
+                            "insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, now(), $5, now(), $5) returning \"id\"",
+                        )
+                        .bind(pkey),
+                    user,
                 )
-                .bind(pkey.clone())
-                .bind(&form.key)
-                .bind(&form.name)
-                .bind(user)
-                .bind(user)
-                .bind(form.hash_code());
-            q.execute(&mut *conn).await?;
+                .execute(&mut *conn)
+                .await?;
             Ok(pkey)
         }
 
-        /// Inserts every form in one statement (one array per column, `unnest`); returns the
-        /// primary keys in the order of `forms`.
+        /// Inserts every form in one statement (one array parameter per column, `unnest`);
+        /// returns the primary keys in the order of `forms`. Nothing is written when a form is
+        /// refused.
         pub async fn insert_batch(
             conn: &mut PgConnection,
             user: dao::uuid::Uuid,
@@ -361,36 +406,17 @@ pub mod organizations {
             if forms.is_empty() {
                 return Ok(Vec::new());
             }
-            let mut c0: Vec<dao::uuid::Uuid> = Vec::with_capacity(forms.len());
-            let mut c1: Vec<String> = Vec::with_capacity(forms.len());
-            let mut c2: Vec<String> = Vec::with_capacity(forms.len());
-            let mut c3: Vec<dao::uuid::Uuid> = Vec::with_capacity(forms.len());
-            let mut c4: Vec<dao::uuid::Uuid> = Vec::with_capacity(forms.len());
-            let mut c5: Vec<i64> = Vec::with_capacity(forms.len());
-            let mut keys: Vec<dao::uuid::Uuid> = Vec::with_capacity(forms.len());
-            for form in forms {
-                form.validate()?;
-                let pkey: dao::uuid::Uuid = dao::new_uuid();
-                keys.push(pkey.clone());
-                c0.push(pkey.clone());
-                c1.push(form.key.clone());
-                c2.push(form.name.clone());
-                c3.push(user);
-                c4.push(user);
-                c5.push(form.hash_code());
-            }
-            dao::sqlx::query(
-                    "insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"created_by\", \"updated_by\", \"hash_code\", \"created_at\", \"updated_at\") select u0, u1, u2, u3, u4, u5, now(), now() from unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::bigint[]) as u(u0, u1, u2, u3, u4, u5) returning \"id\"",
+            let batch = OrganizationBatch::new(forms)?;
+            batch
+                .bind(
+                    dao::sqlx::query(
+                        "insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, now(), $5, now(), $5 from unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[]) with ordinality as u(u0, u1, u2, u3, ord) order by ord returning \"id\"",
+                    ),
+                    user,
                 )
-                .bind(c0)
-                .bind(c1)
-                .bind(c2)
-                .bind(c3)
-                .bind(c4)
-                .bind(c5)
                 .execute(&mut *conn)
                 .await?;
-            Ok(keys)
+            Ok(batch.id)
         }
 
         /// Inserts, or updates the row with the same (key). An unchanged form (same `hash_code`) writes nothing and is `Unchanged`.
@@ -401,31 +427,44 @@ pub mod organizations {
         ) -> dao::Result<dao::UpsertOutcome<dao::uuid::Uuid>> {
             form.validate()?;
             let pkey: dao::uuid::Uuid = dao::new_uuid();
-            let row = dao::sqlx::query(
-                    "insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"created_by\", \"updated_by\", \"hash_code\", \"created_at\", \"updated_at\") values ($1, $2, $3, $4, $5, $6, now(), now()) on conflict (\"key\") do update set \"name\" = excluded.\"name\", \"updated_at\" = excluded.\"updated_at\", \"updated_by\" = excluded.\"updated_by\", \"hash_code\" = excluded.\"hash_code\" where \"public\".\"organizations\".\"hash_code\" is distinct from excluded.\"hash_code\" returning \"id\", (xmax = 0) as inserted",
+            let row = form
+                .bind(
+                    dao::sqlx::query(
+                            "insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, now(), $5, now(), $5) on conflict (\"key\") do update set \"name\" = excluded.\"name\", \"updated_at\" = excluded.\"updated_at\", \"updated_by\" = excluded.\"updated_by\", \"hash_code\" = excluded.\"hash_code\" where \"public\".\"organizations\".\"hash_code\" is distinct from excluded.\"hash_code\" returning \"id\", (xmax = 0) as inserted",
+                        )
+                        .bind(pkey),
+                    user,
                 )
-                .bind(pkey.clone())
-                .bind(&form.key)
-                .bind(&form.name)
-                .bind(user)
-                .bind(user)
-                .bind(form.hash_code())
                 .fetch_optional(&mut *conn)
                 .await?;
             Ok(
                 match row {
                     None => dao::UpsertOutcome::Unchanged,
-                    Some(row) => {
-                        let key: dao::uuid::Uuid = dao::sqlx::Row::try_get(&row, 0usize)?;
-                        let inserted: bool = dao::sqlx::Row::try_get(&row, 1usize)?;
-                        if inserted {
-                            dao::UpsertOutcome::Inserted(key)
-                        } else {
-                            dao::UpsertOutcome::Updated(key)
-                        }
-                    }
+                    Some(row) => dao::UpsertOutcome::of_row(&row)?,
                 },
             )
+        }
+
+        /// [`Self::upsert_by_key`] for every form, in one statement; one outcome per form, in order. Two forms with the same (key) are refused by the database (a row cannot be upserted twice in one statement).
+        pub async fn upsert_batch_by_key(
+            conn: &mut PgConnection,
+            user: dao::uuid::Uuid,
+            forms: &[OrganizationForm],
+        ) -> dao::Result<Vec<dao::UpsertOutcome<dao::uuid::Uuid>>> {
+            if forms.is_empty() {
+                return Ok(Vec::new());
+            }
+            let batch = OrganizationBatch::new(forms)?;
+            let rows = batch
+                .bind(
+                    dao::sqlx::query(
+                        "with input as (select * from unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[]) with ordinality as u(u0, u1, u2, u3, ord)), up as (insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, now(), $5, now(), $5 from input order by ord on conflict (\"key\") do update set \"name\" = excluded.\"name\", \"updated_at\" = excluded.\"updated_at\", \"updated_by\" = excluded.\"updated_by\", \"hash_code\" = excluded.\"hash_code\" where \"public\".\"organizations\".\"hash_code\" is distinct from excluded.\"hash_code\" returning \"id\" as \"r_pkey\", \"key\" as \"r0\", (xmax = 0) as \"r_inserted\") select up.\"r_pkey\", up.\"r_inserted\" from input left join up on input.\"u1\" = up.\"r0\" order by input.ord",
+                    ),
+                    user,
+                )
+                .fetch_all(&mut *conn)
+                .await?;
+            rows.iter().map(dao::UpsertOutcome::of_row).collect()
         }
 
         /// Updates the row from `form`. When the row already holds this form (same `hash_code`) nothing is written: no `updated_at` bump, no journal row, and the outcome is `Unchanged`.
@@ -436,14 +475,14 @@ pub mod organizations {
             form: &OrganizationForm,
         ) -> dao::Result<dao::UpdateOutcome> {
             form.validate()?;
-            let done = dao::sqlx::query(
-                    "update \"public\".\"organizations\" set \"key\" = $2, \"name\" = $3, \"updated_at\" = now(), \"updated_by\" = $4, \"hash_code\" = $5 where \"id\" = $1 and \"deleted_at\" is null and \"hash_code\" is distinct from $5",
+            let done = form
+                .bind(
+                    dao::sqlx::query(
+                            "update \"public\".\"organizations\" set \"key\" = $2, \"name\" = $3, \"hash_code\" = $4, \"updated_at\" = now(), \"updated_by\" = $5 where \"id\" = $1 and \"deleted_at\" is null and \"hash_code\" is distinct from $4",
+                        )
+                        .bind(id),
+                    user,
                 )
-                .bind(id)
-                .bind(&form.key)
-                .bind(&form.name)
-                .bind(user)
-                .bind(form.hash_code())
                 .execute(&mut *conn)
                 .await?;
             if done.rows_affected() > 0 {
@@ -464,35 +503,43 @@ pub mod organizations {
             )
         }
 
-        /// Soft delete: sets the `deleted` audit columns (the row stays, finders skip it).
-        /// False when there is no live row with this key.
+        /// Soft delete: sets the `deleted` audit columns (the row stays, finders skip it). False when there is no live row with this key.
         pub async fn delete_by_id(
             conn: &mut PgConnection,
             user: dao::uuid::Uuid,
             id: dao::uuid::Uuid,
         ) -> dao::Result<bool> {
             let done = dao::sqlx::query(
-                    "update \"public\".\"organizations\" set \"deleted_at\" = now(), \"deleted_by\" = $2, \"updated_at\" = now(), \"updated_by\" = $3 where \"id\" = $1 and \"deleted_at\" is null",
+                    "update \"public\".\"organizations\" set \"deleted_at\" = now(), \"updated_at\" = now(), \"updated_by\" = $2, \"deleted_by\" = $2 where \"id\" = $1 and \"deleted_at\" is null",
                 )
                 .bind(id)
-                .bind(user)
                 .bind(user)
                 .execute(&mut *conn)
                 .await?;
             Ok(done.rows_affected() > 0)
+        }
+
+        /// Soft-deletes every row with these values of index `organizations_key_uniq` (the rows `find_by_key` returns), in one statement; the number of rows deleted.
+        pub async fn delete_all_by_key(
+            conn: &mut PgConnection,
+            user: dao::uuid::Uuid,
+            key: &str,
+        ) -> dao::Result<u64> {
+            let done = dao::sqlx::query(
+                    "update \"public\".\"organizations\" set \"deleted_at\" = now(), \"updated_at\" = now(), \"updated_by\" = $2, \"deleted_by\" = $2 where \"key\" = $1 and \"deleted_at\" is null",
+                )
+                .bind(key)
+                .bind(user)
+                .execute(&mut *conn)
+                .await?;
+            Ok(done.rows_affected())
         }
     }
 }
 
 /// Table `public.users` (model `user`): A person with an account; soft-deleted so the history stays..
 pub mod users {
-    #![allow(
-        clippy::too_many_arguments,
-        clippy::needless_borrow,
-        clippy::needless_borrows_for_generic_args,
-        clippy::clone_on_copy,
-        unused_imports
-    )]
+    #![allow(clippy::too_many_arguments)]
 
     use charter_runtime::dao::{self, PgConnection};
 
@@ -531,23 +578,25 @@ pub mod users {
         pub hash_code: i64,
     }
 
+    /// Reads the columns by position, in table order (`COLUMNS`): what every select of
+    /// this DAO lists. A query of your own must select the same list.
     impl<'r> dao::sqlx::FromRow<'r, dao::PgRow> for User {
         fn from_row(row: &'r dao::PgRow) -> Result<Self, dao::sqlx::Error> {
             Ok(User {
-                id: row.try_get("id")?,
-                organization_id: row.try_get("organization_id")?,
-                email: row.try_get("email")?,
-                name: row.try_get("name")?,
-                status: row.try_get("status")?,
-                age: row.try_get("age")?,
-                nickname: row.try_get("nickname")?,
-                created_at: row.try_get("created_at")?,
-                created_by: row.try_get("created_by")?,
-                updated_at: row.try_get("updated_at")?,
-                updated_by: row.try_get("updated_by")?,
-                deleted_at: row.try_get("deleted_at")?,
-                deleted_by: row.try_get("deleted_by")?,
-                hash_code: row.try_get("hash_code")?,
+                id: row.try_get(0usize)?,
+                organization_id: row.try_get(1usize)?,
+                email: row.try_get(2usize)?,
+                name: row.try_get(3usize)?,
+                status: row.try_get(4usize)?,
+                age: row.try_get(5usize)?,
+                nickname: row.try_get(6usize)?,
+                created_at: row.try_get(7usize)?,
+                created_by: row.try_get(8usize)?,
+                updated_at: row.try_get(9usize)?,
+                updated_by: row.try_get(10usize)?,
+                deleted_at: row.try_get(11usize)?,
+                deleted_by: row.try_get(12usize)?,
+                hash_code: row.try_get(13usize)?,
             })
         }
     }
@@ -556,11 +605,11 @@ pub mod users {
         /// The caller-supplied columns of this row.
         pub fn form(&self) -> UserForm {
             UserForm {
-                organization_id: self.organization_id.clone(),
+                organization_id: self.organization_id,
                 email: self.email.clone(),
                 name: self.name.clone(),
                 status: self.status.clone(),
-                age: self.age.clone(),
+                age: self.age,
                 nickname: self.nickname.clone(),
             }
         }
@@ -603,6 +652,82 @@ pub mod users {
             h.column(&self.age);
             h.column(&self.nickname);
             h.finish()
+        }
+    }
+
+    impl UserForm {
+        /// Binds, after the parameters `q` holds: the form's columns, `hash_code` and the
+        /// modifying user, in the order of every write statement of this table.
+        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::uuid::Uuid) -> dao::Query<'q> {
+            q.bind(self.organization_id)
+                .bind(&self.email)
+                .bind(&self.name)
+                .bind(&self.status)
+                .bind(self.age)
+                .bind(&self.nickname)
+                .bind(self.hash_code())
+                .bind(user)
+        }
+    }
+
+    /// The rows of a batch write as one array per column (bound to `unnest`).
+    struct UserBatch {
+        /// `id` of every row.
+        id: Vec<dao::uuid::Uuid>,
+        /// `organization_id` of every row.
+        organization_id: Vec<dao::uuid::Uuid>,
+        /// `email` of every row.
+        email: Vec<String>,
+        /// `name` of every row.
+        name: Vec<Option<String>>,
+        /// `status` of every row.
+        status: Vec<String>,
+        /// `age` of every row.
+        age: Vec<Option<i32>>,
+        /// `nickname` of every row.
+        nickname: Vec<Option<String>>,
+        /// `hash_code` of every row.
+        hash_code: Vec<i64>,
+    }
+
+    impl UserBatch {
+        /// Validates every form (nothing runs when one is refused) and generates keys.
+        fn new(forms: &[UserForm]) -> dao::Result<UserBatch> {
+            let mut batch = UserBatch {
+                id: Vec::with_capacity(forms.len()),
+                organization_id: Vec::with_capacity(forms.len()),
+                email: Vec::with_capacity(forms.len()),
+                name: Vec::with_capacity(forms.len()),
+                status: Vec::with_capacity(forms.len()),
+                age: Vec::with_capacity(forms.len()),
+                nickname: Vec::with_capacity(forms.len()),
+                hash_code: Vec::with_capacity(forms.len()),
+            };
+            for form in forms {
+                form.validate()?;
+                batch.id.push(dao::new_uuid());
+                batch.organization_id.push(form.organization_id);
+                batch.email.push(form.email.clone());
+                batch.name.push(form.name.clone());
+                batch.status.push(form.status.clone());
+                batch.age.push(form.age);
+                batch.nickname.push(form.nickname.clone());
+                batch.hash_code.push(form.hash_code());
+            }
+            Ok(batch)
+        }
+
+        /// Binds the arrays, then the modifying user.
+        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::uuid::Uuid) -> dao::Query<'q> {
+            q.bind(&self.id)
+                .bind(&self.organization_id)
+                .bind(&self.email)
+                .bind(&self.name)
+                .bind(&self.status)
+                .bind(&self.age)
+                .bind(&self.nickname)
+                .bind(&self.hash_code)
+                .bind(user)
         }
     }
 
@@ -696,7 +821,7 @@ pub mod users {
         fn push(&self, qb: &mut dao::sqlx::QueryBuilder<'_, dao::sqlx::Postgres>) {
             if let Some(v) = &self.id {
                 qb.push(" and \"id\" = ");
-                qb.push_bind(v.clone());
+                qb.push_bind(*v);
             }
             if let Some(v) = &self.id_in {
                 qb.push(" and \"id\" = any(");
@@ -714,7 +839,7 @@ pub mod users {
             }
             if let Some(v) = &self.organization_id {
                 qb.push(" and \"organization_id\" = ");
-                qb.push_bind(v.clone());
+                qb.push_bind(*v);
             }
             if let Some(v) = &self.organization_id_in {
                 qb.push(" and \"organization_id\" = any(");
@@ -757,7 +882,7 @@ pub mod users {
             let rows = UsersDao::find_page_after(
                     conn,
                     &self.filter,
-                    self.after.clone(),
+                    self.after,
                     self.page_size,
                 )
                 .await?;
@@ -765,7 +890,7 @@ pub mod users {
                 self.done = true;
             }
             match rows.last() {
-                Some(last) => self.after = Some(last.id.clone()),
+                Some(last) => self.after = Some(last.id),
                 None => return Ok(None),
             }
             Ok(Some(rows))
@@ -928,25 +1053,21 @@ pub mod users {
         ) -> dao::Result<dao::uuid::Uuid> {
             form.validate()?;
             let pkey: dao::uuid::Uuid = dao::new_uuid();
-            let q = dao::sqlx::query(
-                    "insert into \"public\".\"users\" (\"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"created_by\", \"updated_by\", \"hash_code\", \"created_at\", \"updated_at\") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now(), now()) returning \"id\"",
+            form.bind(
+                    dao::sqlx::query(
+                            "insert into \"public\".\"users\" (\"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9, now(), $9) returning \"id\"",
+                        )
+                        .bind(pkey),
+                    user,
                 )
-                .bind(pkey.clone())
-                .bind(&form.organization_id)
-                .bind(&form.email)
-                .bind(&form.name)
-                .bind(&form.status)
-                .bind(&form.age)
-                .bind(&form.nickname)
-                .bind(user)
-                .bind(user)
-                .bind(form.hash_code());
-            q.execute(&mut *conn).await?;
+                .execute(&mut *conn)
+                .await?;
             Ok(pkey)
         }
 
-        /// Inserts every form in one statement (one array per column, `unnest`); returns the
-        /// primary keys in the order of `forms`.
+        /// Inserts every form in one statement (one array parameter per column, `unnest`);
+        /// returns the primary keys in the order of `forms`. Nothing is written when a form is
+        /// refused.
         pub async fn insert_batch(
             conn: &mut PgConnection,
             user: dao::uuid::Uuid,
@@ -955,48 +1076,17 @@ pub mod users {
             if forms.is_empty() {
                 return Ok(Vec::new());
             }
-            let mut c0: Vec<dao::uuid::Uuid> = Vec::with_capacity(forms.len());
-            let mut c1: Vec<dao::uuid::Uuid> = Vec::with_capacity(forms.len());
-            let mut c2: Vec<String> = Vec::with_capacity(forms.len());
-            let mut c3: Vec<Option<String>> = Vec::with_capacity(forms.len());
-            let mut c4: Vec<String> = Vec::with_capacity(forms.len());
-            let mut c5: Vec<Option<i32>> = Vec::with_capacity(forms.len());
-            let mut c6: Vec<Option<String>> = Vec::with_capacity(forms.len());
-            let mut c7: Vec<dao::uuid::Uuid> = Vec::with_capacity(forms.len());
-            let mut c8: Vec<dao::uuid::Uuid> = Vec::with_capacity(forms.len());
-            let mut c9: Vec<i64> = Vec::with_capacity(forms.len());
-            let mut keys: Vec<dao::uuid::Uuid> = Vec::with_capacity(forms.len());
-            for form in forms {
-                form.validate()?;
-                let pkey: dao::uuid::Uuid = dao::new_uuid();
-                keys.push(pkey.clone());
-                c0.push(pkey.clone());
-                c1.push(form.organization_id.clone());
-                c2.push(form.email.clone());
-                c3.push(form.name.clone());
-                c4.push(form.status.clone());
-                c5.push(form.age.clone());
-                c6.push(form.nickname.clone());
-                c7.push(user);
-                c8.push(user);
-                c9.push(form.hash_code());
-            }
-            dao::sqlx::query(
-                    "insert into \"public\".\"users\" (\"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"created_by\", \"updated_by\", \"hash_code\", \"created_at\", \"updated_at\") select u0, u1, u2, u3, u4, u5, u6, u7, u8, u9, now(), now() from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::uuid[], $9::uuid[], $10::bigint[]) as u(u0, u1, u2, u3, u4, u5, u6, u7, u8, u9) returning \"id\"",
+            let batch = UserBatch::new(forms)?;
+            batch
+                .bind(
+                    dao::sqlx::query(
+                        "insert into \"public\".\"users\" (\"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, u4, u5, u6, u7, now(), $9, now(), $9 from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::bigint[]) with ordinality as u(u0, u1, u2, u3, u4, u5, u6, u7, ord) order by ord returning \"id\"",
+                    ),
+                    user,
                 )
-                .bind(c0)
-                .bind(c1)
-                .bind(c2)
-                .bind(c3)
-                .bind(c4)
-                .bind(c5)
-                .bind(c6)
-                .bind(c7)
-                .bind(c8)
-                .bind(c9)
                 .execute(&mut *conn)
                 .await?;
-            Ok(keys)
+            Ok(batch.id)
         }
 
         /// Updates the row from `form`. When the row already holds this form (same `hash_code`) nothing is written: no `updated_at` bump, no journal row, and the outcome is `Unchanged`.
@@ -1007,18 +1097,14 @@ pub mod users {
             form: &UserForm,
         ) -> dao::Result<dao::UpdateOutcome> {
             form.validate()?;
-            let done = dao::sqlx::query(
-                    "update \"public\".\"users\" set \"organization_id\" = $2, \"email\" = $3, \"name\" = $4, \"status\" = $5, \"age\" = $6, \"nickname\" = $7, \"updated_at\" = now(), \"updated_by\" = $8, \"hash_code\" = $9 where \"id\" = $1 and \"deleted_at\" is null and \"hash_code\" is distinct from $9",
+            let done = form
+                .bind(
+                    dao::sqlx::query(
+                            "update \"public\".\"users\" set \"organization_id\" = $2, \"email\" = $3, \"name\" = $4, \"status\" = $5, \"age\" = $6, \"nickname\" = $7, \"hash_code\" = $8, \"updated_at\" = now(), \"updated_by\" = $9 where \"id\" = $1 and \"deleted_at\" is null and \"hash_code\" is distinct from $8",
+                        )
+                        .bind(id),
+                    user,
                 )
-                .bind(id)
-                .bind(&form.organization_id)
-                .bind(&form.email)
-                .bind(&form.name)
-                .bind(&form.status)
-                .bind(&form.age)
-                .bind(&form.nickname)
-                .bind(user)
-                .bind(form.hash_code())
                 .execute(&mut *conn)
                 .await?;
             if done.rows_affected() > 0 {
@@ -1039,22 +1125,68 @@ pub mod users {
             )
         }
 
-        /// Soft delete: sets the `deleted` audit columns (the row stays, finders skip it).
-        /// False when there is no live row with this key.
+        /// Soft delete: sets the `deleted` audit columns (the row stays, finders skip it). False when there is no live row with this key.
         pub async fn delete_by_id(
             conn: &mut PgConnection,
             user: dao::uuid::Uuid,
             id: dao::uuid::Uuid,
         ) -> dao::Result<bool> {
             let done = dao::sqlx::query(
-                    "update \"public\".\"users\" set \"deleted_at\" = now(), \"deleted_by\" = $2, \"updated_at\" = now(), \"updated_by\" = $3 where \"id\" = $1 and \"deleted_at\" is null",
+                    "update \"public\".\"users\" set \"deleted_at\" = now(), \"updated_at\" = now(), \"updated_by\" = $2, \"deleted_by\" = $2 where \"id\" = $1 and \"deleted_at\" is null",
                 )
                 .bind(id)
-                .bind(user)
                 .bind(user)
                 .execute(&mut *conn)
                 .await?;
             Ok(done.rows_affected() > 0)
+        }
+
+        /// Soft-deletes every row with these values of index `users_email_partial_uniq` (where deleted_at is null) (the rows `find_by_email` returns), in one statement; the number of rows deleted.
+        pub async fn delete_all_by_email(
+            conn: &mut PgConnection,
+            user: dao::uuid::Uuid,
+            email: &str,
+        ) -> dao::Result<u64> {
+            let done = dao::sqlx::query(
+                    "update \"public\".\"users\" set \"deleted_at\" = now(), \"updated_at\" = now(), \"updated_by\" = $2, \"deleted_by\" = $2 where \"email\" = $1 and (deleted_at is null) and \"deleted_at\" is null",
+                )
+                .bind(email)
+                .bind(user)
+                .execute(&mut *conn)
+                .await?;
+            Ok(done.rows_affected())
+        }
+
+        /// Soft-deletes every row with these values of index `users_organization_id_idx` (the rows `find_all_by_organization_id` returns), in one statement; the number of rows deleted.
+        pub async fn delete_all_by_organization_id(
+            conn: &mut PgConnection,
+            user: dao::uuid::Uuid,
+            organization_id: dao::uuid::Uuid,
+        ) -> dao::Result<u64> {
+            let done = dao::sqlx::query(
+                    "update \"public\".\"users\" set \"deleted_at\" = now(), \"updated_at\" = now(), \"updated_by\" = $2, \"deleted_by\" = $2 where \"organization_id\" = $1 and \"deleted_at\" is null",
+                )
+                .bind(organization_id)
+                .bind(user)
+                .execute(&mut *conn)
+                .await?;
+            Ok(done.rows_affected())
+        }
+
+        /// Soft-deletes every row with these values of index `users_status_idx` (the rows `find_all_by_status` returns), in one statement; the number of rows deleted.
+        pub async fn delete_all_by_status(
+            conn: &mut PgConnection,
+            user: dao::uuid::Uuid,
+            status: &str,
+        ) -> dao::Result<u64> {
+            let done = dao::sqlx::query(
+                    "update \"public\".\"users\" set \"deleted_at\" = now(), \"updated_at\" = now(), \"updated_by\" = $2, \"deleted_by\" = $2 where \"status\" = $1 and \"deleted_at\" is null",
+                )
+                .bind(status)
+                .bind(user)
+                .execute(&mut *conn)
+                .await?;
+            Ok(done.rows_affected())
         }
 
         /// Erases personal data (email, name) of the row and of its whole journal history, and records the erasure in `journal.erasures`. False when there is no row with this key.
@@ -1082,12 +1214,12 @@ pub mod users {
                 .execute(&mut *tx)
                 .await?;
             dao::sqlx::query(
-                    "insert into \"journal\".\"erasures\" (\"erased_by\", \"table_schema\", \"table_name\", \"pkey\", \"columns\") values ($1, $2, $3, $4::text, $5)",
+                    "insert into \"journal\".\"erasures\" (\"erased_by\", \"table_schema\", \"table_name\", \"pkey\", \"columns\") values ($1::text, $2, $3, $4::text, $5)",
                 )
-                .bind(user.to_string())
+                .bind(user)
                 .bind("public")
                 .bind("users")
-                .bind(id.to_string())
+                .bind(id)
                 .bind(&["email", "name"][..])
                 .execute(&mut *tx)
                 .await?;
@@ -1099,13 +1231,7 @@ pub mod users {
 
 /// Table `public.orders` (model `order`): What a user bought; hard-deleted, ids prefixed `ord-`..
 pub mod orders {
-    #![allow(
-        clippy::too_many_arguments,
-        clippy::needless_borrow,
-        clippy::needless_borrows_for_generic_args,
-        clippy::clone_on_copy,
-        unused_imports
-    )]
+    #![allow(clippy::too_many_arguments)]
 
     use charter_runtime::dao::{self, PgConnection};
 
@@ -1142,22 +1268,24 @@ pub mod orders {
         pub hash_code: i64,
     }
 
+    /// Reads the columns by position, in table order (`COLUMNS`): what every select of
+    /// this DAO lists. A query of your own must select the same list.
     impl<'r> dao::sqlx::FromRow<'r, dao::PgRow> for Order {
         fn from_row(row: &'r dao::PgRow) -> Result<Self, dao::sqlx::Error> {
             Ok(Order {
-                id: row.try_get("id")?,
-                user_id: row.try_get("user_id")?,
-                number: row.try_get("number")?,
-                total: row.try_get("total")?,
-                currency: row.try_get("currency")?,
-                placed_at: row.try_get("placed_at")?,
-                delivery_note: row.try_get("delivery_note")?,
-                lines: row.try_get("lines")?,
-                created_at: row.try_get("created_at")?,
-                created_by: row.try_get("created_by")?,
-                updated_at: row.try_get("updated_at")?,
-                updated_by: row.try_get("updated_by")?,
-                hash_code: row.try_get("hash_code")?,
+                id: row.try_get(0usize)?,
+                user_id: row.try_get(1usize)?,
+                number: row.try_get(2usize)?,
+                total: row.try_get(3usize)?,
+                currency: row.try_get(4usize)?,
+                placed_at: row.try_get(5usize)?,
+                delivery_note: row.try_get(6usize)?,
+                lines: row.try_get(7usize)?,
+                created_at: row.try_get(8usize)?,
+                created_by: row.try_get(9usize)?,
+                updated_at: row.try_get(10usize)?,
+                updated_by: row.try_get(11usize)?,
+                hash_code: row.try_get(12usize)?,
             })
         }
     }
@@ -1166,11 +1294,11 @@ pub mod orders {
         /// The caller-supplied columns of this row.
         pub fn form(&self) -> OrderForm {
             OrderForm {
-                user_id: self.user_id.clone(),
+                user_id: self.user_id,
                 number: self.number.clone(),
-                total: self.total.clone(),
+                total: self.total,
                 currency: self.currency.clone(),
-                placed_at: self.placed_at.clone(),
+                placed_at: self.placed_at,
                 delivery_note: self.delivery_note.clone(),
                 lines: self.lines.clone(),
             }
@@ -1216,6 +1344,88 @@ pub mod orders {
             h.column(&self.delivery_note);
             h.column(&self.lines);
             h.finish()
+        }
+    }
+
+    impl OrderForm {
+        /// Binds, after the parameters `q` holds: the form's columns, `hash_code` and the
+        /// modifying user, in the order of every write statement of this table.
+        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::uuid::Uuid) -> dao::Query<'q> {
+            q.bind(self.user_id)
+                .bind(&self.number)
+                .bind(self.total)
+                .bind(&self.currency)
+                .bind(self.placed_at)
+                .bind(&self.delivery_note)
+                .bind(&self.lines)
+                .bind(self.hash_code())
+                .bind(user)
+        }
+    }
+
+    /// The rows of a batch write as one array per column (bound to `unnest`).
+    struct OrderBatch {
+        /// `id` of every row.
+        id: Vec<String>,
+        /// `user_id` of every row.
+        user_id: Vec<dao::uuid::Uuid>,
+        /// `number` of every row.
+        number: Vec<String>,
+        /// `total` of every row.
+        total: Vec<dao::rust_decimal::Decimal>,
+        /// `currency` of every row.
+        currency: Vec<String>,
+        /// `placed_at` of every row.
+        placed_at: Vec<dao::chrono::DateTime<dao::chrono::Utc>>,
+        /// `delivery_note` of every row.
+        delivery_note: Vec<Option<String>>,
+        /// `lines` of every row.
+        lines: Vec<Option<dao::serde_json::Value>>,
+        /// `hash_code` of every row.
+        hash_code: Vec<i64>,
+    }
+
+    impl OrderBatch {
+        /// Validates every form (nothing runs when one is refused) and generates keys.
+        fn new(forms: &[OrderForm]) -> dao::Result<OrderBatch> {
+            let mut batch = OrderBatch {
+                id: Vec::with_capacity(forms.len()),
+                user_id: Vec::with_capacity(forms.len()),
+                number: Vec::with_capacity(forms.len()),
+                total: Vec::with_capacity(forms.len()),
+                currency: Vec::with_capacity(forms.len()),
+                placed_at: Vec::with_capacity(forms.len()),
+                delivery_note: Vec::with_capacity(forms.len()),
+                lines: Vec::with_capacity(forms.len()),
+                hash_code: Vec::with_capacity(forms.len()),
+            };
+            for form in forms {
+                form.validate()?;
+                batch.id.push(dao::prefixed_id("ord"));
+                batch.user_id.push(form.user_id);
+                batch.number.push(form.number.clone());
+                batch.total.push(form.total);
+                batch.currency.push(form.currency.clone());
+                batch.placed_at.push(form.placed_at);
+                batch.delivery_note.push(form.delivery_note.clone());
+                batch.lines.push(form.lines.clone());
+                batch.hash_code.push(form.hash_code());
+            }
+            Ok(batch)
+        }
+
+        /// Binds the arrays, then the modifying user.
+        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::uuid::Uuid) -> dao::Query<'q> {
+            q.bind(&self.id)
+                .bind(&self.user_id)
+                .bind(&self.number)
+                .bind(&self.total)
+                .bind(&self.currency)
+                .bind(&self.placed_at)
+                .bind(&self.delivery_note)
+                .bind(&self.lines)
+                .bind(&self.hash_code)
+                .bind(user)
         }
     }
 
@@ -1309,7 +1519,7 @@ pub mod orders {
             }
             if let Some(v) = &self.user_id {
                 qb.push(" and \"user_id\" = ");
-                qb.push_bind(v.clone());
+                qb.push_bind(*v);
             }
             if let Some(v) = &self.user_id_in {
                 qb.push(" and \"user_id\" = any(");
@@ -1522,26 +1732,21 @@ pub mod orders {
         ) -> dao::Result<String> {
             form.validate()?;
             let pkey: String = dao::prefixed_id("ord");
-            let q = dao::sqlx::query(
-                    "insert into \"public\".\"orders\" (\"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"created_by\", \"updated_by\", \"hash_code\", \"created_at\", \"updated_at\") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now(), now()) returning \"id\"",
+            form.bind(
+                    dao::sqlx::query(
+                            "insert into \"public\".\"orders\" (\"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, now(), $10, now(), $10) returning \"id\"",
+                        )
+                        .bind(&pkey),
+                    user,
                 )
-                .bind(pkey.clone())
-                .bind(&form.user_id)
-                .bind(&form.number)
-                .bind(&form.total)
-                .bind(&form.currency)
-                .bind(&form.placed_at)
-                .bind(&form.delivery_note)
-                .bind(&form.lines)
-                .bind(user)
-                .bind(user)
-                .bind(form.hash_code());
-            q.execute(&mut *conn).await?;
+                .execute(&mut *conn)
+                .await?;
             Ok(pkey)
         }
 
-        /// Inserts every form in one statement (one array per column, `unnest`); returns the
-        /// primary keys in the order of `forms`.
+        /// Inserts every form in one statement (one array parameter per column, `unnest`);
+        /// returns the primary keys in the order of `forms`. Nothing is written when a form is
+        /// refused.
         pub async fn insert_batch(
             conn: &mut PgConnection,
             user: dao::uuid::Uuid,
@@ -1550,55 +1755,17 @@ pub mod orders {
             if forms.is_empty() {
                 return Ok(Vec::new());
             }
-            let mut c0: Vec<String> = Vec::with_capacity(forms.len());
-            let mut c1: Vec<dao::uuid::Uuid> = Vec::with_capacity(forms.len());
-            let mut c2: Vec<String> = Vec::with_capacity(forms.len());
-            let mut c3: Vec<dao::rust_decimal::Decimal> = Vec::with_capacity(forms.len());
-            let mut c4: Vec<String> = Vec::with_capacity(forms.len());
-            let mut c5: Vec<dao::chrono::DateTime<dao::chrono::Utc>> = Vec::with_capacity(
-                forms.len(),
-            );
-            let mut c6: Vec<Option<String>> = Vec::with_capacity(forms.len());
-            let mut c7: Vec<Option<dao::serde_json::Value>> = Vec::with_capacity(
-                forms.len(),
-            );
-            let mut c8: Vec<dao::uuid::Uuid> = Vec::with_capacity(forms.len());
-            let mut c9: Vec<dao::uuid::Uuid> = Vec::with_capacity(forms.len());
-            let mut c10: Vec<i64> = Vec::with_capacity(forms.len());
-            let mut keys: Vec<String> = Vec::with_capacity(forms.len());
-            for form in forms {
-                form.validate()?;
-                let pkey: String = dao::prefixed_id("ord");
-                keys.push(pkey.clone());
-                c0.push(pkey.clone());
-                c1.push(form.user_id.clone());
-                c2.push(form.number.clone());
-                c3.push(form.total.clone());
-                c4.push(form.currency.clone());
-                c5.push(form.placed_at.clone());
-                c6.push(form.delivery_note.clone());
-                c7.push(form.lines.clone());
-                c8.push(user);
-                c9.push(user);
-                c10.push(form.hash_code());
-            }
-            dao::sqlx::query(
-                    "insert into \"public\".\"orders\" (\"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"created_by\", \"updated_by\", \"hash_code\", \"created_at\", \"updated_at\") select u0, u1, u2, u3, u4, u5, u6, u7, u8, u9, u10, now(), now() from unnest($1::text[], $2::uuid[], $3::text[], $4::numeric[], $5::text[], $6::timestamptz[], $7::text[], $8::jsonb[], $9::uuid[], $10::uuid[], $11::bigint[]) as u(u0, u1, u2, u3, u4, u5, u6, u7, u8, u9, u10) returning \"id\"",
+            let batch = OrderBatch::new(forms)?;
+            batch
+                .bind(
+                    dao::sqlx::query(
+                        "insert into \"public\".\"orders\" (\"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, u4, u5, u6, u7, u8, now(), $10, now(), $10 from unnest($1::text[], $2::uuid[], $3::text[], $4::numeric[], $5::text[], $6::timestamptz[], $7::text[], $8::jsonb[], $9::bigint[]) with ordinality as u(u0, u1, u2, u3, u4, u5, u6, u7, u8, ord) order by ord returning \"id\"",
+                    ),
+                    user,
                 )
-                .bind(c0)
-                .bind(c1)
-                .bind(c2)
-                .bind(c3)
-                .bind(c4)
-                .bind(c5)
-                .bind(c6)
-                .bind(c7)
-                .bind(c8)
-                .bind(c9)
-                .bind(c10)
                 .execute(&mut *conn)
                 .await?;
-            Ok(keys)
+            Ok(batch.id)
         }
 
         /// Inserts, or updates the row with the same (number). An unchanged form (same `hash_code`) writes nothing and is `Unchanged`.
@@ -1609,36 +1776,44 @@ pub mod orders {
         ) -> dao::Result<dao::UpsertOutcome<String>> {
             form.validate()?;
             let pkey: String = dao::prefixed_id("ord");
-            let row = dao::sqlx::query(
-                    "insert into \"public\".\"orders\" (\"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"created_by\", \"updated_by\", \"hash_code\", \"created_at\", \"updated_at\") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now(), now()) on conflict (\"number\") do update set \"user_id\" = excluded.\"user_id\", \"total\" = excluded.\"total\", \"currency\" = excluded.\"currency\", \"placed_at\" = excluded.\"placed_at\", \"delivery_note\" = excluded.\"delivery_note\", \"lines\" = excluded.\"lines\", \"updated_at\" = excluded.\"updated_at\", \"updated_by\" = excluded.\"updated_by\", \"hash_code\" = excluded.\"hash_code\" where \"public\".\"orders\".\"hash_code\" is distinct from excluded.\"hash_code\" returning \"id\", (xmax = 0) as inserted",
+            let row = form
+                .bind(
+                    dao::sqlx::query(
+                            "insert into \"public\".\"orders\" (\"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, now(), $10, now(), $10) on conflict (\"number\") do update set \"user_id\" = excluded.\"user_id\", \"total\" = excluded.\"total\", \"currency\" = excluded.\"currency\", \"placed_at\" = excluded.\"placed_at\", \"delivery_note\" = excluded.\"delivery_note\", \"lines\" = excluded.\"lines\", \"updated_at\" = excluded.\"updated_at\", \"updated_by\" = excluded.\"updated_by\", \"hash_code\" = excluded.\"hash_code\" where \"public\".\"orders\".\"hash_code\" is distinct from excluded.\"hash_code\" returning \"id\", (xmax = 0) as inserted",
+                        )
+                        .bind(&pkey),
+                    user,
                 )
-                .bind(pkey.clone())
-                .bind(&form.user_id)
-                .bind(&form.number)
-                .bind(&form.total)
-                .bind(&form.currency)
-                .bind(&form.placed_at)
-                .bind(&form.delivery_note)
-                .bind(&form.lines)
-                .bind(user)
-                .bind(user)
-                .bind(form.hash_code())
                 .fetch_optional(&mut *conn)
                 .await?;
             Ok(
                 match row {
                     None => dao::UpsertOutcome::Unchanged,
-                    Some(row) => {
-                        let key: String = dao::sqlx::Row::try_get(&row, 0usize)?;
-                        let inserted: bool = dao::sqlx::Row::try_get(&row, 1usize)?;
-                        if inserted {
-                            dao::UpsertOutcome::Inserted(key)
-                        } else {
-                            dao::UpsertOutcome::Updated(key)
-                        }
-                    }
+                    Some(row) => dao::UpsertOutcome::of_row(&row)?,
                 },
             )
+        }
+
+        /// [`Self::upsert_by_number`] for every form, in one statement; one outcome per form, in order. Two forms with the same (number) are refused by the database (a row cannot be upserted twice in one statement).
+        pub async fn upsert_batch_by_number(
+            conn: &mut PgConnection,
+            user: dao::uuid::Uuid,
+            forms: &[OrderForm],
+        ) -> dao::Result<Vec<dao::UpsertOutcome<String>>> {
+            if forms.is_empty() {
+                return Ok(Vec::new());
+            }
+            let batch = OrderBatch::new(forms)?;
+            let rows = batch
+                .bind(
+                    dao::sqlx::query(
+                        "with input as (select * from unnest($1::text[], $2::uuid[], $3::text[], $4::numeric[], $5::text[], $6::timestamptz[], $7::text[], $8::jsonb[], $9::bigint[]) with ordinality as u(u0, u1, u2, u3, u4, u5, u6, u7, u8, ord)), up as (insert into \"public\".\"orders\" (\"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, u4, u5, u6, u7, u8, now(), $10, now(), $10 from input order by ord on conflict (\"number\") do update set \"user_id\" = excluded.\"user_id\", \"total\" = excluded.\"total\", \"currency\" = excluded.\"currency\", \"placed_at\" = excluded.\"placed_at\", \"delivery_note\" = excluded.\"delivery_note\", \"lines\" = excluded.\"lines\", \"updated_at\" = excluded.\"updated_at\", \"updated_by\" = excluded.\"updated_by\", \"hash_code\" = excluded.\"hash_code\" where \"public\".\"orders\".\"hash_code\" is distinct from excluded.\"hash_code\" returning \"id\" as \"r_pkey\", \"number\" as \"r0\", (xmax = 0) as \"r_inserted\") select up.\"r_pkey\", up.\"r_inserted\" from input left join up on input.\"u2\" = up.\"r0\" order by input.ord",
+                    ),
+                    user,
+                )
+                .fetch_all(&mut *conn)
+                .await?;
+            rows.iter().map(dao::UpsertOutcome::of_row).collect()
         }
 
         /// Updates the row from `form`. When the row already holds this form (same `hash_code`) nothing is written: no `updated_at` bump, no journal row, and the outcome is `Unchanged`.
@@ -1649,19 +1824,14 @@ pub mod orders {
             form: &OrderForm,
         ) -> dao::Result<dao::UpdateOutcome> {
             form.validate()?;
-            let done = dao::sqlx::query(
-                    "update \"public\".\"orders\" set \"user_id\" = $2, \"number\" = $3, \"total\" = $4, \"currency\" = $5, \"placed_at\" = $6, \"delivery_note\" = $7, \"lines\" = $8, \"updated_at\" = now(), \"updated_by\" = $9, \"hash_code\" = $10 where \"id\" = $1 and \"hash_code\" is distinct from $10",
+            let done = form
+                .bind(
+                    dao::sqlx::query(
+                            "update \"public\".\"orders\" set \"user_id\" = $2, \"number\" = $3, \"total\" = $4, \"currency\" = $5, \"placed_at\" = $6, \"delivery_note\" = $7, \"lines\" = $8, \"hash_code\" = $9, \"updated_at\" = now(), \"updated_by\" = $10 where \"id\" = $1 and \"hash_code\" is distinct from $9",
+                        )
+                        .bind(id),
+                    user,
                 )
-                .bind(id)
-                .bind(&form.user_id)
-                .bind(&form.number)
-                .bind(&form.total)
-                .bind(&form.currency)
-                .bind(&form.placed_at)
-                .bind(&form.delivery_note)
-                .bind(&form.lines)
-                .bind(user)
-                .bind(form.hash_code())
                 .execute(&mut *conn)
                 .await?;
             if done.rows_affected() > 0 {
@@ -1682,21 +1852,70 @@ pub mod orders {
             )
         }
 
-        /// Hard delete; the journal records `user` as the deleting user. False when there
-        /// is no row with this key.
+        /// Hard delete; the journal records `user` as the deleting user. False when there is no row with this key.
         pub async fn delete_by_id(
             conn: &mut PgConnection,
             user: dao::uuid::Uuid,
             id: &str,
         ) -> dao::Result<bool> {
             let done = dao::sqlx::query(
-                    "delete from \"public\".\"orders\" where \"id\" = $1 and set_config('charter.deleted_by', $2, true) is not null",
+                    "delete from \"public\".\"orders\" where \"id\" = $1 and set_config('charter.deleted_by', $2::text, true) is not null",
                 )
                 .bind(id)
-                .bind(user.to_string())
+                .bind(user)
                 .execute(&mut *conn)
                 .await?;
             Ok(done.rows_affected() > 0)
+        }
+
+        /// Deletes every row with these values of index `orders_user_id_idx` (the rows `find_all_by_user_id` returns), in one statement; the number of rows deleted.
+        pub async fn delete_all_by_user_id(
+            conn: &mut PgConnection,
+            user: dao::uuid::Uuid,
+            user_id: dao::uuid::Uuid,
+        ) -> dao::Result<u64> {
+            let done = dao::sqlx::query(
+                    "delete from \"public\".\"orders\" where \"user_id\" = $1 and set_config('charter.deleted_by', $2::text, true) is not null",
+                )
+                .bind(user_id)
+                .bind(user)
+                .execute(&mut *conn)
+                .await?;
+            Ok(done.rows_affected())
+        }
+
+        /// Deletes every row with these values of index `orders_number_uniq` (the rows `find_by_number` returns), in one statement; the number of rows deleted.
+        pub async fn delete_all_by_number(
+            conn: &mut PgConnection,
+            user: dao::uuid::Uuid,
+            number: &str,
+        ) -> dao::Result<u64> {
+            let done = dao::sqlx::query(
+                    "delete from \"public\".\"orders\" where \"number\" = $1 and set_config('charter.deleted_by', $2::text, true) is not null",
+                )
+                .bind(number)
+                .bind(user)
+                .execute(&mut *conn)
+                .await?;
+            Ok(done.rows_affected())
+        }
+
+        /// Deletes every row with these values of index `orders_user_id_placed_at_idx` (the rows `find_all_by_user_id_and_placed_at` returns), in one statement; the number of rows deleted.
+        pub async fn delete_all_by_user_id_and_placed_at(
+            conn: &mut PgConnection,
+            user: dao::uuid::Uuid,
+            user_id: dao::uuid::Uuid,
+            placed_at: dao::chrono::DateTime<dao::chrono::Utc>,
+        ) -> dao::Result<u64> {
+            let done = dao::sqlx::query(
+                    "delete from \"public\".\"orders\" where \"user_id\" = $1 and \"placed_at\" = $2 and set_config('charter.deleted_by', $3::text, true) is not null",
+                )
+                .bind(user_id)
+                .bind(placed_at)
+                .bind(user)
+                .execute(&mut *conn)
+                .await?;
+            Ok(done.rows_affected())
         }
 
         /// Erases personal data (delivery_note) of the row and of its whole journal history, and records the erasure in `journal.erasures`. False when there is no row with this key.
@@ -1724,12 +1943,12 @@ pub mod orders {
                 .execute(&mut *tx)
                 .await?;
             dao::sqlx::query(
-                    "insert into \"journal\".\"erasures\" (\"erased_by\", \"table_schema\", \"table_name\", \"pkey\", \"columns\") values ($1, $2, $3, $4::text, $5)",
+                    "insert into \"journal\".\"erasures\" (\"erased_by\", \"table_schema\", \"table_name\", \"pkey\", \"columns\") values ($1::text, $2, $3, $4::text, $5)",
                 )
-                .bind(user.to_string())
+                .bind(user)
                 .bind("public")
                 .bind("orders")
-                .bind(id.to_string())
+                .bind(id)
                 .bind(&["delivery_note"][..])
                 .execute(&mut *tx)
                 .await?;

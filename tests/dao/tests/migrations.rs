@@ -192,3 +192,34 @@ async fn next_migration_is_not_destructive_unless_asked() {
     }
     assert!(m.contains("-- drop table"), "{m}");
 }
+
+/// The example user service applies `examples/user-service/migrations/user_db/0001_schema.sql`
+/// when its table is missing: that file is what `charter generate postgres` writes for its
+/// metadata spec today, and it applies.
+#[tokio::test]
+async fn the_example_services_migration_is_current_and_applies() {
+    let dir = workspace().join("examples/user-service");
+    let all = schema_sql(&[dir.join("db")]);
+    let [(name, fresh)] = all.as_slice() else {
+        panic!("one metadata spec in examples/user-service/db: {all:?}")
+    };
+    let path = dir.join(format!("migrations/{name}/0001_schema.sql"));
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, fresh).unwrap();
+    } else {
+        assert_eq!(
+            &committed,
+            fresh,
+            "{} is stale: `charter generate postgres examples/user-service/db --out examples/user-service/migrations` (or UPDATE_GOLDEN=1)",
+            path.display()
+        );
+    }
+    let db = TestDb::create().await;
+    let mut conn = db.connect().await;
+    db.apply(&mut conn, fresh)
+        .await
+        .expect("the service's schema applies");
+    drop(conn);
+    db.drop_db().await;
+}
