@@ -28,7 +28,7 @@
 //! messages name fields, never values.
 
 use crate::conform::{self, Direction, Kind};
-use crate::diff::rules::{Class, RULES};
+use crate::diff::{Class, RULES};
 use crate::ir::{Location, Operation, Repo, ResponseCode, ServiceId, TypeKind, TypeRef};
 use charter_runtime::record::{Cassette, Interaction};
 use serde::Serialize;

@@ -82,7 +82,7 @@ fn param<'a>(v: &'a mut Value, name: &str) -> &'a mut Value {
         .unwrap()
 }
 
-fn params<'a>(v: &'a mut Value) -> &'a mut Vec<Value> {
+fn params(v: &mut Value) -> &mut Vec<Value> {
     op(v, "GET", None)["parameters"].as_array_mut().unwrap()
 }
 

@@ -3,7 +3,7 @@
 //! and stubs of specs that removed a field or an enum value the recording used fail with the rule
 //! id `charter diff` gives that change.
 
-use charter::diff::rules::Class;
+use charter::diff::Class;
 use charter::verify::{self, Report};
 use charter_contracts::fixture::{changed_repo, record, specs, stub_of, temp};
 use charter_contracts::io_charter_user_v0 as user;
