@@ -159,9 +159,8 @@ fn expand(input: &syn::DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
         }
         syn::Error::new(span, msg)
     })?;
-    let code: proc_macro2::TokenStream = expansion.code.parse().map_err(|e| {
-        syn::Error::new(span, format!("charter: generated code does not parse: {e}"))
-    })?;
+    // The generator's tokens, used as they are: never printed and parsed again.
+    let code = &expansion.tokens;
     let tracked = expansion.inputs.iter().filter_map(|p| {
         let p = std::fs::canonicalize(p).ok()?;
         let p = p.to_str()?.to_owned();

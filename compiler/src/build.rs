@@ -37,8 +37,9 @@ pub struct Request {
 /// Generated code and the files it was made from.
 #[derive(Clone, Debug)]
 pub struct Expansion {
-    /// `pub mod <module> { … }` per generated service, formatted, under the generated-file header.
-    pub code: String,
+    /// `pub mod <module> { … }` per generated service, as tokens (the derive macro expands to
+    /// them directly; [`Expansion::code`] formats them for a file).
+    pub tokens: proc_macro2::TokenStream,
     /// Module names of the generated services, in repo order.
     pub modules: Vec<String>,
     /// Every file read (specs of the loaded directories and `charter.toml`), absolute when the
@@ -46,6 +47,18 @@ pub struct Expansion {
     pub inputs: Vec<PathBuf>,
     /// Warnings about the generated services, one per entry (`file:line:col: warning[CODE]: …`).
     pub warnings: Vec<String>,
+}
+
+impl Expansion {
+    /// The tokens formatted once with prettyplease, under the generated-file header.
+    pub fn code(&self) -> String {
+        let body = match syn::parse2::<syn::File>(self.tokens.clone()) {
+            Ok(file) => crate::gen::format::unparse(&file),
+            // A bug in the generator, never the spec: keep the raw tokens so it is visible.
+            Err(e) => format!("compile_error!({:?});\n{}\n", e.to_string(), self.tokens),
+        };
+        format!("{}\n{body}", gen::HEADER)
+    }
 }
 
 /// Why generation failed: the spec diagnostics, rendered for people (`Display`, also used by
@@ -289,60 +302,45 @@ pub fn expand(request: &Request) -> Result<Expansion, Error> {
         });
     }
 
-    let generated = gen::generate(&checked.repo, &settings);
-    // Generation refuses what it cannot express correctly (an event union without discriminator).
+    // Only the services asked for (and the imports they name) are emitted.
+    let generated = gen::generate_tokens(&checked.repo, &settings, &|sid| wanted.contains(&sid));
+    // A spec that would generate code rustc cannot compile is rejected by the generator's limits.
     let gen_errors: Vec<&Diagnostic> = generated
         .diagnostics
         .iter()
         .filter(|d| d.is_error() && concerns(d))
         .collect();
     if !gen_errors.is_empty() {
+        let lines = gen_errors
+            .iter()
+            .map(|d| one_line(d, &checked.sources))
+            .collect();
+        let rendered = report::render_human(gen_errors.iter().copied(), &checked.sources, false);
         return Err(Error {
-            rendered: report::render_human(gen_errors.iter().copied(), &checked.sources, false),
-            lines: gen_errors
-                .iter()
-                .map(|d| one_line(d, &checked.sources))
-                .collect(),
+            rendered,
+            lines,
             inputs,
         });
     }
     let mut items = Vec::new();
     let mut modules = Vec::new();
-    for (i, sid) in checked.repo.service_ids().enumerate() {
-        if !wanted.contains(&sid) {
-            continue;
-        }
-        let (Some(file), Some(module)) = (generated.files.get(i), generated.modules.get(i)) else {
-            continue;
-        };
-        let parsed = match syn::parse_file(&file.contents) {
-            Ok(f) => f,
-            Err(e) => {
-                return Err(Error::io(format!(
-                    "generated code for {module} does not parse (a charter bug): {e}"
-                )))
-            }
-        };
-        let s = checked.repo.service(sid);
+    for g in &generated.services {
+        let s = checked.repo.service(g.service);
         let doc = format!(
             " Service `{}` ({}), version {}.",
             s.name, s.namespace, s.version
         );
-        let name = format_ident!("{}", module);
-        let body = parsed.items;
+        let name = format_ident!("{}", g.module);
+        let body = &g.tokens;
         items.push(quote! {
             #[doc = #doc]
             pub mod #name {
-                #(#body)*
+                #body
             }
         });
-        modules.push(module.clone());
+        modules.push(g.module.clone());
     }
-    let file: syn::File = match syn::parse2(quote!(#(#items)*)) {
-        Ok(f) => f,
-        Err(e) => return Err(Error::io(format!("generated code does not parse: {e}"))),
-    };
-    let code = format!("{}\n{}", gen::HEADER, prettyplease::unparse(&file));
+    let tokens = quote!(#(#items)*);
     let warnings: Vec<&Diagnostic> = checked
         .diagnostics
         .iter()
@@ -354,7 +352,7 @@ pub fn expand(request: &Request) -> Result<Expansion, Error> {
         .map(|d| one_line(d, &checked.sources))
         .collect();
     Ok(Expansion {
-        code,
+        tokens,
         modules,
         inputs,
         warnings,
@@ -531,7 +529,7 @@ impl Builder {
         }
         let file = gen::GeneratedFile {
             path: self.file_name.clone(),
-            contents: expansion.code,
+            contents: expansion.code(),
         };
         gen::krate::write_changed(&out_dir, &[file]).map_err(|e| {
             Error::io(format!(
@@ -560,8 +558,9 @@ mod tests {
         };
         let x = expand(&request).unwrap();
         assert_eq!(x.modules, ["io_charter_common_v0", "io_charter_user_v0"]);
-        assert!(x.code.starts_with(gen::HEADER));
-        assert!(x.code.contains("pub mod io_charter_user_v0 {"));
+        let code = x.code();
+        assert!(code.starts_with(gen::HEADER));
+        assert!(code.contains("pub mod io_charter_user_v0 {"));
         assert!(x.inputs.iter().any(|p| p.ends_with("charter.toml")));
         assert!(x.inputs.iter().any(|p| p.ends_with("order.json")));
 
@@ -571,7 +570,7 @@ mod tests {
         };
         let x = expand(&mapped).unwrap();
         assert_eq!(x.modules, ["io_charter_user_v0"]);
-        assert!(x.code.contains("crate::common::models::Name"));
+        assert!(x.code().contains("crate::common::models::Name"));
     }
 
     #[test]

@@ -41,6 +41,26 @@ impl Repo {
         debug_assert_eq!(id.kind, TypeKind::Interface);
         &self.service(id.service).interfaces[id.index as usize]
     }
+    /// Every type declared by service `sid`: interfaces, enums, models, unions, each in spec
+    /// order (the order in which generated names are claimed).
+    pub fn declared_types(&self, sid: ServiceId) -> Vec<TypeId> {
+        let s = self.service(sid);
+        let kinds = [
+            (TypeKind::Interface, s.interfaces.len()),
+            (TypeKind::Enum, s.enums.len()),
+            (TypeKind::Model, s.models.len()),
+            (TypeKind::Union, s.unions.len()),
+        ];
+        let mut out = Vec::new();
+        for (kind, n) in kinds {
+            out.extend((0..n as u32).map(|index| TypeId {
+                service: sid,
+                kind,
+                index,
+            }));
+        }
+        out
+    }
     /// Name of the type `id` as written in its own service (`user`).
     pub fn type_name(&self, id: TypeId) -> &str {
         let s = self.service(id.service);

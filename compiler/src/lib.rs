@@ -27,6 +27,7 @@ pub mod events;
 pub mod example;
 pub mod gen;
 pub mod git;
+pub mod graph;
 pub mod ir;
 pub mod json;
 pub mod lint;

@@ -73,6 +73,57 @@ fn exit_codes_follow_the_verdict_and_fail_on() {
     assert_eq!(code(&run(&["--fail-on", "dangerous"], &[&o, &n])), 0);
 }
 
+/// The gate follows the wire axis; `--fail-on source` also fails on a change that only breaks code
+/// using the generated client (a path parameter renamed: same URL, renamed method).
+#[test]
+fn fail_on_source_gates_on_the_source_axis_too() {
+    let (o, n) = (
+        fixture("OPERATION_MOVED", "path_param_renamed", "old"),
+        fixture("OPERATION_MOVED", "path_param_renamed", "new"),
+    );
+    let out = run(&["--format", "json"], &[&o, &n]);
+    assert_eq!(code(&out), 0, "wire non-breaking: {}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["verdict"], "non-breaking");
+    assert_eq!(v["source_verdict"], "breaking");
+    assert_eq!(v["changes"][0]["class"], "non-breaking");
+    assert_eq!(v["changes"][0]["source"], "breaking");
+    assert_eq!(
+        v["suggested_bump"], "major",
+        "generated code breaks: a major release"
+    );
+    assert_eq!(code(&run(&["--fail-on", "source"], &[&o, &n])), 1);
+    assert_eq!(code(&run(&["--fail-on", "dangerous"], &[&o, &n])), 0);
+    // both axes in every format
+    let human = stdout(&run(&[], &[&o, &n]));
+    assert!(
+        human.contains("non-breaking [OPERATION_MOVED]") && human.contains("(source: breaking)"),
+        "{human}"
+    );
+    let md = stdout(&run(&["--format", "markdown"], &[&o, &n]));
+    assert!(
+        md.contains("| non-breaking | breaking | `OPERATION_MOVED` |"),
+        "{md}"
+    );
+    let gh = stdout(&run(&["--format", "github"], &[&o, &n]));
+    assert!(
+        gh.contains("OPERATION_MOVED (wire non-breaking / source breaking)"),
+        "{gh}"
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&run(&["--format", "sarif"], &[&o, &n]).stdout).expect("sarif");
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["properties"]["source"],
+        "breaking"
+    );
+    // a breaking wire change fails every gate
+    let (o, n) = (
+        fixture("FIELD_REMOVED", "response", "old"),
+        fixture("FIELD_REMOVED", "response", "new"),
+    );
+    assert_eq!(code(&run(&["--fail-on", "source"], &[&o, &n])), 1);
+}
+
 #[test]
 fn formats() {
     let (o, n) = (
@@ -146,6 +197,44 @@ fn allow_list_accepts_one_reviewed_change() {
         "accepting a break does not make it compatible"
     );
     assert_eq!(v["changes"][0]["allowed"], "reviewed");
+    // verdict and bump agree, and say why
+    assert_eq!(v["accepted"], "breaking");
+    let summary = v["summary"].as_str().expect("summary");
+    assert!(
+        !summary.contains("verdict: non-breaking; suggested bump: major"),
+        "{summary}"
+    );
+    assert!(summary.contains("accepted by the allow-list"), "{summary}");
+    assert!(
+        summary.contains(&format!(
+            "because the accepted FIELD_REMOVED at {pointer} is breaking"
+        )),
+        "{summary}"
+    );
+    let human = stdout(&run(&["--config", cfg.to_str().expect("utf8")], &[&o, &n]));
+    assert!(human.contains("(allowed: reviewed)"), "{human}");
+    assert!(
+        human.contains("because the accepted FIELD_REMOVED"),
+        "{human}"
+    );
+    // a database rule id is accepted in the allow-list
+    std::fs::write(
+        &cfg,
+        "[diff]\nallow = [{ rule = \"DB004\", pointer = \"/models/user/fields/1\", reason = \"dropped later\" }]\n",
+    )
+    .expect("write");
+    let out = run(&["--config", cfg.to_str().expect("utf8")], &[&o, &n]);
+    assert_eq!(
+        code(&out),
+        1,
+        "FIELD_REMOVED is still breaking: {}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("allows DB004"),
+        "a stale DB entry is warned about: {}",
+        stderr(&out)
+    );
     std::fs::write(
         &cfg,
         "[diff]\nallow = [{ rule = \"NOPE\", pointer = \"/\", reason = \"x\" }]\n",

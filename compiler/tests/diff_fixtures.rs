@@ -107,7 +107,10 @@ fn cases() -> Vec<(String, PathBuf)> {
 #[derive(serde::Deserialize)]
 struct Expect {
     rule: String,
+    /// Wire class.
     class: String,
+    /// Source class.
+    source: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -145,12 +148,18 @@ fn every_fixture_reports_exactly_what_it_expects() {
             &std::fs::read_to_string(dir.join("case.json")).expect("case.json"),
         )
         .expect("case.json shape");
-        let mut want: Vec<(String, String)> =
-            case.expect.into_iter().map(|e| (e.rule, e.class)).collect();
-        let mut got: Vec<(String, String)> = result
+        let mut want: Vec<(String, String, String)> = case
+            .expect
+            .into_iter()
+            .map(|e| (e.rule, e.class, e.source))
+            .collect();
+        let mut got: Vec<(String, String, String)> = result
             .changes
             .iter()
-            .map(|c| (c.rule.to_string(), c.class.as_str().to_string()))
+            .map(|c| {
+                let (w, s) = (c.class.as_str(), c.source.as_str());
+                (c.rule.to_string(), w.to_string(), s.to_string())
+            })
             .collect();
         want.sort();
         got.sort();
@@ -160,7 +169,7 @@ fn every_fixture_reports_exactly_what_it_expects() {
                 dir.display()
             ));
         }
-        for (r, c) in &got {
+        for (r, c, _) in &got {
             if r == rule {
                 seen.entry(r.clone()).or_default().insert(c.clone());
             }
@@ -234,10 +243,138 @@ fn docs_are_fresh() {
     );
 }
 
+/// The rows of ServiceDiffSpec (reference §3.3) with several sub-cases, and how many: a fixture
+/// names one as `#21.3`. Sub-cases that are "no change" are covered by
+/// `diff_of_a_spec_with_itself_is_empty` and listed in `elsewhere` as `(row, sub-case)`.
+const SUB_CASES: &[(u32, u32)] = &[
+    (9, 4),
+    (10, 4),
+    (16, 3),
+    (17, 3),
+    (18, 3),
+    (20, 2),
+    (21, 7),
+    (22, 3),
+    (23, 3),
+    (26, 2),
+    (27, 3),
+    (28, 3),
+    (29, 2),
+    (31, 2),
+    (33, 2),
+    (34, 2),
+    (35, 3),
+    (36, 3),
+    (37, 2),
+    (39, 2),
+    (43, 9),
+    (45, 3),
+    (46, 2),
+    (47, 5),
+    (48, 5),
+    (50, 5),
+    (51, 3),
+    (52, 3),
+    (53, 2),
+    (54, 3),
+    (57, 2),
+    (60, 2),
+    (62, 4),
+    (63, 2),
+    (64, 4),
+    (65, 2),
+    (66, 3),
+    (67, 2),
+    (69, 2),
+];
+
+/// `(row, sub-case)` of every `#N` / `#N.k` a case.json's `apibuilder` names, with API Builder's
+/// letter when it gives one (`B`, `NB`; `B+NB` gives none).
+fn apibuilder_refs(text: &str) -> Vec<(u32, Option<u32>, Option<&str>)> {
+    let letter = text
+        .split_whitespace()
+        .last()
+        .filter(|l| *l == "B" || *l == "NB");
+    text.split('#')
+        .skip(1)
+        .filter_map(|part| {
+            let head: String = part
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            let mut it = head.split('.');
+            let row = it.next()?.parse().ok()?;
+            let sub = it.next().and_then(|s| s.parse().ok());
+            Some((row, sub, letter))
+        })
+        .collect()
+}
+
+/// Each fixture's class of its own rule is compared with API Builder's B/NB letter for the row it
+/// reproduces (breaking ↔ B, non-breaking ↔ NB; dangerous is neither): a difference needs a
+/// `differs_from_apibuilder` note saying why.
+#[test]
+fn apibuilder_letters_agree_or_are_explained() {
+    let mut bad = Vec::new();
+    let mut compared = 0;
+    for (rule, dir) in cases() {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("case.json")).unwrap()).unwrap();
+        let Some(text) = v.get("apibuilder").and_then(|a| a.as_str()) else {
+            continue;
+        };
+        let Some(letter) = apibuilder_refs(text).first().and_then(|r| r.2) else {
+            continue;
+        };
+        let classes: BTreeSet<&str> = v["expect"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["rule"] == rule.as_str())
+            .map(|e| e["class"].as_str().unwrap())
+            .collect();
+        let ours = if classes.contains("breaking") {
+            "B"
+        } else if classes.contains("dangerous") {
+            "D"
+        } else {
+            "NB"
+        };
+        compared += 1;
+        if ours != letter && v.get("differs_from_apibuilder").is_none() {
+            bad.push(format!(
+                "{}: API Builder says {letter}, Charter {ours} on the wire, and no note says why",
+                dir.display()
+            ));
+        }
+    }
+    assert!(compared > 100, "only {compared} fixtures compared");
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
 /// Every row of API Builder's ServiceDiffSpec (reference §3.3) is reproduced by a fixture whose
-/// case.json names it, except the rows listed here with the reason.
+/// case.json names it, and every sub-case of the rows in [`SUB_CASES`], except the rows listed
+/// here with the reason.
 #[test]
 fn every_service_diff_spec_row_is_reproduced() {
+    // sub-cases that compare a spec with an unchanged copy
+    let same = "no change: diff_of_a_spec_with_itself_is_empty";
+    let elsewhere_sub: Vec<((u32, u32), &str)> = [
+        (9, 1),
+        (10, 1),
+        (22, 1),
+        (27, 1),
+        (35, 1),
+        (47, 2),
+        (48, 2),
+        (50, 1),
+        (51, 1),
+        (54, 1),
+        (62, 1),
+    ]
+    .into_iter()
+    .map(|rk| (rk, same))
+    .collect();
     let elsewhere: &[(u32, &str)] = &[
         (1, "no change: diff_of_a_spec_with_itself_is_empty"),
         (11, "headers without change: diff_of_a_spec_with_itself_is_empty"),
@@ -247,19 +384,29 @@ fn every_service_diff_spec_row_is_reproduced() {
         (8, "version: not part of api.json (set at upload), so not expressible as a fixture"),
     ];
     let mut covered = BTreeSet::new();
+    let mut covered_sub = BTreeSet::new();
     for (_, dir) in cases() {
         let text = std::fs::read_to_string(dir.join("case.json")).expect("case.json");
         let v: serde_json::Value = serde_json::from_str(&text).expect("json");
         let Some(rows) = v.get("apibuilder").and_then(|a| a.as_str()) else {
             continue;
         };
-        for part in rows.split('#').skip(1) {
-            let n: String = part.chars().take_while(char::is_ascii_digit).collect();
-            if let Ok(n) = n.parse::<u32>() {
-                covered.insert(n);
+        for (row, sub, _) in apibuilder_refs(rows) {
+            covered.insert(row);
+            if let Some(k) = sub {
+                covered_sub.insert((row, k));
             }
         }
     }
+    let missing_sub: Vec<(u32, u32)> = SUB_CASES
+        .iter()
+        .flat_map(|&(row, n)| (1..=n).map(move |k| (row, k)))
+        .filter(|rk| !covered_sub.contains(rk) && !elsewhere_sub.iter().any(|(e, _)| e == rk))
+        .collect();
+    assert!(
+        missing_sub.is_empty(),
+        "ServiceDiffSpec sub-cases without a fixture (name them as #row.k): {missing_sub:?}"
+    );
     let missing: Vec<u32> = (1..=69)
         .filter(|n| !covered.contains(n) && !elsewhere.iter().any(|(m, _)| m == n))
         .collect();

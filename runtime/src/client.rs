@@ -361,6 +361,20 @@ impl Inner {
     }
 }
 
+/// Adds a form parameter to the JSON object body of a request (API Builder sends form parameters
+/// as the fields of one object). A value that does not serialize is an [`Error::Encode`] naming the
+/// parameter, never a silent `null`.
+pub fn form_field<T: Serialize + ?Sized, E>(
+    form: &mut serde_json::Map<String, serde_json::Value>,
+    name: &str,
+    value: &T,
+) -> Result<(), Error<E>> {
+    let value = serde_json::to_value(value)
+        .map_err(|e| Error::Encode(format!("form parameter `{name}`: {e}")))?;
+    form.insert(name.to_owned(), value);
+    Ok(())
+}
+
 /// Joins literal path pieces and parameter values (percent-encoded). The pieces are `Sync` so that
 /// generated operations, which hold them across `.await`, return `Send` futures.
 pub fn path(pieces: &[&(dyn PathPiece + Sync)]) -> String {

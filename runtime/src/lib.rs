@@ -24,6 +24,7 @@ pub mod mock;
 pub mod dao;
 
 pub use redact::{PersonalData, Redacted};
+pub use validation::Validate;
 
 #[cfg(feature = "client")]
 pub mod client;

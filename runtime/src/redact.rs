@@ -203,6 +203,24 @@ impl<T: PersonalData + ?Sized> PersonalData for Box<T> {
     }
 }
 
+/// A borrowed list (a list body the client sends): elements are redacted and erased in place.
+impl<T: PersonalData> PersonalData for [T] {
+    fn redact(&mut self) {
+        self.iter_mut().for_each(T::redact);
+    }
+    fn erase(&mut self) {
+        self.iter_mut().for_each(T::erase);
+    }
+    fn is_erased(&self) -> bool {
+        self.iter().all(T::is_erased)
+    }
+    fn visit_personal_data(&self, at: &mut String, out: &mut Vec<String>) {
+        for (i, v) in self.iter().enumerate() {
+            visit(v, &i.to_string(), at, out);
+        }
+    }
+}
+
 impl<T: PersonalData> PersonalData for Vec<T> {
     fn redact(&mut self) {
         self.iter_mut().for_each(T::redact);

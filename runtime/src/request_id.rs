@@ -31,9 +31,23 @@ pub async fn scope<F: Future>(id: String, fut: F) -> F::Output {
     CURRENT.scope(id, fut).await
 }
 
-/// A new request id (a random UUID).
+/// [`scope`] as a named future (the server's request-id stage polls it without boxing).
+#[cfg(feature = "server")]
+pub(crate) fn scoped<F: Future>(
+    id: String,
+    fut: F,
+) -> tokio::task::futures::TaskLocalFuture<String, F> {
+    CURRENT.scope(id, fut)
+}
+
+/// A new request id: a random (version 4) UUID. The random bits come from `fastrand`'s
+/// thread-local generator (seeded once per thread from the OS), not a system call per id:
+/// request ids must be unique, not secret.
 pub fn generate() -> String {
-    uuid::Uuid::new_v4().to_string()
+    let bytes = fastrand::u128(..).to_le_bytes();
+    let id = uuid::Builder::from_random_bytes(bytes).into_uuid();
+    let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    id.hyphenated().encode_lower(&mut buf).to_owned()
 }
 
 /// Whether an incoming id is kept as it is: 1 to [`MAX_LEN`] characters of letters, digits and
@@ -67,6 +81,10 @@ mod tests {
             assert!(!is_valid(bad), "{bad:?}");
         }
         assert!(!is_valid(&[b'a'; MAX_LEN + 1]));
-        assert_eq!(generate().len(), 36);
+        let (a, b) = (generate(), generate());
+        assert_eq!(a.len(), 36);
+        assert_ne!(a, b);
+        let parsed = uuid::Uuid::parse_str(&a).unwrap();
+        assert_eq!(parsed.get_version(), Some(uuid::Version::Random));
     }
 }

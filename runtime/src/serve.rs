@@ -21,16 +21,23 @@
 //! | stage | answer |
 //! |---|---|
 //! | request id: `x-request-id` or the spec's header, kept when sane, else a new UUID; echoed on every response; [`crate::request_id::current`] in the handler | — |
-//! | tracing span `request` (method, route template, request id; never the URI, query or headers) | — |
+//! | tracing span `request` (method, request id, and the route template once routed; never the URI, query or headers) | — |
 //! | URI longer than [`Config::max_uri_length`] | 414 |
 //! | headers larger than [`Config::max_header_bytes`] | 431 |
-//! | more than [`Config::max_in_flight`] requests at once (tower `load_shed` over a global concurrency limit) | 503 with `retry-after` |
+//! | more than [`Config::max_in_flight`] requests at once (shed at once: a semaphore permit taken with `try_acquire`, never queued) | 503 with `retry-after` |
 //! | whole request longer than [`Config::request_timeout`] | 503 |
 //! | body larger than [`Config::body_limit`] (by `content-length` at once, or while streaming) | 413 |
 //! | body not sending for [`Config::body_read_timeout`] | 408 |
 //! | a JSON body with another `Content-Type` | 415 |
 //! | unknown path / method | 404 / 405 |
 //! | a panicking handler | 500 |
+//!
+//! The stages are one `ServiceBuilder`, applied once: [`Server::serve`] wraps the whole router
+//! in it (one service, cloned per request without boxing), [`Server::into_router`] wraps each
+//! route in it once. The glue stages (request ids, limits, shedding, error shape) and the
+//! body-read timeout are small tower services of this module, without boxed futures or `from_fn`
+//! middleware; the request timeout, body limit, tracing and panic catching are tower-http's. `cargo bench -p user-service --bench
+//! load` measures what the hardening costs against the bare routes (see `bench/README.md`).
 //!
 //! Connections (hyper's HTTP/1 server): the head of each request must arrive within
 //! [`Config::header_read_timeout`] (slowloris), and hyper starts that timer whenever it waits
@@ -41,14 +48,14 @@
 
 use crate::health::Hook;
 use crate::validation::ValidationError;
-use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{ready, Context, Poll};
 use std::time::Duration;
 use tower::ServiceBuilder;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
 /// Limits and timeouts of a hardened server. `Default` gives the documented defaults; the
 /// fields are public so a service can change any of them (or use the setters of [`Server`]).
@@ -119,6 +126,43 @@ macro_rules! setters {
             self
         } )*
     };
+}
+
+/// Every request-level stage, outermost first, as one `ServiceBuilder` for `c: &Config`: the
+/// table of the module doc. One layer, applied once (around the router when served, around
+/// each route by [`Server::into_router`]); a `Router::layer` call per stage would nest a boxed,
+/// mutex-guarded `Route` per stage, which axum clones for every request (that cost the hardened
+/// server a third of its throughput).
+macro_rules! stack {
+    ($c:expr) => {{
+        let c: &Config = $c;
+        ServiceBuilder::new()
+            .layer(RequestIdLayer {
+                extra: c.request_id_headers.clone().into(),
+            })
+            .layer(
+                tower_http::trace::TraceLayer::new_for_http()
+                    .make_span_with(span)
+                    .on_request(())
+                    .on_response(
+                        tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO),
+                    ),
+            )
+            .layer(Guard {
+                max_uri: c.max_uri_length,
+                max_headers: c.max_header_bytes,
+                body_limit: c.body_limit,
+                in_flight: Arc::new(tokio::sync::Semaphore::new(c.max_in_flight.max(1))),
+            })
+            .layer(tower_http::limit::RequestBodyLimitLayer::new(c.body_limit))
+            .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+                StatusCode::SERVICE_UNAVAILABLE,
+                c.request_timeout,
+            ))
+            .layer(BodyReadTimeout(c.body_read_timeout))
+            .layer(axum::Extension(BodyLimit(c.body_limit)))
+            .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
+    }};
 }
 
 impl Server {
@@ -197,11 +241,8 @@ impl Server {
         &self.config
     }
 
-    /// The routes with every request-level stage (the connection-level ones need [`serve`]).
-    ///
-    /// [`serve`]: Server::serve
-    pub fn into_router(self) -> axum::Router {
-        let c = self.config;
+    /// The config, and the routes with the health check (unless the spec serves it).
+    fn parts(self) -> (Config, axum::Router) {
         let mut routes = self.routes;
         if !self.spec_health {
             let hook = self.health;
@@ -209,57 +250,23 @@ impl Server {
                 crate::health::PATH,
                 axum::routing::get(move || {
                     let hook = hook.clone();
-                    async move { hook.respond().await }
+                    async move {
+                        tracing::Span::current().record("route", crate::health::PATH);
+                        hook.respond().await
+                    }
                 }),
             );
         }
-        let limits = Limits {
-            max_uri: c.max_uri_length,
-            max_headers: c.max_header_bytes,
-        };
-        let body_limit = c.body_limit;
-        let extra = std::sync::Arc::new(c.request_id_headers);
-        // Innermost first (`Router::layer` wraps what is there so far).
-        routes
-            .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
-            .layer(axum::Extension(BodyLimit(body_limit)))
-            .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
-                c.body_read_timeout,
-            ))
-            .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit))
-            .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-                StatusCode::SERVICE_UNAVAILABLE,
-                c.request_timeout,
-            ))
-            .layer(
-                ServiceBuilder::new()
-                    .layer(axum::error_handling::HandleErrorLayer::new(overloaded))
-                    .layer(tower::load_shed::LoadShedLayer::new())
-                    .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
-                        c.max_in_flight.max(1),
-                    )),
-            )
-            .layer(axum::middleware::from_fn_with_state(limits, check_limits))
-            .layer(tower::util::MapResponseLayer::new(move |r| {
-                json_errors(r, body_limit)
-            }))
-            .layer(
-                tower_http::trace::TraceLayer::new_for_http()
-                    .make_span_with(span)
-                    .on_request(())
-                    .on_response(
-                        tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO),
-                    ),
-            )
-            .layer(axum::middleware::from_fn_with_state(
-                extra.clone(),
-                in_request_scope,
-            ))
-            .layer(PropagateRequestIdLayer::x_request_id())
-            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-            .layer(tower::util::MapRequestLayer::new(move |req: Request| {
-                normalize_request_id(req, &extra)
-            }))
+        (self.config, routes)
+    }
+
+    /// The routes with every request-level stage (the connection-level ones need [`serve`]).
+    ///
+    /// [`serve`]: Server::serve
+    pub fn into_router(self) -> axum::Router {
+        let (c, routes) = self.parts();
+        // `Router::layer` wraps each route (and the fallback) once in the whole stack.
+        routes.layer(stack!(&c))
     }
 
     /// Serves on `listener` until SIGTERM or ctrl-c, then shuts down gracefully.
@@ -276,14 +283,15 @@ impl Server {
         signal: impl Future<Output = ()>,
     ) -> std::io::Result<()> {
         use hyper_util::rt::{TokioIo, TokioTimer};
-        let c = self.config.clone();
-        let app = self.into_router();
+        let (c, routes) = self.parts();
+        // The stack around the whole router, as one service: cloned per request without boxing.
+        let app = stack!(&c).service(routes);
         let mut http = hyper::server::conn::http1::Builder::new();
         http.timer(TokioTimer::new())
             .header_read_timeout(c.header_read_timeout)
             .keep_alive(c.keep_alive)
             .max_buf_size((4 * (c.max_uri_length + c.max_header_bytes)).max(64 << 10));
-        let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(c.max_connections.max(1)));
+        let slots = Arc::new(tokio::sync::Semaphore::new(c.max_connections.max(1)));
         let graceful = hyper_util::server::graceful::GracefulShutdown::new();
         tokio::pin!(signal);
         loop {
@@ -364,88 +372,352 @@ fn is_connection_error(e: &std::io::Error) -> bool {
     )
 }
 
-/// Keeps a sane incoming id under `x-request-id` (taken from the spec's header when that one is
-/// set); an insane one is dropped, so `SetRequestIdLayer` makes a new one.
-fn normalize_request_id(mut req: Request, extra: &[HeaderName]) -> Request {
-    let valid = |v: &HeaderValue| crate::request_id::is_valid(v.as_bytes());
-    let from_extra = extra
-        .iter()
-        .find_map(|n| req.headers().get(n).filter(|v| valid(v)).cloned());
-    let headers = req.headers_mut();
-    match from_extra {
-        Some(v) => {
-            headers.insert(crate::request_id::HEADER, v);
-        }
-        None => {
-            if headers
-                .get(crate::request_id::HEADER)
-                .is_some_and(|v| !valid(v))
-            {
-                headers.remove(crate::request_id::HEADER);
-            }
-        }
-    }
-    req
-}
-
-/// Runs the rest of the request with its id as [`crate::request_id::current`], and echoes it
-/// under the spec's header names too.
-async fn in_request_scope(
-    State(extra): State<std::sync::Arc<Vec<HeaderName>>>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let id = req.headers().get(crate::request_id::HEADER).cloned();
-    let text = id
-        .as_ref()
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let mut res = crate::request_id::scope(text, next.run(req)).await;
-    if let Some(id) = id {
-        for n in extra.iter() {
-            res.headers_mut().insert(n.clone(), id.clone());
-        }
-    }
-    res
-}
-
+/// The `request` span. It is made before routing, so its `route` (the path template, never the
+/// path itself) is recorded by the handler's request extractor (`server::Request`) and the health
+/// check; a request no route matches has none.
 fn span<B>(req: &axum::http::Request<B>) -> tracing::Span {
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("-", |p| p.as_str());
     let id = req
         .headers()
         .get(crate::request_id::HEADER)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
-    tracing::info_span!("request", method = %req.method(), route, request_id = id)
+    tracing::info_span!(
+        "request",
+        method = %req.method(),
+        route = tracing::field::Empty,
+        request_id = id
+    )
 }
 
-#[derive(Clone, Copy)]
-struct Limits {
+/// The request-id stage: keeps a sane incoming id (the spec's header first, then
+/// `x-request-id`), else makes a new one; sets it as the request's `x-request-id`, runs the rest
+/// of the request inside [`crate::request_id::scope`], and echoes it on the response under
+/// `x-request-id` (unless the handler set one) and the spec's header names. One stage and no
+/// allocation beyond the id itself (tower-http's `SetRequestId` + `PropagateRequestId` and a
+/// middleware for the task-local scope formatted a new id twice and boxed the rest per request).
+#[derive(Clone)]
+struct RequestIdLayer {
+    extra: Arc<[HeaderName]>,
+}
+
+impl<S> tower::Layer<S> for RequestIdLayer {
+    type Service = RequestIds<S>;
+
+    fn layer(&self, inner: S) -> RequestIds<S> {
+        RequestIds {
+            inner,
+            extra: self.extra.clone(),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct RequestIds<S> {
+    inner: S,
+    extra: Arc<[HeaderName]>,
+}
+
+impl<S, B, R> tower::Service<axum::http::Request<B>> for RequestIds<S>
+where
+    S: tower::Service<axum::http::Request<B>, Response = axum::http::Response<R>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = RequestIdFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut req: axum::http::Request<B>) -> Self::Future {
+        let valid = |v: &&HeaderValue| crate::request_id::is_valid(v.as_bytes());
+        let headers = req.headers_mut();
+        let incoming = self
+            .extra
+            .iter()
+            .find_map(|n| headers.get(n).filter(valid))
+            .or_else(|| headers.get(crate::request_id::HEADER).filter(valid))
+            .cloned();
+        // A kept id is visible ASCII (`is_valid`), and so is a new one.
+        let (id, text) = match incoming {
+            Some(v) => {
+                let text = String::from_utf8_lossy(v.as_bytes()).into_owned();
+                (v, text)
+            }
+            None => {
+                let text = crate::request_id::generate();
+                let v = HeaderValue::from_str(&text).expect("a UUID is a header value");
+                (v, text)
+            }
+        };
+        headers.insert(crate::request_id::HEADER, id.clone());
+        RequestIdFuture {
+            inner: crate::request_id::scoped(text, self.inner.call(req)),
+            id: Some(id),
+            extra: self.extra.clone(),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    struct RequestIdFuture<F: Future> {
+        #[pin]
+        inner: tokio::task::futures::TaskLocalFuture<String, F>,
+        id: Option<HeaderValue>,
+        extra: Arc<[HeaderName]>,
+    }
+}
+
+impl<F, R, E> Future for RequestIdFuture<F>
+where
+    F: Future<Output = Result<axum::http::Response<R>, E>>,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let mut res = ready!(this.inner.poll(cx))?;
+        if let Some(id) = this.id.take() {
+            let headers = res.headers_mut();
+            for n in this.extra.iter() {
+                headers.insert(n.clone(), id.clone());
+            }
+            headers.entry(crate::request_id::HEADER).or_insert(id);
+        }
+        Poll::Ready(Ok(res))
+    }
+}
+
+/// The request-level limits in one stage: URI and header sizes (414/431), load shedding (more
+/// than [`Config::max_in_flight`] requests in flight → 503 with `retry-after: 1`, without
+/// waiting: a permit is taken with `try_acquire`, and held until the response is made), and the
+/// JSON error shape for what the stages inside it and axum (404/405) answer.
+#[derive(Clone)]
+struct Guard {
     max_uri: usize,
     max_headers: usize,
+    body_limit: usize,
+    in_flight: Arc<tokio::sync::Semaphore>,
 }
 
-async fn check_limits(State(l): State<Limits>, req: Request, next: Next) -> Response {
-    let uri = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
-    if uri > l.max_uri {
-        return rejection(StatusCode::URI_TOO_LONG).into_response();
+impl<S> tower::Layer<S> for Guard {
+    type Service = Guarded<S>;
+
+    fn layer(&self, inner: S) -> Guarded<S> {
+        Guarded {
+            inner,
+            guard: self.clone(),
+        }
     }
-    let headers: usize = req
-        .headers()
-        .iter()
-        .map(|(n, v)| n.as_str().len() + v.len())
-        .sum();
-    if headers > l.max_headers {
-        return rejection(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE).into_response();
-    }
-    next.run(req).await
 }
 
-async fn overloaded(_: tower::BoxError) -> Response {
+#[derive(Clone)]
+struct Guarded<S> {
+    inner: S,
+    guard: Guard,
+}
+
+impl<S, B, R> tower::Service<axum::http::Request<B>> for Guarded<S>
+where
+    S: tower::Service<axum::http::Request<B>, Response = axum::http::Response<R>>,
+    R: axum::body::HttpBody<Data = bytes::Bytes> + Send + 'static,
+    R::Error: Into<axum::BoxError>,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = GuardFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: axum::http::Request<B>) -> Self::Future {
+        let g = &self.guard;
+        let uri = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+        let rejected = if uri > g.max_uri {
+            Some(StatusCode::URI_TOO_LONG)
+        } else if req
+            .headers()
+            .iter()
+            .map(|(n, v)| n.as_str().len() + v.len())
+            .sum::<usize>()
+            > g.max_headers
+        {
+            Some(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE)
+        } else {
+            None
+        };
+        if let Some(status) = rejected {
+            return GuardFuture::Rejected {
+                response: Some(rejection(status).into_response()),
+            };
+        }
+        let Ok(permit) = g.in_flight.clone().try_acquire_owned() else {
+            return GuardFuture::Rejected {
+                response: Some(overloaded()),
+            };
+        };
+        GuardFuture::Called {
+            inner: self.inner.call(req),
+            permit: Some(permit),
+            body_limit: g.body_limit,
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = GuardProj]
+    enum GuardFuture<F> {
+        Rejected { response: Option<Response> },
+        Called {
+            #[pin]
+            inner: F,
+            permit: Option<tokio::sync::OwnedSemaphorePermit>,
+            body_limit: usize,
+        },
+    }
+}
+
+impl<F, R, E> Future for GuardFuture<F>
+where
+    F: Future<Output = Result<axum::http::Response<R>, E>>,
+    R: axum::body::HttpBody<Data = bytes::Bytes> + Send + 'static,
+    R::Error: Into<axum::BoxError>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            GuardProj::Rejected { response } => {
+                Poll::Ready(Ok(response.take().expect("polled after completion")))
+            }
+            GuardProj::Called {
+                inner,
+                permit,
+                body_limit,
+            } => {
+                let res = ready!(inner.poll(cx))?;
+                permit.take();
+                Poll::Ready(Ok(json_errors(res, *body_limit)))
+            }
+        }
+    }
+}
+
+/// [`Config::body_read_timeout`]: the request body fails with [`BodyTimedOut`] (the extractor
+/// answers 408) when it sends nothing for that long. The timer starts only when the body has to
+/// wait, and one `Sleep` is reset for the next pause; size hint and end of stream pass through.
+/// (tower-http's `RequestBodyTimeout` starts a new `Sleep` for every frame, even one already
+/// buffered, and hides the size hint: two timers per small POST.)
+#[derive(Clone, Copy)]
+struct BodyReadTimeout(Duration);
+
+impl<S> tower::Layer<S> for BodyReadTimeout {
+    type Service = BodyReadTimeoutService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        BodyReadTimeoutService {
+            inner,
+            timeout: self.0,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct BodyReadTimeoutService<S> {
+    inner: S,
+    timeout: Duration,
+}
+
+impl<S, B> tower::Service<axum::http::Request<B>> for BodyReadTimeoutService<S>
+where
+    S: tower::Service<axum::http::Request<TimeoutBody<B>>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: axum::http::Request<B>) -> S::Future {
+        let timeout = self.timeout;
+        self.inner.call(req.map(|body| TimeoutBody {
+            body,
+            sleep: None,
+            armed: false,
+            timeout,
+        }))
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A request body under [`BodyReadTimeout`].
+    pub(crate) struct TimeoutBody<B> {
+        #[pin]
+        body: B,
+        #[pin]
+        sleep: Option<tokio::time::Sleep>,
+        // Whether `sleep` counts the current pause.
+        armed: bool,
+        timeout: Duration,
+    }
+}
+
+/// The request body sent nothing for [`Config::body_read_timeout`] (→ 408).
+#[derive(Debug)]
+pub(crate) struct BodyTimedOut;
+
+impl std::fmt::Display for BodyTimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the request body sent nothing for too long")
+    }
+}
+
+impl std::error::Error for BodyTimedOut {}
+
+impl<B> axum::body::HttpBody for TimeoutBody<B>
+where
+    B: axum::body::HttpBody,
+    B::Error: Into<axum::BoxError>,
+{
+    type Data = B::Data;
+    type Error = axum::BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<hyper::body::Frame<B::Data>, axum::BoxError>>> {
+        let mut this = self.project();
+        if let Poll::Ready(frame) = this.body.poll_frame(cx) {
+            *this.armed = false;
+            return Poll::Ready(frame.map(|f| f.map_err(Into::into)));
+        }
+        if !*this.armed {
+            let deadline = tokio::time::Instant::now() + *this.timeout;
+            match this.sleep.as_mut().as_pin_mut() {
+                Some(sleep) => sleep.reset(deadline),
+                None => this.sleep.set(Some(tokio::time::sleep_until(deadline))),
+            }
+            *this.armed = true;
+        }
+        match this.sleep.as_pin_mut().map(|sleep| sleep.poll(cx)) {
+            Some(Poll::Ready(())) => Poll::Ready(Some(Err(Box::new(BodyTimedOut)))),
+            _ => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.body.size_hint()
+    }
+}
+
+fn overloaded() -> Response {
     let mut r = rejection(StatusCode::SERVICE_UNAVAILABLE).into_response();
     r.headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
@@ -531,5 +803,134 @@ pub fn rejection(status: StatusCode) -> ValidationError {
         field: field.into(),
         message: message.into(),
         status: status.as_u16(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use tower::ServiceExt;
+
+    async fn call(app: &axum::Router, req: axum::http::Request<Body>) -> (Response, String) {
+        let res = app.clone().oneshot(req).await.unwrap();
+        let (parts, body) = res.into_parts();
+        let body = axum::body::to_bytes(body, 1 << 20).await.unwrap();
+        let text = String::from_utf8(body.to_vec()).unwrap();
+        (Response::from_parts(parts, Body::empty()), text)
+    }
+
+    fn get(uri: &str) -> axum::http::Request<Body> {
+        axum::http::Request::get(uri).body(Body::empty()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn requests_over_max_in_flight_are_shed_and_the_permit_comes_back() {
+        let gate = Arc::new(tokio::sync::Semaphore::new(0));
+        let g = gate.clone();
+        let routes = axum::Router::new().route(
+            "/slow",
+            axum::routing::get(move || {
+                let g = g.clone();
+                async move {
+                    let _ = g.acquire().await;
+                    "done"
+                }
+            }),
+        );
+        let app = Server::new(routes).max_in_flight(1).into_router();
+        let first = tokio::spawn({
+            let app = app.clone();
+            async move { call(&app, get("/slow")).await }
+        });
+        // Until the first request holds the only permit.
+        let mut shed = None;
+        for _ in 0..200 {
+            let (res, body) = call(&app, get("/_internal_/healthcheck")).await;
+            if res.status() == StatusCode::SERVICE_UNAVAILABLE {
+                shed = Some((res, body));
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let (res, body) = shed.expect("a second request in flight is shed");
+        assert_eq!(res.headers()[header::RETRY_AFTER], "1");
+        assert!(res.headers().contains_key(crate::request_id::HEADER));
+        assert!(body.contains(r#""code":"unavailable""#), "{body}");
+        gate.add_permits(1);
+        let (res, body) = first.await.unwrap();
+        assert_eq!((res.status(), body.as_str()), (StatusCode::OK, "done"));
+        let (res, _) = call(&app, get("/_internal_/healthcheck")).await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+
+    #[tokio::test]
+    async fn timeouts_panics_and_limits_answer_in_the_json_shape() {
+        let routes = axum::Router::new()
+            .route(
+                "/slow",
+                axum::routing::get(|| async {
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    "late"
+                }),
+            )
+            .route(
+                "/panic",
+                axum::routing::get(|| async {
+                    if true {
+                        panic!("handler bug");
+                    }
+                    "never"
+                }),
+            );
+        let app = Server::new(routes)
+            .request_timeout(Duration::from_millis(50))
+            .max_uri_length(64)
+            .into_router();
+        for (uri, status, code) in [
+            ("/slow", 503, "unavailable"),
+            ("/panic", 500, "internal_error"),
+            ("/nowhere", 404, "not_found"),
+            (&*format!("/slow?{}", "a".repeat(100)), 414, "uri_too_long"),
+        ] {
+            let (res, body) = call(&app, get(uri)).await;
+            assert_eq!(res.status().as_u16(), status, "{uri}: {body}");
+            assert!(
+                body.contains(&format!(r#""code":"{code}""#)),
+                "{uri}: {body}"
+            );
+            assert!(
+                res.headers().contains_key(crate::request_id::HEADER),
+                "{uri}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn request_ids_are_kept_replaced_scoped_and_echoed() {
+        let routes = axum::Router::new().route(
+            "/id",
+            axum::routing::get(|| async { crate::request_id::current().unwrap_or_default() }),
+        );
+        let app = Server::new(routes)
+            .request_id_header("x-flow-request-id")
+            .into_router();
+        let with = |name: &str, value: &str| {
+            axum::http::Request::get("/id")
+                .header(name, value)
+                .body(Body::empty())
+                .unwrap()
+        };
+        let (res, body) = call(&app, with("x-request-id", "req-1")).await;
+        assert_eq!(body, "req-1");
+        assert_eq!(res.headers()["x-request-id"], "req-1");
+        assert_eq!(res.headers()["x-flow-request-id"], "req-1");
+        // The spec's header wins; an insane id is replaced by a new UUID.
+        let (res, body) = call(&app, with("x-flow-request-id", "flow-7")).await;
+        assert_eq!(body, "flow-7");
+        assert_eq!(res.headers()["x-request-id"], "flow-7");
+        let (res, body) = call(&app, with("x-request-id", "<script>")).await;
+        assert!(uuid::Uuid::parse_str(&body).is_ok(), "{body}");
+        assert_eq!(res.headers()["x-request-id"], body.as_str());
     }
 }

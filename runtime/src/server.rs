@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 pub use crate::serve::{Config, Server};
-pub use crate::validation::{known, range, range_long, size, Path, ValidationError};
+pub use crate::validation::{known, range, range_long, size, Path, Validate, ValidationError};
 
 impl IntoResponse for ValidationError {
     fn into_response(self) -> Response {
@@ -195,9 +195,29 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Request {
             .extensions
             .get::<crate::serve::BodyLimit>()
             .map_or(crate::serve::Config::default().body_limit, |l| l.0);
-        let body = axum::body::to_bytes(body, limit)
-            .await
-            .map_err(|e| body_error(&e, limit))?;
+        if let Some(route) = parts.extensions.get::<axum::extract::MatchedPath>() {
+            // The `request` span of the hardened server is made before routing.
+            tracing::Span::current().record("route", route.as_str());
+        }
+        // No body (a GET): nothing to read, and no body-read timer to start. (The body-timeout
+        // wrapper does not pass `is_end_stream` on, so the headers say it: in HTTP/1 a request
+        // without `Content-Length` and `Transfer-Encoding` has no body, RFC 9112 §6.3.)
+        let no_body = match parts.headers.get(axum::http::header::CONTENT_LENGTH) {
+            Some(n) => n.as_bytes() == b"0",
+            None => {
+                parts.version <= axum::http::Version::HTTP_11
+                    && !parts
+                        .headers
+                        .contains_key(axum::http::header::TRANSFER_ENCODING)
+            }
+        };
+        let body = if no_body || axum::body::HttpBody::is_end_stream(&body) {
+            bytes::Bytes::new()
+        } else {
+            axum::body::to_bytes(body, limit)
+                .await
+                .map_err(|e| body_error(&e, limit))?
+        };
         Ok(Request {
             path,
             query,
@@ -217,7 +237,7 @@ fn body_error(e: &axum::Error, limit: usize) -> ValidationError {
             r.message = format!("the body is larger than {limit} bytes");
             return r;
         }
-        if c.is::<tower_http::timeout::TimeoutError>() {
+        if c.is::<crate::serve::BodyTimedOut>() || c.is::<tower_http::timeout::TimeoutError>() {
             return crate::serve::rejection(StatusCode::REQUEST_TIMEOUT);
         }
         cause = c.source();

@@ -167,3 +167,228 @@ impl std::fmt::Display for Path<'_> {
         }
     }
 }
+
+/// Checks of a value of a generated type, emitted once per type (`impl Validate` next to the type)
+/// and shared by the generated server and the mock client: enum values the spec lists, union
+/// members it knows, and `minimum`/`maximum` of every field at any depth (through lists, maps,
+/// options, boxes, imported models and union members). The default method accepts everything:
+/// types with nothing to check implement the trait with an empty body.
+pub trait Validate {
+    /// Checks the value found at `at` (used to name the offending field in the error).
+    fn validate(&self, at: &Path<'_>) -> Result<(), ValidationError> {
+        let _ = at;
+        Ok(())
+    }
+}
+
+macro_rules! nothing_to_check {
+    ($($t:ty),* $(,)?) => { $(impl Validate for $t {})* };
+}
+
+nothing_to_check!(
+    bool,
+    i32,
+    i64,
+    f64,
+    str,
+    String,
+    (),
+    serde_json::Value,
+    rust_decimal::Decimal,
+    uuid::Uuid,
+    chrono::NaiveDate,
+    chrono::DateTime<chrono::Utc>,
+);
+
+impl<T: Validate + ?Sized> Validate for &T {
+    fn validate(&self, at: &Path<'_>) -> Result<(), ValidationError> {
+        T::validate(self, at)
+    }
+}
+
+impl<T: Validate + ?Sized> Validate for Box<T> {
+    fn validate(&self, at: &Path<'_>) -> Result<(), ValidationError> {
+        T::validate(self, at)
+    }
+}
+
+impl<T: Validate> Validate for Option<T> {
+    fn validate(&self, at: &Path<'_>) -> Result<(), ValidationError> {
+        match self {
+            Some(v) => v.validate(at),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<T: Validate> Validate for [T] {
+    fn validate(&self, at: &Path<'_>) -> Result<(), ValidationError> {
+        for (i, v) in self.iter().enumerate() {
+            v.validate(&Path::Index(at, i))?;
+        }
+        Ok(())
+    }
+}
+
+impl<T: Validate> Validate for Vec<T> {
+    fn validate(&self, at: &Path<'_>) -> Result<(), ValidationError> {
+        self.as_slice().validate(at)
+    }
+}
+
+impl<T: Validate> Validate for std::collections::BTreeMap<String, T> {
+    fn validate(&self, at: &Path<'_>) -> Result<(), ValidationError> {
+        for (k, v) in self {
+            v.validate(&Path::Key(at, k))?;
+        }
+        Ok(())
+    }
+}
+
+/// What `minimum`/`maximum` bound on a value (API Builder's documented meaning): the value of a
+/// number, the length of a string (in characters), the size of a list or map.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Measure {
+    Length(usize),
+    Number(f64),
+    Long(i64),
+    /// An absent optional value: nothing to bound.
+    Absent,
+}
+
+/// A value `minimum`/`maximum` apply to.
+pub trait Measured {
+    fn measure(&self) -> Measure;
+}
+
+impl Measured for str {
+    fn measure(&self) -> Measure {
+        Measure::Length(self.chars().count())
+    }
+}
+impl Measured for String {
+    fn measure(&self) -> Measure {
+        self.as_str().measure()
+    }
+}
+impl Measured for i32 {
+    fn measure(&self) -> Measure {
+        Measure::Number(f64::from(*self))
+    }
+}
+impl Measured for f64 {
+    fn measure(&self) -> Measure {
+        Measure::Number(*self)
+    }
+}
+impl Measured for i64 {
+    fn measure(&self) -> Measure {
+        Measure::Long(*self)
+    }
+}
+impl<T> Measured for [T] {
+    fn measure(&self) -> Measure {
+        Measure::Length(self.len())
+    }
+}
+impl<T> Measured for Vec<T> {
+    fn measure(&self) -> Measure {
+        Measure::Length(self.len())
+    }
+}
+impl<T> Measured for std::collections::BTreeMap<String, T> {
+    fn measure(&self) -> Measure {
+        Measure::Length(self.len())
+    }
+}
+impl<T: Measured + ?Sized> Measured for &T {
+    fn measure(&self) -> Measure {
+        T::measure(self)
+    }
+}
+impl<T: Measured + ?Sized> Measured for Box<T> {
+    fn measure(&self) -> Measure {
+        T::measure(self)
+    }
+}
+impl<T: Measured> Measured for Option<T> {
+    fn measure(&self) -> Measure {
+        self.as_ref().map_or(Measure::Absent, T::measure)
+    }
+}
+
+/// The name of the value at `at` in an error (`body` for the body itself).
+fn name_of(at: &Path<'_>) -> String {
+    match at {
+        Path::Root => "body".to_owned(),
+        p => p.to_string(),
+    }
+}
+
+/// Checks `minimum`/`maximum` of the value at `at`: 422 naming the field when outside.
+pub fn bounds<T: Measured + ?Sized>(
+    value: &T,
+    at: &Path<'_>,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Result<(), ValidationError> {
+    let field = || name_of(at);
+    match value.measure() {
+        Measure::Absent => Ok(()),
+        Measure::Length(n) => size(&field(), n, min, max),
+        Measure::Number(v) => range(&field(), v, min, max).map(drop),
+        Measure::Long(v) => range_long(&field(), v, min, max).map(drop),
+    }
+}
+
+/// Rejects the `Unknown` value of an enum at `at`: 422 naming the field.
+pub fn known_at<T: crate::WireEnum>(value: &T, at: &Path<'_>) -> Result<(), ValidationError> {
+    check_known(&name_of(at), value)
+}
+
+/// Rejects a union member the spec does not list (the `Unknown` variant) at `at`.
+pub fn unknown_member(at: &Path<'_>) -> ValidationError {
+    let field = name_of(at);
+    ValidationError::unprocessable(
+        &field,
+        format!("`{field}` must be one of the types the spec lists"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_name_the_full_path() {
+        let root = Path::Root;
+        let items = Path::Field(&root, "items");
+        let first = Path::Index(&items, 0);
+        let at = Path::Field(&first, "name");
+        let e = bounds("TOOLONG", &at, Some(3), Some(3)).unwrap_err();
+        assert_eq!((e.status, e.field.as_str()), (422, "items[0].name"));
+        assert!(bounds(&Some(5i32), &Path::Field(&root, "n"), None, Some(4)).is_err());
+        assert!(bounds(&None::<i32>, &Path::Field(&root, "n"), None, Some(4)).is_ok());
+        assert!(bounds(&vec![1, 2][..], &root, Some(3), None).is_err());
+        assert_eq!(unknown_member(&root).field, "body");
+    }
+
+    #[test]
+    fn containers_validate_their_elements_with_their_position() {
+        struct Odd(i32);
+        impl Validate for Odd {
+            fn validate(&self, at: &Path<'_>) -> Result<(), ValidationError> {
+                bounds(&self.0, at, Some(1), None)
+            }
+        }
+        let root = Path::Root;
+        let e = vec![Odd(1), Odd(0)].validate(&root).unwrap_err();
+        assert_eq!(e.field, "[1]");
+        let m = std::collections::BTreeMap::from([("k".to_owned(), Odd(0))]);
+        assert_eq!(
+            m.validate(&Path::Field(&root, "m")).unwrap_err().field,
+            "m[\"k\"]"
+        );
+        assert!(Some(Box::new(Odd(2))).validate(&root).is_ok());
+    }
+}

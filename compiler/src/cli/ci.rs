@@ -9,7 +9,7 @@
 //! personal-data flows are listed for review; they fail only with `--fail-on-new-flows`.
 
 use super::{WarningGate, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::diff::{self, Class, Side};
+use crate::diff::{self, Side};
 use crate::trace::{self, against, render, TraceOptions};
 use clap::Args;
 use std::path::PathBuf;
@@ -92,11 +92,7 @@ pub fn run(args: CiArgs) -> i32 {
             charter_toml.toml.diff.apply(&mut result);
             print!("{}", diff::report::render_github(&result));
             summary.push_str(&diff::report::render_markdown(&result));
-            let threshold = match args.fail_on {
-                super::diff::FailOn::Breaking => Class::Breaking,
-                super::diff::FailOn::Dangerous => Class::Dangerous,
-            };
-            failed |= result.verdict() >= threshold;
+            failed |= args.fail_on.fails(&result);
             // trace
             let trace_options = TraceOptions {
                 annotation: "personal_data".into(),

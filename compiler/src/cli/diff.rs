@@ -13,13 +13,34 @@ pub enum DiffFormat {
     Json,
     Markdown,
     Github,
+    /// SARIF 2.1.0, for GitHub code scanning (`upload-sarif`).
+    Sarif,
 }
 
+/// What fails the run. The wire axis always counts (what deployed clients and consumers feel);
+/// `source` also fails on a change that breaks code using the generated client and models.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
 pub enum FailOn {
+    /// A breaking change on the wire.
     #[default]
     Breaking,
+    /// A dangerous or breaking change on the wire.
     Dangerous,
+    /// A breaking change on the wire or on source.
+    Source,
+}
+
+impl FailOn {
+    /// Whether a report fails this gate (allowed changes never count).
+    pub fn fails(self, report: &diff::DiffReport) -> bool {
+        match self {
+            FailOn::Breaking => report.verdict() >= Class::Breaking,
+            FailOn::Dangerous => report.verdict() >= Class::Dangerous,
+            FailOn::Source => {
+                report.verdict() >= Class::Breaking || report.source_verdict() >= Class::Breaking
+            }
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -33,7 +54,8 @@ pub struct DiffArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: DiffFormat,
-    /// Exit 1 when the verdict is at least this severe.
+    /// Exit 1 when the wire verdict is at least this severe (`source`: or the source verdict is
+    /// breaking). Both axes are always reported.
     #[arg(long, value_enum, default_value_t)]
     pub fail_on: FailOn,
     /// charter.toml holding the `[diff] allow` list (default: ./charter.toml when present).
@@ -144,11 +166,6 @@ pub fn run(args: DiffArgs) -> i32 {
         Side::new(&old.repo, &old.sources),
         Side::new(&new.repo, &new.sources),
     );
-    // Database changes of metadata specs (`psql` attribute), rules DB0xx (crate::dao::diff).
-    result.changes.extend(crate::dao::diff::compare(
-        Side::new(&old.repo, &old.sources),
-        Side::new(&new.repo, &new.sources),
-    ));
     for stale in config.apply(&mut result) {
         eprintln!(
             "warning: charter.toml allows {} at {}, which this diff does not report",
@@ -163,17 +180,14 @@ pub fn run(args: DiffArgs) -> i32 {
             eprintln!("{}", report::summary(&result));
         }
         DiffFormat::Human => print!("{}", report::render_human(&result)),
+        DiffFormat::Sarif => println!("{}", diff::sarif::render(&result)),
     }
-    let threshold = match args.fail_on {
-        FailOn::Breaking => Class::Breaking,
-        FailOn::Dangerous => Class::Dangerous,
-    };
     let dangerous = result
         .changes
         .iter()
         .filter(|c| c.allowed.is_none() && c.class == Class::Dangerous)
         .count();
-    if result.verdict() >= threshold || !args.warnings.passes(dangerous, "dangerous change") {
+    if args.fail_on.fails(&result) || !args.warnings.passes(dangerous, "dangerous change") {
         EXIT_FINDINGS
     } else {
         EXIT_OK

@@ -161,6 +161,10 @@ pub fn run(args: GenerateArgs) -> i32 {
             return EXIT_FINDINGS;
         }
     }
+    // Beyond the generator's limits (E12xx): nothing is written.
+    if generated.diagnostics.iter().any(|d| d.is_error()) {
+        return EXIT_FINDINGS;
+    }
     let name = args.name.clone().unwrap_or_else(|| {
         args.out
             .file_name()

@@ -138,7 +138,7 @@ pub fn gen_module(repo: &Repo, id: crate::ir::ServiceId) -> TokenStream {
 pub fn file(repo: &Repo, tables: &[&Table], title: &str) -> String {
     let tokens = service_module(repo, tables);
     let body = match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(f) => prettyplease::unparse(&f),
+        Ok(f) => crate::gen::format::unparse(&f),
         Err(e) => format!("compile_error!({:?});\n{tokens}\n", e.to_string()),
     };
     format!("{}\n//! {title}\n\n{body}", crate::gen::HEADER)

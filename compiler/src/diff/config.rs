@@ -45,11 +45,14 @@ pub fn parse(text: &str) -> Result<DiffConfig, String> {
 }
 
 impl DiffConfig {
-    /// Every entry names a rule of the catalogue and gives a reason.
+    /// Every entry names a rule of the catalogue or a database rule (`DB004`) and gives a reason.
     pub fn validate(&self) -> Result<(), String> {
         for a in &self.allow {
-            if super::rules::lookup(&a.rule).is_none() {
-                return Err(format!("[diff] allow: unknown rule `{}`", a.rule));
+            if !super::is_rule(&a.rule) {
+                return Err(format!(
+                    "[diff] allow: unknown rule `{}` (a diff rule such as FIELD_REMOVED or a database rule DB001–DB012; `charter explain RULE`)",
+                    a.rule
+                ));
             }
             if a.reason.trim().is_empty() {
                 return Err(format!(
@@ -94,6 +97,8 @@ mod tests {
         Change {
             rule,
             class: Class::Breaking,
+            source: Class::Breaking,
+            docs_only: false,
             message: "m".into(),
             file: None,
             line: None,
@@ -136,5 +141,13 @@ mod tests {
         .is_err());
         assert!(parse("[diff]\nallow = [{ rule = \"FIELD_REMOVED\", pointer = \"/\" }]").is_err());
         assert_eq!(parse("").expect("empty"), DiffConfig::default());
+        // database rules are allowed like API rules
+        let db = parse("[diff]\nallow = [{ rule = \"DB004\", pointer = \"/models/user/fields/1\", reason = \"backfilled\" }]")
+            .expect("a DB rule id is accepted");
+        assert_eq!(db.allow[0].rule, "DB004");
+        assert!(
+            parse("[diff]\nallow = [{ rule = \"DB999\", pointer = \"/\", reason = \"x\" }]")
+                .is_err()
+        );
     }
 }

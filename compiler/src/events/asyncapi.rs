@@ -86,8 +86,7 @@ pub fn document(repo: &Repo, service: ServiceId, streams: &[Stream]) -> Value {
     }
     // Every type of the service, then the imported ones they reach (transitively).
     let mut components = Map::new();
-    let local = crate::gen::declared_types(repo, service);
-    for (id, _) in local {
+    for id in repo.declared_types(service) {
         if id.kind == TypeKind::Interface && repo.interface(id).fields.is_empty() {
             continue;
         }

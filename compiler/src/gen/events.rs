@@ -14,31 +14,24 @@
 //! Transports (in-memory, NATS JetStream, the Postgres outbox) are charter-runtime features; the
 //! generated code does not name any.
 
-use super::{doc_attrs, ident, naming, Cx};
-use crate::events::{self, Member, Stream};
-use crate::ir::{ServiceId, TypeRef};
+use super::plan::{Place, Plan, ServicePlan};
+use super::{doc_attrs, ident, naming};
+use crate::events::{Member, Stream};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The `events` module of service `sid` (empty when it has no stream); errors of its event
-/// unions (E2101, E2102) go to the generation diagnostics.
-pub(crate) fn events(cx: &mut Cx, sid: ServiceId) -> TokenStream {
-    let (streams, diags) = events::streams(cx.repo, &cx.settings.stream_options);
-    let file = cx.repo.service(sid).file;
-    cx.diags.extend(
-        diags
-            .into_vec()
-            .into_iter()
-            .filter(|d| d.loc.as_ref().is_some_and(|l| l.file == file)),
-    );
-    let streams: Vec<Stream> = streams.into_iter().filter(|s| s.service == sid).collect();
+/// The `events` module of a service (empty when it has no stream), from the plan's streams
+/// (errors of event unions, E2101 and E2102, are the plan's diagnostics).
+pub(crate) fn events(plan: &Plan, sp: &ServicePlan) -> TokenStream {
+    let streams: Vec<&Stream> = plan.streams.iter().filter(|s| s.service == sp.id).collect();
     if streams.is_empty() {
         return TokenStream::new();
     }
-    cx.local = Some(quote!(super::models));
     let mut scope = naming::Scope::new();
-    let items: Vec<TokenStream> = streams.iter().map(|s| stream(cx, s, &mut scope)).collect();
-    cx.local = None;
+    let items: Vec<TokenStream> = streams
+        .iter()
+        .map(|s| stream(plan, s, &mut scope))
+        .collect();
     let names: Vec<&str> = streams.iter().map(|s| s.name.as_str()).collect();
     let doc = format!(
         " Event streams of the service: {}. Producers, consumer traits and dispatchers on \
@@ -63,34 +56,22 @@ struct Variant<'a> {
     boxed: bool,
 }
 
-fn stream(cx: &mut Cx, s: &Stream, scope: &mut naming::Scope) -> TokenStream {
-    let union = cx.repo.union(s.union).clone();
-    let uname = cx.ident(s.union);
+fn stream(plan: &Plan, s: &Stream, scope: &mut naming::Scope) -> TokenStream {
+    let union = plan.repo.union(s.union);
+    let tp = plan.ty(s.union);
+    let uname = ident(&tp.ident);
     let union_ty = quote!(super::models::#uname);
-    // The variant names of the union's enum, claimed as `models` claims them.
-    let mut vscope = naming::Scope::with_reserved(&["Unknown"]);
-    let mut variants = Vec::new();
-    for t in &union.types {
-        let resolved = cx.resolve(s.service, &t.ty.r);
-        let base = match resolved.innermost() {
-            TypeRef::Type(tid) => cx.repo.type_name(*tid).to_owned(),
-            TypeRef::External { name, .. } => name.clone(),
-            _ => t.discriminator_value.clone(),
-        };
-        let name = ident(&vscope.camel(&base));
-        let member = s
-            .members
-            .iter()
-            .find(|m| m.discriminator == t.discriminator_value);
-        let boxed = cx.needs_box(s.union, &resolved);
-        let ty = cx.rust_type(s.service, &resolved, &t.ty.loc);
-        variants.push(Variant {
-            name,
-            member,
-            ty,
-            boxed,
-        });
-    }
+    // The variants of the union's enum, as the plan names them for `models`.
+    let variants: Vec<Variant> = tp
+        .members
+        .iter()
+        .map(|mp| Variant {
+            name: ident(&mp.variant),
+            member: s.members.iter().find(|m| m.discriminator == mp.tag),
+            ty: plan.rust_type(s.service, &mp.ty, Place::Sibling),
+            boxed: mp.boxed,
+        })
+        .collect();
     let slots = quote!(::charter_runtime::events);
     let (name, short_name, disc) = (&s.name, &s.short_name, &s.discriminator);
     let member_tags: Vec<&str> = s.members.iter().map(|m| m.discriminator.as_str()).collect();
@@ -113,7 +94,7 @@ fn stream(cx: &mut Cx, s: &Stream, scope: &mut naming::Scope) -> TokenStream {
             continue;
         };
         let tag = &m.discriminator;
-        let model = cx.repo.model(m.model);
+        let model = plan.repo.model(m.model);
         let field = |n: &str| ident(&naming::snake(n));
         disc_arms.push(quote!(Self::#vn(_) => ::std::option::Option::Some(#tag),));
         let eid = field("event_id");

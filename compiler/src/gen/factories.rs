@@ -11,91 +11,11 @@
 //!
 //! Field and variant names follow `models.rs` (same scopes, same order).
 
-use super::{default_value, doc_attrs, ident, naming, Cx};
-use crate::diag::{Diagnostic, Severity};
-use crate::gen::W1204;
-use crate::ir::{Field, Primitive, Repo, ServiceId, TypeId, TypeKind, TypeRef};
+use super::plan::{Place, Plan, ServicePlan};
+use super::{doc_attrs, ident, naming};
+use crate::ir::{Primitive, ServiceId, TypeId, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::HashMap;
-
-/// The factory function name of every model, enum and union of the repo (`item`, `role`).
-pub(crate) fn names(repo: &Repo) -> HashMap<TypeId, String> {
-    let mut out = HashMap::new();
-    for sid in repo.service_ids() {
-        let mut scope = naming::Scope::new();
-        for (id, name) in super::declared_types(repo, sid) {
-            if id.kind != TypeKind::Interface {
-                out.insert(id, scope.snake(name));
-            }
-        }
-    }
-    out
-}
-
-/// How deep the smallest value of every model and union is: a model is one deeper than its
-/// deepest required field (optional fields are `None`, defaults are literals), a union one deeper
-/// than its shallowest member. Computed by relaxation from "unknown" (`u32::MAX`); a type that
-/// stays unknown has no finite value (every member of a cycle is required).
-pub(crate) fn heights(cx: &Cx) -> HashMap<TypeId, u32> {
-    const UNKNOWN: u32 = u32::MAX;
-    let repo = cx.repo;
-    let mut h: HashMap<TypeId, u32> = HashMap::new();
-    let mut types = Vec::new();
-    for sid in repo.service_ids() {
-        for (id, _) in super::declared_types(repo, sid) {
-            if matches!(id.kind, TypeKind::Model | TypeKind::Union) {
-                h.insert(id, UNKNOWN);
-                types.push(id);
-            }
-        }
-    }
-    fn of(cx: &Cx, h: &HashMap<TypeId, u32>, sid: ServiceId, r: &TypeRef, min: Option<i64>) -> u32 {
-        match cx.resolve(sid, r) {
-            TypeRef::List(t) | TypeRef::Map(t) if min.unwrap_or(0) > 0 => of(cx, h, sid, &t, None),
-            TypeRef::Type(id) => h.get(&id).copied().unwrap_or(0),
-            _ => 0,
-        }
-    }
-    loop {
-        let mut changed = false;
-        for &id in &types {
-            let new = if id.kind == TypeKind::Model {
-                let m = repo.model(id);
-                let deepest = m
-                    .fields
-                    .iter()
-                    .filter(|f| {
-                        f.required
-                            && !f.default.as_deref().is_some_and(|d| {
-                                default_value(cx, id.service, &cx.resolve(id.service, &f.ty.r), d)
-                                    .is_some()
-                            })
-                    })
-                    .map(|f| of(cx, &h, id.service, &f.ty.r, f.minimum))
-                    .max()
-                    .unwrap_or(0);
-                deepest.saturating_add(1)
-            } else {
-                let u = repo.union(id);
-                let shallowest = u
-                    .types
-                    .iter()
-                    .map(|t| of(cx, &h, id.service, &t.ty.r, None))
-                    .min()
-                    .unwrap_or(0);
-                shallowest.saturating_add(1)
-            };
-            if new < h[&id] {
-                h.insert(id, new);
-                changed = true;
-            }
-        }
-        if !changed {
-            return h;
-        }
-    }
-}
 
 /// Constraints and a name for a generated value (from a field or a parameter).
 #[derive(Clone, Copy, Default)]
@@ -105,142 +25,87 @@ pub(crate) struct Hint<'a> {
     pub maximum: Option<i64>,
 }
 
-/// The body of the `factories` module of service `sid`.
-pub(crate) fn factories(cx: &mut Cx, sid: ServiceId) -> TokenStream {
-    cx.local = Some(quote!(super::models));
-    let repo = cx.repo;
-    let s = repo.service(sid);
+/// The body of the `factories` module of a service.
+pub(crate) fn factories(plan: &Plan, s: &ServicePlan) -> TokenStream {
+    let repo = plan.repo;
     let own = quote!(self);
     let mut out = TokenStream::new();
-    let ids = (0..s.enums.len())
-        .map(|i| (TypeKind::Enum, i))
-        .chain((0..s.models.len()).map(|i| (TypeKind::Model, i)))
-        .chain((0..s.unions.len()).map(|i| (TypeKind::Union, i)));
-    for (kind, i) in ids {
-        let id = TypeId {
-            service: sid,
-            kind,
-            index: i as u32,
-        };
-        let Some(fname) = cx.factory_names.get(&id).map(String::as_str).map(ident) else {
+    let ids = s.types.iter().filter(|id| id.kind != TypeKind::Interface);
+    for &id in ids {
+        let t = plan.ty(id);
+        let Some(fname) = t.factory.as_deref().map(ident) else {
             continue;
         };
-        let ty = cx.rust_type(sid, &TypeRef::Type(id), &type_loc(repo, id));
-        let (body, description) = match kind {
+        let ty = plan.type_path(s.id, id, Place::Sibling);
+        let (body, description) = match id.kind {
             TypeKind::Enum => {
-                let e = repo.enum_(id);
-                let first = e.values.first().map(|v| v.wire()).unwrap_or_default();
+                let first = t.values.first().map(|v| v.wire).unwrap_or_default();
                 (
                     quote!(<#ty as ::charter_runtime::WireEnum>::from_wire(#first)),
-                    e.description.as_deref(),
+                    repo.enum_(id).description.as_deref(),
                 )
             }
-            TypeKind::Model => (model(cx, id, &own), repo.model(id).description.as_deref()),
-            _ => (union(cx, id, &own), repo.union(id).description.as_deref()),
+            TypeKind::Model => (model(plan, id, &own), repo.model(id).description.as_deref()),
+            _ => (union(plan, id, &own), repo.union(id).description.as_deref()),
         };
-        let name = repo.type_name(id);
         let mut docs = doc_attrs(description, None);
         if description.is_some() {
             docs.extend(quote!(#[doc = ""]));
         }
-        let line = format!(" A valid `{name}`.");
+        let line = format!(" A valid `{}`.", t.name);
         docs.extend(quote!(#[doc = #line]));
-        if cx.factory_heights.get(&id) == Some(&u32::MAX) {
+        if t.height == u32::MAX {
             docs.extend(quote! {
                 #[doc = ""]
                 #[doc = " Never returns: the type has no finite value (warning W1204)."]
                 #[allow(unconditional_recursion)]
             });
-            cx.diags.push(
-                Diagnostic::new(
-                    &W1204,
-                    format!("`{name}` has no finite value (a cycle of required fields): its factory never returns"),
-                )
-                .with_severity(Severity::Warning)
-                .at(type_loc(repo, id))
-                .with_help("make one field of the cycle optional"),
-            );
         }
         out.extend(quote! {
             #docs
             pub fn #fname() -> #ty { #body }
         });
     }
-    cx.local = None;
     out
 }
 
-fn type_loc(repo: &Repo, id: TypeId) -> crate::source::Loc {
-    match id.kind {
-        TypeKind::Enum => repo.enum_(id).loc.clone(),
-        TypeKind::Model => repo.model(id).loc.clone(),
-        TypeKind::Union => repo.union(id).loc.clone(),
-        TypeKind::Interface => repo.interface(id).loc.clone(),
-    }
-}
-
-fn model(cx: &mut Cx, id: TypeId, own: &TokenStream) -> TokenStream {
-    let repo = cx.repo;
-    let m = repo.model(id);
-    let ty = cx.rust_type(id.service, &TypeRef::Type(id), &m.loc);
-    let mut scope = naming::Scope::new();
-    let fields = m.fields.iter().map(|f| {
-        let fid = ident(&scope.snake(&f.name));
-        let resolved = cx.resolve(id.service, &f.ty.r);
-        let boxed = cx.needs_box(id, &resolved);
-        let given = f
-            .default
-            .as_deref()
-            .and_then(|d| default_value(cx, id.service, &resolved, d));
-        let v = match given {
-            Some(v) => Some(v),
-            None if !f.required => None,
-            None => Some(value(cx, id.service, &resolved, field_hint(f), own)),
+fn model(plan: &Plan, id: TypeId, own: &TokenStream) -> TokenStream {
+    let ty = plan.type_path(id.service, id, Place::Sibling);
+    let fields = plan.ty(id).fields.iter().map(|f| {
+        let fid = ident(&f.ident);
+        let v = match &f.default {
+            Some((d, _)) => Some(plan.default_expr(id.service, d, Place::Sibling)),
+            None if f.optional => None,
+            None => {
+                let hint = Hint {
+                    name: Some(f.wire),
+                    minimum: f.field.minimum,
+                    maximum: f.field.maximum,
+                };
+                Some(value(plan, id.service, &f.ty, hint, own))
+            }
         };
         match v {
-            Some(v) if boxed => quote!(#fid: ::std::boxed::Box::new(#v),),
+            Some(v) if f.boxed => quote!(#fid: ::std::boxed::Box::new(#v),),
             Some(v) => quote!(#fid: #v,),
             None => quote!(#fid: ::std::option::Option::None,),
         }
     });
-    let fields: Vec<TokenStream> = fields.collect();
     quote!(#ty { #(#fields)* })
 }
 
-fn field_hint(f: &Field) -> Hint<'_> {
-    Hint {
-        name: Some(&f.name),
-        minimum: f.minimum,
-        maximum: f.maximum,
-    }
-}
-
-fn union(cx: &mut Cx, id: TypeId, own: &TokenStream) -> TokenStream {
-    let repo = cx.repo;
-    let u = repo.union(id);
-    let ty = cx.rust_type(id.service, &TypeRef::Type(id), &u.loc);
-    // Variant names as models.rs gives them.
-    let mut scope = naming::Scope::with_reserved(&["Unknown"]);
-    let mut members = Vec::new();
-    for t in &u.types {
-        let resolved = cx.resolve(id.service, &t.ty.r);
-        let base = match resolved.innermost() {
-            TypeRef::Type(tid) => repo.type_name(*tid).to_owned(),
-            TypeRef::External { name, .. } => name.clone(),
-            _ => t.discriminator_value.clone(),
-        };
-        members.push((ident(&scope.camel(&base)), resolved));
-    }
+fn union(plan: &Plan, id: TypeId, own: &TokenStream) -> TokenStream {
+    let ty = plan.type_path(id.service, id, Place::Sibling);
     let height = |r: &TypeRef| match r {
-        TypeRef::Type(t) => cx.factory_heights.get(t).copied().unwrap_or(0),
+        TypeRef::Type(t) if t.kind != TypeKind::Interface => plan.ty(*t).height,
         _ => 0,
     };
-    let pick = members.iter().min_by_key(|(_, r)| height(r));
+    let pick = plan.ty(id).members.iter().min_by_key(|m| height(&m.ty));
     match pick {
-        Some((v, r)) => {
-            let r = r.clone();
-            let value = value(cx, id.service, &r, Hint::default(), own);
-            if cx.needs_box(id, &r) {
+        Some(m) => {
+            let v = ident(&m.variant);
+            let value = value(plan, id.service, &m.ty, Hint::default(), own);
+            if m.boxed {
                 quote!(#ty::#v(::std::boxed::Box::new(#value)))
             } else {
                 quote!(#ty::#v(#value))
@@ -250,10 +115,10 @@ fn union(cx: &mut Cx, id: TypeId, own: &TokenStream) -> TokenStream {
     }
 }
 
-/// A valid value of type `r` (resolved) used from service `sid`; `own` is the path of `sid`'s
-/// factories module (`self` inside it, `super::factories` next to it).
+/// A valid value of type `r` used from service `sid`; `own` is the path of `sid`'s factories
+/// module (`self` inside it, `super::factories` next to it).
 pub(crate) fn value(
-    cx: &mut Cx,
+    plan: &Plan,
     sid: ServiceId,
     r: &TypeRef,
     hint: Hint,
@@ -321,7 +186,7 @@ pub(crate) fn value(
             if n == 0 {
                 quote!(::std::vec::Vec::new())
             } else {
-                let v = value(cx, sid, inner, Hint::default(), own);
+                let v = value(plan, sid, inner, Hint::default(), own);
                 quote!(::std::vec![#v; #n])
             }
         }
@@ -330,18 +195,18 @@ pub(crate) fn value(
             if n == 0 {
                 quote!(::std::collections::BTreeMap::new())
             } else {
-                let v = value(cx, sid, inner, Hint::default(), own);
+                let v = value(plan, sid, inner, Hint::default(), own);
                 let keys = (1..=n).map(|i| format!("key{i}"));
                 quote!(::std::collections::BTreeMap::from([#((::std::string::String::from(#keys), #v)),*]))
             }
         }
-        TypeRef::Type(id) => match cx.factory_names.get(id) {
+        TypeRef::Type(id) => match plan.ty(*id).factory.as_deref() {
             Some(name) => {
                 let f = ident(name);
                 if id.service == sid {
                     quote!(#own::#f())
                 } else {
-                    let path = cx.service_path(id.service);
+                    let path = plan.service_path(id.service);
                     quote!(#path::factories::#f())
                 }
             }
@@ -350,7 +215,7 @@ pub(crate) fn value(
         },
         TypeRef::External {
             namespace, name, ..
-        } => match cx.settings.crate_paths.get(namespace) {
+        } => match plan.settings.crate_paths.get(namespace) {
             Some(path) => {
                 let path: TokenStream = path.parse().unwrap_or_else(|_| quote!(crate));
                 let f = ident(&naming::snake(name));
@@ -360,15 +225,9 @@ pub(crate) fn value(
                 ::charter_runtime::serde_json::Map::new()
             )),
         },
-        TypeRef::Named(_) => {
-            let resolved = cx.resolve(sid, r);
-            if matches!(resolved, TypeRef::Named(_)) {
-                quote!(::charter_runtime::serde_json::Value::Null)
-            } else {
-                value(cx, sid, &resolved, hint, own)
-            }
+        TypeRef::Named(_) | TypeRef::Unresolved(_) => {
+            quote!(::charter_runtime::serde_json::Value::Null)
         }
-        TypeRef::Unresolved(_) => quote!(::charter_runtime::serde_json::Value::Null),
     }
 }
 

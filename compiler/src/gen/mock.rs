@@ -10,22 +10,23 @@
 //!
 //! **Mock** (module `mock`, with [`super::Settings::with_mock`]): `MockClient::new()`, no HTTP.
 //! Every operation records a typed call (`Call::Items(ItemsCall::GetById { id })`), validates its
-//! arguments as the generated server would (enum values known, `minimum`/`maximum` of parameters
-//! and of body fields) and answers a rejected call with the very error the real client surfaces for
+//! arguments with the very function the generated server calls (`checks`: enum values and union
+//! members known, `minimum`/`maximum` of parameters and of body fields at any depth) and answers a rejected call with the very error the real client surfaces for
 //! the server's 400/422 reply (the client's own status match decodes it). Otherwise it answers
 //! with the canned answer a test set (`mock.items().on_get_by_id().returns(item)`, `.fails(err)`,
 //! `.once()`), or by default the first documented success status with a value from `factories`
 //! (a one-element list for lists, `()` for unit). Shared machinery: `charter_runtime::mock`.
 
-use super::client::{optional, ArgSource, OpSig, ResourceSig};
+use super::client::{arg_decls, err_type, ok_type, op_docs, status_arms};
 use super::factories::{self, Hint};
-use super::{ident, naming, server, Cx};
-use crate::ir::{Primitive, ServiceId, TypeKind, TypeRef};
+use super::plan::{ArgPlan, OpPlan, Place, Plan, ServicePlan};
+use super::{ident, naming};
+use crate::ir::{ServiceId, TypeRef};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-fn ret_type(op: &OpSig) -> TokenStream {
-    let (ok, err) = (&op.ok_type, &op.err_type);
+fn ret_type(plan: &Plan, sid: ServiceId, op: &OpPlan) -> TokenStream {
+    let (ok, err) = (ok_type(plan, sid, op), err_type(op));
     quote! {
         impl ::std::future::Future<Output = ::std::result::Result<#ok, ::charter_runtime::client::Error<#err>>> + ::std::marker::Send
     }
@@ -35,26 +36,32 @@ fn many_args(n: usize) -> Option<TokenStream> {
     (n > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]))
 }
 
+/// The operations the client (and so the mock) generates.
+fn client_ops<'p, 'a>(ops: &'p [OpPlan<'a>]) -> impl Iterator<Item = &'p OpPlan<'a>> {
+    ops.iter().filter(|op| op.client.is_ok())
+}
+
 /// The resource traits and the service trait, with the client's implementations (inside the
 /// `client` module).
-pub(crate) fn traits(cx: &Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenStream {
+pub(crate) fn traits(plan: &Plan, s: &ServicePlan) -> TokenStream {
+    let sid = s.id;
     let mut out = TokenStream::new();
     let mut assoc = Vec::new();
     let mut assoc_impl = Vec::new();
-    for r in sigs {
-        let (tname, sname, acc) = (&r.trait_name, &r.name, &r.accessor);
+    for r in &s.resources {
+        let (tname, sname, acc) = (
+            ident(&r.client_trait),
+            ident(&r.client_struct),
+            ident(&r.accessor),
+        );
         let mut decls = Vec::new();
         let mut impls = Vec::new();
-        for op in &r.ops {
-            let f = &op.fname;
-            let docs = &op.docs;
-            let args = op.args.iter().map(|a| {
-                let (i, t) = (&a.ident, &a.ty);
-                quote!(#i: #t)
-            });
-            let args: Vec<TokenStream> = args.collect();
-            let names = op.args.iter().map(|a| &a.ident);
-            let ret = ret_type(op);
+        for op in client_ops(&r.ops) {
+            let f = ident(&op.fname);
+            let docs = op_docs(op);
+            let args = arg_decls(plan, sid, op);
+            let names = op.args.iter().map(|a| ident(&a.ident));
+            let ret = ret_type(plan, sid, op);
             let allow = many_args(op.args.len());
             decls.push(quote! { #docs fn #f(&self, #(#args),*) -> #ret; });
             impls.push(quote! {
@@ -90,7 +97,7 @@ pub(crate) fn traits(cx: &Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenStre
             fn #acc(&self) -> #sname<'_> { Client::#acc(self) }
         });
     }
-    let name = &cx.repo.service(sid).name;
+    let name = &s.service.name;
     let doc = format!(
         " Every resource of `{name}`, implemented by `Client` and by the mock client: code under test \
          takes `&impl Api` and tests hand it the mock."
@@ -107,63 +114,61 @@ pub(crate) fn traits(cx: &Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenStre
     out
 }
 
-/// The body of the `mock` module of service `sid`.
-pub(crate) fn mock(cx: &mut Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenStream {
-    cx.local = Some(quote!(super::models));
+/// The body of the `mock` module of a service.
+pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
+    let sid = s.id;
     let factories_path = quote!(super::factories);
     let mut types = naming::Scope::with_reserved(&["MockClient", "Call", "Stubs"]);
-    let mut fns = naming::Scope::new();
-    let mut validators = server::Validators::new(cx, sid);
     let mut items = TokenStream::new();
     let mut call_variants = Vec::new();
     let mut stubs_fields = Vec::new();
     let mut accessors = Vec::new();
     let mut api_impl = Vec::new();
     let mut resets = Vec::new();
-    let many = sigs.len() > 1;
+    let many = s.resources.len() > 1;
     let mut client_scope = naming::Scope::new();
-    for r in sigs {
-        client_scope.claim(r.accessor.to_string());
+    for r in &s.resources {
+        client_scope.claim(r.accessor.clone());
     }
     let client_calls = ident(&client_scope.claim("calls".into()));
     let client_reset = ident(&client_scope.claim("reset".into()));
     let client_new = ident(&client_scope.claim("new".into()));
-    for r in sigs {
+    for r in &s.resources {
         let plural = &r.resource.plural;
-        let (sname, acc) = (&r.name, &r.accessor);
+        let (sname, acc) = (ident(&r.client_struct), ident(&r.accessor));
         let mock_name = ident(&types.camel(&format!("mock {plural}")));
         let call_name = ident(&types.camel(&format!("{plural} call")));
         let stubs_name = ident(&types.camel(&format!("{plural} stubs")));
         let rvariant = sname.clone();
+        let ops: Vec<&OpPlan> = client_ops(&r.ops).collect();
         let mut variant_scope = naming::Scope::new();
         let mut helper_scope = naming::Scope::new();
-        for op in &r.ops {
-            helper_scope.claim(op.fname.to_string());
+        for op in &ops {
+            helper_scope.claim(op.fname.clone());
         }
-        let on_names: Vec<Ident> = r
-            .ops
+        let on_names: Vec<Ident> = ops
             .iter()
-            .map(|op| ident(&helper_scope.claim(format!("on_{}", unraw(&op.fname)))))
+            .map(|op| ident(&helper_scope.claim(format!("on_{}", naming::unraw(&op.fname)))))
             .collect();
         let resource_calls = ident(&helper_scope.claim("calls".into()));
         let mut variants = Vec::new();
         let mut stubs = Vec::new();
         let mut ons = Vec::new();
         let mut impls = Vec::new();
-        for (op, on) in r.ops.iter().zip(&on_names) {
-            let f = &op.fname;
-            let (ok, err) = (&op.ok_type, &op.err_type);
+        for (op, on) in ops.iter().zip(&on_names) {
+            let f = ident(&op.fname);
+            let (ok, err) = (ok_type(plan, sid, op), err_type(op));
             let label = format!(" `{}`", op.op.label());
-            let variant = ident(&variant_scope.camel(&unraw(f)));
+            let variant = ident(&variant_scope.camel(naming::unraw(&op.fname)));
             // The recorded call.
             let mut fields = Vec::new();
             let mut records = Vec::new();
             for a in &op.args {
-                let (i, owned, record) = owned(cx, sid, a);
+                let (i, owned, record) = owned(plan, sid, a);
                 fields.push(quote!(#i: #owned,));
                 records.push(record);
             }
-            let names: Vec<&Ident> = op.args.iter().map(|a| &a.ident).collect();
+            let names: Vec<Ident> = op.args.iter().map(|a| ident(&a.ident)).collect();
             if fields.is_empty() {
                 variants.push(quote!(#[doc = #label] #variant,));
             } else {
@@ -183,12 +188,13 @@ pub(crate) fn mock(cx: &mut Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenSt
                     self.mock.stubs.#acc.#f.stub()
                 }
             });
-            // Validation as the server does it.
-            let check = checks(cx, sid, op, &mut validators, &mut fns, &mut items);
-            let reject = check.map(|(check_fn, check_args)| {
-                let (arms, fallback) = (&op.arms, &op.fallback);
+            // Validation: the server's own check function.
+            let reject = op.check.as_ref().map(|check| {
+                let check = ident(check);
+                let check_args = op.checked_args().map(|a| ident(&a.ident));
+                let (arms, fallback) = status_arms(op);
                 quote! {
-                    if let ::std::result::Result::Err(e) = #check_fn(#(#check_args),*) {
+                    if let ::std::result::Result::Err(e) = super::checks::#check(#(#check_args),*) {
                         let resp = ::charter_runtime::mock::rejected(e);
                         let rejected: ::std::result::Result<#ok, ::charter_runtime::client::Error<#err>> =
                             match resp.status() {
@@ -199,12 +205,9 @@ pub(crate) fn mock(cx: &mut Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenSt
                     }
                 }
             });
-            let default = default_answer(cx, sid, op, &factories_path);
-            let args = op.args.iter().map(|a| {
-                let (i, t) = (&a.ident, &a.ty);
-                quote!(#i: #t)
-            });
-            let ret = ret_type(op);
+            let default = default_answer(plan, sid, op, &factories_path);
+            let args = arg_decls(plan, sid, op);
+            let ret = ret_type(plan, sid, op);
             let allow = many_args(op.args.len());
             impls.push(quote! {
                 #allow
@@ -221,10 +224,10 @@ pub(crate) fn mock(cx: &mut Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenSt
                 }
             });
             if let Some(e) = &op.err_enum {
-                items.extend(documented_error(op, e));
+                items.extend(documented_error(op, &ident(e)));
             }
         }
-        let tname = &r.trait_name;
+        let tname = ident(&r.client_trait);
         let call_doc = format!(" A call made to the mock's `{plural}`, with its arguments.");
         let mock_doc = format!(
             " The mock's `{plural}`: canned answers per operation (`on_…`) and the calls made; the \
@@ -236,7 +239,7 @@ pub(crate) fn mock(cx: &mut Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenSt
         } else {
             quote!(|c| match c { Call::#rvariant(c) => ::std::option::Option::Some(c.clone()) })
         };
-        let stubs_struct = (!r.ops.is_empty()).then(|| {
+        let stubs_struct = (!ops.is_empty()).then(|| {
             quote! {
                 #[derive(Debug, Default)]
                 struct #stubs_name { #(#stubs)* }
@@ -267,7 +270,7 @@ pub(crate) fn mock(cx: &mut Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenSt
         let call_doc = format!(" A call to `{plural}`.");
         call_variants.push(quote!(#[doc = #call_doc] #rvariant(#call_name),));
         // A resource without operations has no answers to keep (a field nobody reads).
-        if !r.ops.is_empty() {
+        if !ops.is_empty() {
             stubs_fields.push(quote!(#acc: #stubs_name,));
         }
         let acc_doc = format!(" The mock's `{plural}`.");
@@ -282,9 +285,6 @@ pub(crate) fn mock(cx: &mut Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenSt
             fn #acc(&self) -> #mock_name<'_> { MockClient::#acc(self) }
         });
     }
-    validators.finish(cx);
-    cx.local = None;
-    let validator_fns = validators.code;
     // Without any operation there are no answers to keep.
     let (stubs_field, stubs_struct) = if stubs_fields.is_empty() {
         (None, None)
@@ -300,8 +300,9 @@ pub(crate) fn mock(cx: &mut Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenSt
     quote! {
         use super::client::*;
         /// A stand-in for `Client` that sends nothing: it records every call, validates arguments as
-        /// the server would, and answers with canned answers or, by default, factory values with
-        /// the first documented success status. Implements `Api` like the client.
+        /// the server does (the same `checks`), and answers with canned answers or, by default,
+        /// factory values with the first documented success status. Implements `Api` like the
+        /// client.
         #[derive(Debug, Default)]
         pub struct MockClient {
             log: ::charter_runtime::mock::CallLog<Call>,
@@ -332,199 +333,74 @@ pub(crate) fn mock(cx: &mut Cx, sid: ServiceId, sigs: &[ResourceSig]) -> TokenSt
         pub enum Call { #(#call_variants)* }
         #stubs_struct
         #items
-        #validator_fns
     }
-}
-
-fn unraw(i: &Ident) -> String {
-    naming::unraw(&i.to_string()).to_owned()
 }
 
 /// The recorded form of an argument: field name, owned type, and the expression owning it.
-fn owned(cx: &mut Cx, sid: ServiceId, a: &super::client::Arg) -> (Ident, TokenStream, TokenStream) {
-    let i = a.ident.clone();
-    match a.source {
-        ArgSource::Body(b) => {
-            let t = cx.rust_type(sid, &cx.resolve(sid, &b.ty.r), &b.ty.loc);
-            (i.clone(), t, quote!(::std::clone::Clone::clone(#i)))
-        }
-        ArgSource::Param(p) => match cx.resolve(sid, &p.ty.r) {
-            TypeRef::List(inner) => {
-                let t = cx.rust_type(sid, &inner, &p.ty.loc);
-                (i.clone(), quote!(::std::vec::Vec<#t>), quote!(#i.to_vec()))
-            }
-            other => {
-                let t = cx.rust_type(sid, &other, &p.ty.loc);
-                if optional(p) {
-                    (
-                        i.clone(),
-                        quote!(::std::option::Option<#t>),
-                        quote!(#i.map(::std::borrow::ToOwned::to_owned)),
-                    )
-                } else {
-                    (i.clone(), t, quote!(::std::borrow::ToOwned::to_owned(#i)))
-                }
-            }
-        },
+fn owned(plan: &Plan, sid: ServiceId, a: &ArgPlan) -> (Ident, TokenStream, TokenStream) {
+    let i = ident(&a.ident);
+    if a.location.is_none() {
+        let t = plan.rust_type(sid, &a.ty, Place::Sibling);
+        return (i.clone(), t, quote!(::std::borrow::ToOwned::to_owned(#i)));
     }
-}
-
-/// The check of one parameter value `x` (a reference to the whole value: a list parameter's
-/// list), when the server makes one: the same checks as `server::param_parse` and `form_parse`.
-fn param_check(
-    cx: &Cx,
-    sid: ServiceId,
-    p: &crate::ir::Parameter,
-    validators: &mut server::Validators,
-) -> Option<TokenStream> {
-    let name = &p.name;
-    let resolved = cx.resolve(sid, &p.ty.r);
-    let enum_check = |r: &TypeRef| matches!(r, TypeRef::Type(id) if id.kind == TypeKind::Enum);
-    let mut out = TokenStream::new();
-    if p.location == crate::ir::Location::Form {
-        out.extend(validators.field(cx, &resolved, name, p.minimum, p.maximum, quote!(x), None));
-        if enum_check(&resolved) {
-            out.extend(quote!(::charter_runtime::validation::check_known(#name, x)?;));
+    match &a.ty {
+        TypeRef::List(inner) => {
+            let t = plan.rust_type(sid, inner, Place::Sibling);
+            (i.clone(), quote!(::std::vec::Vec<#t>), quote!(#i.to_vec()))
         }
-    } else {
-        let (min, max) = (server::opt(p.minimum), server::opt(p.maximum));
-        let bounded = p.minimum.is_some() || p.maximum.is_some();
-        match &resolved {
-            TypeRef::List(inner) => {
-                if enum_check(inner) {
-                    out.extend(quote! {
-                        for x in x.iter() { ::charter_runtime::validation::check_known(#name, x)?; }
-                    });
-                }
-                if bounded {
-                    out.extend(
-                        quote!(::charter_runtime::validation::size(#name, x.len(), #min, #max)?;),
-                    );
-                }
+        other => {
+            let t = plan.rust_type(sid, other, Place::Sibling);
+            if a.optional {
+                (
+                    i.clone(),
+                    quote!(::std::option::Option<#t>),
+                    quote!(#i.map(::std::borrow::ToOwned::to_owned)),
+                )
+            } else {
+                (i.clone(), t, quote!(::std::borrow::ToOwned::to_owned(#i)))
             }
-            r if enum_check(r) => {
-                out.extend(quote!(::charter_runtime::validation::check_known(#name, x)?;))
-            }
-            TypeRef::Primitive(Primitive::String) if bounded => out.extend(
-                quote!(::charter_runtime::validation::size(#name, x.chars().count(), #min, #max)?;),
-            ),
-            TypeRef::Primitive(Primitive::Integer | Primitive::Double) if bounded => {
-                out.extend(quote!(::charter_runtime::validation::range(#name, *x, #min, #max)?;))
-            }
-            TypeRef::Primitive(Primitive::Long) if bounded => out
-                .extend(quote!(::charter_runtime::validation::range_long(#name, *x, #min, #max)?;)),
-            _ => {}
         }
     }
-    (!out.is_empty()).then_some(out)
-}
-
-/// The validation function of an operation (`check_items_get`) and the arguments it takes, when
-/// the server checks anything of the operation's arguments.
-fn checks(
-    cx: &mut Cx,
-    sid: ServiceId,
-    op: &OpSig,
-    validators: &mut server::Validators,
-    fns: &mut naming::Scope,
-    items: &mut TokenStream,
-) -> Option<(Ident, Vec<Ident>)> {
-    let mut params = Vec::new();
-    let mut body = Vec::new();
-    for a in &op.args {
-        let i = &a.ident;
-        let check = match a.source {
-            ArgSource::Body(b) => {
-                let r = cx.resolve(sid, &b.ty.r);
-                let c = validators.value(
-                    cx,
-                    &r,
-                    quote!(#i),
-                    quote!(&::charter_runtime::validation::Path::Root),
-                );
-                (!c.is_empty()).then_some(c)
-            }
-            ArgSource::Param(p) => param_check(cx, sid, p, validators).map(|c| {
-                // A list parameter is always a slice (empty when absent).
-                let list = matches!(cx.resolve(sid, &p.ty.r), TypeRef::List(_));
-                if optional(p) && !list {
-                    quote!(if let ::std::option::Option::Some(x) = #i { #c })
-                } else {
-                    quote!({ let x = #i; #c })
-                }
-            }),
-        };
-        if let Some(c) = check {
-            let t = &a.ty;
-            params.push((i.clone(), t.clone()));
-            body.push(c);
-        }
-    }
-    if body.is_empty() {
-        return None;
-    }
-    let fname = ident(&fns.snake(&format!("check {}", op.stem)));
-    let decl = params.iter().map(|(i, t)| quote!(#i: #t));
-    let allow = many_args(params.len());
-    let doc = format!(
-        " The checks the server makes of the arguments of `{}`.",
-        op.op.label()
-    );
-    items.extend(quote! {
-        #[doc = #doc]
-        #allow
-        fn #fname(#(#decl),*) -> ::std::result::Result<(), ::charter_runtime::validation::ValidationError> {
-            #(#body)*
-            ::std::result::Result::Ok(())
-        }
-    });
-    Some((fname, params.into_iter().map(|(i, _)| i).collect()))
 }
 
 /// The default answer: the first documented success status with a factory value.
-fn default_answer(cx: &mut Cx, sid: ServiceId, op: &OpSig, own: &TokenStream) -> TokenStream {
-    let Some(resp) = op.op.responses.iter().find(|r| r.code.is_success()) else {
+fn default_answer(plan: &Plan, sid: ServiceId, op: &OpPlan, own: &TokenStream) -> TokenStream {
+    let Some(resp) = op.successes().next() else {
         return quote!(());
     };
-    let resolved = cx.resolve(sid, &resp.ty.r);
-    let unit = matches!(resolved, TypeRef::Primitive(Primitive::Unit));
-    let value = match &resolved {
+    let value = match &resp.ty {
         // Lists answer with one element.
         TypeRef::List(inner) => {
-            let v = factories::value(cx, sid, inner, Hint::default(), own);
+            let v = factories::value(plan, sid, inner, Hint::default(), own);
             quote!(::std::vec![#v])
         }
-        other => factories::value(cx, sid, other, Hint::default(), own),
+        other => factories::value(plan, sid, other, Hint::default(), own),
     };
     match &op.ok_enum {
         Some(e) => {
-            let v = format_ident!("Status{}", resp.code.as_u16().unwrap_or(200));
-            if unit {
+            let e = ident(e);
+            let v = format_ident!("{}", resp.variant());
+            if resp.unit {
                 quote!(#e::#v)
             } else {
                 quote!(#e::#v(#value))
             }
         }
-        None if unit => quote!(()),
+        None if resp.unit => quote!(()),
         None => value,
     }
 }
 
 /// `DocumentedError` for an operation's error enum: the documented status of each variant (500
 /// for the spec's `default` response).
-fn documented_error(op: &OpSig, e: &Ident) -> TokenStream {
-    let arms = op
-        .op
-        .responses
-        .iter()
-        .filter(|r| !r.code.is_success())
-        .map(|r| match r.code.as_u16() {
-            Some(c) => {
-                let v = format_ident!("Status{}", c);
-                quote!(Self::#v { .. } => #c,)
-            }
-            None => quote!(Self::Default { .. } => 500u16,),
-        });
+fn documented_error(op: &OpPlan, e: &Ident) -> TokenStream {
+    let arms = op.errors().map(|r| match r.code.as_u16() {
+        Some(c) => {
+            let v = format_ident!("Status{}", c);
+            quote!(Self::#v { .. } => #c,)
+        }
+        None => quote!(Self::Default { .. } => 500u16,),
+    });
     quote! {
         impl ::charter_runtime::mock::DocumentedError for #e {
             fn status(&self) -> u16 {

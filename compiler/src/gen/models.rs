@@ -9,65 +9,41 @@
 //!   version does not know; wire form in `charter_runtime::union`.
 //! - Interfaces: a trait with one getter per field, implemented by the models that list it.
 
-use super::{doc_attrs, ident, naming, Cx};
-use crate::diag::{Diagnostic, Severity};
-use crate::gen::{W1202, W1203};
-use crate::ir::{Field, ServiceId, TypeId, TypeKind, TypeRef};
+use super::plan::{FieldPlan, Place, Plan, ServicePlan, TypePlan};
+use super::{doc_attrs, ident};
+use crate::ir::{TypeId, TypeKind};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub(crate) fn models(cx: &mut Cx, sid: ServiceId) -> TokenStream {
-    let s = cx.repo.service(sid);
+pub(crate) fn models(plan: &Plan, s: &ServicePlan) -> TokenStream {
     let mut out = TokenStream::new();
-    let mut defaults = (TokenStream::new(), naming::Scope::new());
-    for i in 0..s.interfaces.len() {
-        out.extend(interface(
-            cx,
-            TypeId {
-                service: sid,
-                kind: TypeKind::Interface,
-                index: i as u32,
-            },
-        ));
+    for &id in &s.types {
+        out.extend(match id.kind {
+            TypeKind::Interface => interface(plan, id),
+            TypeKind::Enum => enum_(plan, id),
+            TypeKind::Model => model(plan, id),
+            TypeKind::Union => union(plan, id),
+        });
     }
-    for i in 0..s.enums.len() {
-        out.extend(enum_(
-            cx,
-            TypeId {
-                service: sid,
-                kind: TypeKind::Enum,
-                index: i as u32,
-            },
-        ));
-    }
-    for i in 0..s.models.len() {
-        out.extend(model(
-            cx,
-            TypeId {
-                service: sid,
-                kind: TypeKind::Model,
-                index: i as u32,
-            },
-            &mut defaults,
-        ));
-    }
-    for i in 0..s.unions.len() {
-        out.extend(union(
-            cx,
-            TypeId {
-                service: sid,
-                kind: TypeKind::Union,
-                index: i as u32,
-            },
-        ));
-    }
-    if !defaults.0.is_empty() {
-        let defaults = defaults.0;
+    if s.has_defaults {
+        let defaults = s
+            .types
+            .iter()
+            .filter(|id| id.kind == TypeKind::Model)
+            .flat_map(|&id| {
+                plan.ty(id).fields.iter().filter_map(move |f| {
+                    let (v, name) = f.default.as_ref()?;
+                    let fname = ident(name);
+                    let ty = field_type(plan, id, f);
+                    let expr = plan.default_expr(id.service, v, Place::Models);
+                    Some(quote!(pub(super) fn #fname() -> #ty { #expr }))
+                })
+            });
         out.extend(quote! {
             /// Default values of fields, applied when a field is absent on decode.
             mod defaults {
                 use super::*;
-                #defaults
+                #(#defaults)*
             }
         });
     }
@@ -77,7 +53,7 @@ pub(crate) fn models(cx: &mut Cx, sid: ServiceId) -> TokenStream {
 /// `#[derive(base…, extra…)]`: the extra derives of the settings that parse as paths and that
 /// `base` does not already hold nor the generator writes by hand (`manual`), compared by last
 /// segment.
-fn derives(cx: &Cx, base: TokenStream, manual: &[&str]) -> TokenStream {
+fn derives(plan: &Plan, base: TokenStream, manual: &[&str]) -> TokenStream {
     let last = |p: &syn::Path| p.segments.last().map(|s| s.ident.to_string());
     let have: Vec<Option<String>> = syn::parse::Parser::parse2(
         syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
@@ -86,7 +62,7 @@ fn derives(cx: &Cx, base: TokenStream, manual: &[&str]) -> TokenStream {
     .map(|ps| ps.iter().map(last).collect())
     .unwrap_or_default();
     let mut extra: Vec<syn::Path> = Vec::new();
-    for d in &cx.settings.derives {
+    for d in &plan.settings.derives {
         if let Ok(p) = syn::parse_str::<syn::Path>(d) {
             let written = last(&p).is_some_and(|l| manual.contains(&l.as_str()));
             if !written && !have.contains(&last(&p)) && !extra.iter().any(|e| last(e) == last(&p)) {
@@ -97,106 +73,93 @@ fn derives(cx: &Cx, base: TokenStream, manual: &[&str]) -> TokenStream {
     quote!(#[derive(#base #(, #extra)*)])
 }
 
-struct FieldCode {
-    ident: proc_macro2::Ident,
-    ty: TokenStream,
-    attrs: TokenStream,
+/// The field's type without `Option` (boxed when it closes a cycle), inside `models`.
+fn field_type(plan: &Plan, owner: TypeId, f: &FieldPlan) -> TokenStream {
+    let ty = plan.rust_type(owner.service, &f.ty, Place::Models);
+    if f.boxed {
+        quote!(::std::boxed::Box<#ty>)
+    } else {
+        ty
+    }
 }
 
-/// The Rust field for a spec field of `owner` (a model), with its serde attributes.
-fn field(
-    cx: &mut Cx,
-    owner: TypeId,
-    f: &Field,
-    scope: &mut naming::Scope,
-    defaults: &mut (TokenStream, naming::Scope),
-) -> FieldCode {
-    let sid = owner.service;
-    let name = scope.snake(&f.name);
-    let id = ident(&name);
-    let resolved = cx.resolve(sid, &f.ty.r);
-    let mut ty = cx.rust_type(sid, &resolved, &f.ty.loc);
-    if cx.needs_box(owner, &resolved) {
-        ty = quote!(::std::boxed::Box<#ty>);
-    }
-    let mut attrs = doc_attrs(f.description.as_deref(), f.deprecation.as_ref());
-    let wire = &f.name;
-    if naming::unraw(&name) != wire {
+/// The Rust field for a spec field of a model, with its serde attributes.
+fn field(plan: &Plan, owner: TypeId, f: &FieldPlan) -> TokenStream {
+    let id = ident(&f.ident);
+    let mut ty = field_type(plan, owner, f);
+    let mut attrs = doc_attrs(f.field.description.as_deref(), f.field.deprecation.as_ref());
+    let wire = f.wire;
+    if super::naming::unraw(&f.ident) != wire {
         attrs.extend(quote!(#[serde(rename = #wire)]));
     }
-    let default = f
-        .default
-        .as_deref()
-        .and_then(|d| default_expr(cx, sid, &resolved, d, f));
-    match default {
-        Some(expr) => {
-            let fname = ident(&defaults.1.snake(&format!(
-                "{} {}",
-                cx.repo.type_name(owner),
-                f.name
-            )));
-            let path = format!("defaults::{fname}");
-            defaults.0.extend(quote! {
-                pub(super) fn #fname() -> #ty { #expr }
-            });
-            attrs.extend(quote!(#[serde(default = #path)]));
-        }
-        None if !f.required => {
-            attrs.extend(
-                quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
-            );
-            ty = quote!(::std::option::Option<#ty>);
-        }
-        None => {}
-    }
-    FieldCode {
-        ident: id,
-        ty,
-        attrs,
-    }
-}
-
-/// The expression of a field default, or `None` (with a diagnostic) when it cannot be expressed.
-fn default_expr(
-    cx: &mut Cx,
-    sid: ServiceId,
-    ty: &TypeRef,
-    text: &str,
-    f: &Field,
-) -> Option<TokenStream> {
-    let expr = super::default_value(cx, sid, ty, text);
-    if expr.is_none() {
-        cx.diags.push(
-            Diagnostic::new(
-                &W1202,
-                format!("the default `{text}` of field `{}` (type `{}`) cannot be expressed in Rust yet: it is not applied", f.name, f.ty.text),
-            )
-            .with_severity(Severity::Warning)
-            .at(f.loc.clone()),
+    if let Some((_, name)) = &f.default {
+        let path = format!("defaults::{name}");
+        attrs.extend(quote!(#[serde(default = #path)]));
+    } else if f.optional {
+        attrs.extend(
+            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
         );
+        ty = quote!(::std::option::Option<#ty>);
     }
-    expr
+    quote!(#attrs pub #id: #ty,)
 }
 
-fn model(cx: &mut Cx, id: TypeId, defaults: &mut (TokenStream, naming::Scope)) -> TokenStream {
-    let m = cx.repo.model(id);
-    let name = cx.ident(id);
-    let docs = doc_attrs(m.description.as_deref(), m.deprecation.as_ref());
-    let mut scope = naming::Scope::new();
-    let fields: Vec<FieldCode> = m
+/// `impl Validate`: the checks of each field (bounds, then the field's own type's checks).
+fn validate_model(t: &TypePlan) -> TokenStream {
+    let name = ident(&t.ident);
+    if !t.validates {
+        return quote!(impl ::charter_runtime::Validate for #name {});
+    }
+    let checks = t
         .fields
         .iter()
-        .map(|f| field(cx, id, f, &mut scope, defaults))
-        .collect();
+        .filter(|f| f.bounds.is_some() || f.nested)
+        .map(|f| {
+            let (fid, wire) = (ident(&f.ident), f.wire);
+            let bounds = f.bounds.map(|b| {
+                let (min, max) = (opt(b.min), opt(b.max));
+                quote!(::charter_runtime::validation::bounds(&self.#fid, at, #min, #max)?;)
+            });
+            let nested = f
+                .nested
+                .then(|| quote!(::charter_runtime::Validate::validate(&self.#fid, at)?;));
+            quote!({
+                let at = &::charter_runtime::validation::Path::Field(at, #wire);
+                #bounds
+                #nested
+            })
+        });
+    quote! {
+        impl ::charter_runtime::Validate for #name {
+            fn validate(&self, at: &::charter_runtime::validation::Path<'_>) -> ::std::result::Result<(), ::charter_runtime::validation::ValidationError> {
+                #(#checks)*
+                ::std::result::Result::Ok(())
+            }
+        }
+    }
+}
+
+pub(crate) fn opt(v: Option<i64>) -> TokenStream {
+    match v {
+        Some(n) => quote!(::std::option::Option::Some(#n)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn model(plan: &Plan, id: TypeId) -> TokenStream {
+    let m = plan.repo.model(id);
+    let t = plan.ty(id);
+    let name = ident(&t.ident);
+    let docs = doc_attrs(m.description.as_deref(), m.deprecation.as_ref());
     // A model with personal-data fields writes its `Debug` by hand (in `redact::model`).
-    let manual: &[&str] = if super::redact::model_redacts_debug(cx, id) {
+    let manual: &[&str] = if super::redact::model_redacts_debug(t) {
         &["Debug"]
     } else {
         &[]
     };
     let debug = manual.is_empty().then(|| quote!(Debug,));
     let derive = derives(
-        cx,
+        plan,
         quote!(
             Clone,
             #debug
@@ -206,65 +169,26 @@ fn model(cx: &mut Cx, id: TypeId, defaults: &mut (TokenStream, naming::Scope)) -
         ),
         manual,
     );
-    let decl = fields.iter().map(|f| {
-        let FieldCode { ident, ty, attrs } = f;
-        quote!(#attrs pub #ident: #ty,)
-    });
+    let decl = t.fields.iter().map(|f| field(plan, id, f));
     let mut out = quote! {
         #docs
         #derive
         #[serde(crate = "::charter_runtime::serde")]
         pub struct #name { #(#decl)* }
     };
-    let idents: Vec<proc_macro2::Ident> = fields.iter().map(|f| f.ident.clone()).collect();
-    out.extend(super::redact::model(cx, id, &idents));
+    out.extend(super::redact::model(t));
+    out.extend(validate_model(t));
     // Interfaces the model implements.
-    for named in &m.interfaces {
-        let r = named
-            .resolved
-            .clone()
-            .unwrap_or_else(|| TypeRef::Named(named.name.clone()));
-        let TypeRef::Type(iid) = cx.resolve(id.service, &r) else {
-            continue;
-        };
-        if iid.kind != TypeKind::Interface {
-            continue;
-        }
-        let iface = cx.repo.interface(iid);
-        let mut iscope = naming::Scope::new();
-        let mut getters = Vec::new();
-        let mut ok = true;
-        for f in &iface.fields {
-            let gname = iscope.snake(&f.name);
-            let found = m.fields.iter().position(|mf| mf.name == f.name);
-            let Some(pos) = found else {
-                ok = false;
-                break;
-            };
-            let itype = interface_field_type(cx, iid, f);
-            if itype.to_string() != fields[pos].ty.to_string() {
-                ok = false;
-                break;
-            }
-            let g = ident(&gname);
-            let fid = &fields[pos].ident;
-            getters.push(quote!(fn #g(&self) -> &#itype { &self.#fid }));
-        }
-        if !ok {
-            cx.diags.push(
-                Diagnostic::new(&W1203, format!("model `{}` does not match the fields of interface `{}`: the trait is not implemented", m.name, iface.name))
-                    .with_severity(Severity::Warning)
-                    .at(named.loc.clone()),
-            );
-            continue;
-        }
-        let iname = cx.ident(iid);
-        let ipath = if iid.service == id.service {
-            quote!(#iname)
-        } else {
-            let p = cx.service_path(iid.service);
-            quote!(#p::models::#iname)
-        };
+    for imp in &t.implements {
+        let iface = plan.ty(imp.interface);
+        let getters = imp.getters.iter().map(|(g, pos)| {
+            let g = ident(g);
+            let f = &t.fields[*pos];
+            let fid = ident(&f.ident);
+            let ty = interface_field_type(plan, id.service, f);
+            quote!(fn #g(&self) -> &#ty { &self.#fid })
+        });
+        let ipath = plan.type_path(id.service, iface.id, Place::Models);
         out.extend(quote! {
             impl #ipath for #name { #(#getters)* }
         });
@@ -272,58 +196,52 @@ fn model(cx: &mut Cx, id: TypeId, defaults: &mut (TokenStream, naming::Scope)) -
     out
 }
 
-fn interface_field_type(cx: &mut Cx, iid: TypeId, f: &Field) -> TokenStream {
-    let resolved = cx.resolve(iid.service, &f.ty.r);
-    let ty = cx.rust_type(iid.service, &resolved, &f.ty.loc);
-    if f.required || f.default.is_some() {
-        ty
-    } else {
+fn interface_field_type(plan: &Plan, from: crate::ir::ServiceId, f: &FieldPlan) -> TokenStream {
+    let ty = plan.rust_type(from, &f.ty, Place::Models);
+    if f.optional {
         quote!(::std::option::Option<#ty>)
+    } else {
+        ty
     }
 }
 
-fn interface(cx: &mut Cx, id: TypeId) -> TokenStream {
-    let i = cx.repo.interface(id);
-    let name = cx.ident(id);
+fn interface(plan: &Plan, id: TypeId) -> TokenStream {
+    let i = plan.repo.interface(id);
+    let t = plan.ty(id);
+    let name = ident(&t.ident);
     let docs = doc_attrs(i.description.as_deref(), i.deprecation.as_ref());
-    let mut scope = naming::Scope::new();
-    let fields = i.fields.clone();
-    let getters: Vec<TokenStream> = fields
-        .iter()
-        .map(|f| {
-            let g = ident(&scope.snake(&f.name));
-            let ty = interface_field_type(cx, id, f);
-            let fdocs = doc_attrs(f.description.as_deref(), f.deprecation.as_ref());
-            quote!(#fdocs fn #g(&self) -> &#ty;)
-        })
-        .collect();
+    let getters = t.fields.iter().map(|f| {
+        let g = ident(&f.ident);
+        let ty = interface_field_type(plan, id.service, f);
+        let fdocs = doc_attrs(f.field.description.as_deref(), f.field.deprecation.as_ref());
+        quote!(#fdocs fn #g(&self) -> &#ty;)
+    });
     quote! {
         #docs
         pub trait #name { #(#getters)* }
     }
 }
 
-fn enum_(cx: &mut Cx, id: TypeId) -> TokenStream {
-    let e = cx.repo.enum_(id);
-    let name = cx.ident(id);
+fn enum_(plan: &Plan, id: TypeId) -> TokenStream {
+    let e = plan.repo.enum_(id);
+    let t = plan.ty(id);
+    let name = ident(&t.ident);
     let docs = doc_attrs(e.description.as_deref(), e.deprecation.as_ref());
-    let mut scope = naming::Scope::with_reserved(&["Unknown"]);
     let mut variants = Vec::new();
     let mut to_wire = Vec::new();
     let mut from_wire = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for v in &e.values {
-        let vname = ident(&scope.camel(&v.name));
-        let vdocs = doc_attrs(v.description.as_deref(), v.deprecation.as_ref());
-        let wire = v.wire();
+    for v in &t.values {
+        let vname = ident(&v.variant);
+        let vdocs = doc_attrs(v.value.description.as_deref(), v.value.deprecation.as_ref());
+        let wire = v.wire;
         variants.push(quote!(#vdocs #vname,));
         to_wire.push(quote!(Self::#vname => #wire,));
-        if seen.insert(wire.to_owned()) {
+        if v.reads {
             from_wire.push(quote!(#wire => Self::#vname,));
         }
     }
     let derive = derives(
-        cx,
+        plan,
         quote!(
             Clone,
             Debug,
@@ -337,7 +255,7 @@ fn enum_(cx: &mut Cx, id: TypeId) -> TokenStream {
         ),
         &[],
     );
-    let personal_data = super::redact::enum_(cx, id);
+    let personal_data = super::redact::enum_(t);
     quote! {
         #docs
         #derive
@@ -379,13 +297,20 @@ fn enum_(cx: &mut Cx, id: TypeId) -> TokenStream {
                 f.write_str(::charter_runtime::WireEnum::as_str(self))
             }
         }
+        /// Requests must use the values the spec lists: `Unknown` is a 422 naming the field.
+        impl ::charter_runtime::Validate for #name {
+            fn validate(&self, at: &::charter_runtime::validation::Path<'_>) -> ::std::result::Result<(), ::charter_runtime::validation::ValidationError> {
+                ::charter_runtime::validation::known_at(self, at)
+            }
+        }
         #personal_data
     }
 }
 
-fn union(cx: &mut Cx, id: TypeId) -> TokenStream {
-    let u = cx.repo.union(id);
-    let name = cx.ident(id);
+fn union(plan: &Plan, id: TypeId) -> TokenStream {
+    let u = plan.repo.union(id);
+    let t = plan.ty(id);
+    let name = ident(&t.ident);
     let docs = doc_attrs(u.description.as_deref(), u.deprecation.as_ref());
     let tagging = match &u.discriminator {
         Some(d) => quote!(::charter_runtime::union::Tagging::Discriminator(#d)),
@@ -398,55 +323,80 @@ fn union(cx: &mut Cx, id: TypeId) -> TokenStream {
         }
         None => quote!(::std::option::Option::None),
     };
-    let mut scope = naming::Scope::with_reserved(&["Unknown"]);
     let mut variants = Vec::new();
     let mut writes = Vec::new();
     let mut reads = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    let types = u.types.clone();
-    let mut members = Vec::new();
-    for t in &types {
-        let resolved = cx.resolve(id.service, &t.ty.r);
-        let base = match resolved.innermost() {
-            TypeRef::Type(tid) => cx.repo.type_name(*tid).to_owned(),
-            TypeRef::External { name, .. } => name.clone(),
-            _ => t.discriminator_value.clone(),
-        };
-        let vname = ident(&scope.camel(&base));
-        let mut ty = cx.rust_type(id.service, &resolved, &t.ty.loc);
-        if cx.needs_box(id, &resolved) {
+    let mut checks = Vec::new();
+    // Each tag is read by the first member that claims it: direct members first, then the members
+    // of nested unions with the same discriminator.
+    let mut read_tags: std::collections::HashSet<String> = t
+        .members
+        .iter()
+        .filter(|m| m.reads)
+        .map(|m| m.tag.to_owned())
+        .collect();
+    let mut flat_reads = Vec::new();
+    for m in &t.members {
+        let vname = ident(&m.variant);
+        let mut ty = plan.rust_type(id.service, &m.ty, Place::Models);
+        if m.boxed {
             ty = quote!(::std::boxed::Box<#ty>);
         }
-        let shape = match &resolved {
-            TypeRef::Type(t) if matches!(t.kind, TypeKind::Model | TypeKind::Union) => {
-                quote!(Object)
-            }
-            TypeRef::External { kind, .. } if *kind != TypeKind::Enum => quote!(Object),
-            _ => quote!(Value),
+        let shape = if m.object {
+            quote!(Object)
+        } else {
+            quote!(Value)
         };
-        let vdocs = doc_attrs(t.description.as_deref(), t.deprecation.as_ref());
-        let tag = &t.discriminator_value;
-        members.push(super::redact::Member {
-            variant: vname.clone(),
-            tag,
-            object: shape.to_string() == "Object",
-            ty: resolved,
-        });
+        let vdocs = doc_attrs(
+            m.member.description.as_deref(),
+            m.member.deprecation.as_ref(),
+        );
+        let tag = m.tag;
         variants.push(quote!(#vdocs #vname(#ty),));
-        writes.push(quote!(Self::#vname(v) => ::charter_runtime::union::write(s, TAGGING, #tag, ::charter_runtime::union::Shape::#shape, v),));
-        if seen.insert(tag.clone()) {
-            reads.push(quote!(::std::option::Option::Some(#tag) => ::charter_runtime::union::member(value, TAGGING, ::charter_runtime::union::Shape::#shape).map(Self::#vname),));
+        let read = quote!(::charter_runtime::union::member(value, TAGGING, ::charter_runtime::union::Shape::#shape).map(Self::#vname));
+        if m.flat_tags.is_empty() {
+            writes.push(quote!(Self::#vname(v) => ::charter_runtime::union::write(s, TAGGING, #tag, ::charter_runtime::union::Shape::#shape, v),));
+        } else {
+            // A union with the same discriminator carries its own members' tags.
+            writes.push(
+                quote!(Self::#vname(v) => ::charter_runtime::serde::Serialize::serialize(v, s),),
+            );
+        }
+        if m.reads {
+            reads.push(quote!(::std::option::Option::Some(#tag) => #read,));
+        }
+        for tag in &m.flat_tags {
+            if read_tags.insert(tag.clone()) {
+                flat_reads.push(quote!(::std::option::Option::Some(#tag) => #read,));
+            }
+        }
+        if m.nested {
+            // A wrapped member sits under its tag; a discriminated one is the object itself.
+            checks.push(if u.discriminator.is_some() {
+                quote!(Self::#vname(v) => ::charter_runtime::Validate::validate(v, at),)
+            } else {
+                quote!(Self::#vname(v) => ::charter_runtime::Validate::validate(v, &::charter_runtime::validation::Path::Field(at, #tag)),)
+            });
         }
     }
+    reads.extend(flat_reads);
+    // Only members written with their own tag read the tagging (not unions written as themselves).
+    let write_tagging = t
+        .members
+        .iter()
+        .any(|m| m.flat_tags.is_empty())
+        .then(|| quote!(const TAGGING: ::charter_runtime::union::Tagging = #tagging;));
+    let rest =
+        (checks.len() < t.members.len()).then(|| quote!(_ => ::std::result::Result::Ok(()),));
     // A union that may hold personal data writes its `Debug` by hand (in `redact::union`).
-    let manual: &[&str] = if super::redact::union_redacts_debug(cx, id) {
+    let manual: &[&str] = if super::redact::union_redacts_debug(t) {
         &["Debug"]
     } else {
         &[]
     };
     let debug = manual.is_empty().then(|| quote!(Debug,));
-    let derive = derives(cx, quote!(Clone, #debug PartialEq), manual);
-    let personal_data = super::redact::union(cx, id, &members, u.discriminator.is_none());
+    let derive = derives(plan, quote!(Clone, #debug PartialEq), manual);
+    let personal_data = super::redact::union(t, u.discriminator.is_none());
     quote! {
         #docs
         #derive
@@ -458,7 +408,7 @@ fn union(cx: &mut Cx, id: TypeId) -> TokenStream {
         }
         impl ::charter_runtime::serde::Serialize for #name {
             fn serialize<S: ::charter_runtime::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                const TAGGING: ::charter_runtime::union::Tagging = #tagging;
+                #write_tagging
                 match self {
                     #(#writes)*
                     Self::Unknown(v) => ::charter_runtime::serde::Serialize::serialize(v, s),
@@ -472,6 +422,17 @@ fn union(cx: &mut Cx, id: TypeId) -> TokenStream {
                 match tag.as_deref() {
                     #(#reads)*
                     _ => ::std::result::Result::Ok(Self::Unknown(value)),
+                }
+            }
+        }
+        /// Requests must use the members the spec lists: `Unknown` is a 422; a member is checked
+        /// as its own type.
+        impl ::charter_runtime::Validate for #name {
+            fn validate(&self, at: &::charter_runtime::validation::Path<'_>) -> ::std::result::Result<(), ::charter_runtime::validation::ValidationError> {
+                match self {
+                    #(#checks)*
+                    Self::Unknown(_) => ::std::result::Result::Err(::charter_runtime::validation::unknown_member(at)),
+                    #rest
                 }
             }
         }

@@ -1,5 +1,5 @@
 //! Golden tests: every `fixtures/gen/<name>.json` generates `fixtures/gen/<name>.rs`.
-//! Run with `UPDATE_GOLDEN=1` to rewrite the goldens after an intended change. The goldens are
+//! Run with `UPDATE_GOLDEN=1` (or `UPDATE_GOLDEN=1`) to rewrite the goldens after an intended change. The goldens are
 //! compiled (and linted) by the `charter-gen-golden` crate.
 
 use super::*;
@@ -35,9 +35,52 @@ pub(crate) fn generate_fixture(json: &Path) -> Generated {
     )
 }
 
+/// A fixture directory is one repo of several specs (imports between them): every spec of it
+/// generates `<dir>/<module>.rs`, with the server and the mock.
+pub(crate) fn generate_dir(dir: &Path) -> Generated {
+    let mut sources: Vec<(PathBuf, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p, text)
+        })
+        .collect();
+    sources.sort();
+    let checked = crate::check_sources(sources, &crate::Options::default());
+    let errors: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
+    assert!(errors.is_empty(), "{}: {errors:#?}", dir.display());
+    generate(
+        &checked.repo,
+        &Settings::default().with_server(true).with_mock(true),
+    )
+}
+
+/// Compares (or, blessing, writes) one golden file.
+fn compare(golden: &Path, got: &str, bless: bool) {
+    let want = std::fs::read_to_string(golden).unwrap_or_default();
+    if bless {
+        std::fs::write(golden, got).unwrap();
+    } else if want != got {
+        let diff = similar::TextDiff::from_lines(want.as_str(), got);
+        panic!(
+            "{} is stale (UPDATE_GOLDEN=1 to update):\n{}",
+            golden.display(),
+            diff.unified_diff().header("golden", "generated")
+        );
+    }
+}
+
 #[test]
 fn goldens_match() {
-    let bless = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let bless =
+        std::env::var_os("UPDATE_GOLDEN").is_some() || std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut seen = 0;
     let mut entries: Vec<_> = std::fs::read_dir(fixtures())
         .unwrap()
@@ -45,10 +88,19 @@ fn goldens_match() {
         .map(|e| e.path())
         .collect();
     entries.sort();
-    for path in entries
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-    {
+    for path in &entries {
+        if path.is_dir() {
+            seen += 1;
+            let generated = generate_dir(path);
+            assert!(generated.files.len() > 1, "{}: a repo", path.display());
+            for f in &generated.files {
+                compare(&path.join(&f.path), &f.contents, bless);
+            }
+            continue;
+        }
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
         seen += 1;
         let generated = generate_fixture(path);
         assert_eq!(
@@ -57,19 +109,11 @@ fn goldens_match() {
             "{}: one service per fixture",
             path.display()
         );
-        let got = &generated.files[0].contents;
-        let golden = path.with_extension("rs");
-        let want = std::fs::read_to_string(&golden).unwrap_or_default();
-        if bless {
-            std::fs::write(&golden, got).unwrap();
-        } else if &want != got {
-            let diff = similar::TextDiff::from_lines(want.as_str(), got.as_str());
-            panic!(
-                "{} is stale (UPDATE_GOLDEN=1 to update):\n{}",
-                golden.display(),
-                diff.unified_diff().header("golden", "generated")
-            );
-        }
+        compare(
+            &path.with_extension("rs"),
+            &generated.files[0].contents,
+            bless,
+        );
     }
     assert!(seen >= 1, "no fixtures found");
 }
@@ -113,7 +157,11 @@ fn unknown_import_is_opaque_with_warning() {
         "{}",
         g.files[0].contents
     );
-    let w: Vec<_> = g.diagnostics.iter().filter(|d| d.code == "W1201").collect();
+    let w: Vec<_> = g
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.id == "W1201")
+        .collect();
     assert_eq!(w.len(), 1, "{:?}", g.diagnostics);
     assert!(w[0].message.contains("io.acme.common.v0.models.money"));
     // A mapped namespace is referenced through its crate path instead.
@@ -146,7 +194,11 @@ fn inexpressible_constructs_are_located_warnings_not_invalid_rust() {
     );
     let g = generate(&checked.repo, &Settings::default().with_server(true));
     let code = &g.files[0].contents;
-    let w: Vec<_> = g.diagnostics.iter().filter(|d| d.code == "W1202").collect();
+    let w: Vec<_> = g
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.id == "W1202")
+        .collect();
     // The query parameter of model type: left out of client and server; the default: not applied.
     assert!(
         w.iter()
@@ -283,8 +335,8 @@ fn mock_names_avoid_resources_and_skip_left_out_operations() {
     // The left-out operation is in neither the trait nor the mock; the resource has no stubs.
     assert!(!code.contains("FiltersStubs"), "{code}");
     assert!(code.contains("pub enum FiltersCall {}"), "{code}");
-    assert!(g.diagnostics.iter().any(|d| d.code == "W1202"));
-    assert!(!g.diagnostics.iter().any(|d| d.code == "W1204"));
+    assert!(g.diagnostics.iter().any(|d| d.code.id == "W1202"));
+    assert!(!g.diagnostics.iter().any(|d| d.code.id == "W1204"));
     assert_eq!(g.runtime_features, vec!["mock".to_owned()]);
     // Without --mock: the traits, no factories or mock, no extra runtime feature.
     let g = generate(&checked.repo, &Settings::default());
@@ -304,7 +356,11 @@ fn a_type_without_finite_value_is_warned_about() {
         &crate::Options::default(),
     );
     let g = generate(&checked.repo, &Settings::default().with_factories(true));
-    let w: Vec<_> = g.diagnostics.iter().filter(|d| d.code == "W1204").collect();
+    let w: Vec<_> = g
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.id == "W1204")
+        .collect();
     assert_eq!(w.len(), 1, "{:?}", g.diagnostics);
     assert!(w[0].message.contains("`node`") && w[0].loc.is_some());
     let code = &g.files[0].contents;
@@ -314,6 +370,94 @@ fn a_type_without_finite_value_is_warned_about() {
     assert!(
         code.contains("#[allow(unconditional_recursion)]\n    pub fn node()"),
         "{code}"
+    );
+}
+
+#[test]
+fn hostile_descriptions_become_harmless_doc_lines() {
+    let lines = doc_lines("a\rb\u{202E}c */ d\r\n```rust\n    indented\n\u{2066}x\u{0007}");
+    assert_eq!(
+        lines,
+        vec![" a", " bc *\\/ d", " \\```rust", " indented", " x"]
+    );
+    let g = generate_fixture(&fixtures().join("models.json"));
+    let code = &g.files[0].contents;
+    assert!(!code.contains('\u{202E}') && !code.contains('\r'), "{code}");
+    assert!(code.contains("/// Ends *\\/ here and  there\n"), "{code}");
+    assert!(
+        code.contains("#[deprecated(note = \"Use *\\\\/ something else\")]"),
+        "{code}"
+    );
+}
+
+fn check_spec(spec: &str) -> crate::Checked {
+    crate::check_sources(
+        vec![("x.json".into(), spec.to_owned())],
+        &crate::Options::default(),
+    )
+}
+
+#[test]
+fn limits_reject_what_rustc_could_not_compile() {
+    // A chain of 70 models each holding the next directly: E1202, located, nothing generated.
+    let models: Vec<String> = (0..70)
+        .map(|i| match i {
+            69 => format!(r#""m{i}": {{"fields": [{{"name": "x", "type": "string"}}]}}"#),
+            _ => format!(
+                r#""m{i}": {{"fields": [{{"name": "next", "type": "m{}"}}]}}"#,
+                i + 1
+            ),
+        })
+        .collect();
+    let spec = format!(r#"{{"name": "x", "models": {{{}}}}}"#, models.join(","));
+    let checked = check_spec(&spec);
+    assert!(!checked.diagnostics.iter().any(|d| d.is_error()));
+    let g = generate(&checked.repo, &Settings::default());
+    let e: Vec<_> = g
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.id == "E1202")
+        .collect();
+    assert_eq!(e.len(), 1, "{:?}", g.diagnostics);
+    assert!(e[0].message.contains("`m0`") && e[0].loc.is_some());
+    assert!(g.files.is_empty());
+    // A chain within the limit generates.
+    let spec = spec.replace(r#""type": "m60""#, r#""type": "[m60]""#);
+    let g = generate(&check_spec(&spec).repo, &Settings::default());
+    assert!(
+        g.diagnostics.is_empty() && g.files.len() == 1,
+        "{:?}",
+        g.diagnostics
+    );
+
+    // A name of 300 bytes: E1201.
+    let long = "a".repeat(300);
+    let spec = format!(
+        r#"{{"name": "x", "models": {{"m": {{"fields": [{{"name": "{long}", "type": "string"}}]}}}}}}"#
+    );
+    let g = generate(&check_spec(&spec).repo, &Settings::default());
+    assert!(
+        g.diagnostics
+            .iter()
+            .any(|d| d.code.id == "E1201" && d.loc.is_some()),
+        "{:?}",
+        g.diagnostics
+    );
+    assert!(g.files.is_empty());
+
+    // Lists nested deeper than the limit: rejected when the type is read, never a stack overflow.
+    let deep = format!("{}string{}", "[".repeat(5000), "]".repeat(5000));
+    let spec = format!(
+        r#"{{"name": "x", "models": {{"m": {{"fields": [{{"name": "f", "type": "{deep}"}}]}}}}}}"#
+    );
+    let checked = check_spec(&spec);
+    assert!(
+        checked
+            .diagnostics
+            .iter()
+            .any(|d| d.is_error() && d.message.contains("deeper than 32")),
+        "{:?}",
+        checked.diagnostics
     );
 }
 

@@ -1,13 +1,46 @@
-//! SARIF 2.1.0 output: one run, the tool's rules with their help text, results with regions.
+//! SARIF 2.1.0 output: one run, the tool's rules with their documentation, results with regions.
+//! The log, the rule descriptors and the URIs are shared with `charter diff --format sarif`
+//! ([`crate::diff::sarif`]).
+//!
+//! What GitHub code scanning needs, and what the tests check against the SARIF schema: every rule
+//! has `shortDescription`, a real `fullDescription` (its whole documentation, dedented), `help`
+//! (text and markdown) and a `helpUri` into Charter's rule docs; every result has a `ruleId`, a
+//! `ruleIndex`, a `level`, a message ending in a `help:` line, and a repo-relative
+//! `artifactLocation.uri` (forward slashes, no `./`) with a region.
 
 use crate::diag::{Diagnostic, Severity};
 use crate::source::SourceMap;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
+/// Where Charter's docs are published (`docs/` of the repository); rule pages are anchors in
+/// `lints.md`, `diff.md` and `dao.md` below it. Set `CHARTER_DOCS_URL` at build
+/// time to point elsewhere (a fork, a docs site).
+pub const DOCS_URL: &str = match option_env!("CHARTER_DOCS_URL") {
+    Some(u) => u,
+    None => "https://github.com/charter-api/charter/blob/main/docs/",
+};
+
 /// Renders diagnostics (lint findings and any other diagnostic) as a SARIF 2.1.0 log.
 pub fn render<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, sources: &SourceMap) -> String {
     serde_json::to_string_pretty(&to_value(diags, sources)).expect("sarif serializes")
+}
+
+/// The help URI of a diagnostic code or lint rule.
+fn code_help_uri(code: &crate::diag::Code, name: &str) -> String {
+    if code.id.starts_with('L') && name != code.id {
+        // `## L0101 snake-case-names` in lints.md
+        format!(
+            "{DOCS_URL}lints.md#{}-{}",
+            code.id.to_ascii_lowercase(),
+            name
+        )
+    } else if code.id.starts_with('L') {
+        format!("{DOCS_URL}lints.md#configuration-diagnostics")
+    } else {
+        // validation codes have no page of their own: `charter explain CODE` prints their text
+        DOCS_URL.to_string()
+    }
 }
 
 pub fn to_value<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, sources: &SourceMap) -> Value {
@@ -15,52 +48,75 @@ pub fn to_value<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, sources: &S
     // Every lint rule, then every other code that occurs, in code order.
     let mut rules: BTreeMap<&str, Value> = BTreeMap::new();
     for r in super::RULES {
-        rules.insert(r.code.id, rule(&r.code, r.name));
+        rules.insert(r.code.id, code_rule(&r.code, r.name));
     }
     for d in &diags {
         rules
             .entry(d.code.id)
-            .or_insert_with(|| rule(d.code, d.code.id));
+            .or_insert_with(|| code_rule(d.code, d.code.id));
     }
     let index: BTreeMap<&str, usize> = rules.keys().enumerate().map(|(i, k)| (*k, i)).collect();
     let results: Vec<Value> = diags
         .iter()
         .map(|d| {
-            let mut text = d.message.clone();
-            if let Some(h) = &d.help {
-                text.push_str("\nhelp: ");
-                text.push_str(h);
-            }
+            let help = match &d.help {
+                Some(h) => super::docs::unindent(h).replace('\n', " "),
+                None => format!(
+                    "{}; `charter explain {}` or {}",
+                    d.code.summary,
+                    d.code.id,
+                    code_help_uri(d.code, rule_name(d.code.id))
+                ),
+            };
             let mut r = json!({
                 "ruleId": d.code.id,
                 "ruleIndex": index[d.code.id],
                 "level": level(d.severity),
-                "message": { "text": text },
+                "message": { "text": format!("{}\nhelp: {help}", d.message) },
             });
             if let Some(loc) = &d.loc {
                 let f = sources.get(loc.file);
                 let (sl, sc) = f.line_col(loc.span.start);
                 let (el, ec) = f.line_col(loc.span.end.max(loc.span.start));
-                let physical = json!({
-                    "artifactLocation": { "uri": uri(&f.path.to_string_lossy()) },
-                    "region": {
-                        "startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec,
-                        "charOffset": loc.span.start, "charLength": loc.span.len(),
-                    },
+                let region = json!({
+                    "startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec,
+                    "charOffset": loc.span.start, "charLength": loc.span.len(),
                 });
-                let mut location = json!({ "physicalLocation": physical });
-                if !loc.pointer.is_empty() {
-                    location["logicalLocations"] =
-                        json!([{ "fullyQualifiedName": loc.pointer, "kind": "element" }]);
-                }
-                r["locations"] = json!([location]);
+                r["locations"] = json!([location(
+                    &f.path.to_string_lossy(),
+                    Some(region),
+                    &loc.pointer
+                )]);
             } else if let Some(p) = &d.path {
-                r["locations"] = json!([{ "physicalLocation": {
-                    "artifactLocation": { "uri": uri(&p.to_string_lossy()) } } }]);
+                r["locations"] = json!([location(&p.to_string_lossy(), None, "")]);
             }
             r
         })
         .collect();
+    log(rules.into_values().collect(), results)
+}
+
+/// The lint rule name of a code (`snake-case-names`), or the code itself.
+fn rule_name(id: &str) -> &str {
+    super::RULES
+        .iter()
+        .find(|r| r.code.id == id)
+        .map_or(id, |r| r.name)
+}
+
+fn code_rule(code: &crate::diag::Code, name: &str) -> Value {
+    descriptor(
+        code.id,
+        name,
+        code.summary,
+        code.explain,
+        &code_help_uri(code, name),
+        level(code.severity),
+    )
+}
+
+/// A SARIF log of one run of charter.
+pub fn log(rules: Vec<Value>, results: Vec<Value>) -> Value {
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -68,8 +124,9 @@ pub fn to_value<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, sources: &S
             "tool": { "driver": {
                 "name": "charter",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/apicollective/apibuilder",
-                "rules": rules.into_values().collect::<Vec<_>>(),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": DOCS_URL,
+                "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",
             "results": results,
@@ -77,16 +134,55 @@ pub fn to_value<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, sources: &S
     })
 }
 
-fn rule(code: &crate::diag::Code, name: &str) -> Value {
-    let doc = super::docs::unindent(code.explain);
-    json!({
-        "id": code.id,
-        "name": name,
-        "shortDescription": { "text": code.summary },
-        "fullDescription": { "text": doc.split("\n\n").next().unwrap_or(code.summary).replace('\n', " ") },
-        "help": { "text": doc, "markdown": doc },
-        "defaultConfiguration": { "level": level(code.severity) },
-    })
+/// A rule descriptor (`name` is left out when it equals `id`): the summary as `shortDescription`, the whole dedented documentation as
+/// `fullDescription` and `help`, and the rule's docs as `helpUri`.
+pub fn descriptor(
+    id: &str,
+    name: &str,
+    summary: &str,
+    doc: &str,
+    help_uri: &str,
+    level: &str,
+) -> Value {
+    let doc = super::docs::unindent(doc);
+    let full = if doc.trim().is_empty() {
+        summary.to_string()
+    } else {
+        doc
+    };
+    let mut d = json!({
+        "id": id,
+        "shortDescription": { "text": summary },
+        "fullDescription": { "text": full },
+        "help": {
+            "text": format!("{full}\n\nDocumentation: {help_uri}"),
+            "markdown": format!("{full}\n\n[Documentation]({help_uri})"),
+        },
+        "helpUri": help_uri,
+        "defaultConfiguration": { "level": level },
+    });
+    // SARIF: a name identical to the id is omitted
+    if name != id {
+        d["name"] = name.into();
+    }
+    d
+}
+
+/// A result location: a repo-relative file, an optional region, the JSON pointer as logical
+/// location.
+pub fn location(path: &str, region: Option<Value>, pointer: &str) -> Value {
+    let mut physical = json!({
+        "artifactLocation": { "uri": uri(path), "uriBaseId": "%SRCROOT%" },
+    });
+    if let Some(region) = region {
+        physical["region"] = region;
+    }
+    let mut location = json!({ "physicalLocation": physical });
+    if !pointer.is_empty() {
+        location["logicalLocations"] =
+            json!([{ "fullyQualifiedName": pointer, "kind": "element" }]);
+    }
+    location
 }
 
 fn level(s: Severity) -> &'static str {
@@ -96,9 +192,20 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// A relative path as a URI reference (`/`-separated, spaces and `%` escaped).
-fn uri(path: &str) -> String {
-    let p = path.replace('\\', "/");
+/// A path as a repo-relative URI reference: `/`-separated, relative to the current directory
+/// when it is under it, without `./`, with spaces, `%`, `#` and `?` escaped.
+pub fn uri(path: &str) -> String {
+    let mut p = path.replace('\\', "/");
+    if let Ok(cwd) = std::env::current_dir() {
+        let cwd = cwd.to_string_lossy().replace('\\', "/");
+        if let Some(rest) = p.strip_prefix(&format!("{}/", cwd.trim_end_matches('/'))) {
+            p = rest.to_string();
+        }
+    }
+    while let Some(rest) = p.strip_prefix("./") {
+        p = rest.trim_start_matches('/').to_string();
+    }
+    let p = p.replace("/./", "/");
     let mut out = String::new();
     for c in p.chars() {
         match c {
@@ -110,4 +217,42 @@ fn uri(path: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_repo_relative() {
+        assert_eq!(uri("./specs/api.json"), "specs/api.json");
+        assert_eq!(uri(".//specs/./a b.json"), "specs/a%20b.json");
+        assert_eq!(uri("specs\\x#1.json"), "specs/x%231.json");
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(
+            uri(&cwd.join("specs/api.json").to_string_lossy()),
+            "specs/api.json"
+        );
+    }
+
+    #[test]
+    fn descriptors_have_real_descriptions() {
+        let d = descriptor(
+            "X",
+            "x",
+            "sum",
+            "\n    First para\n    line two.\n\n    Second.\n",
+            "https://e/x",
+            "error",
+        );
+        assert_eq!(
+            d["fullDescription"]["text"],
+            "First para\nline two.\n\nSecond."
+        );
+        assert!(d["help"]["text"]
+            .as_str()
+            .unwrap()
+            .ends_with("Documentation: https://e/x"));
+        assert_eq!(d["helpUri"], "https://e/x");
+    }
 }

@@ -511,6 +511,26 @@ impl Cx<'_> {
     }
 }
 
+/// The deepest nesting of lists and maps a type expression may have (`[[[x]]]` is 3). The corpus
+/// uses 3 at most; deeper types overflow serde_derive and rustc long before they mean anything,
+/// and the limit keeps every later stage's recursion over a type bounded.
+pub const MAX_TYPE_NESTING: usize = 32;
+
+/// How many `[` / `map[` prefixes a type expression starts with (counted without recursion).
+fn nesting(mut t: &str) -> usize {
+    let mut n = 0;
+    loop {
+        if let Some(rest) = t.strip_prefix('[') {
+            t = rest;
+        } else if let Some(rest) = t.strip_prefix("map[") {
+            t = rest;
+        } else {
+            return n;
+        }
+        n += 1;
+    }
+}
+
 /// Parses a type expression: `name`, `[T]`, `map[T]`, `map` (= `map[string]`).
 ///
 /// Returns the normalized text (primitives lower-cased at every level) and the reference with
@@ -519,6 +539,12 @@ pub fn parse_type(text: &str) -> Result<(String, ir::TypeRef), String> {
     let t = text.trim();
     if t.is_empty() {
         return Err("type must be a non empty string".into());
+    }
+    if nesting(t) > MAX_TYPE_NESTING {
+        let shown: String = t.chars().take(40).collect();
+        return Err(format!(
+            "type[{shown}…] nests lists and maps deeper than {MAX_TYPE_NESTING} levels (the generated Rust would not compile)"
+        ));
     }
     if let Some(inner) = t.strip_prefix('[') {
         let inner = inner
@@ -570,6 +596,14 @@ mod tests {
         assert!(parse_type("[user").is_err());
         assert!(parse_type("").is_err());
         assert!(parse_type("[]").is_err());
+        let deep = format!("{}string{}", "[".repeat(32), "]".repeat(32));
+        assert!(parse_type(&deep).is_ok());
+        let too_deep = format!("{}string{}", "map[".repeat(33), "]".repeat(33));
+        assert!(parse_type(&too_deep)
+            .unwrap_err()
+            .contains("deeper than 32"));
+        let huge = format!("{}string{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse_type(&huge).is_err());
         assert!(parse_type("a b").is_err());
     }
 

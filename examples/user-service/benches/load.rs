@@ -8,7 +8,30 @@
 //! - **axum**: a hand-written axum service doing the same work (query parsing and bounds, enum
 //!   and length checks on the body, the same store and JSON).
 //!
-//! Bounded: `BENCH_SECONDS` (default 3) per measurement after a 0.5 s warm-up, loopback only.
+//! Bounded and loopback only: `BENCH_SECONDS` (default 3) per server and request, split into
+//! `BENCH_ROUNDS` (default 3) rounds that visit the servers in turn (each slice after a 0.2 s
+//! warm-up), so a change in the machine's load during the run hits every server alike.
+//! `BENCH_ONLY=<part of a server's name>` measures one server (for `perf record`).
+//!
+//! Besides req/s and latency, each row gives the CPU time of the whole process (server and load
+//! generator, `getrusage`) per request: on a machine shared with other work, throughput follows
+//! the CPU share the process gets, while CPU per request does not, so the hardening's cost reads
+//! best there.
+//!
+//! Figures (2026-12-01, 2 cores shared with six other builds, load average 11.7; best read as
+//! ratios), `BENCH_SECONDS=8 BENCH_ROUNDS=8`:
+//!
+//! | server | request | req/s | p99 | CPU/request |
+//! |---|---|---:|---:|---:|
+//! | hardened, before (one `Router::layer` per stage; another run, one pass) | GET | −34% vs bare | | +62% |
+//! | hardened, now | GET /users?limit=5 | 11,136 (−16%) | 21.1 ms | 28.7 µs (+13%) |
+//! | bare routes | GET /users?limit=5 | 13,195 | 20.8 ms | 25.4 µs |
+//! | hand-written axum | GET /users?limit=5 | 13,774 | 18.9 ms | 25.9 µs |
+//! | hardened, now | POST /users | 12,120 (−1%) | 18.8 ms | 30.3 µs (+12%) |
+//! | bare routes | POST /users | 12,235 | 21.1 ms | 27.0 µs |
+//! | hand-written axum | POST /users | 14,322 | 17.3 ms | 27.7 µs |
+//!
+//! `bench/README.md` has every run and what the remaining cost is.
 
 use charter_runtime::WireEnum;
 use http_body_util::{BodyExt, Full};
@@ -115,11 +138,13 @@ mod baseline {
     }
 }
 
-struct Figures {
-    rps: f64,
-    p50: Duration,
-    p99: Duration,
+/// One measurement: every response's latency, the non-2xx count, and the CPU time the whole
+/// process (server and load generator) used meanwhile.
+#[derive(Clone, Default)]
+struct Slice {
+    latencies: Vec<Duration>,
     errors: usize,
+    cpu: Duration,
 }
 
 /// 32 connections sending `req` back to back for `secs`; each response is read to its end.
@@ -129,7 +154,7 @@ async fn load(
     path: &'static str,
     body: &'static str,
     secs: f64,
-) -> Figures {
+) -> Slice {
     let run = |dur: Duration| async move {
         let mut tasks = Vec::new();
         for _ in 0..CONNECTIONS {
@@ -186,16 +211,26 @@ async fn load(
         }
         (all, errors)
     };
-    run(Duration::from_millis(500)).await;
-    let (mut lat, errors) = run(Duration::from_secs_f64(secs)).await;
-    lat.sort();
-    let at = |q: f64| lat[((lat.len() as f64 * q) as usize).min(lat.len() - 1)];
-    Figures {
-        rps: lat.len() as f64 / secs,
-        p50: at(0.50),
-        p99: at(0.99),
+    run(Duration::from_millis(200)).await;
+    let cpu = process_cpu();
+    let (latencies, errors) = run(Duration::from_secs_f64(secs)).await;
+    Slice {
+        latencies,
         errors,
+        cpu: process_cpu() - cpu,
     }
+}
+
+/// User + system CPU time of this process so far (server, load generator and runtime).
+fn process_cpu() -> Duration {
+    // SAFETY: getrusage only writes the struct it is given.
+    let u = unsafe {
+        let mut u: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut u);
+        u
+    };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(u.ru_utime) + tv(u.ru_stime)
 }
 
 fn main() {
@@ -203,38 +238,64 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(3.0);
+    let rounds: usize = std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3)
+        .max(1);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
     rt.block_on(async {
+        let mut servers: Vec<(&str, SocketAddr)> = Vec::new();
         let (l, hardened) = listener().await;
         tokio::spawn(user::server::builder(seeded().await).serve_with_shutdown(l, pending()));
+        servers.push(("generated, hardened", hardened));
         let (l, bare) = listener().await;
         let routes = user::server::routes(seeded().await);
         tokio::spawn(async move { axum::serve(l, routes).await });
+        servers.push(("generated, bare routes", bare));
         let (l, hand) = listener().await;
         let router = baseline::router(seeded().await);
         tokio::spawn(async move { axum::serve(l, router).await });
+        servers.push(("hand-written axum", hand));
 
-        println!("{CONNECTIONS} connections, {secs} s each, loopback; one run, side by side\n");
-        println!("| server | request | req/s | p50 | p99 | non-2xx |\n|---|---|---|---|---|---|");
+        if let Ok(only) = std::env::var("BENCH_ONLY") {
+            servers.retain(|(name, _)| name.contains(only.as_str()));
+        }
+        println!(
+            "{CONNECTIONS} connections, {secs} s per server and request in {rounds} interleaved \
+             rounds, loopback; one run, side by side\n"
+        );
+        println!(
+            "| server | request | req/s | p50 | p99 | CPU/request | non-2xx |\n\
+             |---|---|---:|---:|---:|---:|---:|"
+        );
         for (name, method, path, body) in [
             ("GET /users?limit=5", "GET", "/users?limit=5", ""),
             ("POST /users (validated)", "POST", "/users", FORM),
         ] {
-            for (server, addr) in [
-                ("generated, hardened", hardened),
-                ("generated, bare routes", bare),
-                ("hand-written axum", hand),
-            ] {
-                let f = load(addr, method, path, body, secs).await;
+            let mut results = vec![Slice::default(); servers.len()];
+            for _ in 0..rounds {
+                for (i, (_, addr)) in servers.iter().enumerate() {
+                    let s = load(*addr, method, path, body, secs / rounds as f64).await;
+                    results[i].latencies.extend(s.latencies);
+                    results[i].errors += s.errors;
+                    results[i].cpu += s.cpu;
+                }
+            }
+            for ((server, _), mut r) in servers.iter().zip(results) {
+                r.latencies.sort();
+                let n = r.latencies.len();
+                let at = |q: f64| r.latencies[((n as f64 * q) as usize).min(n - 1)];
                 println!(
-                    "| {server} | {name} | {:.0} | {:.2} ms | {:.2} ms | {} |",
-                    f.rps,
-                    f.p50.as_secs_f64() * 1e3,
-                    f.p99.as_secs_f64() * 1e3,
-                    f.errors
+                    "| {server} | {name} | {:.0} | {:.2} ms | {:.2} ms | {:.1} µs | {} |",
+                    n as f64 / secs,
+                    at(0.50).as_secs_f64() * 1e3,
+                    at(0.99).as_secs_f64() * 1e3,
+                    r.cpu.as_secs_f64() * 1e6 / n as f64,
+                    r.errors
                 );
             }
         }

@@ -10,8 +10,11 @@ pub mod organizations {
         clippy::clone_on_copy,
         unused_imports
     )]
+
     use charter_runtime::dao::{self, PgConnection};
+
     use dao::sqlx::Row as _;
+
     /// A row, every column (audit columns included).
     #[derive(Clone, Debug, PartialEq)]
     pub struct Organization {
@@ -36,6 +39,7 @@ pub mod organizations {
         /// `hash_code` bigint not null
         pub hash_code: i64,
     }
+
     impl<'r> dao::sqlx::FromRow<'r, dao::PgRow> for Organization {
         fn from_row(row: &'r dao::PgRow) -> Result<Self, dao::sqlx::Error> {
             Ok(Organization {
@@ -52,6 +56,7 @@ pub mod organizations {
             })
         }
     }
+
     impl Organization {
         /// The caller-supplied columns of this row.
         pub fn form(&self) -> OrganizationForm {
@@ -61,6 +66,7 @@ pub mod organizations {
             }
         }
     }
+
     /// The columns a caller supplies on insert and update.
     #[derive(Clone, Debug, PartialEq)]
     pub struct OrganizationForm {
@@ -69,6 +75,7 @@ pub mod organizations {
         /// `name`
         pub name: String,
     }
+
     impl OrganizationForm {
         /// Refuses empty, blank and untrimmed text before any SQL runs.
         pub fn validate(&self) -> dao::Result<()> {
@@ -76,6 +83,7 @@ pub mod organizations {
             dao::check_text("name", &self.name)?;
             Ok(())
         }
+
         /// The stable hash of the form (see `charter_runtime::dao`, "hash_code").
         pub fn hash_code(&self) -> i64 {
             let mut h = dao::StableHasher::new();
@@ -84,14 +92,20 @@ pub mod organizations {
             h.finish()
         }
     }
+
     /// Names of the table and its columns.
     pub struct OrganizationsTable;
+
     impl OrganizationsTable {
         pub const SCHEMA: &'static str = "public";
+
         pub const NAME: &'static str = "organizations";
+
         pub const QUALIFIED: &'static str = "public.organizations";
+
         /// The journal table (history of every write).
         pub const JOURNAL: &'static str = "\"journal\".\"organizations\"";
+
         /// Every column, in table order.
         pub const COLUMNS: &'static [&'static str] = &[
             "id",
@@ -106,19 +120,30 @@ pub mod organizations {
             "hash_code",
         ];
     }
+
     /// Column names.
     pub mod columns {
         pub const ID: &str = "id";
+
         pub const KEY: &str = "key";
+
         pub const NAME: &str = "name";
+
         pub const CREATED_AT: &str = "created_at";
+
         pub const CREATED_BY: &str = "created_by";
+
         pub const UPDATED_AT: &str = "updated_at";
+
         pub const UPDATED_BY: &str = "updated_by";
+
         pub const DELETED_AT: &str = "deleted_at";
+
         pub const DELETED_BY: &str = "deleted_by";
+
         pub const HASH_CODE: &str = "hash_code";
     }
+
     /// Filters of `find_all`: the primary key and indexed columns only.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct OrganizationFilter {
@@ -133,6 +158,7 @@ pub mod organizations {
         /// Also rows that were (soft) deleted.
         pub include_deleted: bool,
     }
+
     impl OrganizationFilter {
         fn push(&self, qb: &mut dao::sqlx::QueryBuilder<'_, dao::sqlx::Postgres>) {
             if let Some(v) = &self.id {
@@ -158,6 +184,7 @@ pub mod organizations {
             }
         }
     }
+
     /// Keyset iteration over every matching row, in primary-key order.
     #[derive(Clone, Debug)]
     pub struct OrganizationsPager {
@@ -166,6 +193,7 @@ pub mod organizations {
         after: Option<dao::uuid::Uuid>,
         done: bool,
     }
+
     impl OrganizationsPager {
         /// The next page (`None` once every row was returned).
         pub async fn next_page(
@@ -192,8 +220,10 @@ pub mod organizations {
             Ok(Some(rows))
         }
     }
+
     /// Data access for this table.
     pub struct OrganizationsDao;
+
     impl OrganizationsDao {
         /// The row with this `id` (live rows only when the table soft-deletes).
         pub async fn find_by_id(
@@ -212,6 +242,7 @@ pub mod organizations {
                     .await?,
             )
         }
+
         /// The row with these values of unique index `organizations_key_uniq`.
         pub async fn find_by_key(
             conn: &mut PgConnection,
@@ -229,6 +260,7 @@ pub mod organizations {
                     .await?,
             )
         }
+
         /// Rows matching `filter`, ordered by `order_by` (`-created_at,email`: columns of
         /// this table only) or the primary key, at most `limit` (required) after `offset`.
         pub async fn find_all(
@@ -256,6 +288,7 @@ pub mod organizations {
             qb.push_bind(offset);
             Ok(qb.build_query_as::<Organization>().fetch_all(&mut *conn).await?)
         }
+
         /// One keyset page: rows matching `filter` with a primary key after `after`.
         pub async fn find_page_after(
             conn: &mut PgConnection,
@@ -281,6 +314,7 @@ pub mod organizations {
             qb.push_bind(limit);
             Ok(qb.build_query_as::<Organization>().fetch_all(&mut *conn).await?)
         }
+
         /// Iterates every matching row in pages of `page_size`, by primary key (no row
         /// missed or repeated while rows are only added after the last page read).
         pub fn iterate_all(
@@ -294,6 +328,7 @@ pub mod organizations {
                 done: false,
             }
         }
+
         /// Inserts a row; returns its primary key. `created_*`/`updated_*` are set from `user`
         /// and the database clock.
         pub async fn insert(
@@ -315,6 +350,7 @@ pub mod organizations {
             q.execute(&mut *conn).await?;
             Ok(pkey)
         }
+
         /// Inserts every form in one statement (one array per column, `unnest`); returns the
         /// primary keys in the order of `forms`.
         pub async fn insert_batch(
@@ -356,6 +392,7 @@ pub mod organizations {
                 .await?;
             Ok(keys)
         }
+
         /// Inserts, or updates the row with the same (key). An unchanged form (same `hash_code`) writes nothing and is `Unchanged`.
         pub async fn upsert_by_key(
             conn: &mut PgConnection,
@@ -379,10 +416,7 @@ pub mod organizations {
                 match row {
                     None => dao::UpsertOutcome::Unchanged,
                     Some(row) => {
-                        let key: dao::uuid::Uuid = dao::sqlx::Row::try_get(
-                            &row,
-                            0usize,
-                        )?;
+                        let key: dao::uuid::Uuid = dao::sqlx::Row::try_get(&row, 0usize)?;
                         let inserted: bool = dao::sqlx::Row::try_get(&row, 1usize)?;
                         if inserted {
                             dao::UpsertOutcome::Inserted(key)
@@ -393,6 +427,7 @@ pub mod organizations {
                 },
             )
         }
+
         /// Updates the row from `form`. When the row already holds this form (same `hash_code`) nothing is written: no `updated_at` bump, no journal row, and the outcome is `Unchanged`.
         pub async fn update_by_id(
             conn: &mut PgConnection,
@@ -428,6 +463,7 @@ pub mod organizations {
                 },
             )
         }
+
         /// Soft delete: sets the `deleted` audit columns (the row stays, finders skip it).
         /// False when there is no live row with this key.
         pub async fn delete_by_id(
@@ -447,6 +483,7 @@ pub mod organizations {
         }
     }
 }
+
 /// Table `public.users` (model `user`): A person with an account; soft-deleted so the history stays..
 pub mod users {
     #![allow(
@@ -456,8 +493,11 @@ pub mod users {
         clippy::clone_on_copy,
         unused_imports
     )]
+
     use charter_runtime::dao::{self, PgConnection};
+
     use dao::sqlx::Row as _;
+
     /// A row, every column (audit columns included).
     #[derive(Clone, Debug, PartialEq)]
     pub struct User {
@@ -490,6 +530,7 @@ pub mod users {
         /// `hash_code` bigint not null
         pub hash_code: i64,
     }
+
     impl<'r> dao::sqlx::FromRow<'r, dao::PgRow> for User {
         fn from_row(row: &'r dao::PgRow) -> Result<Self, dao::sqlx::Error> {
             Ok(User {
@@ -510,6 +551,7 @@ pub mod users {
             })
         }
     }
+
     impl User {
         /// The caller-supplied columns of this row.
         pub fn form(&self) -> UserForm {
@@ -523,6 +565,7 @@ pub mod users {
             }
         }
     }
+
     /// The columns a caller supplies on insert and update.
     #[derive(Clone, Debug, PartialEq)]
     pub struct UserForm {
@@ -539,6 +582,7 @@ pub mod users {
         /// `nickname`
         pub nickname: Option<String>,
     }
+
     impl UserForm {
         /// Refuses empty, blank and untrimmed text before any SQL runs.
         pub fn validate(&self) -> dao::Result<()> {
@@ -548,6 +592,7 @@ pub mod users {
             dao::check_opt_text("nickname", self.nickname.as_deref())?;
             Ok(())
         }
+
         /// The stable hash of the form (see `charter_runtime::dao`, "hash_code").
         pub fn hash_code(&self) -> i64 {
             let mut h = dao::StableHasher::new();
@@ -560,14 +605,20 @@ pub mod users {
             h.finish()
         }
     }
+
     /// Names of the table and its columns.
     pub struct UsersTable;
+
     impl UsersTable {
         pub const SCHEMA: &'static str = "public";
+
         pub const NAME: &'static str = "users";
+
         pub const QUALIFIED: &'static str = "public.users";
+
         /// The journal table (history of every write).
         pub const JOURNAL: &'static str = "\"journal\".\"users\"";
+
         /// Every column, in table order.
         pub const COLUMNS: &'static [&'static str] = &[
             "id",
@@ -586,23 +637,38 @@ pub mod users {
             "hash_code",
         ];
     }
+
     /// Column names.
     pub mod columns {
         pub const ID: &str = "id";
+
         pub const ORGANIZATION_ID: &str = "organization_id";
+
         pub const EMAIL: &str = "email";
+
         pub const NAME: &str = "name";
+
         pub const STATUS: &str = "status";
+
         pub const AGE: &str = "age";
+
         pub const NICKNAME: &str = "nickname";
+
         pub const CREATED_AT: &str = "created_at";
+
         pub const CREATED_BY: &str = "created_by";
+
         pub const UPDATED_AT: &str = "updated_at";
+
         pub const UPDATED_BY: &str = "updated_by";
+
         pub const DELETED_AT: &str = "deleted_at";
+
         pub const DELETED_BY: &str = "deleted_by";
+
         pub const HASH_CODE: &str = "hash_code";
     }
+
     /// Filters of `find_all`: the primary key and indexed columns only.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UserFilter {
@@ -625,6 +691,7 @@ pub mod users {
         /// Also rows that were (soft) deleted.
         pub include_deleted: bool,
     }
+
     impl UserFilter {
         fn push(&self, qb: &mut dao::sqlx::QueryBuilder<'_, dao::sqlx::Postgres>) {
             if let Some(v) = &self.id {
@@ -668,6 +735,7 @@ pub mod users {
             }
         }
     }
+
     /// Keyset iteration over every matching row, in primary-key order.
     #[derive(Clone, Debug)]
     pub struct UsersPager {
@@ -676,6 +744,7 @@ pub mod users {
         after: Option<dao::uuid::Uuid>,
         done: bool,
     }
+
     impl UsersPager {
         /// The next page (`None` once every row was returned).
         pub async fn next_page(
@@ -702,8 +771,10 @@ pub mod users {
             Ok(Some(rows))
         }
     }
+
     /// Data access for this table.
     pub struct UsersDao;
+
     impl UsersDao {
         /// The row with this `id` (live rows only when the table soft-deletes).
         pub async fn find_by_id(
@@ -722,6 +793,7 @@ pub mod users {
                     .await?,
             )
         }
+
         /// The row with these values of unique index `users_email_partial_uniq` (where deleted_at is null).
         pub async fn find_by_email(
             conn: &mut PgConnection,
@@ -739,6 +811,7 @@ pub mod users {
                     .await?,
             )
         }
+
         /// Rows with these values of index `users_organization_id_idx`, ordered by `id`, at most `limit`.
         pub async fn find_all_by_organization_id(
             conn: &mut PgConnection,
@@ -759,6 +832,7 @@ pub mod users {
                     .await?,
             )
         }
+
         /// Rows with these values of index `users_status_idx`, ordered by `id`, at most `limit`.
         pub async fn find_all_by_status(
             conn: &mut PgConnection,
@@ -779,6 +853,7 @@ pub mod users {
                     .await?,
             )
         }
+
         /// Rows matching `filter`, ordered by `order_by` (`-created_at,email`: columns of
         /// this table only) or the primary key, at most `limit` (required) after `offset`.
         pub async fn find_all(
@@ -806,6 +881,7 @@ pub mod users {
             qb.push_bind(offset);
             Ok(qb.build_query_as::<User>().fetch_all(&mut *conn).await?)
         }
+
         /// One keyset page: rows matching `filter` with a primary key after `after`.
         pub async fn find_page_after(
             conn: &mut PgConnection,
@@ -831,6 +907,7 @@ pub mod users {
             qb.push_bind(limit);
             Ok(qb.build_query_as::<User>().fetch_all(&mut *conn).await?)
         }
+
         /// Iterates every matching row in pages of `page_size`, by primary key (no row
         /// missed or repeated while rows are only added after the last page read).
         pub fn iterate_all(filter: UserFilter, page_size: i64) -> UsersPager {
@@ -841,6 +918,7 @@ pub mod users {
                 done: false,
             }
         }
+
         /// Inserts a row; returns its primary key. `created_*`/`updated_*` are set from `user`
         /// and the database clock.
         pub async fn insert(
@@ -866,6 +944,7 @@ pub mod users {
             q.execute(&mut *conn).await?;
             Ok(pkey)
         }
+
         /// Inserts every form in one statement (one array per column, `unnest`); returns the
         /// primary keys in the order of `forms`.
         pub async fn insert_batch(
@@ -919,6 +998,7 @@ pub mod users {
                 .await?;
             Ok(keys)
         }
+
         /// Updates the row from `form`. When the row already holds this form (same `hash_code`) nothing is written: no `updated_at` bump, no journal row, and the outcome is `Unchanged`.
         pub async fn update_by_id(
             conn: &mut PgConnection,
@@ -958,6 +1038,7 @@ pub mod users {
                 },
             )
         }
+
         /// Soft delete: sets the `deleted` audit columns (the row stays, finders skip it).
         /// False when there is no live row with this key.
         pub async fn delete_by_id(
@@ -975,6 +1056,7 @@ pub mod users {
                 .await?;
             Ok(done.rows_affected() > 0)
         }
+
         /// Erases personal data (email, name) of the row and of its whole journal history, and records the erasure in `journal.erasures`. False when there is no row with this key.
         pub async fn erase_personal_data_by_id(
             conn: &mut PgConnection,
@@ -1014,6 +1096,7 @@ pub mod users {
         }
     }
 }
+
 /// Table `public.orders` (model `order`): What a user bought; hard-deleted, ids prefixed `ord-`..
 pub mod orders {
     #![allow(
@@ -1023,8 +1106,11 @@ pub mod orders {
         clippy::clone_on_copy,
         unused_imports
     )]
+
     use charter_runtime::dao::{self, PgConnection};
+
     use dao::sqlx::Row as _;
+
     /// A row, every column (audit columns included).
     #[derive(Clone, Debug, PartialEq)]
     pub struct Order {
@@ -1055,6 +1141,7 @@ pub mod orders {
         /// `hash_code` bigint not null
         pub hash_code: i64,
     }
+
     impl<'r> dao::sqlx::FromRow<'r, dao::PgRow> for Order {
         fn from_row(row: &'r dao::PgRow) -> Result<Self, dao::sqlx::Error> {
             Ok(Order {
@@ -1074,6 +1161,7 @@ pub mod orders {
             })
         }
     }
+
     impl Order {
         /// The caller-supplied columns of this row.
         pub fn form(&self) -> OrderForm {
@@ -1088,6 +1176,7 @@ pub mod orders {
             }
         }
     }
+
     /// The columns a caller supplies on insert and update.
     #[derive(Clone, Debug, PartialEq)]
     pub struct OrderForm {
@@ -1106,6 +1195,7 @@ pub mod orders {
         /// `lines`
         pub lines: Option<dao::serde_json::Value>,
     }
+
     impl OrderForm {
         /// Refuses empty, blank and untrimmed text before any SQL runs.
         pub fn validate(&self) -> dao::Result<()> {
@@ -1114,6 +1204,7 @@ pub mod orders {
             dao::check_opt_text("delivery_note", self.delivery_note.as_deref())?;
             Ok(())
         }
+
         /// The stable hash of the form (see `charter_runtime::dao`, "hash_code").
         pub fn hash_code(&self) -> i64 {
             let mut h = dao::StableHasher::new();
@@ -1127,14 +1218,20 @@ pub mod orders {
             h.finish()
         }
     }
+
     /// Names of the table and its columns.
     pub struct OrdersTable;
+
     impl OrdersTable {
         pub const SCHEMA: &'static str = "public";
+
         pub const NAME: &'static str = "orders";
+
         pub const QUALIFIED: &'static str = "public.orders";
+
         /// The journal table (history of every write).
         pub const JOURNAL: &'static str = "\"journal\".\"orders\"";
+
         /// Every column, in table order.
         pub const COLUMNS: &'static [&'static str] = &[
             "id",
@@ -1152,22 +1249,36 @@ pub mod orders {
             "hash_code",
         ];
     }
+
     /// Column names.
     pub mod columns {
         pub const ID: &str = "id";
+
         pub const USER_ID: &str = "user_id";
+
         pub const NUMBER: &str = "number";
+
         pub const TOTAL: &str = "total";
+
         pub const CURRENCY: &str = "currency";
+
         pub const PLACED_AT: &str = "placed_at";
+
         pub const DELIVERY_NOTE: &str = "delivery_note";
+
         pub const LINES: &str = "lines";
+
         pub const CREATED_AT: &str = "created_at";
+
         pub const CREATED_BY: &str = "created_by";
+
         pub const UPDATED_AT: &str = "updated_at";
+
         pub const UPDATED_BY: &str = "updated_by";
+
         pub const HASH_CODE: &str = "hash_code";
     }
+
     /// Filters of `find_all`: the primary key and indexed columns only.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct OrderFilter {
@@ -1184,6 +1295,7 @@ pub mod orders {
         /// `number` is one of.
         pub number_in: Option<Vec<String>>,
     }
+
     impl OrderFilter {
         fn push(&self, qb: &mut dao::sqlx::QueryBuilder<'_, dao::sqlx::Postgres>) {
             if let Some(v) = &self.id {
@@ -1215,6 +1327,7 @@ pub mod orders {
             }
         }
     }
+
     /// Keyset iteration over every matching row, in primary-key order.
     #[derive(Clone, Debug)]
     pub struct OrdersPager {
@@ -1223,6 +1336,7 @@ pub mod orders {
         after: Option<String>,
         done: bool,
     }
+
     impl OrdersPager {
         /// The next page (`None` once every row was returned).
         pub async fn next_page(
@@ -1249,8 +1363,10 @@ pub mod orders {
             Ok(Some(rows))
         }
     }
+
     /// Data access for this table.
     pub struct OrdersDao;
+
     impl OrdersDao {
         /// The row with this `id` (live rows only when the table soft-deletes).
         pub async fn find_by_id(
@@ -1269,6 +1385,7 @@ pub mod orders {
                     .await?,
             )
         }
+
         /// Rows with these values of index `orders_user_id_idx`, ordered by `id`, at most `limit`.
         pub async fn find_all_by_user_id(
             conn: &mut PgConnection,
@@ -1289,6 +1406,7 @@ pub mod orders {
                     .await?,
             )
         }
+
         /// The row with these values of unique index `orders_number_uniq`.
         pub async fn find_by_number(
             conn: &mut PgConnection,
@@ -1306,6 +1424,7 @@ pub mod orders {
                     .await?,
             )
         }
+
         /// Rows with these values of index `orders_user_id_placed_at_idx`, ordered by `id`, at most `limit`.
         pub async fn find_all_by_user_id_and_placed_at(
             conn: &mut PgConnection,
@@ -1328,6 +1447,7 @@ pub mod orders {
                     .await?,
             )
         }
+
         /// Rows matching `filter`, ordered by `order_by` (`-created_at,email`: columns of
         /// this table only) or the primary key, at most `limit` (required) after `offset`.
         pub async fn find_all(
@@ -1355,6 +1475,7 @@ pub mod orders {
             qb.push_bind(offset);
             Ok(qb.build_query_as::<Order>().fetch_all(&mut *conn).await?)
         }
+
         /// One keyset page: rows matching `filter` with a primary key after `after`.
         pub async fn find_page_after(
             conn: &mut PgConnection,
@@ -1380,6 +1501,7 @@ pub mod orders {
             qb.push_bind(limit);
             Ok(qb.build_query_as::<Order>().fetch_all(&mut *conn).await?)
         }
+
         /// Iterates every matching row in pages of `page_size`, by primary key (no row
         /// missed or repeated while rows are only added after the last page read).
         pub fn iterate_all(filter: OrderFilter, page_size: i64) -> OrdersPager {
@@ -1390,6 +1512,7 @@ pub mod orders {
                 done: false,
             }
         }
+
         /// Inserts a row; returns its primary key. `created_*`/`updated_*` are set from `user`
         /// and the database clock.
         pub async fn insert(
@@ -1416,6 +1539,7 @@ pub mod orders {
             q.execute(&mut *conn).await?;
             Ok(pkey)
         }
+
         /// Inserts every form in one statement (one array per column, `unnest`); returns the
         /// primary keys in the order of `forms`.
         pub async fn insert_batch(
@@ -1429,9 +1553,7 @@ pub mod orders {
             let mut c0: Vec<String> = Vec::with_capacity(forms.len());
             let mut c1: Vec<dao::uuid::Uuid> = Vec::with_capacity(forms.len());
             let mut c2: Vec<String> = Vec::with_capacity(forms.len());
-            let mut c3: Vec<dao::rust_decimal::Decimal> = Vec::with_capacity(
-                forms.len(),
-            );
+            let mut c3: Vec<dao::rust_decimal::Decimal> = Vec::with_capacity(forms.len());
             let mut c4: Vec<String> = Vec::with_capacity(forms.len());
             let mut c5: Vec<dao::chrono::DateTime<dao::chrono::Utc>> = Vec::with_capacity(
                 forms.len(),
@@ -1478,6 +1600,7 @@ pub mod orders {
                 .await?;
             Ok(keys)
         }
+
         /// Inserts, or updates the row with the same (number). An unchanged form (same `hash_code`) writes nothing and is `Unchanged`.
         pub async fn upsert_by_number(
             conn: &mut PgConnection,
@@ -1517,6 +1640,7 @@ pub mod orders {
                 },
             )
         }
+
         /// Updates the row from `form`. When the row already holds this form (same `hash_code`) nothing is written: no `updated_at` bump, no journal row, and the outcome is `Unchanged`.
         pub async fn update_by_id(
             conn: &mut PgConnection,
@@ -1557,6 +1681,7 @@ pub mod orders {
                 },
             )
         }
+
         /// Hard delete; the journal records `user` as the deleting user. False when there
         /// is no row with this key.
         pub async fn delete_by_id(
@@ -1573,6 +1698,7 @@ pub mod orders {
                 .await?;
             Ok(done.rows_affected() > 0)
         }
+
         /// Erases personal data (delivery_note) of the row and of its whole journal history, and records the erasure in `journal.erasures`. False when there is no row with this key.
         pub async fn erase_personal_data_by_id(
             conn: &mut PgConnection,

@@ -24,3 +24,13 @@ pub mod test_gen_mock_v0;
 #[rustfmt::skip]
 #[path = "../../../fixtures/gen/orders.rs"]
 pub mod test_gen_orders_v0;
+
+// A repo of two specs (`fixtures/gen/validation/`): `shop` imports `common`, which sits beside it
+// at the crate root, as the generator's default `root_path` (`crate`) expects.
+#[rustfmt::skip]
+#[path = "../../../fixtures/gen/validation/test_gen_common_v0.rs"]
+pub mod test_gen_common_v0;
+
+#[rustfmt::skip]
+#[path = "../../../fixtures/gen/validation/test_gen_shop_v0.rs"]
+pub mod test_gen_shop_v0;

@@ -382,8 +382,9 @@ async fn the_mock_rejects_what_the_server_rejects_with_the_same_error() {
             .await
             .unwrap_err(),
     );
-    assert_eq!(rejection(a), (422, "species".into()));
-    assert_eq!(rejection(b), (422, "species".into()));
+    // The element is named with its position in the list.
+    assert_eq!(rejection(a), (422, "species[0]".into()));
+    assert_eq!(rejection(b), (422, "species[0]".into()));
     let loc = factories::location();
     let (a, b) = (
         mock.pets()

@@ -310,13 +310,13 @@ async fn nested_bounds_name_the_full_path() {
     let o = orders.post(&form(vec![line("a", 1)])).await.unwrap();
     let e = rejected(
         orders
-            .put_lines_by_id(&o.id, &vec![line("a", 1), line("b", 500)])
+            .put_lines_by_id(&o.id, &[line("a", 1), line("b", 500)])
             .await
             .unwrap_err(),
     );
     assert_eq!(e.field, "[1].quantity");
     let o = orders
-        .put_lines_by_id(&o.id, &vec![line("z", 7)])
+        .put_lines_by_id(&o.id, &[line("z", 7)])
         .await
         .unwrap();
     assert_eq!(o.lines, vec![line("z", 7)]);

@@ -149,6 +149,9 @@ pub fn compare(old: Side<'_>, new: Side<'_>) -> Vec<Change> {
             Change {
                 rule: f.rule.id,
                 class: f.rule.class,
+                // a database change reaches the code using the table alike
+                source: f.rule.class,
+                docs_only: false,
                 message: f.message,
                 file,
                 line,

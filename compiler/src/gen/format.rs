@@ -1,0 +1,181 @@
+//! Formatting generated code as people commit it: prettyplease's layout, with a blank line
+//! between items (of the file, of inline modules, of impl blocks and traits).
+//!
+//! prettyplease prints items back to back. Rather than patching its text, each item is printed on
+//! its own and the pieces are joined: a module, impl or trait is printed with no items (its
+//! header, inner attributes and closing brace), and its items, printed the same way, are spliced
+//! in with one blank line between them. Where the empty form is not the expected `… {}` or
+//! `… {\n…}` shape, the container is printed whole by prettyplease, so the output is never
+//! worse than prettyplease's own.
+
+use syn::{File, Item};
+
+/// Formats a parsed file with a blank line between items.
+pub fn unparse(file: &File) -> String {
+    let mut out = String::new();
+    if !file.attrs.is_empty() {
+        let head = File {
+            shebang: file.shebang.clone(),
+            attrs: file.attrs.clone(),
+            items: Vec::new(),
+        };
+        out.push_str(&prettyplease::unparse(&head));
+        if !file.items.is_empty() {
+            out.push('\n');
+        }
+    }
+    out.push_str(&items(&file.items));
+    out
+}
+
+/// Items at the same level, one blank line apart, unindented.
+fn items(items: &[Item]) -> String {
+    let parts: Vec<String> = items.iter().map(item).collect();
+    parts.join("\n")
+}
+
+fn one(item: Item) -> String {
+    prettyplease::unparse(&File {
+        shebang: None,
+        attrs: Vec::new(),
+        items: vec![item],
+    })
+}
+
+fn item(it: &Item) -> String {
+    match it {
+        Item::Mod(m) if m.content.as_ref().is_some_and(|(_, c)| c.len() > 1) => {
+            let (brace, content) = m.content.as_ref().expect("checked above");
+            let mut empty = m.clone();
+            empty.content = Some((*brace, Vec::new()));
+            splice(&one(Item::Mod(empty)), &indent(&items(content)))
+                .unwrap_or_else(|| one(it.clone()))
+        }
+        Item::Impl(i) if i.items.len() > 1 => {
+            let mut empty = i.clone();
+            empty.items = Vec::new();
+            let shell = one(Item::Impl(empty.clone()));
+            let inner: Option<Vec<String>> = i
+                .items
+                .iter()
+                .map(|x| {
+                    let mut single = empty.clone();
+                    single.items = vec![x.clone()];
+                    inside(&shell, &one(Item::Impl(single)))
+                })
+                .collect();
+            inner
+                .and_then(|parts| splice(&shell, &parts.join("\n")))
+                .unwrap_or_else(|| one(it.clone()))
+        }
+        Item::Trait(t) if t.items.len() > 1 => {
+            let mut empty = t.clone();
+            empty.items = Vec::new();
+            let shell = one(Item::Trait(empty.clone()));
+            let inner: Option<Vec<String>> = t
+                .items
+                .iter()
+                .map(|x| {
+                    let mut single = empty.clone();
+                    single.items = vec![x.clone()];
+                    inside(&shell, &one(Item::Trait(single)))
+                })
+                .collect();
+            inner
+                .and_then(|parts| splice(&shell, &parts.join("\n")))
+                .unwrap_or_else(|| one(it.clone()))
+        }
+        _ => one(it.clone()),
+    }
+}
+
+/// A container printed without items, split into the text before its items and whether that
+/// text ends with inner attributes: `HEAD {}\n` gives `HEAD {\n`; `HEAD {\n    #![…]\n}\n` gives
+/// everything up to the closing brace.
+fn head(shell: &str) -> Option<(String, bool)> {
+    let open = shell.strip_suffix("}\n")?;
+    Some(match open.strip_suffix('{') {
+        Some(_) => (format!("{open}\n"), false),
+        None => (open.to_owned(), true),
+    })
+}
+
+/// The printed item inside `full`, the container of `shell` with that one item (already indented
+/// one level).
+fn inside(shell: &str, full: &str) -> Option<String> {
+    let (head, _) = head(shell)?;
+    let body = full.strip_prefix(head.as_str())?.strip_suffix("}\n")?;
+    Some(body.to_owned())
+}
+
+/// Puts `body` (indented items, a blank line apart) into the container printed as `shell`; a
+/// blank line separates inner attributes from the items.
+fn splice(shell: &str, body: &str) -> Option<String> {
+    let (head, attrs) = head(shell)?;
+    let gap = if attrs { "\n" } else { "" };
+    Some(format!("{head}{gap}{body}}}\n"))
+}
+
+/// Indents every non-empty line by one level (prettyplease's four spaces).
+fn indent(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for line in text.split_inclusive('\n') {
+        if line != "\n" {
+            out.push_str("    ");
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unparse;
+
+    fn fmt(src: &str) -> String {
+        unparse(&syn::parse_file(src).unwrap())
+    }
+
+    #[test]
+    fn items_are_a_blank_line_apart_at_every_level() {
+        let got = fmt(
+            "pub mod m { #![allow(dead_code)] pub struct A; impl A { fn a() {} fn b() {} } \
+             pub trait T { fn x(&self); fn y(&self); } } fn top() {}",
+        );
+        let want = "\
+pub mod m {
+    #![allow(dead_code)]
+
+    pub struct A;
+
+    impl A {
+        fn a() {}
+
+        fn b() {}
+    }
+
+    pub trait T {
+        fn x(&self);
+
+        fn y(&self);
+    }
+}
+
+fn top() {}
+";
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn output_is_prettyplease_plus_blank_lines() {
+        // Whatever the nesting, removing the blank lines gives prettyplease's own output.
+        let src =
+            "mod a { mod b { struct X { f: u8 } impl<T> Y<T> where T: Clone { const C: u8 = 1; \
+                   fn f(&self) -> u8 { 1 } } } enum E { A, B } }";
+        let got = fmt(src);
+        let plain = prettyplease::unparse(&syn::parse_file(src).unwrap());
+        let squeezed: String = got.split_inclusive('\n').filter(|l| *l != "\n").collect();
+        assert_eq!(squeezed, plain);
+        assert!(got.contains("const C: u8 = 1;\n\n"), "{got}");
+    }
+}
