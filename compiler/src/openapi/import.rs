@@ -255,7 +255,10 @@ const KNOWN: &[&str] = &[
 
 fn components_index(root: &Node) -> HashMap<&str, HashMap<&str, &Node>> {
     let mut out: HashMap<&str, HashMap<&str, &Node>> = HashMap::new();
-    let sections = root.get("components").and_then(Node::as_object).unwrap_or(&[]);
+    let sections = root
+        .get("components")
+        .and_then(Node::as_object)
+        .unwrap_or(&[]);
     for section in sections {
         let Some(members) = section.value.as_object() else {
             continue;
