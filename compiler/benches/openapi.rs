@@ -48,6 +48,11 @@ fn bench(c: &mut Criterion) {
     });
 
     let doc = charter::openapi::synthetic_document(5_000);
+    // The same document on disk, for whole-process figures (`/usr/bin/time -v charter import
+    // openapi FILE --out api.json`: wall time and peak RSS).
+    let on_disk = Path::new(env!("CARGO_TARGET_TMPDIR")).join("openapi-synthetic-5000.json");
+    std::fs::write(&on_disk, &doc).unwrap();
+    println!("synthetic document written to {}", on_disk.display());
     let before = CURRENT.load(Ordering::Relaxed);
     PEAK.store(before, Ordering::Relaxed);
     let imported = import::import(Path::new("synthetic.json"), &doc);

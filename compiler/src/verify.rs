@@ -12,7 +12,10 @@
 //! | rejects a request naming a field or parameter the recording did not send | `FIELD_REQUIRED_ADDED` / `PARAMETER_REQUIRED_ADDED` | breaking |
 //! | rejects a request for a range (`minimum`/`maximum`) | `FIELD_RANGE_TIGHTENED` | breaking |
 //! | rejects it naming a field of another type | `FIELD_TYPE_CHANGED` / `PARAMETER_TYPE_CHANGED` | breaking |
-//! | answers 404/405 with no body where the recording got a success | `OPERATION_REMOVED` | breaking |
+//! | rejects the body's shape naming a field the recording did not send | `FIELD_REQUIRED_ADDED` | breaking |
+//! | rejects a request for a header the recording did not send | `HEADER_REQUIRED_ADDED` | breaking |
+//! | rejects a request of an operation without body for a parameter the consumer's spec lacks | `PARAMETER_REQUIRED_ADDED` | breaking |
+//! | answers 404/405 with no body, or the generated server's routing rejection, where the recording got a success | `OPERATION_REMOVED` | breaking |
 //! | answers another status class than the recording | `RESPONSE_REMOVED` | breaking |
 //! | leaves out a field the consumer's spec requires, or one the recording had | `FIELD_REMOVED` | breaking |
 //! | sends a field with another JSON type | `FIELD_TYPE_CHANGED` | breaking |
@@ -25,7 +28,7 @@
 //! messages name fields, never values.
 
 use crate::conform::{self, Direction, Kind};
-use crate::diff::rules::{Class, RULES};
+use crate::diff::{Class, RULES};
 use crate::ir::{Location, Operation, Repo, ResponseCode, ServiceId, TypeKind, TypeRef};
 use charter_runtime::record::{Cassette, Interaction};
 use serde::Serialize;
@@ -292,7 +295,7 @@ impl Cx<'_> {
             "{label} answers {} where the recording got {was}",
             answer.status
         );
-        if matches!(answer.status, 404 | 405) && answer.body.is_none() && was / 100 == 2 {
+        if matches!(answer.status, 404 | 405) && was / 100 == 2 && routing(answer.body.as_ref()) {
             return self.push(
                 "OPERATION_REMOVED",
                 Direction::Request,
@@ -316,6 +319,31 @@ impl Cx<'_> {
             return self.push("RESPONSE_REMOVED", Direction::Request, None, what);
         };
         let detail = format!("{what}: `{field}` is rejected ({message})");
+        // The body's shape (what serde refuses: a missing field, another JSON type): the message
+        // names the field.
+        if field == "body" {
+            let named = message.split('`').nth(1).filter(|n| !n.is_empty());
+            let sent = |n: &str| req.body.as_ref().is_some_and(|b| has_key(b, n));
+            let (rule, pointer) = match named {
+                Some(n) if !sent(n) => ("FIELD_REQUIRED_ADDED", Some(format!("/{n}"))),
+                Some(n) => ("FIELD_TYPE_CHANGED", Some(format!("/{n}"))),
+                None => ("BODY_TYPE_CHANGED", None),
+            };
+            return self.push(rule, Direction::Request, pointer, detail);
+        }
+        if message.starts_with("header ") && !op.parameters.iter().any(|p| p.name == field) {
+            let sent = req.headers.contains_key(&field.to_ascii_lowercase());
+            let rule = if sent {
+                "HEADER_TYPE_CHANGED"
+            } else {
+                "HEADER_REQUIRED_ADDED"
+            };
+            return self.push(rule, Direction::Request, None, detail);
+        }
+        // A parameter the consumer's spec does not know, on an operation without a body.
+        if op.body.is_none() && !op.parameters.iter().any(|p| p.name == field) {
+            return self.push("PARAMETER_REQUIRED_ADDED", Direction::Request, None, detail);
+        }
         // A parameter?
         if let Some(p) = op
             .parameters
@@ -361,6 +389,28 @@ impl Cx<'_> {
             _ => "FIELD_TYPE_CHANGED",
         };
         self.push(rule, Direction::Request, Some(pointer), detail);
+    }
+}
+
+/// Whether a 404/405 says the provider routes no such operation (no body, or the generated
+/// server's routing rejection) rather than a documented "not found" of the operation.
+fn routing(body: Option<&Value>) -> bool {
+    let Some(b) = body else { return true };
+    matches!(
+        b.get("code").and_then(Value::as_str),
+        Some("not_found" | "method_not_allowed")
+    ) && matches!(
+        b.get("field").and_then(Value::as_str),
+        Some("path" | "method")
+    )
+}
+
+/// Whether `name` is a key of an object anywhere in `v`.
+fn has_key(v: &Value, name: &str) -> bool {
+    match v {
+        Value::Object(o) => o.contains_key(name) || o.values().any(|x| has_key(x, name)),
+        Value::Array(a) => a.iter().any(|x| has_key(x, name)),
+        _ => false,
     }
 }
 

@@ -631,6 +631,10 @@ struct ReplayState {
     used: Mutex<Vec<bool>>,
     /// Placeholder → the value the replayed requests carried in its place.
     bindings: Mutex<HashMap<String, Value>>,
+    /// The answer of each interaction whose response body holds no placeholder, built once (the
+    /// body serialized once, shared by every replay of it); `None` where the caller's values
+    /// are substituted at each answer.
+    prebuilt: Vec<Option<RawResponse>>,
 }
 
 /// Answers a client's requests from a cassette, with no network (clones share the session).
@@ -689,7 +693,16 @@ impl Replayer {
                     .push(i);
             }
         }
+        let prebuilt = cassette
+            .interactions
+            .iter()
+            .map(|rec| {
+                let bound = rec.response.body.as_ref().is_some_and(holds_placeholder);
+                (!bound).then(|| rec.response.to_raw())
+            })
+            .collect();
         Replayer(Arc::new(ReplayState {
+            prebuilt,
             cassette,
             by_route,
             wildcard,
@@ -740,17 +753,14 @@ impl Replayer {
                 if !used[i] {
                     used[i] = true;
                     *bindings = trial;
-                    return Ok(respond(&rec.response, &bindings));
+                    return Ok(self.respond(i, &bindings));
                 }
                 fallback = Some((i, trial));
             }
         }
         if let Some((i, trial)) = fallback {
             *bindings = trial;
-            return Ok(respond(
-                &self.0.cassette.interactions[i].response,
-                &bindings,
-            ));
+            return Ok(self.respond(i, &bindings));
         }
         Err(Box::new(self.miss(live, &bindings)))
     }
@@ -804,12 +814,28 @@ fn same_route(a: &str, b: &str) -> bool {
     sa.len() == sb.len() && sa.get(1) == sb.get(1)
 }
 
-fn respond(rec: &RecordedResponse, bindings: &HashMap<String, Value>) -> RawResponse {
-    let mut rec = rec.clone();
-    if let Some(b) = &mut rec.body {
-        substitute(b, bindings);
+impl Replayer {
+    /// The answer of interaction `i`, with the caller's values in place of its placeholders.
+    fn respond(&self, i: usize, bindings: &HashMap<String, Value>) -> RawResponse {
+        if let Some(raw) = &self.0.prebuilt[i] {
+            return raw.clone();
+        }
+        let mut rec = self.0.cassette.interactions[i].response.clone();
+        if let Some(b) = &mut rec.body {
+            substitute(b, bindings);
+        }
+        rec.to_raw()
     }
-    rec.to_raw()
+}
+
+/// Whether a recorded value holds a placeholder anywhere.
+fn holds_placeholder(v: &Value) -> bool {
+    match v {
+        Value::String(s) => is_placeholder(s),
+        Value::Array(items) => items.iter().any(holds_placeholder),
+        Value::Object(m) => m.values().any(holds_placeholder),
+        _ => false,
+    }
 }
 
 fn substitute(v: &mut Value, bindings: &HashMap<String, Value>) {

@@ -136,3 +136,97 @@ pub async fn serve(router: axum::Router) -> Running {
         task,
     }
 }
+
+/// Fixtures shared by the contract tests: the example repo, changed copies of it, stubs of a
+/// repo's `user` service and a recording of real traffic.
+pub mod fixture {
+    use super::{serve, user, Running, UserStore};
+    use charter_runtime::record::Recorder;
+    use serde_json::Value;
+    use std::path::{Path, PathBuf};
+
+    /// The example api repo (`specs/`).
+    pub fn specs() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs")
+    }
+
+    /// An empty directory of its own under the system's temp dir (emptied first).
+    pub fn temp(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("charter-contracts-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// A copy of the example repo (every spec, so only the edit differs) with `file` changed by
+    /// `edit`.
+    pub fn changed_repo(name: &str, file: &str, edit: impl FnOnce(&mut Value)) -> PathBuf {
+        let dir = temp(name);
+        let mut edit = Some(edit);
+        let mut files: Vec<String> = std::fs::read_dir(specs())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|f| f.ends_with(".json") || f.ends_with(".toml"))
+            .collect();
+        files.sort();
+        for f in &files {
+            let text = std::fs::read_to_string(specs().join(f)).unwrap();
+            if !f.ends_with(".json") {
+                std::fs::write(dir.join(f), text).unwrap();
+                continue;
+            }
+            let mut v: Value = serde_json::from_str(&text).unwrap();
+            if f == file {
+                (edit.take().unwrap())(&mut v);
+            }
+            std::fs::write(dir.join(f), serde_json::to_string_pretty(&v).unwrap()).unwrap();
+        }
+        assert!(edit.is_none(), "no spec {file} in the example repo");
+        dir
+    }
+
+    /// `charter check` of a repo, which must be valid.
+    pub fn checked(repo: &Path) -> charter::Checked {
+        let checked = charter::check(&[repo.to_owned()], &charter::Options::default());
+        assert!(
+            !checked.has_errors(),
+            "{} does not check: {:?}",
+            repo.display(),
+            checked.diagnostics
+        );
+        checked
+    }
+
+    /// `charter stub` of the `user` service of `repo`, on 127.0.0.1.
+    pub async fn stub_of(repo: &Path) -> Running {
+        let stub = charter::stub::Stub::new(checked(repo).repo, "io.charter.user.v0").unwrap();
+        serve(stub.router()).await
+    }
+
+    /// Records, with the generated client against the generated `user` server, calls that need
+    /// no server state (so any provider with the operations can answer them) into
+    /// `dir/users.json`: a user with every optional field and a non-default enum value is
+    /// created, read, listed by that enum value and replaced.
+    pub async fn record(dir: &Path) {
+        let real = serve(user::server::router(UserStore::default())).await;
+        let recorder = Recorder::new(dir.join("users.json"));
+        let api = user::client::Client::from_builder(
+            user::client::Client::builder(&real.base_url).with_recorder(recorder.clone()),
+        );
+        let mut form = user::factories::user_form();
+        form.email = "ada@example.com".to_owned();
+        form.status = Some(user::models::UserStatus::Suspended);
+        form.address = Some(super::io_charter_common_v0::factories::address());
+        let u = api.users().post(&form).await.unwrap();
+        assert!(u.address.is_some());
+        api.users().get_by_id(&u.id).await.unwrap();
+        let suspended = user::client::UsersGetOptions::default()
+            .with_status(user::models::UserStatus::Suspended);
+        let listed = api.users().get(suspended).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        api.users().put_by_id(&u.id, &form).await.unwrap();
+        recorder.save().unwrap();
+        real.stop().await;
+    }
+}

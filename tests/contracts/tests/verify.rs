@@ -3,80 +3,13 @@
 //! and stubs of specs that removed a field or an enum value the recording used fail with the rule
 //! id `charter diff` gives that change.
 
-use charter::diff::rules::Class;
-use charter::stub::Stub;
+use charter::diff::Class;
 use charter::verify::{self, Report};
+use charter_contracts::fixture::{changed_repo, record, specs, stub_of, temp};
 use charter_contracts::io_charter_user_v0 as user;
-use charter_contracts::{serve, Running, UserStore};
-use charter_runtime::record::Recorder;
+use charter_contracts::{serve, UserStore};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn specs() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs")
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("charter-verify-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Records calls that need no server state (so any provider with the operations can answer them)
-/// into `dir/users.json`.
-async fn record(dir: &Path) {
-    let real = serve(user::server::router(UserStore::default())).await;
-    let recorder = Recorder::new(dir.join("users.json"));
-    let api = user::client::Client::from_builder(
-        user::client::Client::builder(&real.base_url).with_recorder(recorder.clone()),
-    );
-    let mut form = user::factories::user_form();
-    form.email = "ada@example.com".to_owned();
-    form.status = Some(user::models::UserStatus::Suspended);
-    form.address = Some(charter_contracts::io_charter_common_v0::factories::address());
-    let u = api.users().post(&form).await.unwrap();
-    assert!(u.address.is_some());
-    api.users().get_by_id(&u.id).await.unwrap();
-    let suspended =
-        user::client::UsersGetOptions::default().with_status(user::models::UserStatus::Suspended);
-    assert_eq!(api.users().get(suspended).await.unwrap().len(), 1);
-    api.users().put_by_id(&u.id, &form).await.unwrap();
-    recorder.save().unwrap();
-    real.stop().await;
-}
-
-/// A copy of the example repo with `user.json` changed by `edit`.
-fn changed_repo(name: &str, mut edit: impl FnMut(&mut Value)) -> PathBuf {
-    let dir = temp(name);
-    // Every spec of the example repo, so that only the edit differs.
-    let mut files: Vec<String> = std::fs::read_dir(specs())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|f| f.ends_with(".json"))
-        .collect();
-    files.sort();
-    for f in &files {
-        let text = std::fs::read_to_string(specs().join(f)).unwrap();
-        let mut v: Value = serde_json::from_str(&text).unwrap();
-        if f == "user.json" {
-            edit(&mut v);
-        }
-        std::fs::write(dir.join(f), serde_json::to_string_pretty(&v).unwrap()).unwrap();
-    }
-    dir
-}
-
-async fn stub_of(repo: &Path) -> Running {
-    let checked = charter::check(&[repo.to_owned()], &charter::Options::default());
-    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
-    serve(
-        Stub::new(checked.repo, "io.charter.user.v0")
-            .unwrap()
-            .router(),
-    )
-    .await
-}
+use std::path::Path;
 
 /// `charter verify` against `base_url`, with the consumer's (unchanged) spec.
 async fn verify(cassettes: &Path, base_url: &str) -> Report {
@@ -125,7 +58,7 @@ async fn a_compatible_provider_passes() {
     assert!(r.findings.is_empty(), "{}", verify::render_human(&r));
 
     // A stub of the spec with an added optional field, a new operation and a new error response.
-    let repo = changed_repo("compatible", |v| {
+    let repo = changed_repo("compatible", "user.json", |v| {
         v["models"]["user"]["fields"]
             .as_array_mut()
             .unwrap()
@@ -148,7 +81,7 @@ async fn a_compatible_provider_passes() {
 async fn a_removed_field_the_recording_used_fails_with_field_removed() {
     let dir = temp("cassettes-field");
     record(&dir).await;
-    let repo = changed_repo("field-removed", |v| {
+    let repo = changed_repo("field-removed", "user.json", |v| {
         v["models"]["user"]["fields"]
             .as_array_mut()
             .unwrap()
@@ -191,7 +124,7 @@ async fn a_removed_field_the_recording_used_fails_with_field_removed() {
 async fn a_removed_enum_value_the_recording_used_fails_with_enum_value_removed() {
     let dir = temp("cassettes-enum");
     record(&dir).await;
-    let repo = changed_repo("enum-removed", |v| {
+    let repo = changed_repo("enum-removed", "user.json", |v| {
         v["enums"]["user_status"]["values"]
             .as_array_mut()
             .unwrap()
