@@ -131,7 +131,7 @@ pub fn gen_module(repo: &Repo, id: crate::ir::ServiceId) -> TokenStream {
 pub fn file(repo: &Repo, tables: &[&Table], title: &str) -> String {
     let tokens = service_module(repo, tables);
     let body = match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(f) => crate::gen::format::unparse(&f),
+        Ok(f) => crate::gen::format::unparse_owned(f),
         Err(e) => format!("compile_error!({:?});\n{tokens}\n", e.to_string()),
     };
     format!("{}\n//! {title}\n\n{body}", crate::gen::HEADER)

@@ -12,80 +12,108 @@ use syn::{File, Item};
 
 /// Formats a parsed file with a blank line between items.
 pub fn unparse(file: &File) -> String {
+    unparse_owned(file.clone())
+}
+
+/// [`unparse`] of a file the caller no longer needs (no copy of its items is made).
+pub fn unparse_owned(mut file: File) -> String {
     let mut out = String::new();
+    let items_of = std::mem::take(&mut file.items);
     if !file.attrs.is_empty() {
-        let head = File {
-            shebang: file.shebang.clone(),
-            attrs: file.attrs.clone(),
-            items: Vec::new(),
-        };
-        out.push_str(&prettyplease::unparse(&head));
-        if !file.items.is_empty() {
+        out.push_str(&prettyplease::unparse(&file));
+        if !items_of.is_empty() {
             out.push('\n');
         }
     }
-    out.push_str(&items(&file.items));
+    out.push_str(&items(items_of));
     out
 }
 
 /// Items at the same level, one blank line apart, unindented.
-fn items(items: &[Item]) -> String {
-    let parts: Vec<String> = items.iter().map(item).collect();
+fn items(items: Vec<Item>) -> String {
+    let parts: Vec<String> = items.into_iter().map(item).collect();
     parts.join("\n")
 }
 
-fn one(item: Item) -> String {
-    prettyplease::unparse(&File {
+/// One item printed by prettyplease, and the item back.
+fn one(item: Item) -> (String, Item) {
+    let mut file = File {
         shebang: None,
         attrs: Vec::new(),
         items: vec![item],
-    })
+    };
+    let text = prettyplease::unparse(&file);
+    (text, file.items.pop().expect("the file holds one item"))
 }
 
-fn item(it: &Item) -> String {
+fn item(it: Item) -> String {
     match it {
-        Item::Mod(m) if m.content.as_ref().is_some_and(|(_, c)| c.len() > 1) => {
-            let (brace, content) = m.content.as_ref().expect("checked above");
-            let mut empty = m.clone();
-            empty.content = Some((*brace, Vec::new()));
-            splice(&one(Item::Mod(empty)), &indent(&items(content)))
-                .unwrap_or_else(|| one(it.clone()))
+        Item::Mod(mut m) if m.content.as_ref().is_some_and(|(_, c)| c.len() > 1) => {
+            let (brace, content) = m.content.take().expect("checked above");
+            m.content = Some((brace, Vec::new()));
+            let (shell, empty) = one(Item::Mod(m));
+            if head(&shell).is_none() {
+                let Item::Mod(mut m) = empty else {
+                    unreachable!("printed a module")
+                };
+                m.content = Some((brace, content));
+                return one(Item::Mod(m)).0;
+            }
+            splice(&shell, &indent(&items(content))).expect("the shell was checked")
         }
-        Item::Impl(i) if i.items.len() > 1 => {
-            let mut empty = i.clone();
-            empty.items = Vec::new();
-            let shell = one(Item::Impl(empty.clone()));
-            let inner: Option<Vec<String>> = i
-                .items
-                .iter()
-                .map(|x| {
-                    let mut single = empty.clone();
-                    single.items = vec![x.clone()];
-                    inside(&shell, &one(Item::Impl(single)))
-                })
-                .collect();
-            inner
-                .and_then(|parts| splice(&shell, &parts.join("\n")))
-                .unwrap_or_else(|| one(it.clone()))
+        Item::Impl(mut i) if i.items.len() > 1 => {
+            let members = std::mem::take(&mut i.items);
+            let (shell, empty) = one(Item::Impl(i));
+            let Item::Impl(mut single) = empty else {
+                unreachable!("printed an impl")
+            };
+            let mut parts = Vec::with_capacity(members.len());
+            let mut done = Vec::with_capacity(members.len());
+            for x in members {
+                single.items = vec![x];
+                let (text, back) = one(Item::Impl(single));
+                let Item::Impl(mut back) = back else {
+                    unreachable!("printed an impl")
+                };
+                done.extend(back.items.drain(..));
+                single = back;
+                parts.push(inside(&shell, &text));
+            }
+            match parts.into_iter().collect::<Option<Vec<String>>>() {
+                Some(parts) => splice(&shell, &parts.join("\n")).expect("the shell was checked"),
+                None => {
+                    single.items = done;
+                    one(Item::Impl(single)).0
+                }
+            }
         }
-        Item::Trait(t) if t.items.len() > 1 => {
-            let mut empty = t.clone();
-            empty.items = Vec::new();
-            let shell = one(Item::Trait(empty.clone()));
-            let inner: Option<Vec<String>> = t
-                .items
-                .iter()
-                .map(|x| {
-                    let mut single = empty.clone();
-                    single.items = vec![x.clone()];
-                    inside(&shell, &one(Item::Trait(single)))
-                })
-                .collect();
-            inner
-                .and_then(|parts| splice(&shell, &parts.join("\n")))
-                .unwrap_or_else(|| one(it.clone()))
+        Item::Trait(mut t) if t.items.len() > 1 => {
+            let members = std::mem::take(&mut t.items);
+            let (shell, empty) = one(Item::Trait(t));
+            let Item::Trait(mut single) = empty else {
+                unreachable!("printed a trait")
+            };
+            let mut parts = Vec::with_capacity(members.len());
+            let mut done = Vec::with_capacity(members.len());
+            for x in members {
+                single.items = vec![x];
+                let (text, back) = one(Item::Trait(single));
+                let Item::Trait(mut back) = back else {
+                    unreachable!("printed a trait")
+                };
+                done.extend(back.items.drain(..));
+                single = back;
+                parts.push(inside(&shell, &text));
+            }
+            match parts.into_iter().collect::<Option<Vec<String>>>() {
+                Some(parts) => splice(&shell, &parts.join("\n")).expect("the shell was checked"),
+                None => {
+                    single.items = done;
+                    one(Item::Trait(single)).0
+                }
+            }
         }
-        _ => one(it.clone()),
+        other => one(other).0,
     }
 }
 
