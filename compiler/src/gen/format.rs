@@ -46,6 +46,40 @@ fn one(item: Item) -> (String, Item) {
     (text, file.items.pop().expect("the file holds one item"))
 }
 
+/// An impl or trait (`Item::$kind`) with several items: printed without items (the shell), then
+/// each item inside a copy of the shell without its other items, spliced back a blank line
+/// apart. Falls back to prettyplease's print of the whole container if a shape is unexpected.
+macro_rules! members {
+    ($kind:ident, $container:ident) => {{
+        let mut container = $container;
+        let members = std::mem::take(&mut container.items);
+        let (shell, empty) = one(Item::$kind(container));
+        let Item::$kind(mut single) = empty else {
+            unreachable!("printed the same kind of item")
+        };
+        let mut parts = Vec::with_capacity(members.len());
+        let mut done = Vec::with_capacity(members.len());
+        for x in members {
+            single.items = vec![x];
+            let (text, back) = one(Item::$kind(single));
+            let Item::$kind(mut back) = back else {
+                unreachable!("printed the same kind of item")
+            };
+            done.append(&mut back.items);
+            single = back;
+            parts.push(inside(&shell, &text));
+        }
+        match parts.into_iter().collect::<Option<Vec<String>>>() {
+            // `inside` succeeded, so the shell has the expected shape.
+            Some(parts) => splice(&shell, &parts.join("\n")).expect("the shell was checked"),
+            None => {
+                single.items = done;
+                one(Item::$kind(single)).0
+            }
+        }
+    }};
+}
+
 fn item(it: Item) -> String {
     match it {
         Item::Mod(mut m) if m.content.as_ref().is_some_and(|(_, c)| c.len() > 1) => {
@@ -61,58 +95,8 @@ fn item(it: Item) -> String {
             }
             splice(&shell, &indent(&items(content))).expect("the shell was checked")
         }
-        Item::Impl(mut i) if i.items.len() > 1 => {
-            let members = std::mem::take(&mut i.items);
-            let (shell, empty) = one(Item::Impl(i));
-            let Item::Impl(mut single) = empty else {
-                unreachable!("printed an impl")
-            };
-            let mut parts = Vec::with_capacity(members.len());
-            let mut done = Vec::with_capacity(members.len());
-            for x in members {
-                single.items = vec![x];
-                let (text, back) = one(Item::Impl(single));
-                let Item::Impl(mut back) = back else {
-                    unreachable!("printed an impl")
-                };
-                done.extend(back.items.drain(..));
-                single = back;
-                parts.push(inside(&shell, &text));
-            }
-            match parts.into_iter().collect::<Option<Vec<String>>>() {
-                Some(parts) => splice(&shell, &parts.join("\n")).expect("the shell was checked"),
-                None => {
-                    single.items = done;
-                    one(Item::Impl(single)).0
-                }
-            }
-        }
-        Item::Trait(mut t) if t.items.len() > 1 => {
-            let members = std::mem::take(&mut t.items);
-            let (shell, empty) = one(Item::Trait(t));
-            let Item::Trait(mut single) = empty else {
-                unreachable!("printed a trait")
-            };
-            let mut parts = Vec::with_capacity(members.len());
-            let mut done = Vec::with_capacity(members.len());
-            for x in members {
-                single.items = vec![x];
-                let (text, back) = one(Item::Trait(single));
-                let Item::Trait(mut back) = back else {
-                    unreachable!("printed a trait")
-                };
-                done.extend(back.items.drain(..));
-                single = back;
-                parts.push(inside(&shell, &text));
-            }
-            match parts.into_iter().collect::<Option<Vec<String>>>() {
-                Some(parts) => splice(&shell, &parts.join("\n")).expect("the shell was checked"),
-                None => {
-                    single.items = done;
-                    one(Item::Trait(single)).0
-                }
-            }
-        }
+        Item::Impl(i) if i.items.len() > 1 => members!(Impl, i),
+        Item::Trait(t) if t.items.len() > 1 => members!(Trait, t),
         other => one(other).0,
     }
 }
