@@ -41,6 +41,8 @@ pub enum Entry {
     Lint(&'static crate::lint::Rule),
     /// A rule of the breaking-change catalogue.
     Diff(&'static crate::diff::Rule),
+    /// A database rule of the diff (`DB001`…, over table metadata).
+    Db(&'static crate::dao::diff::DbRule),
 }
 
 impl Entry {
@@ -49,6 +51,7 @@ impl Entry {
             Entry::Code(c) => c.id,
             Entry::Lint(r) => r.code.id,
             Entry::Diff(r) => r.id,
+            Entry::Db(r) => r.id,
         }
     }
     pub fn summary(&self) -> &'static str {
@@ -56,6 +59,7 @@ impl Entry {
             Entry::Code(c) => c.summary,
             Entry::Lint(r) => r.code.summary,
             Entry::Diff(r) => r.summary,
+            Entry::Db(r) => r.summary,
         }
     }
     /// The text `charter explain` prints.
@@ -70,6 +74,14 @@ impl Entry {
             ),
             Entry::Lint(r) => crate::lint::explain_rule(r),
             Entry::Diff(r) => crate::diff::rules::explain(r),
+            Entry::Db(r) => format!(
+                "{} ({}, database rule after squawk's `{}`): {}\n\n{}",
+                r.id,
+                r.class.as_str(),
+                r.squawk,
+                r.summary,
+                r.doc
+            ),
         }
     }
 }
@@ -82,13 +94,14 @@ pub fn all() -> impl Iterator<Item = &'static Code> {
         .chain(crate::lint::RULES.iter().map(|r| &r.code))
 }
 
-/// Every entry of the registry: codes, lint rules, diff rules.
+/// Every entry of the registry: codes, lint rules, diff rules, database rules.
 pub fn entries() -> impl Iterator<Item = Entry> {
     STAGES
         .iter()
         .flat_map(|(_, t)| t.iter().map(|c| Entry::Code(c)))
         .chain(crate::lint::RULES.iter().map(Entry::Lint))
         .chain(crate::diff::RULES.iter().map(Entry::Diff))
+        .chain(crate::dao::diff::RULES.iter().map(|(r, _)| Entry::Db(r)))
 }
 
 fn index() -> &'static HashMap<String, Entry> {
@@ -115,7 +128,7 @@ pub fn lookup(id: &str) -> Option<&'static Code> {
     match entry(id)? {
         Entry::Code(c) => Some(c),
         Entry::Lint(r) => Some(&r.code),
-        Entry::Diff(_) => None,
+        Entry::Diff(_) | Entry::Db(_) => None,
     }
 }
 
@@ -133,6 +146,15 @@ pub fn severity(code: &Code) -> Severity {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn database_rules_are_explained() {
+        let text = explain("db004").expect("DB004 is in the registry");
+        assert!(text.starts_with("DB004 ("), "{text}");
+        for (rule, _) in crate::dao::diff::RULES {
+            assert!(explain(rule.id).is_some_and(|t| t.contains(rule.summary)));
+        }
+    }
 
     #[test]
     fn codes_are_unique_and_well_formed() {
@@ -167,6 +189,7 @@ mod tests {
                 Entry::Code(c) => c.explain,
                 Entry::Lint(r) => r.code.explain,
                 Entry::Diff(r) => r.doc,
+                Entry::Db(r) => r.doc,
             };
             assert!(
                 long.split_whitespace().count() >= 2 && long.trim() != e.summary().trim(),
