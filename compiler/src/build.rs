@@ -53,7 +53,7 @@ impl Expansion {
     /// The tokens formatted once with prettyplease, under the generated-file header.
     pub fn code(&self) -> String {
         let body = match syn::parse2::<syn::File>(self.tokens.clone()) {
-            Ok(file) => crate::gen::format::unparse_owned(file),
+            Ok(file) => crate::gen::format::unparse(file),
             // A bug in the generator, never the spec: keep the raw tokens so it is visible.
             Err(e) => format!("compile_error!({:?});\n{}\n", e.to_string(), self.tokens),
         };

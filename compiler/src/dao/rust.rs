@@ -109,10 +109,8 @@ pub fn service_module(_repo: &Repo, tables: &[&Table]) -> TokenStream {
 }
 
 /// `pub mod dao { … }` of service `id` for [`crate::gen::generate`] (empty when the service has
-/// no tables). Metadata diagnostics are `charter check`'s to report.
-pub fn gen_module(repo: &Repo, id: crate::ir::ServiceId) -> TokenStream {
-    let mut diags = crate::diag::Diagnostics::new();
-    let plan = super::meta::plan(repo, None, &mut diags);
+/// no tables), from the tables the generation plan holds (`gen::plan::Plan::tables`).
+pub fn gen_module(repo: &Repo, plan: &super::Plan, id: crate::ir::ServiceId) -> TokenStream {
     let tables: Vec<&Table> = plan.for_service(id).collect();
     if tables.is_empty() {
         return TokenStream::new();
@@ -131,7 +129,7 @@ pub fn gen_module(repo: &Repo, id: crate::ir::ServiceId) -> TokenStream {
 pub fn file(repo: &Repo, tables: &[&Table], title: &str) -> String {
     let tokens = service_module(repo, tables);
     let body = match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(f) => crate::gen::format::unparse_owned(f),
+        Ok(f) => crate::gen::format::unparse(f),
         Err(e) => format!("compile_error!({:?});\n{tokens}\n", e.to_string()),
     };
     format!("{}\n//! {title}\n\n{body}", crate::gen::HEADER)

@@ -10,13 +10,8 @@
 
 use syn::{File, Item};
 
-/// Formats a parsed file with a blank line between items.
-pub fn unparse(file: &File) -> String {
-    unparse_owned(file.clone())
-}
-
-/// [`unparse`] of a file the caller no longer needs (no copy of its items is made).
-pub fn unparse_owned(mut file: File) -> String {
+/// Formats a parsed file with a blank line between items (the items are moved, never copied).
+pub fn unparse(mut file: File) -> String {
     let mut out = String::new();
     let items_of = std::mem::take(&mut file.items);
     if !file.attrs.is_empty() {
@@ -145,7 +140,7 @@ mod tests {
     use super::unparse;
 
     fn fmt(src: &str) -> String {
-        unparse(&syn::parse_file(src).unwrap())
+        unparse(syn::parse_file(src).unwrap())
     }
 
     #[test]

@@ -374,7 +374,7 @@ fn service_tokens(plan: &plan::Plan, s: &plan::ServicePlan) -> TokenStream {
         }
     }
     if settings.dao {
-        parts.extend(crate::dao::rust::gen_module(plan.repo, s.id));
+        parts.extend(crate::dao::rust::gen_module(plan.repo, &plan.tables, s.id));
     }
     if settings.events {
         parts.extend(events::events(plan, s));
@@ -394,7 +394,7 @@ fn service_tokens(plan: &plan::Plan, s: &plan::ServicePlan) -> TokenStream {
 /// Formats a token stream with prettyplease under the generated-file header.
 fn format_file(tokens: &TokenStream, service: &Service) -> String {
     let body = match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => format::unparse_owned(file),
+        Ok(file) => format::unparse(file),
         // A bug in the generator, never the spec: keep the raw tokens so the failure is visible.
         Err(e) => format!("compile_error!({:?});\n{tokens}\n", e.to_string()),
     };

@@ -89,6 +89,8 @@ pub struct Plan<'a> {
     types: HashMap<TypeId, TypePlan<'a>>,
     /// The event streams of the repo (`*_event` unions), with [`Settings::events`].
     pub streams: Vec<crate::events::Stream>,
+    /// The tables of the repo's table metadata (`psql` attribute), with [`Settings::dao`].
+    pub tables: crate::dao::Plan,
     /// Warnings of planning (W1201–W1204), located.
     pub diagnostics: Diagnostics,
 }
@@ -364,6 +366,7 @@ impl<'a> Plan<'a> {
             services: Vec::new(),
             types: HashMap::new(),
             streams: Vec::new(),
+            tables: crate::dao::Plan::default(),
             diagnostics: Diagnostics::new(),
         };
         plan.limits();
@@ -411,6 +414,10 @@ impl<'a> Plan<'a> {
         }
         if settings.wants_factories() {
             plan.heights();
+        }
+        if settings.dao {
+            // Metadata diagnostics are `charter check`'s to report.
+            plan.tables = crate::dao::meta::plan(repo, None, &mut Diagnostics::new());
         }
         if settings.events {
             // Errors of event unions (E2101, E2102) are generation diagnostics.
