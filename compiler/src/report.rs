@@ -307,6 +307,7 @@ pub fn render_human<'a>(
     out
 }
 
+#[cfg(feature = "reports")]
 /// "2 errors, 1 warning" style summary line.
 /// Diagnostics as a Markdown section for a pull-request comment (template
 /// `report/diagnostics.md.hbs`): a summary line and one table row per finding.
@@ -337,6 +338,7 @@ pub fn summary(errors: usize, warnings: usize) -> String {
     )
 }
 
+#[cfg(feature = "reports")]
 /// A handlebars registry for the text reports (diff, trace): strict, no HTML escaping, and a
 /// `cell` helper that makes a value safe inside a markdown table cell (`|` escaped, newlines
 /// folded).

@@ -30,6 +30,7 @@ use crate::ir::{
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
+use crate::conform::route;
 use charter_runtime::record::{Cassette, Replayer};
 use charter_runtime::validation::ValidationError;
 use serde_json::Value;
@@ -520,25 +521,6 @@ fn rejection(p: &conform::Problem) -> ValidationError {
     }
 }
 
-/// Matches a path template (`/users/:id`) with request segments: the path parameters, in order.
-pub(crate) fn route(template: &str, segments: &[&str]) -> Option<Vec<(String, String)>> {
-    let t: Vec<&str> = template.split('/').collect();
-    if t.len() != segments.len() {
-        return None;
-    }
-    let mut params = Vec::new();
-    for (t, s) in t.iter().zip(segments) {
-        if let Some(name) = t.strip_prefix(':') {
-            if s.is_empty() {
-                return None;
-            }
-            params.push((name.to_owned(), (*s).to_owned()));
-        } else if t != s {
-            return None;
-        }
-    }
-    Some(params)
-}
 
 /// Percent-decoding of a path segment, through the runtime's query decoding.
 fn decode(segment: &str) -> String {
