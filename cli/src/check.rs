@@ -183,6 +183,7 @@ pub fn run_check(args: CheckArgs) -> i32 {
         "charter check",
         checked.diagnostics.as_slice(),
         &checked.sources,
+        &named.config.docs_url(),
     );
     if args.format == Format::Human {
         eprintln!(

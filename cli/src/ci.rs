@@ -62,8 +62,16 @@ pub fn run(args: CiArgs) -> i32 {
     );
     checked.diagnostics.sort(&checked.sources);
     let diags = checked.diagnostics.as_slice();
-    print!("{}", charter::report::render_github(diags, &checked.sources));
-    let mut summary = charter::report::render_markdown("charter check", diags, &checked.sources);
+    print!(
+        "{}",
+        charter::report::render_github(diags, &checked.sources)
+    );
+    let mut summary = charter::report::render_markdown(
+        "charter check",
+        diags,
+        &checked.sources,
+        &charter_toml.docs_url(),
+    );
 
     // the base revision
     let options = charter::Options::default()

@@ -180,7 +180,7 @@ pub fn run(args: DiffArgs) -> i32 {
             eprintln!("{}", report::summary(&result));
         }
         DiffFormat::Human => print!("{}", report::render_human(&result)),
-        DiffFormat::Sarif => println!("{}", diff::sarif::render(&result)),
+        DiffFormat::Sarif => println!("{}", diff::sarif::render(&result, &charter_toml.docs_url())),
     }
     let dangerous = result
         .changes

@@ -93,6 +93,7 @@ fn run_openapi(args: OpenapiArgs) -> i32 {
         "charter import",
         imported.diagnostics.as_slice(),
         &imported.sources,
+        &charter::report::docs_url(None),
     );
     if args.format == Format::Human {
         eprintln!(

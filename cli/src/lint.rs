@@ -72,13 +72,14 @@ pub fn load_config(
 /// The baseline file used when charter.toml names none.
 pub const DEFAULT_BASELINE: &str = "lint-baseline.json";
 
-/// Renders diagnostics in `format` to the right stream.
-pub fn print(format: Format, title: &str, diags: &[Diagnostic], sources: &SourceMap) {
+/// Renders diagnostics in `format` to the right stream; `docs` is where Charter's docs are, for
+/// the links of SARIF and Markdown (`charter::config::Config::docs_url`).
+pub fn print(format: Format, title: &str, diags: &[Diagnostic], sources: &SourceMap, docs: &str) {
     match format {
-        Format::Markdown => print!("{}", report::render_markdown(title, diags, sources)),
+        Format::Markdown => print!("{}", report::render_markdown(title, diags, sources, docs)),
         Format::Json => println!("{}", report::render_json(diags, sources)),
         Format::Github => print!("{}", report::render_github(diags, sources)),
-        Format::Sarif => println!("{}", lint::sarif::render(diags, sources)),
+        Format::Sarif => println!("{}", lint::sarif::render(diags, sources, docs)),
         Format::Human => eprint!(
             "{}",
             report::render_human(diags, sources, super::use_color())
@@ -217,6 +218,7 @@ pub fn run_lint(args: LintArgs) -> i32 {
         "charter lint",
         checked.diagnostics.as_slice(),
         &checked.sources,
+        &named.config.docs_url(),
     );
     if args.format == Format::Human {
         eprintln!("{}", summary(checked, services, Some(&stats)));

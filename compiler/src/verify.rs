@@ -486,11 +486,7 @@ fn absent(recorded: &Value, live: &Value, at: &mut String, out: &mut Vec<String>
 }
 
 /// Sends one recorded request to the provider (recorded headers, a fresh request id).
-pub async fn send(
-    http: &reqwest::Client,
-    base: &str,
-    i: Interaction,
-) -> Result<Answer, String> {
+pub async fn send(http: &reqwest::Client, base: &str, i: Interaction) -> Result<Answer, String> {
     let r = &i.request;
     let method = reqwest::Method::from_bytes(r.method.as_bytes())
         .map_err(|_| format!("cassette: bad method {}", r.method))?;

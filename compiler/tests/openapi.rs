@@ -263,8 +263,6 @@ fn write_stubs(dir: &Path) -> Vec<PathBuf> {
     stubs
 }
 
-
-
 #[test]
 fn corpus_exports_validate_against_openapi_3_1_and_are_deterministic() {
     let specs = valid_latest();
@@ -329,7 +327,6 @@ fn golden(path: &Path, actual: &str) {
         path.display()
     );
 }
-
 
 fn file_name(p: &Path) -> String {
     p.file_name().unwrap().to_string_lossy().into_owned()

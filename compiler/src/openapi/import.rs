@@ -61,47 +61,47 @@ pub fn import(path: &Path, text: &str) -> Imported {
         );
         return out;
     }
-    let root =
-        if text.trim_start().starts_with(['{', '[']) {
-            match crate::json::parse(text) {
-                Ok(p) => {
-                    for d in &p.duplicates {
-                        out.diagnostics.push(
-                            Diagnostic::new(E_READ, format!("duplicate key `{}`", d.key))
-                                .at(Loc::new(file, d.span, "")),
-                        );
-                    }
-                    p.root
-                }
-                Err(e) => {
-                    let message = match e.kind {
-                        crate::json::ErrorKind::Syntax(m) => format!("malformed JSON: {m}"),
-                        crate::json::ErrorKind::TooDeep => {
-                            format!("nested deeper than {} levels", crate::json::MAX_DEPTH)
-                        }
-                    };
-                    out.diagnostics
-                        .push(Diagnostic::new(E_READ, message).at(Loc::new(
-                            file,
-                            crate::source::Span::new(e.offset, e.offset),
-                            "",
-                        )));
-                    return out;
-                }
-            }
-        } else {
-            match yaml(text) {
-                Ok(n) => n,
-                Err(e) => {
+    let root = if text.trim_start().starts_with(['{', '[']) {
+        match crate::json::parse(text) {
+            Ok(p) => {
+                for d in &p.duplicates {
                     out.diagnostics.push(
-                        Diagnostic::new(E_READ, e.message).at(
-                            Loc::new(file, crate::source::Span::new(e.offset, e.offset), ""),
-                        ),
+                        Diagnostic::new(E_READ, format!("duplicate key `{}`", d.key))
+                            .at(Loc::new(file, d.span, "")),
                     );
-                    return out;
                 }
+                p.root
             }
-        };
+            Err(e) => {
+                let message = match e.kind {
+                    crate::json::ErrorKind::Syntax(m) => format!("malformed JSON: {m}"),
+                    crate::json::ErrorKind::TooDeep => {
+                        format!("nested deeper than {} levels", crate::json::MAX_DEPTH)
+                    }
+                };
+                out.diagnostics
+                    .push(Diagnostic::new(E_READ, message).at(Loc::new(
+                        file,
+                        crate::source::Span::new(e.offset, e.offset),
+                        "",
+                    )));
+                return out;
+            }
+        }
+    } else {
+        match yaml(text) {
+            Ok(n) => n,
+            Err(e) => {
+                out.diagnostics
+                    .push(Diagnostic::new(E_READ, e.message).at(Loc::new(
+                        file,
+                        crate::source::Span::new(e.offset, e.offset),
+                        "",
+                    )));
+                return out;
+            }
+        }
+    };
     if out.diagnostics.has_errors() {
         return out;
     }

@@ -22,6 +22,7 @@
 //!    valid example of its type ([`crate::example`]), optional fields filled in (a few levels
 //!    deep) so consumers see every field the service may send.
 
+use crate::conform::route;
 use crate::conform::{self, Direction, Kind};
 use crate::example::{Examples, Hint};
 use crate::ir::{
@@ -30,7 +31,6 @@ use crate::ir::{
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use crate::conform::route;
 use charter_runtime::record::{Cassette, Replayer};
 use charter_runtime::validation::ValidationError;
 use serde_json::Value;
@@ -520,7 +520,6 @@ fn rejection(p: &conform::Problem) -> ValidationError {
         }
     }
 }
-
 
 /// Percent-decoding of a path segment, through the runtime's query decoding.
 fn decode(segment: &str) -> String {
