@@ -93,10 +93,13 @@ pub struct ParamD {
 #[derive(Clone, Debug)]
 pub struct ResourceD {
     pub model: usize,
-    /// Which operations: list, get by id, post body, post form, put, delete.
+    /// Which operations: list, get by id, post body, post form, put, delete (and `patch`).
     pub ops: [bool; 6],
     pub id: ParamD,
     pub params: Vec<ParamD>,
+    /// `PATCH /:id` with this model (modulo the models) as its body, answering 204: a model
+    /// that may be only sent.
+    pub patch: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -183,12 +186,14 @@ pub fn spec() -> impl Strategy<Value = SpecD> {
                 prop::array::uniform6(any::<bool>()),
                 param(),
                 prop::collection::vec(param(), 0..4),
+                prop::option::weighted(0.5, 0..8usize),
             )
-                .prop_map(|(model, ops, id, params)| ResourceD {
+                .prop_map(|(model, ops, id, params, patch)| ResourceD {
                     model,
                     ops,
                     id,
                     params,
+                    patch,
                 }),
             0..3,
         ),
@@ -405,6 +410,13 @@ pub fn build(d: &SpecD) -> Value {
                 "responses": {"204": {"type": "unit"}}}),
             );
         }
+        if let Some(b) = r.patch {
+            ops.push(
+                json!({"method": "PATCH", "path": "/:id", "parameters": [id.clone()],
+                "body": {"type": format!("m{}", b % n_models)},
+                "responses": {"204": {"type": "unit"}}}),
+            );
+        }
         resources.insert(m, json!({"path": path, "operations": ops}));
     }
     let mut unions = Map::new();
@@ -444,10 +456,15 @@ pub fn common() -> Value {
 /// The repo of `main` (pretty-printed, so findings have distinct lines) and `common`, as
 /// `charter::check_sources` takes it.
 pub fn sources(main: &Value) -> Vec<(PathBuf, String)> {
+    sources_with(main, &common())
+}
+
+/// [`sources`] with another version of `common`.
+pub fn sources_with(main: &Value, common: &Value) -> Vec<(PathBuf, String)> {
     vec![
         (
             PathBuf::from("common.json"),
-            serde_json::to_string_pretty(&common()).unwrap(),
+            serde_json::to_string_pretty(common).unwrap(),
         ),
         (
             PathBuf::from("main.json"),
@@ -458,7 +475,12 @@ pub fn sources(main: &Value) -> Vec<(PathBuf, String)> {
 
 /// Checks the repo and fails the test, with the spec, when it does not validate.
 pub fn check_valid(main: &Value, what: &str) -> charter::Checked {
-    let checked = charter::check_sources(sources(main), &charter::Options::default());
+    check_valid_with(main, &common(), what)
+}
+
+/// [`check_valid`] with another version of `common`.
+pub fn check_valid_with(main: &Value, common: &Value, what: &str) -> charter::Checked {
+    let checked = charter::check_sources(sources_with(main, common), &charter::Options::default());
     let errors: Vec<String> = checked
         .diagnostics
         .iter()
@@ -504,6 +526,12 @@ pub struct Usage {
 }
 
 pub fn usage(main: &Value, ty: &str) -> Usage {
+    usage_with(main, &common(), ty)
+}
+
+/// [`usage`] with another version of `common`; `ty` may be a type of `common`, qualified
+/// (`test.rnd.common.v0.models.address`).
+pub fn usage_with(main: &Value, common: &Value, ty: &str) -> Usage {
     let mut sent = Vec::new();
     let mut read = Vec::new();
     if let Some(rs) = main["resources"].as_object() {
@@ -526,14 +554,30 @@ pub fn usage(main: &Value, ty: &str) -> Usage {
         }
     }
     Usage {
-        sent: reaches(main, sent, ty),
-        read: reaches(main, read, ty),
+        sent: reaches(main, common, sent, ty),
+        read: reaches(main, common, read, ty),
     }
 }
 
-/// The types directly inside `name` (field types, union members).
-pub fn children(main: &Value, name: &str) -> Vec<String> {
+/// The types directly inside `name` (field types, union members); `common`'s types by their
+/// qualified names.
+pub fn children(main: &Value, common: &Value, name: &str) -> Vec<String> {
     let mut out = Vec::new();
+    if let Some(local) = name.strip_prefix(&format!("{COMMON_NS}.models.")) {
+        for f in common["models"][local]["fields"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let t = base_type(f["type"].as_str().unwrap());
+            out.push(if is_primitive(t) {
+                t.to_owned()
+            } else {
+                qualified(common, t)
+            });
+        }
+        return out;
+    }
     for f in main["models"][name]["fields"]
         .as_array()
         .into_iter()
@@ -551,14 +595,28 @@ pub fn children(main: &Value, name: &str) -> Vec<String> {
     out
 }
 
-fn reaches(main: &Value, mut todo: Vec<String>, target: &str) -> bool {
+fn is_primitive(t: &str) -> bool {
+    PRIMS.contains(&t)
+}
+
+/// `kind` of `common` → `test.rnd.common.v0.enums.kind`.
+fn qualified(common: &Value, t: &str) -> String {
+    let kind = if common["enums"].get(t).is_some() {
+        "enums"
+    } else {
+        "models"
+    };
+    format!("{COMMON_NS}.{kind}.{t}")
+}
+
+fn reaches(main: &Value, common: &Value, mut todo: Vec<String>, target: &str) -> bool {
     let mut seen = std::collections::HashSet::new();
     while let Some(t) = todo.pop() {
         if t == target {
             return true;
         }
         if seen.insert(t.clone()) {
-            todo.extend(children(main, &t));
+            todo.extend(children(main, common, &t));
         }
     }
     false
