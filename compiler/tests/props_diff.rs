@@ -26,6 +26,9 @@ struct Expect {
     ty: Option<String>,
     /// How many findings (one per root cause).
     count: usize,
+    /// Other findings the mutation causes, each once (classes that do not depend on the
+    /// direction).
+    also: Vec<&'static Rule>,
 }
 
 impl Expect {
@@ -35,6 +38,7 @@ impl Expect {
             case: None,
             ty: ty.map(str::to_owned),
             count: 1,
+            also: Vec::new(),
         }
     }
 }
@@ -312,6 +316,7 @@ const MUTATIONS: &[(&str, Mutation)] = &[
             case: Some(&rules::MOVED_SAME_URL),
             ty: None,
             count,
+            also: Vec::new(),
         })
     }),
     ("document an error response", |v, _c, n| {
@@ -346,7 +351,204 @@ const MUTATIONS: &[(&str, Mutation)] = &[
         responses.as_object_mut().unwrap().remove(&k);
         Some(Expect::one(&rules::RESPONSE_REMOVED, None))
     }),
+    ("rename a model", |v, _c, n| {
+        let old = pick(&models(v), n)?;
+        let mut text = serde_json::to_string(v).unwrap();
+        // Every reference is a whole JSON string or inside `[…]` / `map[…]`.
+        for (from, to) in [
+            (format!("\"{old}\""), "\"renamed\"".to_owned()),
+            (format!("[{old}]"), "[renamed]".to_owned()),
+        ] {
+            text = text.replace(&from, &to);
+        }
+        *v = serde_json::from_str(&text).unwrap();
+        // The member's discriminator value (its type name) changes in every union holding it.
+        let unions = v["unions"]
+            .as_object()
+            .unwrap()
+            .values()
+            .filter(|u| {
+                u["types"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|t| t["type"] == "renamed")
+            })
+            .count();
+        Some(Expect {
+            also: vec![&rules::UNION_DISCRIMINATOR_VALUE_CHANGED; unions],
+            ..Expect::one(&rules::TYPE_RENAMED, None)
+        })
+    }),
+    ("change a parameter's type", |v, _c, n| {
+        let c = params(v, |p| {
+            p["location"] != "Path"
+                && p.get("minimum").is_none()
+                && !p["type"].as_str().unwrap().starts_with('[')
+        });
+        let (r, i, k) = pick(&c, n)?;
+        let p = &mut v["resources"][&r]["operations"][i]["parameters"][k];
+        p["type"] = json!(if p["type"] == "uuid" {
+            "boolean"
+        } else {
+            "uuid"
+        });
+        Some(Expect::one(&rules::PARAMETER_TYPE_CHANGED, None))
+    }),
+    ("remove a parameter", |v, _c, n| {
+        let c = params(v, |p| p["location"] != "Path");
+        let (r, i, k) = pick(&c, n)?;
+        let op = &mut v["resources"][&r]["operations"][i];
+        op["parameters"].as_array_mut().unwrap().remove(k);
+        Some(Expect::one(&rules::PARAMETER_REMOVED, None))
+    }),
+    ("move a query parameter to a header", |v, _c, n| {
+        let c = params(v, |p| {
+            p["location"] == "Query" && !p["type"].as_str().unwrap().starts_with('[')
+        });
+        let (r, i, k) = pick(&c, n)?;
+        let p = &mut v["resources"][&r]["operations"][i]["parameters"][k];
+        p["location"] = json!("Header");
+        Some(Expect {
+            case: Some(&rules::LOCATION_SAME_ARGUMENT),
+            ..Expect::one(&rules::PARAMETER_LOCATION_CHANGED, None)
+        })
+    }),
+    ("make a parameter required", |v, _c, n| {
+        let c = params(v, |p| p["required"] == false);
+        let (r, i, k) = pick(&c, n)?;
+        v["resources"][&r]["operations"][i]["parameters"][k]["required"] = json!(true);
+        Some(Expect::one(&rules::PARAMETER_OPTIONAL_TO_REQUIRED, None))
+    }),
+    ("make a parameter optional", |v, _c, n| {
+        let c = params(v, |p| p["required"] == true && p["location"] != "Path");
+        let (r, i, k) = pick(&c, n)?;
+        v["resources"][&r]["operations"][i]["parameters"][k]["required"] = json!(false);
+        Some(Expect::one(&rules::PARAMETER_REQUIRED_TO_OPTIONAL, None))
+    }),
+    ("give an optional field a default", |v, _c, n| {
+        // A default the field's type and bounds admit.
+        let default = |f: &Value| -> Option<Value> {
+            let fits = |x: i64| {
+                f["minimum"].as_i64().is_none_or(|m| m <= x)
+                    && f["maximum"].as_i64().is_none_or(|m| x <= m)
+            };
+            match f["type"].as_str().unwrap() {
+                "string" if fits(1) => Some(json!("x")),
+                "integer" | "long" if fits(1) => Some(json!(1)),
+                "boolean" => Some(json!(true)),
+                _ => None,
+            }
+        };
+        let c = fields(v, |_, f| f["required"] == false && default(f).is_some());
+        let (m, i) = pick(&c, n)?;
+        let f = &mut v["models"][&m]["fields"][i];
+        f["default"] = default(f).unwrap();
+        Some(Expect::one(&rules::FIELD_DEFAULT_ADDED, Some(&m)))
+    }),
+    ("deprecate a field", |v, _c, n| {
+        let (m, i) = pick(&fields(v, |_, _| true), n)?;
+        v["models"][&m]["fields"][i]["deprecation"] = json!({"description": "going"});
+        Some(Expect::one(&rules::DEPRECATION_ADDED, Some(&m)))
+    }),
+    ("change a response type", |v, _c, n| {
+        let c: Vec<(String, usize)> = operations(v)
+            .into_iter()
+            .filter(|(r, i)| {
+                v["resources"][r]["operations"][*i]["responses"]
+                    .get("200")
+                    .is_some()
+            })
+            .collect();
+        let (r, i) = pick(&c, n)?;
+        v["resources"][&r]["operations"][i]["responses"]["200"] = json!({"type": "[uuid]"});
+        Some(Expect::one(&rules::RESPONSE_TYPE_CHANGED, None))
+    }),
+    ("add a success response", |v, _c, n| {
+        // 2xx responses of an operation share one type (E0804).
+        let (r, i) = pick(&operations(v), n)?;
+        let responses = &mut v["resources"][&r]["operations"][i]["responses"];
+        let ty = responses
+            .as_object()
+            .unwrap()
+            .iter()
+            .find(|(k, _)| k.starts_with('2'))
+            .map_or(json!("unit"), |(_, r)| r["type"].clone());
+        responses["202"] = json!({ "type": ty });
+        Some(Expect::one(&rules::RESPONSE_SUCCESS_ADDED, None))
+    }),
+    ("remove a body", |v, _c, n| {
+        let c: Vec<(String, usize)> = operations(v)
+            .into_iter()
+            .filter(|(r, i)| v["resources"][r]["operations"][*i].get("body").is_some())
+            .collect();
+        let (r, i) = pick(&c, n)?;
+        let op = v["resources"][&r]["operations"][i].as_object_mut().unwrap();
+        op.remove("body");
+        Some(Expect::one(&rules::BODY_REMOVED, None))
+    }),
+    ("add a body", |v, _c, n| {
+        let c: Vec<(String, usize)> = operations(v)
+            .into_iter()
+            .filter(|(r, i)| {
+                let op = &v["resources"][r]["operations"][*i];
+                op.get("body").is_none() && op["method"] == "DELETE"
+            })
+            .collect();
+        let (r, i) = pick(&c, n)?;
+        v["resources"][&r]["operations"][i]["body"] = json!({"type": "[string]"});
+        Some(Expect::one(&rules::BODY_ADDED, None))
+    }),
+    ("rename the unions' discriminator", |v, _c, _| {
+        // Unions of unions share the discriminator: rename it in every union.
+        let mut count = 0;
+        for (_, body) in v["unions"].as_object_mut().unwrap() {
+            if body.get("discriminator").is_some() {
+                body["discriminator"] = json!("tag");
+                count += 1;
+            }
+        }
+        (count > 0).then(|| Expect {
+            count,
+            ..Expect::one(&rules::UNION_DISCRIMINATOR_CHANGED, None)
+        })
+    }),
+    ("remove a union member", |v, _c, n| {
+        let c: Vec<String> = v["unions"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, u)| u["types"].as_array().unwrap().len() > 1)
+            .map(|(k, _)| k.clone())
+            .collect();
+        let u = pick(&c, n)?;
+        v["unions"][&u]["types"].as_array_mut().unwrap().pop();
+        Some(Expect::one(&rules::UNION_MEMBER_REMOVED, Some(&u)))
+    }),
+    ("change an enum value's wire string", |v, _c, n| {
+        let e = pick(&enums(v), n)?;
+        v["enums"][&e]["values"][0]["value"] = json!("WIRE");
+        Some(Expect::one(&rules::ENUM_VALUE_WIRE_CHANGED, Some(&e)))
+    }),
 ];
+
+/// `(resource, operation index, parameter index)` of every parameter for which `keep` holds.
+fn params(v: &Value, keep: impl Fn(&Value) -> bool) -> Vec<(String, usize, usize)> {
+    let mut out = Vec::new();
+    for (r, i) in operations(v) {
+        for (k, p) in v["resources"][&r]["operations"][i]["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            if keep(p) {
+                out.push((r.clone(), i, k));
+            }
+        }
+    }
+    out
+}
 
 fn diff_of(a: &charter::Checked, b: &charter::Checked) -> diff::DiffReport {
     diff::diff(
@@ -421,11 +623,20 @@ fn mutations_get_the_class_the_catalogue_promises() {
                 Some(_) => promised(j, usage),
                 None => j.request.max(j.response),
             };
-            let ok = report.changes.len() == want.count
-                && report
-                    .changes
-                    .iter()
-                    .all(|c| c.rule == want.rule.id && c.class == wire && c.source == j.source);
+            let mut want_all: Vec<(&str, Class, Class)> =
+                vec![(want.rule.id, wire, j.source); want.count];
+            for r in &want.also {
+                let j = &r.judgement;
+                want_all.push((r.id, j.request.max(j.response), j.source));
+            }
+            let mut got: Vec<(&str, Class, Class)> = report
+                .changes
+                .iter()
+                .map(|c| (c.rule, c.class, c.source))
+                .collect();
+            want_all.sort();
+            got.sort();
+            let ok = got == want_all;
             if !ok {
                 failures.push(format!(
                     "{what}: want {} x{} wire {} source {} ({:?} used {usage:?}), got:\n{}",
