@@ -82,18 +82,18 @@ impl Outcome {
 }
 
 /// An argument of the probe, decoded into the type the mock takes.
-pub fn arg<T: serde_json::de::DeserializeOwned>(args: &Value, ident: &str) -> Result<T, Mock> {
+pub fn arg<T: charter_runtime::serde::de::DeserializeOwned>(args: &Value, ident: &str) -> Result<T, Mock> {
     let v = args.get(ident).cloned().unwrap_or(Value::Null);
     serde_json::from_value(v).map_err(|_| Mock::Undecodable(ident.to_owned()))
 }
 
 /// What the mock's answer means.
-pub fn mock_outcome<T, E>(r: Result<T, charter_runtime::client::Error<E>>) -> Mock {
+pub fn mock_outcome<T, E: std::fmt::Debug>(r: Result<T, charter_runtime::client::Error<E>>) -> Mock {
     match r {
         Ok(_) => Mock::Accepted,
         Err(e) => match e.status() {
             Some(s) => Mock::Rejected(s.as_u16()),
-            None => Mock::Failed(e.to_string()),
+            None => Mock::Failed(format!("{e:?}")),
         },
     }
 }
@@ -163,10 +163,15 @@ pub fn request(probe: &Value) -> http::Request<Body> {
         b = b.header(k, v);
     }
     match body {
-        Some(v) => b
-            .header("content-type", "application/json")
-            .body(Body::from(serde_json::to_vec(&v).unwrap_or_default()))
-            .expect("a valid request"),
+        // As a client sends it: with its length (a request without `Content-Length` or
+        // `Transfer-Encoding` has no body, RFC 9112 §6.3).
+        Some(v) => {
+            let bytes = serde_json::to_vec(&v).unwrap_or_default();
+            b.header("content-type", "application/json")
+                .header("content-length", bytes.len())
+                .body(Body::from(bytes))
+                .expect("a valid request")
+        }
         None => b.body(Body::empty()).expect("a valid request"),
     }
 }
@@ -483,7 +488,7 @@ use charter_runtime::serde_json::Value;
 {run}
 {server_mod}
 mod mock_calls {{
-    #![allow(unused_variables, unused_imports, unused_mut, clippy::all)]
+    #![allow(dead_code, unused_variables, unused_imports, unused_mut, clippy::all)]
     use charter_runtime::serde_json::Value;
     use {svc} :: client :: *;
 {uses}
