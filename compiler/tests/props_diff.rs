@@ -3,8 +3,8 @@
 //! (`compiler/src/diff/rules.rs`) promises for it: the rule, and the wire class computed from the
 //! rule's request/response classes and where the changed type is used — by an oracle of this test
 //! that walks the spec's JSON, not Charter's direction analysis — and the source class. The report
-//! must hold exactly the promised findings. `diff(a, a)` is empty, and so is the diff of two
-//! copies loaded separately.
+//! must hold exactly the promised findings; the reverse comparison finds a change too. `diff(a, a)`
+//! is empty, and so is the diff of two copies loaded separately.
 //!
 //! Deterministic (fixed seed); `CHARTER_PROPS_CASES` sets the number of cases (default 48).
 
@@ -637,6 +637,19 @@ fn mutations_get_the_class_the_catalogue_promises() {
             want_all.sort();
             got.sort();
             let ok = got == want_all;
+            // The other way round, the change is seen too (an addition is a removal, …), and
+            // the mutated spec compared with itself has no change.
+            let back = diff_of(&new, &old);
+            if back.changes.is_empty() {
+                failures.push(format!("{what}: diff(mutated, original) is empty"));
+            }
+            let itself = diff_of(&new, &new);
+            if !itself.changes.is_empty() {
+                failures.push(format!(
+                    "{what}: diff(mutated, mutated):\n{}",
+                    show(&itself)
+                ));
+            }
             if !ok {
                 failures.push(format!(
                     "{what}: want {} x{} wire {} source {} ({:?} used {usage:?}), got:\n{}",

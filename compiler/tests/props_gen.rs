@@ -50,6 +50,44 @@ fn defined(file: &syn::File) -> BTreeSet<String> {
     out
 }
 
+/// The examples of every type (what the docs site, stub servers and `gen_random`'s probes use)
+/// stay small: linear in the spec, also for types with no finite value (a cycle of required
+/// fields, which random specs contain).
+#[test]
+fn examples_of_random_specs_are_bounded() {
+    let cases = valid_spec::cases("CHARTER_PROPS_CASES", 48);
+    for (case, d) in valid_spec::samples(cases).iter().enumerate() {
+        let main = valid_spec::build(d);
+        let checked = valid_spec::check_valid(&main, &format!("case {case}"));
+        let size = serde_json::to_string(&main).unwrap().len();
+        let ex = charter::example::Examples::new(&checked.repo);
+        for sid in checked.repo.service_ids() {
+            let s = checked.repo.service(sid);
+            let kinds = [
+                (charter::ir::TypeKind::Model, s.models.len()),
+                (charter::ir::TypeKind::Union, s.unions.len()),
+                (charter::ir::TypeKind::Enum, s.enums.len()),
+            ];
+            for (kind, n) in kinds {
+                for index in 0..n as u32 {
+                    let id = charter::ir::TypeId {
+                        service: sid,
+                        kind,
+                        index,
+                    };
+                    let v = ex.of_type(id).to_string();
+                    assert!(
+                        v.len() <= 4 * size,
+                        "case {case}: the example of {} has {} bytes (spec: {size})",
+                        checked.repo.type_name(id),
+                        v.len()
+                    );
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn random_valid_specs_generate_rust_that_parses() {
     let cases = valid_spec::cases("CHARTER_PROPS_CASES", 48);

@@ -3,7 +3,8 @@
 //! generator annotated `personal_data` (in `main` and in the imported `common`) is listed, exactly
 //! the models that reach one are listed, each with a via path that follows real fields and union
 //! members, is as short as possible and ends at an annotated field (or says where it continues
-//! when cut at `MAX_VIA` hops); every operation whose body or response reaches one is listed. The
+//! when cut at `MAX_VIA` hops); every operation whose body or response reaches one, and every
+//! member of an event union (`*_event`) that does, is listed. The
 //! output is bounded: linear in the size of the specs (checked on random specs and on chains).
 //!
 //! Deterministic (fixed seed); `CHARTER_PROPS_CASES` sets the number of cases (default 64).
@@ -149,7 +150,7 @@ fn trace_of(main: &Value, common: &Value, what: &str) -> (trace::Trace, String) 
 fn every_annotated_field_is_traced_with_shortest_via_paths() {
     let cases = valid_spec::cases("CHARTER_PROPS_CASES", 64);
     let common = valid_spec::common();
-    let (mut fields, mut models, mut ops) = (0, 0, 0);
+    let (mut fields, mut models, mut ops, mut events) = (0, 0, 0, 0);
     for (case, d) in valid_spec::samples(cases).iter().enumerate() {
         let what = format!("case {case}");
         let main = valid_spec::build(d);
@@ -231,6 +232,33 @@ fn every_annotated_field_is_traced_with_shortest_via_paths() {
                 e.path
             );
         }
+        // Members of event unions that carry it.
+        let mut want_events = BTreeSet::new();
+        for (u, body) in main["unions"].as_object().unwrap() {
+            if !u.ends_with("_event") {
+                continue;
+            }
+            for m in body["types"].as_array().unwrap() {
+                let t = m["type"].as_str().unwrap();
+                if dist.contains_key(&key("main", t)) {
+                    want_events.insert((u.clone(), t.to_owned()));
+                }
+            }
+        }
+        let got_events: BTreeSet<_> = t
+            .events
+            .iter()
+            .map(|e| (e.union.clone(), e.member.clone()))
+            .collect();
+        assert_eq!(
+            got_events, want_events,
+            "{what}: events carrying personal data"
+        );
+        for e in &t.events {
+            let member = key("main", &e.member);
+            check_via(&o, &dist, &member, &e.via, &what);
+            events += 1;
+        }
         // Linear output: every entry lists at most MAX_VIA hops.
         let size = serde_json::to_string(&main).unwrap().len()
             + serde_json::to_string(&common).unwrap().len();
@@ -247,7 +275,10 @@ fn every_annotated_field_is_traced_with_shortest_via_paths() {
         fields > cases as usize && models > cases as usize && ops > 0,
         "{fields} {models} {ops}"
     );
-    eprintln!("{cases} cases: {fields} fields, {models} models, {ops} operation entries");
+    assert!(events > 0, "no event carried personal data");
+    eprintln!(
+        "{cases} cases: {fields} fields, {models} models, {ops} operation entries, {events} events"
+    );
 }
 
 /// A chain of `n` models, each holding the next, the last one an annotated field, read by one

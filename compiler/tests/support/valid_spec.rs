@@ -69,7 +69,28 @@ pub struct FieldD {
     pub pii: bool,
     /// Has a description.
     pub doc: bool,
+    /// A name from [`FIELD_NAMES`] (the same one twice in a model falls back to `f<k>`).
+    pub name: Option<usize>,
 }
+
+/// Field names besides `f<k>`: names that look like personal data (annotated or not), a Rust
+/// keyword, camelCase, names of API Builder conventions.
+pub const FIELD_NAMES: &[&str] = &[
+    "id",
+    "email",
+    "name",
+    "userId",
+    "first_name",
+    "createdAt",
+    "phone",
+    "type",
+    "guid",
+    "value",
+    "ip_address",
+    "self",
+    "match",
+    "description",
+];
 
 #[derive(Clone, Debug)]
 pub struct UnionD {
@@ -77,6 +98,8 @@ pub struct UnionD {
     pub discriminator: bool,
     /// Another union (of a lower index) as a member.
     pub nested: Option<usize>,
+    /// Named `u<i>_event`: an event union (the trace lists what its members emit).
+    pub event: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -132,14 +155,16 @@ fn field() -> impl Strategy<Value = FieldD> {
         bounds(),
         prop::bool::weighted(0.2),
         prop::bool::weighted(0.3),
+        prop::option::weighted(0.3, 0..FIELD_NAMES.len()),
     )
-        .prop_map(|(ty, coll, required, bounds, pii, doc)| FieldD {
+        .prop_map(|(ty, coll, required, bounds, pii, doc, name)| FieldD {
             ty,
             coll,
             required,
             bounds,
             pii,
             doc,
+            name,
         })
 }
 
@@ -172,11 +197,13 @@ pub fn spec() -> impl Strategy<Value = SpecD> {
                 prop::collection::vec(0..8usize, 1..3),
                 any::<bool>(),
                 prop::option::weighted(0.3, 0..8usize),
+                prop::bool::weighted(0.3),
             )
-                .prop_map(|(members, discriminator, nested)| UnionD {
+                .prop_map(|(members, discriminator, nested, event)| UnionD {
                     members,
                     discriminator,
                     nested,
+                    event,
                 }),
             0..3,
         ),
@@ -231,6 +258,14 @@ pub fn cases(var: &str, default: u32) -> u32 {
         .unwrap_or(default)
 }
 
+fn union_name(i: usize, u: &UnionD) -> String {
+    if u.event {
+        format!("u{i}_event")
+    } else {
+        format!("u{i}")
+    }
+}
+
 /// The spec's JSON, valid by construction: references are taken modulo what exists, each model
 /// is a member of at most one union, nested unions point to lower indexes and share the
 /// discriminator, bounds sit only where API Builder allows them.
@@ -264,14 +299,14 @@ pub fn build(d: &SpecD) -> Value {
             }
         }
         if types.is_empty() {
-            unions_out.push((format!("u{i}"), Value::Null, u.discriminator));
+            unions_out.push((union_name(i, u), Value::Null, u.discriminator));
             continue;
         }
         let mut body = json!({ "types": types });
         if u.discriminator {
             body["discriminator"] = json!("kind");
         }
-        unions_out.push((format!("u{i}"), body, u.discriminator));
+        unions_out.push((union_name(i, u), body, u.discriminator));
     }
     let live_unions: Vec<usize> = unions_out
         .iter()
@@ -284,7 +319,7 @@ pub fn build(d: &SpecD) -> Value {
             Ty::Prim(p) => PRIMS[*p].to_owned(),
             Ty::Enum(e) if n_enums > 0 => format!("e{}", e % n_enums),
             Ty::Union(u) if !live_unions.is_empty() => {
-                format!("u{}", live_unions[u % live_unions.len()])
+                unions_out[live_unions[u % live_unions.len()]].0.clone()
             }
             Ty::Imported(false) => format!("{COMMON_NS}.models.address"),
             Ty::Imported(true) => format!("{COMMON_NS}.enums.kind"),
@@ -293,6 +328,7 @@ pub fn build(d: &SpecD) -> Value {
     };
     let mut models = Map::new();
     for (i, fields) in d.models.iter().enumerate() {
+        let mut used = std::collections::HashSet::new();
         let fs: Vec<Value> = fields
             .iter()
             .enumerate()
@@ -305,7 +341,12 @@ pub fn build(d: &SpecD) -> Value {
                 };
                 // Required self-references make a value with no end: keep them optional.
                 let recursive = base == format!("m{i}") && f.coll == 0;
-                let mut v = json!({"name": format!("f{k}"), "type": t,
+                let name = match f.name.map(|n| FIELD_NAMES[n]) {
+                    Some(n) if !used.contains(n) => n.to_owned(),
+                    _ => format!("f{k}"),
+                };
+                used.insert(name.clone());
+                let mut v = json!({"name": name, "type": t,
                                    "required": f.required && !recursive});
                 let boundable = f.coll == 1
                     || (f.coll == 0 && matches!(base.as_str(), "string" | "integer" | "long"));
@@ -517,7 +558,8 @@ pub fn base_type(t: &str) -> &str {
 }
 
 /// Where `main`'s types are used, by an oracle independent of Charter's: a type is *sent* when
-/// it is reachable from an operation body or parameter, *read* when reachable from a response,
+/// it is reachable from an operation body or parameter, *read* when reachable from a response
+/// or an event union (`*_event`),
 /// through model fields, union members, lists and maps (`main`'s own types only).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Usage {
@@ -551,6 +593,16 @@ pub fn usage_with(main: &Value, common: &Value, ty: &str) -> Usage {
                     read.push(base_type(resp["type"].as_str().unwrap()).to_owned());
                 }
             }
+        }
+    }
+    // Members of event unions (`*_event`) are read by consumers, like responses.
+    for u in main["unions"]
+        .as_object()
+        .into_iter()
+        .flat_map(|m| m.keys())
+    {
+        if u.ends_with("_event") {
+            read.push(u.clone());
         }
     }
     Usage {
