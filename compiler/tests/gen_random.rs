@@ -167,10 +167,13 @@ fn random_valid_specs_compile_and_server_and_mock_agree() {
         .env("CARGO_TARGET_DIR", &target)
         .output()
         .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let tail: Vec<&str> = stderr.lines().rev().take(12).collect();
     assert!(
         run.status.success(),
-        "the agreement harness failed: {}",
-        String::from_utf8_lossy(&run.stderr)
+        "the agreement harness failed ({}):\n{}",
+        run.status,
+        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
     );
     let outcomes: Vec<Value> = serde_json::from_slice(&run.stdout).expect("outcomes JSON");
     assert_eq!(outcomes.len(), probes.len());
