@@ -537,7 +537,13 @@ fn primitive(rng: &mut Rng, p: Primitive, min: Option<i64>, max: Option<i64>, ur
             }
             let lo = min.map_or(0, |m| m - 1);
             let hi = max.map_or(6, |m| m + 1);
-            json!(string(rng, if url { lo.max(1) } else { lo }, hi))
+            let lo = if url { lo.max(1) } else { lo };
+            if rng.chance(1, 3) {
+                // Just across a bound.
+                let n = if rng.chance(1, 2) { lo } else { hi };
+                return json!(string(rng, n, n));
+            }
+            json!(string(rng, lo, hi))
         }
         Primitive::Integer | Primitive::Long => {
             if wrong {
@@ -552,6 +558,10 @@ fn primitive(rng: &mut Rng, p: Primitive, min: Option<i64>, max: Option<i64>, ur
             }
             let lo = min.map_or(-3, |m| m - 2);
             let hi = max.map_or(50, |m| m + 2);
+            if rng.chance(1, 3) {
+                // Just across a bound.
+                return json!(if rng.chance(1, 2) { lo + 1 } else { hi - 1 });
+            }
             json!(rng.range(lo, hi))
         }
         Primitive::Boolean => {
@@ -606,7 +616,7 @@ fn param_value(
         TypeRef::Primitive(p) => primitive(rng, *p, min, max, url),
         TypeRef::Type(id) if id.kind == TypeKind::Enum => {
             let e = repo.enum_(*id);
-            if rng.chance(1, 6) || e.values.is_empty() {
+            if rng.chance(1, 4) || e.values.is_empty() {
                 json!("zz")
             } else {
                 let v = rng.pick(&e.values);
@@ -616,7 +626,11 @@ fn param_value(
         TypeRef::List(inner) => {
             let lo = min.map_or(0, |m| (m - 1).max(0));
             let hi = max.map_or(3, |m| m + 1).min(6);
-            let n = rng.range(lo, hi.max(lo));
+            let n = if max.is_some() && rng.chance(1, 3) {
+                hi.max(lo)
+            } else {
+                rng.range(lo, hi.max(lo))
+            };
             Value::Array(
                 (0..n)
                     .map(|_| param_value(repo, rng, inner, None, None, url))
