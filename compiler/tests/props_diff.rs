@@ -525,6 +525,25 @@ const MUTATIONS: &[(&str, Mutation)] = &[
         v["unions"][&u]["types"].as_array_mut().unwrap().pop();
         Some(Expect::one(&rules::UNION_MEMBER_REMOVED, Some(&u)))
     }),
+    ("add a member to a union", |v, _c, n| {
+        let u = pick(
+            &v["unions"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>(),
+            n,
+        )?;
+        v["models"]["added"] = json!({"fields": [{"name": "x", "type": "string"}]});
+        let types = v["unions"][&u]["types"].as_array_mut().unwrap();
+        types.push(json!({"type": "added"}));
+        // Unions holding this one (unions of unions) gain no member of their own.
+        Some(Expect {
+            also: vec![&rules::TYPE_ADDED],
+            ..Expect::one(&rules::UNION_MEMBER_ADDED, Some(&u))
+        })
+    }),
     ("change an enum value's wire string", |v, _c, n| {
         let e = pick(&enums(v), n)?;
         v["enums"][&e]["values"][0]["value"] = json!("WIRE");
