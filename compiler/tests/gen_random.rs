@@ -178,9 +178,11 @@ fn random_valid_specs_compile_and_server_and_mock_agree() {
     let outcomes: Vec<Value> = serde_json::from_slice(&run.stdout).expect("outcomes JSON");
     assert_eq!(outcomes.len(), probes.len());
     let mut disagreements = Vec::new();
+    let mut statuses = std::collections::BTreeMap::new();
     let (mut accepted, mut rejected, mut undecodable) = (0, 0, 0);
     for (p, o) in probes.iter().zip(&outcomes) {
         let status = o["status"].as_u64().unwrap();
+        *statuses.entry(status).or_insert(0usize) += 1;
         let hits = o["hits"].as_u64().unwrap();
         let mock = &o["mock"];
         let problem = if status >= 500 {
@@ -211,7 +213,7 @@ fn random_valid_specs_compile_and_server_and_mock_agree() {
         }
     }
     eprintln!(
-        "{} probes over {cases} specs: {accepted} accepted, {rejected} rejected by both, {undecodable} not expressible in the typed mock",
+        "{} probes over {cases} specs: {accepted} accepted, {rejected} rejected by both, {undecodable} not expressible in the typed mock; server statuses {statuses:?}",
         probes.len()
     );
     assert!(

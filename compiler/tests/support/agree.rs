@@ -452,7 +452,7 @@ pub fn harness(plan: &Plan, file: &syn::File, case_module: &str) -> Harness {
                             .param
                             .map(|p| p.ty.r.clone())
                             .unwrap_or_else(|| a.ty.clone()),
-                        required: a.param.map_or(true, |p| p.required && p.default.is_none()),
+                        required: a.param.is_none_or(|p| p.required && p.default.is_none()),
                         min: a.param.and_then(|p| p.minimum),
                         max: a.param.and_then(|p| p.maximum),
                     })
