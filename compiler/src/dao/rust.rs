@@ -155,10 +155,10 @@ pub fn file(_repo: &Repo, tables: &[&Table], title: &str) -> String {
 
 /// One table's module, formatted (or, should it not parse, a `compile_error!` and its tokens).
 fn printed(t: &Table) -> String {
-    let tokens = table_module(t);
-    match syn::parse2::<syn::File>(tokens.clone()) {
+    // Parsed by value: a clone kept for the error path would make syn copy every token.
+    match syn::parse2::<syn::File>(table_module(t)) {
         Ok(f) => crate::gen::format::unparse(f),
-        Err(e) => format!("compile_error!({:?});\n{tokens}\n", e.to_string()),
+        Err(e) => format!("compile_error!({:?});\n{}\n", e.to_string(), table_module(t)),
     }
 }
 
@@ -731,8 +731,7 @@ fn bind_helpers(t: &Table, n: &Names) -> TokenStream {
             RowValue::GeneratedPkey(_) => owned(c.ty),
             RowValue::Form(c) => col_type(c),
         };
-        let doc = format!(" `{}` of every row.", c.name);
-        quote! { #[doc = #doc] #f: Vec<#ty>, }
+        quote! { #f: Vec<#ty>, }
     });
     let arr_init = values.iter().map(|v| {
         let f = field(v.column());
@@ -770,7 +769,8 @@ fn bind_helpers(t: &Table, n: &Names) -> TokenStream {
             }
         }
 
-        /// The rows of a batch write as one array per column (bound to `unnest`).
+        /// The rows of a batch write as one array per column (bound to `unnest`), in the
+        /// order of the statement's parameters.
         struct #batch {
             #(#arr_fields)*
         }

@@ -30,6 +30,9 @@ fn main() {
         tf.push(t.elapsed().as_secs_f64() * 1e3);
         assert!(s.len() > 0);
     }
+    if let Some(out) = std::env::var_os("GENPROF_OUT") {
+        std::fs::write(out, charter::dao::rust::file(&checked.repo, &tables, "x")).unwrap();
+    }
     let med = |mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]

@@ -97,15 +97,12 @@ pub mod organizations {
         }
     }
 
-    /// The rows of a batch write as one array per column (bound to `unnest`).
+    /// The rows of a batch write as one array per column (bound to `unnest`), in the
+    /// order of the statement's parameters.
     struct OrganizationBatch {
-        /// `id` of every row.
         id: Vec<dao::Uuid>,
-        /// `key` of every row.
         key: Vec<String>,
-        /// `name` of every row.
         name: Vec<String>,
-        /// `hash_code` of every row.
         hash_code: Vec<i64>,
     }
 
@@ -598,23 +595,16 @@ pub mod users {
         }
     }
 
-    /// The rows of a batch write as one array per column (bound to `unnest`).
+    /// The rows of a batch write as one array per column (bound to `unnest`), in the
+    /// order of the statement's parameters.
     struct UserBatch {
-        /// `id` of every row.
         id: Vec<dao::Uuid>,
-        /// `organization_id` of every row.
         organization_id: Vec<dao::Uuid>,
-        /// `email` of every row.
         email: Vec<String>,
-        /// `name` of every row.
         name: Vec<Option<String>>,
-        /// `status` of every row.
         status: Vec<String>,
-        /// `age` of every row.
         age: Vec<Option<i32>>,
-        /// `nickname` of every row.
         nickname: Vec<Option<String>>,
-        /// `hash_code` of every row.
         hash_code: Vec<i64>,
     }
 
@@ -1195,25 +1185,17 @@ pub mod orders {
         }
     }
 
-    /// The rows of a batch write as one array per column (bound to `unnest`).
+    /// The rows of a batch write as one array per column (bound to `unnest`), in the
+    /// order of the statement's parameters.
     struct OrderBatch {
-        /// `id` of every row.
         id: Vec<String>,
-        /// `user_id` of every row.
         user_id: Vec<dao::Uuid>,
-        /// `number` of every row.
         number: Vec<String>,
-        /// `total` of every row.
         total: Vec<dao::Decimal>,
-        /// `currency` of every row.
         currency: Vec<String>,
-        /// `placed_at` of every row.
         placed_at: Vec<dao::Timestamp>,
-        /// `delivery_note` of every row.
         delivery_note: Vec<Option<String>>,
-        /// `lines` of every row.
         lines: Vec<Option<dao::Json>>,
-        /// `hash_code` of every row.
         hash_code: Vec<i64>,
     }
 
