@@ -238,7 +238,10 @@ where
     V: Clone + 'a + sqlx::Encode<'a, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
 {
     if let Some(v) = v {
-        qb.push(" and ").push(column).push(" = ").push_bind(v.clone());
+        qb.push(" and ")
+            .push(column)
+            .push(" = ")
+            .push_bind(v.clone());
     }
 }
 
@@ -251,7 +254,11 @@ pub fn push_any<'a, V>(
     Vec<V>: Clone + 'a + sqlx::Encode<'a, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
 {
     if let Some(v) = v {
-        qb.push(" and ").push(column).push(" = any(").push_bind(v.clone()).push(")");
+        qb.push(" and ")
+            .push(column)
+            .push(" = any(")
+            .push_bind(v.clone())
+            .push(")");
     }
 }
 
@@ -296,7 +303,10 @@ pub async fn find_page_after<T: Table>(
         }
     }
     filter.push(&mut qb);
-    qb.push(" order by ").push(&pkey).push(" limit ").push_bind(limit);
+    qb.push(" order by ")
+        .push(&pkey)
+        .push(" limit ")
+        .push_bind(limit);
     Ok(qb.build_query_as::<T::Row>().fetch_all(&mut *conn).await?)
 }
 

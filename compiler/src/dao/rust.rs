@@ -158,7 +158,11 @@ fn printed(t: &Table) -> String {
     // Parsed by value: a clone kept for the error path would make syn copy every token.
     match syn::parse2::<syn::File>(table_module(t)) {
         Ok(f) => crate::gen::format::unparse(f),
-        Err(e) => format!("compile_error!({:?});\n{}\n", e.to_string(), table_module(t)),
+        Err(e) => format!(
+            "compile_error!({:?});\n{}\n",
+            e.to_string(),
+            table_module(t)
+        ),
     }
 }
 
