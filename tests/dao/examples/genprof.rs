@@ -28,7 +28,7 @@ fn main() {
         let t = Instant::now();
         len = charter::dao::rust::file(&checked.repo, &tables, "x").len();
         tf.push(t.elapsed().as_secs_f64() * 1e3);
-        assert!(s.len() > 0);
+        assert!(!s.is_empty());
     }
     if let Some(out) = std::env::var_os("GENPROF_OUT") {
         std::fs::write(out, charter::dao::rust::file(&checked.repo, &tables, "x")).unwrap();
