@@ -677,10 +677,10 @@ struct Prepared {
     /// Interactions by their key ([`request_key`]: method, path, and the query and body as
     /// compared) when the recorded request has no placeholder where it is compared: a lookup is
     /// one hash of the request, and the interactions found are the few recorded identically.
-    exact: HashMap<u64, Vec<usize>>,
+    exact: Index,
     /// Interactions with placeholders only in the query or body, by method and path
     /// ([`route_key`]): tried for requests on that route.
-    by_route: HashMap<u64, Vec<usize>>,
+    by_route: Index,
     /// Interactions whose path holds a placeholder: tried for every request.
     wildcard: Vec<usize>,
     /// The answer of each interaction whose response body holds no placeholder, built once (the
@@ -734,9 +734,57 @@ impl std::fmt::Display for ReplayMiss {
     }
 }
 
+/// Two SipHash states fed the same bytes (the second seeded apart): a 128-bit key, so that two
+/// different requests sharing one is not a concern (about 2⁻¹²⁸ for a pair; a 64-bit key, with
+/// the recorded request compared again after the lookup, cost a cache miss on its strings per
+/// call).
+#[derive(Clone)]
+struct Twin(DefaultHasher, DefaultHasher);
+
+impl Twin {
+    fn new() -> Self {
+        let mut second = DefaultHasher::new();
+        second.write_u64(0x9e37_79b9_7f4a_7c15);
+        Twin(DefaultHasher::new(), second)
+    }
+    fn key(&self) -> u128 {
+        (u128::from(self.0.finish()) << 64) | u128::from(self.1.finish())
+    }
+}
+
+impl Hasher for Twin {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.write(bytes);
+        self.1.write(bytes);
+    }
+    fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+}
+
+/// The map from a key that is a hash already: its bits are the table's hash.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = (n >> 64) as u64 ^ n as u64;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type KeyMap<V> = HashMap<u128, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
 /// The hash of a method (any case) and a path.
-fn route_key(method: &str, path: &str) -> DefaultHasher {
-    let mut h = DefaultHasher::new();
+fn route_key(method: &str, path: &str) -> Twin {
+    let mut h = Twin::new();
     for b in method.bytes() {
         h.write_u8(b.to_ascii_uppercase());
     }
@@ -745,16 +793,17 @@ fn route_key(method: &str, path: &str) -> DefaultHasher {
     h
 }
 
-/// The hash of a request as `options` compare it, without placeholders: route, the query pairs
+/// The key of a request as `options` compare it, without placeholders: route, the query pairs
 /// not ignored (in order), and, when bodies are compared exactly, the body without its ignored
-/// fields (object members in any order). Equal requests have equal keys.
+/// fields (object members in any order). Two requests have the same key when they are equal in
+/// every compared part.
 fn request_key(
     method: &str,
     path: &str,
     query: impl Iterator<Item = (impl AsRef<str>, impl AsRef<str>)>,
     body: Option<&Value>,
     options: &MatchOptions,
-) -> u64 {
+) -> u128 {
     let mut h = route_key(method, path);
     if options.query {
         for (k, v) in query {
@@ -767,15 +816,15 @@ fn request_key(
     }
     if options.body == BodyMatch::Exact {
         match body {
-            Some(b) => h.write_u64(hash_value(b, &mut String::new(), options)),
+            Some(b) => h.write_u128(hash_value(b, &mut String::new(), options)),
             None => h.write_u8(0),
         }
     }
-    h.finish()
+    h.key()
 }
 
-fn hash_value(v: &Value, at: &mut String, options: &MatchOptions) -> u64 {
-    let mut h = DefaultHasher::new();
+fn hash_value(v: &Value, at: &mut String, options: &MatchOptions) -> u128 {
+    let mut h = Twin::new();
     match v {
         Value::Null => h.write_u8(0),
         Value::Bool(b) => (1u8, *b).hash(&mut h),
@@ -798,13 +847,13 @@ fn hash_value(v: &Value, at: &mut String, options: &MatchOptions) -> u64 {
                 if !options.ignore_fields.is_empty() {
                     push_pointer(at, &i.to_string());
                 }
-                h.write_u64(hash_value(item, at, options));
+                h.write_u128(hash_value(item, at, options));
                 at.truncate(len);
             }
         }
         Value::Object(m) => {
             // Members in any order: the sum of their hashes.
-            let mut sum = 0u64;
+            let mut sum = 0u128;
             for (k, item) in m {
                 let len = at.len();
                 if !options.ignore_fields.is_empty() {
@@ -814,16 +863,56 @@ fn hash_value(v: &Value, at: &mut String, options: &MatchOptions) -> u64 {
                         continue;
                     }
                 }
-                let mut member = DefaultHasher::new();
+                let mut member = Twin::new();
                 k.hash(&mut member);
-                member.write_u64(hash_value(item, at, options));
-                sum = sum.wrapping_add(member.finish());
+                member.write_u128(hash_value(item, at, options));
+                sum = sum.wrapping_add(member.key());
                 at.truncate(len);
             }
             (7u8, sum).hash(&mut h);
         }
     }
-    h.finish()
+    h.key()
+}
+
+/// Interaction indices grouped by key in one flat list (`ids`), each key's in cassette order: a
+/// lookup touches the table and one run of that list, not a vector per key.
+#[derive(Default)]
+struct Index {
+    runs: KeyMap<(u32, u32)>,
+    ids: Vec<usize>,
+}
+
+impl Index {
+    fn build(keyed: Vec<(u128, usize)>) -> Self {
+        let mut groups: KeyMap<Vec<usize>> = KeyMap::default();
+        let mut order = Vec::new();
+        for (key, i) in keyed {
+            let g = groups.entry(key).or_default();
+            if g.is_empty() {
+                order.push(key);
+            }
+            g.push(i);
+        }
+        let mut index = Index::default();
+        for key in order {
+            let g = &groups[&key];
+            index
+                .runs
+                .insert(key, (index.ids.len() as u32, g.len() as u32));
+            index.ids.extend(g);
+        }
+        index
+    }
+    fn get(&self, key: u128) -> &[usize] {
+        match self.runs.get(&key) {
+            Some(&(start, len)) => &self.ids[start as usize..(start + len) as usize],
+            None => &[],
+        }
+    }
+    fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
 }
 
 impl Replayer {
@@ -855,8 +944,8 @@ impl Replayer {
         }))
     }
     fn with(cassette: Cassette, options: MatchOptions) -> Self {
-        let mut exact: HashMap<u64, Vec<usize>> = HashMap::new();
-        let mut by_route: HashMap<u64, Vec<usize>> = HashMap::new();
+        let mut exact = Vec::new();
+        let mut by_route = Vec::new();
         let mut wildcard = Vec::new();
         for (i, rec) in cassette.interactions.iter().enumerate() {
             let r = &rec.request;
@@ -866,10 +955,7 @@ impl Replayer {
                 || (options.body == BodyMatch::Exact
                     && r.body.as_ref().is_some_and(holds_placeholder))
             {
-                by_route
-                    .entry(route_key(&r.method, &r.path).finish())
-                    .or_default()
-                    .push(i);
+                by_route.push((route_key(&r.method, &r.path).key(), i));
             } else {
                 let key = request_key(
                     &r.method,
@@ -878,7 +964,7 @@ impl Replayer {
                     r.body.as_ref(),
                     &options,
                 );
-                exact.entry(key).or_default().push(i);
+                exact.push((key, i));
             }
         }
         let prebuilt: Vec<_> = cassette
@@ -894,8 +980,8 @@ impl Replayer {
             prebuilt,
             typed,
             cassette,
-            exact,
-            by_route,
+            exact: Index::build(exact),
+            by_route: Index::build(by_route),
             wildcard,
             options,
         }))
@@ -916,7 +1002,10 @@ impl Replayer {
         self.answer(&Probe {
             method,
             path,
-            query: query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+            query: query
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
             body,
             pointers: &[],
         })
@@ -939,66 +1028,84 @@ impl Replayer {
             live.body.as_ref(),
             &p.options,
         );
-        let exact = p.exact.get(&key).map_or(&[][..], Vec::as_slice);
+        let exact = p.exact.get(key);
         let route = match p.by_route.is_empty() {
             true => &[][..],
-            false => p
-                .by_route
-                .get(&route_key(live.method, live.path).finish())
-                .map_or(&[][..], Vec::as_slice),
+            false => p.by_route.get(route_key(live.method, live.path).key()),
         };
-        let merged: Vec<usize>;
-        let candidates = if route.is_empty() && p.wildcard.is_empty() {
-            exact
+        let found = if route.is_empty() && p.wildcard.is_empty() {
+            // The key is the comparison: every interaction under it matches, with nothing to
+            // bind (none has a placeholder where it is compared).
+            let used = &session.used;
+            let first = exact.iter().find(|&&i| !used[i]);
+            first.or_else(|| exact.last()).copied()
         } else {
-            let mut all: Vec<usize> = exact.iter().chain(route).chain(&p.wildcard).copied().collect();
+            let mut all: Vec<(usize, bool)> = exact
+                .iter()
+                .map(|&i| (i, true))
+                .chain(route.iter().chain(&p.wildcard).map(|&i| (i, false)))
+                .collect();
             all.sort_unstable();
-            merged = all;
-            &merged
+            self.pick(&all, live, &mut session)
         };
-        if let Some(found) = self.pick(candidates, live, &mut session) {
-            return Ok(found);
+        if let Some(i) = found {
+            session.used[i] = true;
+            return Ok(self.respond(i, &session.bindings));
         }
         // Requests equal in every compared part have equal keys, so this is only reached by a
         // miss: every interaction is tried before saying so.
-        let all: Vec<usize> = (0..p.cassette.interactions.len()).collect();
-        if let Some(found) = self.pick(&all, live, &mut session) {
-            return Ok(found);
+        let all: Vec<(usize, bool)> = (0..p.cassette.interactions.len())
+            .map(|i| (i, false))
+            .collect();
+        if let Some(i) = self.pick(&all, live, &mut session) {
+            session.used[i] = true;
+            return Ok(self.respond(i, &session.bindings));
         }
         Err(Box::new(self.miss(live, &session.bindings)))
     }
 
-    /// Among `candidates` (in cassette order): the first unused that matches, else the last used
-    /// one that does; marks it used and keeps its bindings.
+    /// Among `candidates` (in cassette order; `true` for one known to match, by its key): the
+    /// first unused that matches, else the last used one that does; keeps its bindings.
     fn pick(
         &self,
-        candidates: &[usize],
+        candidates: &[(usize, bool)],
         live: &Probe<'_>,
         session: &mut Session,
-    ) -> Option<(RawResponse, Option<usize>)> {
+    ) -> Option<usize> {
         let p = &*self.0.prepared;
         let mut fresh = Vec::new();
         let found = {
             let used = &session.used;
-            let unused = candidates.iter().filter(|&&i| !used[i]);
-            let again = candidates.iter().rev().filter(|&&i| used[i]);
-            unused.chain(again).copied().find(|&i| {
+            let unused = candidates.iter().filter(|(i, _)| !used[*i]);
+            let again = candidates.iter().rev().filter(|(i, _)| used[*i]);
+            unused.chain(again).copied().find(|&(i, known)| {
                 fresh.clear();
                 let mut trial = Trial {
                     bound: &session.bindings,
                     fresh: &mut fresh,
                 };
-                matches(&p.cassette.interactions[i].request, live, &p.options, &mut trial)
+                known
+                    || matches(
+                        &p.cassette.interactions[i].request,
+                        live,
+                        &p.options,
+                        &mut trial,
+                    )
             })
         }?;
-        session.used[found] = true;
         session.bindings.extend(fresh);
-        Some(self.respond(found, &session.bindings))
+        Some(found.0)
     }
 
     /// The typed answer of prebuilt interaction `i`, when one was decoded as a `T` before.
     pub(crate) fn typed<T: Clone + 'static>(&self, i: usize) -> Option<T> {
-        self.0.prepared.typed.get(i)?.get()?.downcast_ref::<T>().cloned()
+        self.0
+            .prepared
+            .typed
+            .get(i)?
+            .get()?
+            .downcast_ref::<T>()
+            .cloned()
     }
 
     /// Keeps the typed answer of prebuilt interaction `i` for later replays.
@@ -1457,12 +1564,15 @@ mod tests {
         assert_eq!(v["email"], "b@y.org");
 
         let miss = replay
-            .answer(&live(
-                "POST",
-                "/users",
-                Some(serde_json::json!({"email": "c@z.org", "n": 2})),
-                &["/email"],
-            ).probe())
+            .answer(
+                &live(
+                    "POST",
+                    "/users",
+                    Some(serde_json::json!({"email": "c@z.org", "n": 2})),
+                    &["/email"],
+                )
+                .probe(),
+            )
             .unwrap_err();
         assert_eq!(miss.nearest, Some(0));
         assert!(
@@ -1478,21 +1588,59 @@ mod tests {
             .clone()
             .with_options(MatchOptions::default().body(BodyMatch::Structural));
         assert!(structural
-            .answer(&live(
-                "POST",
-                "/users",
-                Some(serde_json::json!({"email": "c@z.org", "n": 2})),
-                &["/email"]
-            ).probe())
+            .answer(
+                &live(
+                    "POST",
+                    "/users",
+                    Some(serde_json::json!({"email": "c@z.org", "n": 2})),
+                    &["/email"]
+                )
+                .probe()
+            )
             .is_ok());
         let ignoring = replay.with_options(MatchOptions::default().ignore_field("n"));
         assert!(ignoring
-            .answer(&live(
-                "POST",
-                "/users",
-                Some(serde_json::json!({"email": "c@z.org", "n": 2})),
-                &["/email"]
-            ).probe())
+            .answer(
+                &live(
+                    "POST",
+                    "/users",
+                    Some(serde_json::json!({"email": "c@z.org", "n": 2})),
+                    &["/email"]
+                )
+                .probe()
+            )
             .is_ok());
+    }
+}
+
+#[cfg(test)]
+mod keyed {
+    use super::*;
+
+    #[test]
+    fn a_recorded_request_is_found_by_its_key() {
+        let rec = RecordedRequest {
+            method: "GET".into(),
+            path: "/users/usr-1".into(),
+            query: vec![("limit".into(), "5".into())],
+            headers: BTreeMap::new(),
+            body: None,
+        };
+        let options = MatchOptions::default();
+        let recorded = request_key(
+            &rec.method,
+            &rec.path,
+            rec.query.iter().map(|(k, v)| (k, v)),
+            None,
+            &options,
+        );
+        let live = request_key(
+            "GET",
+            "/users/usr-1",
+            [("limit", "5")].into_iter(),
+            None,
+            &options,
+        );
+        assert_eq!(recorded, live);
     }
 }

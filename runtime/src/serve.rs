@@ -20,13 +20,12 @@
 //!
 //! | stage | answer |
 //! |---|---|
-//! | request id: `x-request-id` or the spec's header, kept when sane, else a new UUID; echoed on every response; [`crate::request_id::current`] in the handler | — |
-//! | tracing span `request` (method, request id, and the route template once routed; never the URI, query or headers) | — |
+//! | request id: `x-request-id` or the spec's header, kept when sane, else a new UUID; echoed on every response; [`crate::request_id::current`] in the handler; and the tracing span `request` (method, request id, and the route template once routed; never the URI, query or headers), with an INFO event of each response's status and latency | — |
 //! | URI longer than [`Config::max_uri_length`] | 414 |
 //! | headers larger than [`Config::max_header_bytes`] | 431 |
-//! | more than [`Config::max_in_flight`] requests at once (shed at once: a semaphore permit taken with `try_acquire`, never queued) | 503 with `retry-after` |
+//! | more than [`Config::max_in_flight`] requests at once (shed at once, never queued: a lock-free counter) | 503 with `retry-after` |
 //! | whole request longer than [`Config::request_timeout`] | 503 |
-//! | body larger than [`Config::body_limit`] (by `content-length` at once, or while streaming) | 413 |
+//! | body larger than [`Config::body_limit`] (by `content-length` at once, or while the handler's extractor reads it) | 413 |
 //! | body not sending for [`Config::body_read_timeout`] | 408 |
 //! | a JSON body with another `Content-Type` | 415 |
 //! | unknown path / method | 404 / 405 |
@@ -34,9 +33,9 @@
 //!
 //! The stages are one `ServiceBuilder`, applied once: [`Server::serve`] wraps the whole router
 //! in it (one service, cloned per request without boxing), [`Server::into_router`] wraps each
-//! route in it once. The glue stages (request ids, limits, shedding, error shape) and the
-//! body-read timeout are small tower services of this module, without boxed futures or `from_fn`
-//! middleware; the request timeout, body limit, tracing and panic catching are tower-http's. `cargo bench -p user-service --bench
+//! route in it once. The stages are small tower services of this module, without boxed futures,
+//! `from_fn` middleware or response-body wrappers (the response body stays axum's `Body` from the
+//! router out); only the request timeout is tower-http's. `cargo bench -p user-service --bench
 //! load` measures what the hardening costs against the bare routes (see `bench/README.md`).
 //!
 //! Connections (hyper's HTTP/1 server): the head of each request must arrive within
