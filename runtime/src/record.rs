@@ -678,8 +678,9 @@ struct Prepared {
     /// compared) when the recorded request has no placeholder where it is compared: a lookup is
     /// one hash of the request, and the interactions found are the few recorded identically.
     exact: Index,
-    /// Interactions with placeholders only in the query or body, by method and path
-    /// ([`route_key`]): tried for requests on that route.
+    /// Interactions with placeholders only in the query or body, and every interaction when
+    /// bodies are compared structurally (the key does not say the shape), by method and path
+    /// ([`route_key`]): compared with requests on that route.
     by_route: Index,
     /// Interactions whose path holds a placeholder: tried for every request.
     wildcard: Vec<usize>,
@@ -951,7 +952,8 @@ impl Replayer {
             let r = &rec.request;
             if r.path.split('/').any(is_placeholder) {
                 wildcard.push(i);
-            } else if (options.query && r.query.iter().any(|(_, v)| is_placeholder(v)))
+            } else if options.body == BodyMatch::Structural
+                || (options.query && r.query.iter().any(|(_, v)| is_placeholder(v)))
                 || (options.body == BodyMatch::Exact
                     && r.body.as_ref().is_some_and(holds_placeholder))
             {
@@ -1642,5 +1644,53 @@ mod keyed {
             &options,
         );
         assert_eq!(recorded, live);
+    }
+}
+
+#[cfg(test)]
+mod repeated {
+    use super::*;
+
+    /// Identical requests recorded several times answer in order, then the last answer again.
+    #[test]
+    fn identical_requests_answer_in_order_then_repeat_the_last() {
+        let get = RecordedRequest {
+            method: "GET".into(),
+            path: "/items".into(),
+            query: vec![("limit".into(), "5".into())],
+            headers: BTreeMap::new(),
+            body: None,
+        };
+        let answer = |n: u16| Interaction {
+            request: get.clone(),
+            response: RecordedResponse {
+                status: n,
+                headers: BTreeMap::new(),
+                body: None,
+                text: None,
+            },
+        };
+        let replay = Replayer::new(Cassette::new(vec![answer(200), answer(201)]));
+        let probe = Probe {
+            method: "get",
+            path: "/items",
+            query: vec![("limit", "5")],
+            body: None,
+            pointers: &[],
+        };
+        let statuses: Vec<u16> = (0..3)
+            .map(|_| replay.answer(&probe).unwrap().0.status.as_u16())
+            .collect();
+        assert_eq!(statuses, [200, 201, 201]);
+        let other = Probe {
+            query: vec![("limit", "6")],
+            ..probe.clone()
+        };
+        assert_eq!(replay.answer(&other).unwrap_err().nearest, Some(0));
+        // A new session starts from the first answer again.
+        assert_eq!(
+            replay.session().answer(&probe).unwrap().0.status.as_u16(),
+            200
+        );
     }
 }

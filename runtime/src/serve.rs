@@ -35,7 +35,7 @@
 //! in it (one service, cloned per request without boxing), [`Server::into_router`] wraps each
 //! route in it once. The stages are small tower services of this module, without boxed futures,
 //! `from_fn` middleware or response-body wrappers (the response body stays axum's `Body` from the
-//! router out); only the request timeout is tower-http's. `cargo bench -p user-service --bench
+//! router out), and timers start only when a request has to wait. `cargo bench -p user-service --bench
 //! load` measures what the hardening costs against the bare routes (see `bench/README.md`).
 //!
 //! Connections (hyper's HTTP/1 server): the head of each request must arrive within
@@ -149,10 +149,7 @@ macro_rules! stack {
                     max: c.max_in_flight.max(1),
                 }),
             })
-            .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-                StatusCode::SERVICE_UNAVAILABLE,
-                c.request_timeout,
-            ))
+            .layer(RequestTimeout(c.request_timeout))
             .layer(BodyReadTimeout(c.body_read_timeout))
             .layer(axum::Extension(BodyLimit(c.body_limit)))
             .layer(CatchPanicLayer)
@@ -641,6 +638,88 @@ where
                 permit.take();
                 Poll::Ready(Ok(json_errors(res, *body_limit)))
             }
+        }
+    }
+}
+
+/// [`Config::request_timeout`] → 503 (the JSON shape is [`Guard`]'s). The timer starts the
+/// first time the request has to wait (the handler's first `Pending`), so a request answered at
+/// once never reads the clock or touches the timer wheel: tower-http's `Timeout` made a `Sleep`
+/// (a clock read and a runtime-handle clone) for every request.
+#[derive(Clone, Copy)]
+struct RequestTimeout(Duration);
+
+impl<S> tower::Layer<S> for RequestTimeout {
+    type Service = RequestTimeoutService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        RequestTimeoutService {
+            inner,
+            timeout: self.0,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct RequestTimeoutService<S> {
+    inner: S,
+    timeout: Duration,
+}
+
+impl<S, B, R> tower::Service<axum::http::Request<B>> for RequestTimeoutService<S>
+where
+    S: tower::Service<axum::http::Request<B>, Response = axum::http::Response<R>>,
+    R: Default,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = RequestTimeoutFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: axum::http::Request<B>) -> Self::Future {
+        RequestTimeoutFuture {
+            inner: self.inner.call(req),
+            sleep: None,
+            timeout: self.timeout,
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    struct RequestTimeoutFuture<F> {
+        #[pin]
+        inner: F,
+        #[pin]
+        sleep: Option<tokio::time::Sleep>,
+        timeout: Duration,
+    }
+}
+
+impl<F, R, E> Future for RequestTimeoutFuture<F>
+where
+    F: Future<Output = Result<axum::http::Response<R>, E>>,
+    R: Default,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let mut this = self.project();
+        if let Poll::Ready(r) = this.inner.poll(cx) {
+            return Poll::Ready(r);
+        }
+        if this.sleep.is_none() {
+            this.sleep.set(Some(tokio::time::sleep(*this.timeout)));
+        }
+        match this.sleep.as_pin_mut().map(|s| s.poll(cx)) {
+            Some(Poll::Ready(())) => {
+                let mut res = axum::http::Response::new(R::default());
+                *res.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+                Poll::Ready(Ok(res))
+            }
+            _ => Poll::Pending,
         }
     }
 }
