@@ -15,9 +15,10 @@ use crate::ir::{TypeId, TypeKind};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub(crate) fn models(plan: &Plan, s: &ServicePlan) -> TokenStream {
+/// The items of the types `ids` (interfaces, enums, models, unions) of a service's `models`.
+pub(crate) fn types(plan: &Plan, ids: &[TypeId]) -> TokenStream {
     let mut out = TokenStream::new();
-    for &id in &s.types {
+    for &id in ids {
         out.extend(match id.kind {
             TypeKind::Interface => interface(plan, id),
             TypeKind::Enum => enum_(plan, id),
@@ -25,29 +26,34 @@ pub(crate) fn models(plan: &Plan, s: &ServicePlan) -> TokenStream {
             TypeKind::Union => union(plan, id),
         });
     }
-    if s.has_defaults {
-        let defaults = s
-            .types
-            .iter()
-            .filter(|id| id.kind == TypeKind::Model)
-            .flat_map(|&id| {
-                plan.ty(id).fields.iter().filter_map(move |f| {
-                    let (v, name) = f.default.as_ref()?;
-                    let fname = ident(name);
-                    let ty = field_type(plan, id, f);
-                    let expr = plan.default_expr(id.service, v, Place::Models);
-                    Some(quote!(pub(super) fn #fname() -> #ty { #expr }))
-                })
-            });
-        out.extend(quote! {
-            /// Default values of fields, applied when a field is absent on decode.
-            mod defaults {
-                use super::*;
-                #(#defaults)*
-            }
-        });
-    }
     out
+}
+
+/// The `defaults` module of a service's `models` (functions of field defaults), if it has any.
+pub(crate) fn defaults(plan: &Plan, s: &ServicePlan) -> TokenStream {
+    if !s.has_defaults {
+        return TokenStream::new();
+    }
+    let defaults = s
+        .types
+        .iter()
+        .filter(|id| id.kind == TypeKind::Model)
+        .flat_map(|&id| {
+            plan.ty(id).fields.iter().filter_map(move |f| {
+                let (v, name) = f.default.as_ref()?;
+                let fname = ident(name);
+                let ty = field_type(plan, id, f);
+                let expr = plan.default_expr(id.service, v, Place::Models);
+                Some(quote!(pub(super) fn #fname() -> #ty { #expr }))
+            })
+        });
+    quote! {
+        /// Default values of fields, applied when a field is absent on decode.
+        mod defaults {
+            use super::*;
+            #(#defaults)*
+        }
+    }
 }
 
 /// `#[derive(base…, extra…)]`: the extra derives of the settings that parse as paths and that
