@@ -46,7 +46,7 @@ mod redact;
 pub mod server;
 
 use crate::diag::Diagnostics;
-use crate::ir::{Primitive, Repo, ServiceId};
+use crate::ir::{Repo, ServiceId};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -352,6 +352,8 @@ pub(crate) type Body<'p> = Box<dyn Fn() -> TokenStream + Send + Sync + 'p>;
 /// One part of a service file: a module (`pub mod models { … }`) whose items several emitters
 /// write in order, or (`module: None`) items at the top of the file.
 struct Part<'p> {
+    /// The module's `use` items (`Plan::uses`).
+    uses: TokenStream,
     /// Outer attributes (docs) of the module.
     docs: &'static str,
     module: Option<&'static str>,
@@ -364,6 +366,7 @@ impl Part<'_> {
             return content;
         };
         let name = format_ident!("{name}");
+        let uses = &self.uses;
         let docs = if self.docs.is_empty() {
             Vec::new()
         } else {
@@ -373,6 +376,7 @@ impl Part<'_> {
             #(#[doc = #docs])*
             pub mod #name {
                 #![allow(deprecated, unused_imports, clippy::disallowed_names)]
+                #uses
                 #content
             }
         }
@@ -403,6 +407,7 @@ const MODELS_CHUNK: usize = 150;
 /// events) adds its part here, behind its `Settings` flag.
 fn parts<'p>(plan: &'p plan::Plan<'p>, s: &'p plan::ServicePlan<'p>) -> Vec<Part<'p>> {
     let settings = plan.settings;
+    let uses = plan.uses(s);
     let mut parts = Vec::new();
     let mut models: Vec<Body> = s
         .types
@@ -411,12 +416,14 @@ fn parts<'p>(plan: &'p plan::Plan<'p>, s: &'p plan::ServicePlan<'p>) -> Vec<Part
         .collect();
     models.push(Box::new(move || models::defaults(plan, s)));
     parts.push(Part {
+        uses: uses.clone(),
         docs: "",
         module: Some("models"),
         bodies: models,
     });
     if settings.wants_factories() {
         parts.push(Part {
+            uses: uses.clone(),
             docs: "A valid value of every model, enum and union of the service, for tests: required\n\
                    fields filled, optional ones `None`, defaults applied, enums their first value,\n\
                    unions their first member that does not recurse, lists and maps empty (or as long\n\
@@ -428,6 +435,7 @@ fn parts<'p>(plan: &'p plan::Plan<'p>, s: &'p plan::ServicePlan<'p>) -> Vec<Part
     }
     if settings.server || settings.mock {
         parts.push(Part {
+            uses: uses.clone(),
             docs: "The checks of every operation's arguments, shared by the server (before the handler\n\
                    runs) and the mock client (before it answers): enum values and union members the\n\
                    spec lists, `minimum`/`maximum` of parameters and of body fields at any depth\n\
@@ -438,6 +446,7 @@ fn parts<'p>(plan: &'p plan::Plan<'p>, s: &'p plan::ServicePlan<'p>) -> Vec<Part
     }
     if settings.wants_client() {
         parts.push(Part {
+            uses: uses.clone(),
             docs: "",
             module: Some("client"),
             bodies: vec![
@@ -447,6 +456,7 @@ fn parts<'p>(plan: &'p plan::Plan<'p>, s: &'p plan::ServicePlan<'p>) -> Vec<Part
         });
         if settings.mock {
             parts.push(Part {
+                uses: uses.clone(),
                 docs: "",
                 module: Some("mock"),
                 bodies: vec![Box::new(move || mock::mock(plan, s))],
@@ -455,6 +465,7 @@ fn parts<'p>(plan: &'p plan::Plan<'p>, s: &'p plan::ServicePlan<'p>) -> Vec<Part
     }
     if settings.dao {
         parts.push(Part {
+            uses: uses.clone(),
             docs: "",
             module: None,
             bodies: vec![Box::new(move || {
@@ -464,6 +475,7 @@ fn parts<'p>(plan: &'p plan::Plan<'p>, s: &'p plan::ServicePlan<'p>) -> Vec<Part
     }
     if settings.events {
         parts.push(Part {
+            uses: uses.clone(),
             docs: "",
             module: None,
             bodies: vec![Box::new(move || events::events(plan, s))],
@@ -471,30 +483,13 @@ fn parts<'p>(plan: &'p plan::Plan<'p>, s: &'p plan::ServicePlan<'p>) -> Vec<Part
     }
     if settings.server {
         parts.push(Part {
+            uses: uses.clone(),
             docs: "",
             module: Some("server"),
             bodies: vec![Box::new(move || server::server(plan, s))],
         });
     }
     parts
-}
-
-pub(crate) fn primitive(p: Primitive) -> TokenStream {
-    match p {
-        Primitive::Boolean => quote!(bool),
-        Primitive::Decimal => quote!(::charter_runtime::rust_decimal::Decimal),
-        Primitive::Integer => quote!(i32),
-        Primitive::Double => quote!(f64),
-        Primitive::Long => quote!(i64),
-        Primitive::Object | Primitive::Json => quote!(::charter_runtime::serde_json::Value),
-        Primitive::String => quote!(::std::string::String),
-        Primitive::DateIso8601 => quote!(::charter_runtime::chrono::NaiveDate),
-        Primitive::DateTimeIso8601 => {
-            quote!(::charter_runtime::chrono::DateTime<::charter_runtime::chrono::Utc>)
-        }
-        Primitive::Uuid => quote!(::charter_runtime::uuid::Uuid),
-        Primitive::Unit => quote!(()),
-    }
 }
 
 /// An identifier token from a name produced by [`naming`] (raw identifiers included).

@@ -83,7 +83,8 @@ fn derives(plan: &Plan, base: TokenStream, manual: &[&str]) -> TokenStream {
 fn field_type(plan: &Plan, owner: TypeId, f: &FieldPlan) -> TokenStream {
     let ty = plan.rust_type(owner.service, &f.ty, Place::Models);
     if f.boxed {
-        quote!(::std::boxed::Box<#ty>)
+        let boxed = plan.name(owner.service, "Box", Place::Models);
+        quote!(#boxed<#ty>)
     } else {
         ty
     }
@@ -102,10 +103,10 @@ fn field(plan: &Plan, owner: TypeId, f: &FieldPlan) -> TokenStream {
         let path = format!("defaults::{name}");
         attrs.extend(quote!(#[serde(default = #path)]));
     } else if f.optional {
-        attrs.extend(
-            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
-        );
-        ty = quote!(::std::option::Option<#ty>);
+        let option = plan.name(owner.service, "Option", Place::Models);
+        let is_none = format!("{option}::is_none").replace(' ', "");
+        attrs.extend(quote!(#[serde(default, skip_serializing_if = #is_none)]));
+        ty = quote!(#option<#ty>);
     }
     quote!(#attrs pub #id: #ty,)
 }
@@ -123,7 +124,7 @@ fn constructor(plan: &Plan, id: TypeId, t: &TypePlan) -> TokenStream {
             let default = ident(default);
             inits.push(quote!(#fid: defaults::#default(),));
         } else if f.optional {
-            inits.push(quote!(#fid: ::std::option::Option::None,));
+            inits.push(quote!(#fid: None,));
         } else {
             let ty = field_type(plan, id, f);
             params.push(quote!(#fid: #ty));
@@ -157,11 +158,14 @@ fn constructor(plan: &Plan, id: TypeId, t: &TypePlan) -> TokenStream {
     }
 }
 
-/// `impl Validate`: the checks of each field (bounds, then the field's own type's checks).
-fn validate_model(t: &TypePlan) -> TokenStream {
+/// `impl Validate`: the checks of each field (bounds, then the field's own type's checks), one
+/// line each through `Path`'s helpers.
+fn validate_model(plan: &Plan, id: TypeId, t: &TypePlan) -> TokenStream {
     let name = ident(&t.ident);
+    let n = |name| plan.name(id.service, name, Place::Models);
+    let validate = n("Validate");
     if !t.validates {
-        return quote!(impl ::charter_runtime::Validate for #name {});
+        return quote!(impl #validate for #name {});
     }
     let checks = t
         .fields
@@ -171,22 +175,17 @@ fn validate_model(t: &TypePlan) -> TokenStream {
             let (fid, wire) = (ident(&f.ident), f.wire);
             let bounds = f.bounds.map(|b| {
                 let (min, max) = (opt(b.min), opt(b.max));
-                quote!(::charter_runtime::validation::bounds(&self.#fid, at, #min, #max)?;)
+                quote!(at.bounds(#wire, &self.#fid, #min, #max)?;)
             });
-            let nested = f
-                .nested
-                .then(|| quote!(::charter_runtime::Validate::validate(&self.#fid, at)?;));
-            quote!({
-                let at = &::charter_runtime::validation::Path::Field(at, #wire);
-                #bounds
-                #nested
-            })
+            let nested = f.nested.then(|| quote!(at.check(#wire, &self.#fid)?;));
+            quote!(#bounds #nested)
         });
+    let (path, error, result) = (n("Path"), n("ValidationError"), n("Result"));
     quote! {
-        impl ::charter_runtime::Validate for #name {
-            fn validate(&self, at: &::charter_runtime::validation::Path<'_>) -> ::std::result::Result<(), ::charter_runtime::validation::ValidationError> {
+        impl #validate for #name {
+            fn validate(&self, at: &#path<'_>) -> #result<(), #error> {
                 #(#checks)*
-                ::std::result::Result::Ok(())
+                Ok(())
             }
         }
     }
@@ -194,8 +193,8 @@ fn validate_model(t: &TypePlan) -> TokenStream {
 
 pub(crate) fn opt(v: Option<i64>) -> TokenStream {
     match v {
-        Some(n) => quote!(::std::option::Option::Some(#n)),
-        None => quote!(::std::option::Option::None),
+        Some(n) => quote!(Some(#n)),
+        None => quote!(None),
     }
 }
 
@@ -214,17 +213,8 @@ fn model(plan: &Plan, id: TypeId) -> TokenStream {
     if t.fields.iter().all(|f| f.default.is_some() || f.optional) {
         manual.push("Default");
     }
-    let derive = derives(
-        plan,
-        quote!(
-            Clone,
-            #debug
-            PartialEq,
-            ::charter_runtime::serde::Serialize,
-            ::charter_runtime::serde::Deserialize
-        ),
-        &manual,
-    );
+    let (ser, de) = serde_derives(plan, id);
+    let derive = derives(plan, quote!(Clone, #debug PartialEq, #ser, #de), &manual);
     let decl = t.fields.iter().map(|f| field(plan, id, f));
     let mut out = quote! {
         #docs
@@ -233,8 +223,8 @@ fn model(plan: &Plan, id: TypeId) -> TokenStream {
         pub struct #name { #(#decl)* }
     };
     out.extend(constructor(plan, id, t));
-    out.extend(super::redact::model(t));
-    out.extend(validate_model(t));
+    out.extend(super::redact::model(plan, id, t));
+    out.extend(validate_model(plan, id, t));
     // Interfaces the model implements.
     for imp in &t.implements {
         let iface = plan.ty(imp.interface);
@@ -253,10 +243,19 @@ fn model(plan: &Plan, id: TypeId) -> TokenStream {
     out
 }
 
+/// `Serialize` and `Deserialize` as derived in `models`.
+fn serde_derives(plan: &Plan, id: TypeId) -> (TokenStream, TokenStream) {
+    (
+        plan.name(id.service, "Serialize", Place::Models),
+        plan.name(id.service, "Deserialize", Place::Models),
+    )
+}
+
 fn interface_field_type(plan: &Plan, from: crate::ir::ServiceId, f: &FieldPlan) -> TokenStream {
     let ty = plan.rust_type(from, &f.ty, Place::Models);
     if f.optional {
-        quote!(::std::option::Option<#ty>)
+        let option = plan.name(from, "Option", Place::Models);
+        quote!(#option<#ty>)
     } else {
         ty
     }
@@ -297,33 +296,29 @@ fn enum_(plan: &Plan, id: TypeId) -> TokenStream {
             from_wire.push(quote!(#wire => Self::#vname,));
         }
     }
+    let (ser, de) = serde_derives(plan, id);
     let derive = derives(
         plan,
-        quote!(
-            Clone,
-            Debug,
-            PartialEq,
-            Eq,
-            Hash,
-            PartialOrd,
-            Ord,
-            ::charter_runtime::serde::Serialize,
-            ::charter_runtime::serde::Deserialize
-        ),
+        quote!(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, #ser, #de),
         &[],
     );
-    let personal_data = super::redact::enum_(t);
+    let personal_data = super::redact::enum_(plan, id, t);
+    let (wire_enum, string) = (
+        plan.name(id.service, "WireEnum", Place::Models),
+        plan.name(id.service, "String", Place::Models),
+    );
+    let string_path = string.to_string().replace(' ', "");
     quote! {
         #docs
         #derive
-        #[serde(crate = "::charter_runtime::serde", from = "::std::string::String", into = "::std::string::String")]
+        #[serde(crate = "::charter_runtime::serde", from = #string_path, into = #string_path)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the spec does not know.
-            Unknown(::std::string::String),
+            Unknown(#string),
         }
-        impl ::charter_runtime::WireEnum for #name {
+        impl #wire_enum for #name {
             fn as_str(&self) -> &str {
                 match self {
                     #(#to_wire)*
@@ -340,27 +335,7 @@ fn enum_(plan: &Plan, id: TypeId) -> TokenStream {
                 }
             }
         }
-        impl ::std::convert::From<::std::string::String> for #name {
-            fn from(s: ::std::string::String) -> Self {
-                ::charter_runtime::WireEnum::from_wire(s.as_str())
-            }
-        }
-        impl ::std::convert::From<#name> for ::std::string::String {
-            fn from(v: #name) -> Self {
-                ::charter_runtime::WireEnum::as_str(&v).to_owned()
-            }
-        }
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(::charter_runtime::WireEnum::as_str(self))
-            }
-        }
-        /// Requests must use the values the spec lists: `Unknown` is a 422 naming the field.
-        impl ::charter_runtime::Validate for #name {
-            fn validate(&self, at: &::charter_runtime::validation::Path<'_>) -> ::std::result::Result<(), ::charter_runtime::validation::ValidationError> {
-                ::charter_runtime::validation::known_at(self, at)
-            }
-        }
+        ::charter_runtime::wire_enum!(#name);
         #personal_data
     }
 }
@@ -369,6 +344,16 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
     let u = plan.repo.union(id);
     let t = plan.ty(id);
     let name = ident(&t.ident);
+    let n = |name| plan.name(id.service, name, Place::Models);
+    let (result, validate, value, path, error, boxed) = (
+        n("Result"),
+        n("Validate"),
+        n("Value"),
+        n("Path"),
+        n("ValidationError"),
+        n("Box"),
+    );
+    let (ser, de) = serde_derives(plan, id);
     let docs = doc_attrs(u.description.as_deref(), u.deprecation.as_ref());
     let tagging = match &u.discriminator {
         Some(d) => quote!(::charter_runtime::union::Tagging::Discriminator(#d)),
@@ -377,9 +362,9 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
     let default = match u.default_type() {
         Some(t) => {
             let v = &t.discriminator_value;
-            quote!(::std::option::Option::Some(#v))
+            quote!(Some(#v))
         }
-        None => quote!(::std::option::Option::None),
+        None => quote!(None),
     };
     let mut variants = Vec::new();
     let mut writes = Vec::new();
@@ -398,7 +383,7 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
         let vname = ident(&m.variant);
         let mut ty = plan.rust_type(id.service, &m.ty, Place::Models);
         if m.boxed {
-            ty = quote!(::std::boxed::Box<#ty>);
+            ty = quote!(#boxed<#ty>);
         }
         let shape = if m.object {
             quote!(Object)
@@ -417,23 +402,23 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
         } else {
             // A union with the same discriminator carries its own members' tags.
             writes.push(
-                quote!(Self::#vname(v) => ::charter_runtime::serde::Serialize::serialize(v, s),),
+                quote!(Self::#vname(v) => #ser::serialize(v, s),),
             );
         }
         if m.reads {
-            reads.push(quote!(::std::option::Option::Some(#tag) => #read,));
+            reads.push(quote!(Some(#tag) => #read,));
         }
         for tag in &m.flat_tags {
             if read_tags.insert(tag.clone()) {
-                flat_reads.push(quote!(::std::option::Option::Some(#tag) => #read,));
+                flat_reads.push(quote!(Some(#tag) => #read,));
             }
         }
         if m.nested {
             // A wrapped member sits under its tag; a discriminated one is the object itself.
             checks.push(if u.discriminator.is_some() {
-                quote!(Self::#vname(v) => ::charter_runtime::Validate::validate(v, at),)
+                quote!(Self::#vname(v) => #validate::validate(v, at),)
             } else {
-                quote!(Self::#vname(v) => ::charter_runtime::Validate::validate(v, &::charter_runtime::validation::Path::Field(at, #tag)),)
+                quote!(Self::#vname(v) => #validate::validate(v, &#path::Field(at, #tag)),)
             });
         }
     }
@@ -445,7 +430,7 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
         .any(|m| m.flat_tags.is_empty())
         .then(|| quote!(const TAGGING: ::charter_runtime::union::Tagging = #tagging;));
     let rest =
-        (checks.len() < t.members.len()).then(|| quote!(_ => ::std::result::Result::Ok(()),));
+        (checks.len() < t.members.len()).then(|| quote!(_ => Ok(()),));
     // A union that may hold personal data writes its `Debug` by hand (in `redact::union`).
     let manual: &[&str] = if super::redact::union_redacts_debug(t) {
         &["Debug"]
@@ -454,7 +439,7 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
     };
     let debug = manual.is_empty().then(|| quote!(Debug,));
     let derive = derives(plan, quote!(Clone, #debug PartialEq), manual);
-    let personal_data = super::redact::union(t, u.discriminator.is_none());
+    let personal_data = super::redact::union(plan, id, t, u.discriminator.is_none());
     quote! {
         #docs
         #derive
@@ -463,34 +448,34 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
         pub enum #name {
             #(#variants)*
             /// A member this version of the spec does not know, kept as received.
-            Unknown(::charter_runtime::serde_json::Value),
+            Unknown(#value),
         }
-        impl ::charter_runtime::serde::Serialize for #name {
-            fn serialize<S: ::charter_runtime::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+        impl #ser for #name {
+            fn serialize<S: ::charter_runtime::serde::Serializer>(&self, s: S) -> #result<S::Ok, S::Error> {
                 #write_tagging
                 match self {
                     #(#writes)*
-                    Self::Unknown(v) => ::charter_runtime::serde::Serialize::serialize(v, s),
+                    Self::Unknown(v) => #ser::serialize(v, s),
                 }
             }
         }
-        impl<'de> ::charter_runtime::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::charter_runtime::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+        impl<'de> #de<'de> for #name {
+            fn deserialize<D: ::charter_runtime::serde::Deserializer<'de>>(d: D) -> #result<Self, D::Error> {
                 const TAGGING: ::charter_runtime::union::Tagging = #tagging;
                 let ::charter_runtime::union::Envelope { tag, value } = ::charter_runtime::union::read(d, TAGGING, #default)?;
                 match tag.as_deref() {
                     #(#reads)*
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
+                    _ => Ok(Self::Unknown(value)),
                 }
             }
         }
         /// Requests must use the members the spec lists: `Unknown` is a 422; a member is checked
         /// as its own type.
-        impl ::charter_runtime::Validate for #name {
-            fn validate(&self, at: &::charter_runtime::validation::Path<'_>) -> ::std::result::Result<(), ::charter_runtime::validation::ValidationError> {
+        impl #validate for #name {
+            fn validate(&self, at: &#path<'_>) -> #result<(), #error> {
                 match self {
                     #(#checks)*
-                    Self::Unknown(_) => ::std::result::Result::Err(::charter_runtime::validation::unknown_member(at)),
+                    Self::Unknown(_) => Err(::charter_runtime::validation::unknown_member(at)),
                     #rest
                 }
             }

@@ -17,7 +17,8 @@
 //! derived `Debug` with a written one.
 
 use super::ident;
-use super::plan::TypePlan;
+use super::plan::{Place, Plan, TypePlan};
+use crate::ir::TypeId;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -31,19 +32,23 @@ pub(crate) fn union_redacts_debug(t: &TypePlan) -> bool {
     t.holds_pii
 }
 
-fn trait_path() -> TokenStream {
-    quote!(::charter_runtime::PersonalData)
+fn trait_path(plan: &Plan, id: TypeId) -> TokenStream {
+    plan.name(id.service, "PersonalData", Place::Models)
 }
 
-fn visit_signature() -> TokenStream {
-    quote!(fn visit_personal_data(&self, at: &mut ::std::string::String, out: &mut ::std::vec::Vec<::std::string::String>))
+fn visit_signature(plan: &Plan, id: TypeId) -> TokenStream {
+    let (string, vec) = (
+        plan.name(id.service, "String", Place::Models),
+        plan.name(id.service, "Vec", Place::Models),
+    );
+    quote!(fn visit_personal_data(&self, at: &mut #string, out: &mut #vec<#string>))
 }
 
 /// `impl Debug` (when the model has annotated fields) and `impl PersonalData` for a model.
-pub(crate) fn model(t: &TypePlan) -> TokenStream {
+pub(crate) fn model(plan: &Plan, id: TypeId, t: &TypePlan) -> TokenStream {
     let name = ident(&t.ident);
     let idents: Vec<proc_macro2::Ident> = t.fields.iter().map(|f| ident(&f.ident)).collect();
-    let tr = trait_path();
+    let tr = trait_path(plan, id);
     let mut out = TokenStream::new();
     if model_redacts_debug(t) {
         let label = super::naming::unraw(&t.ident).to_owned();
@@ -77,7 +82,7 @@ pub(crate) fn model(t: &TypePlan) -> TokenStream {
                 visit.push(quote!(::charter_runtime::redact::visit(&self.#i, #wire, at, out);));
             }
         }
-        let sig = visit_signature();
+        let sig = visit_signature(plan, id);
         methods.extend(quote! {
             fn redact(&mut self) { #(#redact)* }
             #sig { #(#visit)* }
@@ -99,9 +104,9 @@ pub(crate) fn model(t: &TypePlan) -> TokenStream {
 }
 
 /// `impl Debug` (for a union that may hold personal data) and `impl PersonalData` for a union.
-pub(crate) fn union(t: &TypePlan, wrapped: bool) -> TokenStream {
+pub(crate) fn union(plan: &Plan, id: TypeId, t: &TypePlan, wrapped: bool) -> TokenStream {
     let name = ident(&t.ident);
-    let tr = trait_path();
+    let tr = trait_path(plan, id);
     let mut out = TokenStream::new();
     let all: Vec<proc_macro2::Ident> = t.members.iter().map(|m| ident(&m.variant)).collect();
     if union_redacts_debug(t) {
@@ -139,7 +144,7 @@ pub(crate) fn union(t: &TypePlan, wrapped: bool) -> TokenStream {
             });
         }
         let rest = (redact.len() < t.members.len()).then(|| quote!(_ => {}));
-        let sig = visit_signature();
+        let sig = visit_signature(plan, id);
         methods.extend(quote! {
             fn redact(&mut self) {
                 match self {
@@ -179,12 +184,13 @@ pub(crate) fn union(t: &TypePlan, wrapped: bool) -> TokenStream {
 
 /// `impl PersonalData` for an enum: nothing inside; erased to `Unknown("")` when it is the type of
 /// an annotated field (or inside one).
-pub(crate) fn enum_(t: &TypePlan) -> TokenStream {
+pub(crate) fn enum_(plan: &Plan, id: TypeId, t: &TypePlan) -> TokenStream {
     let name = ident(&t.ident);
-    let tr = trait_path();
+    let tr = trait_path(plan, id);
+    let string = plan.name(id.service, "String", Place::Models);
     let methods = t.whole_pii.then(|| {
         quote! {
-            fn erase(&mut self) { *self = Self::Unknown(::std::string::String::new()); }
+            fn erase(&mut self) { *self = Self::Unknown(#string::new()); }
             fn is_erased(&self) -> bool { matches!(self, Self::Unknown(s) if s.is_empty()) }
         }
     });
