@@ -408,6 +408,7 @@ const MODELS_CHUNK: usize = 150;
 fn parts<'p>(plan: &'p plan::Plan<'p>, s: &'p plan::ServicePlan<'p>) -> Vec<Part<'p>> {
     let settings = plan.settings;
     let uses = plan.uses(s);
+    let client_uses = plan.client_uses(s);
     let mut parts = Vec::new();
     let mut models: Vec<Body> = s
         .types
@@ -445,8 +446,9 @@ fn parts<'p>(plan: &'p plan::Plan<'p>, s: &'p plan::ServicePlan<'p>) -> Vec<Part
         });
     }
     if settings.wants_client() {
+        let client_uses = quote!(#uses #client_uses);
         parts.push(Part {
-            uses: uses.clone(),
+            uses: client_uses.clone(),
             docs: "",
             module: Some("client"),
             bodies: vec![
@@ -456,7 +458,7 @@ fn parts<'p>(plan: &'p plan::Plan<'p>, s: &'p plan::ServicePlan<'p>) -> Vec<Part
         });
         if settings.mock {
             parts.push(Part {
-                uses: uses.clone(),
+                uses: client_uses,
                 docs: "",
                 module: Some("mock"),
                 bodies: vec![Box::new(move || mock::mock(plan, s))],

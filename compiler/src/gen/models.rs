@@ -193,7 +193,10 @@ fn validate_model(plan: &Plan, id: TypeId, t: &TypePlan) -> TokenStream {
 
 pub(crate) fn opt(v: Option<i64>) -> TokenStream {
     match v {
-        Some(n) => quote!(Some(#n)),
+        Some(n) => {
+            let n = proc_macro2::Literal::i64_unsuffixed(n);
+            quote!(Some(#n))
+        }
         None => quote!(None),
     }
 }
@@ -354,10 +357,17 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
         n("Box"),
     );
     let (ser, de) = serde_derives(plan, id);
+    let (union, tagging_ty, shape_ty, serializer, deserializer) = (
+        n("union"),
+        n("Tagging"),
+        n("Shape"),
+        n("Serializer"),
+        n("Deserializer"),
+    );
     let docs = doc_attrs(u.description.as_deref(), u.deprecation.as_ref());
     let tagging = match &u.discriminator {
-        Some(d) => quote!(::charter_runtime::union::Tagging::Discriminator(#d)),
-        None => quote!(::charter_runtime::union::Tagging::Wrapped),
+        Some(d) => quote!(#tagging_ty::Discriminator(#d)),
+        None => quote!(#tagging_ty::Wrapped),
     };
     let default = match u.default_type() {
         Some(t) => {
@@ -396,9 +406,9 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
         );
         let tag = m.tag;
         variants.push(quote!(#vdocs #vname(#ty),));
-        let read = quote!(::charter_runtime::union::member(value, TAGGING, ::charter_runtime::union::Shape::#shape).map(Self::#vname));
+        let read = quote!(#union::member(value, TAGGING, #shape_ty::#shape).map(Self::#vname));
         if m.flat_tags.is_empty() {
-            writes.push(quote!(Self::#vname(v) => ::charter_runtime::union::write(s, TAGGING, #tag, ::charter_runtime::union::Shape::#shape, v),));
+            writes.push(quote!(Self::#vname(v) => #union::write(s, TAGGING, #tag, #shape_ty::#shape, v),));
         } else {
             // A union with the same discriminator carries its own members' tags.
             writes.push(
@@ -428,7 +438,7 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
         .members
         .iter()
         .any(|m| m.flat_tags.is_empty())
-        .then(|| quote!(const TAGGING: ::charter_runtime::union::Tagging = #tagging;));
+        .then(|| quote!(const TAGGING: #tagging_ty = #tagging;));
     let rest =
         (checks.len() < t.members.len()).then(|| quote!(_ => Ok(()),));
     // A union that may hold personal data writes its `Debug` by hand (in `redact::union`).
@@ -451,7 +461,7 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
             Unknown(#value),
         }
         impl #ser for #name {
-            fn serialize<S: ::charter_runtime::serde::Serializer>(&self, s: S) -> #result<S::Ok, S::Error> {
+            fn serialize<S: #serializer>(&self, s: S) -> #result<S::Ok, S::Error> {
                 #write_tagging
                 match self {
                     #(#writes)*
@@ -460,9 +470,9 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
             }
         }
         impl<'de> #de<'de> for #name {
-            fn deserialize<D: ::charter_runtime::serde::Deserializer<'de>>(d: D) -> #result<Self, D::Error> {
-                const TAGGING: ::charter_runtime::union::Tagging = #tagging;
-                let ::charter_runtime::union::Envelope { tag, value } = ::charter_runtime::union::read(d, TAGGING, #default)?;
+            fn deserialize<D: #deserializer<'de>>(d: D) -> #result<Self, D::Error> {
+                const TAGGING: #tagging_ty = #tagging;
+                let #union::Envelope { tag, value } = #union::read(d, TAGGING, #default)?;
                 match tag.as_deref() {
                     #(#reads)*
                     _ => Ok(Self::Unknown(value)),

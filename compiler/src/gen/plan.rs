@@ -137,6 +137,20 @@ pub const SHORT: &[(&str, &str)] = &[
     ("WireEnum", "::charter_runtime::WireEnum"),
     ("Path", "::charter_runtime::validation::Path"),
     ("ValidationError", "::charter_runtime::validation::ValidationError"),
+    ("union", "::charter_runtime::union"),
+    ("Shape", "::charter_runtime::union::Shape"),
+    ("Tagging", "::charter_runtime::union::Tagging"),
+    ("Serializer", "::charter_runtime::serde::Serializer"),
+    ("Deserializer", "::charter_runtime::serde::Deserializer"),
+];
+
+/// [`SHORT`] names of the client (runtime feature `client`), imported by the `client` and `mock`
+/// modules only ([`Plan::client_uses`]).
+pub const CLIENT_SHORT: &[(&str, &str)] = &[
+    ("Method", "::charter_runtime::http::Method"),
+    ("Seg", "::charter_runtime::client::Seg"),
+    ("Error", "::charter_runtime::client::Error"),
+    ("fill", "::charter_runtime::client::fill"),
 ];
 
 /// The [`SHORT`] names of the std prelude: unqualified in every module, without a `use`.
@@ -159,6 +173,7 @@ fn shadowed(
     }
     SHORT
         .iter()
+        .chain(CLIENT_SHORT)
         .map(|(name, _)| *name)
         .filter(|name| taken.contains(name))
         .collect()
@@ -1360,6 +1375,7 @@ impl<'a> Plan<'a> {
         }
         let full = SHORT
             .iter()
+            .chain(CLIENT_SHORT)
             .find(|(n, _)| *n == name)
             .map_or(name, |(_, full)| *full);
         let segments = full
@@ -1372,51 +1388,13 @@ impl<'a> Plan<'a> {
     /// The `use` items of a module of service `s` for the [`SHORT`] names it does not shadow
     /// (the prelude's need none): one per crate, as a tree (`use ::charter_runtime::{…};`).
     pub fn uses(&self, s: &ServicePlan) -> TokenStream {
-        // crate → module path inside it ("" at its root) → names, all in SHORT's order.
-        let mut crates: Vec<(&str, Vec<(&str, Vec<&str>)>)> = Vec::new();
-        for (name, full) in SHORT {
-            if PRELUDE.contains(name) || s.shadowed.contains(name) {
-                continue;
-            }
-            let full = full.trim_start_matches("::");
-            let (krate, rest) = full.split_once("::").unwrap_or((full, ""));
-            let module = rest.rsplit_once("::").map_or("", |(m, _)| m);
-            let at = match crates.iter().position(|(k, _)| *k == krate) {
-                Some(at) => at,
-                None => {
-                    crates.push((krate, Vec::new()));
-                    crates.len() - 1
-                }
-            };
-            let modules = &mut crates[at].1;
-            match modules.iter_mut().find(|(m, _)| *m == module) {
-                Some((_, names)) => names.push(name),
-                None => modules.push((module, vec![name])),
-            }
-        }
-        let id = |s: &str| proc_macro2::Ident::new(s, proc_macro2::Span::call_site());
-        let mut out = TokenStream::new();
-        for (krate, modules) in crates {
-            let trees = modules.iter().map(|(module, names)| {
-                let names = names.iter().map(|n| id(n));
-                let group = if names.len() == 1 {
-                    quote!(#(#names)*)
-                } else {
-                    quote!({ #(#names),* })
-                };
-                if module.is_empty() {
-                    group
-                } else {
-                    let path = module.split("::").map(id);
-                    quote!(#(#path::)* #group)
-                }
-            });
-            let krate = id(krate);
-            out.extend(quote!(use ::#krate::{ #(#trees),* };));
-        }
-        out
+        uses(s, SHORT)
     }
 
+    /// The `use` items of the [`CLIENT_SHORT`] names (in `client` and `mock`).
+    pub fn client_uses(&self, s: &ServicePlan) -> TokenStream {
+        uses(s, CLIENT_SHORT)
+    }
     /// The Rust type of a primitive as used from service `from` at `place`.
     pub fn primitive(&self, from: ServiceId, p: Primitive, place: Place) -> TokenStream {
         let n = |name| self.name(from, name, place);
@@ -1511,4 +1489,58 @@ fn enum_values(e: &Enum) -> Vec<ValuePlan<'_>> {
             reads: seen.insert(v.wire()),
         })
         .collect()
+}
+
+/// `use` items for the `names` that service `s` does not shadow (the prelude's need none): one
+/// per crate, as a tree (`use ::charter_runtime::{…};`), names at a crate's root first.
+fn uses(s: &ServicePlan, names: &[(&'static str, &'static str)]) -> TokenStream {
+    // crate → module path inside it ("" at its root) → names, in the order of `names`.
+    type Modules<'n> = Vec<(&'n str, Vec<&'n str>)>;
+    let mut crates: Vec<(&str, Modules)> = Vec::new();
+for (name, full) in names {
+        if PRELUDE.contains(name) || s.shadowed.contains(name) {
+            continue;
+        }
+        let full = full.trim_start_matches("::");
+        let (krate, rest) = full.split_once("::").unwrap_or((full, ""));
+        let module = rest.rsplit_once("::").map_or("", |(m, _)| m);
+        let at = match crates.iter().position(|(k, _)| *k == krate) {
+            Some(at) => at,
+            None => {
+                crates.push((krate, Vec::new()));
+                crates.len() - 1
+            }
+        };
+        let modules = &mut crates[at].1;
+        match modules.iter_mut().find(|(m, _)| *m == module) {
+            Some((_, names)) => names.push(name),
+            None => modules.push((module, vec![name])),
+        }
+    }
+    let id = |s: &str| proc_macro2::Ident::new(s, proc_macro2::Span::call_site());
+    let mut out = TokenStream::new();
+    for (krate, mut modules) in crates {
+        modules.sort_by_key(|(module, _)| !module.is_empty());
+        let mut trees = Vec::new();
+        for (module, names) in &modules {
+            let idents = names.iter().map(|n| id(n));
+            if module.is_empty() {
+                trees.extend(idents.map(|i| quote!(#i)));
+                continue;
+            }
+            let group = if names.len() == 1 {
+                quote!(#(#idents)*)
+            } else {
+                quote!({ #(#idents),* })
+            };
+            let path = module.split("::").map(id);
+            trees.push(quote!(#(#path::)* #group));
+        }
+        let krate = id(krate);
+        out.extend(match trees.as_slice() {
+            [one] => quote!(use ::#krate::#one;),
+            _ => quote!(use ::#krate::{ #(#trees),* };),
+        });
+    }
+    out
 }
