@@ -99,9 +99,7 @@ pub fn check(paths: &[PathBuf], options: &Options) -> Checked {
 pub fn check_into(checked: &mut Checked, paths: &[PathBuf], options: &Options) {
     let files = load::discover_found(paths, &mut checked.diagnostics, &mut checked.io_errors);
     checked.spec_files += files.len();
-    for found in &files {
-        load::load_found(found, checked);
-    }
+    load::load_all(&files, checked);
     check_loaded(checked, options);
 }
 
@@ -111,9 +109,7 @@ pub fn check_sources(files: Vec<(PathBuf, String)>, options: &Options) -> Checke
         spec_files: files.len(),
         ..Checked::default()
     };
-    for (path, text) in files {
-        load::load_text(&path, text, &mut checked);
-    }
+    load::load_texts(files, &mut checked);
     check_loaded(&mut checked, options);
     checked
 }
