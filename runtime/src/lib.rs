@@ -100,3 +100,19 @@ macro_rules! wire_enum {
         }
     };
 }
+
+/// `impl Validate for T {}` for each listed type: generated types with nothing to check beyond
+/// their fields' types (the trait's default method accepts everything), listed once at the end of
+/// the generated `models` module instead of one empty impl each.
+#[macro_export]
+macro_rules! no_checks {
+    ($($t:ty),* $(,)?) => { $(impl $crate::Validate for $t {})* };
+}
+
+/// `impl PersonalData for T {}` for each listed type: generated types that hold no personal data
+/// (the trait's default methods list and erase nothing), listed once at the end of the generated
+/// `models` module instead of one empty impl each.
+#[macro_export]
+macro_rules! no_personal_data {
+    ($($t:ty),* $(,)?) => { $(impl $crate::PersonalData for $t {})* };
+}

@@ -44,6 +44,7 @@ pub mod naming;
 pub mod plan;
 mod redact;
 pub mod server;
+mod short;
 
 use crate::diag::Diagnostics;
 use crate::ir::{Repo, ServiceId};
@@ -415,6 +416,7 @@ fn parts<'p>(plan: &'p plan::Plan<'p>, s: &'p plan::ServicePlan<'p>) -> Vec<Part
         .chunks(MODELS_CHUNK)
         .map(|chunk| Box::new(move || models::types(plan, chunk)) as Body)
         .collect();
+    models.push(Box::new(move || models::plain_impls(plan, s)));
     models.push(Box::new(move || models::defaults(plan, s)));
     parts.push(Part {
         uses: uses.clone(),
@@ -490,6 +492,18 @@ fn parts<'p>(plan: &'p plan::Plan<'p>, s: &'p plan::ServicePlan<'p>) -> Vec<Part
             module: Some("server"),
             bodies: vec![Box::new(move || server::server(plan, s))],
         });
+    }
+    // Each module's full paths of the names it imports become the names (`short`).
+    for part in &mut parts {
+        let Some(module) = part.module else { continue };
+        let names = plan.short_names(s, matches!(module, "client" | "mock"));
+        part.bodies = std::mem::take(&mut part.bodies)
+            .into_iter()
+            .map(|body| {
+                let names = names.clone();
+                Box::new(move || short::shorten(body(), &names)) as Body
+            })
+            .collect();
     }
     parts
 }

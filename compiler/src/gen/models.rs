@@ -29,6 +29,32 @@ pub(crate) fn types(plan: &Plan, ids: &[TypeId]) -> TokenStream {
     out
 }
 
+/// The empty `Validate` and `PersonalData` impls of the service's types, as two lists
+/// (`charter_runtime::no_checks!`, `charter_runtime::no_personal_data!`) after the types.
+pub(crate) fn plain_impls(plan: &Plan, s: &ServicePlan) -> TokenStream {
+    let types = || s.types.iter().filter(|id| id.kind != TypeKind::Interface).map(|&id| plan.ty(id));
+    let no_checks: Vec<_> = types()
+        .filter(|t| t.id.kind == TypeKind::Model && !t.validates)
+        .map(|t| ident(&t.ident))
+        .collect();
+    let no_data: Vec<_> = types()
+        .filter(|t| super::redact::holds_none(t))
+        .map(|t| ident(&t.ident))
+        .collect();
+    let mut out = TokenStream::new();
+    if !no_checks.is_empty() {
+        out.extend(quote! {
+            ::charter_runtime::no_checks!(#(#no_checks),*);
+        });
+    }
+    if !no_data.is_empty() {
+        out.extend(quote! {
+            ::charter_runtime::no_personal_data!(#(#no_data),*);
+        });
+    }
+    out
+}
+
 /// The `defaults` module of a service's `models` (functions of field defaults), if it has any.
 pub(crate) fn defaults(plan: &Plan, s: &ServicePlan) -> TokenStream {
     if !s.has_defaults {
@@ -165,7 +191,7 @@ fn validate_model(plan: &Plan, id: TypeId, t: &TypePlan) -> TokenStream {
     let n = |name| plan.name(id.service, name, Place::Models);
     let validate = n("Validate");
     if !t.validates {
-        return quote!(impl #validate for #name {});
+        return TokenStream::new();
     }
     let checks = t
         .fields

@@ -123,6 +123,16 @@ pub const SHORT: &[(&str, &str)] = &[
     ("Vec", "::std::vec::Vec"),
     ("Box", "::std::boxed::Box"),
     ("Result", "::std::result::Result"),
+    ("Send", "::std::marker::Send"),
+    ("ToOwned", "::std::borrow::ToOwned"),
+    ("Default", "::std::default::Default"),
+    ("Into", "::std::convert::Into"),
+    ("From", "::std::convert::From"),
+    ("None", "::std::option::Option::None"),
+    ("Some", "::std::option::Option::Some"),
+    ("Ok", "::std::result::Result::Ok"),
+    ("Err", "::std::result::Result::Err"),
+    ("fmt", "::std::fmt"),
     ("BTreeMap", "::std::collections::BTreeMap"),
     ("Value", "::charter_runtime::serde_json::Value"),
     ("DateTime", "::charter_runtime::chrono::DateTime"),
@@ -151,10 +161,14 @@ pub const CLIENT_SHORT: &[(&str, &str)] = &[
     ("Seg", "::charter_runtime::client::Seg"),
     ("Error", "::charter_runtime::client::Error"),
     ("fill", "::charter_runtime::client::fill"),
+    ("Future", "::std::future::Future"),
 ];
 
 /// The [`SHORT`] names of the std prelude: unqualified in every module, without a `use`.
-const PRELUDE: &[&str] = &["Option", "String", "Vec", "Box", "Result"];
+const PRELUDE: &[&str] = &[
+    "Option", "String", "Vec", "Box", "Result", "Send", "ToOwned", "Default", "Into", "From", "None",
+    "Some", "Ok", "Err",
+];
 
 fn shadowed(
     types: &HashMap<TypeId, TypePlan<'_>>,
@@ -1389,6 +1403,18 @@ impl<'a> Plan<'a> {
     /// (the prelude's need none): one per crate, as a tree (`use ::charter_runtime::{…};`).
     pub fn uses(&self, s: &ServicePlan) -> TokenStream {
         uses(s, SHORT)
+    }
+
+    /// The [`SHORT`] names (and with `client`, the [`CLIENT_SHORT`] ones) that service `s` does
+    /// not shadow: what its modules write unqualified.
+    pub fn short_names(&self, s: &ServicePlan, client: bool) -> Vec<(&'static str, &'static str)> {
+        let client = if client { CLIENT_SHORT } else { &[] };
+        SHORT
+            .iter()
+            .chain(client)
+            .filter(|(name, _)| !s.shadowed.contains(name))
+            .copied()
+            .collect()
     }
 
     /// The `use` items of the [`CLIENT_SHORT`] names (in `client` and `mock`).

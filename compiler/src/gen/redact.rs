@@ -22,6 +22,12 @@ use crate::ir::TypeId;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// Whether the type's `PersonalData` impl is the trait's default (nothing inside to list or
+/// erase): such types are listed in one `charter_runtime::no_personal_data!` instead.
+pub(crate) fn holds_none(t: &TypePlan) -> bool {
+    !t.holds_pii && !t.whole_pii
+}
+
 /// Whether a model writes its own `Debug` (it has annotated fields) instead of deriving it.
 pub(crate) fn model_redacts_debug(t: &TypePlan) -> bool {
     t.fields.iter().any(|f| f.redacted)
@@ -99,7 +105,9 @@ pub(crate) fn model(plan: &Plan, id: TypeId, t: &TypePlan) -> TokenStream {
             fn is_erased(&self) -> bool { #is_erased }
         });
     }
-    out.extend(quote!(impl #tr for #name { #methods }));
+    if !holds_none(t) {
+        out.extend(quote!(impl #tr for #name { #methods }));
+    }
     out
 }
 
@@ -178,7 +186,9 @@ pub(crate) fn union(plan: &Plan, id: TypeId, t: &TypePlan, wrapped: bool) -> Tok
             }
         });
     }
-    out.extend(quote!(impl #tr for #name { #methods }));
+    if !holds_none(t) {
+        out.extend(quote!(impl #tr for #name { #methods }));
+    }
     out
 }
 
@@ -194,5 +204,8 @@ pub(crate) fn enum_(plan: &Plan, id: TypeId, t: &TypePlan) -> TokenStream {
             fn is_erased(&self) -> bool { matches!(self, Self::Unknown(s) if s.is_empty()) }
         }
     });
-    quote!(impl #tr for #name { #methods })
+    match methods {
+        Some(methods) => quote!(impl #tr for #name { #methods }),
+        None => TokenStream::new(),
+    }
 }
