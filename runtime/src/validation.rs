@@ -171,7 +171,11 @@ impl Path<'_> {
 
     /// Checks the field `name` (its wire name) of the value at this path as its own type: what
     /// a generated `Validate` impl writes per field whose type has checks.
-    pub fn check<T: Validate + ?Sized>(&self, name: &str, value: &T) -> Result<(), ValidationError> {
+    pub fn check<T: Validate + ?Sized>(
+        &self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), ValidationError> {
         value.validate(&Path::Field(self, name))
     }
 }

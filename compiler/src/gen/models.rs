@@ -32,7 +32,12 @@ pub(crate) fn types(plan: &Plan, ids: &[TypeId]) -> TokenStream {
 /// The empty `Validate` and `PersonalData` impls of the service's types, as two lists
 /// (`charter_runtime::no_checks!`, `charter_runtime::no_personal_data!`) after the types.
 pub(crate) fn plain_impls(plan: &Plan, s: &ServicePlan) -> TokenStream {
-    let types = || s.types.iter().filter(|id| id.kind != TypeKind::Interface).map(|&id| plan.ty(id));
+    let types = || {
+        s.types
+            .iter()
+            .filter(|id| id.kind != TypeKind::Interface)
+            .map(|&id| plan.ty(id))
+    };
     let no_checks: Vec<_> = types()
         .filter(|t| t.id.kind == TypeKind::Model && !t.validates)
         .map(|t| ident(&t.ident))
@@ -434,12 +439,12 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
         variants.push(quote!(#vdocs #vname(#ty),));
         let read = quote!(#union::member(value, TAGGING, #shape_ty::#shape).map(Self::#vname));
         if m.flat_tags.is_empty() {
-            writes.push(quote!(Self::#vname(v) => #union::write(s, TAGGING, #tag, #shape_ty::#shape, v),));
+            writes.push(
+                quote!(Self::#vname(v) => #union::write(s, TAGGING, #tag, #shape_ty::#shape, v),),
+            );
         } else {
             // A union with the same discriminator carries its own members' tags.
-            writes.push(
-                quote!(Self::#vname(v) => #ser::serialize(v, s),),
-            );
+            writes.push(quote!(Self::#vname(v) => #ser::serialize(v, s),));
         }
         if m.reads {
             reads.push(quote!(Some(#tag) => #read,));
@@ -465,8 +470,7 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
         .iter()
         .any(|m| m.flat_tags.is_empty())
         .then(|| quote!(const TAGGING: #tagging_ty = #tagging;));
-    let rest =
-        (checks.len() < t.members.len()).then(|| quote!(_ => Ok(()),));
+    let rest = (checks.len() < t.members.len()).then(|| quote!(_ => Ok(()),));
     // A union that may hold personal data writes its `Debug` by hand (in `redact::union`).
     let manual: &[&str] = if super::redact::union_redacts_debug(t) {
         &["Debug"]

@@ -146,7 +146,10 @@ pub const SHORT: &[(&str, &str)] = &[
     ("PersonalData", "::charter_runtime::PersonalData"),
     ("WireEnum", "::charter_runtime::WireEnum"),
     ("Path", "::charter_runtime::validation::Path"),
-    ("ValidationError", "::charter_runtime::validation::ValidationError"),
+    (
+        "ValidationError",
+        "::charter_runtime::validation::ValidationError",
+    ),
     ("union", "::charter_runtime::union"),
     ("Shape", "::charter_runtime::union::Shape"),
     ("Tagging", "::charter_runtime::union::Tagging"),
@@ -166,8 +169,8 @@ pub const CLIENT_SHORT: &[(&str, &str)] = &[
 
 /// The [`SHORT`] names of the std prelude: unqualified in every module, without a `use`.
 const PRELUDE: &[&str] = &[
-    "Option", "String", "Vec", "Box", "Result", "Send", "ToOwned", "Default", "Into", "From", "None",
-    "Some", "Ok", "Err",
+    "Option", "String", "Vec", "Box", "Result", "Send", "ToOwned", "Default", "Into", "From",
+    "None", "Some", "Ok", "Err",
 ];
 
 fn shadowed(
@@ -177,7 +180,11 @@ fn shadowed(
 ) -> BTreeSet<&'static str> {
     let mut taken: HashSet<&str> = ids.iter().map(|id| types[id].ident.as_str()).collect();
     for r in resources {
-        taken.extend([r.client_struct.as_str(), r.server_trait.as_str(), r.client_trait.as_str()]);
+        taken.extend([
+            r.client_struct.as_str(),
+            r.server_trait.as_str(),
+            r.client_trait.as_str(),
+        ]);
         for op in &r.ops {
             taken.extend(op.ok_enum.as_deref());
             taken.extend(op.err_enum.as_deref());
@@ -1523,7 +1530,7 @@ fn uses(s: &ServicePlan, names: &[(&'static str, &'static str)]) -> TokenStream 
     // crate → module path inside it ("" at its root) → names, in the order of `names`.
     type Modules<'n> = Vec<(&'n str, Vec<&'n str>)>;
     let mut crates: Vec<(&str, Modules)> = Vec::new();
-for (name, full) in names {
+    for (name, full) in names {
         if PRELUDE.contains(name) || s.shadowed.contains(name) {
             continue;
         }

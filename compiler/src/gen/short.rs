@@ -35,7 +35,10 @@ fn rewrite(tokens: TokenStream, paths: &[(Vec<&str>, &str)]) -> TokenStream {
                 .iter()
                 .find_map(|(segments, name)| matches(&trees[i..], segments).map(|len| (len, name)))
             {
-                out.push(TokenTree::Ident(Ident::new(name, trees[i + len - 1].span())));
+                out.push(TokenTree::Ident(Ident::new(
+                    name,
+                    trees[i + len - 1].span(),
+                )));
                 i += len;
                 continue;
             }
@@ -55,8 +58,8 @@ fn rewrite(tokens: TokenStream, paths: &[(Vec<&str>, &str)]) -> TokenStream {
 
 /// Keywords a path may follow (`impl ::std::fmt::Debug for`, `-> impl`, `as ::x::T`).
 const KEYWORDS: &[&str] = &[
-    "as", "break", "const", "dyn", "else", "for", "if", "impl", "in", "let", "match", "move", "mut",
-    "pub", "ref", "return", "static", "type", "unsafe", "where", "while",
+    "as", "break", "const", "dyn", "else", "for", "if", "impl", "in", "let", "match", "move",
+    "mut", "pub", "ref", "return", "static", "type", "unsafe", "where", "while",
 ];
 
 fn is_colon2(trees: &[TokenTree]) -> bool {

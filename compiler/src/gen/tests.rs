@@ -134,10 +134,7 @@ fn recursion_is_boxed_only_on_cycles() {
         code.contains("pub parent: ::std::option::Option<::std::boxed::Box<Group>>"),
         "{code}"
     );
-    assert!(
-        code.contains("pub members: Vec<Party>"),
-        "{code}"
-    );
+    assert!(code.contains("pub members: Vec<Party>"), "{code}");
     assert!(code.contains("Group(::std::boxed::Box<Group>)"), "{code}");
     assert!(code.contains("User(User)"), "{code}");
 }
@@ -152,9 +149,7 @@ fn unknown_import_is_opaque_with_warning() {
     );
     let g = generate(&checked.repo, &Settings::default());
     assert!(
-        g.files[0]
-            .contents
-            .contains("pub m: Value,"),
+        g.files[0].contents.contains("pub m: Value,"),
         "{}",
         g.files[0].contents
     );
@@ -275,17 +270,16 @@ fn redacted_annotations_are_a_setting() {
     assert!(c.contains(".field(\"ssn\", &self.ssn)"), "{c}");
     assert_eq!(c.matches("impl fmt::Debug for").count(), 1, "{c}");
     // Types without personal data share one list of empty impls.
-    let plain = &c[c.find("no_personal_data!(").expect("the list of plain types")..];
+    let plain = &c[c
+        .find("no_personal_data!(")
+        .expect("the list of plain types")..];
     let plain = &plain[..plain.find(");").unwrap()];
     assert!(plain.contains("Plain"), "{c}");
     // An opaque import holds nothing known; a crate-mapped one is walked by its own impl.
     assert!(plain.contains("Holder"), "{c}");
     assert!(!plain.contains("Person"), "{c}");
     let c = code(Settings::default().with_crate_path("io.acme.common.v0", "acme_common"));
-    assert!(
-        c.contains("PersonalData::redact(&mut self.m);"),
-        "{c}"
-    );
+    assert!(c.contains("PersonalData::redact(&mut self.m);"), "{c}");
     // Added, or replaced.
     let c = code(Settings::default().with_redacted_annotation("secret"));
     assert!(
