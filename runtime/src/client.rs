@@ -397,6 +397,29 @@ pub fn path(pieces: &[&(dyn PathPiece + Sync)]) -> String {
     out
 }
 
+/// The path of an operation from its template in the spec (`/users/:id/roles`): each `:name`
+/// segment is replaced, in order, by the next of `params` (a [`Seg`], percent-encoded); a
+/// segment without a param left is kept as written.
+pub fn fill(template: &str, params: &[&(dyn PathPiece + Sync)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16 * params.len());
+    let mut params = params.iter();
+    for seg in template.split('/').filter(|s| !s.is_empty()) {
+        out.push('/');
+        match params.len() {
+            n if n > 0 && seg.starts_with(':') => {
+                if let Some(p) = params.next() {
+                    p.push_to(&mut out);
+                }
+            }
+            _ => out.push_str(seg),
+        }
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
 /// A piece of a request path: a literal (`&str`, written as is) or a parameter (encoded).
 pub trait PathPiece {
     fn push_to(&self, out: &mut String);
@@ -731,6 +754,19 @@ impl Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A template fills its parameter segments in order, encoded, like the pieces it replaces.
+    #[test]
+    fn fill_is_path_of_the_pieces() {
+        let (org, id) = ("a b", 7i64);
+        assert_eq!(
+            fill("/internal/:org/items/:id/", &[&Seg(org), &Seg(&id)]),
+            path(&[&"/internal/", &Seg(org), &"/items/", &Seg(&id)])
+        );
+        assert_eq!(fill("/internal/:org", &[&Seg(org)]), "/internal/a%20b");
+        assert_eq!(fill("/", &[]), "/");
+        assert_eq!(fill("/x/:y", &[]), "/x/:y");
+    }
 
     /// Errors print statuses, header names, lengths and what went wrong, never a received value.
     #[test]

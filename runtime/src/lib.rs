@@ -64,3 +64,55 @@ pub trait WireEnum: Sized {
     /// False for the `Unknown` catch-all: servers reject unknown values in requests.
     fn is_known(&self) -> bool;
 }
+
+/// The impls every generated enum has besides its [`WireEnum`] impl, written once here:
+/// `From<String>` (decoding keeps unknown values), `From<Enum> for String` (the wire string),
+/// `Display` (the wire string) and [`Validate`] (requests must use the values the spec lists: an
+/// unknown one is a 422 naming the field).
+#[macro_export]
+macro_rules! wire_enum {
+    ($t:ty) => {
+        impl ::std::convert::From<::std::string::String> for $t {
+            fn from(s: ::std::string::String) -> Self {
+                $crate::WireEnum::from_wire(s.as_str())
+            }
+        }
+
+        impl ::std::convert::From<$t> for ::std::string::String {
+            fn from(v: $t) -> Self {
+                $crate::WireEnum::as_str(&v).to_owned()
+            }
+        }
+
+        impl ::std::fmt::Display for $t {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str($crate::WireEnum::as_str(self))
+            }
+        }
+
+        impl $crate::Validate for $t {
+            fn validate(
+                &self,
+                at: &$crate::validation::Path<'_>,
+            ) -> ::std::result::Result<(), $crate::validation::ValidationError> {
+                $crate::validation::known_at(self, at)
+            }
+        }
+    };
+}
+
+/// `impl Validate for T {}` for each listed type: generated types with nothing to check beyond
+/// their fields' types (the trait's default method accepts everything), listed once at the end of
+/// the generated `models` module instead of one empty impl each.
+#[macro_export]
+macro_rules! no_checks {
+    ($($t:ty),* $(,)?) => { $(impl $crate::Validate for $t {})* };
+}
+
+/// `impl PersonalData for T {}` for each listed type: generated types that hold no personal data
+/// (the trait's default methods list and erase nothing), listed once at the end of the generated
+/// `models` module instead of one empty impl each.
+#[macro_export]
+macro_rules! no_personal_data {
+    ($($t:ty),* $(,)?) => { $(impl $crate::PersonalData for $t {})* };
+}

@@ -156,6 +156,30 @@ pub enum Path<'a> {
     Key(&'a Path<'a>, &'a str),
 }
 
+impl Path<'_> {
+    /// Checks `minimum`/`maximum` of the field `name` (its wire name) of the value at this path:
+    /// what a generated `Validate` impl writes per bounded field.
+    pub fn bounds<T: Measured + ?Sized>(
+        &self,
+        name: &str,
+        value: &T,
+        min: Option<i64>,
+        max: Option<i64>,
+    ) -> Result<(), ValidationError> {
+        bounds(value, &Path::Field(self, name), min, max)
+    }
+
+    /// Checks the field `name` (its wire name) of the value at this path as its own type: what
+    /// a generated `Validate` impl writes per field whose type has checks.
+    pub fn check<T: Validate + ?Sized>(
+        &self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), ValidationError> {
+        value.validate(&Path::Field(self, name))
+    }
+}
+
 impl std::fmt::Display for Path<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

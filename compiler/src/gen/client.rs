@@ -210,17 +210,18 @@ pub(crate) fn err_type(op: &OpPlan) -> TokenStream {
 
 /// The arms of the status match over a `resp: charter_runtime::client::Response`, and the
 /// fallback arm.
-pub(crate) fn status_arms(op: &OpPlan) -> (Vec<TokenStream>, TokenStream) {
+/// With `alias`, the error enum is named `E` (the client method declares `type E = …;`).
+pub(crate) fn status_arms(op: &OpPlan, alias: bool) -> (Vec<TokenStream>, TokenStream) {
     let mut arms = Vec::new();
     let ok_enum = op.ok_enum.as_deref().map(ident);
     for r in op.successes() {
         let code = proc_macro2::Literal::u16_unsuffixed(r.code.as_u16().unwrap_or(200));
         arms.push(match (&ok_enum, r.unit) {
-            (None, true) => quote!(#code => ::std::result::Result::Ok(()),),
+            (None, true) => quote!(#code => Ok(()),),
             (None, false) => quote!(#code => resp.ok_json(),),
             (Some(e), true) => {
                 let v = ident(&r.variant());
-                quote!(#code => ::std::result::Result::Ok(#e::#v),)
+                quote!(#code => Ok(#e::#v),)
             }
             (Some(e), false) => {
                 let v = ident(&r.variant());
@@ -232,7 +233,11 @@ pub(crate) fn status_arms(op: &OpPlan) -> (Vec<TokenStream>, TokenStream) {
         }
     }
     let mut fallback = quote!(_ => resp.unexpected(),);
-    if let Some(e) = op.err_enum.as_deref().map(ident) {
+    let err_enum = match alias {
+        true => op.err_enum.as_ref().map(|_| format_ident!("E")),
+        false => op.err_enum.as_deref().map(ident),
+    };
+    if let Some(e) = err_enum {
         for r in op.errors() {
             let v = ident(&r.variant());
             let pat = match r.code.as_u16() {
@@ -373,33 +378,49 @@ fn operation(plan: &Plan, sid: ServiceId, op: &OpPlan, items: &mut TokenStream) 
             })
     };
 
-    // Path.
+    // Path: the spec's template with its parameters in order (`fill`), or, when a `:segment`
+    // names no argument, literal pieces and parameters (`path`).
+    let n = |name| plan.name(sid, name, Place::Sibling);
+    let seg = n("Seg");
     let mut pieces = Vec::new();
+    let mut params = Vec::new();
+    let mut templated = true;
     let mut literal = String::new();
-    for seg in op.op.path.split('/').filter(|s| !s.is_empty()) {
+    for s in op.op.path.split('/').filter(|s| !s.is_empty()) {
         literal.push('/');
-        match seg.strip_prefix(':').and_then(by_wire) {
+        match s.strip_prefix(':').and_then(by_wire) {
             Some(a) => {
                 pieces.push(quote!(&#literal));
                 literal = String::new();
-                pieces.push(quote!(&::charter_runtime::client::Seg(#a)));
+                pieces.push(quote!(&#seg(#a)));
+                params.push(quote!(&#seg(#a)));
             }
-            None => literal.push_str(seg),
+            None => {
+                templated &= !s.starts_with(':');
+                literal.push_str(s);
+            }
         }
     }
-    if !literal.is_empty() || pieces.is_empty() {
-        let l = if literal.is_empty() {
-            "/".to_owned()
-        } else {
-            literal
-        };
-        pieces.push(quote!(&#l));
-    }
+    let tail = (!literal.is_empty() || pieces.is_empty()).then(|| match literal.is_empty() {
+        true => "/".to_owned(),
+        false => literal,
+    });
+    pieces.extend(tail.iter().map(|l| quote!(&#l)));
+    let path = if params.is_empty() {
+        let path = tail.unwrap_or_default();
+        quote!(#path.to_owned())
+    } else if templated {
+        let (fill, template) = (n("fill"), &op.op.path);
+        quote!(#fill(#template, &[#(#params),*]))
+    } else {
+        quote!(::charter_runtime::client::path(&[#(#pieces),*]))
+    };
 
     // Request building.
     let method_ident = format_ident!("{}", op.method.as_str());
+    let method = n("Method");
     let mut build = quote! {
-        self.inner.request(::charter_runtime::http::Method::#method_ident, ::charter_runtime::client::path(&[#(#pieces),*]))
+        self.inner.request(#method::#method_ident, #path)
     };
     let mut form = Vec::new();
     let mut body = None;
@@ -437,7 +458,7 @@ fn operation(plan: &Plan, sid: ServiceId, op: &OpPlan, items: &mut TokenStream) 
                 }
             } else if a.optional {
                 quote! {
-                    if let ::std::option::Option::Some(v) = #r {
+                    if let Some(v) = #r {
                         ::charter_runtime::client::form_field(&mut form, #wire, v)?;
                     }
                 }
@@ -501,11 +522,18 @@ fn operation(plan: &Plan, sid: ServiceId, op: &OpPlan, items: &mut TokenStream) 
         });
     }
     let (ok, err) = (ok_type(plan, sid, op), err_type(op));
-    let (arms, fallback) = status_arms(op);
+    let (arms, fallback) = status_arms(op, true);
     let docs = op_docs(op);
+    let (result, error) = (n("Result"), n("Error"));
+    // The error enum by a short name in the status arms.
+    let alias = op.err_enum.as_deref().map(|e| {
+        let e = ident(e);
+        quote!(type E = #e;)
+    });
     quote! {
         #docs
-        pub async fn #fname(&self, #(#args),*) -> ::std::result::Result<#ok, ::charter_runtime::client::Error<#err>> {
+        pub async fn #fname(&self, #(#args),*) -> #result<#ok, #error<#err>> {
+            #alias
             #prelude
             let resp = #build.send().await?;
             match resp.status() {

@@ -68,7 +68,7 @@ fn stream(plan: &Plan, s: &Stream, scope: &mut naming::Scope) -> TokenStream {
         .map(|mp| Variant {
             name: ident(&mp.variant),
             member: s.members.iter().find(|m| m.discriminator == mp.tag),
-            ty: plan.rust_type(s.service, &mp.ty, Place::Sibling),
+            ty: plan.rust_type(s.service, &mp.ty, Place::Outside),
             boxed: mp.boxed,
         })
         .collect();

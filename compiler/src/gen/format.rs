@@ -8,7 +8,71 @@
 //! `… {\n…}` shape, the container is printed whole by prettyplease, so the output is never
 //! worse than prettyplease's own.
 
+use proc_macro2::TokenStream;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use syn::{File, Item};
+
+/// Runs every emitter of `jobs` and formats its items ([`unparse`]), on all cores; the texts
+/// come back in the order of `jobs`, whatever the thread count. An emitter whose tokens do not
+/// parse (a generator bug, never the spec) gives a `compile_error!` with the raw tokens, so the
+/// failure is visible.
+pub fn parallel(jobs: &[&super::Body]) -> Vec<String> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len());
+    let run = |job: &super::Body| text(job());
+    if threads <= 1 {
+        return jobs.iter().map(|j| run(j)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let done: Vec<Mutex<String>> = jobs.iter().map(|_| Mutex::new(String::new())).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            std::thread::Builder::new()
+                // As much stack as the main thread: deep specs nest deeply in syn and prettyplease.
+                .stack_size(8 << 20)
+                .spawn_scoped(scope, || loop {
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(n) else { break };
+                    let text = run(job);
+                    *done[n].lock().unwrap_or_else(|e| e.into_inner()) = text;
+                })
+                .expect("spawn a formatting thread");
+        }
+    });
+    done.into_iter()
+        .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .collect()
+}
+
+/// Items as text, a blank line apart (see [`unparse`]).
+pub fn text(tokens: TokenStream) -> String {
+    if tokens.is_empty() {
+        return String::new();
+    }
+    match syn::parse2::<File>(tokens.clone()) {
+        Ok(file) => unparse(file),
+        Err(e) => format!("compile_error!({:?});\n{tokens}\n", e.to_string()),
+    }
+}
+
+/// A module printed from its shell (the module with no items) and its items already formatted
+/// unindented in pieces, one blank line between pieces, exactly as [`unparse`] prints the whole.
+pub fn module(shell: TokenStream, pieces: &[String]) -> String {
+    let shell = match syn::parse2::<File>(shell.clone()) {
+        Ok(file) => unparse(file),
+        Err(e) => return format!("compile_error!({:?});\n{shell}\n", e.to_string()),
+    };
+    if pieces.is_empty() {
+        return shell;
+    }
+    match splice(&shell, &indent(&pieces.join("\n"))) {
+        Some(text) => text,
+        // Not the `… {}` shape (never seen): the pieces are still inside, one level in.
+        None => format!("{shell}{}", indent(&pieces.join("\n"))),
+    }
+}
 
 /// Formats a parsed file with a blank line between items (the items are moved, never copied).
 pub fn unparse(mut file: File) -> String {

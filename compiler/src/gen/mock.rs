@@ -214,7 +214,7 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
             let reject = op.check.as_ref().map(|check| {
                 let check = ident(check);
                 let check_args = op.checked_args().map(|a| borrowed(op, a));
-                let (arms, fallback) = status_arms(op);
+                let (arms, fallback) = status_arms(op, false);
                 quote! {
                     if let ::std::result::Result::Err(e) = super::checks::#check(#(#check_args),*) {
                         let resp = ::charter_runtime::mock::rejected(e);

@@ -44,9 +44,10 @@ pub mod naming;
 pub mod plan;
 mod redact;
 pub mod server;
+mod short;
 
 use crate::diag::Diagnostics;
-use crate::ir::{Primitive, Repo, Service, ServiceId};
+use crate::ir::{Repo, ServiceId};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -272,22 +273,20 @@ pub fn generate_tokens(
     wanted: &dyn Fn(ServiceId) -> bool,
 ) -> GeneratedTokens {
     let plan = plan::Plan::new(repo, settings);
-    let mut out = GeneratedTokens::default();
-    if settings.mock {
-        out.runtime_features.push("mock".to_owned());
-    }
-    if settings.dao {
-        out.runtime_features.push("dao".to_owned());
-    }
-    if settings.events {
-        out.runtime_features.push("events".to_owned());
-    }
+    let mut out = GeneratedTokens {
+        runtime_features: runtime_features(settings),
+        ..GeneratedTokens::default()
+    };
     if !plan.diagnostics.iter().any(|d| d.is_error()) {
         for s in plan.services.iter().filter(|s| wanted(s.id)) {
+            let mut tokens = TokenStream::new();
+            for part in parts(&plan, s) {
+                tokens.extend(part.tokens());
+            }
             out.services.push(ServiceTokens {
                 service: s.id,
                 module: s.module.clone(),
-                tokens: service_tokens(&plan, s),
+                tokens,
             });
         }
     }
@@ -295,131 +294,218 @@ pub fn generate_tokens(
     out
 }
 
-/// Generates Rust for every service of `repo`: one formatted file per service.
-pub fn generate(repo: &Repo, settings: &Settings) -> Generated {
-    let tokens = generate_tokens(repo, settings, &|_| true);
-    let mut out = Generated {
-        runtime_features: tokens.runtime_features,
-        diagnostics: tokens.diagnostics,
-        ..Generated::default()
-    };
-    for s in tokens.services {
-        let contents = format_file(&s.tokens, repo.service(s.service));
-        out.files.push(GeneratedFile {
-            path: format!("{}.rs", s.module),
-            contents,
-        });
-        out.modules.push(s.module);
+fn runtime_features(settings: &Settings) -> Vec<String> {
+    let mut out = Vec::new();
+    if settings.mock {
+        out.push("mock".to_owned());
+    }
+    if settings.dao {
+        out.push("dao".to_owned());
+    }
+    if settings.events {
+        out.push("events".to_owned());
     }
     out
 }
 
-/// The modules of one service file, each from the plan. A new concern (data-access code, typed
-/// events) adds its module here, behind its `Settings` flag.
-fn service_tokens(plan: &plan::Plan, s: &plan::ServicePlan) -> TokenStream {
-    let settings = plan.settings;
-    let mut parts = TokenStream::new();
-    let models = models::models(plan, s);
-    parts.extend(quote! {
-        pub mod models {
-            #![allow(deprecated, unused_imports, clippy::disallowed_names)]
-            #models
+/// Generates Rust for every service of `repo`: one formatted file per service. The pieces of a
+/// file (chunks of models, each other module) are emitted, parsed and formatted on all cores
+/// (token streams are not `Send`, so each piece goes from plan to text on one thread) and joined
+/// in order, so the output does not depend on the number of threads.
+pub fn generate(repo: &Repo, settings: &Settings) -> Generated {
+    let plan = plan::Plan::new(repo, settings);
+    let mut out = Generated {
+        runtime_features: runtime_features(settings),
+        ..Generated::default()
+    };
+    if !plan.diagnostics.iter().any(|d| d.is_error()) {
+        for s in &plan.services {
+            let parts = parts(&plan, s);
+            let bodies: Vec<&Body> = parts.iter().flat_map(|p| &p.bodies).collect();
+            let mut texts = format::parallel(&bodies).into_iter();
+            let mut body = String::new();
+            for (n, part) in parts.iter().enumerate() {
+                let pieces: Vec<String> = texts.by_ref().take(part.bodies.len()).collect();
+                if n > 0 {
+                    body.push('\n');
+                }
+                body.push_str(&part.text(pieces));
+            }
+            let service = repo.service(s.id);
+            let contents = format!(
+                "{HEADER}\n//! Service `{}` ({}), version {}.\n\n{body}",
+                service.name, service.namespace, service.version
+            );
+            out.files.push(GeneratedFile {
+                path: format!("{}.rs", s.module),
+                contents,
+            });
+            out.modules.push(s.module.clone());
         }
+    }
+    out.diagnostics = plan.diagnostics;
+    out
+}
+
+/// The emitter of some items of a module: run on any thread, once.
+pub(crate) type Body<'p> = Box<dyn Fn() -> TokenStream + Send + Sync + 'p>;
+
+/// One part of a service file: a module (`pub mod models { … }`) whose items several emitters
+/// write in order, or (`module: None`) items at the top of the file.
+struct Part<'p> {
+    /// The module's `use` items (`Plan::uses`).
+    uses: TokenStream,
+    /// Outer attributes (docs) of the module.
+    docs: &'static str,
+    module: Option<&'static str>,
+    bodies: Vec<Body<'p>>,
+}
+
+impl Part<'_> {
+    fn shell(&self, content: TokenStream) -> TokenStream {
+        let Some(name) = self.module else {
+            return content;
+        };
+        let name = format_ident!("{name}");
+        let uses = &self.uses;
+        let docs = if self.docs.is_empty() {
+            Vec::new()
+        } else {
+            doc_lines(self.docs)
+        };
+        quote! {
+            #(#[doc = #docs])*
+            pub mod #name {
+                #![allow(deprecated, unused_imports, clippy::disallowed_names)]
+                #uses
+                #content
+            }
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let mut content = TokenStream::new();
+        for body in &self.bodies {
+            content.extend(body());
+        }
+        self.shell(content)
+    }
+
+    /// The part as text, from its bodies formatted (unindented items a blank line apart).
+    fn text(&self, pieces: Vec<String>) -> String {
+        let pieces: Vec<String> = pieces.into_iter().filter(|p| !p.is_empty()).collect();
+        match self.module {
+            None => pieces.join("\n"),
+            Some(_) => format::module(self.shell(TokenStream::new()), &pieces),
+        }
+    }
+}
+
+/// Types per chunk of the models module (chunks are formatted in parallel).
+const MODELS_CHUNK: usize = 150;
+
+/// The parts of one service file, each from the plan. A new concern (data-access code, typed
+/// events) adds its part here, behind its `Settings` flag.
+fn parts<'p>(plan: &'p plan::Plan<'p>, s: &'p plan::ServicePlan<'p>) -> Vec<Part<'p>> {
+    let settings = plan.settings;
+    let uses = plan.uses(s);
+    let client_uses = plan.client_uses(s);
+    let mut parts = Vec::new();
+    let mut models: Vec<Body> = s
+        .types
+        .chunks(MODELS_CHUNK)
+        .map(|chunk| Box::new(move || models::types(plan, chunk)) as Body)
+        .collect();
+    models.push(Box::new(move || models::plain_impls(plan, s)));
+    models.push(Box::new(move || models::defaults(plan, s)));
+    parts.push(Part {
+        uses: uses.clone(),
+        docs: "",
+        module: Some("models"),
+        bodies: models,
     });
     if settings.wants_factories() {
-        let factories = factories::factories(plan, s);
-        parts.extend(quote! {
-            /// A valid value of every model, enum and union of the service, for tests: required
-            /// fields filled, optional ones `None`, defaults applied, enums their first value,
-            /// unions their first member that does not recurse, lists and maps empty (or as long
-            /// as their `minimum` asks), numbers and string lengths within `minimum`/`maximum`.
-            /// Deterministic: every call returns the same value.
-            pub mod factories {
-                #![allow(deprecated, unused_imports, clippy::disallowed_names)]
-                #factories
-            }
+        parts.push(Part {
+            uses: uses.clone(),
+            docs: "A valid value of every model, enum and union of the service, for tests: required\n\
+                   fields filled, optional ones `None`, defaults applied, enums their first value,\n\
+                   unions their first member that does not recurse, lists and maps empty (or as long\n\
+                   as their `minimum` asks), numbers and string lengths within `minimum`/`maximum`.\n\
+                   Deterministic: every call returns the same value.",
+            module: Some("factories"),
+            bodies: vec![Box::new(move || factories::factories(plan, s))],
         });
     }
     if settings.server || settings.mock {
-        let checks = checks::checks(plan, s);
-        parts.extend(quote! {
-            /// The checks of every operation's arguments, shared by the server (before the handler
-            /// runs) and the mock client (before it answers): enum values and union members the
-            /// spec lists, `minimum`/`maximum` of parameters and of body fields at any depth
-            /// (each type's own checks are its `charter_runtime::Validate` impl in `models`).
-            pub mod checks {
-                #![allow(deprecated, unused_imports, clippy::disallowed_names)]
-                #checks
-            }
+        parts.push(Part {
+            uses: uses.clone(),
+            docs: "The checks of every operation's arguments, shared by the server (before the handler\n\
+                   runs) and the mock client (before it answers): enum values and union members the\n\
+                   spec lists, `minimum`/`maximum` of parameters and of body fields at any depth\n\
+                   (each type's own checks are its `charter_runtime::Validate` impl in `models`).",
+            module: Some("checks"),
+            bodies: vec![Box::new(move || checks::checks(plan, s))],
         });
     }
     if settings.wants_client() {
-        let client = client::client(plan, s);
-        let traits = mock::traits(plan, s);
-        parts.extend(quote! {
-            pub mod client {
-                #![allow(deprecated, unused_imports, clippy::disallowed_names)]
-                #client
-                #traits
-            }
+        let client_uses = quote!(#uses #client_uses);
+        parts.push(Part {
+            uses: client_uses.clone(),
+            docs: "",
+            module: Some("client"),
+            bodies: vec![
+                Box::new(move || client::client(plan, s)),
+                Box::new(move || mock::traits(plan, s)),
+            ],
         });
         if settings.mock {
-            let mock = mock::mock(plan, s);
-            parts.extend(quote! {
-                pub mod mock {
-                    #![allow(deprecated, unused_imports, clippy::disallowed_names)]
-                    #mock
-                }
+            parts.push(Part {
+                uses: client_uses,
+                docs: "",
+                module: Some("mock"),
+                bodies: vec![Box::new(move || mock::mock(plan, s))],
             });
         }
     }
     if settings.dao {
-        parts.extend(crate::dao::rust::gen_module(plan.repo, &plan.tables, s.id));
-    }
-    if settings.events {
-        parts.extend(events::events(plan, s));
-    }
-    if settings.server {
-        let server = server::server(plan, s);
-        parts.extend(quote! {
-            pub mod server {
-                #![allow(deprecated, unused_imports, clippy::disallowed_names)]
-                #server
-            }
+        parts.push(Part {
+            uses: uses.clone(),
+            docs: "",
+            module: None,
+            bodies: vec![Box::new(move || {
+                crate::dao::rust::gen_module(plan.repo, &plan.tables, s.id)
+            })],
         });
     }
-    parts
-}
-
-/// Formats a token stream with prettyplease under the generated-file header.
-fn format_file(tokens: &TokenStream, service: &Service) -> String {
-    let body = match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => format::unparse(file),
-        // A bug in the generator, never the spec: keep the raw tokens so the failure is visible.
-        Err(e) => format!("compile_error!({:?});\n{tokens}\n", e.to_string()),
-    };
-    format!(
-        "{HEADER}\n//! Service `{}` ({}), version {}.\n\n{body}",
-        service.name, service.namespace, service.version
-    )
-}
-
-pub(crate) fn primitive(p: Primitive) -> TokenStream {
-    match p {
-        Primitive::Boolean => quote!(bool),
-        Primitive::Decimal => quote!(::charter_runtime::rust_decimal::Decimal),
-        Primitive::Integer => quote!(i32),
-        Primitive::Double => quote!(f64),
-        Primitive::Long => quote!(i64),
-        Primitive::Object | Primitive::Json => quote!(::charter_runtime::serde_json::Value),
-        Primitive::String => quote!(::std::string::String),
-        Primitive::DateIso8601 => quote!(::charter_runtime::chrono::NaiveDate),
-        Primitive::DateTimeIso8601 => {
-            quote!(::charter_runtime::chrono::DateTime<::charter_runtime::chrono::Utc>)
-        }
-        Primitive::Uuid => quote!(::charter_runtime::uuid::Uuid),
-        Primitive::Unit => quote!(()),
+    if settings.events {
+        parts.push(Part {
+            uses: uses.clone(),
+            docs: "",
+            module: None,
+            bodies: vec![Box::new(move || events::events(plan, s))],
+        });
     }
+    if settings.server {
+        parts.push(Part {
+            uses: uses.clone(),
+            docs: "",
+            module: Some("server"),
+            bodies: vec![Box::new(move || server::server(plan, s))],
+        });
+    }
+    // Each module's full paths of the names it imports become the names (`short`).
+    for part in &mut parts {
+        let Some(module) = part.module else { continue };
+        let names = plan.short_names(s, matches!(module, "client" | "mock"));
+        part.bodies = std::mem::take(&mut part.bodies)
+            .into_iter()
+            .map(|body| {
+                let names = names.clone();
+                Box::new(move || short::shorten(body(), &names)) as Body
+            })
+            .collect();
+    }
+    parts
 }
 
 /// An identifier token from a name produced by [`naming`] (raw identifiers included).

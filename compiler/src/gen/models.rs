@@ -15,9 +15,10 @@ use crate::ir::{TypeId, TypeKind};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub(crate) fn models(plan: &Plan, s: &ServicePlan) -> TokenStream {
+/// The items of the types `ids` (interfaces, enums, models, unions) of a service's `models`.
+pub(crate) fn types(plan: &Plan, ids: &[TypeId]) -> TokenStream {
     let mut out = TokenStream::new();
-    for &id in &s.types {
+    for &id in ids {
         out.extend(match id.kind {
             TypeKind::Interface => interface(plan, id),
             TypeKind::Enum => enum_(plan, id),
@@ -25,29 +26,65 @@ pub(crate) fn models(plan: &Plan, s: &ServicePlan) -> TokenStream {
             TypeKind::Union => union(plan, id),
         });
     }
-    if s.has_defaults {
-        let defaults = s
-            .types
+    out
+}
+
+/// The empty `Validate` and `PersonalData` impls of the service's types, as two lists
+/// (`charter_runtime::no_checks!`, `charter_runtime::no_personal_data!`) after the types.
+pub(crate) fn plain_impls(plan: &Plan, s: &ServicePlan) -> TokenStream {
+    let types = || {
+        s.types
             .iter()
-            .filter(|id| id.kind == TypeKind::Model)
-            .flat_map(|&id| {
-                plan.ty(id).fields.iter().filter_map(move |f| {
-                    let (v, name) = f.default.as_ref()?;
-                    let fname = ident(name);
-                    let ty = field_type(plan, id, f);
-                    let expr = plan.default_expr(id.service, v, Place::Models);
-                    Some(quote!(pub(super) fn #fname() -> #ty { #expr }))
-                })
-            });
+            .filter(|id| id.kind != TypeKind::Interface)
+            .map(|&id| plan.ty(id))
+    };
+    let no_checks: Vec<_> = types()
+        .filter(|t| t.id.kind == TypeKind::Model && !t.validates)
+        .map(|t| ident(&t.ident))
+        .collect();
+    let no_data: Vec<_> = types()
+        .filter(|t| super::redact::holds_none(t))
+        .map(|t| ident(&t.ident))
+        .collect();
+    let mut out = TokenStream::new();
+    if !no_checks.is_empty() {
         out.extend(quote! {
-            /// Default values of fields, applied when a field is absent on decode.
-            mod defaults {
-                use super::*;
-                #(#defaults)*
-            }
+            ::charter_runtime::no_checks!(#(#no_checks),*);
+        });
+    }
+    if !no_data.is_empty() {
+        out.extend(quote! {
+            ::charter_runtime::no_personal_data!(#(#no_data),*);
         });
     }
     out
+}
+
+/// The `defaults` module of a service's `models` (functions of field defaults), if it has any.
+pub(crate) fn defaults(plan: &Plan, s: &ServicePlan) -> TokenStream {
+    if !s.has_defaults {
+        return TokenStream::new();
+    }
+    let defaults = s
+        .types
+        .iter()
+        .filter(|id| id.kind == TypeKind::Model)
+        .flat_map(|&id| {
+            plan.ty(id).fields.iter().filter_map(move |f| {
+                let (v, name) = f.default.as_ref()?;
+                let fname = ident(name);
+                let ty = field_type(plan, id, f);
+                let expr = plan.default_expr(id.service, v, Place::Models);
+                Some(quote!(pub(super) fn #fname() -> #ty { #expr }))
+            })
+        });
+    quote! {
+        /// Default values of fields, applied when a field is absent on decode.
+        mod defaults {
+            use super::*;
+            #(#defaults)*
+        }
+    }
 }
 
 /// `#[derive(base…, extra…)]`: the extra derives of the settings that parse as paths and that
@@ -77,7 +114,8 @@ fn derives(plan: &Plan, base: TokenStream, manual: &[&str]) -> TokenStream {
 fn field_type(plan: &Plan, owner: TypeId, f: &FieldPlan) -> TokenStream {
     let ty = plan.rust_type(owner.service, &f.ty, Place::Models);
     if f.boxed {
-        quote!(::std::boxed::Box<#ty>)
+        let boxed = plan.name(owner.service, "Box", Place::Models);
+        quote!(#boxed<#ty>)
     } else {
         ty
     }
@@ -96,10 +134,10 @@ fn field(plan: &Plan, owner: TypeId, f: &FieldPlan) -> TokenStream {
         let path = format!("defaults::{name}");
         attrs.extend(quote!(#[serde(default = #path)]));
     } else if f.optional {
-        attrs.extend(
-            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
-        );
-        ty = quote!(::std::option::Option<#ty>);
+        let option = plan.name(owner.service, "Option", Place::Models);
+        let is_none = format!("{option}::is_none").replace(' ', "");
+        attrs.extend(quote!(#[serde(default, skip_serializing_if = #is_none)]));
+        ty = quote!(#option<#ty>);
     }
     quote!(#attrs pub #id: #ty,)
 }
@@ -117,7 +155,7 @@ fn constructor(plan: &Plan, id: TypeId, t: &TypePlan) -> TokenStream {
             let default = ident(default);
             inits.push(quote!(#fid: defaults::#default(),));
         } else if f.optional {
-            inits.push(quote!(#fid: ::std::option::Option::None,));
+            inits.push(quote!(#fid: None,));
         } else {
             let ty = field_type(plan, id, f);
             params.push(quote!(#fid: #ty));
@@ -151,11 +189,14 @@ fn constructor(plan: &Plan, id: TypeId, t: &TypePlan) -> TokenStream {
     }
 }
 
-/// `impl Validate`: the checks of each field (bounds, then the field's own type's checks).
-fn validate_model(t: &TypePlan) -> TokenStream {
+/// `impl Validate`: the checks of each field (bounds, then the field's own type's checks), one
+/// line each through `Path`'s helpers.
+fn validate_model(plan: &Plan, id: TypeId, t: &TypePlan) -> TokenStream {
     let name = ident(&t.ident);
+    let n = |name| plan.name(id.service, name, Place::Models);
+    let validate = n("Validate");
     if !t.validates {
-        return quote!(impl ::charter_runtime::Validate for #name {});
+        return TokenStream::new();
     }
     let checks = t
         .fields
@@ -165,22 +206,17 @@ fn validate_model(t: &TypePlan) -> TokenStream {
             let (fid, wire) = (ident(&f.ident), f.wire);
             let bounds = f.bounds.map(|b| {
                 let (min, max) = (opt(b.min), opt(b.max));
-                quote!(::charter_runtime::validation::bounds(&self.#fid, at, #min, #max)?;)
+                quote!(at.bounds(#wire, &self.#fid, #min, #max)?;)
             });
-            let nested = f
-                .nested
-                .then(|| quote!(::charter_runtime::Validate::validate(&self.#fid, at)?;));
-            quote!({
-                let at = &::charter_runtime::validation::Path::Field(at, #wire);
-                #bounds
-                #nested
-            })
+            let nested = f.nested.then(|| quote!(at.check(#wire, &self.#fid)?;));
+            quote!(#bounds #nested)
         });
+    let (path, error, result) = (n("Path"), n("ValidationError"), n("Result"));
     quote! {
-        impl ::charter_runtime::Validate for #name {
-            fn validate(&self, at: &::charter_runtime::validation::Path<'_>) -> ::std::result::Result<(), ::charter_runtime::validation::ValidationError> {
+        impl #validate for #name {
+            fn validate(&self, at: &#path<'_>) -> #result<(), #error> {
                 #(#checks)*
-                ::std::result::Result::Ok(())
+                Ok(())
             }
         }
     }
@@ -188,8 +224,11 @@ fn validate_model(t: &TypePlan) -> TokenStream {
 
 pub(crate) fn opt(v: Option<i64>) -> TokenStream {
     match v {
-        Some(n) => quote!(::std::option::Option::Some(#n)),
-        None => quote!(::std::option::Option::None),
+        Some(n) => {
+            let n = proc_macro2::Literal::i64_unsuffixed(n);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
     }
 }
 
@@ -208,17 +247,8 @@ fn model(plan: &Plan, id: TypeId) -> TokenStream {
     if t.fields.iter().all(|f| f.default.is_some() || f.optional) {
         manual.push("Default");
     }
-    let derive = derives(
-        plan,
-        quote!(
-            Clone,
-            #debug
-            PartialEq,
-            ::charter_runtime::serde::Serialize,
-            ::charter_runtime::serde::Deserialize
-        ),
-        &manual,
-    );
+    let (ser, de) = serde_derives(plan, id);
+    let derive = derives(plan, quote!(Clone, #debug PartialEq, #ser, #de), &manual);
     let decl = t.fields.iter().map(|f| field(plan, id, f));
     let mut out = quote! {
         #docs
@@ -227,8 +257,8 @@ fn model(plan: &Plan, id: TypeId) -> TokenStream {
         pub struct #name { #(#decl)* }
     };
     out.extend(constructor(plan, id, t));
-    out.extend(super::redact::model(t));
-    out.extend(validate_model(t));
+    out.extend(super::redact::model(plan, id, t));
+    out.extend(validate_model(plan, id, t));
     // Interfaces the model implements.
     for imp in &t.implements {
         let iface = plan.ty(imp.interface);
@@ -247,10 +277,19 @@ fn model(plan: &Plan, id: TypeId) -> TokenStream {
     out
 }
 
+/// `Serialize` and `Deserialize` as derived in `models`.
+fn serde_derives(plan: &Plan, id: TypeId) -> (TokenStream, TokenStream) {
+    (
+        plan.name(id.service, "Serialize", Place::Models),
+        plan.name(id.service, "Deserialize", Place::Models),
+    )
+}
+
 fn interface_field_type(plan: &Plan, from: crate::ir::ServiceId, f: &FieldPlan) -> TokenStream {
     let ty = plan.rust_type(from, &f.ty, Place::Models);
     if f.optional {
-        quote!(::std::option::Option<#ty>)
+        let option = plan.name(from, "Option", Place::Models);
+        quote!(#option<#ty>)
     } else {
         ty
     }
@@ -291,33 +330,29 @@ fn enum_(plan: &Plan, id: TypeId) -> TokenStream {
             from_wire.push(quote!(#wire => Self::#vname,));
         }
     }
+    let (ser, de) = serde_derives(plan, id);
     let derive = derives(
         plan,
-        quote!(
-            Clone,
-            Debug,
-            PartialEq,
-            Eq,
-            Hash,
-            PartialOrd,
-            Ord,
-            ::charter_runtime::serde::Serialize,
-            ::charter_runtime::serde::Deserialize
-        ),
+        quote!(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, #ser, #de),
         &[],
     );
-    let personal_data = super::redact::enum_(t);
+    let personal_data = super::redact::enum_(plan, id, t);
+    let (wire_enum, string) = (
+        plan.name(id.service, "WireEnum", Place::Models),
+        plan.name(id.service, "String", Place::Models),
+    );
+    let string_path = string.to_string().replace(' ', "");
     quote! {
         #docs
         #derive
-        #[serde(crate = "::charter_runtime::serde", from = "::std::string::String", into = "::std::string::String")]
+        #[serde(crate = "::charter_runtime::serde", from = #string_path, into = #string_path)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the spec does not know.
-            Unknown(::std::string::String),
+            Unknown(#string),
         }
-        impl ::charter_runtime::WireEnum for #name {
+        impl #wire_enum for #name {
             fn as_str(&self) -> &str {
                 match self {
                     #(#to_wire)*
@@ -334,27 +369,7 @@ fn enum_(plan: &Plan, id: TypeId) -> TokenStream {
                 }
             }
         }
-        impl ::std::convert::From<::std::string::String> for #name {
-            fn from(s: ::std::string::String) -> Self {
-                ::charter_runtime::WireEnum::from_wire(s.as_str())
-            }
-        }
-        impl ::std::convert::From<#name> for ::std::string::String {
-            fn from(v: #name) -> Self {
-                ::charter_runtime::WireEnum::as_str(&v).to_owned()
-            }
-        }
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(::charter_runtime::WireEnum::as_str(self))
-            }
-        }
-        /// Requests must use the values the spec lists: `Unknown` is a 422 naming the field.
-        impl ::charter_runtime::Validate for #name {
-            fn validate(&self, at: &::charter_runtime::validation::Path<'_>) -> ::std::result::Result<(), ::charter_runtime::validation::ValidationError> {
-                ::charter_runtime::validation::known_at(self, at)
-            }
-        }
+        ::charter_runtime::wire_enum!(#name);
         #personal_data
     }
 }
@@ -363,17 +378,34 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
     let u = plan.repo.union(id);
     let t = plan.ty(id);
     let name = ident(&t.ident);
+    let n = |name| plan.name(id.service, name, Place::Models);
+    let (result, validate, value, path, error, boxed) = (
+        n("Result"),
+        n("Validate"),
+        n("Value"),
+        n("Path"),
+        n("ValidationError"),
+        n("Box"),
+    );
+    let (ser, de) = serde_derives(plan, id);
+    let (union, tagging_ty, shape_ty, serializer, deserializer) = (
+        n("union"),
+        n("Tagging"),
+        n("Shape"),
+        n("Serializer"),
+        n("Deserializer"),
+    );
     let docs = doc_attrs(u.description.as_deref(), u.deprecation.as_ref());
     let tagging = match &u.discriminator {
-        Some(d) => quote!(::charter_runtime::union::Tagging::Discriminator(#d)),
-        None => quote!(::charter_runtime::union::Tagging::Wrapped),
+        Some(d) => quote!(#tagging_ty::Discriminator(#d)),
+        None => quote!(#tagging_ty::Wrapped),
     };
     let default = match u.default_type() {
         Some(t) => {
             let v = &t.discriminator_value;
-            quote!(::std::option::Option::Some(#v))
+            quote!(Some(#v))
         }
-        None => quote!(::std::option::Option::None),
+        None => quote!(None),
     };
     let mut variants = Vec::new();
     let mut writes = Vec::new();
@@ -392,7 +424,7 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
         let vname = ident(&m.variant);
         let mut ty = plan.rust_type(id.service, &m.ty, Place::Models);
         if m.boxed {
-            ty = quote!(::std::boxed::Box<#ty>);
+            ty = quote!(#boxed<#ty>);
         }
         let shape = if m.object {
             quote!(Object)
@@ -405,29 +437,29 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
         );
         let tag = m.tag;
         variants.push(quote!(#vdocs #vname(#ty),));
-        let read = quote!(::charter_runtime::union::member(value, TAGGING, ::charter_runtime::union::Shape::#shape).map(Self::#vname));
+        let read = quote!(#union::member(value, TAGGING, #shape_ty::#shape).map(Self::#vname));
         if m.flat_tags.is_empty() {
-            writes.push(quote!(Self::#vname(v) => ::charter_runtime::union::write(s, TAGGING, #tag, ::charter_runtime::union::Shape::#shape, v),));
+            writes.push(
+                quote!(Self::#vname(v) => #union::write(s, TAGGING, #tag, #shape_ty::#shape, v),),
+            );
         } else {
             // A union with the same discriminator carries its own members' tags.
-            writes.push(
-                quote!(Self::#vname(v) => ::charter_runtime::serde::Serialize::serialize(v, s),),
-            );
+            writes.push(quote!(Self::#vname(v) => #ser::serialize(v, s),));
         }
         if m.reads {
-            reads.push(quote!(::std::option::Option::Some(#tag) => #read,));
+            reads.push(quote!(Some(#tag) => #read,));
         }
         for tag in &m.flat_tags {
             if read_tags.insert(tag.clone()) {
-                flat_reads.push(quote!(::std::option::Option::Some(#tag) => #read,));
+                flat_reads.push(quote!(Some(#tag) => #read,));
             }
         }
         if m.nested {
             // A wrapped member sits under its tag; a discriminated one is the object itself.
             checks.push(if u.discriminator.is_some() {
-                quote!(Self::#vname(v) => ::charter_runtime::Validate::validate(v, at),)
+                quote!(Self::#vname(v) => #validate::validate(v, at),)
             } else {
-                quote!(Self::#vname(v) => ::charter_runtime::Validate::validate(v, &::charter_runtime::validation::Path::Field(at, #tag)),)
+                quote!(Self::#vname(v) => #validate::validate(v, &#path::Field(at, #tag)),)
             });
         }
     }
@@ -437,9 +469,8 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
         .members
         .iter()
         .any(|m| m.flat_tags.is_empty())
-        .then(|| quote!(const TAGGING: ::charter_runtime::union::Tagging = #tagging;));
-    let rest =
-        (checks.len() < t.members.len()).then(|| quote!(_ => ::std::result::Result::Ok(()),));
+        .then(|| quote!(const TAGGING: #tagging_ty = #tagging;));
+    let rest = (checks.len() < t.members.len()).then(|| quote!(_ => Ok(()),));
     // A union that may hold personal data writes its `Debug` by hand (in `redact::union`).
     let manual: &[&str] = if super::redact::union_redacts_debug(t) {
         &["Debug"]
@@ -448,7 +479,7 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
     };
     let debug = manual.is_empty().then(|| quote!(Debug,));
     let derive = derives(plan, quote!(Clone, #debug PartialEq), manual);
-    let personal_data = super::redact::union(t, u.discriminator.is_none());
+    let personal_data = super::redact::union(plan, id, t, u.discriminator.is_none());
     quote! {
         #docs
         #derive
@@ -457,34 +488,34 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
         pub enum #name {
             #(#variants)*
             /// A member this version of the spec does not know, kept as received.
-            Unknown(::charter_runtime::serde_json::Value),
+            Unknown(#value),
         }
-        impl ::charter_runtime::serde::Serialize for #name {
-            fn serialize<S: ::charter_runtime::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+        impl #ser for #name {
+            fn serialize<S: #serializer>(&self, s: S) -> #result<S::Ok, S::Error> {
                 #write_tagging
                 match self {
                     #(#writes)*
-                    Self::Unknown(v) => ::charter_runtime::serde::Serialize::serialize(v, s),
+                    Self::Unknown(v) => #ser::serialize(v, s),
                 }
             }
         }
-        impl<'de> ::charter_runtime::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::charter_runtime::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                const TAGGING: ::charter_runtime::union::Tagging = #tagging;
-                let ::charter_runtime::union::Envelope { tag, value } = ::charter_runtime::union::read(d, TAGGING, #default)?;
+        impl<'de> #de<'de> for #name {
+            fn deserialize<D: #deserializer<'de>>(d: D) -> #result<Self, D::Error> {
+                const TAGGING: #tagging_ty = #tagging;
+                let #union::Envelope { tag, value } = #union::read(d, TAGGING, #default)?;
                 match tag.as_deref() {
                     #(#reads)*
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
+                    _ => Ok(Self::Unknown(value)),
                 }
             }
         }
         /// Requests must use the members the spec lists: `Unknown` is a 422; a member is checked
         /// as its own type.
-        impl ::charter_runtime::Validate for #name {
-            fn validate(&self, at: &::charter_runtime::validation::Path<'_>) -> ::std::result::Result<(), ::charter_runtime::validation::ValidationError> {
+        impl #validate for #name {
+            fn validate(&self, at: &#path<'_>) -> #result<(), #error> {
                 match self {
                     #(#checks)*
-                    Self::Unknown(_) => ::std::result::Result::Err(::charter_runtime::validation::unknown_member(at)),
+                    Self::Unknown(_) => Err(::charter_runtime::validation::unknown_member(at)),
                     #rest
                 }
             }

@@ -54,6 +54,8 @@ pub enum Place {
     Models,
     /// A sibling module of `models` (`client`, `server`, `factories`, …): `super::models::T`.
     Sibling,
+    /// A sibling module that does not import the [`SHORT`] names (only the prelude's are short).
+    Outside,
 }
 
 /// A field or parameter default the generated code can express.
@@ -105,6 +107,97 @@ pub struct ServicePlan<'a> {
     /// Default functions of model fields (`defaults::item_count`).
     pub has_defaults: bool,
     pub resources: Vec<ResourcePlan<'a>>,
+    /// The [`SHORT`] names that an item of the service's modules takes (a model named `value`),
+    /// so generated code names them by their full path.
+    pub shadowed: BTreeSet<&'static str>,
+}
+
+/// Names that generated code writes unqualified (`Option<String>`, `Value`, `Validate`), with
+/// their full paths: the std prelude's, and those each module of [`super::parts`] imports with
+/// `use` ([`Plan::uses`]). A name that a type of the service (or a client or server item named
+/// after a resource) takes is written as its full path instead, so no spec name is renamed for
+/// them.
+pub const SHORT: &[(&str, &str)] = &[
+    ("Option", "::std::option::Option"),
+    ("String", "::std::string::String"),
+    ("Vec", "::std::vec::Vec"),
+    ("Box", "::std::boxed::Box"),
+    ("Result", "::std::result::Result"),
+    ("Send", "::std::marker::Send"),
+    ("ToOwned", "::std::borrow::ToOwned"),
+    ("Default", "::std::default::Default"),
+    ("Into", "::std::convert::Into"),
+    ("From", "::std::convert::From"),
+    ("None", "::std::option::Option::None"),
+    ("Some", "::std::option::Option::Some"),
+    ("Ok", "::std::result::Result::Ok"),
+    ("Err", "::std::result::Result::Err"),
+    ("fmt", "::std::fmt"),
+    ("BTreeMap", "::std::collections::BTreeMap"),
+    ("Value", "::charter_runtime::serde_json::Value"),
+    ("DateTime", "::charter_runtime::chrono::DateTime"),
+    ("Utc", "::charter_runtime::chrono::Utc"),
+    ("NaiveDate", "::charter_runtime::chrono::NaiveDate"),
+    ("Uuid", "::charter_runtime::uuid::Uuid"),
+    ("Decimal", "::charter_runtime::rust_decimal::Decimal"),
+    ("Serialize", "::charter_runtime::serde::Serialize"),
+    ("Deserialize", "::charter_runtime::serde::Deserialize"),
+    ("Validate", "::charter_runtime::Validate"),
+    ("PersonalData", "::charter_runtime::PersonalData"),
+    ("WireEnum", "::charter_runtime::WireEnum"),
+    ("Path", "::charter_runtime::validation::Path"),
+    (
+        "ValidationError",
+        "::charter_runtime::validation::ValidationError",
+    ),
+    ("union", "::charter_runtime::union"),
+    ("Shape", "::charter_runtime::union::Shape"),
+    ("Tagging", "::charter_runtime::union::Tagging"),
+    ("Serializer", "::charter_runtime::serde::Serializer"),
+    ("Deserializer", "::charter_runtime::serde::Deserializer"),
+];
+
+/// [`SHORT`] names of the client (runtime feature `client`), imported by the `client` and `mock`
+/// modules only ([`Plan::client_uses`]).
+pub const CLIENT_SHORT: &[(&str, &str)] = &[
+    ("Method", "::charter_runtime::http::Method"),
+    ("Seg", "::charter_runtime::client::Seg"),
+    ("Error", "::charter_runtime::client::Error"),
+    ("fill", "::charter_runtime::client::fill"),
+    ("Future", "::std::future::Future"),
+];
+
+/// The [`SHORT`] names of the std prelude: unqualified in every module, without a `use`.
+const PRELUDE: &[&str] = &[
+    "Option", "String", "Vec", "Box", "Result", "Send", "ToOwned", "Default", "Into", "From",
+    "None", "Some", "Ok", "Err",
+];
+
+fn shadowed(
+    types: &HashMap<TypeId, TypePlan<'_>>,
+    ids: &[TypeId],
+    resources: &[ResourcePlan<'_>],
+) -> BTreeSet<&'static str> {
+    let mut taken: HashSet<&str> = ids.iter().map(|id| types[id].ident.as_str()).collect();
+    for r in resources {
+        taken.extend([
+            r.client_struct.as_str(),
+            r.server_trait.as_str(),
+            r.client_trait.as_str(),
+        ]);
+        for op in &r.ops {
+            taken.extend(op.ok_enum.as_deref());
+            taken.extend(op.err_enum.as_deref());
+            taken.extend(op.options.as_ref().map(|(t, _)| t.as_str()));
+            taken.insert(op.server_response.as_str());
+        }
+    }
+    SHORT
+        .iter()
+        .chain(CLIENT_SHORT)
+        .map(|(name, _)| *name)
+        .filter(|name| taken.contains(name))
+        .collect()
 }
 
 pub struct TypePlan<'a> {
@@ -403,13 +496,16 @@ impl<'a> Plan<'a> {
         for sid in repo.service_ids() {
             let has_defaults = plan.plan_types(sid);
             let resources = plan.plan_resources(sid);
+            let types = repo.declared_types(sid);
+            let shadowed = shadowed(&plan.types, &types, &resources);
             plan.services.push(ServicePlan {
                 id: sid,
                 service: repo.service(sid),
                 module: modules[sid.0 as usize].clone(),
-                types: repo.declared_types(sid),
+                types,
                 has_defaults,
                 resources,
+                shadowed,
             });
         }
         if settings.wants_factories() {
@@ -1282,7 +1378,7 @@ impl<'a> Plan<'a> {
         if id.service == from {
             match place {
                 Place::Models => quote!(#name),
-                Place::Sibling => quote!(super::models::#name),
+                Place::Sibling | Place::Outside => quote!(super::models::#name),
             }
         } else {
             let module = self.service_path(id.service);
@@ -1290,17 +1386,85 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// A [`SHORT`] name as written in service `from` at `place`: the name itself, or its full
+    /// path when the service shadows it (or `place` does not import it).
+    pub fn name(&self, from: ServiceId, name: &'static str, place: Place) -> TokenStream {
+        let imported = place != Place::Outside || PRELUDE.contains(&name);
+        if imported && !self.service(from).shadowed.contains(name) {
+            let name = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
+            return quote!(#name);
+        }
+        let full = SHORT
+            .iter()
+            .chain(CLIENT_SHORT)
+            .find(|(n, _)| *n == name)
+            .map_or(name, |(_, full)| *full);
+        let segments = full
+            .split("::")
+            .filter(|s| !s.is_empty())
+            .map(|s| proc_macro2::Ident::new(s, proc_macro2::Span::call_site()));
+        quote!(#(::#segments)*)
+    }
+
+    /// The `use` items of a module of service `s` for the [`SHORT`] names it does not shadow
+    /// (the prelude's need none): one per crate, as a tree (`use ::charter_runtime::{…};`).
+    pub fn uses(&self, s: &ServicePlan) -> TokenStream {
+        uses(s, SHORT)
+    }
+
+    /// The [`SHORT`] names (and with `client`, the [`CLIENT_SHORT`] ones) that service `s` does
+    /// not shadow: what its modules write unqualified.
+    pub fn short_names(&self, s: &ServicePlan, client: bool) -> Vec<(&'static str, &'static str)> {
+        let client = if client { CLIENT_SHORT } else { &[] };
+        SHORT
+            .iter()
+            .chain(client)
+            .filter(|(name, _)| !s.shadowed.contains(name))
+            .copied()
+            .collect()
+    }
+
+    /// The `use` items of the [`CLIENT_SHORT`] names (in `client` and `mock`).
+    pub fn client_uses(&self, s: &ServicePlan) -> TokenStream {
+        uses(s, CLIENT_SHORT)
+    }
+    /// The Rust type of a primitive as used from service `from` at `place`.
+    pub fn primitive(&self, from: ServiceId, p: Primitive, place: Place) -> TokenStream {
+        let n = |name| self.name(from, name, place);
+        match p {
+            Primitive::Boolean => quote!(bool),
+            Primitive::Decimal => n("Decimal"),
+            Primitive::Integer => quote!(i32),
+            Primitive::Double => quote!(f64),
+            Primitive::Long => quote!(i64),
+            Primitive::Object | Primitive::Json => n("Value"),
+            Primitive::String => n("String"),
+            Primitive::DateIso8601 => n("NaiveDate"),
+            Primitive::DateTimeIso8601 => {
+                let (dt, utc) = (n("DateTime"), n("Utc"));
+                quote!(#dt<#utc>)
+            }
+            Primitive::Uuid => n("Uuid"),
+            Primitive::Unit => quote!(()),
+        }
+    }
+
     /// The Rust type of `r` as used from service `from` at `place`.
     pub fn rust_type(&self, from: ServiceId, r: &TypeRef, place: Place) -> TokenStream {
         match r {
-            TypeRef::Primitive(p) => super::primitive(*p),
+            TypeRef::Primitive(p) => self.primitive(from, *p, place),
             TypeRef::List(t) => {
                 let t = self.rust_type(from, t, place);
-                quote!(::std::vec::Vec<#t>)
+                let vec = self.name(from, "Vec", place);
+                quote!(#vec<#t>)
             }
             TypeRef::Map(t) => {
                 let t = self.rust_type(from, t, place);
-                quote!(::std::collections::BTreeMap<::std::string::String, #t>)
+                let (map, string) = (
+                    self.name(from, "BTreeMap", place),
+                    self.name(from, "String", place),
+                );
+                quote!(#map<#string, #t>)
             }
             TypeRef::Type(id) => self.type_path(from, *id, place),
             TypeRef::External {
@@ -1311,11 +1475,9 @@ impl<'a> Plan<'a> {
                     let name = super::ident(&naming::camel(name));
                     quote!(#path::models::#name)
                 }
-                None => quote!(::charter_runtime::serde_json::Value),
+                None => self.name(from, "Value", place),
             },
-            TypeRef::Named(_) | TypeRef::Unresolved(_) => {
-                quote!(::charter_runtime::serde_json::Value)
-            }
+            TypeRef::Named(_) | TypeRef::Unresolved(_) => self.name(from, "Value", place),
         }
     }
 
@@ -1326,14 +1488,24 @@ impl<'a> Plan<'a> {
             DefaultValue::Integer(n) => quote!(#n),
             DefaultValue::Long(n) => quote!(#n),
             DefaultValue::Double(n) => quote!(#n),
-            DefaultValue::String(s) => quote!(::std::string::String::from(#s)),
+            DefaultValue::String(s) => {
+                let string = self.name(from, "String", place);
+                quote!(#string::from(#s))
+            }
             DefaultValue::Decimal(s) => quote!(#s.parse().unwrap_or_default()),
             DefaultValue::Enum(id, text) => {
                 let path = self.type_path(from, *id, place);
-                quote!(<#path as ::charter_runtime::WireEnum>::from_wire(#text))
+                let wire_enum = self.name(from, "WireEnum", place);
+                quote!(<#path as #wire_enum>::from_wire(#text))
             }
-            DefaultValue::EmptyList => quote!(::std::vec::Vec::new()),
-            DefaultValue::EmptyMap => quote!(::std::collections::BTreeMap::new()),
+            DefaultValue::EmptyList => {
+                let vec = self.name(from, "Vec", place);
+                quote!(#vec::new())
+            }
+            DefaultValue::EmptyMap => {
+                let map = self.name(from, "BTreeMap", place);
+                quote!(#map::new())
+            }
         }
     }
 }
@@ -1350,4 +1522,58 @@ fn enum_values(e: &Enum) -> Vec<ValuePlan<'_>> {
             reads: seen.insert(v.wire()),
         })
         .collect()
+}
+
+/// `use` items for the `names` that service `s` does not shadow (the prelude's need none): one
+/// per crate, as a tree (`use ::charter_runtime::{…};`), names at a crate's root first.
+fn uses(s: &ServicePlan, names: &[(&'static str, &'static str)]) -> TokenStream {
+    // crate → module path inside it ("" at its root) → names, in the order of `names`.
+    type Modules<'n> = Vec<(&'n str, Vec<&'n str>)>;
+    let mut crates: Vec<(&str, Modules)> = Vec::new();
+    for (name, full) in names {
+        if PRELUDE.contains(name) || s.shadowed.contains(name) {
+            continue;
+        }
+        let full = full.trim_start_matches("::");
+        let (krate, rest) = full.split_once("::").unwrap_or((full, ""));
+        let module = rest.rsplit_once("::").map_or("", |(m, _)| m);
+        let at = match crates.iter().position(|(k, _)| *k == krate) {
+            Some(at) => at,
+            None => {
+                crates.push((krate, Vec::new()));
+                crates.len() - 1
+            }
+        };
+        let modules = &mut crates[at].1;
+        match modules.iter_mut().find(|(m, _)| *m == module) {
+            Some((_, names)) => names.push(name),
+            None => modules.push((module, vec![name])),
+        }
+    }
+    let id = |s: &str| proc_macro2::Ident::new(s, proc_macro2::Span::call_site());
+    let mut out = TokenStream::new();
+    for (krate, mut modules) in crates {
+        modules.sort_by_key(|(module, _)| !module.is_empty());
+        let mut trees = Vec::new();
+        for (module, names) in &modules {
+            let idents = names.iter().map(|n| id(n));
+            if module.is_empty() {
+                trees.extend(idents.map(|i| quote!(#i)));
+                continue;
+            }
+            let group = if names.len() == 1 {
+                quote!(#(#idents)*)
+            } else {
+                quote!({ #(#idents),* })
+            };
+            let path = module.split("::").map(id);
+            trees.push(quote!(#(#path::)* #group));
+        }
+        let krate = id(krate);
+        out.extend(match trees.as_slice() {
+            [one] => quote!(use ::#krate::#one;),
+            _ => quote!(use ::#krate::{ #(#trees),* };),
+        });
+    }
+    out
 }

@@ -17,9 +17,16 @@
 //! derived `Debug` with a written one.
 
 use super::ident;
-use super::plan::TypePlan;
+use super::plan::{Place, Plan, TypePlan};
+use crate::ir::TypeId;
 use proc_macro2::TokenStream;
 use quote::quote;
+
+/// Whether the type's `PersonalData` impl is the trait's default (nothing inside to list or
+/// erase): such types are listed in one `charter_runtime::no_personal_data!` instead.
+pub(crate) fn holds_none(t: &TypePlan) -> bool {
+    !t.holds_pii && !t.whole_pii
+}
 
 /// Whether a model writes its own `Debug` (it has annotated fields) instead of deriving it.
 pub(crate) fn model_redacts_debug(t: &TypePlan) -> bool {
@@ -31,19 +38,23 @@ pub(crate) fn union_redacts_debug(t: &TypePlan) -> bool {
     t.holds_pii
 }
 
-fn trait_path() -> TokenStream {
-    quote!(::charter_runtime::PersonalData)
+fn trait_path(plan: &Plan, id: TypeId) -> TokenStream {
+    plan.name(id.service, "PersonalData", Place::Models)
 }
 
-fn visit_signature() -> TokenStream {
-    quote!(fn visit_personal_data(&self, at: &mut ::std::string::String, out: &mut ::std::vec::Vec<::std::string::String>))
+fn visit_signature(plan: &Plan, id: TypeId) -> TokenStream {
+    let (string, vec) = (
+        plan.name(id.service, "String", Place::Models),
+        plan.name(id.service, "Vec", Place::Models),
+    );
+    quote!(fn visit_personal_data(&self, at: &mut #string, out: &mut #vec<#string>))
 }
 
 /// `impl Debug` (when the model has annotated fields) and `impl PersonalData` for a model.
-pub(crate) fn model(t: &TypePlan) -> TokenStream {
+pub(crate) fn model(plan: &Plan, id: TypeId, t: &TypePlan) -> TokenStream {
     let name = ident(&t.ident);
     let idents: Vec<proc_macro2::Ident> = t.fields.iter().map(|f| ident(&f.ident)).collect();
-    let tr = trait_path();
+    let tr = trait_path(plan, id);
     let mut out = TokenStream::new();
     if model_redacts_debug(t) {
         let label = super::naming::unraw(&t.ident).to_owned();
@@ -77,7 +88,7 @@ pub(crate) fn model(t: &TypePlan) -> TokenStream {
                 visit.push(quote!(::charter_runtime::redact::visit(&self.#i, #wire, at, out);));
             }
         }
-        let sig = visit_signature();
+        let sig = visit_signature(plan, id);
         methods.extend(quote! {
             fn redact(&mut self) { #(#redact)* }
             #sig { #(#visit)* }
@@ -94,14 +105,16 @@ pub(crate) fn model(t: &TypePlan) -> TokenStream {
             fn is_erased(&self) -> bool { #is_erased }
         });
     }
-    out.extend(quote!(impl #tr for #name { #methods }));
+    if !holds_none(t) {
+        out.extend(quote!(impl #tr for #name { #methods }));
+    }
     out
 }
 
 /// `impl Debug` (for a union that may hold personal data) and `impl PersonalData` for a union.
-pub(crate) fn union(t: &TypePlan, wrapped: bool) -> TokenStream {
+pub(crate) fn union(plan: &Plan, id: TypeId, t: &TypePlan, wrapped: bool) -> TokenStream {
     let name = ident(&t.ident);
-    let tr = trait_path();
+    let tr = trait_path(plan, id);
     let mut out = TokenStream::new();
     let all: Vec<proc_macro2::Ident> = t.members.iter().map(|m| ident(&m.variant)).collect();
     if union_redacts_debug(t) {
@@ -139,7 +152,7 @@ pub(crate) fn union(t: &TypePlan, wrapped: bool) -> TokenStream {
             });
         }
         let rest = (redact.len() < t.members.len()).then(|| quote!(_ => {}));
-        let sig = visit_signature();
+        let sig = visit_signature(plan, id);
         methods.extend(quote! {
             fn redact(&mut self) {
                 match self {
@@ -173,20 +186,26 @@ pub(crate) fn union(t: &TypePlan, wrapped: bool) -> TokenStream {
             }
         });
     }
-    out.extend(quote!(impl #tr for #name { #methods }));
+    if !holds_none(t) {
+        out.extend(quote!(impl #tr for #name { #methods }));
+    }
     out
 }
 
 /// `impl PersonalData` for an enum: nothing inside; erased to `Unknown("")` when it is the type of
 /// an annotated field (or inside one).
-pub(crate) fn enum_(t: &TypePlan) -> TokenStream {
+pub(crate) fn enum_(plan: &Plan, id: TypeId, t: &TypePlan) -> TokenStream {
     let name = ident(&t.ident);
-    let tr = trait_path();
+    let tr = trait_path(plan, id);
+    let string = plan.name(id.service, "String", Place::Models);
     let methods = t.whole_pii.then(|| {
         quote! {
-            fn erase(&mut self) { *self = Self::Unknown(::std::string::String::new()); }
+            fn erase(&mut self) { *self = Self::Unknown(#string::new()); }
             fn is_erased(&self) -> bool { matches!(self, Self::Unknown(s) if s.is_empty()) }
         }
     });
-    quote!(impl #tr for #name { #methods })
+    match methods {
+        Some(methods) => quote!(impl #tr for #name { #methods }),
+        None => TokenStream::new(),
+    }
 }
