@@ -215,6 +215,8 @@ pub struct OpPlan<'a> {
     pub err_enum: Option<String>,
     /// The server's response enum.
     pub server_response: String,
+    /// The server's request struct (`<Resource><Op>Request`): every argument, parsed and checked.
+    pub server_request: String,
     /// The check function in `checks`, when an argument has anything to check.
     pub check: Option<String>,
     /// The client's options struct (`<Resource><Op>Options`) holding the optional arguments, when
@@ -254,6 +256,8 @@ pub struct ArgPlan<'a> {
     pub path_index: usize,
     pub bounds: Option<Bounds>,
     pub nested: bool,
+    /// The parameter's default as a Rust value, when it has one the generated code can express.
+    pub default_value: Option<DefaultValue>,
 }
 
 impl ArgPlan<'_> {
@@ -1021,6 +1025,7 @@ impl<'a> Plan<'a> {
                     } else {
                         plan.server_response =
                             server_types.camel(&format!("{} response", plan.stem));
+                        plan.server_request = server_types.camel(&format!("{} request", plan.stem));
                     }
                 }
                 let surfaced = plan.client.is_ok() || plan.server.is_ok();
@@ -1160,6 +1165,7 @@ impl<'a> Plan<'a> {
                 path_index: 0,
                 bounds: None,
                 nested: self.type_validates(&ty),
+                default_value: None,
                 ty,
             });
         }
@@ -1234,6 +1240,7 @@ impl<'a> Plan<'a> {
             ok_enum: None,
             err_enum: None,
             server_response: String::new(),
+            server_request: String::new(),
             check: None,
             options,
         }
@@ -1253,6 +1260,7 @@ impl<'a> Plan<'a> {
             path_index: 0,
             bounds: bounds_of(&ty, p.minimum, p.maximum),
             nested: self.type_validates(&ty),
+            default_value: p.default.as_deref().and_then(|d| default_value(&ty, d)),
             ty,
         }
     }

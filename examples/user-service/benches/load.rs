@@ -51,7 +51,12 @@ async fn seeded() -> user_service::Users {
     for i in 0..100 {
         let mut form: user::models::UserForm = serde_json::from_str(FORM).unwrap();
         form.email = format!("user{i}@example.com");
-        users.post(form).await;
+        users
+            .post(
+                user::server::UsersPostRequest::new(form),
+                Default::default(),
+            )
+            .await;
     }
     users
 }
@@ -123,7 +128,13 @@ mod baseline {
         {
             return reject(StatusCode::UNPROCESSABLE_ENTITY, "address.country");
         }
-        match users.post(form).await {
+        match users
+            .post(
+                user::server::UsersPostRequest::new(form),
+                Default::default(),
+            )
+            .await
+        {
             user::server::UsersPostResponse::Status201(u) => {
                 (StatusCode::CREATED, Json(u)).into_response()
             }
