@@ -297,6 +297,10 @@ impl Request {
     pub fn header_optional<T: FromParam>(&self, name: &str) -> Result<Option<T>, ValidationError> {
         header_optional(&self.headers, name)
     }
+    /// Every header of the request.
+    pub fn headers(&self) -> &axum::http::HeaderMap {
+        &self.headers
+    }
     /// The JSON body.
     pub fn body<T: DeserializeOwned>(&self) -> Result<T, ValidationError> {
         check_json_content_type(&self.headers, &self.body)?;

@@ -105,6 +105,10 @@ pub struct ServicePlan<'a> {
     /// Default functions of model fields (`defaults::item_count`).
     pub has_defaults: bool,
     pub resources: Vec<ResourcePlan<'a>>,
+    /// The service headers a request must carry (required, without a default), lowercase: checked
+    /// by `checks::service_headers`, which the server calls on every request and the mock on
+    /// every call.
+    pub required_headers: Vec<String>,
 }
 
 pub struct TypePlan<'a> {
@@ -414,6 +418,13 @@ impl<'a> Plan<'a> {
                 types: repo.declared_types(sid),
                 has_defaults,
                 resources,
+                required_headers: repo
+                    .service(sid)
+                    .headers
+                    .iter()
+                    .filter(|h| h.required && h.default.is_none())
+                    .map(|h| h.name.to_ascii_lowercase())
+                    .collect(),
             });
         }
         if settings.wants_factories() {
@@ -983,7 +994,7 @@ impl<'a> Plan<'a> {
         let mut server_types = naming::Scope::with_reserved(&["router"]);
         let mut accessors =
             naming::Scope::with_reserved(&["new", "builder", "from_builder", "base_url"]);
-        let mut checks = naming::Scope::new();
+        let mut checks = naming::Scope::with_reserved(&[super::checks::SERVICE_HEADERS]);
         // Server routes: path → methods served.
         let mut routes: BTreeMap<String, BTreeSet<Method>> = BTreeMap::new();
         let mut out = Vec::new();

@@ -43,7 +43,8 @@ pub(crate) fn server(plan: &Plan, s: &ServicePlan) -> TokenStream {
             .filter(|op| op.server.is_ok())
             .map(|op| {
                 items.extend(response_enum(plan, sid, op));
-                let (method, handler) = operation(plan, sid, &tname, op, &mut items);
+                let headers = !s.required_headers.is_empty();
+                let (method, handler) = operation(plan, sid, &tname, op, headers, &mut items);
                 routes
                     .entry(op.route.clone())
                     .or_default()
@@ -205,6 +206,7 @@ fn operation(
     sid: ServiceId,
     tname: &proc_macro2::Ident,
     op: &OpPlan,
+    service_headers: bool,
     items: &mut TokenStream,
 ) -> (TokenStream, TokenStream) {
     let fname = ident(&op.fname);
@@ -215,6 +217,10 @@ fn operation(
     let mut inits = Vec::new();
     let mut parse = Vec::new();
     let mut names = Vec::new();
+    if service_headers {
+        let f = ident(super::checks::SERVICE_HEADERS);
+        parse.push(quote!(super::checks::#f(r.headers())?;));
+    }
     for a in &op.args {
         let i = ident(&a.ident);
         let (t, expr, init) = parse_arg(plan, sid, a);
