@@ -348,6 +348,8 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
         )
     };
     quote! {
+            // One clear error when charter-runtime's `mock` feature is off.
+            ::charter_runtime::require_mock!();
             use super::client::*;
             /// A stand-in for `Client` that sends nothing: it records every call, validates arguments as
             /// the server does (the same `checks`), and answers with canned answers or, by default,

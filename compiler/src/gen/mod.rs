@@ -318,7 +318,13 @@ pub fn generate(repo: &Repo, settings: &Settings) -> Generated {
 /// events) adds its module here, behind its `Settings` flag.
 fn service_tokens(plan: &plan::Plan, s: &plan::ServicePlan) -> TokenStream {
     let settings = plan.settings;
-    let mut parts = TokenStream::new();
+    // Code using the generated service (a dependent crate, its tests) names the runtime through
+    // it and needs no dependency of its own.
+    let mut parts = quote! {
+        /// charter-runtime, re-exported (`runtime::serde_json` for canned values,
+        /// `runtime::server::Context`, `runtime::client::Error`).
+        pub use ::charter_runtime as runtime;
+    };
     let models = models::models(plan, s);
     parts.extend(quote! {
         pub mod models {

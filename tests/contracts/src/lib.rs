@@ -19,7 +19,8 @@ pub mod built {
 use io_charter_common_v0::models::GenericError;
 use io_charter_user_v0 as user;
 use user::server::{
-    UsersDeleteByIdResponse, UsersGetByIdResponse, UsersGetResponse, UsersPostResponse,
+    UsersDeleteByIdRequest, UsersDeleteByIdResponse, UsersGetByIdRequest, UsersGetByIdResponse,
+    UsersGetRequest, UsersGetResponse, UsersPostRequest, UsersPostResponse, UsersPutByIdRequest,
     UsersPutByIdResponse,
 };
 
