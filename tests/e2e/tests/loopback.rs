@@ -247,7 +247,7 @@ impl organization::server::Memberships for Organizations {
         _context: charter_runtime::server::Context,
     ) -> organization::server::MembershipsGetResponse {
         let organization::server::MembershipsGetRequest {
-            org,
+            organization: org,
             role,
             limit,
             offset,
@@ -265,7 +265,11 @@ impl organization::server::Memberships for Organizations {
         request: organization::server::MembershipsGetByIdRequest,
         _context: charter_runtime::server::Context,
     ) -> organization::server::MembershipsGetByIdResponse {
-        let organization::server::MembershipsGetByIdRequest { org, id, .. } = request;
+        let organization::server::MembershipsGetByIdRequest {
+            organization: org,
+            id,
+            ..
+        } = request;
         match self.0.memberships.lock().unwrap().get(&(org, id)) {
             Some(m) => organization::server::MembershipsGetByIdResponse::Status200(m.clone()),
             None => organization::server::MembershipsGetByIdResponse::Status404,
@@ -276,7 +280,11 @@ impl organization::server::Memberships for Organizations {
         request: organization::server::MembershipsPostRequest,
         _context: charter_runtime::server::Context,
     ) -> organization::server::MembershipsPostResponse {
-        let organization::server::MembershipsPostRequest { org, body, .. } = request;
+        let organization::server::MembershipsPostRequest {
+            organization: org,
+            body,
+            ..
+        } = request;
         use organization::server::MembershipsPostResponse as R;
         if !self.0.organizations.lock().unwrap().contains_key(&org) {
             return R::Status404;
@@ -298,7 +306,11 @@ impl organization::server::Memberships for Organizations {
         request: organization::server::MembershipsDeleteByIdRequest,
         _context: charter_runtime::server::Context,
     ) -> organization::server::MembershipsDeleteByIdResponse {
-        let organization::server::MembershipsDeleteByIdRequest { org, id, .. } = request;
+        let organization::server::MembershipsDeleteByIdRequest {
+            organization: org,
+            id,
+            ..
+        } = request;
         match self.0.memberships.lock().unwrap().remove(&(org, id)) {
             Some(_) => organization::server::MembershipsDeleteByIdResponse::Status204,
             None => organization::server::MembershipsDeleteByIdResponse::Status404,
@@ -349,7 +361,7 @@ impl order::server::Orders for Orders {
         _context: charter_runtime::server::Context,
     ) -> order::server::OrdersGetResponse {
         let order::server::OrdersGetRequest {
-            org,
+            organization: org,
             status,
             customer_id,
             limit,
@@ -371,7 +383,11 @@ impl order::server::Orders for Orders {
         request: order::server::OrdersGetByNumberRequest,
         _context: charter_runtime::server::Context,
     ) -> order::server::OrdersGetByNumberResponse {
-        let order::server::OrdersGetByNumberRequest { org, number, .. } = request;
+        let order::server::OrdersGetByNumberRequest {
+            organization: org,
+            number,
+            ..
+        } = request;
         match self.0.orders.lock().unwrap().get(&(org, number)) {
             Some(o) => order::server::OrdersGetByNumberResponse::Status200(o.clone()),
             None => order::server::OrdersGetByNumberResponse::Status404,
@@ -383,7 +399,7 @@ impl order::server::Orders for Orders {
         _context: charter_runtime::server::Context,
     ) -> order::server::OrdersPostResponse {
         let order::server::OrdersPostRequest {
-            org,
+            organization: org,
             body,
             idempotency_key,
             ..
@@ -411,7 +427,10 @@ impl order::server::Orders for Orders {
         _context: charter_runtime::server::Context,
     ) -> order::server::OrdersPutByNumberResponse {
         let order::server::OrdersPutByNumberRequest {
-            org, number, body, ..
+            organization: org,
+            number,
+            body,
+            ..
         } = request;
         use order::server::OrdersPutByNumberResponse as R;
         let key = (org, number);
@@ -435,7 +454,11 @@ impl order::server::Orders for Orders {
         request: order::server::OrdersDeleteByNumberRequest,
         _context: charter_runtime::server::Context,
     ) -> order::server::OrdersDeleteByNumberResponse {
-        let order::server::OrdersDeleteByNumberRequest { org, number, .. } = request;
+        let order::server::OrdersDeleteByNumberRequest {
+            organization: org,
+            number,
+            ..
+        } = request;
         match self.0.orders.lock().unwrap().remove(&(org, number)) {
             Some(_) => order::server::OrdersDeleteByNumberResponse::Status204,
             None => order::server::OrdersDeleteByNumberResponse::Status404,
