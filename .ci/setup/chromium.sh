@@ -1,4 +1,4 @@
-# Headless Chromium and Graphviz for the docs-site tests (compiler/tests/site_browser.rs): Debian's
+# Headless Chromium and Graphviz for the docs-site tests (cli/tests/site_browser.rs): Debian's
 # chromium and graphviz, and playwright-core from npm (it drives the installed Chromium; it never
 # downloads a browser). Exports CHARTER_CHROMIUM (the browser) and CHARTER_PLAYWRIGHT (the
 # node_modules directory holding playwright-core).

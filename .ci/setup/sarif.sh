@@ -1,7 +1,7 @@
 # The SARIF 2.1.0 JSON Schema and validator from the npm package @microsoft/sarif-multitool: its
 # Linux build ships `sarif-2.1.0.json` and the `Sarif.Multitool` binary (run directly: the npm shim
 # passes its arguments through a shell, which splits `--rule-kind 'Sarif;Gh'`). For the SARIF tests
-# of `charter diff --format sarif` and `charter lint --format sarif` (compiler/tests/diff_sarif.rs),
+# of `charter diff --format sarif` and `charter lint --format sarif` (cli/tests/diff_sarif.rs),
 # which read `$CHARTER_TEST_SARIF_SCHEMA` and `$CHARTER_TEST_SARIF_MULTITOOL` and fail loudly
 # without them. The binary is .NET: without ICU it needs invariant globalization.
 export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1

@@ -34,7 +34,8 @@ crate::codes! {
         "invalid charter.toml",
         "charter.toml is not valid TOML, or one of its sections has an unknown key or a value of the \
          wrong type. Sections: `[check]` (`strict_imports`), `[lint]` (docs/lints.md), `[diff]` \
-         (`allow`, docs/diff.md), `[generate.rust]` (`crates`, `redacted_annotations`); other \
+         (`allow`, docs/diff.md), `[generate.rust]` (`crates`, `redacted_annotations`), `[report]` \
+         (`docs_url`); other \
          sections belong to the command that reads them. The diagnostic points at the offending \
          key or value.";
 }
@@ -66,6 +67,15 @@ pub struct RustSection {
     pub redacted_annotations: Option<Vec<String>>,
 }
 
+/// `[report]`: settings of the reports every command writes.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSection {
+    /// Where Charter's `docs/` directory is published (SARIF `informationUri` and `helpUri`, the
+    /// Markdown report's links); see [`crate::report::docs_url`] for the default.
+    pub docs_url: Option<String>,
+}
+
 /// The sections of charter.toml that Charter's engine reads, each deserialized on its own (an error
 /// in one leaves the others applied). Unknown sections are accepted (see [`Config::section`]).
 #[derive(Debug, Default, Deserialize)]
@@ -78,6 +88,8 @@ pub struct CharterToml {
     pub diff: crate::diff::config::DiffConfig,
     #[serde(default)]
     pub generate: GenerateSection,
+    #[serde(default)]
+    pub report: ReportSection,
 }
 
 /// A loaded charter.toml (or the defaults when there is none).
@@ -113,6 +125,12 @@ pub fn discover(explicit: Option<&Path>, paths: &[PathBuf]) -> Option<PathBuf> {
 }
 
 impl Config {
+    /// The URL of Charter's docs for the links of reports: `[report] docs_url`, else the default
+    /// of [`crate::report::docs_url`].
+    pub fn docs_url(&self) -> String {
+        crate::report::docs_url(self.toml.report.docs_url.as_deref())
+    }
+
     /// Discovers ([`discover`]) and loads the configuration for `paths`, registering the file in
     /// `sources`. Problems are diagnostics; the defaults then apply.
     pub fn load(
@@ -183,6 +201,7 @@ impl Config {
             lint: config.section("lint", diags),
             diff: config.section("diff", diags).unwrap_or_default(),
             generate: config.section("generate", diags).unwrap_or_default(),
+            report: config.section("report", diags).unwrap_or_default(),
         };
         config
     }

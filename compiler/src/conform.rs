@@ -377,6 +377,26 @@ impl Checker<'_> {
     }
 }
 
+/// Matches a path template (`/users/:id`) with request segments: the path parameters, in order.
+pub fn route(template: &str, segments: &[&str]) -> Option<Vec<(String, String)>> {
+    let t: Vec<&str> = template.split('/').collect();
+    if t.len() != segments.len() {
+        return None;
+    }
+    let mut params = Vec::new();
+    for (t, s) in t.iter().zip(segments) {
+        if let Some(name) = t.strip_prefix(':') {
+            if s.is_empty() {
+                return None;
+            }
+            params.push((name.to_owned(), (*s).to_owned()));
+        } else if t != s {
+            return None;
+        }
+    }
+    Some(params)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,8 @@
 //! Charter: an API Builder spec compiler.
 //!
-//! One engine, thin front-ends (the `charter` CLI, the derive macro, `build.rs`). The pipeline is a
-//! list of plain functions over one IR, each collecting diagnostics instead of failing:
+//! One engine, thin front-ends (the `charter` CLI in crate `charter-cli`, the derive macro,
+//! `build.rs`). The pipeline is a list of plain functions over one IR, each collecting diagnostics
+//! instead of failing:
 //!
 //! ```text
 //! load (files → JSON trees with spans)
@@ -13,9 +14,23 @@
 //!
 //! [`check`] runs the front half and is what every front-end calls first; [`Builder`] (build.rs)
 //! and [`build::expand`] (the `charter-macros` derive) run check and generate for `cargo build`.
+//!
+//! # Features
+//!
+//! The default is the engine alone, what build scripts and the derive need: check, lint, diff,
+//! trace, generate, database and event code, OpenAPI and AsyncAPI as JSON, JSON/SARIF/GitHub
+//! reports and diagnostics rendered for people. The rest is opt-in (`full` turns on all, as the
+//! `charter` command does):
+//!
+//! - `reports`: human and Markdown reports from handlebars templates (diff, trace, verify,
+//!   streams, check/lint Markdown) and the generated docs of the lint and diff rules;
+//! - `site`: the documentation site (`charter docs`, [`site`]);
+//! - `schema`: the JSON Schema of api.json (`charter schema`, schemars);
+//! - `yaml`: OpenAPI as YAML, exported and imported (saphyr);
+//! - `stub`: a stub server of one service ([`stub`], axum over `charter-runtime`);
+//! - `verify`: contract verification of a provider against cassettes ([`verify`], reqwest).
 
 pub mod build;
-pub mod cli;
 pub mod codes;
 pub mod config;
 pub mod conform;
@@ -37,12 +52,16 @@ pub mod names;
 pub mod openapi;
 pub mod report;
 pub mod resolve;
+#[cfg(feature = "schema")]
 pub mod schema;
+#[cfg(feature = "site")]
 pub mod site;
 pub mod source;
+#[cfg(feature = "stub")]
 pub mod stub;
 pub mod trace;
 pub mod validate;
+#[cfg(feature = "verify")]
 pub mod verify;
 
 pub use build::Builder;
@@ -99,9 +118,7 @@ pub fn check(paths: &[PathBuf], options: &Options) -> Checked {
 pub fn check_into(checked: &mut Checked, paths: &[PathBuf], options: &Options) {
     let files = load::discover_found(paths, &mut checked.diagnostics, &mut checked.io_errors);
     checked.spec_files += files.len();
-    for found in &files {
-        load::load_found(found, checked);
-    }
+    load::load_all(&files, checked);
     check_loaded(checked, options);
 }
 
@@ -111,9 +128,7 @@ pub fn check_sources(files: Vec<(PathBuf, String)>, options: &Options) -> Checke
         spec_files: files.len(),
         ..Checked::default()
     };
-    for (path, text) in files {
-        load::load_text(&path, text, &mut checked);
-    }
+    load::load_texts(files, &mut checked);
     check_loaded(&mut checked, options);
     checked
 }

@@ -1,10 +1,12 @@
 //! Reading spec files: discovery in a directory tree, bytes → UTF-8 → JSON tree, form detection.
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::ir;
 use crate::json;
 use crate::lower;
-use crate::source::{FileId, Span};
+use crate::source::{FileId, SourceFile, Span};
 use crate::Checked;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 crate::codes! {
@@ -187,6 +189,93 @@ pub fn load_file(path: &Path, checked: &mut Checked) {
 /// Reads a discovered file and loads it; a walked file that is not a spec ([`looks_like_spec`])
 /// is recorded in [`Checked::not_specs`] instead.
 pub fn load_found(found: &Found, checked: &mut Checked) {
+    load_all(std::slice::from_ref(found), checked);
+}
+
+/// Loads found files: each is read, parsed and lowered on its own (in parallel across files when
+/// there are several), then merged into `checked` in discovery order, so the result is the same
+/// as loading them one by one. File ids are assigned in that order; a file that is skipped (not
+/// a spec) or cannot be read keeps its id with an empty text, so no id depends on another file's
+/// contents.
+pub fn load_all(found: &[Found], checked: &mut Checked) {
+    let base = checked.sources.len();
+    let one = |(i, f): (usize, &Found)| read_found(f, FileId((base + i) as u32));
+    let loaded: Vec<Loaded> = if found.len() > 1 {
+        found.par_iter().enumerate().map(one).collect()
+    } else {
+        found.iter().enumerate().map(one).collect()
+    };
+    for l in loaded {
+        merge(l, checked);
+    }
+}
+
+/// Loads raw bytes (checks UTF-8 first).
+pub fn load_bytes(path: &Path, bytes: Vec<u8>, checked: &mut Checked) {
+    let file = FileId(checked.sources.len() as u32);
+    merge(from_bytes(path, bytes, file), checked);
+}
+
+/// Loads a document from text: parse, then lower it (api.json or service.json) into the repo.
+pub fn load_text(path: &Path, text: String, checked: &mut Checked) {
+    let file = FileId(checked.sources.len() as u32);
+    merge(from_text(path, text, file, false), checked);
+}
+
+/// Several `(display path, text)` documents, as [`load_text`] each (in parallel when several).
+pub fn load_texts(files: Vec<(PathBuf, String)>, checked: &mut Checked) {
+    let base = checked.sources.len();
+    let one = |(i, (path, text)): (usize, (PathBuf, String))| {
+        from_text(&path, text, FileId((base + i) as u32), false)
+    };
+    let loaded: Vec<Loaded> = if files.len() > 1 {
+        files.into_par_iter().enumerate().map(one).collect()
+    } else {
+        files.into_iter().enumerate().map(one).collect()
+    };
+    for l in loaded {
+        merge(l, checked);
+    }
+}
+
+/// What loading one file gives, before it is merged into a [`Checked`].
+struct Loaded {
+    /// Its source (empty text when the file was skipped or could not be read), with id `file`.
+    source: SourceFile,
+    diagnostics: Diagnostics,
+    services: Vec<ir::Service>,
+    /// A well-formed JSON document found in a directory that is not a spec.
+    not_spec: bool,
+    io_error: bool,
+}
+
+impl Loaded {
+    fn empty(path: &Path) -> Loaded {
+        Loaded {
+            source: SourceFile::new(path.to_path_buf(), ""),
+            diagnostics: Diagnostics::new(),
+            services: Vec::new(),
+            not_spec: false,
+            io_error: false,
+        }
+    }
+}
+
+fn merge(l: Loaded, checked: &mut Checked) {
+    let path = l.source.path.clone();
+    checked.sources.push(l.source);
+    checked.diagnostics.extend(l.diagnostics.into_vec());
+    checked.repo.services.extend(l.services);
+    if l.io_error {
+        checked.io_errors += 1;
+    }
+    if l.not_spec {
+        checked.spec_files = checked.spec_files.saturating_sub(1);
+        checked.not_specs.push(path);
+    }
+}
+
+fn read_found(found: &Found, file: FileId) -> Loaded {
     let path = found.path.as_path();
     let read = std::fs::metadata(path).and_then(|m| {
         if m.len() > MAX_FILE_SIZE {
@@ -197,76 +286,77 @@ pub fn load_found(found: &Found, checked: &mut Checked) {
     });
     match read {
         Ok(Some(bytes)) if found.walked => match String::from_utf8(bytes) {
-            Ok(text) => load(path, text, checked, true),
-            Err(e) => load_bytes(path, e.into_bytes(), checked),
+            Ok(text) => from_text(path, text, file, true),
+            Err(e) => from_bytes(path, e.into_bytes(), file),
         },
-        Ok(Some(bytes)) => load_bytes(path, bytes, checked),
+        Ok(Some(bytes)) => from_bytes(path, bytes, file),
         Ok(None) => {
-            checked.io_errors += 1;
-            checked.diagnostics.push(
+            let mut l = Loaded::empty(path);
+            l.io_error = true;
+            l.diagnostics.push(
                 Diagnostic::new(&E0008, format!("{} is larger than 64 MiB", path.display()))
                     .with_path(path.to_path_buf()),
-            )
+            );
+            l
         }
         Err(e) => {
-            checked.io_errors += 1;
-            checked.diagnostics.push(
+            let mut l = Loaded::empty(path);
+            l.io_error = true;
+            l.diagnostics.push(
                 Diagnostic::new(&E0001, format!("cannot read {}: {e}", path.display()))
                     .with_path(path.to_path_buf()),
             );
+            l
         }
     }
 }
 
-/// Loads raw bytes (checks UTF-8 first).
-pub fn load_bytes(path: &Path, bytes: Vec<u8>, checked: &mut Checked) {
+fn from_bytes(path: &Path, bytes: Vec<u8>, file: FileId) -> Loaded {
     match String::from_utf8(bytes) {
-        Ok(text) => load_text(path, text, checked),
+        Ok(text) => from_text(path, text, file, false),
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
             // Offsets in the lossy text equal the original up to the first invalid byte.
-            let file = checked.sources.add(path, lossy);
-            checked.diagnostics.push(
+            let mut l = Loaded::empty(path);
+            l.source = SourceFile::new(path.to_path_buf(), lossy);
+            l.diagnostics.push(
                 Diagnostic::new(&E0002, format!("invalid UTF-8 at byte {valid}"))
                     .at_span(file, Span::new(valid, valid + 1), "")
                     .with_help("save the file as UTF-8"),
             );
+            l
         }
     }
 }
 
-/// Loads a document from text: parse, then lower it (api.json or service.json) into the repo.
-pub fn load_text(path: &Path, text: String, checked: &mut Checked) {
-    load(path, text, checked, false)
-}
-
-fn load(path: &Path, text: String, checked: &mut Checked, walked: bool) {
+fn from_text(path: &Path, text: String, file: FileId, walked: bool) -> Loaded {
+    let mut l = Loaded::empty(path);
     let parsed = json::parse(&text);
     if walked && matches!(&parsed, Ok(p) if !looks_like_spec(&p.root)) {
-        checked.spec_files = checked.spec_files.saturating_sub(1);
-        checked.not_specs.push(path.to_path_buf());
-        return;
+        l.not_spec = true;
+        return l;
     }
-    let file = checked.sources.add(path, text);
-    let text = checked.sources.get(file).text.clone();
+    l.source = SourceFile::new(path.to_path_buf(), text);
+    let text = &*l.source.text;
+    let diags = &mut l.diagnostics;
     if text.trim().is_empty() {
-        checked.diagnostics.push(
+        diags.push(
             Diagnostic::new(&E0007, "the file is empty")
                 .at_span(file, Span::new(0, 0), "")
                 .with_help("a spec is a JSON object with at least a `name`"),
         );
-        return;
+        return l;
     }
     let parsed = match parsed {
         Ok(p) => p,
         Err(e) => {
-            report_parse_error(file, &text, e, &mut checked.diagnostics);
-            return;
+            report_parse_error(file, text, e, diags);
+            return l;
         }
     };
     for d in &parsed.duplicates {
-        checked.diagnostics.push(
+        diags.push(
             Diagnostic::new(
                 &E0005,
                 format!("Invalid json, duplicate key name found: {}", d.key),
@@ -276,7 +366,7 @@ fn load(path: &Path, text: String, checked: &mut Checked, walked: bool) {
         );
     }
     if parsed.root.as_object().is_none() {
-        checked.diagnostics.push(
+        diags.push(
             Diagnostic::new(
                 &E0006,
                 format!(
@@ -287,11 +377,12 @@ fn load(path: &Path, text: String, checked: &mut Checked, walked: bool) {
             .at_span(file, parsed.root.span, "")
             .with_help("a spec is a JSON object: {\"name\": \"my-service\", …}"),
         );
-        return;
+        return l;
     }
-    if let Some(service) = lower::lower_document(file, &parsed.root, &mut checked.diagnostics) {
-        checked.repo.services.extend(service);
+    if let Some(services) = lower::lower_document(file, &parsed.root, diags) {
+        l.services = services;
     }
+    l
 }
 
 fn report_parse_error(file: FileId, text: &str, e: json::Error, diags: &mut Diagnostics) {

@@ -271,6 +271,49 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 }
 
+/// Where Charter's documentation is, for the links reports carry (SARIF `informationUri` and
+/// `helpUri`, the code links of the Markdown report): the URL of the `docs/` directory, ending in
+/// `/`; rule pages are anchors of `lints.md`, `diff.md` and `dao.md` below it.
+///
+/// Charter has no public documentation site, so nothing is assumed: `configured` (charter.toml's
+/// `[report] docs_url`) when set, else `CHARTER_DOCS_URL` at build time (for a packaged build),
+/// else the `docs/` directory of the source this library was built from as a `file://` URL (true
+/// on the machine that built it; set `docs_url` to where your copy of the docs is published for
+/// reports read elsewhere, e.g. SARIF uploaded to code scanning).
+pub fn docs_url(configured: Option<&str>) -> String {
+    let url = match configured.or(option_env!("CHARTER_DOCS_URL")) {
+        Some(u) => u.trim().to_string(),
+        None => {
+            let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .unwrap_or(std::path::Path::new("/"))
+                .join("docs");
+            let path: String = docs
+                .to_string_lossy()
+                .replace('\\', "/")
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            let path = if path.starts_with('/') {
+                path
+            } else {
+                format!("/{path}")
+            };
+            format!("file://{path}")
+        }
+    };
+    if url.ends_with('/') {
+        url
+    } else {
+        url + "/"
+    }
+}
+
 /// Renders diagnostics for a terminal with miette (source snippet, arrow, help line).
 pub fn render_human<'a>(
     diags: impl IntoIterator<Item = &'a Diagnostic>,
@@ -307,20 +350,23 @@ pub fn render_human<'a>(
     out
 }
 
+#[cfg(feature = "reports")]
 /// "2 errors, 1 warning" style summary line.
 /// Diagnostics as a Markdown section for a pull-request comment (template
 /// `report/diagnostics.md.hbs`): a summary line and one table row per finding.
+/// `docs` is [`docs_url`]: each code links to `lints.md` below it.
 pub fn render_markdown<'a>(
     title: &str,
     diags: impl IntoIterator<Item = &'a Diagnostic>,
     sources: &SourceMap,
+    docs: &str,
 ) -> String {
     let diags: Vec<&Diagnostic> = diags.into_iter().collect();
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let page = serde_json::json!({
         "title": title,
         "summary": summary(errors, diags.len() - errors),
-        "docs": "https://github.com/charter/charter/blob/main/docs/lints.md",
+        "docs": format!("{docs}lints.md"),
         "diagnostics": diags.iter().map(|d| to_json_diagnostic(d, sources)).collect::<Vec<_>>(),
     });
     templates()
@@ -337,6 +383,7 @@ pub fn summary(errors: usize, warnings: usize) -> String {
     )
 }
 
+#[cfg(feature = "reports")]
 /// A handlebars registry for the text reports (diff, trace): strict, no HTML escaping, and a
 /// `cell` helper that makes a value safe inside a markdown table cell (`|` escaped, newlines
 /// folded).

@@ -152,6 +152,13 @@ impl SourceMap {
         id
     }
 
+    /// Adds a file built elsewhere (e.g. on another thread); its id is the next one.
+    pub fn push(&mut self, file: SourceFile) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        self.files.push(file);
+        id
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }

@@ -131,7 +131,7 @@ pub fn operation<'a>(
         .flat_map(|r| &r.operations)
         .find(|op| {
             op.method_text.eq_ignore_ascii_case(method)
-                && crate::stub::route(&op.path, &segments).is_some()
+                && conform::route(&op.path, &segments).is_some()
         })
 }
 
@@ -483,6 +483,42 @@ fn absent(recorded: &Value, live: &Value, at: &mut String, out: &mut Vec<String>
         }
         _ => {}
     }
+}
+
+/// Sends one recorded request to the provider (recorded headers, a fresh request id).
+pub async fn send(http: &reqwest::Client, base: &str, i: Interaction) -> Result<Answer, String> {
+    let r = &i.request;
+    let method = reqwest::Method::from_bytes(r.method.as_bytes())
+        .map_err(|_| format!("cassette: bad method {}", r.method))?;
+    let mut b = http.request(method, format!("{base}{}", r.path));
+    if !r.query.is_empty() {
+        b = b.query(&r.query);
+    }
+    for (k, v) in &r.headers {
+        if k != "x-request-id" && k != "content-length" {
+            b = b.header(k.as_str(), v.as_str());
+        }
+    }
+    if let Some(body) = &r.body {
+        b = b
+            .header("content-type", "application/json")
+            .body(serde_json::to_vec(body).unwrap_or_default());
+    }
+    let resp = b
+        .send()
+        .await
+        .map_err(|e| format!("cannot reach the provider at {base}: {}", e.without_url()))?;
+    let status = resp.status().as_u16();
+    let bytes = resp
+        .bytes()
+        .await
+        .map_err(|e| format!("reading the provider's answer: {}", e.without_url()))?;
+    let body = if bytes.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        serde_json::from_slice(&bytes).ok()
+    };
+    Ok(Answer { status, body })
 }
 
 // ---------------------------------------------------------------- rendering

@@ -6,7 +6,7 @@
 //   node check.mjs SITE_DIR SCREENSHOT_DIR
 //
 // Environment: CHARTER_CHROMIUM (default /usr/bin/chromium). Used by
-// compiler/tests/site_browser.rs.
+// cli/tests/site_browser.rs.
 import { createRequire } from "node:module";
 import path from "node:path";
 import fs from "node:fs";

@@ -178,6 +178,7 @@ pub fn diff(old: Side<'_>, new: Side<'_>) -> DiffReport {
     report
 }
 
+#[cfg(feature = "reports")]
 const DOCS_INTRO: &str = r#"# `charter diff`: breaking-change detection
 
 <!-- generated from compiler/src/diff (mod.rs, rules.rs); refresh with
@@ -323,6 +324,7 @@ breaking change does not make it compatible — and the summary says so:
 
 "#;
 
+#[cfg(feature = "reports")]
 /// The whole of docs/diff.md.
 pub fn docs_markdown() -> String {
     format!("{DOCS_INTRO}{}", rules::catalogue_markdown())

@@ -9,6 +9,7 @@
 //! axis; `source` and `source_verdict` the source axis.
 
 use super::{Bump, Change, Class, DiffReport};
+#[cfg(feature = "reports")]
 use handlebars::Handlebars;
 use serde::Serialize;
 
@@ -60,6 +61,7 @@ pub fn render_json(report: &DiffReport) -> String {
     serde_json::to_string_pretty(&to_json(report)).unwrap_or_default()
 }
 
+#[cfg(feature = "reports")]
 const HUMAN: &str =
     "{{#each changes}}{{class}} [{{rule}}] {{message}} (source: {{source}}){{#if allowed}} (allowed: {{allowed}}){{/if}}
 {{#if file}}  --> {{file}}{{#if line}}:{{line}}{{/if}} {{pointer}}
@@ -67,6 +69,7 @@ const HUMAN: &str =
 {{/if}}{{/each}}{{summary}}
 ";
 
+#[cfg(feature = "reports")]
 const MARKDOWN: &str = "## Charter API diff: {{verdict}} (source: {{source_verdict}})
 
 Suggested version bump: **{{suggested_bump}}**. {{summary}}
@@ -87,10 +90,12 @@ and models still compiles (docs/diff.md).
 {{/if}}{{else}}No changes.
 {{/if}}";
 
+#[cfg(feature = "reports")]
 /// One table row of the markdown report.
 const MARKDOWN_ROW: &str = "| {{class}}{{#if allowed}} (allowed){{/if}} | {{source}} | `{{rule}}` | {{cell message}}{{#if allowed}} — allowed: {{cell allowed}}{{/if}} | {{#if file}}`{{file}}{{#if line}}:{{line}}{{/if}}`{{/if}} | {{#each affects}}{{#unless @first}}, {{/unless}}`{{this}}`{{/each}} |
 ";
 
+#[cfg(feature = "reports")]
 fn registry() -> Handlebars<'static> {
     let mut h = crate::report::templates();
     h.register_template_string("human", HUMAN)
@@ -147,6 +152,7 @@ pub fn summary(report: &DiffReport) -> String {
     s
 }
 
+#[cfg(feature = "reports")]
 fn render(name: &str, report: &DiffReport) -> String {
     let mut data = to_json(report);
     if let Some(obj) = data.as_object_mut() {
@@ -171,10 +177,12 @@ fn render(name: &str, report: &DiffReport) -> String {
         .unwrap_or_else(|e| format!("template error: {e}\n"))
 }
 
+#[cfg(feature = "reports")]
 pub fn render_human(report: &DiffReport) -> String {
     render("human", report)
 }
 
+#[cfg(feature = "reports")]
 pub fn render_markdown(report: &DiffReport) -> String {
     render("markdown", report)
 }

@@ -669,6 +669,7 @@ pub fn explain(r: &Rule) -> String {
     s
 }
 
+#[cfg(feature = "reports")]
 const CATALOGUE: &str = r#"## Rule catalogue
 
 | rule | summary | wire: request | wire: response / event | source |
@@ -687,6 +688,7 @@ Why: {{sent}} / {{read}} / {{gen}}.
 - When {{when}}: wire **{{wire}}**; source **{{source}}**. {{doc}}
 {{/each}}{{/each}}"#;
 
+#[cfg(feature = "reports")]
 fn judgement_json(j: &Judgement) -> serde_json::Value {
     serde_json::json!({
         "request": if j.sent == Sent::Never { "—" } else { j.request.as_str() },
@@ -699,6 +701,7 @@ fn judgement_json(j: &Judgement) -> serde_json::Value {
     })
 }
 
+#[cfg(feature = "reports")]
 /// The catalogue as markdown: a summary table and one section per rule (part of docs/diff.md).
 pub fn catalogue_markdown() -> String {
     let rules: Vec<serde_json::Value> = RULES

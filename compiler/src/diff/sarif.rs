@@ -7,7 +7,7 @@
 //! allow-list accepted is a `note` with an external suppression holding the reason.
 
 use super::{Class, DiffReport};
-use crate::lint::sarif::{descriptor, location, log, DOCS_URL};
+use crate::lint::sarif::{descriptor, location, log};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -28,13 +28,13 @@ fn level(c: Class) -> &'static str {
     }
 }
 
-fn rule_doc(id: &'static str) -> RuleDoc {
+fn rule_doc(id: &'static str, docs: &str) -> RuleDoc {
     if let Some(r) = super::rules::lookup(id) {
         RuleDoc {
             id: r.id,
             summary: r.summary,
             doc: super::rules::explain(r),
-            uri: format!("{DOCS_URL}diff.md#{}", r.id.to_ascii_lowercase()),
+            uri: format!("{docs}diff.md#{}", r.id.to_ascii_lowercase()),
             level: level(r.request.max(r.response)),
         }
     } else if let Some(r) = crate::dao::diff::lookup(id) {
@@ -45,7 +45,7 @@ fn rule_doc(id: &'static str) -> RuleDoc {
                 "{} (database rule, after squawk's `{}`): {}",
                 r.id, r.squawk, r.doc
             ),
-            uri: format!("{DOCS_URL}dao.md#database-breaking-changes-charter-diff"),
+            uri: format!("{docs}dao.md#database-breaking-changes-charter-diff"),
             level: level(r.class),
         }
     } else {
@@ -55,19 +55,22 @@ fn rule_doc(id: &'static str) -> RuleDoc {
             id,
             summary: id,
             doc: format!("{id}: see docs/diff.md"),
-            uri: format!("{DOCS_URL}diff.md"),
+            uri: format!("{docs}diff.md"),
             level: "warning",
         }
     }
 }
 
-pub fn to_value(report: &DiffReport) -> Value {
-    let mut docs: BTreeMap<&'static str, RuleDoc> = BTreeMap::new();
+/// `docs`: the URL of Charter's docs directory ([`crate::report::docs_url`]).
+pub fn to_value(report: &DiffReport, docs: &str) -> Value {
+    let mut rule_docs: BTreeMap<&'static str, RuleDoc> = BTreeMap::new();
     for c in &report.changes {
-        docs.entry(c.rule).or_insert_with(|| rule_doc(c.rule));
+        rule_docs
+            .entry(c.rule)
+            .or_insert_with(|| rule_doc(c.rule, docs));
     }
-    let index: BTreeMap<&str, usize> = docs.keys().enumerate().map(|(i, k)| (*k, i)).collect();
-    let rules: Vec<Value> = docs
+    let index: BTreeMap<&str, usize> = rule_docs.keys().enumerate().map(|(i, k)| (*k, i)).collect();
+    let rules: Vec<Value> = rule_docs
         .values()
         .map(|d| {
             let name = heck::AsUpperCamelCase(d.id.to_ascii_lowercase()).to_string();
@@ -78,7 +81,7 @@ pub fn to_value(report: &DiffReport) -> Value {
         .changes
         .iter()
         .map(|c| {
-            let d = &docs[c.rule];
+            let d = &rule_docs[c.rule];
             let mut text = format!(
                 "{} (wire: {}, source: {})",
                 c.message,
@@ -116,9 +119,9 @@ pub fn to_value(report: &DiffReport) -> Value {
             r
         })
         .collect();
-    log(rules, results)
+    log(rules, results, docs)
 }
 
-pub fn render(report: &DiffReport) -> String {
-    serde_json::to_string_pretty(&to_value(report)).expect("sarif serializes")
+pub fn render(report: &DiffReport, docs: &str) -> String {
+    serde_json::to_string_pretty(&to_value(report, docs)).expect("sarif serializes")
 }

@@ -46,6 +46,7 @@ fn stream_json(repo: &Repo, s: &Stream, sources: &SourceMap) -> Value {
     })
 }
 
+#[cfg(feature = "reports")]
 const HUMAN: &str = "{{#each streams}}{{stream_name}}  ({{short_name}}; union `{{union}}` of {{service}}, {{file}}:{{line}})
   discriminator: {{discriminator}}
 {{#each members}}  - {{discriminator}}  [{{change}}]{{#if payload_field}}  payload `{{payload_field}}: {{payload_type}}`{{/if}}{{#if id_field}}  id `{{id_field}}`{{/if}}  partition key `{{partition_key}}`
@@ -54,6 +55,7 @@ const HUMAN: &str = "{{#each streams}}{{stream_name}}  ({{short_name}}; union `{
 {{else}}no event streams (no union named `*_event`)
 {{/each}}";
 
+#[cfg(feature = "reports")]
 /// The descriptor as text for people.
 pub fn render_human(repo: &Repo, streams: &[Stream], sources: &SourceMap) -> String {
     let mut hb = crate::report::templates();

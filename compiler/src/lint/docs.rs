@@ -1,11 +1,16 @@
 //! docs/lints.md, generated from the rule descriptors with a handlebars template.
 
+#[cfg(feature = "reports")]
 use super::{Preset, RULES};
+#[cfg(feature = "reports")]
 use handlebars::Handlebars;
+#[cfg(feature = "reports")]
 use serde::Serialize;
 
+#[cfg(feature = "reports")]
 const TEMPLATE: &str = include_str!("lints.md.hbs");
 
+#[cfg(feature = "reports")]
 #[derive(Serialize)]
 struct RuleDoc {
     code: &'static str,
@@ -19,18 +24,21 @@ struct RuleDoc {
     doc: String,
 }
 
+#[cfg(feature = "reports")]
 #[derive(Serialize)]
 struct Meta {
     code: &'static str,
     summary: &'static str,
 }
 
+#[cfg(feature = "reports")]
 #[derive(Serialize)]
 struct Page {
     rules: Vec<RuleDoc>,
     meta: Vec<Meta>,
 }
 
+#[cfg(feature = "reports")]
 /// The text of docs/lints.md.
 pub fn render() -> String {
     let mut rules: Vec<_> = RULES.iter().collect();

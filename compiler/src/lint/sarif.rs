@@ -13,47 +13,45 @@ use crate::source::SourceMap;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-/// Where Charter's docs are published (`docs/` of the repository); rule pages are anchors in
-/// `lints.md`, `diff.md` and `dao.md` below it. Set `CHARTER_DOCS_URL` at build
-/// time to point elsewhere (a fork, a docs site).
-pub const DOCS_URL: &str = match option_env!("CHARTER_DOCS_URL") {
-    Some(u) => u,
-    None => "https://github.com/charter-api/charter/blob/main/docs/",
-};
-
-/// Renders diagnostics (lint findings and any other diagnostic) as a SARIF 2.1.0 log.
-pub fn render<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, sources: &SourceMap) -> String {
-    serde_json::to_string_pretty(&to_value(diags, sources)).expect("sarif serializes")
+/// Renders diagnostics (lint findings and any other diagnostic) as a SARIF 2.1.0 log. `docs` is
+/// the URL of Charter's docs directory ([`crate::report::docs_url`]): `informationUri`, and the
+/// rule pages as `helpUri`.
+pub fn render<'a>(
+    diags: impl IntoIterator<Item = &'a Diagnostic>,
+    sources: &SourceMap,
+    docs: &str,
+) -> String {
+    serde_json::to_string_pretty(&to_value(diags, sources, docs)).expect("sarif serializes")
 }
 
 /// The help URI of a diagnostic code or lint rule.
-fn code_help_uri(code: &crate::diag::Code, name: &str) -> String {
+fn code_help_uri(code: &crate::diag::Code, name: &str, docs: &str) -> String {
     if code.id.starts_with('L') && name != code.id {
         // `## L0101 snake-case-names` in lints.md
-        format!(
-            "{DOCS_URL}lints.md#{}-{}",
-            code.id.to_ascii_lowercase(),
-            name
-        )
+        format!("{docs}lints.md#{}-{}", code.id.to_ascii_lowercase(), name)
     } else if code.id.starts_with('L') {
-        format!("{DOCS_URL}lints.md#configuration-diagnostics")
+        format!("{docs}lints.md#configuration-diagnostics")
     } else {
         // validation codes have no page of their own: `charter explain CODE` prints their text
-        DOCS_URL.to_string()
+        docs.to_string()
     }
 }
 
-pub fn to_value<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, sources: &SourceMap) -> Value {
+pub fn to_value<'a>(
+    diags: impl IntoIterator<Item = &'a Diagnostic>,
+    sources: &SourceMap,
+    docs: &str,
+) -> Value {
     let diags: Vec<&Diagnostic> = diags.into_iter().collect();
     // Every lint rule, then every other code that occurs, in code order.
     let mut rules: BTreeMap<&str, Value> = BTreeMap::new();
     for r in super::RULES {
-        rules.insert(r.code.id, code_rule(&r.code, r.name));
+        rules.insert(r.code.id, code_rule(&r.code, r.name, docs));
     }
     for d in &diags {
         rules
             .entry(d.code.id)
-            .or_insert_with(|| code_rule(d.code, d.code.id));
+            .or_insert_with(|| code_rule(d.code, d.code.id, docs));
     }
     let index: BTreeMap<&str, usize> = rules.keys().enumerate().map(|(i, k)| (*k, i)).collect();
     let results: Vec<Value> = diags
@@ -65,7 +63,7 @@ pub fn to_value<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, sources: &S
                     "{}; `charter explain {}` or {}",
                     d.code.summary,
                     d.code.id,
-                    code_help_uri(d.code, rule_name(d.code.id))
+                    code_help_uri(d.code, rule_name(d.code.id), docs)
                 ),
             };
             let mut r = json!({
@@ -93,7 +91,7 @@ pub fn to_value<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, sources: &S
             r
         })
         .collect();
-    log(rules.into_values().collect(), results)
+    log(rules.into_values().collect(), results, docs)
 }
 
 /// The lint rule name of a code (`snake-case-names`), or the code itself.
@@ -104,19 +102,19 @@ fn rule_name(id: &str) -> &str {
         .map_or(id, |r| r.name)
 }
 
-fn code_rule(code: &crate::diag::Code, name: &str) -> Value {
+fn code_rule(code: &crate::diag::Code, name: &str, docs: &str) -> Value {
     descriptor(
         code.id,
         name,
         code.summary,
         code.explain,
-        &code_help_uri(code, name),
+        &code_help_uri(code, name, docs),
         level(code.severity),
     )
 }
 
-/// A SARIF log of one run of charter.
-pub fn log(rules: Vec<Value>, results: Vec<Value>) -> Value {
+/// A SARIF log of one run of charter; `informationUri` is `docs`, Charter's docs directory.
+pub fn log(rules: Vec<Value>, results: Vec<Value>, docs: &str) -> Value {
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -125,7 +123,7 @@ pub fn log(rules: Vec<Value>, results: Vec<Value>) -> Value {
                 "name": "charter",
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": DOCS_URL,
+                "informationUri": docs,
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",

@@ -628,6 +628,7 @@ pub fn api_builder_path(path: &str) -> String {
 pub const W_OPERATION: &crate::diag::Code = &super::W2201;
 pub const W_NOT_BUNDLED: &crate::diag::Code = &super::W2202;
 
+#[cfg(feature = "yaml")]
 /// YAML text of a document (saphyr's emitter; block style, keys in document order).
 pub fn to_yaml(v: &Value) -> String {
     let y = yaml_of(v);
@@ -641,6 +642,7 @@ pub fn to_yaml(v: &Value) -> String {
     out
 }
 
+#[cfg(feature = "yaml")]
 fn yaml_of(v: &Value) -> saphyr::Yaml<'static> {
     use saphyr::{Scalar, Yaml};
     use std::borrow::Cow;

@@ -61,47 +61,47 @@ pub fn import(path: &Path, text: &str) -> Imported {
         );
         return out;
     }
-    let root =
-        if text.trim_start().starts_with(['{', '[']) {
-            match crate::json::parse(text) {
-                Ok(p) => {
-                    for d in &p.duplicates {
-                        out.diagnostics.push(
-                            Diagnostic::new(E_READ, format!("duplicate key `{}`", d.key))
-                                .at(Loc::new(file, d.span, "")),
-                        );
-                    }
-                    p.root
-                }
-                Err(e) => {
-                    let message = match e.kind {
-                        crate::json::ErrorKind::Syntax(m) => format!("malformed JSON: {m}"),
-                        crate::json::ErrorKind::TooDeep => {
-                            format!("nested deeper than {} levels", crate::json::MAX_DEPTH)
-                        }
-                    };
-                    out.diagnostics
-                        .push(Diagnostic::new(E_READ, message).at(Loc::new(
-                            file,
-                            crate::source::Span::new(e.offset, e.offset),
-                            "",
-                        )));
-                    return out;
-                }
-            }
-        } else {
-            match super::yaml::parse(text) {
-                Ok(n) => n,
-                Err(e) => {
+    let root = if text.trim_start().starts_with(['{', '[']) {
+        match crate::json::parse(text) {
+            Ok(p) => {
+                for d in &p.duplicates {
                     out.diagnostics.push(
-                        Diagnostic::new(E_READ, format!("malformed YAML: {}", e.message)).at(
-                            Loc::new(file, crate::source::Span::new(e.offset, e.offset), ""),
-                        ),
+                        Diagnostic::new(E_READ, format!("duplicate key `{}`", d.key))
+                            .at(Loc::new(file, d.span, "")),
                     );
-                    return out;
                 }
+                p.root
             }
-        };
+            Err(e) => {
+                let message = match e.kind {
+                    crate::json::ErrorKind::Syntax(m) => format!("malformed JSON: {m}"),
+                    crate::json::ErrorKind::TooDeep => {
+                        format!("nested deeper than {} levels", crate::json::MAX_DEPTH)
+                    }
+                };
+                out.diagnostics
+                    .push(Diagnostic::new(E_READ, message).at(Loc::new(
+                        file,
+                        crate::source::Span::new(e.offset, e.offset),
+                        "",
+                    )));
+                return out;
+            }
+        }
+    } else {
+        match yaml(text) {
+            Ok(n) => n,
+            Err(e) => {
+                out.diagnostics
+                    .push(Diagnostic::new(E_READ, e.message).at(Loc::new(
+                        file,
+                        crate::source::Span::new(e.offset, e.offset),
+                        "",
+                    )));
+                return out;
+            }
+        }
+    };
     if out.diagnostics.has_errors() {
         return out;
     }
@@ -113,6 +113,31 @@ pub fn import(path: &Path, text: &str) -> Imported {
         out.api_json = api;
     }
     out
+}
+
+/// A YAML document's tree, or why not (`message` says what to show).
+#[cfg(feature = "yaml")]
+fn yaml(text: &str) -> Result<Node, super::yaml::Error> {
+    super::yaml::parse(text).map_err(|mut e| {
+        e.message = format!("malformed YAML: {}", e.message);
+        e
+    })
+}
+
+/// Without the `yaml` feature (a build script's minimal engine) YAML is refused, saying so.
+#[cfg(not(feature = "yaml"))]
+fn yaml(_: &str) -> Result<Node, NoYaml> {
+    Err(NoYaml {
+        message: "this document is YAML, which needs the `yaml` feature of the charter library \
+                  (the charter command has it): turn it on or convert the document to JSON",
+        offset: 0,
+    })
+}
+
+#[cfg(not(feature = "yaml"))]
+struct NoYaml {
+    message: &'static str,
+    offset: usize,
 }
 
 pub const E_READ: &crate::diag::Code = &super::E2201;

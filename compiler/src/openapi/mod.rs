@@ -7,6 +7,7 @@
 pub mod export;
 pub mod import;
 pub mod schema;
+#[cfg(feature = "yaml")]
 pub mod yaml;
 
 crate::codes! {

@@ -22,6 +22,7 @@
 //!    valid example of its type ([`crate::example`]), optional fields filled in (a few levels
 //!    deep) so consumers see every field the service may send.
 
+use crate::conform::route;
 use crate::conform::{self, Direction, Kind};
 use crate::example::{Examples, Hint};
 use crate::ir::{
@@ -528,26 +529,6 @@ fn rejection(p: &conform::Problem) -> ValidationError {
             ValidationError::unprocessable(&p.field, p.message.clone())
         }
     }
-}
-
-/// Matches a path template (`/users/:id`) with request segments: the path parameters, in order.
-pub(crate) fn route(template: &str, segments: &[&str]) -> Option<Vec<(String, String)>> {
-    let t: Vec<&str> = template.split('/').collect();
-    if t.len() != segments.len() {
-        return None;
-    }
-    let mut params = Vec::new();
-    for (t, s) in t.iter().zip(segments) {
-        if let Some(name) = t.strip_prefix(':') {
-            if s.is_empty() {
-                return None;
-            }
-            params.push((name.to_owned(), (*s).to_owned()));
-        } else if t != s {
-            return None;
-        }
-    }
-    Some(params)
 }
 
 /// Percent-decoding of a path segment, through the runtime's query decoding.

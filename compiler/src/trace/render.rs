@@ -13,7 +13,9 @@
 
 use super::{labels, Direction, Hop, Trace, Via};
 use crate::source::{Loc, SourceMap};
+#[cfg(feature = "reports")]
 use handlebars::Handlebars;
+#[cfg(feature = "reports")]
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -61,6 +63,7 @@ pub fn render_json(trace: &Trace, sources: &SourceMap) -> String {
     serde_json::to_string_pretty(&to_json(trace, sources)).unwrap_or_default()
 }
 
+#[cfg(feature = "reports")]
 /// What the human and markdown templates see.
 #[derive(Serialize)]
 struct View {
@@ -74,6 +77,7 @@ struct View {
     clean: Vec<String>,
 }
 
+#[cfg(feature = "reports")]
 #[derive(Serialize)]
 struct Counts {
     fields: usize,
@@ -83,6 +87,7 @@ struct Counts {
     tables: usize,
 }
 
+#[cfg(feature = "reports")]
 #[derive(Serialize, Default)]
 struct ServiceView {
     name: String,
@@ -95,6 +100,7 @@ struct ServiceView {
     stores: Vec<Row>,
 }
 
+#[cfg(feature = "reports")]
 #[derive(Serialize)]
 struct Row {
     /// What: `user.email`, `POST /users`, `user_event[user_upserted]`.
@@ -108,10 +114,12 @@ struct Row {
     line: usize,
 }
 
+#[cfg(feature = "reports")]
 fn arrow(via: &[String]) -> String {
     via.join(" → ")
 }
 
+#[cfg(feature = "reports")]
 /// The labels of a path as shown, ending with what was cut: `… (9,990 more hops, via m10)`.
 fn shown(mut labels: Vec<String>, via: &Via) -> Vec<String> {
     if let Some((_, ty)) = &via.continues {
@@ -120,6 +128,7 @@ fn shown(mut labels: Vec<String>, via: &Via) -> Vec<String> {
     labels
 }
 
+#[cfg(feature = "reports")]
 fn view(trace: &Trace, sources: &SourceMap, against: Option<&str>) -> View {
     let mut services: Vec<ServiceView> = trace
         .services
@@ -267,6 +276,7 @@ fn view(trace: &Trace, sources: &SourceMap, against: Option<&str>) -> View {
     }
 }
 
+#[cfg(feature = "reports")]
 const HUMAN: &str = "{{#if against}}new since {{against}}: {{/if}}{{annotation}}: {{counts.fields}} annotated field(s), {{counts.models}} model(s), {{counts.operations}} operation flow(s), {{counts.events}} event(s)
 {{#each services}}
 
@@ -287,6 +297,7 @@ const HUMAN: &str = "{{#if against}}new since {{against}}: {{/if}}{{annotation}}
 no {{annotation}}: {{#each clean}}{{#unless @first}}, {{/unless}}{{this}}{{/each}}
 {{/if}}";
 
+#[cfg(feature = "reports")]
 const MARKDOWN: &str = "{{#if against}}# New flows of `{{annotation}}` since `{{against}}`
 
 {{#if services}}Personal data now flows where it did not before: {{counts.fields}} newly annotated field(s), {{counts.models}} model(s), {{counts.operations}} operation flow(s), {{counts.events}} event(s). Please review.
@@ -347,6 +358,7 @@ const MARKDOWN: &str = "{{#if against}}# New flows of `{{annotation}}` since `{{
 {{#each clean}}- `{{this}}`
 {{/each}}{{/if}}";
 
+#[cfg(feature = "reports")]
 fn registry() -> Handlebars<'static> {
     let mut h = crate::report::templates();
     h.register_template_string("human", HUMAN)
@@ -356,25 +368,30 @@ fn registry() -> Handlebars<'static> {
     h
 }
 
+#[cfg(feature = "reports")]
 fn render(name: &str, trace: &Trace, sources: &SourceMap, against: Option<&str>) -> String {
     registry()
         .render(name, &view(trace, sources, against))
         .unwrap_or_else(|e| format!("template error: {e}\n"))
 }
 
+#[cfg(feature = "reports")]
 pub fn render_human(trace: &Trace, sources: &SourceMap) -> String {
     render("human", trace, sources, None)
 }
 
+#[cfg(feature = "reports")]
 pub fn render_markdown(trace: &Trace, sources: &SourceMap) -> String {
     render("markdown", trace, sources, None)
 }
 
+#[cfg(feature = "reports")]
 /// The new flows of [`super::against::new_flows`], as text.
 pub fn render_human_against(flows: &Trace, sources: &SourceMap, rev: &str) -> String {
     render("human", flows, sources, Some(rev))
 }
 
+#[cfg(feature = "reports")]
 /// The new flows of [`super::against::new_flows`], as markdown for a pull request.
 pub fn render_markdown_against(flows: &Trace, sources: &SourceMap, rev: &str) -> String {
     render("markdown", flows, sources, Some(rev))

@@ -23,6 +23,7 @@ pub use codes::CODES;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::ir::{Field, Operation, Repo, Resource, Service, ServiceId, TypeId, TypeKind, TypeRef};
 use crate::source::Loc;
+use rayon::prelude::*;
 
 /// A validation pass over one service.
 pub type Pass = fn(&mut Cx);
@@ -47,18 +48,30 @@ pub const PASSES: &[(&str, Pass)] = &[
     ("responses", responses::check),
 ];
 
-/// Validates every service of the repo.
+/// Validates every service of the repo (services in parallel; each service's findings are
+/// collected on their own and appended in service order).
 pub fn validate(repo: &Repo, diags: &mut Diagnostics) {
-    for id in repo.service_ids() {
+    let one = |id: ServiceId| {
+        let mut found = Diagnostics::new();
         let mut cx = Cx {
             repo,
             id,
             svc: repo.service(id),
-            diags: &mut *diags,
+            diags: &mut found,
         };
         for (_, pass) in PASSES {
             pass(&mut cx);
         }
+        found.into_vec()
+    };
+    let ids: Vec<ServiceId> = repo.service_ids().collect();
+    let found: Vec<Vec<_>> = if ids.len() > 1 {
+        ids.into_par_iter().map(one).collect()
+    } else {
+        ids.into_iter().map(one).collect()
+    };
+    for f in found {
+        diags.extend(f);
     }
 }
 

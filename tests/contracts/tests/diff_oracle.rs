@@ -631,7 +631,7 @@ async fn recorded_traffic(old: &Repo, cassettes: &Path, base_url: &str) -> Vec<W
     let sid = charter::verify::pick_service(old, Some("io.charter.user.v0"), &loaded).unwrap();
     let http = reqwest::Client::new();
     let report = charter::verify::verify(old, sid, &loaded, |i| {
-        charter::cli::verify::send(&http, base_url, i.clone())
+        charter::verify::send(&http, base_url, i.clone())
     })
     .await
     .unwrap();

@@ -19,7 +19,7 @@ async fn verify(cassettes: &Path, base_url: &str) -> Report {
     assert_eq!(checked.repo.service(sid).name, "user");
     let http = reqwest::Client::new();
     verify::verify(&checked.repo, sid, &cassettes, |i| {
-        charter::cli::verify::send(&http, base_url, i.clone())
+        charter::verify::send(&http, base_url, i.clone())
     })
     .await
     .unwrap()

@@ -4,7 +4,7 @@
 //! union breaks the rules streams need (E2101, E2102); 2 usage or I/O (charter.toml unreadable).
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::events::{self, descriptor, StreamOptions};
+use charter::events::{self, descriptor, StreamOptions};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -54,7 +54,7 @@ pub fn run(args: StreamsArgs) -> i32 {
     if !diags.is_empty() {
         eprint!(
             "{}",
-            crate::report::render_human(diags.iter(), &checked.sources, super::use_color())
+            charter::report::render_human(diags.iter(), &checked.sources, super::use_color())
         );
     }
     let text = match args.format {

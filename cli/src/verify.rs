@@ -1,12 +1,12 @@
 //! `charter verify --cassettes DIR --spec PATH --base-url URL [--service NS] [--format …]`:
 //! replays recorded interactions against a running provider and reports incompatibilities with the
-//! rule ids and classes of `charter diff` ([`crate::verify`]).
+//! rule ids and classes of `charter diff` ([`charter::verify`]).
 //!
 //! Exit codes: 0 nothing breaking (dangerous findings are reported); 1 a breaking finding, or the
 //! spec does not validate; 2 usage or I/O (unreadable cassettes, an unreachable provider).
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::verify::{self, Answer};
+use charter::verify;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -40,7 +40,7 @@ pub struct VerifyArgs {
 
 pub fn run(args: VerifyArgs) -> i32 {
     let paths = [args.spec.clone()];
-    let checked = crate::check(&paths, &crate::Options::default());
+    let checked = charter::check(&paths, &charter::Options::default());
     if let Some(code) = super::trace::failure(&checked, &paths, super::trace::TraceFormat::Human) {
         return code;
     }
@@ -71,7 +71,7 @@ pub fn run(args: VerifyArgs) -> i32 {
     let base = args.base_url.trim_end_matches('/').to_owned();
     let http = reqwest::Client::new();
     let result = rt.block_on(verify::verify(&checked.repo, sid, &cassettes, |i| {
-        send(&http, &base, i.clone())
+        verify::send(&http, &base, i.clone())
     }));
     let report = match result {
         Ok(r) => r,
@@ -92,44 +92,4 @@ pub fn run(args: VerifyArgs) -> i32 {
     } else {
         EXIT_OK
     }
-}
-
-/// Sends one recorded request to the provider (recorded headers, a fresh request id).
-pub async fn send(
-    http: &reqwest::Client,
-    base: &str,
-    i: charter_runtime::record::Interaction,
-) -> Result<Answer, String> {
-    let r = &i.request;
-    let method = reqwest::Method::from_bytes(r.method.as_bytes())
-        .map_err(|_| format!("cassette: bad method {}", r.method))?;
-    let mut b = http.request(method, format!("{base}{}", r.path));
-    if !r.query.is_empty() {
-        b = b.query(&r.query);
-    }
-    for (k, v) in &r.headers {
-        if k != "x-request-id" && k != "content-length" {
-            b = b.header(k.as_str(), v.as_str());
-        }
-    }
-    if let Some(body) = &r.body {
-        b = b
-            .header("content-type", "application/json")
-            .body(serde_json::to_vec(body).unwrap_or_default());
-    }
-    let resp = b
-        .send()
-        .await
-        .map_err(|e| format!("cannot reach the provider at {base}: {}", e.without_url()))?;
-    let status = resp.status().as_u16();
-    let bytes = resp
-        .bytes()
-        .await
-        .map_err(|e| format!("reading the provider's answer: {}", e.without_url()))?;
-    let body = if bytes.iter().all(u8::is_ascii_whitespace) {
-        None
-    } else {
-        serde_json::from_slice(&bytes).ok()
-    };
-    Ok(Answer { status, body })
 }

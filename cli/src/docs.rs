@@ -1,11 +1,11 @@
 //! `charter docs [PATH] --out DIR [--format html|markdown]`: the documentation site of an api
-//! repo (see [`crate::site`]).
+//! repo (see [`charter::site`]).
 //!
 //! Exit codes: 0 the site was written; 1 the specs do not validate (reported like `check`);
 //! 2 usage or I/O errors.
 
 use super::{EXIT_OK, EXIT_USAGE};
-use crate::site::{self, Graphviz, History};
+use charter::site::{self, Graphviz, History};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -29,7 +29,7 @@ pub struct DocsArgs {
     #[arg(long, value_enum, default_value_t)]
     pub format: DocsFormat,
     /// The annotation the data map follows.
-    #[arg(long, value_name = "NAME", default_value = crate::trace::DEFAULT_ANNOTATION)]
+    #[arg(long, value_name = "NAME", default_value = charter::trace::DEFAULT_ANNOTATION)]
     pub annotation: String,
     /// Draw no data-map diagram (the plain list only), even when Graphviz is installed.
     #[arg(long)]
@@ -49,7 +49,7 @@ pub fn run(args: DocsArgs) -> i32 {
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let paths = vec![path.clone()];
     let (checked, config) = super::load_repo(&paths, None, args.strict_imports);
-    let options = crate::Options::default()
+    let options = charter::Options::default()
         .with_strict_imports(args.strict_imports || config.toml.check.strict_imports);
     if let Some(code) = super::trace::failure(&checked, &paths, super::trace::TraceFormat::Human) {
         return code;

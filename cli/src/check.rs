@@ -1,9 +1,9 @@
 //! `charter check`, `charter resolve`, `charter schema`, `charter explain`.
 
 use super::{Format, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::diag::Diagnostics;
-use crate::report;
-use crate::source::FileId;
+use charter::diag::Diagnostics;
+use charter::report;
+use charter::source::FileId;
 use clap::Args;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -51,8 +51,8 @@ pub struct ExplainArgs {
 
 /// The specs `check` and `lint` report on, loaded with their context.
 pub struct Named {
-    pub checked: crate::Checked,
-    pub config: crate::config::Config,
+    pub checked: charter::Checked,
+    pub config: charter::config::Config,
     /// The files whose findings are reported; `None` when only directories were named (all).
     reported: Option<HashSet<FileId>>,
 }
@@ -108,14 +108,14 @@ fn canonical(p: &Path) -> PathBuf {
 /// its imports resolve as they do when the whole repo is checked; only the named files (and
 /// every spec of a named directory) are reported.
 pub fn load_named(paths: &[PathBuf], config: Option<&Path>, strict_imports: bool) -> Named {
-    let mut checked = crate::Checked::default();
-    let config = crate::config::Config::load(
+    let mut checked = charter::Checked::default();
+    let config = charter::config::Config::load(
         config,
         paths,
         &mut checked.sources,
         &mut checked.diagnostics,
     );
-    let options = crate::Options::default()
+    let options = charter::Options::default()
         .with_strict_imports(strict_imports || config.toml.check.strict_imports);
     let root = config.root.as_deref().map(canonical);
     let files: Vec<&PathBuf> = paths.iter().filter(|p| p.is_file()).collect();
@@ -132,7 +132,7 @@ pub fn load_named(paths: &[PathBuf], config: Option<&Path>, strict_imports: bool
             all.push(dir);
         }
     }
-    crate::check_into(&mut checked, &all, &options);
+    charter::check_into(&mut checked, &all, &options);
     let reported = (!files.is_empty()).then(|| {
         let named: Vec<PathBuf> = paths.iter().map(|p| canonical(p)).collect();
         checked
@@ -167,7 +167,7 @@ pub fn run_check(args: CheckArgs) -> i32 {
     let stats = (!args.no_lint).then(|| {
         let checked = &mut named.checked;
         let config = super::lint::load_config(&named.config, &mut checked.diagnostics);
-        crate::lint::lint(
+        charter::lint::lint(
             &checked.repo,
             &checked.sources,
             &config,
@@ -183,6 +183,7 @@ pub fn run_check(args: CheckArgs) -> i32 {
         "charter check",
         checked.diagnostics.as_slice(),
         &checked.sources,
+        &named.config.docs_url(),
     );
     if args.format == Format::Human {
         eprintln!(
@@ -196,7 +197,7 @@ pub fn run_check(args: CheckArgs) -> i32 {
 pub fn run_resolve(args: ResolveArgs) -> i32 {
     let mut paths = vec![args.file.clone()];
     paths.extend(args.repo);
-    let checked = crate::check(&paths, &crate::Options::default());
+    let checked = charter::check(&paths, &charter::Options::default());
     let errors: Vec<_> = checked
         .diagnostics
         .iter()
@@ -218,7 +219,7 @@ pub fn run_resolve(args: ResolveArgs) -> i32 {
         return EXIT_FINDINGS;
     };
     let (value, notes) =
-        crate::emit::service_json::resolved(&checked.repo, id, args.organization.as_deref());
+        charter::emit::service_json::resolved(&checked.repo, id, args.organization.as_deref());
     for n in notes {
         eprintln!("note: {n}");
     }
@@ -229,13 +230,13 @@ pub fn run_resolve(args: ResolveArgs) -> i32 {
 pub fn run_schema() -> i32 {
     println!(
         "{}",
-        serde_json::to_string_pretty(&crate::schema::api_json_schema()).expect("json")
+        serde_json::to_string_pretty(&charter::schema::api_json_schema()).expect("json")
     );
     EXIT_OK
 }
 
 pub fn run_explain(args: ExplainArgs) -> i32 {
-    match crate::codes::explain(&args.code) {
+    match charter::codes::explain(&args.code) {
         Some(text) => {
             println!("{text}");
             EXIT_OK

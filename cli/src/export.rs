@@ -4,8 +4,8 @@
 //! [`ExportTarget`] is a subcommand enum: each format is a variant with its own arguments.
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::openapi::export::{self, ExportOptions};
-use crate::report;
+use charter::openapi::export::{self, ExportOptions};
+use charter::report;
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 
@@ -80,7 +80,7 @@ fn run_openapi(args: OpenapiArgs) -> i32 {
     } else {
         args.paths.clone()
     };
-    let checked = crate::check(&paths, &crate::Options::default());
+    let checked = charter::check(&paths, &charter::Options::default());
     let errors: Vec<_> = checked
         .diagnostics
         .iter()

@@ -3,8 +3,8 @@
 
 use super::generate::GenerateArgs;
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::dao::{self, sql, Plan, Table};
-use crate::report;
+use charter::dao::{self, sql, Plan, Table};
+use charter::report;
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -31,8 +31,8 @@ pub fn run(args: &GenerateArgs) -> i32 {
     } else {
         args.paths.clone()
     };
-    let options = crate::Options::default();
-    let new = crate::check(&paths, &options);
+    let options = charter::Options::default();
+    let new = charter::check(&paths, &options);
     let Some((new_plan, new_ok)) = planned(&new) else {
         return if new.io_errors > 0 {
             EXIT_USAGE
@@ -50,14 +50,14 @@ pub fn run(args: &GenerateArgs) -> i32 {
                 eprintln!("error: with --against, give at most one path");
                 return EXIT_USAGE;
             }
-            let files = match crate::git::read_specs(rev, &paths[0]) {
+            let files = match charter::git::read_specs(rev, &paths[0]) {
                 Ok(f) => f,
                 Err(e) => {
                     eprintln!("error: {e}");
                     return EXIT_USAGE;
                 }
             };
-            let old = crate::check_sources(files, &options);
+            let old = charter::check_sources(files, &options);
             match planned(&old) {
                 Some((plan, true)) => Some((rev.clone(), old, plan)),
                 _ => {
@@ -131,7 +131,7 @@ fn next_number(dir: &Path) -> u32 {
 
 /// The plan of checked specs, after printing every diagnostic; `None` when the specs do not
 /// validate, `Some((plan, false))` when the metadata has errors.
-fn planned(checked: &crate::Checked) -> Option<(Plan, bool)> {
+fn planned(checked: &charter::Checked) -> Option<(Plan, bool)> {
     if checked.has_errors() || checked.io_errors > 0 {
         eprint!(
             "{}",

@@ -2,8 +2,8 @@
 //! (`charter generate postgres`: [`super::postgres`]).
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::gen::{self, krate};
-use crate::report;
+use charter::gen::{self, krate};
+use charter::report;
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
 
@@ -62,18 +62,18 @@ fn settings(args: &GenerateArgs, paths: &[PathBuf]) -> Result<gen::Settings, Str
         .with_mock(args.mock)
         .with_events(args.events)
         .with_dao(args.postgres.dao);
-    let mut sources = crate::source::SourceMap::default();
-    let mut diags = crate::diag::Diagnostics::new();
+    let mut sources = charter::source::SourceMap::default();
+    let mut diags = charter::diag::Diagnostics::new();
     let config =
-        crate::config::Config::load(args.config.as_deref(), paths, &mut sources, &mut diags);
+        charter::config::Config::load(args.config.as_deref(), paths, &mut sources, &mut diags);
     if diags.has_errors() {
         return Err(
-            crate::report::render_human(diags.as_slice(), &sources, false)
+            charter::report::render_human(diags.as_slice(), &sources, false)
                 .trim_end()
                 .to_string(),
         );
     }
-    settings.stream_options = crate::events::StreamOptions::from_toml(config.text())
+    settings.stream_options = charter::events::StreamOptions::from_toml(config.text())
         .map_err(|e| format!("charter.toml: {e}"))?;
     let rust = &config.toml.generate.rust;
     if let Some(names) = &rust.redacted_annotations {
@@ -131,7 +131,7 @@ pub fn run(args: GenerateArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
-    let checked = crate::check(&paths, &crate::Options::default());
+    let checked = charter::check(&paths, &charter::Options::default());
     if checked.has_errors() || checked.io_errors > 0 {
         eprint!(
             "{}",

@@ -5,8 +5,8 @@
 //! (including an old revision that cannot be read or does not validate).
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::trace::{self, against, render, TraceOptions};
-use crate::Checked;
+use charter::trace::{self, against, render, TraceOptions};
+use charter::Checked;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -53,13 +53,13 @@ pub fn run(args: TraceArgs) -> i32 {
         return EXIT_USAGE;
     }
     let (checked, config) = super::load_repo(&paths, None, args.strict_imports);
-    let options = crate::Options::default()
+    let options = charter::Options::default()
         .with_strict_imports(args.strict_imports || config.toml.check.strict_imports);
     if let Some(code) = failure(&checked, &paths, args.format) {
         return code;
     }
     // Tables of the repo's metadata specs (the `psql` attribute): where personal data is stored.
-    let (storage, _) = crate::dao::plan_checked(&checked);
+    let (storage, _) = charter::dao::plan_checked(&checked);
     let trace_options = TraceOptions {
         annotation: args.annotation.clone(),
         storage: Some(&storage),
@@ -79,14 +79,14 @@ pub fn run(args: TraceArgs) -> i32 {
         eprintln!("error: with --against, give at most one path");
         return EXIT_USAGE;
     }
-    let files = match crate::git::read_specs(rev, &paths[0]) {
+    let files = match charter::git::read_specs(rev, &paths[0]) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_USAGE;
         }
     };
-    let old = crate::check_sources(files, &options);
+    let old = charter::check_sources(files, &options);
     if !super::diff::side_ok(
         &old,
         &format!("old ({rev})"),
@@ -155,11 +155,11 @@ pub(crate) fn failure(checked: &Checked, paths: &[PathBuf], format: TraceFormat)
         .filter(|d| d.is_error())
         .collect();
     if format == TraceFormat::Json {
-        println!("{}", crate::report::render_json(errors, &checked.sources));
+        println!("{}", charter::report::render_json(errors, &checked.sources));
     } else {
         eprint!(
             "{}",
-            crate::report::render_human(errors, &checked.sources, super::use_color())
+            charter::report::render_human(errors, &checked.sources, super::use_color())
         );
     }
     Some(if checked.io_errors > 0 {

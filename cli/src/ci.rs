@@ -9,8 +9,8 @@
 //! personal-data flows are listed for review; they fail only with `--fail-on-new-flows`.
 
 use super::{WarningGate, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::diff::{self, Side};
-use crate::trace::{self, against, render, TraceOptions};
+use charter::diff::{self, Side};
+use charter::trace::{self, against, render, TraceOptions};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -54,7 +54,7 @@ pub fn run(args: CiArgs) -> i32 {
     }
     // check + lint
     let lint_config = super::lint::load_config(&charter_toml, &mut checked.diagnostics);
-    crate::lint::lint(
+    charter::lint::lint(
         &checked.repo,
         &checked.sources,
         &lint_config,
@@ -62,14 +62,22 @@ pub fn run(args: CiArgs) -> i32 {
     );
     checked.diagnostics.sort(&checked.sources);
     let diags = checked.diagnostics.as_slice();
-    print!("{}", crate::report::render_github(diags, &checked.sources));
-    let mut summary = crate::report::render_markdown("charter check", diags, &checked.sources);
+    print!(
+        "{}",
+        charter::report::render_github(diags, &checked.sources)
+    );
+    let mut summary = charter::report::render_markdown(
+        "charter check",
+        diags,
+        &checked.sources,
+        &charter_toml.docs_url(),
+    );
 
     // the base revision
-    let options = crate::Options::default()
+    let options = charter::Options::default()
         .with_strict_imports(args.strict_imports || charter_toml.toml.check.strict_imports);
-    let base = match crate::git::read_specs(&args.base, &path) {
-        Ok(files) => Some(crate::check_sources(files, &options)),
+    let base = match charter::git::read_specs(&args.base, &path) {
+        Ok(files) => Some(charter::check_sources(files, &options)),
         Err(e) if e.starts_with("no .json spec") => None, // the specs are new in this change
         Err(e) => {
             eprintln!("error: {e}");
@@ -119,7 +127,7 @@ pub fn run(args: CiArgs) -> i32 {
             if old.has_errors() {
                 eprint!(
                     "{}",
-                    crate::report::render_human(
+                    charter::report::render_human(
                         old.diagnostics.iter().filter(|d| d.is_error()),
                         &old.sources,
                         false

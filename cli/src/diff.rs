@@ -1,8 +1,8 @@
 //! `charter diff OLD NEW` and `charter diff --against REV [PATH]`.
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::diff::{self, report, Class, Side};
-use crate::Checked;
+use charter::diff::{self, report, Class, Side};
+use charter::Checked;
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
 
@@ -77,9 +77,9 @@ pub fn run(args: DiffArgs) -> i32 {
         (_, [p, ..]) => p.clone(),
         _ => PathBuf::from("."),
     };
-    let mut config_sources = crate::source::SourceMap::default();
-    let mut config_diags = crate::diag::Diagnostics::new();
-    let charter_toml = crate::config::Config::load(
+    let mut config_sources = charter::source::SourceMap::default();
+    let mut config_diags = charter::diag::Diagnostics::new();
+    let charter_toml = charter::config::Config::load(
         args.config.as_deref(),
         std::slice::from_ref(&new_path),
         &mut config_sources,
@@ -88,7 +88,7 @@ pub fn run(args: DiffArgs) -> i32 {
     if config_diags.has_errors() {
         eprint!(
             "{}",
-            crate::report::render_human(
+            charter::report::render_human(
                 config_diags.as_slice(),
                 &config_sources,
                 super::use_color()
@@ -96,7 +96,7 @@ pub fn run(args: DiffArgs) -> i32 {
         );
         return EXIT_USAGE;
     }
-    let options = crate::Options::default()
+    let options = charter::Options::default()
         .with_strict_imports(args.strict_imports || charter_toml.toml.check.strict_imports);
     let (old, old_name, new, new_name) = match &args.against {
         Some(rev) => {
@@ -109,15 +109,15 @@ pub fn run(args: DiffArgs) -> i32 {
                 .first()
                 .cloned()
                 .unwrap_or_else(|| PathBuf::from("."));
-            let files = match crate::git::read_specs(rev, &path) {
+            let files = match charter::git::read_specs(rev, &path) {
                 Ok(f) => f,
                 Err(e) => {
                     eprintln!("error: {e}");
                     return EXIT_USAGE;
                 }
             };
-            let old = crate::check_sources(files, &options);
-            let new = crate::check(std::slice::from_ref(&path), &options);
+            let old = charter::check_sources(files, &options);
+            let new = charter::check(std::slice::from_ref(&path), &options);
             (
                 old,
                 format!("old ({rev})"),
@@ -130,8 +130,8 @@ pub fn run(args: DiffArgs) -> i32 {
                 eprintln!("error: give the old and the new version (charter diff OLD NEW), or use --against REV [PATH]");
                 return EXIT_USAGE;
             }
-            let old = crate::check(std::slice::from_ref(&args.paths[0]), &options);
-            let new = crate::check(std::slice::from_ref(&args.paths[1]), &options);
+            let old = charter::check(std::slice::from_ref(&args.paths[0]), &options);
+            let new = charter::check(std::slice::from_ref(&args.paths[1]), &options);
             (
                 old,
                 format!("old ({})", args.paths[0].display()),
@@ -157,7 +157,7 @@ pub fn run(args: DiffArgs) -> i32 {
             charter_toml
                 .path
                 .as_deref()
-                .unwrap_or(Path::new(crate::config::FILE_NAME))
+                .unwrap_or(Path::new(charter::config::FILE_NAME))
                 .display()
         );
         return EXIT_USAGE;
@@ -180,7 +180,7 @@ pub fn run(args: DiffArgs) -> i32 {
             eprintln!("{}", report::summary(&result));
         }
         DiffFormat::Human => print!("{}", report::render_human(&result)),
-        DiffFormat::Sarif => println!("{}", diff::sarif::render(&result)),
+        DiffFormat::Sarif => println!("{}", diff::sarif::render(&result, &charter_toml.docs_url())),
     }
     let dangerous = result
         .changes
@@ -218,12 +218,12 @@ pub(crate) fn side_ok(checked: &Checked, name: &str, json: bool) -> bool {
     if json {
         println!(
             "{}",
-            crate::report::render_json(errors.iter().copied(), &checked.sources)
+            charter::report::render_json(errors.iter().copied(), &checked.sources)
         );
     }
     eprint!(
         "{}",
-        crate::report::render_human(errors, &checked.sources, super::use_color())
+        charter::report::render_human(errors, &checked.sources, super::use_color())
     );
     false
 }

@@ -55,7 +55,7 @@ fn run_openapi(args: OpenapiArgs) -> i32 {
             return EXIT_FINDINGS;
         }
     };
-    let mut imported = crate::openapi::import::import(&args.file, &text);
+    let mut imported = charter::openapi::import::import(&args.file, &text);
     let mut exit = if imported.has_errors() {
         EXIT_FINDINGS
     } else {
@@ -65,9 +65,9 @@ fn run_openapi(args: OpenapiArgs) -> i32 {
         let mut out = serde_json::to_string_pretty(api).expect("json");
         out.push('\n');
         // The api.json must be accepted by `charter check`: check it before writing.
-        let checked = crate::check_sources(
+        let checked = charter::check_sources(
             vec![(args.out.clone(), out.clone())],
-            &crate::Options::default(),
+            &charter::Options::default(),
         );
         let offset = imported.sources.len() as u32;
         for (_, f) in checked.sources.iter() {
@@ -93,12 +93,13 @@ fn run_openapi(args: OpenapiArgs) -> i32 {
         "charter import",
         imported.diagnostics.as_slice(),
         &imported.sources,
+        &charter::report::docs_url(None),
     );
     if args.format == Format::Human {
         eprintln!(
             "imported {}: {}",
             args.file.display(),
-            crate::report::summary(
+            charter::report::summary(
                 imported.diagnostics.error_count(),
                 imported.diagnostics.warning_count()
             )

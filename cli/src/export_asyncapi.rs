@@ -9,7 +9,7 @@
 //! `cli::export::ExportTarget`, dispatched to [`run`].
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::events::{self, asyncapi, StreamOptions};
+use charter::events::{self, asyncapi, StreamOptions};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -53,7 +53,7 @@ pub fn run(args: AsyncapiArgs) -> i32 {
     if !diags.is_empty() {
         eprint!(
             "{}",
-            crate::report::render_human(diags.iter(), &checked.sources, super::use_color())
+            charter::report::render_human(diags.iter(), &checked.sources, super::use_color())
         );
         if diags.has_errors() {
             return EXIT_FINDINGS;

@@ -1,11 +1,11 @@
 //! `charter stub [PATH] --service NS --addr 127.0.0.1:PORT [--cassettes DIR]`: serves one service
-//! of the api repo over HTTP from its spec ([`crate::stub`]) until interrupted.
+//! of the api repo over HTTP from its spec ([`charter::stub`]) until interrupted.
 //!
 //! Exit codes: 0 after a clean shutdown; 1 the specs do not validate (reported like `check`); 2 usage or I/O (an unknown
 //! service, unreadable cassettes, an address that cannot be bound).
 
 use super::EXIT_USAGE;
-use crate::stub::Stub;
+use charter::stub::Stub;
 use clap::Args;
 use std::path::PathBuf;
 

@@ -93,16 +93,15 @@ fn multitool(log: &str, name: &str) -> Vec<String> {
 /// What GitHub code scanning needs of an uploaded log, and what Charter promises on top: real
 /// descriptions, help with a URI into Charter's docs, a help line in every message, repo-relative
 /// URIs.
-fn check_github_fields(log: &serde_json::Value) {
+/// `docs_url` is the `informationUri` expected; every `helpUri` is a page below it whose anchor
+/// exists in Charter's `docs/` (a heading or an `<a id>`), so the links are true.
+fn check_github_fields(log: &serde_json::Value, docs_url: &str) {
     assert_eq!(log["version"], "2.1.0");
     let run = &log["runs"][0];
     let driver = &run["tool"]["driver"];
     assert_eq!(driver["name"], "charter");
     let info = driver["informationUri"].as_str().expect("informationUri");
-    assert!(
-        info.starts_with("https://") && info.ends_with("docs/"),
-        "{info}"
-    );
+    assert_eq!(info, docs_url);
     let rules = driver["rules"].as_array().expect("rules");
     for r in rules {
         let id = r["id"].as_str().expect("rule id");
@@ -125,10 +124,18 @@ fn check_github_fields(log: &serde_json::Value) {
             "{id}: help is not dedented: {help:?}"
         );
         let uri = r["helpUri"].as_str().expect("helpUri");
-        assert!(
-            uri.starts_with(info),
-            "{id}: {uri} is not in Charter's docs"
-        );
+        let page = uri
+            .strip_prefix(info)
+            .unwrap_or_else(|| panic!("{id}: {uri} is not in Charter's docs"));
+        if !page.is_empty() {
+            let (file, anchor) = page.split_once('#').unwrap_or((page, ""));
+            let text = std::fs::read_to_string(docs_dir().join(file))
+                .unwrap_or_else(|e| panic!("{id}: {uri}: docs/{file}: {e}"));
+            assert!(
+                anchor.is_empty() || anchors(&text).contains(anchor),
+                "{id}: {uri}: no #{anchor} in docs/{file}"
+            );
+        }
         assert_ne!(r["name"], r["id"], "{id}: name equal to id");
     }
     let results = run["results"].as_array().expect("results");
@@ -159,6 +166,45 @@ fn check_github_fields(log: &serde_json::Value) {
         assert!(!uri.contains("/./"), "{uri}");
         assert!(loc["region"]["startLine"].as_u64().expect("startLine") >= 1);
     }
+}
+
+fn docs_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs")
+}
+
+/// The anchors of a Markdown page as GitHub makes them from headings (lowercase; letters, digits,
+/// `-` and `_` kept, spaces to `-`), and explicit `<a id="…">`s.
+fn anchors(markdown: &str) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    for line in markdown.lines() {
+        if let Some(h) = line.strip_prefix('#') {
+            let h = h.trim_start_matches('#').trim();
+            let a: String = h
+                .to_lowercase()
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_' || *c == ' ')
+                .map(|c| if c == ' ' { '-' } else { c })
+                .collect();
+            out.insert(a);
+        }
+        let mut rest = line;
+        while let Some(i) = rest.find("<a id=\"") {
+            rest = &rest[i + 7..];
+            if let Some(j) = rest.find('"') {
+                out.insert(rest[..j].to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The default docs URL: the `docs/` directory of this checkout, as a `file://` URL.
+fn default_docs_url() -> String {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("docs");
+    format!("file://{}/", docs.display())
 }
 
 fn fixture(rule: &str, case: &str) -> PathBuf {
@@ -197,7 +243,8 @@ fn diff_sarif_is_valid_and_fit_for_code_scanning() {
     .unwrap();
     std::fs::write(
         dir.join("charter.toml"),
-        "[diff]\nallow = [{ rule = \"ENUM_VALUE_ADDED\", pointer = \"/enums/status/values/2\", reason = \"clients keep Unknown\" }]\n",
+        "[diff]\nallow = [{ rule = \"ENUM_VALUE_ADDED\", pointer = \"/enums/status/values/2\", reason = \"clients keep Unknown\" }]\n\
+         [report]\ndocs_url = \"https://docs.example.org/charter/docs\"\n",
     )
     .unwrap();
     let (code, out, err) = charter(
@@ -223,7 +270,8 @@ fn diff_sarif_is_valid_and_fit_for_code_scanning() {
             .collect();
         panic!("invalid SARIF: {msgs:#?}");
     }
-    check_github_fields(&log);
+    // `[report] docs_url` of charter.toml, with the `/` a directory URL needs
+    check_github_fields(&log, "https://docs.example.org/charter/docs/");
     let results = log["runs"][0]["results"].as_array().unwrap();
     let by_rule = |id: &str| {
         results
@@ -296,7 +344,8 @@ fn lint_sarif_is_valid_and_fit_for_code_scanning() {
             .collect();
         panic!("invalid SARIF: {msgs:#?}");
     }
-    check_github_fields(&log);
+    // no charter.toml: the docs of the Charter source the binary was built from
+    check_github_fields(&log, &default_docs_url());
     let results = log["runs"][0]["results"].as_array().unwrap();
     assert!(results.len() >= 3, "{log}");
     let uri = &results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];

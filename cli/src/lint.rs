@@ -1,11 +1,11 @@
 //! `charter lint` (and the lint half of `charter check`).
 
 use super::{Format, EXIT_OK, EXIT_USAGE};
-use crate::diag::Diagnostic;
-use crate::lint::L0004;
-use crate::lint::{self, baseline::Baseline, config, LintConfig, LintStats, Preset};
-use crate::report;
-use crate::source::SourceMap;
+use charter::diag::Diagnostic;
+use charter::lint::L0004;
+use charter::lint::{self, baseline::Baseline, config, LintConfig, LintStats, Preset};
+use charter::report;
+use charter::source::SourceMap;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -40,8 +40,8 @@ pub struct LintArgs {
 
 /// The lint configuration of a loaded charter.toml, with the default baseline.
 pub fn load_config(
-    charter_toml: &crate::config::Config,
-    diags: &mut crate::diag::Diagnostics,
+    charter_toml: &charter::config::Config,
+    diags: &mut charter::diag::Diagnostics,
 ) -> LintConfig {
     let mut config = config::from_config(charter_toml, diags);
     // Without a `baseline` key, lint-baseline.json beside charter.toml (or in the current
@@ -72,13 +72,14 @@ pub fn load_config(
 /// The baseline file used when charter.toml names none.
 pub const DEFAULT_BASELINE: &str = "lint-baseline.json";
 
-/// Renders diagnostics in `format` to the right stream.
-pub fn print(format: Format, title: &str, diags: &[Diagnostic], sources: &SourceMap) {
+/// Renders diagnostics in `format` to the right stream; `docs` is where Charter's docs are, for
+/// the links of SARIF and Markdown (`charter::config::Config::docs_url`).
+pub fn print(format: Format, title: &str, diags: &[Diagnostic], sources: &SourceMap, docs: &str) {
     match format {
-        Format::Markdown => print!("{}", report::render_markdown(title, diags, sources)),
+        Format::Markdown => print!("{}", report::render_markdown(title, diags, sources, docs)),
         Format::Json => println!("{}", report::render_json(diags, sources)),
         Format::Github => print!("{}", report::render_github(diags, sources)),
-        Format::Sarif => println!("{}", lint::sarif::render(diags, sources)),
+        Format::Sarif => println!("{}", lint::sarif::render(diags, sources, docs)),
         Format::Human => eprint!(
             "{}",
             report::render_human(diags, sources, super::use_color())
@@ -87,7 +88,7 @@ pub fn print(format: Format, title: &str, diags: &[Diagnostic], sources: &Source
 }
 
 /// The summary line of human output (`services`: how many specs are reported).
-pub fn summary(checked: &crate::Checked, services: usize, stats: Option<&LintStats>) -> String {
+pub fn summary(checked: &charter::Checked, services: usize, stats: Option<&LintStats>) -> String {
     let mut s = format!("checked {services} spec(s)");
     if let Some(st) = stats {
         s.push_str(&format!(", linted {}", st.linted));
@@ -217,6 +218,7 @@ pub fn run_lint(args: LintArgs) -> i32 {
         "charter lint",
         checked.diagnostics.as_slice(),
         &checked.sources,
+        &named.config.docs_url(),
     );
     if args.format == Format::Human {
         eprintln!("{}", summary(checked, services, Some(&stats)));
