@@ -107,7 +107,12 @@ mod baseline {
             Some(s) if !s.is_known() => return reject(StatusCode::UNPROCESSABLE_ENTITY, "status"),
             s => s,
         };
-        match users.get(p.email, status, limit, offset).await {
+        let mut request = user::server::UsersGetRequest::new();
+        request.email = p.email;
+        request.status = status;
+        request.limit = limit;
+        request.offset = offset;
+        match users.get(request, Default::default()).await {
             user::server::UsersGetResponse::Status200(list) => Json(list).into_response(),
             // The response enums are `#[non_exhaustive]`: a status the spec adds later.
             other => other.into_response(),
