@@ -23,8 +23,10 @@
 //! well-formed uuid or date, JSON for `json`/`object`), the example is used instead of the
 //! made-up value. Decimals are written as JSON numbers, as API Builder sends them.
 //!
-//! A type with no finite value (a cycle of required fields, warning W1204 of the generator) is cut
-//! at [`MAX_DEPTH`] with `null`: such a type has no valid example at all.
+//! A type with no finite value (a cycle of required fields, warning W1204 of the generator) has no
+//! valid example at all: its example holds `null` where it reaches another such type (or itself),
+//! so it stays as small as the type's own fields (cutting only at a depth made examples of types
+//! with two such fields exponential in that depth). [`MAX_DEPTH`] is a second guard.
 //!
 //! ```
 //! # use charter::{check_sources, Options};
@@ -44,7 +46,7 @@
 
 use crate::ir::{Field, Parameter, Primitive, Repo, TypeId, TypeKind, TypeRef};
 use serde_json::{Map, Number, Value};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 /// How deep an example may nest before it is cut with `null` (only types with no finite value get
@@ -97,6 +99,8 @@ pub struct Examples<'r> {
     repo: &'r Repo,
     heights: HashMap<TypeId, u32>,
     cache: RefCell<HashMap<TypeId, Value>>,
+    /// Inside the example of a type with no finite value.
+    in_infinite: Cell<bool>,
 }
 
 impl<'r> Examples<'r> {
@@ -105,6 +109,7 @@ impl<'r> Examples<'r> {
             repo,
             heights: heights(repo),
             cache: RefCell::new(HashMap::new()),
+            in_infinite: Cell::new(false),
         }
     }
 
@@ -176,6 +181,12 @@ impl<'r> Examples<'r> {
         if let Some(v) = self.cache.borrow().get(&id) {
             return v.clone();
         }
+        // A type with no finite value inside another (or itself): cut here.
+        let infinite = self.heights.get(&id) == Some(&UNKNOWN_HEIGHT);
+        if infinite && self.in_infinite.replace(true) {
+            *cut = true;
+            return Value::Null;
+        }
         let mut my_cut = false;
         let v = match id.kind {
             TypeKind::Enum => self
@@ -195,6 +206,9 @@ impl<'r> Examples<'r> {
             }
             TypeKind::Union => self.union(id, depth, &mut my_cut),
         };
+        if infinite {
+            self.in_infinite.set(false);
+        }
         if my_cut {
             *cut = true;
         } else {
@@ -396,8 +410,11 @@ fn string(hint: Hint) -> String {
 /// How deep the smallest value of every model and union is (the factories' `heights`, on the
 /// resolved IR): a model is one deeper than its deepest required field without a usable default,
 /// a union one deeper than its shallowest member; `u32::MAX` when there is no finite value.
+/// The height of a model or union with no finite value.
+const UNKNOWN_HEIGHT: u32 = u32::MAX;
+
 fn heights(repo: &Repo) -> HashMap<TypeId, u32> {
-    const UNKNOWN: u32 = u32::MAX;
+    const UNKNOWN: u32 = UNKNOWN_HEIGHT;
     let mut h: HashMap<TypeId, u32> = HashMap::new();
     let mut types = Vec::new();
     for sid in repo.service_ids() {

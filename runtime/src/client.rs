@@ -366,6 +366,8 @@ impl Inner {
             body: None,
             #[cfg(feature = "record")]
             pointers: Vec::new(),
+            #[cfg(feature = "record")]
+            value: None,
             error: None,
         }
     }
@@ -426,6 +428,9 @@ pub struct Request<'a> {
     /// Where the body holds personal data (only computed when recording or replaying).
     #[cfg(feature = "record")]
     pointers: Vec<String>,
+    /// In replay mode: the JSON body as a value (what the replayer compares), instead of bytes.
+    #[cfg(feature = "record")]
+    value: Option<serde_json::Value>,
     error: Option<String>,
 }
 
@@ -459,6 +464,15 @@ impl Request<'_> {
     }
     /// The JSON body. Its personal-data pointers are noted when the client records or replays.
     pub fn json<T: Serialize + PersonalData + ?Sized>(mut self, body: &T) -> Self {
+        #[cfg(feature = "record")]
+        if let Tap::Replay(_) = self.inner.tap {
+            match serde_json::to_value(body) {
+                Ok(v) => self.value = Some(v),
+                Err(e) => self.error = Some(e.to_string()),
+            }
+            self.pointers = body.personal_data();
+            return self;
+        }
         match serde_json::to_vec(body) {
             Ok(b) => self.body = Some(b),
             Err(e) => self.error = Some(e.to_string()),
@@ -531,8 +545,19 @@ impl Request<'_> {
         }
         #[cfg(feature = "record")]
         if let Tap::Replay(replayer) = &self.inner.tap {
-            return match replayer.answer(&self.live()) {
-                Ok(raw) => Ok(Response::new(raw)),
+            let probe = crate::record::Probe {
+                method: self.method.as_str(),
+                path: &self.path,
+                query: self.query.iter().map(|(k, v)| (*k, v.as_str())).collect(),
+                body: self.value.clone(),
+                pointers: &self.pointers,
+            };
+            return match replayer.answer(&probe) {
+                Ok((raw, prebuilt)) => Ok(Response {
+                    raw,
+                    tap: None,
+                    replayed: prebuilt.map(|i| (replayer.clone(), i)),
+                }),
                 Err(miss) => Err(Error::Replay(miss)),
             };
         }
@@ -590,12 +615,26 @@ impl Request<'_> {
                 return Ok(Response {
                     raw,
                     tap: Some((recorder.clone(), index)),
+                    replayed: None,
                 });
             }
             return Ok(Response::new(raw));
         }
     }
 }
+
+/// What a success type must be for replay to keep it decoded (feature `record`: every generated
+/// type is); nothing without that feature.
+#[cfg(feature = "record")]
+pub trait Answer: Clone + Send + Sync + 'static {}
+#[cfg(feature = "record")]
+impl<T: Clone + Send + Sync + 'static> Answer for T {}
+/// What a success type must be for replay to keep it decoded (feature `record`: every generated
+/// type is); nothing without that feature.
+#[cfg(not(feature = "record"))]
+pub trait Answer {}
+#[cfg(not(feature = "record"))]
+impl<T> Answer for T {}
 
 /// A received response, consumed by the generated status match.
 #[derive(Debug)]
@@ -604,6 +643,10 @@ pub struct Response {
     /// In record mode: the recording entry, told the personal data of the decoded body.
     #[cfg(feature = "record")]
     tap: Option<(crate::record::Recorder, usize)>,
+    /// In replay mode, for an answer the same in every replay: the replayer and the interaction,
+    /// which keeps the typed value decoded from it ([`crate::record`]).
+    #[cfg(feature = "record")]
+    replayed: Option<(crate::record::Replayer, usize)>,
 }
 
 impl Response {
@@ -612,6 +655,8 @@ impl Response {
             raw,
             #[cfg(feature = "record")]
             tap: None,
+            #[cfg(feature = "record")]
+            replayed: None,
         }
     }
     pub fn status(&self) -> u16 {
@@ -631,10 +676,22 @@ impl Response {
         let _ = value;
     }
     /// A documented success with a JSON body.
-    pub fn ok_json<T: DeserializeOwned + PersonalData, E>(self) -> Result<T, Error<E>> {
+    pub fn ok_json<T: DeserializeOwned + PersonalData + Answer, E>(self) -> Result<T, Error<E>> {
+        // A replayed answer decoded before (in this replay session or another of the same
+        // cassette) is cloned, not decoded again.
+        #[cfg(feature = "record")]
+        if let Some((replayer, i)) = &self.replayed {
+            if let Some(v) = replayer.typed::<T>(*i) {
+                return Ok(v);
+            }
+        }
         match serde_json::from_slice(&self.raw.body) {
             Ok(v) => {
                 self.decoded(&v);
+                #[cfg(feature = "record")]
+                if let Some((replayer, i)) = &self.replayed {
+                    replayer.keep_typed(*i, &v);
+                }
                 Ok(v)
             }
             Err(error) => Err(Error::InvalidBody(Box::new(self.raw), error)),
@@ -687,7 +744,7 @@ mod tests {
             headers: headers.clone(),
             body: body.clone(),
         };
-        #[derive(Debug, serde::Deserialize)]
+        #[derive(Clone, Debug, serde::Deserialize)]
         #[allow(dead_code)]
         struct Reply {
             name: i32,

@@ -22,6 +22,12 @@ pub use sqlx;
 pub use sqlx::postgres::{PgConnection, PgPool, PgRow};
 /// The value types of generated rows, re-exported so generated code names one path.
 pub use {::chrono, ::rust_decimal, ::serde_json, ::uuid};
+/// Column value types by their short names, as generated rows and forms spell them.
+pub use {rust_decimal::Decimal, serde_json::Value as Json, uuid::Uuid};
+/// A `timestamptz` column.
+pub type Timestamp = chrono::DateTime<chrono::Utc>;
+/// A `date` column.
+pub type Date = chrono::NaiveDate;
 
 use std::fmt;
 
@@ -192,6 +198,266 @@ where
             (None, _) => UpsertOutcome::Unchanged,
         })
     }
+}
+
+/// A generated table as the generic helpers below see it: its row, key and filter types, and
+/// the SQL every read starts from. Generated code implements it on `<Table>Table`; the helpers
+/// ([`find_all`], [`find_page_after`], [`Pager`]) hold the bodies that are the same for every
+/// table, so the generated DAO keeps only what differs (statements and bind lists).
+pub trait Table {
+    /// A row, every column, read by position in [`Table::COLUMNS`] order.
+    type Row: for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin;
+    /// The primary key's value.
+    type Key: for<'q> sqlx::Encode<'q, sqlx::Postgres> + sqlx::Type<sqlx::Postgres> + Send + Clone;
+    /// The filter of `find_all` (the primary key and indexed columns only).
+    type Filter: Filter;
+    /// Every column, in table order.
+    const COLUMNS: &'static [&'static str];
+    /// The primary-key column.
+    const PKEY: &'static str;
+    /// `select <every column, in order> from <table>`, no condition.
+    const SELECT: &'static str;
+    /// The primary key of a row.
+    fn key(row: &Self::Row) -> Self::Key;
+}
+
+/// The conditions of a filter, appended to a query after `where true` (each one ` and …`).
+pub trait Filter {
+    fn push(&self, qb: &mut sqlx::QueryBuilder<'_, sqlx::Postgres>);
+}
+
+/// A column name as a quoted SQL identifier (`"na""me"`).
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// ` and <column> = $n` when the filter field is set. `column` is a quoted identifier from the
+/// spec; the value is a bind parameter.
+pub fn push_eq<'a, V>(qb: &mut sqlx::QueryBuilder<'a, sqlx::Postgres>, column: &str, v: &Option<V>)
+where
+    V: Clone + 'a + sqlx::Encode<'a, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+{
+    if let Some(v) = v {
+        qb.push(" and ")
+            .push(column)
+            .push(" = ")
+            .push_bind(v.clone());
+    }
+}
+
+/// ` and <column> = any($n)` (one array parameter) when the filter field is set.
+pub fn push_any<'a, V>(
+    qb: &mut sqlx::QueryBuilder<'a, sqlx::Postgres>,
+    column: &str,
+    v: &Option<Vec<V>>,
+) where
+    Vec<V>: Clone + 'a + sqlx::Encode<'a, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+{
+    if let Some(v) = v {
+        qb.push(" and ")
+            .push(column)
+            .push(" = any(")
+            .push_bind(v.clone())
+            .push(")");
+    }
+}
+
+/// `find_all` of every generated DAO: rows matching `filter`, ordered by `order_by`
+/// (`-created_at,email`, validated against the table's columns) or the primary key, at most
+/// `limit` (required) after `offset`.
+pub async fn find_all<T: Table>(
+    conn: &mut PgConnection,
+    filter: &T::Filter,
+    limit: i64,
+    offset: i64,
+    order_by: Option<&str>,
+) -> Result<Vec<T::Row>> {
+    check_limit(limit, offset)?;
+    let order = OrderBy::parse(order_by.unwrap_or(T::PKEY), T::COLUMNS)?;
+    let mut qb = sqlx::QueryBuilder::new(T::SELECT);
+    qb.push(" where true");
+    filter.push(&mut qb);
+    qb.push(" order by ").push(order.sql());
+    qb.push(" limit ").push_bind(limit);
+    qb.push(" offset ").push_bind(offset);
+    Ok(qb.build_query_as::<T::Row>().fetch_all(&mut *conn).await?)
+}
+
+/// One keyset page: rows matching `filter` with a primary key after `after` (all when `None`),
+/// in primary-key order, at most `limit`.
+pub async fn find_page_after<T: Table>(
+    conn: &mut PgConnection,
+    filter: &T::Filter,
+    after: Option<T::Key>,
+    limit: i64,
+) -> Result<Vec<T::Row>> {
+    check_limit(limit, 0)?;
+    let pkey = quote_ident(T::PKEY);
+    let mut qb = sqlx::QueryBuilder::new(T::SELECT);
+    match after {
+        Some(a) => {
+            qb.push(" where ").push(&pkey).push(" > ").push_bind(a);
+        }
+        None => {
+            qb.push(" where true");
+        }
+    }
+    filter.push(&mut qb);
+    qb.push(" order by ")
+        .push(&pkey)
+        .push(" limit ")
+        .push_bind(limit);
+    Ok(qb.build_query_as::<T::Row>().fetch_all(&mut *conn).await?)
+}
+
+/// Keyset iteration over every row matching a filter, in primary-key order (`iterate_all`):
+/// no row missed or repeated while rows are only added after the last page read.
+pub struct Pager<T: Table> {
+    filter: T::Filter,
+    page_size: i64,
+    after: Option<T::Key>,
+    done: bool,
+}
+
+impl<T: Table> Pager<T> {
+    pub fn new(filter: T::Filter, page_size: i64) -> Pager<T> {
+        Pager {
+            filter,
+            page_size,
+            after: None,
+            done: false,
+        }
+    }
+
+    /// The next page (`None` once every row was returned).
+    pub async fn next_page(&mut self, conn: &mut PgConnection) -> Result<Option<Vec<T::Row>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let rows =
+            find_page_after::<T>(conn, &self.filter, self.after.clone(), self.page_size).await?;
+        if (rows.len() as i64) < self.page_size {
+            self.done = true;
+        }
+        match rows.last() {
+            Some(last) => self.after = Some(T::key(last)),
+            None => return Ok(None),
+        }
+        Ok(Some(rows))
+    }
+}
+
+impl<T: Table> Clone for Pager<T>
+where
+    T::Filter: Clone,
+{
+    fn clone(&self) -> Self {
+        Pager {
+            filter: self.filter.clone(),
+            page_size: self.page_size,
+            after: self.after.clone(),
+            done: self.done,
+        }
+    }
+}
+
+impl<T: Table> fmt::Debug for Pager<T>
+where
+    T::Filter: fmt::Debug,
+    T::Key: fmt::Debug,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pager")
+            .field("filter", &self.filter)
+            .field("page_size", &self.page_size)
+            .field("after", &self.after)
+            .field("done", &self.done)
+            .finish()
+    }
+}
+
+/// A typed statement with its bound parameters (a finder's).
+pub type QueryAs<'q, O> = sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>;
+
+/// The row a finder's statement returns, if any.
+pub async fn fetch_optional<'q, O>(conn: &mut PgConnection, q: QueryAs<'q, O>) -> Result<Option<O>>
+where
+    O: for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
+{
+    Ok(q.fetch_optional(&mut *conn).await?)
+}
+
+/// The rows a finder's statement returns.
+pub async fn fetch_all<'q, O>(conn: &mut PgConnection, q: QueryAs<'q, O>) -> Result<Vec<O>>
+where
+    O: for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
+{
+    Ok(q.fetch_all(&mut *conn).await?)
+}
+
+/// Runs a write; the number of rows it wrote.
+pub async fn execute(conn: &mut PgConnection, q: Query<'_>) -> Result<u64> {
+    Ok(q.execute(&mut *conn).await?.rows_affected())
+}
+
+/// The outcome of an update that wrote `written` rows: `Updated`, or else `Unchanged` when
+/// `exists` (a `select 1` of the live row, for tables with `hash_code`) finds the row and
+/// `NotFound` when it does not (always `NotFound` without `exists`).
+pub async fn update_outcome(
+    conn: &mut PgConnection,
+    written: u64,
+    exists: Option<Query<'_>>,
+) -> Result<UpdateOutcome> {
+    if written > 0 {
+        return Ok(UpdateOutcome::Updated);
+    }
+    let Some(exists) = exists else {
+        return Ok(UpdateOutcome::NotFound);
+    };
+    Ok(match exists.fetch_optional(&mut *conn).await? {
+        Some(_) => UpdateOutcome::Unchanged,
+        None => UpdateOutcome::NotFound,
+    })
+}
+
+/// Runs a single-row upsert (returning the key and whether it inserted; no row: unchanged).
+pub async fn upsert<K>(conn: &mut PgConnection, q: Query<'_>) -> Result<UpsertOutcome<K>>
+where
+    K: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+{
+    match q.fetch_optional(&mut *conn).await? {
+        None => Ok(UpsertOutcome::Unchanged),
+        Some(row) => UpsertOutcome::of_row(&row),
+    }
+}
+
+/// Runs a batch upsert: one outcome per input row, in input order.
+pub async fn upsert_batch<K>(conn: &mut PgConnection, q: Query<'_>) -> Result<Vec<UpsertOutcome<K>>>
+where
+    K: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+{
+    let rows = q.fetch_all(&mut *conn).await?;
+    rows.iter().map(UpsertOutcome::of_row).collect()
+}
+
+/// `erase_personal_data_by_<pkey>`: in one (nested) transaction, blanks the row (`row`; false
+/// and nothing else when it matches no row), its journal history (`journal`) and records the
+/// erasure (`record`, into `journal.erasures`).
+pub async fn erase(
+    conn: &mut PgConnection,
+    row: Query<'_>,
+    journal: Query<'_>,
+    record: Query<'_>,
+) -> Result<bool> {
+    use sqlx::Connection as _;
+    let mut tx = conn.begin().await?;
+    if row.execute(&mut *tx).await?.rows_affected() == 0 {
+        return Ok(false);
+    }
+    journal.execute(&mut *tx).await?;
+    record.execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// A random UUID (v4) primary key.

@@ -32,9 +32,12 @@ use crate::client::RawResponse;
 use http::{HeaderMap, HeaderValue, StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::any::Any;
+use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 /// The cassette format version written in every file.
 pub const FORMAT_VERSION: u32 = 1;
@@ -619,22 +622,89 @@ fn redact_headers(
 
 // ---------------------------------------------------------------- replay
 
-struct ReplayState {
+/// A request to answer from a cassette, borrowed from the client (nothing is copied or formatted
+/// to match it): the path percent-encoded as on the wire, query pairs in order, a JSON body.
+#[derive(Clone, Debug)]
+pub(crate) struct Probe<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: Vec<(&'a str, &'a str)>,
+    pub body: Option<Value>,
+    /// Personal-data pointers of the body (only read to show a miss).
+    pub pointers: &'a [String],
+}
+
+impl LiveRequest {
+    /// The request as the replayer matches it.
+    #[cfg(test)]
+    pub(crate) fn probe(&self) -> Probe<'_> {
+        Probe {
+            method: &self.method,
+            path: &self.path,
+            query: self
+                .query
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+            body: self.body.clone(),
+            pointers: &self.pointers,
+        }
+    }
+}
+
+impl Probe<'_> {
+    fn to_live(&self) -> LiveRequest {
+        LiveRequest {
+            method: self.method.to_owned(),
+            path: self.path.to_owned(),
+            query: self
+                .query
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            headers: BTreeMap::new(),
+            body: self.body.clone(),
+            pointers: self.pointers.to_vec(),
+        }
+    }
+}
+
+/// What a cassette is prepared into once, for given [`MatchOptions`]; shared by every replay
+/// session of it ([`Replayer::session`]).
+struct Prepared {
     cassette: Cassette,
-    /// Interactions by (method, path) when the recorded path holds no placeholder, so a lookup
-    /// only tries the few candidates (replay of a long cassette stays linear overall).
-    by_route: HashMap<(String, String), Vec<usize>>,
+    options: MatchOptions,
+    /// Interactions by their key ([`request_key`]: method, path, and the query and body as
+    /// compared) when the recorded request has no placeholder where it is compared: a lookup is
+    /// one hash of the request, and the interactions found are the few recorded identically.
+    exact: Index,
+    /// Interactions with placeholders only in the query or body, and every interaction when
+    /// bodies are compared structurally (the key does not say the shape), by method and path
+    /// ([`route_key`]): compared with requests on that route.
+    by_route: Index,
     /// Interactions whose path holds a placeholder: tried for every request.
     wildcard: Vec<usize>,
-    options: MatchOptions,
-    /// Which interactions have answered already.
-    used: Mutex<Vec<bool>>,
-    /// Placeholder → the value the replayed requests carried in its place.
-    bindings: Mutex<HashMap<String, Value>>,
     /// The answer of each interaction whose response body holds no placeholder, built once (the
     /// body serialized once, shared by every replay of it); `None` where the caller's values
     /// are substituted at each answer.
     prebuilt: Vec<Option<RawResponse>>,
+    /// The typed value each prebuilt answer decoded to, the first time it did: later replays of
+    /// it (in any session) clone it instead of decoding JSON again.
+    typed: Vec<OnceLock<Box<dyn Any + Send + Sync>>>,
+}
+
+/// The state of one replay session.
+#[derive(Default)]
+struct Session {
+    /// Which interactions have answered already.
+    used: Vec<bool>,
+    /// Placeholder → the value the replayed requests carried in its place.
+    bindings: HashMap<String, Value>,
+}
+
+struct ReplayState {
+    prepared: Arc<Prepared>,
+    session: Mutex<Session>,
 }
 
 /// Answers a client's requests from a cassette, with no network (clones share the session).
@@ -644,8 +714,8 @@ pub struct Replayer(Arc<ReplayState>);
 impl std::fmt::Debug for Replayer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Replayer")
-            .field("interactions", &self.0.cassette.interactions.len())
-            .field("options", &self.0.options)
+            .field("interactions", &self.0.prepared.cassette.interactions.len())
+            .field("options", &self.0.prepared.options)
             .finish()
     }
 }
@@ -665,6 +735,187 @@ impl std::fmt::Display for ReplayMiss {
     }
 }
 
+/// Two SipHash states fed the same bytes (the second seeded apart): a 128-bit key, so that two
+/// different requests sharing one is not a concern (about 2⁻¹²⁸ for a pair; a 64-bit key, with
+/// the recorded request compared again after the lookup, cost a cache miss on its strings per
+/// call).
+#[derive(Clone)]
+struct Twin(DefaultHasher, DefaultHasher);
+
+impl Twin {
+    fn new() -> Self {
+        let mut second = DefaultHasher::new();
+        second.write_u64(0x9e37_79b9_7f4a_7c15);
+        Twin(DefaultHasher::new(), second)
+    }
+    fn key(&self) -> u128 {
+        (u128::from(self.0.finish()) << 64) | u128::from(self.1.finish())
+    }
+}
+
+impl Hasher for Twin {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.write(bytes);
+        self.1.write(bytes);
+    }
+    fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+}
+
+/// The map from a key that is a hash already: its bits are the table's hash.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = (n >> 64) as u64 ^ n as u64;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type KeyMap<V> = HashMap<u128, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// The hash of a method (any case) and a path.
+fn route_key(method: &str, path: &str) -> Twin {
+    let mut h = Twin::new();
+    for b in method.bytes() {
+        h.write_u8(b.to_ascii_uppercase());
+    }
+    h.write_u8(0xff);
+    path.hash(&mut h);
+    h
+}
+
+/// The key of a request as `options` compare it, without placeholders: route, the query pairs
+/// not ignored (in order), and, when bodies are compared exactly, the body without its ignored
+/// fields (object members in any order). Two requests have the same key when they are equal in
+/// every compared part.
+fn request_key(
+    method: &str,
+    path: &str,
+    query: impl Iterator<Item = (impl AsRef<str>, impl AsRef<str>)>,
+    body: Option<&Value>,
+    options: &MatchOptions,
+) -> u128 {
+    let mut h = route_key(method, path);
+    if options.query {
+        for (k, v) in query {
+            let (k, v) = (k.as_ref(), v.as_ref());
+            if !options.ignore_query.iter().any(|i| i == k) {
+                k.hash(&mut h);
+                v.hash(&mut h);
+            }
+        }
+    }
+    if options.body == BodyMatch::Exact {
+        match body {
+            Some(b) => h.write_u128(hash_value(b, &mut String::new(), options)),
+            None => h.write_u8(0),
+        }
+    }
+    h.key()
+}
+
+fn hash_value(v: &Value, at: &mut String, options: &MatchOptions) -> u128 {
+    let mut h = Twin::new();
+    match v {
+        Value::Null => h.write_u8(0),
+        Value::Bool(b) => (1u8, *b).hash(&mut h),
+        Value::Number(n) => {
+            // As `Number`'s equality: unsigned, negative and float values never equal each other.
+            if let Some(u) = n.as_u64() {
+                (2u8, u).hash(&mut h)
+            } else if let Some(i) = n.as_i64() {
+                (3u8, i).hash(&mut h)
+            } else {
+                let f = n.as_f64().unwrap_or_default();
+                (4u8, if f == 0.0 { 0 } else { f.to_bits() }).hash(&mut h)
+            }
+        }
+        Value::String(s) => (5u8, s.as_str()).hash(&mut h),
+        Value::Array(items) => {
+            (6u8, items.len()).hash(&mut h);
+            for (i, item) in items.iter().enumerate() {
+                let len = at.len();
+                if !options.ignore_fields.is_empty() {
+                    push_pointer(at, &i.to_string());
+                }
+                h.write_u128(hash_value(item, at, options));
+                at.truncate(len);
+            }
+        }
+        Value::Object(m) => {
+            // Members in any order: the sum of their hashes.
+            let mut sum = 0u128;
+            for (k, item) in m {
+                let len = at.len();
+                if !options.ignore_fields.is_empty() {
+                    push_pointer(at, k);
+                    if options.ignores_field(at) {
+                        at.truncate(len);
+                        continue;
+                    }
+                }
+                let mut member = Twin::new();
+                k.hash(&mut member);
+                member.write_u128(hash_value(item, at, options));
+                sum = sum.wrapping_add(member.key());
+                at.truncate(len);
+            }
+            (7u8, sum).hash(&mut h);
+        }
+    }
+    h.key()
+}
+
+/// Interaction indices grouped by key in one flat list (`ids`), each key's in cassette order: a
+/// lookup touches the table and one run of that list, not a vector per key.
+#[derive(Default)]
+struct Index {
+    runs: KeyMap<(u32, u32)>,
+    ids: Vec<usize>,
+}
+
+impl Index {
+    fn build(keyed: Vec<(u128, usize)>) -> Self {
+        let mut groups: KeyMap<Vec<usize>> = KeyMap::default();
+        let mut order = Vec::new();
+        for (key, i) in keyed {
+            let g = groups.entry(key).or_default();
+            if g.is_empty() {
+                order.push(key);
+            }
+            g.push(i);
+        }
+        let mut index = Index::default();
+        for key in order {
+            let g = &groups[&key];
+            index
+                .runs
+                .insert(key, (index.ids.len() as u32, g.len() as u32));
+            index.ids.extend(g);
+        }
+        index
+    }
+    fn get(&self, key: u128) -> &[usize] {
+        match self.runs.get(&key) {
+            Some(&(start, len)) => &self.ids[start as usize..(start + len) as usize],
+            None => &[],
+        }
+    }
+    fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
 impl Replayer {
     pub fn new(cassette: Cassette) -> Self {
         Replayer::with(cassette, MatchOptions::default())
@@ -674,26 +925,51 @@ impl Replayer {
         Ok(Replayer::new(Cassette::load(path.as_ref())?))
     }
     pub fn with_options(self, options: MatchOptions) -> Self {
-        Replayer::with(self.0.cassette.clone(), options)
+        Replayer::with(self.0.prepared.cassette.clone(), options)
+    }
+    /// A new replay session of the same cassette and options (every interaction unused, no
+    /// placeholder bound), sharing what was prepared: the index, the answers, and the typed
+    /// values already decoded. Cheap; e.g. one per test from a cassette loaded once.
+    pub fn session(&self) -> Self {
+        let prepared = self.0.prepared.clone();
+        Replayer::start(prepared)
+    }
+    fn start(prepared: Arc<Prepared>) -> Self {
+        let n = prepared.cassette.interactions.len();
+        Replayer(Arc::new(ReplayState {
+            prepared,
+            session: Mutex::new(Session {
+                used: vec![false; n],
+                bindings: HashMap::new(),
+            }),
+        }))
     }
     fn with(cassette: Cassette, options: MatchOptions) -> Self {
-        let n = cassette.interactions.len();
-        let mut by_route: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        let mut exact = Vec::new();
+        let mut by_route = Vec::new();
         let mut wildcard = Vec::new();
         for (i, rec) in cassette.interactions.iter().enumerate() {
-            if rec.request.path.split('/').any(is_placeholder) {
+            let r = &rec.request;
+            if r.path.split('/').any(is_placeholder) {
                 wildcard.push(i);
+            } else if options.body == BodyMatch::Structural
+                || (options.query && r.query.iter().any(|(_, v)| is_placeholder(v)))
+                || (options.body == BodyMatch::Exact
+                    && r.body.as_ref().is_some_and(holds_placeholder))
+            {
+                by_route.push((route_key(&r.method, &r.path).key(), i));
             } else {
-                by_route
-                    .entry((
-                        rec.request.method.to_ascii_uppercase(),
-                        rec.request.path.clone(),
-                    ))
-                    .or_default()
-                    .push(i);
+                let key = request_key(
+                    &r.method,
+                    &r.path,
+                    r.query.iter().map(|(k, v)| (k, v)),
+                    r.body.as_ref(),
+                    &options,
+                );
+                exact.push((key, i));
             }
         }
-        let prebuilt = cassette
+        let prebuilt: Vec<_> = cassette
             .interactions
             .iter()
             .map(|rec| {
@@ -701,18 +977,19 @@ impl Replayer {
                 (!bound).then(|| rec.response.to_raw())
             })
             .collect();
-        Replayer(Arc::new(ReplayState {
+        let typed = prebuilt.iter().map(|_| OnceLock::new()).collect();
+        Replayer::start(Arc::new(Prepared {
             prebuilt,
+            typed,
             cassette,
-            by_route,
+            exact: Index::build(exact),
+            by_route: Index::build(by_route),
             wildcard,
             options,
-            used: Mutex::new(vec![false; n]),
-            bindings: Mutex::new(HashMap::new()),
         }))
     }
     pub fn cassette(&self) -> &Cassette {
-        &self.0.cassette
+        &self.0.prepared.cassette
     }
 
     /// The recorded response for a request received from elsewhere (a stub server's): `path`
@@ -724,50 +1001,126 @@ impl Replayer {
         query: Vec<(String, String)>,
         body: Option<Value>,
     ) -> Result<RawResponse, Box<ReplayMiss>> {
-        self.answer(&LiveRequest {
-            method: method.to_owned(),
-            path: path.to_owned(),
-            query,
-            headers: BTreeMap::new(),
+        self.answer(&Probe {
+            method,
+            path,
+            query: query
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
             body,
-            pointers: Vec::new(),
+            pointers: &[],
         })
+        .map(|(raw, _)| raw)
     }
 
     /// The recorded response for `live`: the first unused interaction that matches, else the last
-    /// used one that does (a repeated call gets the same answer).
-    pub(crate) fn answer(&self, live: &LiveRequest) -> Result<RawResponse, Box<ReplayMiss>> {
-        let mut bindings = lock(&self.0.bindings);
-        let mut used = lock(&self.0.used);
-        let mut fallback = None;
-        let key = (live.method.to_ascii_uppercase(), live.path.clone());
-        let mut candidates: Vec<usize> = self.0.by_route.get(&key).cloned().unwrap_or_default();
-        if !self.0.wildcard.is_empty() {
-            candidates.extend(&self.0.wildcard);
-            candidates.sort_unstable();
+    /// used one that does (a repeated call gets the same answer). With it, the interaction's
+    /// index when its answer is prebuilt (the same for every replay: [`Replayer::typed`]).
+    pub(crate) fn answer(
+        &self,
+        live: &Probe<'_>,
+    ) -> Result<(RawResponse, Option<usize>), Box<ReplayMiss>> {
+        let p = &*self.0.prepared;
+        let mut session = lock(&self.0.session);
+        let key = request_key(
+            live.method,
+            live.path,
+            live.query.iter().copied(),
+            live.body.as_ref(),
+            &p.options,
+        );
+        let exact = p.exact.get(key);
+        let route = match p.by_route.is_empty() {
+            true => &[][..],
+            false => p.by_route.get(route_key(live.method, live.path).key()),
+        };
+        let found = if route.is_empty() && p.wildcard.is_empty() {
+            // The key is the comparison: every interaction under it matches, with nothing to
+            // bind (none has a placeholder where it is compared).
+            let used = &session.used;
+            let first = exact.iter().find(|&&i| !used[i]);
+            first.or_else(|| exact.last()).copied()
+        } else {
+            let mut all: Vec<(usize, bool)> = exact
+                .iter()
+                .map(|&i| (i, true))
+                .chain(route.iter().chain(&p.wildcard).map(|&i| (i, false)))
+                .collect();
+            all.sort_unstable();
+            self.pick(&all, live, &mut session)
+        };
+        if let Some(i) = found {
+            session.used[i] = true;
+            return Ok(self.respond(i, &session.bindings));
         }
-        for i in candidates {
-            let rec = &self.0.cassette.interactions[i];
-            let mut trial = bindings.clone();
-            if matches(&rec.request, live, &self.0.options, &mut trial) {
-                if !used[i] {
-                    used[i] = true;
-                    *bindings = trial;
-                    return Ok(self.respond(i, &bindings));
-                }
-                fallback = Some((i, trial));
-            }
+        // Requests equal in every compared part have equal keys, so this is only reached by a
+        // miss: every interaction is tried before saying so.
+        let all: Vec<(usize, bool)> = (0..p.cassette.interactions.len())
+            .map(|i| (i, false))
+            .collect();
+        if let Some(i) = self.pick(&all, live, &mut session) {
+            session.used[i] = true;
+            return Ok(self.respond(i, &session.bindings));
         }
-        if let Some((i, trial)) = fallback {
-            *bindings = trial;
-            return Ok(self.respond(i, &bindings));
-        }
-        Err(Box::new(self.miss(live, &bindings)))
+        Err(Box::new(self.miss(live, &session.bindings)))
     }
 
-    fn miss(&self, live: &LiveRequest, bindings: &HashMap<String, Value>) -> ReplayMiss {
+    /// Among `candidates` (in cassette order; `true` for one known to match, by its key): the
+    /// first unused that matches, else the last used one that does; keeps its bindings.
+    fn pick(
+        &self,
+        candidates: &[(usize, bool)],
+        live: &Probe<'_>,
+        session: &mut Session,
+    ) -> Option<usize> {
+        let p = &*self.0.prepared;
+        let mut fresh = Vec::new();
+        let found = {
+            let used = &session.used;
+            let unused = candidates.iter().filter(|(i, _)| !used[*i]);
+            let again = candidates.iter().rev().filter(|(i, _)| used[*i]);
+            unused.chain(again).copied().find(|&(i, known)| {
+                fresh.clear();
+                let mut trial = Trial {
+                    bound: &session.bindings,
+                    fresh: &mut fresh,
+                };
+                known
+                    || matches(
+                        &p.cassette.interactions[i].request,
+                        live,
+                        &p.options,
+                        &mut trial,
+                    )
+            })
+        }?;
+        session.bindings.extend(fresh);
+        Some(found.0)
+    }
+
+    /// The typed answer of prebuilt interaction `i`, when one was decoded as a `T` before.
+    pub(crate) fn typed<T: Clone + 'static>(&self, i: usize) -> Option<T> {
+        self.0
+            .prepared
+            .typed
+            .get(i)?
+            .get()?
+            .downcast_ref::<T>()
+            .cloned()
+    }
+
+    /// Keeps the typed answer of prebuilt interaction `i` for later replays.
+    pub(crate) fn keep_typed<T: Clone + Send + Sync + 'static>(&self, i: usize, value: &T) {
+        if let Some(slot) = self.0.prepared.typed.get(i) {
+            let _ = slot.set(Box::new(value.clone()));
+        }
+    }
+
+    fn miss(&self, live: &Probe<'_>, bindings: &HashMap<String, Value>) -> ReplayMiss {
+        let live = live.to_live();
         let line = format!("{} {}", live.method, live.path);
-        let interactions = &self.0.cassette.interactions;
+        let interactions = &self.0.prepared.cassette.interactions;
         if interactions.is_empty() {
             return ReplayMiss {
                 nearest: None,
@@ -779,7 +1132,7 @@ impl Replayer {
         let mut best: Option<(usize, f32, String, String)> = None;
         for (i, rec) in interactions.iter().enumerate() {
             let recorded = render(&rec.request);
-            let shown = render(&display_live(live, &rec.request, bindings));
+            let shown = render(&display_live(&live, &rec.request, bindings));
             let mut score = similar::TextDiff::from_lines(&recorded, &shown).ratio();
             if rec.request.method == live.method {
                 score += 1.0;
@@ -806,26 +1159,25 @@ impl Replayer {
             ),
         }
     }
+
+    /// The answer of interaction `i`, with the caller's values in place of its placeholders.
+    fn respond(&self, i: usize, bindings: &HashMap<String, Value>) -> (RawResponse, Option<usize>) {
+        let p = &*self.0.prepared;
+        if let Some(raw) = &p.prebuilt[i] {
+            return (raw.clone(), Some(i));
+        }
+        let mut rec = p.cassette.interactions[i].response.clone();
+        if let Some(b) = &mut rec.body {
+            substitute(b, bindings);
+        }
+        (rec.to_raw(), None)
+    }
 }
 
 /// Paths with the same number of segments and the same first segment (the resource).
 fn same_route(a: &str, b: &str) -> bool {
     let (sa, sb): (Vec<&str>, Vec<&str>) = (a.split('/').collect(), b.split('/').collect());
     sa.len() == sb.len() && sa.get(1) == sb.get(1)
-}
-
-impl Replayer {
-    /// The answer of interaction `i`, with the caller's values in place of its placeholders.
-    fn respond(&self, i: usize, bindings: &HashMap<String, Value>) -> RawResponse {
-        if let Some(raw) = &self.0.prebuilt[i] {
-            return raw.clone();
-        }
-        let mut rec = self.0.cassette.interactions[i].response.clone();
-        if let Some(b) = &mut rec.body {
-            substitute(b, bindings);
-        }
-        rec.to_raw()
-    }
 }
 
 /// Whether a recorded value holds a placeholder anywhere.
@@ -851,61 +1203,72 @@ fn substitute(v: &mut Value, bindings: &HashMap<String, Value>) {
     }
 }
 
-/// Binds a placeholder to a live value; false when it is bound to another value already.
-fn bind(placeholder: &str, live: &Value, bindings: &mut HashMap<String, Value>) -> bool {
-    match bindings.get(placeholder) {
-        Some(v) => v == live,
-        None => {
-            bindings.insert(placeholder.to_owned(), live.clone());
-            true
+/// The bindings of one match attempt: those of the session, and the new ones this attempt made
+/// (kept only when it matches).
+struct Trial<'a> {
+    bound: &'a HashMap<String, Value>,
+    fresh: &'a mut Vec<(String, Value)>,
+}
+
+impl Trial<'_> {
+    /// Binds a placeholder to a live value; false when it is bound to another value already.
+    fn bind(&mut self, placeholder: &str, live: &Value) -> bool {
+        if let Some(v) = self.bound.get(placeholder) {
+            return v == live;
         }
+        if let Some((_, v)) = self.fresh.iter().find(|(p, _)| p == placeholder) {
+            return v == live;
+        }
+        self.fresh.push((placeholder.to_owned(), live.clone()));
+        true
     }
 }
 
 fn matches(
     rec: &RecordedRequest,
-    live: &LiveRequest,
+    live: &Probe<'_>,
     options: &MatchOptions,
-    bindings: &mut HashMap<String, Value>,
+    bindings: &mut Trial<'_>,
 ) -> bool {
-    if !rec.method.eq_ignore_ascii_case(&live.method) {
+    if !rec.method.eq_ignore_ascii_case(live.method) {
         return false;
     }
-    let (rs, ls): (Vec<&str>, Vec<&str>) = (
-        rec.path.split('/').collect(),
-        live.path.split('/').collect(),
-    );
-    if rs.len() != ls.len() {
-        return false;
-    }
-    for (r, l) in rs.iter().zip(&ls) {
-        let ok = if is_placeholder(r) {
-            bind(r, &Value::String((*l).to_owned()), bindings)
-        } else {
-            r == l
-        };
-        if !ok {
+    if rec.path != live.path {
+        if rec.path.split('/').count() != live.path.split('/').count() {
             return false;
         }
-    }
-    if options.query {
-        let keep = |(k, _): &&(String, String)| !options.ignore_query.contains(k);
-        let rq: Vec<_> = rec.query.iter().filter(keep).collect();
-        let lq: Vec<_> = live.query.iter().filter(keep).collect();
-        if rq.len() != lq.len() {
-            return false;
-        }
-        for ((rk, rv), (lk, lv)) in rq.into_iter().zip(lq) {
-            if rk != lk {
-                return false;
-            }
-            let ok = if is_placeholder(rv) {
-                bind(rv, &Value::String(lv.clone()), bindings)
+        for (r, l) in rec.path.split('/').zip(live.path.split('/')) {
+            let ok = if is_placeholder(r) {
+                bindings.bind(r, &Value::String(l.to_owned()))
             } else {
-                rv == lv
+                r == l
             };
             if !ok {
                 return false;
+            }
+        }
+    }
+    if options.query {
+        let kept = |k: &str| !options.ignore_query.iter().any(|i| i == k);
+        let mut rq = rec.query.iter().filter(|(k, _)| kept(k));
+        let mut lq = live.query.iter().filter(|(k, _)| kept(k));
+        loop {
+            match (rq.next(), lq.next()) {
+                (None, None) => break,
+                (Some((rk, rv)), Some((lk, lv))) => {
+                    if rk != lk {
+                        return false;
+                    }
+                    let ok = if is_placeholder(rv) {
+                        bindings.bind(rv, &Value::String((*lv).to_owned()))
+                    } else {
+                        rv == lv
+                    };
+                    if !ok {
+                        return false;
+                    }
+                }
+                _ => return false,
             }
         }
     }
@@ -925,7 +1288,7 @@ fn unify(
     at: &mut String,
     mode: BodyMatch,
     options: &MatchOptions,
-    bindings: &mut HashMap<String, Value>,
+    bindings: &mut Trial<'_>,
 ) -> bool {
     if !at.is_empty() && options.ignores_field(at) {
         return true;
@@ -933,7 +1296,7 @@ fn unify(
     match (rec, live) {
         (Value::String(p), l) if is_placeholder(p) => {
             // Structurally any value fits; it is bound all the same, so the answer carries it.
-            bind(p, l, bindings) || mode == BodyMatch::Structural
+            bindings.bind(p, l) || mode == BodyMatch::Structural
         }
         (Value::Object(r), Value::Object(l)) => {
             let keys = |m: &serde_json::Map<String, Value>, at: &mut String| -> BTreeSet<String> {
@@ -948,7 +1311,12 @@ fn unify(
                     .cloned()
                     .collect()
             };
-            if keys(r, at) != keys(l, at) {
+            let same_keys = if options.ignore_fields.is_empty() {
+                r.len() == l.len() && r.keys().all(|k| l.contains_key(k))
+            } else {
+                keys(r, at) == keys(l, at)
+            };
+            if !same_keys {
                 return false;
             }
             for (k, rv) in r {
@@ -999,7 +1367,11 @@ fn json_kind(v: &Value) -> u8 {
 
 fn push_pointer(at: &mut String, segment: &str) {
     at.push('/');
-    at.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+    if segment.contains(['~', '/']) {
+        at.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+    } else {
+        at.push_str(segment);
+    }
 }
 
 /// The live request as a cassette would show it, aligned with `rec` for the diff: a personal-data
@@ -1181,21 +1553,28 @@ mod tests {
         let replay = Replayer::new(r.cassette());
         let b = serde_json::json!({"email": "b@y.org", "n": 1});
         let got = replay
-            .answer(&live("POST", "/users", Some(b), &["/email"]))
-            .unwrap();
+            .answer(&live("POST", "/users", Some(b), &["/email"]).probe())
+            .unwrap()
+            .0;
         let v: Value = serde_json::from_slice(&got.body).unwrap();
         assert_eq!(v["email"], "b@y.org");
-        let got = replay.answer(&live("GET", "/users/u1", None, &[])).unwrap();
+        let got = replay
+            .answer(&live("GET", "/users/u1", None, &[]).probe())
+            .unwrap()
+            .0;
         let v: Value = serde_json::from_slice(&got.body).unwrap();
         assert_eq!(v["email"], "b@y.org");
 
         let miss = replay
-            .answer(&live(
-                "POST",
-                "/users",
-                Some(serde_json::json!({"email": "c@z.org", "n": 2})),
-                &["/email"],
-            ))
+            .answer(
+                &live(
+                    "POST",
+                    "/users",
+                    Some(serde_json::json!({"email": "c@z.org", "n": 2})),
+                    &["/email"],
+                )
+                .probe(),
+            )
             .unwrap_err();
         assert_eq!(miss.nearest, Some(0));
         assert!(
@@ -1211,21 +1590,107 @@ mod tests {
             .clone()
             .with_options(MatchOptions::default().body(BodyMatch::Structural));
         assert!(structural
-            .answer(&live(
-                "POST",
-                "/users",
-                Some(serde_json::json!({"email": "c@z.org", "n": 2})),
-                &["/email"]
-            ))
+            .answer(
+                &live(
+                    "POST",
+                    "/users",
+                    Some(serde_json::json!({"email": "c@z.org", "n": 2})),
+                    &["/email"]
+                )
+                .probe()
+            )
             .is_ok());
         let ignoring = replay.with_options(MatchOptions::default().ignore_field("n"));
         assert!(ignoring
-            .answer(&live(
-                "POST",
-                "/users",
-                Some(serde_json::json!({"email": "c@z.org", "n": 2})),
-                &["/email"]
-            ))
+            .answer(
+                &live(
+                    "POST",
+                    "/users",
+                    Some(serde_json::json!({"email": "c@z.org", "n": 2})),
+                    &["/email"]
+                )
+                .probe()
+            )
             .is_ok());
+    }
+}
+
+#[cfg(test)]
+mod keyed {
+    use super::*;
+
+    #[test]
+    fn a_recorded_request_is_found_by_its_key() {
+        let rec = RecordedRequest {
+            method: "GET".into(),
+            path: "/users/usr-1".into(),
+            query: vec![("limit".into(), "5".into())],
+            headers: BTreeMap::new(),
+            body: None,
+        };
+        let options = MatchOptions::default();
+        let recorded = request_key(
+            &rec.method,
+            &rec.path,
+            rec.query.iter().map(|(k, v)| (k, v)),
+            None,
+            &options,
+        );
+        let live = request_key(
+            "GET",
+            "/users/usr-1",
+            [("limit", "5")].into_iter(),
+            None,
+            &options,
+        );
+        assert_eq!(recorded, live);
+    }
+}
+
+#[cfg(test)]
+mod repeated {
+    use super::*;
+
+    /// Identical requests recorded several times answer in order, then the last answer again.
+    #[test]
+    fn identical_requests_answer_in_order_then_repeat_the_last() {
+        let get = RecordedRequest {
+            method: "GET".into(),
+            path: "/items".into(),
+            query: vec![("limit".into(), "5".into())],
+            headers: BTreeMap::new(),
+            body: None,
+        };
+        let answer = |n: u16| Interaction {
+            request: get.clone(),
+            response: RecordedResponse {
+                status: n,
+                headers: BTreeMap::new(),
+                body: None,
+                text: None,
+            },
+        };
+        let replay = Replayer::new(Cassette::new(vec![answer(200), answer(201)]));
+        let probe = Probe {
+            method: "get",
+            path: "/items",
+            query: vec![("limit", "5")],
+            body: None,
+            pointers: &[],
+        };
+        let statuses: Vec<u16> = (0..3)
+            .map(|_| replay.answer(&probe).unwrap().0.status.as_u16())
+            .collect();
+        assert_eq!(statuses, [200, 201, 201]);
+        let other = Probe {
+            query: vec![("limit", "6")],
+            ..probe.clone()
+        };
+        assert_eq!(replay.answer(&other).unwrap_err().nearest, Some(0));
+        // A new session starts from the first answer again.
+        assert_eq!(
+            replay.session().answer(&probe).unwrap().0.status.as_u16(),
+            200
+        );
     }
 }

@@ -18,25 +18,32 @@ pub const HEADER: &str = "x-request-id";
 pub const MAX_LEN: usize = 128;
 
 tokio::task_local! {
-    static CURRENT: String;
+    // A header value: the server's stage hands on the id it echoes (a shared buffer), without
+    // copying it into a `String` per request.
+    static CURRENT: http::HeaderValue;
 }
 
 /// The id of the request being handled by this task, if any.
 pub fn current() -> Option<String> {
-    CURRENT.try_with(Clone::clone).ok()
+    CURRENT
+        .try_with(|v| v.to_str().ok().map(str::to_owned))
+        .ok()
+        .flatten()
 }
 
-/// Runs `fut` with `id` as the [`current`] request id.
+/// Runs `fut` with `id` as the [`current`] request id (an id that cannot be a header value is
+/// replaced by a new one).
 pub async fn scope<F: Future>(id: String, fut: F) -> F::Output {
+    let id = http::HeaderValue::from_str(&id).unwrap_or_else(|_| generate_header());
     CURRENT.scope(id, fut).await
 }
 
 /// [`scope`] as a named future (the server's request-id stage polls it without boxing).
 #[cfg(feature = "server")]
 pub(crate) fn scoped<F: Future>(
-    id: String,
+    id: http::HeaderValue,
     fut: F,
-) -> tokio::task::futures::TaskLocalFuture<String, F> {
+) -> tokio::task::futures::TaskLocalFuture<http::HeaderValue, F> {
     CURRENT.scope(id, fut)
 }
 
@@ -44,10 +51,20 @@ pub(crate) fn scoped<F: Future>(
 /// thread-local generator (seeded once per thread from the OS), not a system call per id:
 /// request ids must be unique, not secret.
 pub fn generate() -> String {
+    let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    new_id(&mut buf).to_owned()
+}
+
+/// [`generate`] as a header value (one allocation: the value's own buffer).
+pub(crate) fn generate_header() -> http::HeaderValue {
+    let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    http::HeaderValue::from_str(new_id(&mut buf)).expect("a UUID is a header value")
+}
+
+fn new_id(buf: &mut [u8; uuid::fmt::Hyphenated::LENGTH]) -> &str {
     let bytes = fastrand::u128(..).to_le_bytes();
     let id = uuid::Builder::from_random_bytes(bytes).into_uuid();
-    let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
-    id.hyphenated().encode_lower(&mut buf).to_owned()
+    id.hyphenated().encode_lower(buf)
 }
 
 /// Whether an incoming id is kept as it is: 1 to [`MAX_LEN`] characters of letters, digits and

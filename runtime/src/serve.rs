@@ -20,13 +20,12 @@
 //!
 //! | stage | answer |
 //! |---|---|
-//! | request id: `x-request-id` or the spec's header, kept when sane, else a new UUID; echoed on every response; [`crate::request_id::current`] in the handler | — |
-//! | tracing span `request` (method, request id, and the route template once routed; never the URI, query or headers) | — |
+//! | request id: `x-request-id` or the spec's header, kept when sane, else a new UUID; echoed on every response; [`crate::request_id::current`] in the handler; and the tracing span `request` (method, request id, and the route template once routed; never the URI, query or headers), with an INFO event of each response's status and latency | — |
 //! | URI longer than [`Config::max_uri_length`] | 414 |
 //! | headers larger than [`Config::max_header_bytes`] | 431 |
-//! | more than [`Config::max_in_flight`] requests at once (shed at once: a semaphore permit taken with `try_acquire`, never queued) | 503 with `retry-after` |
+//! | more than [`Config::max_in_flight`] requests at once (shed at once, never queued: a lock-free counter) | 503 with `retry-after` |
 //! | whole request longer than [`Config::request_timeout`] | 503 |
-//! | body larger than [`Config::body_limit`] (by `content-length` at once, or while streaming) | 413 |
+//! | body larger than [`Config::body_limit`] (by `content-length` at once, or while the handler's extractor reads it) | 413 |
 //! | body not sending for [`Config::body_read_timeout`] | 408 |
 //! | a JSON body with another `Content-Type` | 415 |
 //! | unknown path / method | 404 / 405 |
@@ -34,9 +33,9 @@
 //!
 //! The stages are one `ServiceBuilder`, applied once: [`Server::serve`] wraps the whole router
 //! in it (one service, cloned per request without boxing), [`Server::into_router`] wraps each
-//! route in it once. The glue stages (request ids, limits, shedding, error shape) and the
-//! body-read timeout are small tower services of this module, without boxed futures or `from_fn`
-//! middleware; the request timeout, body limit, tracing and panic catching are tower-http's. `cargo bench -p user-service --bench
+//! route in it once. The stages are small tower services of this module, without boxed futures,
+//! `from_fn` middleware or response-body wrappers (the response body stays axum's `Body` from the
+//! router out), and timers start only when a request has to wait. `cargo bench -p user-service --bench
 //! load` measures what the hardening costs against the bare routes (see `bench/README.md`).
 //!
 //! Connections (hyper's HTTP/1 server): the head of each request must arrive within
@@ -52,6 +51,7 @@ use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 use std::time::Duration;
@@ -140,28 +140,19 @@ macro_rules! stack {
             .layer(RequestIdLayer {
                 extra: c.request_id_headers.clone().into(),
             })
-            .layer(
-                tower_http::trace::TraceLayer::new_for_http()
-                    .make_span_with(span)
-                    .on_request(())
-                    .on_response(
-                        tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO),
-                    ),
-            )
             .layer(Guard {
                 max_uri: c.max_uri_length,
                 max_headers: c.max_header_bytes,
                 body_limit: c.body_limit,
-                in_flight: Arc::new(tokio::sync::Semaphore::new(c.max_in_flight.max(1))),
+                in_flight: Arc::new(InFlight {
+                    count: AtomicUsize::new(0),
+                    max: c.max_in_flight.max(1),
+                }),
             })
-            .layer(tower_http::limit::RequestBodyLimitLayer::new(c.body_limit))
-            .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-                StatusCode::SERVICE_UNAVAILABLE,
-                c.request_timeout,
-            ))
+            .layer(RequestTimeout(c.request_timeout))
             .layer(BodyReadTimeout(c.body_read_timeout))
             .layer(axum::Extension(BodyLimit(c.body_limit)))
-            .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
+            .layer(CatchPanicLayer)
     }};
 }
 
@@ -372,29 +363,17 @@ fn is_connection_error(e: &std::io::Error) -> bool {
     )
 }
 
-/// The `request` span. It is made before routing, so its `route` (the path template, never the
-/// path itself) is recorded by the handler's request extractor (`server::Request`) and the health
-/// check; a request no route matches has none.
-fn span<B>(req: &axum::http::Request<B>) -> tracing::Span {
-    let id = req
-        .headers()
-        .get(crate::request_id::HEADER)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-");
-    tracing::info_span!(
-        "request",
-        method = %req.method(),
-        route = tracing::field::Empty,
-        request_id = id
-    )
-}
-
-/// The request-id stage: keeps a sane incoming id (the spec's header first, then
-/// `x-request-id`), else makes a new one; sets it as the request's `x-request-id`, runs the rest
-/// of the request inside [`crate::request_id::scope`], and echoes it on the response under
-/// `x-request-id` (unless the handler set one) and the spec's header names. One stage and no
-/// allocation beyond the id itself (tower-http's `SetRequestId` + `PropagateRequestId` and a
-/// middleware for the task-local scope formatted a new id twice and boxed the rest per request).
+/// The request-id and tracing stage: keeps a sane incoming id (the spec's header first, then
+/// `x-request-id`), else makes a new one; sets it as the request's `x-request-id` (when it is not
+/// that already), runs the rest of the request inside the `request` span and
+/// [`crate::request_id::scope`], logs the response (status and latency, at INFO), and echoes the
+/// id on the response under `x-request-id` (unless the handler set one) and the spec's header
+/// names. The span (method, request id, and the route template, recorded by the handler's
+/// request extractor once routed; never the URI, query or headers) is made before routing, so a
+/// request no route matches has no route. One stage, no boxing, and no allocation beyond a new
+/// id: tower-http's `SetRequestId` + `PropagateRequestId` + `TraceLayer` and a middleware for the
+/// task-local scope formatted a new id twice, boxed the rest per request, and wrapped the
+/// response body to watch its end.
 #[derive(Clone)]
 struct RequestIdLayer {
     extra: Arc<[HeaderName]>,
@@ -417,6 +396,9 @@ struct RequestIds<S> {
     extra: Arc<[HeaderName]>,
 }
 
+/// `x-request-id`.
+static REQUEST_ID: HeaderName = HeaderName::from_static(crate::request_id::HEADER);
+
 impl<S, B, R> tower::Service<axum::http::Request<B>> for RequestIds<S>
 where
     S: tower::Service<axum::http::Request<B>, Response = axum::http::Response<R>>,
@@ -432,27 +414,32 @@ where
     fn call(&mut self, mut req: axum::http::Request<B>) -> Self::Future {
         let valid = |v: &&HeaderValue| crate::request_id::is_valid(v.as_bytes());
         let headers = req.headers_mut();
-        let incoming = self
-            .extra
-            .iter()
-            .find_map(|n| headers.get(n).filter(valid))
-            .or_else(|| headers.get(crate::request_id::HEADER).filter(valid))
-            .cloned();
         // A kept id is visible ASCII (`is_valid`), and so is a new one.
-        let (id, text) = match incoming {
-            Some(v) => {
-                let text = String::from_utf8_lossy(v.as_bytes()).into_owned();
-                (v, text)
-            }
-            None => {
-                let text = crate::request_id::generate();
-                let v = HeaderValue::from_str(&text).expect("a UUID is a header value");
-                (v, text)
-            }
+        let (id, set) = match self.extra.iter().find_map(|n| headers.get(n).filter(valid)) {
+            Some(v) => (v.clone(), true),
+            None => match headers.get(&REQUEST_ID).filter(valid) {
+                Some(v) => (v.clone(), false),
+                None => (crate::request_id::generate_header(), true),
+            },
         };
-        headers.insert(crate::request_id::HEADER, id.clone());
+        if set {
+            headers.insert(REQUEST_ID.clone(), id.clone());
+        }
+        let span = tracing::info_span!(
+            "request",
+            method = %req.method(),
+            route = tracing::field::Empty,
+            request_id = id.to_str().unwrap_or("-")
+        );
+        let start = (!span.is_disabled()).then(std::time::Instant::now);
+        let inner = {
+            let _in = span.enter();
+            self.inner.call(req)
+        };
         RequestIdFuture {
-            inner: crate::request_id::scoped(text, self.inner.call(req)),
+            inner: crate::request_id::scoped(id.clone(), inner),
+            span,
+            start,
             id: Some(id),
             extra: self.extra.clone(),
         }
@@ -462,7 +449,10 @@ where
 pin_project_lite::pin_project! {
     struct RequestIdFuture<F: Future> {
         #[pin]
-        inner: tokio::task::futures::TaskLocalFuture<String, F>,
+        inner: tokio::task::futures::TaskLocalFuture<HeaderValue, F>,
+        span: tracing::Span,
+        // When the request came in, if its span is recorded.
+        start: Option<std::time::Instant>,
         id: Option<HeaderValue>,
         extra: Arc<[HeaderName]>,
     }
@@ -476,15 +466,50 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
+        let _in = this.span.enter();
         let mut res = ready!(this.inner.poll(cx))?;
+        if let Some(start) = this.start {
+            let latency = start.elapsed();
+            tracing::info!(
+                status = res.status().as_u16(),
+                latency_us = latency.as_micros() as u64,
+                "finished processing request"
+            );
+        }
         if let Some(id) = this.id.take() {
             let headers = res.headers_mut();
             for n in this.extra.iter() {
                 headers.insert(n.clone(), id.clone());
             }
-            headers.entry(crate::request_id::HEADER).or_insert(id);
+            headers.entry(&REQUEST_ID).or_insert(id);
         }
         Poll::Ready(Ok(res))
+    }
+}
+
+/// Requests in flight, counted without a lock (a semaphore's release takes its waiters' lock).
+struct InFlight {
+    count: AtomicUsize,
+    max: usize,
+}
+
+impl InFlight {
+    /// A slot, unless [`Config::max_in_flight`] requests hold one.
+    fn enter(self: &Arc<Self>) -> Option<InFlightSlot> {
+        if self.count.fetch_add(1, Ordering::AcqRel) >= self.max {
+            self.count.fetch_sub(1, Ordering::AcqRel);
+            return None;
+        }
+        Some(InFlightSlot(self.clone()))
+    }
+}
+
+/// A request's slot of [`InFlight`], given back when dropped.
+struct InFlightSlot(Arc<InFlight>);
+
+impl Drop for InFlightSlot {
+    fn drop(&mut self) {
+        self.0.count.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -497,7 +522,7 @@ struct Guard {
     max_uri: usize,
     max_headers: usize,
     body_limit: usize,
-    in_flight: Arc<tokio::sync::Semaphore>,
+    in_flight: Arc<InFlight>,
 }
 
 impl<S> tower::Layer<S> for Guard {
@@ -544,15 +569,28 @@ where
             > g.max_headers
         {
             Some(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE)
+        } else if req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+            .is_some_and(|n| n > g.body_limit as u64)
+        {
+            // Said too large at once; a body that grows too large while streaming is the
+            // extractor's 413 (`server::Request` reads at most the limit).
+            Some(StatusCode::PAYLOAD_TOO_LARGE)
         } else {
             None
         };
         if let Some(status) = rejected {
+            let mut e = rejection(status);
+            if status == StatusCode::PAYLOAD_TOO_LARGE {
+                e.message = too_large(g.body_limit);
+            }
             return GuardFuture::Rejected {
-                response: Some(rejection(status).into_response()),
+                response: Some(e.into_response()),
             };
         }
-        let Ok(permit) = g.in_flight.clone().try_acquire_owned() else {
+        let Some(permit) = g.in_flight.enter() else {
             return GuardFuture::Rejected {
                 response: Some(overloaded()),
             };
@@ -572,7 +610,7 @@ pin_project_lite::pin_project! {
         Called {
             #[pin]
             inner: F,
-            permit: Option<tokio::sync::OwnedSemaphorePermit>,
+            permit: Option<InFlightSlot>,
             body_limit: usize,
         },
     }
@@ -600,6 +638,88 @@ where
                 permit.take();
                 Poll::Ready(Ok(json_errors(res, *body_limit)))
             }
+        }
+    }
+}
+
+/// [`Config::request_timeout`] → 503 (the JSON shape is [`Guard`]'s). The timer starts the
+/// first time the request has to wait (the handler's first `Pending`), so a request answered at
+/// once never reads the clock or touches the timer wheel: tower-http's `Timeout` made a `Sleep`
+/// (a clock read and a runtime-handle clone) for every request.
+#[derive(Clone, Copy)]
+struct RequestTimeout(Duration);
+
+impl<S> tower::Layer<S> for RequestTimeout {
+    type Service = RequestTimeoutService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        RequestTimeoutService {
+            inner,
+            timeout: self.0,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct RequestTimeoutService<S> {
+    inner: S,
+    timeout: Duration,
+}
+
+impl<S, B, R> tower::Service<axum::http::Request<B>> for RequestTimeoutService<S>
+where
+    S: tower::Service<axum::http::Request<B>, Response = axum::http::Response<R>>,
+    R: Default,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = RequestTimeoutFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: axum::http::Request<B>) -> Self::Future {
+        RequestTimeoutFuture {
+            inner: self.inner.call(req),
+            sleep: None,
+            timeout: self.timeout,
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    struct RequestTimeoutFuture<F> {
+        #[pin]
+        inner: F,
+        #[pin]
+        sleep: Option<tokio::time::Sleep>,
+        timeout: Duration,
+    }
+}
+
+impl<F, R, E> Future for RequestTimeoutFuture<F>
+where
+    F: Future<Output = Result<axum::http::Response<R>, E>>,
+    R: Default,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let mut this = self.project();
+        if let Poll::Ready(r) = this.inner.poll(cx) {
+            return Poll::Ready(r);
+        }
+        if this.sleep.is_none() {
+            this.sleep.set(Some(tokio::time::sleep(*this.timeout)));
+        }
+        match this.sleep.as_pin_mut().map(|s| s.poll(cx)) {
+            Some(Poll::Ready(())) => {
+                let mut res = axum::http::Response::new(R::default());
+                *res.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+                Poll::Ready(Ok(res))
+            }
+            _ => Poll::Pending,
         }
     }
 }
@@ -724,8 +844,87 @@ fn overloaded() -> Response {
     r
 }
 
-fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    rejection(StatusCode::INTERNAL_SERVER_ERROR).into_response()
+/// A panicking handler (or route service) answers 500 instead of dropping the connection. Like
+/// tower-http's `CatchPanic`, but the response body stays axum's `Body` (tower-http boxes it
+/// again), so the stages outside it need no conversion.
+#[derive(Clone, Copy)]
+struct CatchPanicLayer;
+
+impl<S> tower::Layer<S> for CatchPanicLayer {
+    type Service = CatchPanic<S>;
+
+    fn layer(&self, inner: S) -> CatchPanic<S> {
+        CatchPanic(inner)
+    }
+}
+
+#[derive(Clone)]
+struct CatchPanic<S>(S);
+
+impl<S, B, R> tower::Service<axum::http::Request<B>> for CatchPanic<S>
+where
+    S: tower::Service<axum::http::Request<B>, Response = axum::http::Response<R>>,
+    R: axum::body::HttpBody<Data = bytes::Bytes> + Send + 'static,
+    R::Error: Into<axum::BoxError>,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = CatchPanicFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: axum::http::Request<B>) -> Self::Future {
+        let inner = &mut self.0;
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.call(req))) {
+            Ok(inner) => CatchPanicFuture::Running { inner },
+            Err(_) => CatchPanicFuture::Done,
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = CatchPanicProj]
+    #[project_replace = CatchPanicReplace]
+    enum CatchPanicFuture<F> {
+        Running { #[pin] inner: F },
+        // Panicked before the future existed, or after it was polled: a 500.
+        Done,
+    }
+}
+
+impl<F, R, E> Future for CatchPanicFuture<F>
+where
+    F: Future<Output = Result<axum::http::Response<R>, E>>,
+    R: axum::body::HttpBody<Data = bytes::Bytes> + Send + 'static,
+    R::Error: Into<axum::BoxError>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let polled = match self.as_mut().project() {
+            CatchPanicProj::Running { inner } => {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.poll(cx)))
+            }
+            CatchPanicProj::Done => Err(Box::new(()) as Box<dyn std::any::Any + Send>),
+        };
+        match polled {
+            Ok(Poll::Pending) => Poll::Pending,
+            // `Body::new` of a `Body` is the body itself, no new box.
+            Ok(Poll::Ready(r)) => Poll::Ready(r.map(|res| res.map(axum::body::Body::new))),
+            Err(_) => {
+                self.project_replace(CatchPanicFuture::Done);
+                Poll::Ready(Ok(
+                    rejection(StatusCode::INTERNAL_SERVER_ERROR).into_response()
+                ))
+            }
+        }
+    }
+}
+
+fn too_large(body_limit: usize) -> String {
+    format!("the body is larger than {body_limit} bytes")
 }
 
 /// A response of a generated handler (`server::reply`): its error statuses are documented
@@ -754,7 +953,7 @@ where
     let (mut parts, _) = res.into_parts();
     let mut e = rejection(status);
     if status == StatusCode::PAYLOAD_TOO_LARGE {
-        e.message = format!("the body is larger than {body_limit} bytes");
+        e.message = too_large(body_limit);
     }
     parts.headers.remove(header::CONTENT_LENGTH);
     let fresh = e.into_response();

@@ -24,16 +24,16 @@ fn id(s: &str) -> Ident {
 /// Rust type of a column's value.
 fn owned(ty: SqlType) -> TokenStream {
     match ty {
-        SqlType::Uuid => quote!(dao::uuid::Uuid),
+        SqlType::Uuid => quote!(dao::Uuid),
         SqlType::Text => quote!(String),
         SqlType::Integer => quote!(i32),
         SqlType::Bigint => quote!(i64),
         SqlType::Boolean => quote!(bool),
         SqlType::Double => quote!(f64),
-        SqlType::Numeric => quote!(dao::rust_decimal::Decimal),
-        SqlType::Date => quote!(dao::chrono::NaiveDate),
-        SqlType::Timestamptz => quote!(dao::chrono::DateTime<dao::chrono::Utc>),
-        SqlType::Jsonb => quote!(dao::serde_json::Value),
+        SqlType::Numeric => quote!(dao::Decimal),
+        SqlType::Date => quote!(dao::Date),
+        SqlType::Timestamptz => quote!(dao::Timestamp),
+        SqlType::Jsonb => quote!(dao::Json),
     }
 }
 
@@ -50,14 +50,14 @@ fn col_type(c: &Column) -> TokenStream {
 fn param(ty: SqlType) -> TokenStream {
     match ty {
         SqlType::Text => quote!(&str),
-        SqlType::Jsonb => quote!(&dao::serde_json::Value),
+        SqlType::Jsonb => quote!(&dao::Json),
         t => owned(t),
     }
 }
 
 fn user_type(t: &Table) -> TokenStream {
     match t.user_type {
-        UserType::Uuid => quote!(dao::uuid::Uuid),
+        UserType::Uuid => quote!(dao::Uuid),
         UserType::String => quote!(&str),
     }
 }
@@ -126,13 +126,44 @@ pub fn gen_module(repo: &Repo, plan: &super::Plan, id: crate::ir::ServiceId) -> 
 }
 
 /// A standalone file of the DAOs of one service (goldens, `charter generate`).
-pub fn file(repo: &Repo, tables: &[&Table], title: &str) -> String {
-    let tokens = service_module(repo, tables);
-    let body = match syn::parse2::<syn::File>(tokens.clone()) {
+///
+/// The table modules are independent items, so each is emitted, parsed and printed on its own,
+/// on as many threads as there are cores (parsing and printing are most of the time), and the
+/// pieces are joined as [`crate::gen::format::unparse`] joins a file's items: the text is the
+/// same as printing the whole file at once.
+pub fn file(_repo: &Repo, tables: &[&Table], title: &str) -> String {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, tables.len().max(1));
+    let per = tables.len().div_ceil(threads).max(1);
+    let parts: Vec<String> = std::thread::scope(|s| {
+        let chunks: Vec<_> = tables
+            .chunks(per)
+            .map(|chunk| s.spawn(move || chunk.iter().map(|t| printed(t)).collect::<Vec<_>>()))
+            .collect();
+        chunks
+            .into_iter()
+            .flat_map(|h| h.join().expect("a DAO printing thread panicked"))
+            .collect()
+    });
+    format!(
+        "{}\n//! {title}\n\n{}",
+        crate::gen::HEADER,
+        parts.join("\n")
+    )
+}
+
+/// One table's module, formatted (or, should it not parse, a `compile_error!` and its tokens).
+fn printed(t: &Table) -> String {
+    // Parsed by value: a clone kept for the error path would make syn copy every token.
+    match syn::parse2::<syn::File>(table_module(t)) {
         Ok(f) => crate::gen::format::unparse(f),
-        Err(e) => format!("compile_error!({:?});\n{tokens}\n", e.to_string()),
-    };
-    format!("{}\n//! {title}\n\n{body}", crate::gen::HEADER)
+        Err(e) => format!(
+            "compile_error!({:?});\n{}\n",
+            e.to_string(),
+            table_module(t)
+        ),
+    }
 }
 
 fn table_module(t: &Table) -> TokenStream {
@@ -232,17 +263,10 @@ fn table_module(t: &Table) -> TokenStream {
     let filter_push = filter_cols.iter().map(|c| {
         let f = field(c);
         let fs = format_ident!("{}_in", snake(&c.name).trim_start_matches("r#"));
-        let eq = format!(" and {} = ", ident(&c.name));
-        let any = format!(" and {} = any(", ident(&c.name));
-        let one = owned_value(c.ty, quote!(*v));
-        let one = if is_copy(c.ty) {
-            one
-        } else {
-            quote!(v.clone())
-        };
+        let col = ident(&c.name);
         quote! {
-            if let Some(v) = &self.#f { qb.push(#eq); qb.push_bind(#one); }
-            if let Some(v) = &self.#fs { qb.push(#any); qb.push_bind(v.clone()); qb.push(")"); }
+            dao::push_eq(qb, #col, &self.#f);
+            dao::push_any(qb, #col, &self.#fs);
         }
     });
     let live = t
@@ -286,7 +310,7 @@ fn table_module(t: &Table) -> TokenStream {
         finders.push(quote! {
             #[doc = #doc]
             pub async fn #fname(conn: &mut PgConnection, #pk_field: #pk_param) -> dao::Result<Option<#row>> {
-                Ok(dao::sqlx::query_as::<_, #row>(#sql).bind(#pk_field).fetch_optional(&mut *conn).await?)
+                dao::fetch_optional(conn, dao::sqlx::query_as(#sql).bind(#pk_field)).await
             }
         });
     }
@@ -325,7 +349,7 @@ fn table_module(t: &Table) -> TokenStream {
             finders.push(quote! {
                 #[doc = #doc]
                 pub async fn #fname(conn: &mut PgConnection, #(#args: #params),*) -> dao::Result<Option<#row>> {
-                    Ok(dao::sqlx::query_as::<_, #row>(#sql) #(.bind(#args))* .fetch_optional(&mut *conn).await?)
+                    dao::fetch_optional(conn, dao::sqlx::query_as(#sql) #(.bind(#args))*).await
                 }
             });
         } else {
@@ -344,14 +368,13 @@ fn table_module(t: &Table) -> TokenStream {
                 #[doc = #doc]
                 pub async fn #fname(conn: &mut PgConnection, #(#args: #params,)* limit: i64) -> dao::Result<Vec<#row>> {
                     dao::check_limit(limit, 0)?;
-                    Ok(dao::sqlx::query_as::<_, #row>(#sql) #(.bind(#args))* .bind(limit).fetch_all(&mut *conn).await?)
+                    dao::fetch_all(conn, dao::sqlx::query_as(#sql) #(.bind(#args))* .bind(limit)).await
                 }
             });
         }
     }
 
-    let after_arg = owned_value(pk.ty, quote!(self.after));
-    let last_key = owned_value(pk.ty, quote!(last.#pk_field));
+    let row_key = owned_value(pk.ty, quote!(row.#pk_field));
     let binds = bind_helpers(t, &n);
     let writes = writes(t, &n);
     let erase = erase(t, &n);
@@ -431,39 +454,29 @@ fn table_module(t: &Table) -> TokenStream {
                 #deleted_field
             }
 
-            impl #filter {
+            impl dao::Filter for #filter {
                 fn push(&self, qb: &mut dao::sqlx::QueryBuilder<'_, dao::sqlx::Postgres>) {
                     #(#filter_push)*
                     #deleted_push
                 }
             }
 
-            /// Keyset iteration over every matching row, in primary-key order.
-            #[derive(Clone, Debug)]
-            pub struct #pager {
-                filter: #filter,
-                page_size: i64,
-                after: Option<#pk_ty>,
-                done: bool,
-            }
-
-            impl #pager {
-                /// The next page (`None` once every row was returned).
-                pub async fn next_page(&mut self, conn: &mut PgConnection) -> dao::Result<Option<Vec<#row>>> {
-                    if self.done {
-                        return Ok(None);
-                    }
-                    let rows = #dao::find_page_after(conn, &self.filter, #after_arg, self.page_size).await?;
-                    if (rows.len() as i64) < self.page_size {
-                        self.done = true;
-                    }
-                    match rows.last() {
-                        Some(last) => self.after = Some(#last_key),
-                        None => return Ok(None),
-                    }
-                    Ok(Some(rows))
+            /// What the generic helpers of `charter_runtime::dao` (`find_all`, keyset pages)
+            /// know of this table.
+            impl dao::Table for #table {
+                type Row = #row;
+                type Key = #pk_ty;
+                type Filter = #filter;
+                const COLUMNS: &'static [&'static str] = #table::COLUMNS;
+                const PKEY: &'static str = #pk_name;
+                const SELECT: &'static str = #select;
+                fn key(row: &#row) -> #pk_ty {
+                    #row_key
                 }
             }
+
+            /// Keyset iteration over every matching row, in primary-key order.
+            pub type #pager = dao::Pager<#table>;
 
             /// Data access for this table.
             pub struct #dao;
@@ -474,46 +487,18 @@ fn table_module(t: &Table) -> TokenStream {
                 /// Rows matching `filter`, ordered by `order_by` (`-created_at,email`: columns of
                 /// this table only) or the primary key, at most `limit` (required) after `offset`.
                 pub async fn find_all(conn: &mut PgConnection, filter: &#filter, limit: i64, offset: i64, order_by: Option<&str>) -> dao::Result<Vec<#row>> {
-                    dao::check_limit(limit, offset)?;
-                    let order = match order_by {
-                        Some(o) => dao::OrderBy::parse(o, #table::COLUMNS)?,
-                        None => dao::OrderBy::parse(#pk_name, #table::COLUMNS)?,
-                    };
-                    let mut qb = dao::sqlx::QueryBuilder::new(#select);
-                    qb.push(" where true");
-                    filter.push(&mut qb);
-                    qb.push(" order by ");
-                    qb.push(order.sql());
-                    qb.push(" limit ");
-                    qb.push_bind(limit);
-                    qb.push(" offset ");
-                    qb.push_bind(offset);
-                    Ok(qb.build_query_as::<#row>().fetch_all(&mut *conn).await?)
+                    dao::find_all::<#table>(conn, filter, limit, offset, order_by).await
                 }
 
                 /// One keyset page: rows matching `filter` with a primary key after `after`.
                 pub async fn find_page_after(conn: &mut PgConnection, filter: &#filter, after: Option<#pk_ty>, limit: i64) -> dao::Result<Vec<#row>> {
-                    dao::check_limit(limit, 0)?;
-                    let mut qb = dao::sqlx::QueryBuilder::new(#select);
-                    match after {
-                        Some(a) => {
-                            qb.push(concat!(" where ", #pk_ident, " > "));
-                            qb.push_bind(a);
-                        }
-                        None => {
-                            qb.push(" where true");
-                        }
-                    }
-                    filter.push(&mut qb);
-                    qb.push(concat!(" order by ", #pk_ident, " limit "));
-                    qb.push_bind(limit);
-                    Ok(qb.build_query_as::<#row>().fetch_all(&mut *conn).await?)
+                    dao::find_page_after::<#table>(conn, filter, after, limit).await
                 }
 
                 /// Iterates every matching row in pages of `page_size`, by primary key (no row
                 /// missed or repeated while rows are only added after the last page read).
                 pub fn iterate_all(filter: #filter, page_size: i64) -> #pager {
-                    #pager { filter, page_size, after: None, done: false }
+                    dao::Pager::new(filter, page_size)
                 }
 
                 #writes
@@ -550,7 +535,7 @@ fn bind_arg(ty: SqlType, expr: TokenStream) -> TokenStream {
 /// The modifying user's type in the bind helpers (`&'q str` or a uuid).
 fn user_type_q(t: &Table) -> TokenStream {
     match t.user_type {
-        UserType::Uuid => quote!(dao::uuid::Uuid),
+        UserType::Uuid => quote!(dao::Uuid),
         UserType::String => quote!(&'q str),
     }
 }
@@ -750,8 +735,7 @@ fn bind_helpers(t: &Table, n: &Names) -> TokenStream {
             RowValue::GeneratedPkey(_) => owned(c.ty),
             RowValue::Form(c) => col_type(c),
         };
-        let doc = format!(" `{}` of every row.", c.name);
-        quote! { #[doc = #doc] #f: Vec<#ty>, }
+        quote! { #f: Vec<#ty>, }
     });
     let arr_init = values.iter().map(|v| {
         let f = field(v.column());
@@ -789,7 +773,8 @@ fn bind_helpers(t: &Table, n: &Names) -> TokenStream {
             }
         }
 
-        /// The rows of a batch write as one array per column (bound to `unnest`).
+        /// The rows of a batch write as one array per column (bound to `unnest`), in the
+        /// order of the statement's parameters.
         struct #batch {
             #(#arr_fields)*
         }
@@ -963,13 +948,10 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
             set.join(", ")
         );
         let exists_sql = format!("select 1 from {tbl} where {pk_ident} = $1{live_sql}");
-        let unchanged = if t.hash_code {
-            quote! {
-                let exists = dao::sqlx::query(#exists_sql).bind(#pk_field).fetch_optional(&mut *conn).await?;
-                Ok(if exists.is_some() { dao::UpdateOutcome::Unchanged } else { dao::UpdateOutcome::NotFound })
-            }
+        let exists = if t.hash_code {
+            quote!(Some(dao::sqlx::query(#exists_sql).bind(#pk_field)))
         } else {
-            quote! { Ok(dao::UpdateOutcome::NotFound) }
+            quote!(None)
         };
         let doc = if t.hash_code {
             " Updates the row from `form`. When the row already holds this form (same `hash_code`) nothing is written: no `updated_at` bump, no journal row, and the outcome is `Unchanged`."
@@ -981,11 +963,8 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
             pub async fn #update_fn(conn: &mut PgConnection, user: #user_ty, #pk_field: #pk_param, form: &#form) -> dao::Result<dao::UpdateOutcome> {
                 #user_check
                 form.validate()?;
-                let done = form.bind(dao::sqlx::query(#update_sql).bind(#pk_field) #user_arg).execute(&mut *conn).await?;
-                if done.rows_affected() > 0 {
-                    return Ok(dao::UpdateOutcome::Updated);
-                }
-                #unchanged
+                let written = dao::execute(conn, form.bind(dao::sqlx::query(#update_sql).bind(#pk_field) #user_arg)).await?;
+                dao::update_outcome(conn, written, #exists).await
             }
         }
     };
@@ -1048,11 +1027,7 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
                     #user_check
                     form.validate()?;
                     #pk_gen
-                    let row = #upsert_q.fetch_optional(&mut *conn).await?;
-                    Ok(match row {
-                        None => dao::UpsertOutcome::Unchanged,
-                        Some(row) => dao::UpsertOutcome::of_row(&row)?,
-                    })
+                    dao::upsert(conn, #upsert_q).await
                 }
 
                 #[doc = #batch_doc]
@@ -1062,8 +1037,7 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
                         return Ok(Vec::new());
                     }
                     let batch = #batch::new(forms)?;
-                    let rows = batch.bind(dao::sqlx::query(#batch_sql) #user_arg).fetch_all(&mut *conn).await?;
-                    rows.iter().map(dao::UpsertOutcome::of_row).collect()
+                    dao::upsert_batch(conn, batch.bind(dao::sqlx::query(#batch_sql) #user_arg)).await
                 }
             }
         }
@@ -1082,8 +1056,7 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
         #[doc = #delete_doc]
         pub async fn #delete_fn(conn: &mut PgConnection, user: #user_ty, #pk_field: #pk_param) -> dao::Result<bool> {
             #user_check
-            let done = dao::sqlx::query(#delete_sql_pk).bind(#pk_field).bind(user).execute(&mut *conn).await?;
-            Ok(done.rows_affected() > 0)
+            Ok(dao::execute(conn, dao::sqlx::query(#delete_sql_pk).bind(#pk_field).bind(user)).await? > 0)
         }
     }];
     let mut delete_names = std::collections::HashSet::new();
@@ -1123,8 +1096,7 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
             #[doc = #doc]
             pub async fn #fname(conn: &mut PgConnection, user: #user_ty, #(#args: #params),*) -> dao::Result<u64> {
                 #user_check
-                let done = dao::sqlx::query(#sql) #(.bind(#args))* .bind(user).execute(&mut *conn).await?;
-                Ok(done.rows_affected())
+                dao::execute(conn, dao::sqlx::query(#sql) #(.bind(#args))* .bind(user)).await
             }
         });
     }
@@ -1197,23 +1169,12 @@ fn erase(t: &Table, _n: &Names) -> TokenStream {
     quote! {
         #[doc = #doc]
         pub async fn #fname(conn: &mut PgConnection, user: #user_ty, #pk_field: #pk_param) -> dao::Result<bool> {
-            use dao::sqlx::Connection as _;
-            let mut tx = conn.begin().await?;
-            let done = dao::sqlx::query(#row_sql).bind(#pk_field).bind(user).execute(&mut *tx).await?;
-            if done.rows_affected() == 0 {
-                return Ok(false);
-            }
-            dao::sqlx::query(#journal_sql).bind(#pk_field).execute(&mut *tx).await?;
-            dao::sqlx::query(#record_sql)
-                .bind(user)
-                .bind(#schema)
-                .bind(#name)
-                .bind(#pk_field)
-                .bind(&[#(#names),*][..])
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Ok(true)
+            dao::erase(
+                conn,
+                dao::sqlx::query(#row_sql).bind(#pk_field).bind(user),
+                dao::sqlx::query(#journal_sql).bind(#pk_field),
+                dao::sqlx::query(#record_sql).bind(user).bind(#schema).bind(#name).bind(#pk_field).bind(&[#(#names),*][..]),
+            ).await
         }
     }
 }

@@ -28,7 +28,8 @@
 //! - **Unknown members never stop the stream**: they decode to the union's `Unknown` variant and are
 //!   handed to the consumer's `unknown` hook (default: ignore).
 //! - **Order per partition key.** A transport stores the records of one key in order and stops
-//!   the key at its first unconfirmed record ([`Transport::publish`]); the outbox relay marks
+//!   the key at its first unconfirmed record ([`Transport::publish`]; NATS pipelines a batch as a
+//!   chain of `Nats-Expected-Last-Msg-Id` expectations, see [`nats`]); the outbox relay marks
 //!   published only what was confirmed and retries the rest of the key from there, so a failed
 //!   record is never overtaken by a later one of its key. Consumers handle records one after
 //!   another in stream order and retry in place, so a later record of a partition never
@@ -285,7 +286,7 @@ pub struct PublishError {
     pub error: EventError,
     /// One flag per record of the call: `true` when the broker confirmed it. Per partition key
     /// the confirmed records are a prefix: after a record of a key that was not confirmed, no
-    /// later record of that key was sent (see [`Transport::publish`]).
+    /// later record of that key was stored (see [`Transport::publish`]).
     pub confirmed: Vec<bool>,
 }
 
@@ -336,9 +337,16 @@ impl From<PublishError> for EventError {
 /// The records of `records` grouped by ordering key (stream and partition key): one lane of
 /// indexes per key, each in call order; lanes in the order of their first record.
 pub fn lanes(records: &[Record]) -> Vec<Vec<usize>> {
+    let all: Vec<usize> = (0..records.len()).collect();
+    lanes_of(records, &all)
+}
+
+/// [`lanes`] of the records `subset` (indices into `records`, in call order).
+pub fn lanes_of(records: &[Record], subset: &[usize]) -> Vec<Vec<usize>> {
     let mut index: std::collections::HashMap<(&str, &str), usize> = Default::default();
     let mut lanes: Vec<Vec<usize>> = Vec::new();
-    for (i, r) in records.iter().enumerate() {
+    for &i in subset {
+        let r = &records[i];
         let n = *index
             .entry((r.stream.as_str(), r.partition_key.as_str()))
             .or_insert_with(|| {
@@ -358,7 +366,8 @@ pub trait Transport: Send + Sync {
     ///
     /// **Order per key.** Records with the same stream and partition key must be stored in call
     /// order, and a transport stops a key at its first record the broker does not confirm: no
-    /// later record of that key in the call is sent (records of other keys go on). So the
+    /// later record of that key in the call is stored (it is not sent, or sent so that the broker
+    /// refuses it, as the NATS chain of expectations does; records of other keys go on). So the
     /// [`PublishError::confirmed`] records of a key are a prefix, and publishing the unconfirmed
     /// rest again (what the outbox relay does) keeps the key's order. A record reported
     /// unconfirmed may still have been stored (a lost confirmation): records carry their event id,

@@ -8,6 +8,12 @@
 //! - Every publish carries `Nats-Msg-Id: <event_id>`, so a record published twice within the
 //!   duplicate window (an outbox relay that died after publishing and before marking) is stored
 //!   once; the partition key, discriminator and request id travel as headers.
+//! - A batch is pipelined as one chain per stream: each record but the first carries
+//!   `Nats-Expected-Last-Msg-Id` = the event id of the record before it, so JetStream stores
+//!   nothing past a record it refused or lost, and per-key order holds without a round trip per
+//!   record. When a chain breaks (a refusal, a lost record, another publisher on the stream),
+//!   the rest is sent key by key, one confirmed record after another. docs/events.md
+//!   ("Ordering") states exactly what is guaranteed.
 //! - Consumers are durable pull consumers (one per consumer name), `AckPolicy::Explicit`,
 //!   [`NatsConfig::ack_wait`]: a record not acknowledged in time (the consumer crashed, or is
 //!   stuck) is redelivered. A subscription keeps pull requests outstanding (at most one fetch
@@ -184,13 +190,94 @@ impl NatsTransport {
     }
 }
 
-fn headers(r: &Record) -> async_nats::HeaderMap {
+/// The records of each stream, in call order (one chain each).
+fn streams_in_call_order(records: &[Record]) -> Vec<Vec<usize>> {
+    let mut chains: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (i, r) in records.iter().enumerate() {
+        match chains.iter_mut().find(|(s, _)| *s == r.stream) {
+            Some((_, c)) => c.push(i),
+            None => chains.push((&r.stream, vec![i])),
+        }
+    }
+    chains.into_iter().map(|(_, c)| c).collect()
+}
+
+impl NatsTransport {
+    /// Publishes one record and waits for its confirmation; `after` is the event id the stream's
+    /// last stored record must have (`Nats-Expected-Last-Msg-Id`), if any.
+    async fn send(&self, r: &Record, after: Option<&str>) -> Result<(), EventError> {
+        self.js
+            .publish_with_headers(
+                self.subject(&r.stream),
+                headers(r, after),
+                r.payload.clone(),
+            )
+            .await
+            .map_err(EventError::transport)?
+            .await
+            .map_err(EventError::transport)?;
+        Ok(())
+    }
+
+    /// Sends the records `chain` (one stream, call order) back to back without waiting, each
+    /// but the first with `Nats-Expected-Last-Msg-Id` = the event id of the one before it, then
+    /// waits for every confirmation in order. Returns how many records from the start are
+    /// confirmed.
+    ///
+    /// JetStream stores a record with an expectation only if the stream's last stored record
+    /// is the expected one, so what a chain stores is one unbroken run of it, in order: when a
+    /// record is refused or lost, every later record of the chain is refused ("wrong last msg
+    /// ID"), never stored ahead of it, whatever the failure (a per-record limit, a reconnect
+    /// that lost in-flight records, a leader change). A duplicate (a record stored by an
+    /// earlier attempt; the `Nats-Msg-Id` check comes first) is confirmed without being stored
+    /// again. Another publisher writing to the stream while a chain is in flight breaks the
+    /// chain too: nothing is lost, the rest is sent again key by key ([`Transport::publish`]).
+    async fn chain(&self, records: &[Record], chain: &[usize]) -> usize {
+        let mut acks = Vec::with_capacity(chain.len());
+        let mut after: Option<&str> = None;
+        for &i in chain {
+            let r = &records[i];
+            let sent = self
+                .js
+                .publish_with_headers(
+                    self.subject(&r.stream),
+                    headers(r, after),
+                    r.payload.clone(),
+                )
+                .await;
+            match sent {
+                Ok(ack) => acks.push(ack),
+                // Not sent: the records after it would be refused anyway.
+                Err(_) => break,
+            }
+            after = Some(&r.event_id);
+        }
+        // Every confirmation is awaited, also after a failure: the fallback must not send a
+        // record while one of the chain may still be stored.
+        let mut confirmed = 0;
+        let mut broken = false;
+        for ack in acks {
+            let ok = ack.await.is_ok();
+            if ok && !broken {
+                confirmed += 1;
+            } else {
+                broken = true;
+            }
+        }
+        confirmed
+    }
+}
+
+fn headers(r: &Record, after: Option<&str>) -> async_nats::HeaderMap {
     let mut h = async_nats::HeaderMap::new();
     h.insert(HEADER_EVENT_ID, r.event_id.as_str());
     h.insert(HEADER_PARTITION_KEY, r.partition_key.as_str());
     h.insert(HEADER_DISCRIMINATOR, r.discriminator.as_str());
     if let Some(id) = &r.request_id {
         h.insert(HEADER_REQUEST_ID, id.as_str());
+    }
+    if let Some(last) = after {
+        h.insert(async_nats::header::NATS_EXPECTED_LAST_MESSAGE_ID, last);
     }
     h
 }
@@ -206,33 +293,39 @@ impl Transport for NatsTransport {
                 .await
                 .map_err(|e| PublishError::none(e, records.len()))?;
         }
-        // One lane per partition key, all lanes at once: a lane sends its next record once the
-        // previous one is confirmed and stops at its first failure, so a key's records are stored
-        // in order and none overtakes a failed one (a pipelined batch would let the broker store
-        // record n + 1 after refusing record n). Different keys stay pipelined.
-        let lanes = super::lanes(records).into_iter().map(|lane| async move {
-            for (done, &i) in lane.iter().enumerate() {
-                let r = &records[i];
-                let sent = async {
-                    self.js
-                        .publish_with_headers(
-                            self.subject(&r.stream),
-                            headers(r),
-                            r.payload.clone(),
-                        )
-                        .await
-                        .map_err(EventError::transport)?
-                        .await
-                        .map_err(EventError::transport)
-                };
-                if let Err(e) = sent.await {
-                    return (lane, done, Some((i, e)));
-                }
-            }
-            let n = lane.len();
-            (lane, n, None)
-        });
         let mut confirmed = vec![false; records.len()];
+        // 1. One pipelined chain per stream (see `chain`): the common case, every record
+        //    confirmed after about one round trip, in order.
+        let chains = streams_in_call_order(records);
+        let settled =
+            futures_util::future::join_all(chains.iter().map(|c| self.chain(records, c))).await;
+        for (chain, n) in chains.iter().zip(settled) {
+            for &i in &chain[..n] {
+                confirmed[i] = true;
+            }
+        }
+        if confirmed.iter().all(|c| *c) {
+            return Ok(());
+        }
+        // 2. A chain broke (a record refused or unconfirmed, or another publisher wrote to the
+        //    stream in between, so the next expectation failed). Every chain record after the
+        //    break was refused or is a duplicate of a stored one, and every ack has settled.
+        //    The rest goes one lane per partition key, all lanes at once: a lane sends its
+        //    next record once the previous one is confirmed and stops at its first failure, so
+        //    a key's records are stored in order and none overtakes a failed one, while one
+        //    failing key does not hold up the others.
+        let rest: Vec<usize> = (0..records.len()).filter(|&i| !confirmed[i]).collect();
+        let lanes = super::lanes_of(records, &rest)
+            .into_iter()
+            .map(|lane| async move {
+                for (done, &i) in lane.iter().enumerate() {
+                    if let Err(e) = self.send(&records[i], None).await {
+                        return (lane, done, Some((i, e)));
+                    }
+                }
+                let n = lane.len();
+                (lane, n, None)
+            });
         let mut errors = Vec::new();
         for (lane, done, error) in futures_util::future::join_all(lanes).await {
             for &i in &lane[..done] {
@@ -274,7 +367,7 @@ impl Transport for NatsTransport {
     async fn dead_letter(&self, letter: &DeadLetter) -> Result<(), EventError> {
         let subject = self.subject(&format!("{}.dead_letter", letter.record.stream));
         self.ensure_once(&subject).await?;
-        let mut h = headers(&letter.record);
+        let mut h = headers(&letter.record, None);
         // A record dead-lettered by two consumers is two letters: not de-duplicated by event id.
         h.insert(
             HEADER_EVENT_ID,

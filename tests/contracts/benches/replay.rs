@@ -3,7 +3,10 @@
 //! - `replay_10k/mock`: 10,000 `get_by_id` calls answered by the generated `MockClient` (a factory
 //!   value, no JSON) — the baseline;
 //! - `replay_10k/replay`: the same 10,000 calls through the generated client in replay mode, from
-//!   a cassette of 10,000 recorded interactions (one per id), each matched and decoded;
+//!   a cassette of 10,000 recorded interactions (one per id), each matched and decoded, in a new
+//!   `Replayer` per run;
+//! - `replay_10k/replay_session`: the same in a new session of one loaded `Replayer` per run
+//!   (`Replayer::session`): each matched, and its typed answer cloned (decoded in the first run);
 //! - `loopback/plain` and `loopback/recording`: one `get_by_id` against the generated server on
 //!   127.0.0.1, without and with a recorder.
 //!
@@ -17,6 +20,7 @@ use charter_runtime::record::{
 };
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 use user::client::UsersApi as _;
 
 const N: usize = 10_000;
@@ -68,25 +72,34 @@ fn replay(c: &mut Criterion) {
             })
         })
     });
-    // A fresh replay session per run (every interaction unused), built outside the timing: the
-    // cassette is loaded once in a real test too.
+    // A fresh replayer per run (every interaction unused, every answer decoded from JSON once),
+    // built outside the timing, and dropped outside it too (the routine returns the client): the
+    // cassette is loaded once in a real test as well.
+    let client = |replayer: Replayer| {
+        user::client::Client::from_builder(
+            ClientBuilder::new("http://127.0.0.1:9").with_replay(replayer),
+        )
+    };
+    let run = |client: user::client::Client| {
+        rt.block_on(async {
+            for id in &ids {
+                client.users().get_by_id(id).await.unwrap();
+            }
+        });
+        client
+    };
     g.bench_function("replay", |b| {
         b.iter_batched(
-            || {
-                user::client::Client::from_builder(
-                    ClientBuilder::new("http://127.0.0.1:9")
-                        .with_replay(Replayer::new(cassette.clone())),
-                )
-            },
-            |client| {
-                rt.block_on(async {
-                    for id in &ids {
-                        client.users().get_by_id(id).await.unwrap();
-                    }
-                })
-            },
+            || client(Replayer::new(cassette.clone())),
+            run,
             BatchSize::PerIteration,
         )
+    });
+    // A new session per run of a replayer loaded once (`Replayer::session`, e.g. one per test of
+    // a suite): matching as above, and answers decoded in an earlier session are cloned.
+    let loaded = Replayer::new(cassette.clone());
+    g.bench_function("replay_session", |b| {
+        b.iter_batched(|| client(loaded.session()), run, BatchSize::PerIteration)
     });
     g.finish();
 }
@@ -118,6 +131,29 @@ fn recording(c: &mut Criterion) {
         })
     });
     g.finish();
+    // Criterion measures the two one after the other, and on a shared machine the load changes
+    // between them; here they alternate, 20 rounds of 500 calls each, and each side's total
+    // over all rounds is compared (printed, not a criterion figure).
+    let (mut plain_total, mut recording_total) = (Duration::ZERO, Duration::ZERO);
+    for _ in 0..20 {
+        for (client, total) in [
+            (&plain, &mut plain_total),
+            (&recording, &mut recording_total),
+        ] {
+            let start = Instant::now();
+            for _ in 0..500 {
+                rt.block_on(client.users().get_by_id(&created.id)).unwrap();
+            }
+            *total += start.elapsed();
+        }
+    }
+    let per = |d: Duration| d.as_secs_f64() * 1e6 / 10_000.0;
+    println!(
+        "loopback, interleaved: plain {:.1} µs, recording {:.1} µs per call ({:+.1}%)",
+        per(plain_total),
+        per(recording_total),
+        (per(recording_total) / per(plain_total) - 1.0) * 100.0
+    );
     assert!(!recorder.is_empty());
 }
 

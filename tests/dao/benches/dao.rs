@@ -13,11 +13,11 @@ use charter_runtime::dao::sqlx::{self, PgConnection};
 use charter_runtime::dao::uuid::Uuid;
 use std::time::{Duration, Instant};
 
-const ROUNDS: usize = 5;
-const SINGLE: usize = 2_000;
+const ROUNDS: usize = 10;
+const SINGLE: usize = 4_000;
 const BATCH: usize = 10_000;
-const FINDS: usize = 5_000;
-const UPDATES: usize = 5_000;
+const FINDS: usize = 10_000;
+const UPDATES: usize = 10_000;
 
 // The statements the generated DAO runs (checked against the golden `src/db.rs` below, so the
 // hand-written side never drifts from what Charter emits).
@@ -60,12 +60,19 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// Median rates over the rounds, side by side.
+/// Median rates over the rounds, side by side, and the median of the per-round ratios (each
+/// round runs both sides back to back, so its ratio sees the same machine load).
 fn line(what: &str, dao: &[f64], hand: &[f64]) {
     let (a, b) = (median(dao.to_vec()), median(hand.to_vec()));
+    let ratios: Vec<f64> = dao.iter().zip(hand).map(|(d, h)| d / h).collect();
+    let (lo, hi) = ratios
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(l, h), r| (l.min(*r), h.max(*r)));
     println!(
-        "{what:<28} dao {a:>10.0}/s   hand-written sqlx {b:>10.0}/s   dao/hand {:>6.1}%",
-        100.0 * a / b
+        "{what:<28} dao {a:>10.0}/s   hand-written sqlx {b:>10.0}/s   dao/hand: median of rounds {:>6.1}% (range {:.1}–{:.1}%)",
+        100.0 * median(ratios.clone()),
+        100.0 * lo,
+        100.0 * hi
     );
 }
 
@@ -92,6 +99,8 @@ async fn main() {
             "the hand-written statement is not the generated one: {sql}"
         );
     }
+    let load = || std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!("load average at start: {}", load().trim());
     let user = Uuid::from_u128(1);
     let (db, mut conn) = db_with_schema().await;
     println!(
@@ -248,6 +257,7 @@ async fn main() {
     line("update_by_id (no-op)", &dao_r, &hand_r);
     drop(conn);
     db.drop_db().await;
+    println!("load average after the database figures: {}", load().trim());
 
     // Generation time for the largest metadata spec.
     let largest = workspace().join(

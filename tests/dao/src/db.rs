@@ -13,23 +13,23 @@ pub mod organizations {
     #[derive(Clone, Debug, PartialEq)]
     pub struct Organization {
         /// `id` uuid not null
-        pub id: dao::uuid::Uuid,
+        pub id: dao::Uuid,
         /// `key` text not null
         pub key: String,
         /// `name` text not null
         pub name: String,
         /// `created_at` timestamptz not null
-        pub created_at: dao::chrono::DateTime<dao::chrono::Utc>,
+        pub created_at: dao::Timestamp,
         /// `created_by` uuid not null
-        pub created_by: dao::uuid::Uuid,
+        pub created_by: dao::Uuid,
         /// `updated_at` timestamptz not null
-        pub updated_at: dao::chrono::DateTime<dao::chrono::Utc>,
+        pub updated_at: dao::Timestamp,
         /// `updated_by` uuid not null
-        pub updated_by: dao::uuid::Uuid,
+        pub updated_by: dao::Uuid,
         /// `deleted_at` timestamptz
-        pub deleted_at: Option<dao::chrono::DateTime<dao::chrono::Utc>>,
+        pub deleted_at: Option<dao::Timestamp>,
         /// `deleted_by` uuid
-        pub deleted_by: Option<dao::uuid::Uuid>,
+        pub deleted_by: Option<dao::Uuid>,
         /// `hash_code` bigint not null
         pub hash_code: i64,
     }
@@ -92,20 +92,17 @@ pub mod organizations {
     impl OrganizationForm {
         /// Binds, after the parameters `q` holds: the form's columns, `hash_code` and the
         /// modifying user, in the order of every write statement of this table.
-        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::uuid::Uuid) -> dao::Query<'q> {
+        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::Uuid) -> dao::Query<'q> {
             q.bind(&self.key).bind(&self.name).bind(self.hash_code()).bind(user)
         }
     }
 
-    /// The rows of a batch write as one array per column (bound to `unnest`).
+    /// The rows of a batch write as one array per column (bound to `unnest`), in the
+    /// order of the statement's parameters.
     struct OrganizationBatch {
-        /// `id` of every row.
-        id: Vec<dao::uuid::Uuid>,
-        /// `key` of every row.
+        id: Vec<dao::Uuid>,
         key: Vec<String>,
-        /// `name` of every row.
         name: Vec<String>,
-        /// `hash_code` of every row.
         hash_code: Vec<i64>,
     }
 
@@ -129,7 +126,7 @@ pub mod organizations {
         }
 
         /// Binds the arrays, then the modifying user.
-        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::uuid::Uuid) -> dao::Query<'q> {
+        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::Uuid) -> dao::Query<'q> {
             q.bind(&self.id)
                 .bind(&self.key)
                 .bind(&self.name)
@@ -193,9 +190,9 @@ pub mod organizations {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct OrganizationFilter {
         /// `id` equals.
-        pub id: Option<dao::uuid::Uuid>,
+        pub id: Option<dao::Uuid>,
         /// `id` is one of.
-        pub id_in: Option<Vec<dao::uuid::Uuid>>,
+        pub id_in: Option<Vec<dao::Uuid>>,
         /// `key` equals.
         pub key: Option<String>,
         /// `key` is one of.
@@ -204,67 +201,40 @@ pub mod organizations {
         pub include_deleted: bool,
     }
 
-    impl OrganizationFilter {
+    impl dao::Filter for OrganizationFilter {
         fn push(&self, qb: &mut dao::sqlx::QueryBuilder<'_, dao::sqlx::Postgres>) {
-            if let Some(v) = &self.id {
-                qb.push(" and \"id\" = ");
-                qb.push_bind(*v);
-            }
-            if let Some(v) = &self.id_in {
-                qb.push(" and \"id\" = any(");
-                qb.push_bind(v.clone());
-                qb.push(")");
-            }
-            if let Some(v) = &self.key {
-                qb.push(" and \"key\" = ");
-                qb.push_bind(v.clone());
-            }
-            if let Some(v) = &self.key_in {
-                qb.push(" and \"key\" = any(");
-                qb.push_bind(v.clone());
-                qb.push(")");
-            }
+            dao::push_eq(qb, "\"id\"", &self.id);
+            dao::push_any(qb, "\"id\"", &self.id_in);
+            dao::push_eq(qb, "\"key\"", &self.key);
+            dao::push_any(qb, "\"key\"", &self.key_in);
             if !self.include_deleted {
                 qb.push(" and \"deleted_at\" is null");
             }
         }
     }
 
-    /// Keyset iteration over every matching row, in primary-key order.
-    #[derive(Clone, Debug)]
-    pub struct OrganizationsPager {
-        filter: OrganizationFilter,
-        page_size: i64,
-        after: Option<dao::uuid::Uuid>,
-        done: bool,
-    }
+    /// What the generic helpers of `charter_runtime::dao` (`find_all`, keyset pages)
+    /// know of this table.
+    impl dao::Table for OrganizationsTable {
+        type Row = Organization;
 
-    impl OrganizationsPager {
-        /// The next page (`None` once every row was returned).
-        pub async fn next_page(
-            &mut self,
-            conn: &mut PgConnection,
-        ) -> dao::Result<Option<Vec<Organization>>> {
-            if self.done {
-                return Ok(None);
-            }
-            let rows = OrganizationsDao::find_page_after(
-                    conn,
-                    &self.filter,
-                    self.after,
-                    self.page_size,
-                )
-                .await?;
-            if (rows.len() as i64) < self.page_size {
-                self.done = true;
-            }
-            match rows.last() {
-                Some(last) => self.after = Some(last.id),
-                None => return Ok(None),
-            }
-            Ok(Some(rows))
+        type Key = dao::Uuid;
+
+        type Filter = OrganizationFilter;
+
+        const COLUMNS: &'static [&'static str] = OrganizationsTable::COLUMNS;
+
+        const PKEY: &'static str = "id";
+
+        const SELECT: &'static str = "select \"id\", \"key\", \"name\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"deleted_at\", \"deleted_by\", \"hash_code\" from \"public\".\"organizations\"";
+
+        fn key(row: &Organization) -> dao::Uuid {
+            row.id
         }
     }
+
+    /// Keyset iteration over every matching row, in primary-key order.
+    pub type OrganizationsPager = dao::Pager<OrganizationsTable>;
 
     /// Data access for this table.
     pub struct OrganizationsDao;
@@ -273,19 +243,16 @@ pub mod organizations {
         /// The row with this `id` (live rows only when the table soft-deletes).
         pub async fn find_by_id(
             conn: &mut PgConnection,
-            id: dao::uuid::Uuid,
+            id: dao::Uuid,
         ) -> dao::Result<Option<Organization>> {
-            Ok(
-                dao::sqlx::query_as::<
-                    _,
-                    Organization,
-                >(
-                        "select \"id\", \"key\", \"name\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"deleted_at\", \"deleted_by\", \"hash_code\" from \"public\".\"organizations\" where \"id\" = $1 and \"deleted_at\" is null",
-                    )
-                    .bind(id)
-                    .fetch_optional(&mut *conn)
-                    .await?,
-            )
+            dao::fetch_optional(
+                    conn,
+                    dao::sqlx::query_as(
+                            "select \"id\", \"key\", \"name\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"deleted_at\", \"deleted_by\", \"hash_code\" from \"public\".\"organizations\" where \"id\" = $1 and \"deleted_at\" is null",
+                        )
+                        .bind(id),
+                )
+                .await
         }
 
         /// The row with these values of unique index `organizations_key_uniq`.
@@ -293,17 +260,14 @@ pub mod organizations {
             conn: &mut PgConnection,
             key: &str,
         ) -> dao::Result<Option<Organization>> {
-            Ok(
-                dao::sqlx::query_as::<
-                    _,
-                    Organization,
-                >(
-                        "select \"id\", \"key\", \"name\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"deleted_at\", \"deleted_by\", \"hash_code\" from \"public\".\"organizations\" where \"key\" = $1 and \"deleted_at\" is null",
-                    )
-                    .bind(key)
-                    .fetch_optional(&mut *conn)
-                    .await?,
-            )
+            dao::fetch_optional(
+                    conn,
+                    dao::sqlx::query_as(
+                            "select \"id\", \"key\", \"name\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"deleted_at\", \"deleted_by\", \"hash_code\" from \"public\".\"organizations\" where \"key\" = $1 and \"deleted_at\" is null",
+                        )
+                        .bind(key),
+                )
+                .await
         }
 
         /// Rows matching `filter`, ordered by `order_by` (`-created_at,email`: columns of
@@ -315,49 +279,17 @@ pub mod organizations {
             offset: i64,
             order_by: Option<&str>,
         ) -> dao::Result<Vec<Organization>> {
-            dao::check_limit(limit, offset)?;
-            let order = match order_by {
-                Some(o) => dao::OrderBy::parse(o, OrganizationsTable::COLUMNS)?,
-                None => dao::OrderBy::parse("id", OrganizationsTable::COLUMNS)?,
-            };
-            let mut qb = dao::sqlx::QueryBuilder::new(
-                "select \"id\", \"key\", \"name\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"deleted_at\", \"deleted_by\", \"hash_code\" from \"public\".\"organizations\"",
-            );
-            qb.push(" where true");
-            filter.push(&mut qb);
-            qb.push(" order by ");
-            qb.push(order.sql());
-            qb.push(" limit ");
-            qb.push_bind(limit);
-            qb.push(" offset ");
-            qb.push_bind(offset);
-            Ok(qb.build_query_as::<Organization>().fetch_all(&mut *conn).await?)
+            dao::find_all::<OrganizationsTable>(conn, filter, limit, offset, order_by).await
         }
 
         /// One keyset page: rows matching `filter` with a primary key after `after`.
         pub async fn find_page_after(
             conn: &mut PgConnection,
             filter: &OrganizationFilter,
-            after: Option<dao::uuid::Uuid>,
+            after: Option<dao::Uuid>,
             limit: i64,
         ) -> dao::Result<Vec<Organization>> {
-            dao::check_limit(limit, 0)?;
-            let mut qb = dao::sqlx::QueryBuilder::new(
-                "select \"id\", \"key\", \"name\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"deleted_at\", \"deleted_by\", \"hash_code\" from \"public\".\"organizations\"",
-            );
-            match after {
-                Some(a) => {
-                    qb.push(concat!(" where ", "\"id\"", " > "));
-                    qb.push_bind(a);
-                }
-                None => {
-                    qb.push(" where true");
-                }
-            }
-            filter.push(&mut qb);
-            qb.push(concat!(" order by ", "\"id\"", " limit "));
-            qb.push_bind(limit);
-            Ok(qb.build_query_as::<Organization>().fetch_all(&mut *conn).await?)
+            dao::find_page_after::<OrganizationsTable>(conn, filter, after, limit).await
         }
 
         /// Iterates every matching row in pages of `page_size`, by primary key (no row
@@ -366,23 +298,18 @@ pub mod organizations {
             filter: OrganizationFilter,
             page_size: i64,
         ) -> OrganizationsPager {
-            OrganizationsPager {
-                filter,
-                page_size,
-                after: None,
-                done: false,
-            }
+            dao::Pager::new(filter, page_size)
         }
 
         /// Inserts a row; returns its primary key. `created_*`/`updated_*` are set from `user`
         /// and the database clock.
         pub async fn insert(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
+            user: dao::Uuid,
             form: &OrganizationForm,
-        ) -> dao::Result<dao::uuid::Uuid> {
+        ) -> dao::Result<dao::Uuid> {
             form.validate()?;
-            let pkey: dao::uuid::Uuid = dao::new_uuid();
+            let pkey: dao::Uuid = dao::new_uuid();
             form.bind(
                     dao::sqlx::query(
                             "insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, now(), $5, now(), $5) returning \"id\"",
@@ -400,9 +327,9 @@ pub mod organizations {
         /// refused.
         pub async fn insert_batch(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
+            user: dao::Uuid,
             forms: &[OrganizationForm],
-        ) -> dao::Result<Vec<dao::uuid::Uuid>> {
+        ) -> dao::Result<Vec<dao::Uuid>> {
             if forms.is_empty() {
                 return Ok(Vec::new());
             }
@@ -422,117 +349,115 @@ pub mod organizations {
         /// Inserts, or updates the row with the same (key). An unchanged form (same `hash_code`) writes nothing and is `Unchanged`.
         pub async fn upsert_by_key(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
+            user: dao::Uuid,
             form: &OrganizationForm,
-        ) -> dao::Result<dao::UpsertOutcome<dao::uuid::Uuid>> {
+        ) -> dao::Result<dao::UpsertOutcome<dao::Uuid>> {
             form.validate()?;
-            let pkey: dao::uuid::Uuid = dao::new_uuid();
-            let row = form
-                .bind(
-                    dao::sqlx::query(
-                            "insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, now(), $5, now(), $5) on conflict (\"key\") do update set \"name\" = excluded.\"name\", \"updated_at\" = excluded.\"updated_at\", \"updated_by\" = excluded.\"updated_by\", \"hash_code\" = excluded.\"hash_code\" where \"public\".\"organizations\".\"hash_code\" is distinct from excluded.\"hash_code\" returning \"id\", (xmax = 0) as inserted",
-                        )
-                        .bind(pkey),
-                    user,
+            let pkey: dao::Uuid = dao::new_uuid();
+            dao::upsert(
+                    conn,
+                    form
+                        .bind(
+                            dao::sqlx::query(
+                                    "insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, now(), $5, now(), $5) on conflict (\"key\") do update set \"name\" = excluded.\"name\", \"updated_at\" = excluded.\"updated_at\", \"updated_by\" = excluded.\"updated_by\", \"hash_code\" = excluded.\"hash_code\" where \"public\".\"organizations\".\"hash_code\" is distinct from excluded.\"hash_code\" returning \"id\", (xmax = 0) as inserted",
+                                )
+                                .bind(pkey),
+                            user,
+                        ),
                 )
-                .fetch_optional(&mut *conn)
-                .await?;
-            Ok(
-                match row {
-                    None => dao::UpsertOutcome::Unchanged,
-                    Some(row) => dao::UpsertOutcome::of_row(&row)?,
-                },
-            )
+                .await
         }
 
         /// [`Self::upsert_by_key`] for every form, in one statement; one outcome per form, in order. Two forms with the same (key) are refused by the database (a row cannot be upserted twice in one statement).
         pub async fn upsert_batch_by_key(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
+            user: dao::Uuid,
             forms: &[OrganizationForm],
-        ) -> dao::Result<Vec<dao::UpsertOutcome<dao::uuid::Uuid>>> {
+        ) -> dao::Result<Vec<dao::UpsertOutcome<dao::Uuid>>> {
             if forms.is_empty() {
                 return Ok(Vec::new());
             }
             let batch = OrganizationBatch::new(forms)?;
-            let rows = batch
-                .bind(
-                    dao::sqlx::query(
-                        "with input as (select * from unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[]) with ordinality as u(u0, u1, u2, u3, ord)), up as (insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, now(), $5, now(), $5 from input order by ord on conflict (\"key\") do update set \"name\" = excluded.\"name\", \"updated_at\" = excluded.\"updated_at\", \"updated_by\" = excluded.\"updated_by\", \"hash_code\" = excluded.\"hash_code\" where \"public\".\"organizations\".\"hash_code\" is distinct from excluded.\"hash_code\" returning \"id\" as \"r_pkey\", \"key\" as \"r0\", (xmax = 0) as \"r_inserted\") select up.\"r_pkey\", up.\"r_inserted\" from input left join up on input.\"u1\" = up.\"r0\" order by input.ord",
-                    ),
-                    user,
+            dao::upsert_batch(
+                    conn,
+                    batch
+                        .bind(
+                            dao::sqlx::query(
+                                "with input as (select * from unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[]) with ordinality as u(u0, u1, u2, u3, ord)), up as (insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, now(), $5, now(), $5 from input order by ord on conflict (\"key\") do update set \"name\" = excluded.\"name\", \"updated_at\" = excluded.\"updated_at\", \"updated_by\" = excluded.\"updated_by\", \"hash_code\" = excluded.\"hash_code\" where \"public\".\"organizations\".\"hash_code\" is distinct from excluded.\"hash_code\" returning \"id\" as \"r_pkey\", \"key\" as \"r0\", (xmax = 0) as \"r_inserted\") select up.\"r_pkey\", up.\"r_inserted\" from input left join up on input.\"u1\" = up.\"r0\" order by input.ord",
+                            ),
+                            user,
+                        ),
                 )
-                .fetch_all(&mut *conn)
-                .await?;
-            rows.iter().map(dao::UpsertOutcome::of_row).collect()
+                .await
         }
 
         /// Updates the row from `form`. When the row already holds this form (same `hash_code`) nothing is written: no `updated_at` bump, no journal row, and the outcome is `Unchanged`.
         pub async fn update_by_id(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
-            id: dao::uuid::Uuid,
+            user: dao::Uuid,
+            id: dao::Uuid,
             form: &OrganizationForm,
         ) -> dao::Result<dao::UpdateOutcome> {
             form.validate()?;
-            let done = form
-                .bind(
-                    dao::sqlx::query(
-                            "update \"public\".\"organizations\" set \"key\" = $2, \"name\" = $3, \"hash_code\" = $4, \"updated_at\" = now(), \"updated_by\" = $5 where \"id\" = $1 and \"deleted_at\" is null and \"hash_code\" is distinct from $4",
-                        )
-                        .bind(id),
-                    user,
+            let written = dao::execute(
+                    conn,
+                    form
+                        .bind(
+                            dao::sqlx::query(
+                                    "update \"public\".\"organizations\" set \"key\" = $2, \"name\" = $3, \"hash_code\" = $4, \"updated_at\" = now(), \"updated_by\" = $5 where \"id\" = $1 and \"deleted_at\" is null and \"hash_code\" is distinct from $4",
+                                )
+                                .bind(id),
+                            user,
+                        ),
                 )
-                .execute(&mut *conn)
                 .await?;
-            if done.rows_affected() > 0 {
-                return Ok(dao::UpdateOutcome::Updated);
-            }
-            let exists = dao::sqlx::query(
-                    "select 1 from \"public\".\"organizations\" where \"id\" = $1 and \"deleted_at\" is null",
+            dao::update_outcome(
+                    conn,
+                    written,
+                    Some(
+                        dao::sqlx::query(
+                                "select 1 from \"public\".\"organizations\" where \"id\" = $1 and \"deleted_at\" is null",
+                            )
+                            .bind(id),
+                    ),
                 )
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?;
-            Ok(
-                if exists.is_some() {
-                    dao::UpdateOutcome::Unchanged
-                } else {
-                    dao::UpdateOutcome::NotFound
-                },
-            )
+                .await
         }
 
         /// Soft delete: sets the `deleted` audit columns (the row stays, finders skip it). False when there is no live row with this key.
         pub async fn delete_by_id(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
-            id: dao::uuid::Uuid,
+            user: dao::Uuid,
+            id: dao::Uuid,
         ) -> dao::Result<bool> {
-            let done = dao::sqlx::query(
-                    "update \"public\".\"organizations\" set \"deleted_at\" = now(), \"updated_at\" = now(), \"updated_by\" = $2, \"deleted_by\" = $2 where \"id\" = $1 and \"deleted_at\" is null",
-                )
-                .bind(id)
-                .bind(user)
-                .execute(&mut *conn)
-                .await?;
-            Ok(done.rows_affected() > 0)
+            Ok(
+                dao::execute(
+                        conn,
+                        dao::sqlx::query(
+                                "update \"public\".\"organizations\" set \"deleted_at\" = now(), \"updated_at\" = now(), \"updated_by\" = $2, \"deleted_by\" = $2 where \"id\" = $1 and \"deleted_at\" is null",
+                            )
+                            .bind(id)
+                            .bind(user),
+                    )
+                    .await? > 0,
+            )
         }
 
         /// Soft-deletes every row with these values of index `organizations_key_uniq` (the rows `find_by_key` returns), in one statement; the number of rows deleted.
         pub async fn delete_all_by_key(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
+            user: dao::Uuid,
             key: &str,
         ) -> dao::Result<u64> {
-            let done = dao::sqlx::query(
-                    "update \"public\".\"organizations\" set \"deleted_at\" = now(), \"updated_at\" = now(), \"updated_by\" = $2, \"deleted_by\" = $2 where \"key\" = $1 and \"deleted_at\" is null",
+            dao::execute(
+                    conn,
+                    dao::sqlx::query(
+                            "update \"public\".\"organizations\" set \"deleted_at\" = now(), \"updated_at\" = now(), \"updated_by\" = $2, \"deleted_by\" = $2 where \"key\" = $1 and \"deleted_at\" is null",
+                        )
+                        .bind(key)
+                        .bind(user),
                 )
-                .bind(key)
-                .bind(user)
-                .execute(&mut *conn)
-                .await?;
-            Ok(done.rows_affected())
+                .await
         }
     }
 }
@@ -549,9 +474,9 @@ pub mod users {
     #[derive(Clone, Debug, PartialEq)]
     pub struct User {
         /// `id` uuid not null
-        pub id: dao::uuid::Uuid,
+        pub id: dao::Uuid,
         /// `organization_id` uuid not null
-        pub organization_id: dao::uuid::Uuid,
+        pub organization_id: dao::Uuid,
         /// `email` text not null
         pub email: String,
         /// `name` text
@@ -563,17 +488,17 @@ pub mod users {
         /// `nickname` text
         pub nickname: Option<String>,
         /// `created_at` timestamptz not null
-        pub created_at: dao::chrono::DateTime<dao::chrono::Utc>,
+        pub created_at: dao::Timestamp,
         /// `created_by` uuid not null
-        pub created_by: dao::uuid::Uuid,
+        pub created_by: dao::Uuid,
         /// `updated_at` timestamptz not null
-        pub updated_at: dao::chrono::DateTime<dao::chrono::Utc>,
+        pub updated_at: dao::Timestamp,
         /// `updated_by` uuid not null
-        pub updated_by: dao::uuid::Uuid,
+        pub updated_by: dao::Uuid,
         /// `deleted_at` timestamptz
-        pub deleted_at: Option<dao::chrono::DateTime<dao::chrono::Utc>>,
+        pub deleted_at: Option<dao::Timestamp>,
         /// `deleted_by` uuid
-        pub deleted_by: Option<dao::uuid::Uuid>,
+        pub deleted_by: Option<dao::Uuid>,
         /// `hash_code` bigint not null
         pub hash_code: i64,
     }
@@ -619,7 +544,7 @@ pub mod users {
     #[derive(Clone, Debug, PartialEq)]
     pub struct UserForm {
         /// `organization_id`
-        pub organization_id: dao::uuid::Uuid,
+        pub organization_id: dao::Uuid,
         /// `email`
         pub email: String,
         /// `name`
@@ -658,7 +583,7 @@ pub mod users {
     impl UserForm {
         /// Binds, after the parameters `q` holds: the form's columns, `hash_code` and the
         /// modifying user, in the order of every write statement of this table.
-        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::uuid::Uuid) -> dao::Query<'q> {
+        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::Uuid) -> dao::Query<'q> {
             q.bind(self.organization_id)
                 .bind(&self.email)
                 .bind(&self.name)
@@ -670,23 +595,16 @@ pub mod users {
         }
     }
 
-    /// The rows of a batch write as one array per column (bound to `unnest`).
+    /// The rows of a batch write as one array per column (bound to `unnest`), in the
+    /// order of the statement's parameters.
     struct UserBatch {
-        /// `id` of every row.
-        id: Vec<dao::uuid::Uuid>,
-        /// `organization_id` of every row.
-        organization_id: Vec<dao::uuid::Uuid>,
-        /// `email` of every row.
+        id: Vec<dao::Uuid>,
+        organization_id: Vec<dao::Uuid>,
         email: Vec<String>,
-        /// `name` of every row.
         name: Vec<Option<String>>,
-        /// `status` of every row.
         status: Vec<String>,
-        /// `age` of every row.
         age: Vec<Option<i32>>,
-        /// `nickname` of every row.
         nickname: Vec<Option<String>>,
-        /// `hash_code` of every row.
         hash_code: Vec<i64>,
     }
 
@@ -718,7 +636,7 @@ pub mod users {
         }
 
         /// Binds the arrays, then the modifying user.
-        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::uuid::Uuid) -> dao::Query<'q> {
+        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::Uuid) -> dao::Query<'q> {
             q.bind(&self.id)
                 .bind(&self.organization_id)
                 .bind(&self.email)
@@ -798,17 +716,17 @@ pub mod users {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UserFilter {
         /// `id` equals.
-        pub id: Option<dao::uuid::Uuid>,
+        pub id: Option<dao::Uuid>,
         /// `id` is one of.
-        pub id_in: Option<Vec<dao::uuid::Uuid>>,
+        pub id_in: Option<Vec<dao::Uuid>>,
         /// `email` equals.
         pub email: Option<String>,
         /// `email` is one of.
         pub email_in: Option<Vec<String>>,
         /// `organization_id` equals.
-        pub organization_id: Option<dao::uuid::Uuid>,
+        pub organization_id: Option<dao::Uuid>,
         /// `organization_id` is one of.
-        pub organization_id_in: Option<Vec<dao::uuid::Uuid>>,
+        pub organization_id_in: Option<Vec<dao::Uuid>>,
         /// `status` equals.
         pub status: Option<String>,
         /// `status` is one of.
@@ -817,85 +735,44 @@ pub mod users {
         pub include_deleted: bool,
     }
 
-    impl UserFilter {
+    impl dao::Filter for UserFilter {
         fn push(&self, qb: &mut dao::sqlx::QueryBuilder<'_, dao::sqlx::Postgres>) {
-            if let Some(v) = &self.id {
-                qb.push(" and \"id\" = ");
-                qb.push_bind(*v);
-            }
-            if let Some(v) = &self.id_in {
-                qb.push(" and \"id\" = any(");
-                qb.push_bind(v.clone());
-                qb.push(")");
-            }
-            if let Some(v) = &self.email {
-                qb.push(" and \"email\" = ");
-                qb.push_bind(v.clone());
-            }
-            if let Some(v) = &self.email_in {
-                qb.push(" and \"email\" = any(");
-                qb.push_bind(v.clone());
-                qb.push(")");
-            }
-            if let Some(v) = &self.organization_id {
-                qb.push(" and \"organization_id\" = ");
-                qb.push_bind(*v);
-            }
-            if let Some(v) = &self.organization_id_in {
-                qb.push(" and \"organization_id\" = any(");
-                qb.push_bind(v.clone());
-                qb.push(")");
-            }
-            if let Some(v) = &self.status {
-                qb.push(" and \"status\" = ");
-                qb.push_bind(v.clone());
-            }
-            if let Some(v) = &self.status_in {
-                qb.push(" and \"status\" = any(");
-                qb.push_bind(v.clone());
-                qb.push(")");
-            }
+            dao::push_eq(qb, "\"id\"", &self.id);
+            dao::push_any(qb, "\"id\"", &self.id_in);
+            dao::push_eq(qb, "\"email\"", &self.email);
+            dao::push_any(qb, "\"email\"", &self.email_in);
+            dao::push_eq(qb, "\"organization_id\"", &self.organization_id);
+            dao::push_any(qb, "\"organization_id\"", &self.organization_id_in);
+            dao::push_eq(qb, "\"status\"", &self.status);
+            dao::push_any(qb, "\"status\"", &self.status_in);
             if !self.include_deleted {
                 qb.push(" and \"deleted_at\" is null");
             }
         }
     }
 
-    /// Keyset iteration over every matching row, in primary-key order.
-    #[derive(Clone, Debug)]
-    pub struct UsersPager {
-        filter: UserFilter,
-        page_size: i64,
-        after: Option<dao::uuid::Uuid>,
-        done: bool,
-    }
+    /// What the generic helpers of `charter_runtime::dao` (`find_all`, keyset pages)
+    /// know of this table.
+    impl dao::Table for UsersTable {
+        type Row = User;
 
-    impl UsersPager {
-        /// The next page (`None` once every row was returned).
-        pub async fn next_page(
-            &mut self,
-            conn: &mut PgConnection,
-        ) -> dao::Result<Option<Vec<User>>> {
-            if self.done {
-                return Ok(None);
-            }
-            let rows = UsersDao::find_page_after(
-                    conn,
-                    &self.filter,
-                    self.after,
-                    self.page_size,
-                )
-                .await?;
-            if (rows.len() as i64) < self.page_size {
-                self.done = true;
-            }
-            match rows.last() {
-                Some(last) => self.after = Some(last.id),
-                None => return Ok(None),
-            }
-            Ok(Some(rows))
+        type Key = dao::Uuid;
+
+        type Filter = UserFilter;
+
+        const COLUMNS: &'static [&'static str] = UsersTable::COLUMNS;
+
+        const PKEY: &'static str = "id";
+
+        const SELECT: &'static str = "select \"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"deleted_at\", \"deleted_by\", \"hash_code\" from \"public\".\"users\"";
+
+        fn key(row: &User) -> dao::Uuid {
+            row.id
         }
     }
+
+    /// Keyset iteration over every matching row, in primary-key order.
+    pub type UsersPager = dao::Pager<UsersTable>;
 
     /// Data access for this table.
     pub struct UsersDao;
@@ -904,19 +781,16 @@ pub mod users {
         /// The row with this `id` (live rows only when the table soft-deletes).
         pub async fn find_by_id(
             conn: &mut PgConnection,
-            id: dao::uuid::Uuid,
+            id: dao::Uuid,
         ) -> dao::Result<Option<User>> {
-            Ok(
-                dao::sqlx::query_as::<
-                    _,
-                    User,
-                >(
-                        "select \"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"deleted_at\", \"deleted_by\", \"hash_code\" from \"public\".\"users\" where \"id\" = $1 and \"deleted_at\" is null",
-                    )
-                    .bind(id)
-                    .fetch_optional(&mut *conn)
-                    .await?,
-            )
+            dao::fetch_optional(
+                    conn,
+                    dao::sqlx::query_as(
+                            "select \"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"deleted_at\", \"deleted_by\", \"hash_code\" from \"public\".\"users\" where \"id\" = $1 and \"deleted_at\" is null",
+                        )
+                        .bind(id),
+                )
+                .await
         }
 
         /// The row with these values of unique index `users_email_partial_uniq` (where deleted_at is null).
@@ -924,38 +798,32 @@ pub mod users {
             conn: &mut PgConnection,
             email: &str,
         ) -> dao::Result<Option<User>> {
-            Ok(
-                dao::sqlx::query_as::<
-                    _,
-                    User,
-                >(
-                        "select \"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"deleted_at\", \"deleted_by\", \"hash_code\" from \"public\".\"users\" where \"email\" = $1 and (deleted_at is null) and \"deleted_at\" is null",
-                    )
-                    .bind(email)
-                    .fetch_optional(&mut *conn)
-                    .await?,
-            )
+            dao::fetch_optional(
+                    conn,
+                    dao::sqlx::query_as(
+                            "select \"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"deleted_at\", \"deleted_by\", \"hash_code\" from \"public\".\"users\" where \"email\" = $1 and (deleted_at is null) and \"deleted_at\" is null",
+                        )
+                        .bind(email),
+                )
+                .await
         }
 
         /// Rows with these values of index `users_organization_id_idx`, ordered by `id`, at most `limit`.
         pub async fn find_all_by_organization_id(
             conn: &mut PgConnection,
-            organization_id: dao::uuid::Uuid,
+            organization_id: dao::Uuid,
             limit: i64,
         ) -> dao::Result<Vec<User>> {
             dao::check_limit(limit, 0)?;
-            Ok(
-                dao::sqlx::query_as::<
-                    _,
-                    User,
-                >(
-                        "select \"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"deleted_at\", \"deleted_by\", \"hash_code\" from \"public\".\"users\" where \"organization_id\" = $1 and \"deleted_at\" is null order by \"id\" limit $2",
-                    )
-                    .bind(organization_id)
-                    .bind(limit)
-                    .fetch_all(&mut *conn)
-                    .await?,
-            )
+            dao::fetch_all(
+                    conn,
+                    dao::sqlx::query_as(
+                            "select \"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"deleted_at\", \"deleted_by\", \"hash_code\" from \"public\".\"users\" where \"organization_id\" = $1 and \"deleted_at\" is null order by \"id\" limit $2",
+                        )
+                        .bind(organization_id)
+                        .bind(limit),
+                )
+                .await
         }
 
         /// Rows with these values of index `users_status_idx`, ordered by `id`, at most `limit`.
@@ -965,18 +833,15 @@ pub mod users {
             limit: i64,
         ) -> dao::Result<Vec<User>> {
             dao::check_limit(limit, 0)?;
-            Ok(
-                dao::sqlx::query_as::<
-                    _,
-                    User,
-                >(
-                        "select \"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"deleted_at\", \"deleted_by\", \"hash_code\" from \"public\".\"users\" where \"status\" = $1 and \"deleted_at\" is null order by \"id\" limit $2",
-                    )
-                    .bind(status)
-                    .bind(limit)
-                    .fetch_all(&mut *conn)
-                    .await?,
-            )
+            dao::fetch_all(
+                    conn,
+                    dao::sqlx::query_as(
+                            "select \"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"deleted_at\", \"deleted_by\", \"hash_code\" from \"public\".\"users\" where \"status\" = $1 and \"deleted_at\" is null order by \"id\" limit $2",
+                        )
+                        .bind(status)
+                        .bind(limit),
+                )
+                .await
         }
 
         /// Rows matching `filter`, ordered by `order_by` (`-created_at,email`: columns of
@@ -988,71 +853,34 @@ pub mod users {
             offset: i64,
             order_by: Option<&str>,
         ) -> dao::Result<Vec<User>> {
-            dao::check_limit(limit, offset)?;
-            let order = match order_by {
-                Some(o) => dao::OrderBy::parse(o, UsersTable::COLUMNS)?,
-                None => dao::OrderBy::parse("id", UsersTable::COLUMNS)?,
-            };
-            let mut qb = dao::sqlx::QueryBuilder::new(
-                "select \"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"deleted_at\", \"deleted_by\", \"hash_code\" from \"public\".\"users\"",
-            );
-            qb.push(" where true");
-            filter.push(&mut qb);
-            qb.push(" order by ");
-            qb.push(order.sql());
-            qb.push(" limit ");
-            qb.push_bind(limit);
-            qb.push(" offset ");
-            qb.push_bind(offset);
-            Ok(qb.build_query_as::<User>().fetch_all(&mut *conn).await?)
+            dao::find_all::<UsersTable>(conn, filter, limit, offset, order_by).await
         }
 
         /// One keyset page: rows matching `filter` with a primary key after `after`.
         pub async fn find_page_after(
             conn: &mut PgConnection,
             filter: &UserFilter,
-            after: Option<dao::uuid::Uuid>,
+            after: Option<dao::Uuid>,
             limit: i64,
         ) -> dao::Result<Vec<User>> {
-            dao::check_limit(limit, 0)?;
-            let mut qb = dao::sqlx::QueryBuilder::new(
-                "select \"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"deleted_at\", \"deleted_by\", \"hash_code\" from \"public\".\"users\"",
-            );
-            match after {
-                Some(a) => {
-                    qb.push(concat!(" where ", "\"id\"", " > "));
-                    qb.push_bind(a);
-                }
-                None => {
-                    qb.push(" where true");
-                }
-            }
-            filter.push(&mut qb);
-            qb.push(concat!(" order by ", "\"id\"", " limit "));
-            qb.push_bind(limit);
-            Ok(qb.build_query_as::<User>().fetch_all(&mut *conn).await?)
+            dao::find_page_after::<UsersTable>(conn, filter, after, limit).await
         }
 
         /// Iterates every matching row in pages of `page_size`, by primary key (no row
         /// missed or repeated while rows are only added after the last page read).
         pub fn iterate_all(filter: UserFilter, page_size: i64) -> UsersPager {
-            UsersPager {
-                filter,
-                page_size,
-                after: None,
-                done: false,
-            }
+            dao::Pager::new(filter, page_size)
         }
 
         /// Inserts a row; returns its primary key. `created_*`/`updated_*` are set from `user`
         /// and the database clock.
         pub async fn insert(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
+            user: dao::Uuid,
             form: &UserForm,
-        ) -> dao::Result<dao::uuid::Uuid> {
+        ) -> dao::Result<dao::Uuid> {
             form.validate()?;
-            let pkey: dao::uuid::Uuid = dao::new_uuid();
+            let pkey: dao::Uuid = dao::new_uuid();
             form.bind(
                     dao::sqlx::query(
                             "insert into \"public\".\"users\" (\"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9, now(), $9) returning \"id\"",
@@ -1070,9 +898,9 @@ pub mod users {
         /// refused.
         pub async fn insert_batch(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
+            user: dao::Uuid,
             forms: &[UserForm],
-        ) -> dao::Result<Vec<dao::uuid::Uuid>> {
+        ) -> dao::Result<Vec<dao::Uuid>> {
             if forms.is_empty() {
                 return Ok(Vec::new());
             }
@@ -1092,139 +920,133 @@ pub mod users {
         /// Updates the row from `form`. When the row already holds this form (same `hash_code`) nothing is written: no `updated_at` bump, no journal row, and the outcome is `Unchanged`.
         pub async fn update_by_id(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
-            id: dao::uuid::Uuid,
+            user: dao::Uuid,
+            id: dao::Uuid,
             form: &UserForm,
         ) -> dao::Result<dao::UpdateOutcome> {
             form.validate()?;
-            let done = form
-                .bind(
-                    dao::sqlx::query(
-                            "update \"public\".\"users\" set \"organization_id\" = $2, \"email\" = $3, \"name\" = $4, \"status\" = $5, \"age\" = $6, \"nickname\" = $7, \"hash_code\" = $8, \"updated_at\" = now(), \"updated_by\" = $9 where \"id\" = $1 and \"deleted_at\" is null and \"hash_code\" is distinct from $8",
-                        )
-                        .bind(id),
-                    user,
+            let written = dao::execute(
+                    conn,
+                    form
+                        .bind(
+                            dao::sqlx::query(
+                                    "update \"public\".\"users\" set \"organization_id\" = $2, \"email\" = $3, \"name\" = $4, \"status\" = $5, \"age\" = $6, \"nickname\" = $7, \"hash_code\" = $8, \"updated_at\" = now(), \"updated_by\" = $9 where \"id\" = $1 and \"deleted_at\" is null and \"hash_code\" is distinct from $8",
+                                )
+                                .bind(id),
+                            user,
+                        ),
                 )
-                .execute(&mut *conn)
                 .await?;
-            if done.rows_affected() > 0 {
-                return Ok(dao::UpdateOutcome::Updated);
-            }
-            let exists = dao::sqlx::query(
-                    "select 1 from \"public\".\"users\" where \"id\" = $1 and \"deleted_at\" is null",
+            dao::update_outcome(
+                    conn,
+                    written,
+                    Some(
+                        dao::sqlx::query(
+                                "select 1 from \"public\".\"users\" where \"id\" = $1 and \"deleted_at\" is null",
+                            )
+                            .bind(id),
+                    ),
                 )
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?;
-            Ok(
-                if exists.is_some() {
-                    dao::UpdateOutcome::Unchanged
-                } else {
-                    dao::UpdateOutcome::NotFound
-                },
-            )
+                .await
         }
 
         /// Soft delete: sets the `deleted` audit columns (the row stays, finders skip it). False when there is no live row with this key.
         pub async fn delete_by_id(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
-            id: dao::uuid::Uuid,
+            user: dao::Uuid,
+            id: dao::Uuid,
         ) -> dao::Result<bool> {
-            let done = dao::sqlx::query(
-                    "update \"public\".\"users\" set \"deleted_at\" = now(), \"updated_at\" = now(), \"updated_by\" = $2, \"deleted_by\" = $2 where \"id\" = $1 and \"deleted_at\" is null",
-                )
-                .bind(id)
-                .bind(user)
-                .execute(&mut *conn)
-                .await?;
-            Ok(done.rows_affected() > 0)
+            Ok(
+                dao::execute(
+                        conn,
+                        dao::sqlx::query(
+                                "update \"public\".\"users\" set \"deleted_at\" = now(), \"updated_at\" = now(), \"updated_by\" = $2, \"deleted_by\" = $2 where \"id\" = $1 and \"deleted_at\" is null",
+                            )
+                            .bind(id)
+                            .bind(user),
+                    )
+                    .await? > 0,
+            )
         }
 
         /// Soft-deletes every row with these values of index `users_email_partial_uniq` (where deleted_at is null) (the rows `find_by_email` returns), in one statement; the number of rows deleted.
         pub async fn delete_all_by_email(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
+            user: dao::Uuid,
             email: &str,
         ) -> dao::Result<u64> {
-            let done = dao::sqlx::query(
-                    "update \"public\".\"users\" set \"deleted_at\" = now(), \"updated_at\" = now(), \"updated_by\" = $2, \"deleted_by\" = $2 where \"email\" = $1 and (deleted_at is null) and \"deleted_at\" is null",
+            dao::execute(
+                    conn,
+                    dao::sqlx::query(
+                            "update \"public\".\"users\" set \"deleted_at\" = now(), \"updated_at\" = now(), \"updated_by\" = $2, \"deleted_by\" = $2 where \"email\" = $1 and (deleted_at is null) and \"deleted_at\" is null",
+                        )
+                        .bind(email)
+                        .bind(user),
                 )
-                .bind(email)
-                .bind(user)
-                .execute(&mut *conn)
-                .await?;
-            Ok(done.rows_affected())
+                .await
         }
 
         /// Soft-deletes every row with these values of index `users_organization_id_idx` (the rows `find_all_by_organization_id` returns), in one statement; the number of rows deleted.
         pub async fn delete_all_by_organization_id(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
-            organization_id: dao::uuid::Uuid,
+            user: dao::Uuid,
+            organization_id: dao::Uuid,
         ) -> dao::Result<u64> {
-            let done = dao::sqlx::query(
-                    "update \"public\".\"users\" set \"deleted_at\" = now(), \"updated_at\" = now(), \"updated_by\" = $2, \"deleted_by\" = $2 where \"organization_id\" = $1 and \"deleted_at\" is null",
+            dao::execute(
+                    conn,
+                    dao::sqlx::query(
+                            "update \"public\".\"users\" set \"deleted_at\" = now(), \"updated_at\" = now(), \"updated_by\" = $2, \"deleted_by\" = $2 where \"organization_id\" = $1 and \"deleted_at\" is null",
+                        )
+                        .bind(organization_id)
+                        .bind(user),
                 )
-                .bind(organization_id)
-                .bind(user)
-                .execute(&mut *conn)
-                .await?;
-            Ok(done.rows_affected())
+                .await
         }
 
         /// Soft-deletes every row with these values of index `users_status_idx` (the rows `find_all_by_status` returns), in one statement; the number of rows deleted.
         pub async fn delete_all_by_status(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
+            user: dao::Uuid,
             status: &str,
         ) -> dao::Result<u64> {
-            let done = dao::sqlx::query(
-                    "update \"public\".\"users\" set \"deleted_at\" = now(), \"updated_at\" = now(), \"updated_by\" = $2, \"deleted_by\" = $2 where \"status\" = $1 and \"deleted_at\" is null",
+            dao::execute(
+                    conn,
+                    dao::sqlx::query(
+                            "update \"public\".\"users\" set \"deleted_at\" = now(), \"updated_at\" = now(), \"updated_by\" = $2, \"deleted_by\" = $2 where \"status\" = $1 and \"deleted_at\" is null",
+                        )
+                        .bind(status)
+                        .bind(user),
                 )
-                .bind(status)
-                .bind(user)
-                .execute(&mut *conn)
-                .await?;
-            Ok(done.rows_affected())
+                .await
         }
 
         /// Erases personal data (email, name) of the row and of its whole journal history, and records the erasure in `journal.erasures`. False when there is no row with this key.
         pub async fn erase_personal_data_by_id(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
-            id: dao::uuid::Uuid,
+            user: dao::Uuid,
+            id: dao::Uuid,
         ) -> dao::Result<bool> {
-            use dao::sqlx::Connection as _;
-            let mut tx = conn.begin().await?;
-            let done = dao::sqlx::query(
-                    "update \"public\".\"users\" set \"email\" = '[erased]', \"name\" = null, \"updated_at\" = now(), \"updated_by\" = $2, \"hash_code\" = 0 where \"id\" = $1",
+            dao::erase(
+                    conn,
+                    dao::sqlx::query(
+                            "update \"public\".\"users\" set \"email\" = '[erased]', \"name\" = null, \"updated_at\" = now(), \"updated_by\" = $2, \"hash_code\" = 0 where \"id\" = $1",
+                        )
+                        .bind(id)
+                        .bind(user),
+                    dao::sqlx::query(
+                            "update \"journal\".\"users\" set \"email\" = '[erased]', \"name\" = null where \"id\" = $1",
+                        )
+                        .bind(id),
+                    dao::sqlx::query(
+                            "insert into \"journal\".\"erasures\" (\"erased_by\", \"table_schema\", \"table_name\", \"pkey\", \"columns\") values ($1::text, $2, $3, $4::text, $5)",
+                        )
+                        .bind(user)
+                        .bind("public")
+                        .bind("users")
+                        .bind(id)
+                        .bind(&["email", "name"][..]),
                 )
-                .bind(id)
-                .bind(user)
-                .execute(&mut *tx)
-                .await?;
-            if done.rows_affected() == 0 {
-                return Ok(false);
-            }
-            dao::sqlx::query(
-                    "update \"journal\".\"users\" set \"email\" = '[erased]', \"name\" = null where \"id\" = $1",
-                )
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            dao::sqlx::query(
-                    "insert into \"journal\".\"erasures\" (\"erased_by\", \"table_schema\", \"table_name\", \"pkey\", \"columns\") values ($1::text, $2, $3, $4::text, $5)",
-                )
-                .bind(user)
-                .bind("public")
-                .bind("users")
-                .bind(id)
-                .bind(&["email", "name"][..])
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Ok(true)
+                .await
         }
     }
 }
@@ -1243,27 +1065,27 @@ pub mod orders {
         /// `id` text not null
         pub id: String,
         /// `user_id` uuid not null
-        pub user_id: dao::uuid::Uuid,
+        pub user_id: dao::Uuid,
         /// `number` text not null
         pub number: String,
         /// `total` numeric not null
-        pub total: dao::rust_decimal::Decimal,
+        pub total: dao::Decimal,
         /// `currency` text not null
         pub currency: String,
         /// `placed_at` timestamptz not null
-        pub placed_at: dao::chrono::DateTime<dao::chrono::Utc>,
+        pub placed_at: dao::Timestamp,
         /// `delivery_note` text
         pub delivery_note: Option<String>,
         /// `lines` jsonb
-        pub lines: Option<dao::serde_json::Value>,
+        pub lines: Option<dao::Json>,
         /// `created_at` timestamptz not null
-        pub created_at: dao::chrono::DateTime<dao::chrono::Utc>,
+        pub created_at: dao::Timestamp,
         /// `created_by` uuid not null
-        pub created_by: dao::uuid::Uuid,
+        pub created_by: dao::Uuid,
         /// `updated_at` timestamptz not null
-        pub updated_at: dao::chrono::DateTime<dao::chrono::Utc>,
+        pub updated_at: dao::Timestamp,
         /// `updated_by` uuid not null
-        pub updated_by: dao::uuid::Uuid,
+        pub updated_by: dao::Uuid,
         /// `hash_code` bigint not null
         pub hash_code: i64,
     }
@@ -1309,19 +1131,19 @@ pub mod orders {
     #[derive(Clone, Debug, PartialEq)]
     pub struct OrderForm {
         /// `user_id`
-        pub user_id: dao::uuid::Uuid,
+        pub user_id: dao::Uuid,
         /// `number`
         pub number: String,
         /// `total`
-        pub total: dao::rust_decimal::Decimal,
+        pub total: dao::Decimal,
         /// `currency`
         pub currency: String,
         /// `placed_at`
-        pub placed_at: dao::chrono::DateTime<dao::chrono::Utc>,
+        pub placed_at: dao::Timestamp,
         /// `delivery_note`
         pub delivery_note: Option<String>,
         /// `lines`
-        pub lines: Option<dao::serde_json::Value>,
+        pub lines: Option<dao::Json>,
     }
 
     impl OrderForm {
@@ -1350,7 +1172,7 @@ pub mod orders {
     impl OrderForm {
         /// Binds, after the parameters `q` holds: the form's columns, `hash_code` and the
         /// modifying user, in the order of every write statement of this table.
-        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::uuid::Uuid) -> dao::Query<'q> {
+        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::Uuid) -> dao::Query<'q> {
             q.bind(self.user_id)
                 .bind(&self.number)
                 .bind(self.total)
@@ -1363,25 +1185,17 @@ pub mod orders {
         }
     }
 
-    /// The rows of a batch write as one array per column (bound to `unnest`).
+    /// The rows of a batch write as one array per column (bound to `unnest`), in the
+    /// order of the statement's parameters.
     struct OrderBatch {
-        /// `id` of every row.
         id: Vec<String>,
-        /// `user_id` of every row.
-        user_id: Vec<dao::uuid::Uuid>,
-        /// `number` of every row.
+        user_id: Vec<dao::Uuid>,
         number: Vec<String>,
-        /// `total` of every row.
-        total: Vec<dao::rust_decimal::Decimal>,
-        /// `currency` of every row.
+        total: Vec<dao::Decimal>,
         currency: Vec<String>,
-        /// `placed_at` of every row.
-        placed_at: Vec<dao::chrono::DateTime<dao::chrono::Utc>>,
-        /// `delivery_note` of every row.
+        placed_at: Vec<dao::Timestamp>,
         delivery_note: Vec<Option<String>>,
-        /// `lines` of every row.
-        lines: Vec<Option<dao::serde_json::Value>>,
-        /// `hash_code` of every row.
+        lines: Vec<Option<dao::Json>>,
         hash_code: Vec<i64>,
     }
 
@@ -1415,7 +1229,7 @@ pub mod orders {
         }
 
         /// Binds the arrays, then the modifying user.
-        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::uuid::Uuid) -> dao::Query<'q> {
+        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::Uuid) -> dao::Query<'q> {
             q.bind(&self.id)
                 .bind(&self.user_id)
                 .bind(&self.number)
@@ -1497,82 +1311,48 @@ pub mod orders {
         /// `id` is one of.
         pub id_in: Option<Vec<String>>,
         /// `user_id` equals.
-        pub user_id: Option<dao::uuid::Uuid>,
+        pub user_id: Option<dao::Uuid>,
         /// `user_id` is one of.
-        pub user_id_in: Option<Vec<dao::uuid::Uuid>>,
+        pub user_id_in: Option<Vec<dao::Uuid>>,
         /// `number` equals.
         pub number: Option<String>,
         /// `number` is one of.
         pub number_in: Option<Vec<String>>,
     }
 
-    impl OrderFilter {
+    impl dao::Filter for OrderFilter {
         fn push(&self, qb: &mut dao::sqlx::QueryBuilder<'_, dao::sqlx::Postgres>) {
-            if let Some(v) = &self.id {
-                qb.push(" and \"id\" = ");
-                qb.push_bind(v.clone());
-            }
-            if let Some(v) = &self.id_in {
-                qb.push(" and \"id\" = any(");
-                qb.push_bind(v.clone());
-                qb.push(")");
-            }
-            if let Some(v) = &self.user_id {
-                qb.push(" and \"user_id\" = ");
-                qb.push_bind(*v);
-            }
-            if let Some(v) = &self.user_id_in {
-                qb.push(" and \"user_id\" = any(");
-                qb.push_bind(v.clone());
-                qb.push(")");
-            }
-            if let Some(v) = &self.number {
-                qb.push(" and \"number\" = ");
-                qb.push_bind(v.clone());
-            }
-            if let Some(v) = &self.number_in {
-                qb.push(" and \"number\" = any(");
-                qb.push_bind(v.clone());
-                qb.push(")");
-            }
+            dao::push_eq(qb, "\"id\"", &self.id);
+            dao::push_any(qb, "\"id\"", &self.id_in);
+            dao::push_eq(qb, "\"user_id\"", &self.user_id);
+            dao::push_any(qb, "\"user_id\"", &self.user_id_in);
+            dao::push_eq(qb, "\"number\"", &self.number);
+            dao::push_any(qb, "\"number\"", &self.number_in);
+        }
+    }
+
+    /// What the generic helpers of `charter_runtime::dao` (`find_all`, keyset pages)
+    /// know of this table.
+    impl dao::Table for OrdersTable {
+        type Row = Order;
+
+        type Key = String;
+
+        type Filter = OrderFilter;
+
+        const COLUMNS: &'static [&'static str] = OrdersTable::COLUMNS;
+
+        const PKEY: &'static str = "id";
+
+        const SELECT: &'static str = "select \"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"hash_code\" from \"public\".\"orders\"";
+
+        fn key(row: &Order) -> String {
+            row.id.clone()
         }
     }
 
     /// Keyset iteration over every matching row, in primary-key order.
-    #[derive(Clone, Debug)]
-    pub struct OrdersPager {
-        filter: OrderFilter,
-        page_size: i64,
-        after: Option<String>,
-        done: bool,
-    }
-
-    impl OrdersPager {
-        /// The next page (`None` once every row was returned).
-        pub async fn next_page(
-            &mut self,
-            conn: &mut PgConnection,
-        ) -> dao::Result<Option<Vec<Order>>> {
-            if self.done {
-                return Ok(None);
-            }
-            let rows = OrdersDao::find_page_after(
-                    conn,
-                    &self.filter,
-                    self.after.clone(),
-                    self.page_size,
-                )
-                .await?;
-            if (rows.len() as i64) < self.page_size {
-                self.done = true;
-            }
-            match rows.last() {
-                Some(last) => self.after = Some(last.id.clone()),
-                None => return Ok(None),
-            }
-            Ok(Some(rows))
-        }
-    }
+    pub type OrdersPager = dao::Pager<OrdersTable>;
 
     /// Data access for this table.
     pub struct OrdersDao;
@@ -1583,38 +1363,32 @@ pub mod orders {
             conn: &mut PgConnection,
             id: &str,
         ) -> dao::Result<Option<Order>> {
-            Ok(
-                dao::sqlx::query_as::<
-                    _,
-                    Order,
-                >(
-                        "select \"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"hash_code\" from \"public\".\"orders\" where \"id\" = $1",
-                    )
-                    .bind(id)
-                    .fetch_optional(&mut *conn)
-                    .await?,
-            )
+            dao::fetch_optional(
+                    conn,
+                    dao::sqlx::query_as(
+                            "select \"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"hash_code\" from \"public\".\"orders\" where \"id\" = $1",
+                        )
+                        .bind(id),
+                )
+                .await
         }
 
         /// Rows with these values of index `orders_user_id_idx`, ordered by `id`, at most `limit`.
         pub async fn find_all_by_user_id(
             conn: &mut PgConnection,
-            user_id: dao::uuid::Uuid,
+            user_id: dao::Uuid,
             limit: i64,
         ) -> dao::Result<Vec<Order>> {
             dao::check_limit(limit, 0)?;
-            Ok(
-                dao::sqlx::query_as::<
-                    _,
-                    Order,
-                >(
-                        "select \"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"hash_code\" from \"public\".\"orders\" where \"user_id\" = $1 order by \"id\" limit $2",
-                    )
-                    .bind(user_id)
-                    .bind(limit)
-                    .fetch_all(&mut *conn)
-                    .await?,
-            )
+            dao::fetch_all(
+                    conn,
+                    dao::sqlx::query_as(
+                            "select \"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"hash_code\" from \"public\".\"orders\" where \"user_id\" = $1 order by \"id\" limit $2",
+                        )
+                        .bind(user_id)
+                        .bind(limit),
+                )
+                .await
         }
 
         /// The row with these values of unique index `orders_number_uniq`.
@@ -1622,40 +1396,34 @@ pub mod orders {
             conn: &mut PgConnection,
             number: &str,
         ) -> dao::Result<Option<Order>> {
-            Ok(
-                dao::sqlx::query_as::<
-                    _,
-                    Order,
-                >(
-                        "select \"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"hash_code\" from \"public\".\"orders\" where \"number\" = $1",
-                    )
-                    .bind(number)
-                    .fetch_optional(&mut *conn)
-                    .await?,
-            )
+            dao::fetch_optional(
+                    conn,
+                    dao::sqlx::query_as(
+                            "select \"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"hash_code\" from \"public\".\"orders\" where \"number\" = $1",
+                        )
+                        .bind(number),
+                )
+                .await
         }
 
         /// Rows with these values of index `orders_user_id_placed_at_idx`, ordered by `id`, at most `limit`.
         pub async fn find_all_by_user_id_and_placed_at(
             conn: &mut PgConnection,
-            user_id: dao::uuid::Uuid,
-            placed_at: dao::chrono::DateTime<dao::chrono::Utc>,
+            user_id: dao::Uuid,
+            placed_at: dao::Timestamp,
             limit: i64,
         ) -> dao::Result<Vec<Order>> {
             dao::check_limit(limit, 0)?;
-            Ok(
-                dao::sqlx::query_as::<
-                    _,
-                    Order,
-                >(
-                        "select \"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"hash_code\" from \"public\".\"orders\" where \"user_id\" = $1 and \"placed_at\" = $2 order by \"id\" limit $3",
-                    )
-                    .bind(user_id)
-                    .bind(placed_at)
-                    .bind(limit)
-                    .fetch_all(&mut *conn)
-                    .await?,
-            )
+            dao::fetch_all(
+                    conn,
+                    dao::sqlx::query_as(
+                            "select \"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"hash_code\" from \"public\".\"orders\" where \"user_id\" = $1 and \"placed_at\" = $2 order by \"id\" limit $3",
+                        )
+                        .bind(user_id)
+                        .bind(placed_at)
+                        .bind(limit),
+                )
+                .await
         }
 
         /// Rows matching `filter`, ordered by `order_by` (`-created_at,email`: columns of
@@ -1667,23 +1435,7 @@ pub mod orders {
             offset: i64,
             order_by: Option<&str>,
         ) -> dao::Result<Vec<Order>> {
-            dao::check_limit(limit, offset)?;
-            let order = match order_by {
-                Some(o) => dao::OrderBy::parse(o, OrdersTable::COLUMNS)?,
-                None => dao::OrderBy::parse("id", OrdersTable::COLUMNS)?,
-            };
-            let mut qb = dao::sqlx::QueryBuilder::new(
-                "select \"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"hash_code\" from \"public\".\"orders\"",
-            );
-            qb.push(" where true");
-            filter.push(&mut qb);
-            qb.push(" order by ");
-            qb.push(order.sql());
-            qb.push(" limit ");
-            qb.push_bind(limit);
-            qb.push(" offset ");
-            qb.push_bind(offset);
-            Ok(qb.build_query_as::<Order>().fetch_all(&mut *conn).await?)
+            dao::find_all::<OrdersTable>(conn, filter, limit, offset, order_by).await
         }
 
         /// One keyset page: rows matching `filter` with a primary key after `after`.
@@ -1693,41 +1445,20 @@ pub mod orders {
             after: Option<String>,
             limit: i64,
         ) -> dao::Result<Vec<Order>> {
-            dao::check_limit(limit, 0)?;
-            let mut qb = dao::sqlx::QueryBuilder::new(
-                "select \"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\", \"hash_code\" from \"public\".\"orders\"",
-            );
-            match after {
-                Some(a) => {
-                    qb.push(concat!(" where ", "\"id\"", " > "));
-                    qb.push_bind(a);
-                }
-                None => {
-                    qb.push(" where true");
-                }
-            }
-            filter.push(&mut qb);
-            qb.push(concat!(" order by ", "\"id\"", " limit "));
-            qb.push_bind(limit);
-            Ok(qb.build_query_as::<Order>().fetch_all(&mut *conn).await?)
+            dao::find_page_after::<OrdersTable>(conn, filter, after, limit).await
         }
 
         /// Iterates every matching row in pages of `page_size`, by primary key (no row
         /// missed or repeated while rows are only added after the last page read).
         pub fn iterate_all(filter: OrderFilter, page_size: i64) -> OrdersPager {
-            OrdersPager {
-                filter,
-                page_size,
-                after: None,
-                done: false,
-            }
+            dao::Pager::new(filter, page_size)
         }
 
         /// Inserts a row; returns its primary key. `created_*`/`updated_*` are set from `user`
         /// and the database clock.
         pub async fn insert(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
+            user: dao::Uuid,
             form: &OrderForm,
         ) -> dao::Result<String> {
             form.validate()?;
@@ -1749,7 +1480,7 @@ pub mod orders {
         /// refused.
         pub async fn insert_batch(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
+            user: dao::Uuid,
             forms: &[OrderForm],
         ) -> dao::Result<Vec<String>> {
             if forms.is_empty() {
@@ -1771,189 +1502,180 @@ pub mod orders {
         /// Inserts, or updates the row with the same (number). An unchanged form (same `hash_code`) writes nothing and is `Unchanged`.
         pub async fn upsert_by_number(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
+            user: dao::Uuid,
             form: &OrderForm,
         ) -> dao::Result<dao::UpsertOutcome<String>> {
             form.validate()?;
             let pkey: String = dao::prefixed_id("ord");
-            let row = form
-                .bind(
-                    dao::sqlx::query(
-                            "insert into \"public\".\"orders\" (\"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, now(), $10, now(), $10) on conflict (\"number\") do update set \"user_id\" = excluded.\"user_id\", \"total\" = excluded.\"total\", \"currency\" = excluded.\"currency\", \"placed_at\" = excluded.\"placed_at\", \"delivery_note\" = excluded.\"delivery_note\", \"lines\" = excluded.\"lines\", \"updated_at\" = excluded.\"updated_at\", \"updated_by\" = excluded.\"updated_by\", \"hash_code\" = excluded.\"hash_code\" where \"public\".\"orders\".\"hash_code\" is distinct from excluded.\"hash_code\" returning \"id\", (xmax = 0) as inserted",
-                        )
-                        .bind(&pkey),
-                    user,
+            dao::upsert(
+                    conn,
+                    form
+                        .bind(
+                            dao::sqlx::query(
+                                    "insert into \"public\".\"orders\" (\"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, now(), $10, now(), $10) on conflict (\"number\") do update set \"user_id\" = excluded.\"user_id\", \"total\" = excluded.\"total\", \"currency\" = excluded.\"currency\", \"placed_at\" = excluded.\"placed_at\", \"delivery_note\" = excluded.\"delivery_note\", \"lines\" = excluded.\"lines\", \"updated_at\" = excluded.\"updated_at\", \"updated_by\" = excluded.\"updated_by\", \"hash_code\" = excluded.\"hash_code\" where \"public\".\"orders\".\"hash_code\" is distinct from excluded.\"hash_code\" returning \"id\", (xmax = 0) as inserted",
+                                )
+                                .bind(&pkey),
+                            user,
+                        ),
                 )
-                .fetch_optional(&mut *conn)
-                .await?;
-            Ok(
-                match row {
-                    None => dao::UpsertOutcome::Unchanged,
-                    Some(row) => dao::UpsertOutcome::of_row(&row)?,
-                },
-            )
+                .await
         }
 
         /// [`Self::upsert_by_number`] for every form, in one statement; one outcome per form, in order. Two forms with the same (number) are refused by the database (a row cannot be upserted twice in one statement).
         pub async fn upsert_batch_by_number(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
+            user: dao::Uuid,
             forms: &[OrderForm],
         ) -> dao::Result<Vec<dao::UpsertOutcome<String>>> {
             if forms.is_empty() {
                 return Ok(Vec::new());
             }
             let batch = OrderBatch::new(forms)?;
-            let rows = batch
-                .bind(
-                    dao::sqlx::query(
-                        "with input as (select * from unnest($1::text[], $2::uuid[], $3::text[], $4::numeric[], $5::text[], $6::timestamptz[], $7::text[], $8::jsonb[], $9::bigint[]) with ordinality as u(u0, u1, u2, u3, u4, u5, u6, u7, u8, ord)), up as (insert into \"public\".\"orders\" (\"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, u4, u5, u6, u7, u8, now(), $10, now(), $10 from input order by ord on conflict (\"number\") do update set \"user_id\" = excluded.\"user_id\", \"total\" = excluded.\"total\", \"currency\" = excluded.\"currency\", \"placed_at\" = excluded.\"placed_at\", \"delivery_note\" = excluded.\"delivery_note\", \"lines\" = excluded.\"lines\", \"updated_at\" = excluded.\"updated_at\", \"updated_by\" = excluded.\"updated_by\", \"hash_code\" = excluded.\"hash_code\" where \"public\".\"orders\".\"hash_code\" is distinct from excluded.\"hash_code\" returning \"id\" as \"r_pkey\", \"number\" as \"r0\", (xmax = 0) as \"r_inserted\") select up.\"r_pkey\", up.\"r_inserted\" from input left join up on input.\"u2\" = up.\"r0\" order by input.ord",
-                    ),
-                    user,
+            dao::upsert_batch(
+                    conn,
+                    batch
+                        .bind(
+                            dao::sqlx::query(
+                                "with input as (select * from unnest($1::text[], $2::uuid[], $3::text[], $4::numeric[], $5::text[], $6::timestamptz[], $7::text[], $8::jsonb[], $9::bigint[]) with ordinality as u(u0, u1, u2, u3, u4, u5, u6, u7, u8, ord)), up as (insert into \"public\".\"orders\" (\"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, u4, u5, u6, u7, u8, now(), $10, now(), $10 from input order by ord on conflict (\"number\") do update set \"user_id\" = excluded.\"user_id\", \"total\" = excluded.\"total\", \"currency\" = excluded.\"currency\", \"placed_at\" = excluded.\"placed_at\", \"delivery_note\" = excluded.\"delivery_note\", \"lines\" = excluded.\"lines\", \"updated_at\" = excluded.\"updated_at\", \"updated_by\" = excluded.\"updated_by\", \"hash_code\" = excluded.\"hash_code\" where \"public\".\"orders\".\"hash_code\" is distinct from excluded.\"hash_code\" returning \"id\" as \"r_pkey\", \"number\" as \"r0\", (xmax = 0) as \"r_inserted\") select up.\"r_pkey\", up.\"r_inserted\" from input left join up on input.\"u2\" = up.\"r0\" order by input.ord",
+                            ),
+                            user,
+                        ),
                 )
-                .fetch_all(&mut *conn)
-                .await?;
-            rows.iter().map(dao::UpsertOutcome::of_row).collect()
+                .await
         }
 
         /// Updates the row from `form`. When the row already holds this form (same `hash_code`) nothing is written: no `updated_at` bump, no journal row, and the outcome is `Unchanged`.
         pub async fn update_by_id(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
+            user: dao::Uuid,
             id: &str,
             form: &OrderForm,
         ) -> dao::Result<dao::UpdateOutcome> {
             form.validate()?;
-            let done = form
-                .bind(
-                    dao::sqlx::query(
-                            "update \"public\".\"orders\" set \"user_id\" = $2, \"number\" = $3, \"total\" = $4, \"currency\" = $5, \"placed_at\" = $6, \"delivery_note\" = $7, \"lines\" = $8, \"hash_code\" = $9, \"updated_at\" = now(), \"updated_by\" = $10 where \"id\" = $1 and \"hash_code\" is distinct from $9",
-                        )
-                        .bind(id),
-                    user,
+            let written = dao::execute(
+                    conn,
+                    form
+                        .bind(
+                            dao::sqlx::query(
+                                    "update \"public\".\"orders\" set \"user_id\" = $2, \"number\" = $3, \"total\" = $4, \"currency\" = $5, \"placed_at\" = $6, \"delivery_note\" = $7, \"lines\" = $8, \"hash_code\" = $9, \"updated_at\" = now(), \"updated_by\" = $10 where \"id\" = $1 and \"hash_code\" is distinct from $9",
+                                )
+                                .bind(id),
+                            user,
+                        ),
                 )
-                .execute(&mut *conn)
                 .await?;
-            if done.rows_affected() > 0 {
-                return Ok(dao::UpdateOutcome::Updated);
-            }
-            let exists = dao::sqlx::query(
-                    "select 1 from \"public\".\"orders\" where \"id\" = $1",
+            dao::update_outcome(
+                    conn,
+                    written,
+                    Some(
+                        dao::sqlx::query(
+                                "select 1 from \"public\".\"orders\" where \"id\" = $1",
+                            )
+                            .bind(id),
+                    ),
                 )
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?;
-            Ok(
-                if exists.is_some() {
-                    dao::UpdateOutcome::Unchanged
-                } else {
-                    dao::UpdateOutcome::NotFound
-                },
-            )
+                .await
         }
 
         /// Hard delete; the journal records `user` as the deleting user. False when there is no row with this key.
         pub async fn delete_by_id(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
+            user: dao::Uuid,
             id: &str,
         ) -> dao::Result<bool> {
-            let done = dao::sqlx::query(
-                    "delete from \"public\".\"orders\" where \"id\" = $1 and set_config('charter.deleted_by', $2::text, true) is not null",
-                )
-                .bind(id)
-                .bind(user)
-                .execute(&mut *conn)
-                .await?;
-            Ok(done.rows_affected() > 0)
+            Ok(
+                dao::execute(
+                        conn,
+                        dao::sqlx::query(
+                                "delete from \"public\".\"orders\" where \"id\" = $1 and set_config('charter.deleted_by', $2::text, true) is not null",
+                            )
+                            .bind(id)
+                            .bind(user),
+                    )
+                    .await? > 0,
+            )
         }
 
         /// Deletes every row with these values of index `orders_user_id_idx` (the rows `find_all_by_user_id` returns), in one statement; the number of rows deleted.
         pub async fn delete_all_by_user_id(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
-            user_id: dao::uuid::Uuid,
+            user: dao::Uuid,
+            user_id: dao::Uuid,
         ) -> dao::Result<u64> {
-            let done = dao::sqlx::query(
-                    "delete from \"public\".\"orders\" where \"user_id\" = $1 and set_config('charter.deleted_by', $2::text, true) is not null",
+            dao::execute(
+                    conn,
+                    dao::sqlx::query(
+                            "delete from \"public\".\"orders\" where \"user_id\" = $1 and set_config('charter.deleted_by', $2::text, true) is not null",
+                        )
+                        .bind(user_id)
+                        .bind(user),
                 )
-                .bind(user_id)
-                .bind(user)
-                .execute(&mut *conn)
-                .await?;
-            Ok(done.rows_affected())
+                .await
         }
 
         /// Deletes every row with these values of index `orders_number_uniq` (the rows `find_by_number` returns), in one statement; the number of rows deleted.
         pub async fn delete_all_by_number(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
+            user: dao::Uuid,
             number: &str,
         ) -> dao::Result<u64> {
-            let done = dao::sqlx::query(
-                    "delete from \"public\".\"orders\" where \"number\" = $1 and set_config('charter.deleted_by', $2::text, true) is not null",
+            dao::execute(
+                    conn,
+                    dao::sqlx::query(
+                            "delete from \"public\".\"orders\" where \"number\" = $1 and set_config('charter.deleted_by', $2::text, true) is not null",
+                        )
+                        .bind(number)
+                        .bind(user),
                 )
-                .bind(number)
-                .bind(user)
-                .execute(&mut *conn)
-                .await?;
-            Ok(done.rows_affected())
+                .await
         }
 
         /// Deletes every row with these values of index `orders_user_id_placed_at_idx` (the rows `find_all_by_user_id_and_placed_at` returns), in one statement; the number of rows deleted.
         pub async fn delete_all_by_user_id_and_placed_at(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
-            user_id: dao::uuid::Uuid,
-            placed_at: dao::chrono::DateTime<dao::chrono::Utc>,
+            user: dao::Uuid,
+            user_id: dao::Uuid,
+            placed_at: dao::Timestamp,
         ) -> dao::Result<u64> {
-            let done = dao::sqlx::query(
-                    "delete from \"public\".\"orders\" where \"user_id\" = $1 and \"placed_at\" = $2 and set_config('charter.deleted_by', $3::text, true) is not null",
+            dao::execute(
+                    conn,
+                    dao::sqlx::query(
+                            "delete from \"public\".\"orders\" where \"user_id\" = $1 and \"placed_at\" = $2 and set_config('charter.deleted_by', $3::text, true) is not null",
+                        )
+                        .bind(user_id)
+                        .bind(placed_at)
+                        .bind(user),
                 )
-                .bind(user_id)
-                .bind(placed_at)
-                .bind(user)
-                .execute(&mut *conn)
-                .await?;
-            Ok(done.rows_affected())
+                .await
         }
 
         /// Erases personal data (delivery_note) of the row and of its whole journal history, and records the erasure in `journal.erasures`. False when there is no row with this key.
         pub async fn erase_personal_data_by_id(
             conn: &mut PgConnection,
-            user: dao::uuid::Uuid,
+            user: dao::Uuid,
             id: &str,
         ) -> dao::Result<bool> {
-            use dao::sqlx::Connection as _;
-            let mut tx = conn.begin().await?;
-            let done = dao::sqlx::query(
-                    "update \"public\".\"orders\" set \"delivery_note\" = null, \"updated_at\" = now(), \"updated_by\" = $2, \"hash_code\" = 0 where \"id\" = $1",
+            dao::erase(
+                    conn,
+                    dao::sqlx::query(
+                            "update \"public\".\"orders\" set \"delivery_note\" = null, \"updated_at\" = now(), \"updated_by\" = $2, \"hash_code\" = 0 where \"id\" = $1",
+                        )
+                        .bind(id)
+                        .bind(user),
+                    dao::sqlx::query(
+                            "update \"journal\".\"orders\" set \"delivery_note\" = null where \"id\" = $1",
+                        )
+                        .bind(id),
+                    dao::sqlx::query(
+                            "insert into \"journal\".\"erasures\" (\"erased_by\", \"table_schema\", \"table_name\", \"pkey\", \"columns\") values ($1::text, $2, $3, $4::text, $5)",
+                        )
+                        .bind(user)
+                        .bind("public")
+                        .bind("orders")
+                        .bind(id)
+                        .bind(&["delivery_note"][..]),
                 )
-                .bind(id)
-                .bind(user)
-                .execute(&mut *tx)
-                .await?;
-            if done.rows_affected() == 0 {
-                return Ok(false);
-            }
-            dao::sqlx::query(
-                    "update \"journal\".\"orders\" set \"delivery_note\" = null where \"id\" = $1",
-                )
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            dao::sqlx::query(
-                    "insert into \"journal\".\"erasures\" (\"erased_by\", \"table_schema\", \"table_name\", \"pkey\", \"columns\") values ($1::text, $2, $3, $4::text, $5)",
-                )
-                .bind(user)
-                .bind("public")
-                .bind("orders")
-                .bind(id)
-                .bind(&["delivery_note"][..])
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Ok(true)
+                .await
         }
     }
 }

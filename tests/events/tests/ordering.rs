@@ -239,3 +239,135 @@ async fn stream_contents(
     }
     out
 }
+
+/// The records of `events`, as a producer hands them to the transport.
+fn records(events: &[CatalogEvent]) -> Vec<Record> {
+    events
+        .iter()
+        .map(|e| record(e.clone(), None).unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nats_retry_of_a_partly_stored_hot_key_batch_stores_each_record_once_in_order() {
+    // One hot key: the whole batch is one pipelined chain. The first ten records were stored by
+    // an earlier attempt whose confirmations were lost (a relay killed after publishing, before
+    // marking): the retry confirms them as duplicates and chains the rest after them.
+    let prefix = support::unique("order_dup");
+    let nats = support::nats(&prefix, Duration::from_secs(5)).await;
+    let subject = nats.subject(CatalogEvent::STREAM.name);
+    let events: Vec<CatalogEvent> = (0..40)
+        .map(|i| item(&format!("a{i}"), "Anvil", "acme"))
+        .collect();
+    let all = records(&events);
+    nats.publish(&all[..10]).await.unwrap();
+    nats.publish(&all).await.unwrap();
+    // And once more, entirely stored before: every record a duplicate.
+    nats.publish(&all).await.unwrap();
+    let stored = stream_contents(&nats, &subject).await;
+    assert_eq!(
+        per_key(&stored),
+        BTreeMap::from([("acme".to_owned(), ids("a", 40))]),
+        "each record once, in order"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nats_hot_key_refused_mid_batch_stores_nothing_after_it() {
+    // The injected failure on one hot key: a4 is over the stream's size limit. A plain pipeline
+    // would store a5..a11 ahead of it; the chain stores a0..a3, and the retry after the limit
+    // is raised stores a4..a11 after them.
+    let prefix = support::unique("order_hot");
+    let nats = support::nats(&prefix, Duration::from_secs(5)).await;
+    let subject = nats.subject(CatalogEvent::STREAM.name);
+    let mut config = async_nats::jetstream::stream::Config {
+        name: jetstream_name(&subject),
+        subjects: vec![subject.clone()],
+        max_message_size: 1024,
+        duplicate_window: Duration::from_secs(120),
+        ..Default::default()
+    };
+    nats.jetstream()
+        .create_stream(config.clone())
+        .await
+        .unwrap();
+    let events: Vec<CatalogEvent> = (0..12)
+        .map(|i| {
+            let name = if i == 4 {
+                "x".repeat(4096)
+            } else {
+                "Anvil".into()
+            };
+            item(&format!("a{i}"), &name, "acme")
+        })
+        .collect();
+    let all = records(&events);
+    let err = nats.publish(&all).await.unwrap_err();
+    assert_eq!(
+        err.confirmed,
+        (0..12).map(|i| i < 4).collect::<Vec<_>>(),
+        "{err}"
+    );
+    assert_eq!(
+        keyed_ids(&stream_contents(&nats, &subject).await),
+        ids("a", 4)
+    );
+    config.max_message_size = -1;
+    nats.jetstream().update_stream(config).await.unwrap();
+    nats.publish(&all[4..]).await.unwrap();
+    assert_eq!(
+        keyed_ids(&stream_contents(&nats, &subject).await),
+        ids("a", 12)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nats_publishers_breaking_each_others_chains_keep_order_per_key() {
+    // Two transports (two connections) publish to the same stream at once, so their chains
+    // break each other's expectations; the lane fallback carries on. Every key complete, in
+    // order, each record once.
+    let prefix = support::unique("order_two");
+    let a = Arc::new(support::nats(&prefix, Duration::from_secs(5)).await);
+    let b = Arc::new(support::nats(&prefix, Duration::from_secs(5)).await);
+    let subject = a.subject(CatalogEvent::STREAM.name);
+    a.ensure_stream(&subject).await.unwrap();
+    let batches = |org: &'static str, tag: &'static str| {
+        let events: Vec<CatalogEvent> = (0..200)
+            .map(|i| item(&format!("{tag}{i}"), "Anvil", org))
+            .collect();
+        records(&events)
+    };
+    let (ra, rb) = (batches("acme", "a"), batches("globex", "g"));
+    let ta = {
+        let a = a.clone();
+        tokio::spawn(async move {
+            for chunk in ra.chunks(50) {
+                a.publish(chunk).await.unwrap();
+            }
+        })
+    };
+    let tb = {
+        let b = b.clone();
+        tokio::spawn(async move {
+            for chunk in rb.chunks(50) {
+                b.publish(chunk).await.unwrap();
+            }
+        })
+    };
+    ta.await.unwrap();
+    tb.await.unwrap();
+    let stored = stream_contents(&a, &subject).await;
+    assert_eq!(stored.len(), 400, "each record once");
+    assert_eq!(
+        per_key(&stored),
+        BTreeMap::from([
+            ("acme".to_owned(), ids("a", 200)),
+            ("globex".to_owned(), ids("g", 200)),
+        ])
+    );
+}
+
+/// The event ids of `stored`, in stream order.
+fn keyed_ids(stored: &[(String, String)]) -> Vec<String> {
+    stored.iter().map(|(_, id)| id.clone()).collect()
+}

@@ -6,7 +6,9 @@ use super::{enums, fields, unions};
 use crate::diff::cx::{Ctx, Cx, Which};
 use crate::diff::pair::{pair, Paired, Pass};
 use crate::diff::rules::*;
-use crate::ir::{Attribute, Deprecation, Field, Named, Service, ServiceId, TypeId, TypeKind};
+use crate::ir::{
+    Attribute, Deprecation, Field, Named, Service, ServiceId, Type, TypeId, TypeKind, TypeRef,
+};
 use crate::source::Loc;
 use std::collections::HashMap;
 
@@ -46,7 +48,7 @@ fn shape(s: &Service, id: TypeId) -> String {
     let i = id.index as usize;
     let fields = |fs: &[Field]| {
         fs.iter()
-            .map(|f| format!("{}:{}:{}", f.name, f.ty.text, f.required))
+            .map(|f| format!("{}:{}:{}", f.name, shape_type(&f.ty, id), f.required))
             .collect::<Vec<_>>()
             .join(",")
     };
@@ -67,6 +69,21 @@ fn shape(s: &Service, id: TypeId) -> String {
             format!("u{:?}{{{}}}", u.discriminator, members.join(","))
         }
     }
+}
+
+/// A field type in a shape: a reference to the type itself (`[node]` in `node`) is written
+/// `Self`, so that a recursive type keeps its shape when it is renamed (its own name changes in
+/// its fields too).
+fn shape_type(t: &Type, own: TypeId) -> String {
+    fn own_ref(r: &TypeRef, own: TypeId) -> Option<String> {
+        match r {
+            TypeRef::Type(id) if *id == own => Some("Self".into()),
+            TypeRef::List(t) => own_ref(t, own).map(|s| format!("[{s}]")),
+            TypeRef::Map(t) => own_ref(t, own).map(|s| format!("map[{s}]")),
+            _ => None,
+        }
+    }
+    own_ref(&t.r, own).unwrap_or_else(|| t.text.clone())
 }
 
 /// The types of one side (id and name).
