@@ -69,7 +69,11 @@ fn generate_writes_a_crate_and_check_detects_staleness() {
     );
     assert!(user.contains("pub struct MockClient"), "{user}");
     let cargo = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
-    assert!(cargo.contains("features = [\"mock\"]"), "{cargo}");
+    assert!(
+        cargo.contains("features = [\"client\", \"server\", \"mock\"]"),
+        "{cargo}"
+    );
+    assert!(lib.contains("pub use charter_runtime;"), "{lib}");
 
     // Up to date: --check passes, a second run writes nothing.
     assert_eq!(args(&["--check"]).status.code(), Some(0));
@@ -101,11 +105,63 @@ fn generate_writes_a_crate_and_check_detects_staleness() {
         .args(["clippy", "--quiet", "--manifest-path"])
         .arg(out.join("Cargo.toml"))
         .args(["--", "-D", "warnings"])
-        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_TARGET_DIR", &target)
         .status()
         .expect("cargo runs");
     assert!(status.success());
+
+    // A test crate that depends on the generated crate only: the mock, canned values
+    // (`serde_json::json!`) and an async test, all through the generated crate's re-exports.
+    let tests = out.with_file_name("gen-cli-example-user");
+    let _ = std::fs::remove_dir_all(&tests);
+    std::fs::create_dir_all(tests.join("tests")).unwrap();
+    std::fs::write(
+        tests.join("Cargo.toml"),
+        "[package]\nname = \"gen-cli-example-user\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
+         publish = false\n\n[lib]\npath = \"lib.rs\"\n\n[dependencies]\n\
+         gen-cli-example = { path = \"../gen-cli-example\" }\n\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::write(tests.join("lib.rs"), "").unwrap();
+    std::fs::write(tests.join("tests/mock.rs"), MOCK_USER).unwrap();
+    let status = Command::new(env!("CARGO"))
+        .args(["test", "--quiet", "--manifest-path"])
+        .arg(tests.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTFLAGS", "-D warnings")
+        .status()
+        .expect("cargo runs");
+    assert!(
+        status.success(),
+        "the dependent test crate builds and passes"
+    );
 }
+
+/// The dependent test crate's test: only `gen_cli_example` is a dependency.
+const MOCK_USER: &str = r#"
+use gen_cli_example::io_charter_user_v0::client::UsersApi as _;
+use gen_cli_example::io_charter_user_v0::{factories, mock::MockClient, models::User};
+use gen_cli_example::{charter_runtime, serde_json};
+
+#[charter_runtime::tokio::test(crate = "charter_runtime::tokio")]
+async fn the_mock_answers_a_canned_value() {
+    let canned: User = serde_json::from_value(serde_json::json!({
+        "id": "usr-1",
+        "email": "ada@example.com",
+        "name": {"first": "Ada"},
+        "status": "active"
+    }))
+    .unwrap();
+    let mock = MockClient::new();
+    mock.users().on_get_by_id().returns(canned.clone());
+    assert_eq!(mock.users().get_by_id("usr-1").await.unwrap(), canned);
+    assert_eq!(mock.calls().len(), 1);
+    // The default answer is a factory value; the client's error type is reachable too.
+    let created: Result<User, charter_runtime::client::Error<_>> =
+        mock.users().post(&factories::user_form()).await;
+    assert_eq!(created.unwrap().email, factories::user().email);
+}
+"#;
 
 #[test]
 fn bad_specs_are_reported_not_generated() {
@@ -243,9 +299,9 @@ fn charter_toml_chooses_the_redacted_annotations() {
 
 /// charter-runtime is not on crates.io: the generated Cargo.toml depends on the `runtime/` of the
 /// Charter checkout (found from --out, or given with --runtime-path), by a path relative to the
-/// generated crate, and offers HTTPS as the opt-in feature `rustls`.
+/// generated crate, and turns on HTTPS with its default feature `rustls`.
 #[test]
-fn runtime_dependency_is_a_relative_path_and_tls_is_opt_in() {
+fn runtime_dependency_is_a_relative_path_and_tls_is_on_by_default() {
     let specs = root().join("specs");
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
     let generate = |out: &Path, extra: &[&str], cwd: &Path| {
@@ -282,6 +338,15 @@ fn runtime_dependency_is_a_relative_path_and_tls_is_opt_in() {
     assert_eq!(
         manifest["features"]["rustls"].as_array().unwrap(),
         &vec![toml::Value::from("charter-runtime/rustls")]
+    );
+    // HTTPS by default; `default-features = false` on the generated crate gives plain HTTP.
+    assert_eq!(
+        manifest["features"]["default"].as_array().unwrap(),
+        &vec![toml::Value::from("rustls")]
+    );
+    assert_eq!(
+        manifest["dependencies"]["charter-runtime"]["default-features"].as_bool(),
+        Some(false)
     );
 
     // --runtime-path (relative to the current directory) is written relative to --out.

@@ -1,5 +1,6 @@
 //! trybuild suites of the derive: a spec with an import that compiles and runs, and the
-//! compile errors for a missing spec and an invalid one (messages pinned in `ui/fail/*.stderr`).
+//! compile errors for a missing spec, an invalid one and a mock without charter-runtime's `mock`
+//! feature (one error naming it; messages pinned in `ui/fail/*.stderr`).
 
 #[test]
 fn ui() {

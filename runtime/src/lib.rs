@@ -17,8 +17,32 @@ pub mod request_id;
 pub mod union;
 pub mod validation;
 
-#[cfg(feature = "mock")]
+// Compiled with the client (it is small and needs nothing else); the `mock` feature is the switch
+// that lets generated mock clients compile (see [`require_mock!`]).
+#[cfg(feature = "client")]
 pub mod mock;
+
+/// Called first by every generated `mock` module: nothing with charter-runtime's `mock` feature,
+/// one clear compile error without it (instead of a page of unresolved paths).
+#[cfg(feature = "mock")]
+#[macro_export]
+macro_rules! require_mock {
+    () => {};
+}
+
+/// Called first by every generated `mock` module: nothing with charter-runtime's `mock` feature,
+/// one clear compile error without it (instead of a page of unresolved paths).
+#[cfg(not(feature = "mock"))]
+#[macro_export]
+macro_rules! require_mock {
+    () => {
+        ::std::compile_error!(
+            "this generated mock client needs charter-runtime's `mock` feature: depend on \
+             charter-runtime with `features = [\"mock\"]` (a crate written by `charter generate \
+             rust --mock` does), or generate without the mock"
+        );
+    };
+}
 
 #[cfg(feature = "dao")]
 pub mod dao;
@@ -54,6 +78,8 @@ pub use http;
 pub use rust_decimal;
 pub use serde;
 pub use serde_json;
+/// For tests of generated code (`#[charter_runtime::tokio::test(crate = "charter_runtime::tokio")]`).
+pub use tokio;
 pub use uuid;
 
 /// Implemented by every generated enum: the wire string of a value, and the value of a wire string

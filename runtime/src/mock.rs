@@ -191,6 +191,17 @@ impl<C: Clone> CallLog<C> {
     }
 }
 
+/// Sets header `name` (a name or value that is not valid in HTTP is ignored, as
+/// `ClientBuilder::with_header` ignores it): the headers a generated mock's calls carry.
+pub fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) {
+    if let (Ok(n), Ok(v)) = (
+        http::HeaderName::from_bytes(name.as_bytes()),
+        HeaderValue::from_str(value),
+    ) {
+        headers.insert(n, v);
+    }
+}
+
 /// The response a generated server sends for a rejected request (status 400 or 422, the
 /// [`ValidationError`] as JSON body), for the generated client's own status match to decode.
 pub fn rejected(error: ValidationError) -> Response {

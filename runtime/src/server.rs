@@ -297,6 +297,10 @@ impl Request {
     pub fn header_optional<T: FromParam>(&self, name: &str) -> Result<Option<T>, ValidationError> {
         header_optional(&self.headers, name)
     }
+    /// Every header of the request.
+    pub fn headers(&self) -> &axum::http::HeaderMap {
+        &self.headers
+    }
     /// The JSON body.
     pub fn body<T: DeserializeOwned>(&self) -> Result<T, ValidationError> {
         check_json_content_type(&self.headers, &self.body)?;
@@ -337,20 +341,74 @@ impl Request {
             .ok_or_else(|| ValidationError::unprocessable(name, format!("`{name}` is missing")))
     }
     /// Parses the request with `parse`; a failure answers with the validation error, a success
-    /// calls the operation with the parsed arguments.
+    /// calls the operation with the parsed request and the request's [`Context`].
     pub async fn handle<A, R, F>(
         self,
         parse: impl FnOnce(&Request) -> Result<A, ValidationError>,
-        call: impl FnOnce(A) -> F,
+        call: impl FnOnce(A, Context) -> F,
     ) -> Response
     where
         R: IntoResponse,
         F: std::future::Future<Output = R>,
     {
         match parse(&self) {
-            Ok(args) => call(args).await.into_response(),
+            Ok(args) => {
+                let context = Context {
+                    request_id: crate::request_id::current(),
+                    headers: self.headers,
+                };
+                call(args, context).await.into_response()
+            }
             Err(e) => e.into_response(),
         }
+    }
+}
+
+/// What a handler may want to know about its request beyond the operation's arguments: the
+/// request id and every header received (the spec's parameters are fields of the operation's
+/// request struct). Generated server traits take it as the last argument of every operation, so
+/// a new field here never changes a handler's signature.
+///
+/// Build one in tests with [`Context::new`] and the `with_…` setters.
+#[derive(Clone, Default)]
+pub struct Context {
+    request_id: Option<String>,
+    headers: axum::http::HeaderMap,
+}
+
+impl Context {
+    /// A context without request id or headers.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets the request id.
+    pub fn with_request_id(mut self, id: impl Into<String>) -> Self {
+        self.request_id = Some(id.into());
+        self
+    }
+    /// Sets the headers.
+    pub fn with_headers(mut self, headers: axum::http::HeaderMap) -> Self {
+        self.headers = headers;
+        self
+    }
+    /// The request id (read from `x-request-id` or the spec's request-id header, or made by the
+    /// hardened server; also [`crate::request_id::current`]). `None` behind the bare `routes`.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// Every header of the request, including those the spec declares.
+    pub fn headers(&self) -> &axum::http::HeaderMap {
+        &self.headers
+    }
+}
+
+/// Names the headers, never their values (which may be credentials or personal data).
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("request_id", &self.request_id)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .finish()
     }
 }
 

@@ -370,6 +370,30 @@ pub fn known_at<T: crate::WireEnum>(value: &T, at: &Path<'_>) -> Result<(), Vali
     check_known(&name_of(at), value)
 }
 
+/// The service's required headers (those without a default) are present and text: a missing
+/// one is a 400 naming it, as a missing required parameter is. Called by generated servers on
+/// every request and by generated mocks on every call (`checks::service_headers`).
+pub fn required_headers(headers: &http::HeaderMap, names: &[&str]) -> Result<(), ValidationError> {
+    for name in names {
+        match headers.get(*name).map(|v| v.to_str()) {
+            None => {
+                return Err(ValidationError::bad_request(
+                    name,
+                    format!("header `{name}` is required"),
+                ))
+            }
+            Some(Err(_)) => {
+                return Err(ValidationError::bad_request(
+                    name,
+                    format!("header `{name}` is not text"),
+                ))
+            }
+            Some(Ok(_)) => {}
+        }
+    }
+    Ok(())
+}
+
 /// Rejects a union member the spec does not list (the `Unknown` variant) at `at`.
 pub fn unknown_member(at: &Path<'_>) -> ValidationError {
     let field = name_of(at);
@@ -382,6 +406,22 @@ pub fn unknown_member(at: &Path<'_>) -> ValidationError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn required_headers_are_present_and_text() {
+        let mut h = http::HeaderMap::new();
+        let e = required_headers(&h, &["x-tenant"]).unwrap_err();
+        assert_eq!((e.status, e.field.as_str()), (400, "x-tenant"));
+        assert_eq!(e.message, "header `x-tenant` is required");
+        h.insert("X-Tenant", http::HeaderValue::from_static("acme"));
+        assert_eq!(required_headers(&h, &["x-tenant"]), Ok(()));
+        h.insert(
+            "x-b",
+            http::HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap(),
+        );
+        let e = required_headers(&h, &["x-tenant", "x-b"]).unwrap_err();
+        assert_eq!(e.message, "header `x-b` is not text");
+    }
 
     #[test]
     fn bounds_name_the_full_path() {

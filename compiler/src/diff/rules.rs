@@ -555,7 +555,9 @@ catalogue! {
     PARAMETER_ADDED: "an optional parameter, or a required one with a default, was added";
         wire N N (Accepted, Never); source B (Breaks); A;
         "Old clients do not send it and the server does not need it. Generated client methods take \
-         every parameter as a positional argument, so they gain one.";
+         every parameter as a positional argument, so they gain one. (Implementations of the \
+         generated server trait still compile: a handler reads the operation's \
+         `#[non_exhaustive]` request struct, which gains a field.)";
     PARAMETER_REQUIRED_ADDED: "a required parameter without default was added";
         wire B B (Rejected, Never); source B (Breaks); A;
         "Old clients do not send it, so their requests are rejected; generated methods gain an argument.";

@@ -16,8 +16,22 @@ use super::plan::{OpPlan, Plan, ServicePlan};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// The function checking the service's required headers, when it has some.
+pub(crate) const SERVICE_HEADERS: &str = "service_headers";
+
 pub(crate) fn checks(plan: &Plan, s: &ServicePlan) -> TokenStream {
     let mut out = TokenStream::new();
+    if !s.required_headers.is_empty() {
+        let names = &s.required_headers;
+        let f = ident(SERVICE_HEADERS);
+        out.extend(quote! {
+            /// The headers every request of the service must carry (server and mock): a missing
+            /// one is a 400 naming it.
+            pub fn #f(headers: &::charter_runtime::http::HeaderMap) -> ::std::result::Result<(), ::charter_runtime::validation::ValidationError> {
+                ::charter_runtime::validation::required_headers(headers, &[#(#names),*])
+            }
+        });
+    }
     for op in s.resources.iter().flat_map(|r| &r.ops) {
         if let Some(name) = &op.check {
             out.extend(check(plan, s, op, name));

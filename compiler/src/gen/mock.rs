@@ -136,6 +136,21 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
     let client_calls = ident(&client_scope.claim("calls".into()));
     let client_reset = ident(&client_scope.claim("reset".into()));
     let client_new = ident(&client_scope.claim("new".into()));
+    // The service's required headers: set on the mock as on the client's builder.
+    let headers = !s.required_headers.is_empty();
+    let with_header = headers.then(|| {
+        let f = ident(&client_scope.claim("with_header".into()));
+        quote! {
+            /// Sets a header every call carries, as `ClientBuilder::with_header` does for the
+            /// client: the service's required headers must be set, or every call is rejected as
+            /// the server rejects it (400 naming the header).
+            pub fn #f(mut self, name: &str, value: &str) -> Self {
+                ::charter_runtime::mock::insert_header(&mut self.headers, name, value);
+                self
+            }
+        }
+    });
+    let headers_field = headers.then(|| quote!(headers: ::charter_runtime::http::HeaderMap,));
     for r in &s.resources {
         let plural = &r.resource.plural;
         let (sname, acc) = (ident(&r.client_struct), ident(&r.accessor));
@@ -210,13 +225,25 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
                     self.mock.stubs.#acc.#f.stub()
                 }
             });
-            // Validation: the server's own check function.
-            let reject = op.check.as_ref().map(|check| {
+            // Validation: the server's own check functions (the service's required headers,
+            // then the arguments).
+            let headers_check = headers.then(|| {
+                let f = ident(super::checks::SERVICE_HEADERS);
+                quote!(super::checks::#f(&mock.headers))
+            });
+            let op_check = op.check.as_ref().map(|check| {
                 let check = ident(check);
                 let check_args = op.checked_args().map(|a| borrowed(op, a));
+                quote!(super::checks::#check(#(#check_args),*))
+            });
+            let checked = match (headers_check, op_check) {
+                (Some(h), Some(c)) => Some(quote!(#h.and_then(|()| #c))),
+                (h, c) => h.or(c),
+            };
+            let reject = checked.map(|checked| {
                 let (arms, fallback) = status_arms(op, false);
                 quote! {
-                    if let ::std::result::Result::Err(e) = super::checks::#check(#(#check_args),*) {
+                    if let ::std::result::Result::Err(e) = #checked {
                         let resp = ::charter_runtime::mock::rejected(e);
                         let rejected: ::std::result::Result<#ok, ::charter_runtime::client::Error<#err>> =
                             match resp.status() {
@@ -321,6 +348,8 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
         )
     };
     quote! {
+            // One clear error when charter-runtime's `mock` feature is off.
+            ::charter_runtime::require_mock!();
             use super::client::*;
             /// A stand-in for `Client` that sends nothing: it records every call, validates arguments as
             /// the server does (the same `checks`), and answers with canned answers or, by default,
@@ -330,12 +359,14 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
             pub struct MockClient {
                 log: ::charter_runtime::mock::CallLog<Call>,
                 #stubs_field
+                #headers_field
             }
             impl MockClient {
                 /// A mock with no canned answers and no calls.
                 pub fn #client_new() -> Self {
                     Self::default()
                 }
+                #with_header
                 #(#accessors)*
                 /// Every call made so far, oldest first.
                 pub fn #client_calls(&self) -> ::std::vec::Vec<Call> {

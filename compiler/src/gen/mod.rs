@@ -411,6 +411,20 @@ fn parts<'p>(plan: &'p plan::Plan<'p>, s: &'p plan::ServicePlan<'p>) -> Vec<Part
     let uses = plan.uses(s);
     let client_uses = plan.client_uses(s);
     let mut parts = Vec::new();
+    // Code using the generated service (a dependent crate, its tests) names the runtime through
+    // it and needs no dependency of its own.
+    parts.push(Part {
+        uses: TokenStream::new(),
+        docs: "",
+        module: None,
+        bodies: vec![Box::new(|| {
+            quote! {
+                /// charter-runtime, re-exported (`runtime::serde_json` for canned values,
+                /// `runtime::server::Context`, `runtime::client::Error`).
+                pub use ::charter_runtime as runtime;
+            }
+        })],
+    });
     let mut models: Vec<Body> = s
         .types
         .chunks(MODELS_CHUNK)

@@ -110,6 +110,10 @@ pub struct ServicePlan<'a> {
     /// The [`SHORT`] names that an item of the service's modules takes (a model named `value`),
     /// so generated code names them by their full path.
     pub shadowed: BTreeSet<&'static str>,
+    /// The service headers a request must carry (required, without a default), lowercase: checked
+    /// by `checks::service_headers`, which the server calls on every request and the mock on
+    /// every call.
+    pub required_headers: Vec<String>,
 }
 
 /// Names that generated code writes unqualified (`Option<String>`, `Value`, `Validate`), with
@@ -190,6 +194,7 @@ fn shadowed(
             taken.extend(op.err_enum.as_deref());
             taken.extend(op.options.as_ref().map(|(t, _)| t.as_str()));
             taken.insert(op.server_response.as_str());
+            taken.insert(op.server_request.as_str());
         }
     }
     SHORT
@@ -308,6 +313,8 @@ pub struct OpPlan<'a> {
     pub err_enum: Option<String>,
     /// The server's response enum.
     pub server_response: String,
+    /// The server's request struct (`<Resource><Op>Request`): every argument, parsed and checked.
+    pub server_request: String,
     /// The check function in `checks`, when an argument has anything to check.
     pub check: Option<String>,
     /// The client's options struct (`<Resource><Op>Options`) holding the optional arguments, when
@@ -347,6 +354,8 @@ pub struct ArgPlan<'a> {
     pub path_index: usize,
     pub bounds: Option<Bounds>,
     pub nested: bool,
+    /// The parameter's default as a Rust value, when it has one the generated code can express.
+    pub default_value: Option<DefaultValue>,
 }
 
 impl ArgPlan<'_> {
@@ -506,6 +515,13 @@ impl<'a> Plan<'a> {
                 has_defaults,
                 resources,
                 shadowed,
+                required_headers: repo
+                    .service(sid)
+                    .headers
+                    .iter()
+                    .filter(|h| h.required && h.default.is_none())
+                    .map(|h| h.name.to_ascii_lowercase())
+                    .collect(),
             });
         }
         if settings.wants_factories() {
@@ -1075,7 +1091,7 @@ impl<'a> Plan<'a> {
         let mut server_types = naming::Scope::with_reserved(&["router"]);
         let mut accessors =
             naming::Scope::with_reserved(&["new", "builder", "from_builder", "base_url"]);
-        let mut checks = naming::Scope::new();
+        let mut checks = naming::Scope::with_reserved(&[super::checks::SERVICE_HEADERS]);
         // Server routes: path → methods served.
         let mut routes: BTreeMap<String, BTreeSet<Method>> = BTreeMap::new();
         let mut out = Vec::new();
@@ -1117,6 +1133,7 @@ impl<'a> Plan<'a> {
                     } else {
                         plan.server_response =
                             server_types.camel(&format!("{} response", plan.stem));
+                        plan.server_request = server_types.camel(&format!("{} request", plan.stem));
                     }
                 }
                 let surfaced = plan.client.is_ok() || plan.server.is_ok();
@@ -1256,6 +1273,7 @@ impl<'a> Plan<'a> {
                 path_index: 0,
                 bounds: None,
                 nested: self.type_validates(&ty),
+                default_value: None,
                 ty,
             });
         }
@@ -1330,6 +1348,7 @@ impl<'a> Plan<'a> {
             ok_enum: None,
             err_enum: None,
             server_response: String::new(),
+            server_request: String::new(),
             check: None,
             options,
         }
@@ -1349,6 +1368,7 @@ impl<'a> Plan<'a> {
             path_index: 0,
             bounds: bounds_of(&ty, p.minimum, p.maximum),
             nested: self.type_validates(&ty),
+            default_value: p.default.as_deref().and_then(|d| default_value(&ty, d)),
             ty,
         }
     }

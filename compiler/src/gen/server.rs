@@ -1,4 +1,7 @@
-//! The axum server: one trait per resource, one async method per operation returning a
+//! The axum server: one trait per resource, one async method per operation taking the
+//! operation's request struct (`<Resource><Op>Request`: one public field per path, query, header
+//! and form parameter and the body, `#[non_exhaustive]` so an added optional parameter does not
+//! break implementers) and the request's `charter_runtime::server::Context`, and returning a
 //! per-operation response enum (one variant per documented status, typed body), and
 //! `router(service)` mounting every operation. A service that does not implement every operation
 //! does not compile (trait methods have no default).
@@ -40,7 +43,8 @@ pub(crate) fn server(plan: &Plan, s: &ServicePlan) -> TokenStream {
             .filter(|op| op.server.is_ok())
             .map(|op| {
                 items.extend(response_enum(plan, sid, op));
-                let (method, handler) = operation(plan, sid, &tname, op);
+                let headers = !s.required_headers.is_empty();
+                let (method, handler) = operation(plan, sid, &tname, op, headers, &mut items);
                 routes
                     .entry(op.route.clone())
                     .or_default()
@@ -195,25 +199,52 @@ fn response_enum(plan: &Plan, sid: ServiceId, op: &OpPlan) -> TokenStream {
         }
 }
 
-/// The trait method of an operation and its handler (parse, check, call).
+/// The trait method of an operation, its request struct (into `items`) and its handler (parse,
+/// check, call).
 fn operation(
     plan: &Plan,
     sid: ServiceId,
     tname: &proc_macro2::Ident,
     op: &OpPlan,
+    service_headers: bool,
+    items: &mut TokenStream,
 ) -> (TokenStream, TokenStream) {
     let fname = ident(&op.fname);
     let resp_name = ident(&op.server_response);
-    let mut args = Vec::new();
+    let req_name = ident(&op.server_request);
+    let mut fields = Vec::new();
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
     let mut parse = Vec::new();
-    let mut call = Vec::new();
+    let mut names = Vec::new();
+    if service_headers {
+        let f = ident(super::checks::SERVICE_HEADERS);
+        parse.push(quote!(super::checks::#f(r.headers())?;));
+    }
     for a in &op.args {
         let i = ident(&a.ident);
-        let (t, expr) = parse_arg(plan, sid, a);
-        args.push(quote!(#i: #t));
+        let (t, expr, init) = parse_arg(plan, sid, a);
+        let fdocs = match a.param {
+            Some(p) => doc_attrs(p.description.as_deref(), p.deprecation.as_ref()),
+            None => op
+                .op
+                .body
+                .as_ref()
+                .map(|b| doc_attrs(b.description.as_deref(), b.deprecation.as_ref()))
+                .unwrap_or_default(),
+        };
+        fields.push(quote!(#fdocs pub #i: #t,));
+        match init {
+            Some(v) => inits.push(quote!(#i: #v,)),
+            None => {
+                params.push(quote!(#i: #t));
+                inits.push(quote!(#i,));
+            }
+        }
         parse.push(quote!(let #i = #expr;));
-        call.push(i);
+        names.push(i);
     }
+    items.extend(request_struct(op, &req_name, &fields, &params, &inits));
     let check = op.check.as_ref().map(|name| {
         let f = ident(name);
         let borrowed = op.checked_args().map(borrow);
@@ -222,12 +253,9 @@ fn operation(
     let mut docs = doc_attrs(op.op.description.as_deref(), op.op.deprecation.as_ref());
     let label = format!(" `{}`", op.op.label());
     docs.extend(quote!(#[doc = #label]));
-    if args.len() > 6 {
-        docs.extend(quote!(#[allow(clippy::too_many_arguments)]));
-    }
     let method = quote! {
         #docs
-        fn #fname(&self, #(#args),*) -> impl ::std::future::Future<Output = #resp_name> + ::std::marker::Send;
+        fn #fname(&self, request: #req_name, context: ::charter_runtime::server::Context) -> impl ::std::future::Future<Output = #resp_name> + ::std::marker::Send;
     };
     let req_var = if parse.is_empty() {
         quote!(_)
@@ -241,13 +269,55 @@ fn operation(
                 |#req_var| {
                     #(#parse)*
                     #check
-                    ::std::result::Result::Ok((#(#call,)*))
+                    ::std::result::Result::Ok(#req_name { #(#names),* })
                 },
-                move |(#(#call,)*)| async move { #tname::#fname(&*service, #(#call),*).await },
+                move |request, context| async move { #tname::#fname(&*service, request, context).await },
             )
         }
     };
     (method, handler)
+}
+
+/// The request struct of an operation: one public field per argument, `#[non_exhaustive]` so that
+/// an added optional parameter is not a breaking change for implementers in other crates (they
+/// read fields; tests build one with `new(required…)` and assign the optional fields).
+fn request_struct(
+    op: &OpPlan,
+    name: &proc_macro2::Ident,
+    fields: &[TokenStream],
+    params: &[TokenStream],
+    inits: &[TokenStream],
+) -> TokenStream {
+    let doc = format!(
+        " The parameters and body of `{}`, parsed and checked.",
+        op.op.label()
+    );
+    let new_doc =
+        " From the required arguments (optional ones `None`, lists empty, defaults applied).";
+    let allow = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let default = params.is_empty().then(|| {
+        quote! {
+            impl ::std::default::Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub struct #name { #(#fields)* }
+        impl #name {
+            #[doc = #new_doc]
+            #allow
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits)* }
+            }
+        }
+        #default
+    }
 }
 
 /// The parsed argument as the check function takes it (the client's borrowed form).
@@ -273,12 +343,23 @@ fn borrow(a: &ArgPlan) -> TokenStream {
     }
 }
 
-/// The handler argument type of an argument and the expression parsing it from the request `r`.
-fn parse_arg(plan: &Plan, sid: ServiceId, a: &ArgPlan) -> (TokenStream, TokenStream) {
+/// The request field type of an argument, the expression parsing it from the request `r`, and its
+/// value in the request struct's `new` (`None`: an argument of `new`).
+fn parse_arg(
+    plan: &Plan,
+    sid: ServiceId,
+    a: &ArgPlan,
+) -> (TokenStream, TokenStream, Option<TokenStream>) {
     let name = a.wire;
+    let none = Some(quote!(::std::option::Option::None));
+    // A default the generated code can express fills `new`; another one is an argument of `new`.
+    let default = a
+        .default_value
+        .as_ref()
+        .map(|v| plan.default_expr(sid, v, Place::Sibling));
     let Some(location) = a.location else {
         let t = plan.rust_type(sid, &a.ty, Place::Sibling);
-        return (t.clone(), quote!(r.body::<#t>()?));
+        return (t.clone(), quote!(r.body::<#t>()?), None);
     };
     if location == Location::Form {
         let t = plan.rust_type(sid, &a.ty, Place::Sibling);
@@ -287,9 +368,10 @@ fn parse_arg(plan: &Plan, sid: ServiceId, a: &ArgPlan) -> (TokenStream, TokenStr
             (Some(d), _) => (
                 t,
                 quote!(::charter_runtime::server::or_default(#name, #get, #d)?),
+                default,
             ),
-            (None, true) => (t.clone(), quote!(r.form_required::<#t>(#name)?)),
-            (None, false) => (quote!(::std::option::Option<#t>), get),
+            (None, true) => (t.clone(), quote!(r.form_required::<#t>(#name)?), None),
+            (None, false) => (quote!(::std::option::Option<#t>), get, none),
         };
     }
     let inner = match &a.ty {
@@ -299,13 +381,14 @@ fn parse_arg(plan: &Plan, sid: ServiceId, a: &ArgPlan) -> (TokenStream, TokenStr
     let t = plan.rust_type(sid, inner, Place::Sibling);
     if location == Location::Path {
         let i = a.path_index;
-        return (t.clone(), quote!(r.path::<#t>(#i, #name)?));
+        return (t.clone(), quote!(r.path::<#t>(#i, #name)?), None);
     }
     let header = location == Location::Header;
     if a.list {
         return (
             quote!(::std::vec::Vec<#t>),
             quote!(r.query_list::<#t>(#name)?),
+            Some(quote!(::std::vec::Vec::new())),
         );
     }
     let get = if header {
@@ -317,6 +400,7 @@ fn parse_arg(plan: &Plan, sid: ServiceId, a: &ArgPlan) -> (TokenStream, TokenStr
         (Some(d), _) => (
             t,
             quote!(::charter_runtime::server::or_default(#name, #get, #d)?),
+            default,
         ),
         (None, true) => {
             let v = if header {
@@ -324,8 +408,8 @@ fn parse_arg(plan: &Plan, sid: ServiceId, a: &ArgPlan) -> (TokenStream, TokenStr
             } else {
                 quote!(r.query_required::<#t>(#name)?)
             };
-            (t, v)
+            (t, v, None)
         }
-        (None, false) => (quote!(::std::option::Option<#t>), get),
+        (None, false) => (quote!(::std::option::Option<#t>), get, none),
     }
 }

@@ -25,10 +25,11 @@ pub(crate) fn generate_fixture(json: &Path) -> Generated {
         .filter(|d| d.is_error() && !NASTY_ON_PURPOSE.contains(&d.code.id))
         .collect();
     assert!(errors.is_empty(), "{}: {errors:#?}", json.display());
-    // `mock.json` and the nasty `models.json` also get factories and the mock client.
+    // `mock.json`, `headers.json` and the nasty `models.json` also get factories and the mock
+    // client.
     let mock = json
         .file_stem()
-        .is_some_and(|s| s == "mock" || s == "models");
+        .is_some_and(|s| s == "mock" || s == "models" || s == "headers");
     generate(
         &checked.repo,
         &Settings::default().with_server(true).with_mock(mock),

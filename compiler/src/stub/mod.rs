@@ -303,6 +303,16 @@ impl Stub {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Result<Option<Value>, ValidationError> {
+        // The service's required headers first, as the generated server checks them.
+        let service = self.repo.service(self.service);
+        let required: Vec<String> = service
+            .headers
+            .iter()
+            .filter(|h| h.required && h.default.is_none())
+            .map(|h| h.name.to_ascii_lowercase())
+            .collect();
+        let required: Vec<&str> = required.iter().map(String::as_str).collect();
+        charter_runtime::validation::required_headers(headers, &required)?;
         let mut form = Vec::new();
         for p in &op.parameters {
             match p.location {

@@ -51,7 +51,12 @@ async fn seeded() -> user_service::Users {
     for i in 0..100 {
         let mut form: user::models::UserForm = serde_json::from_str(FORM).unwrap();
         form.email = format!("user{i}@example.com");
-        users.post(form).await;
+        users
+            .post(
+                user::server::UsersPostRequest::new(form),
+                Default::default(),
+            )
+            .await;
     }
     users
 }
@@ -102,7 +107,12 @@ mod baseline {
             Some(s) if !s.is_known() => return reject(StatusCode::UNPROCESSABLE_ENTITY, "status"),
             s => s,
         };
-        match users.get(p.email, status, limit, offset).await {
+        let mut request = user::server::UsersGetRequest::new();
+        request.email = p.email;
+        request.status = status;
+        request.limit = limit;
+        request.offset = offset;
+        match users.get(request, Default::default()).await {
             user::server::UsersGetResponse::Status200(list) => Json(list).into_response(),
             // The response enums are `#[non_exhaustive]`: a status the spec adds later.
             other => other.into_response(),
@@ -123,7 +133,13 @@ mod baseline {
         {
             return reject(StatusCode::UNPROCESSABLE_ENTITY, "address.country");
         }
-        match users.post(form).await {
+        match users
+            .post(
+                user::server::UsersPostRequest::new(form),
+                Default::default(),
+            )
+            .await
+        {
             user::server::UsersPostResponse::Status201(u) => {
                 (StatusCode::CREATED, Json(u)).into_response()
             }

@@ -19,7 +19,8 @@ use io_charter_common_v0::models::GenericError;
 use io_charter_user_db_v0::dao::users::{self as table, UserFilter, UsersDao};
 use io_charter_user_v0::models::{User, UserForm, UserStatus};
 use io_charter_user_v0::server::{
-    UsersDeleteByIdResponse, UsersGetByIdResponse, UsersGetResponse, UsersPostResponse,
+    UsersDeleteByIdRequest, UsersDeleteByIdResponse, UsersGetByIdRequest, UsersGetByIdResponse,
+    UsersGetRequest, UsersGetResponse, UsersPostRequest, UsersPostResponse, UsersPutByIdRequest,
     UsersPutByIdResponse,
 };
 use std::collections::BTreeMap;
@@ -222,11 +223,16 @@ impl Users {
 impl io_charter_user_v0::server::Users for Users {
     async fn get(
         &self,
-        email: Option<String>,
-        status: Option<UserStatus>,
-        limit: i64,
-        offset: i64,
+        request: UsersGetRequest,
+        _context: charter_runtime::server::Context,
     ) -> UsersGetResponse {
+        let UsersGetRequest {
+            email,
+            status,
+            limit,
+            offset,
+            ..
+        } = request;
         let Some(mut conn) = self.conn().await else {
             let store = self.memory().expect("in memory");
             let store = store.read().unwrap_or_else(|e| e.into_inner());
@@ -254,7 +260,12 @@ impl io_charter_user_v0::server::Users for Users {
         UsersGetResponse::Status200(rows.into_iter().map(to_api).collect())
     }
 
-    async fn get_by_id(&self, id: String) -> UsersGetByIdResponse {
+    async fn get_by_id(
+        &self,
+        request: UsersGetByIdRequest,
+        _context: charter_runtime::server::Context,
+    ) -> UsersGetByIdResponse {
+        let UsersGetByIdRequest { id, .. } = request;
         let Some(mut conn) = self.conn().await else {
             let store = self.memory().expect("in memory");
             let store = store.read().unwrap_or_else(|e| e.into_inner());
@@ -270,7 +281,12 @@ impl io_charter_user_v0::server::Users for Users {
         }
     }
 
-    async fn post(&self, body: UserForm) -> UsersPostResponse {
+    async fn post(
+        &self,
+        request: UsersPostRequest,
+        _context: charter_runtime::server::Context,
+    ) -> UsersPostResponse {
+        let UsersPostRequest { body, .. } = request;
         if let Err(e) = check(&body) {
             return UsersPostResponse::Status422(e);
         }
@@ -299,7 +315,12 @@ impl io_charter_user_v0::server::Users for Users {
         }
     }
 
-    async fn put_by_id(&self, id: String, body: UserForm) -> UsersPutByIdResponse {
+    async fn put_by_id(
+        &self,
+        request: UsersPutByIdRequest,
+        _context: charter_runtime::server::Context,
+    ) -> UsersPutByIdResponse {
+        let UsersPutByIdRequest { id, body, .. } = request;
         if let Err(e) = check(&body) {
             return UsersPutByIdResponse::Status422(e);
         }
@@ -336,7 +357,12 @@ impl io_charter_user_v0::server::Users for Users {
         UsersPutByIdResponse::Status200(to_api(row))
     }
 
-    async fn delete_by_id(&self, id: String) -> UsersDeleteByIdResponse {
+    async fn delete_by_id(
+        &self,
+        request: UsersDeleteByIdRequest,
+        _context: charter_runtime::server::Context,
+    ) -> UsersDeleteByIdResponse {
+        let UsersDeleteByIdRequest { id, .. } = request;
         let Some(mut conn) = self.conn().await else {
             let store = self.memory().expect("in memory");
             let mut store = store.write().unwrap_or_else(|e| e.into_inner());

@@ -5,6 +5,7 @@
 mod support;
 
 use charter_runtime::request_id;
+use charter_runtime::server::Context;
 use std::future::pending;
 use std::sync::{Arc, Mutex};
 use user_service::io_charter_user_v0 as user;
@@ -39,29 +40,41 @@ struct Recording {
 impl user::server::Users for Recording {
     async fn get(
         &self,
-        email: Option<String>,
-        status: Option<user::models::UserStatus>,
-        limit: i64,
-        offset: i64,
+        request: user::server::UsersGetRequest,
+        context: Context,
     ) -> user::server::UsersGetResponse {
-        self.users.get(email, status, limit, offset).await
+        self.users.get(request, context).await
     }
-    async fn get_by_id(&self, id: String) -> user::server::UsersGetByIdResponse {
+    async fn get_by_id(
+        &self,
+        request: user::server::UsersGetByIdRequest,
+        context: Context,
+    ) -> user::server::UsersGetByIdResponse {
+        // The id reaches the handler both ways: in its context and in the task-local.
+        assert_eq!(context.request_id(), request_id::current().as_deref());
         self.seen.lock().unwrap().push(request_id::current());
-        self.users.get_by_id(id).await
+        self.users.get_by_id(request, context).await
     }
-    async fn post(&self, body: user::models::UserForm) -> user::server::UsersPostResponse {
-        self.users.post(body).await
+    async fn post(
+        &self,
+        request: user::server::UsersPostRequest,
+        context: Context,
+    ) -> user::server::UsersPostResponse {
+        self.users.post(request, context).await
     }
     async fn put_by_id(
         &self,
-        id: String,
-        body: user::models::UserForm,
+        request: user::server::UsersPutByIdRequest,
+        context: Context,
     ) -> user::server::UsersPutByIdResponse {
-        self.users.put_by_id(id, body).await
+        self.users.put_by_id(request, context).await
     }
-    async fn delete_by_id(&self, id: String) -> user::server::UsersDeleteByIdResponse {
-        self.users.delete_by_id(id).await
+    async fn delete_by_id(
+        &self,
+        request: user::server::UsersDeleteByIdRequest,
+        context: Context,
+    ) -> user::server::UsersDeleteByIdResponse {
+        self.users.delete_by_id(request, context).await
     }
 }
 
@@ -74,18 +87,22 @@ struct Organizations {
 impl org::server::Organizations for Organizations {
     async fn get(
         &self,
-        _: Option<org::models::Environment>,
-        _: i64,
-        _: i64,
+        _request: org::server::OrganizationsGetRequest,
+        _context: Context,
     ) -> org::server::OrganizationsGetResponse {
         org::server::OrganizationsGetResponse::Status200(Vec::new())
     }
-    async fn get_by_id(&self, _: String) -> org::server::OrganizationsGetByIdResponse {
+    async fn get_by_id(
+        &self,
+        _request: org::server::OrganizationsGetByIdRequest,
+        _context: Context,
+    ) -> org::server::OrganizationsGetByIdResponse {
         org::server::OrganizationsGetByIdResponse::Status404
     }
     async fn post(
         &self,
-        _: org::models::OrganizationForm,
+        _request: org::server::OrganizationsPostRequest,
+        _context: Context,
     ) -> org::server::OrganizationsPostResponse {
         org::server::OrganizationsPostResponse::Status422(
             user_service::io_charter_common_v0::models::GenericError {
@@ -96,12 +113,16 @@ impl org::server::Organizations for Organizations {
     }
     async fn put_by_id(
         &self,
-        _: String,
-        _: org::models::OrganizationForm,
+        _request: org::server::OrganizationsPutByIdRequest,
+        _context: Context,
     ) -> org::server::OrganizationsPutByIdResponse {
         org::server::OrganizationsPutByIdResponse::Status404
     }
-    async fn delete_by_id(&self, _: String) -> org::server::OrganizationsDeleteByIdResponse {
+    async fn delete_by_id(
+        &self,
+        _request: org::server::OrganizationsDeleteByIdRequest,
+        _context: Context,
+    ) -> org::server::OrganizationsDeleteByIdResponse {
         org::server::OrganizationsDeleteByIdResponse::Status404
     }
 }
@@ -109,21 +130,24 @@ impl org::server::Organizations for Organizations {
 impl org::server::Memberships for Organizations {
     async fn get(
         &self,
-        _: String,
-        _: Option<org::models::Role>,
-        _: i64,
-        _: i64,
+        _request: org::server::MembershipsGetRequest,
+        _context: Context,
     ) -> org::server::MembershipsGetResponse {
         org::server::MembershipsGetResponse::Status200(Vec::new())
     }
-    async fn get_by_id(&self, _: String, _: String) -> org::server::MembershipsGetByIdResponse {
+    async fn get_by_id(
+        &self,
+        _request: org::server::MembershipsGetByIdRequest,
+        _context: Context,
+    ) -> org::server::MembershipsGetByIdResponse {
         org::server::MembershipsGetByIdResponse::Status404
     }
     async fn post(
         &self,
-        _: String,
-        body: org::models::MembershipForm,
+        request: org::server::MembershipsPostRequest,
+        _context: Context,
     ) -> org::server::MembershipsPostResponse {
+        let org::server::MembershipsPostRequest { body, .. } = request;
         self.seen.lock().unwrap().push(request_id::current());
         // No request id given: the generated client forwards the current one.
         match self.users.users().get_by_id(&body.user_id).await {
@@ -137,8 +161,8 @@ impl org::server::Memberships for Organizations {
     }
     async fn delete_by_id(
         &self,
-        _: String,
-        _: String,
+        _request: org::server::MembershipsDeleteByIdRequest,
+        _context: Context,
     ) -> org::server::MembershipsDeleteByIdResponse {
         org::server::MembershipsDeleteByIdResponse::Status404
     }

@@ -19,7 +19,8 @@ pub mod built {
 use io_charter_common_v0::models::GenericError;
 use io_charter_user_v0 as user;
 use user::server::{
-    UsersDeleteByIdResponse, UsersGetByIdResponse, UsersGetResponse, UsersPostResponse,
+    UsersDeleteByIdRequest, UsersDeleteByIdResponse, UsersGetByIdRequest, UsersGetByIdResponse,
+    UsersGetRequest, UsersGetResponse, UsersPostRequest, UsersPostResponse, UsersPutByIdRequest,
     UsersPutByIdResponse,
 };
 
@@ -49,11 +50,16 @@ impl UserStore {
 impl user::server::Users for UserStore {
     async fn get(
         &self,
-        email: Option<String>,
-        status: Option<user::models::UserStatus>,
-        limit: i64,
-        offset: i64,
+        request: UsersGetRequest,
+        _context: charter_runtime::server::Context,
     ) -> UsersGetResponse {
+        let UsersGetRequest {
+            email,
+            status,
+            limit,
+            offset,
+            ..
+        } = request;
         let all = self.0.lock().unwrap();
         let found = all
             .values()
@@ -65,13 +71,23 @@ impl user::server::Users for UserStore {
             .collect();
         UsersGetResponse::Status200(found)
     }
-    async fn get_by_id(&self, id: String) -> UsersGetByIdResponse {
+    async fn get_by_id(
+        &self,
+        request: UsersGetByIdRequest,
+        _context: charter_runtime::server::Context,
+    ) -> UsersGetByIdResponse {
+        let UsersGetByIdRequest { id, .. } = request;
         match self.0.lock().unwrap().get(&id) {
             Some(u) => UsersGetByIdResponse::Status200(u.clone()),
             None => UsersGetByIdResponse::Status404,
         }
     }
-    async fn post(&self, body: user::models::UserForm) -> UsersPostResponse {
+    async fn post(
+        &self,
+        request: UsersPostRequest,
+        _context: charter_runtime::server::Context,
+    ) -> UsersPostResponse {
+        let UsersPostRequest { body, .. } = request;
         if let Some(e) = Self::rejected(&body) {
             return UsersPostResponse::Status422(e);
         }
@@ -80,7 +96,12 @@ impl user::server::Users for UserStore {
         all.insert(u.id.clone(), u.clone());
         UsersPostResponse::Status201(u)
     }
-    async fn put_by_id(&self, id: String, body: user::models::UserForm) -> UsersPutByIdResponse {
+    async fn put_by_id(
+        &self,
+        request: UsersPutByIdRequest,
+        _context: charter_runtime::server::Context,
+    ) -> UsersPutByIdResponse {
+        let UsersPutByIdRequest { id, body, .. } = request;
         if let Some(e) = Self::rejected(&body) {
             return UsersPutByIdResponse::Status422(e);
         }
@@ -92,7 +113,12 @@ impl user::server::Users for UserStore {
         all.insert(id, u.clone());
         UsersPutByIdResponse::Status200(u)
     }
-    async fn delete_by_id(&self, id: String) -> UsersDeleteByIdResponse {
+    async fn delete_by_id(
+        &self,
+        request: UsersDeleteByIdRequest,
+        _context: charter_runtime::server::Context,
+    ) -> UsersDeleteByIdResponse {
+        let UsersDeleteByIdRequest { id, .. } = request;
         match self.0.lock().unwrap().remove(&id) {
             Some(_) => UsersDeleteByIdResponse::Status204,
             None => UsersDeleteByIdResponse::Status404,

@@ -65,11 +65,16 @@ impl Users {
 impl user::server::Users for Users {
     async fn get(
         &self,
-        email: Option<String>,
-        status: Option<user::models::UserStatus>,
-        limit: i64,
-        offset: i64,
+        request: user::server::UsersGetRequest,
+        _context: charter_runtime::server::Context,
     ) -> user::server::UsersGetResponse {
+        let user::server::UsersGetRequest {
+            email,
+            status,
+            limit,
+            offset,
+            ..
+        } = request;
         let users = self.0.users.lock().unwrap();
         let found = users
             .values()
@@ -78,13 +83,23 @@ impl user::server::Users for Users {
             .cloned();
         user::server::UsersGetResponse::Status200(page(found, limit, offset))
     }
-    async fn get_by_id(&self, id: String) -> user::server::UsersGetByIdResponse {
+    async fn get_by_id(
+        &self,
+        request: user::server::UsersGetByIdRequest,
+        _context: charter_runtime::server::Context,
+    ) -> user::server::UsersGetByIdResponse {
+        let user::server::UsersGetByIdRequest { id, .. } = request;
         match self.0.users.lock().unwrap().get(&id) {
             Some(u) => user::server::UsersGetByIdResponse::Status200(u.clone()),
             None => user::server::UsersGetByIdResponse::Status404,
         }
     }
-    async fn post(&self, body: user::models::UserForm) -> user::server::UsersPostResponse {
+    async fn post(
+        &self,
+        request: user::server::UsersPostRequest,
+        _context: charter_runtime::server::Context,
+    ) -> user::server::UsersPostResponse {
+        let user::server::UsersPostRequest { body, .. } = request;
         if !body.email.contains('@') {
             return user::server::UsersPostResponse::Status422(invalid(
                 "invalid_email",
@@ -98,9 +113,10 @@ impl user::server::Users for Users {
     }
     async fn put_by_id(
         &self,
-        id: String,
-        body: user::models::UserForm,
+        request: user::server::UsersPutByIdRequest,
+        _context: charter_runtime::server::Context,
     ) -> user::server::UsersPutByIdResponse {
+        let user::server::UsersPutByIdRequest { id, body, .. } = request;
         if !body.email.contains('@') {
             return user::server::UsersPutByIdResponse::Status422(invalid(
                 "invalid_email",
@@ -115,7 +131,12 @@ impl user::server::Users for Users {
         users.insert(id, u.clone());
         user::server::UsersPutByIdResponse::Status200(u)
     }
-    async fn delete_by_id(&self, id: String) -> user::server::UsersDeleteByIdResponse {
+    async fn delete_by_id(
+        &self,
+        request: user::server::UsersDeleteByIdRequest,
+        _context: charter_runtime::server::Context,
+    ) -> user::server::UsersDeleteByIdResponse {
+        let user::server::UsersDeleteByIdRequest { id, .. } = request;
         match self.0.users.lock().unwrap().remove(&id) {
             Some(_) => user::server::UsersDeleteByIdResponse::Status204,
             None => user::server::UsersDeleteByIdResponse::Status404,
@@ -143,10 +164,15 @@ fn make_organization(
 impl organization::server::Organizations for Organizations {
     async fn get(
         &self,
-        environment: Option<organization::models::Environment>,
-        limit: i64,
-        offset: i64,
+        request: organization::server::OrganizationsGetRequest,
+        _context: charter_runtime::server::Context,
     ) -> organization::server::OrganizationsGetResponse {
+        let organization::server::OrganizationsGetRequest {
+            environment,
+            limit,
+            offset,
+            ..
+        } = request;
         let orgs = self.0.organizations.lock().unwrap();
         let found = orgs
             .values()
@@ -154,7 +180,12 @@ impl organization::server::Organizations for Organizations {
             .cloned();
         organization::server::OrganizationsGetResponse::Status200(page(found, limit, offset))
     }
-    async fn get_by_id(&self, id: String) -> organization::server::OrganizationsGetByIdResponse {
+    async fn get_by_id(
+        &self,
+        request: organization::server::OrganizationsGetByIdRequest,
+        _context: charter_runtime::server::Context,
+    ) -> organization::server::OrganizationsGetByIdResponse {
+        let organization::server::OrganizationsGetByIdRequest { id, .. } = request;
         match self.0.organizations.lock().unwrap().get(&id) {
             Some(o) => organization::server::OrganizationsGetByIdResponse::Status200(o.clone()),
             None => organization::server::OrganizationsGetByIdResponse::Status404,
@@ -162,8 +193,10 @@ impl organization::server::Organizations for Organizations {
     }
     async fn post(
         &self,
-        body: organization::models::OrganizationForm,
+        request: organization::server::OrganizationsPostRequest,
+        _context: charter_runtime::server::Context,
     ) -> organization::server::OrganizationsPostResponse {
+        let organization::server::OrganizationsPostRequest { body, .. } = request;
         use organization::server::OrganizationsPostResponse as R;
         if body.name.trim().is_empty() {
             return R::Status422(invalid("invalid_name", "name must not be blank"));
@@ -178,9 +211,10 @@ impl organization::server::Organizations for Organizations {
     }
     async fn put_by_id(
         &self,
-        id: String,
-        body: organization::models::OrganizationForm,
+        request: organization::server::OrganizationsPutByIdRequest,
+        _context: charter_runtime::server::Context,
     ) -> organization::server::OrganizationsPutByIdResponse {
+        let organization::server::OrganizationsPutByIdRequest { id, body, .. } = request;
         use organization::server::OrganizationsPutByIdResponse as R;
         if body.id != id {
             return R::Status422(invalid("id_mismatch", "the body's id is not the path's"));
@@ -195,8 +229,10 @@ impl organization::server::Organizations for Organizations {
     }
     async fn delete_by_id(
         &self,
-        id: String,
+        request: organization::server::OrganizationsDeleteByIdRequest,
+        _context: charter_runtime::server::Context,
     ) -> organization::server::OrganizationsDeleteByIdResponse {
+        let organization::server::OrganizationsDeleteByIdRequest { id, .. } = request;
         match self.0.organizations.lock().unwrap().remove(&id) {
             Some(_) => organization::server::OrganizationsDeleteByIdResponse::Status204,
             None => organization::server::OrganizationsDeleteByIdResponse::Status404,
@@ -207,11 +243,16 @@ impl organization::server::Organizations for Organizations {
 impl organization::server::Memberships for Organizations {
     async fn get(
         &self,
-        org: String,
-        role: Option<organization::models::Role>,
-        limit: i64,
-        offset: i64,
+        request: organization::server::MembershipsGetRequest,
+        _context: charter_runtime::server::Context,
     ) -> organization::server::MembershipsGetResponse {
+        let organization::server::MembershipsGetRequest {
+            organization: org,
+            role,
+            limit,
+            offset,
+            ..
+        } = request;
         let all = self.0.memberships.lock().unwrap();
         let found = all
             .iter()
@@ -221,9 +262,14 @@ impl organization::server::Memberships for Organizations {
     }
     async fn get_by_id(
         &self,
-        org: String,
-        id: String,
+        request: organization::server::MembershipsGetByIdRequest,
+        _context: charter_runtime::server::Context,
     ) -> organization::server::MembershipsGetByIdResponse {
+        let organization::server::MembershipsGetByIdRequest {
+            organization: org,
+            id,
+            ..
+        } = request;
         match self.0.memberships.lock().unwrap().get(&(org, id)) {
             Some(m) => organization::server::MembershipsGetByIdResponse::Status200(m.clone()),
             None => organization::server::MembershipsGetByIdResponse::Status404,
@@ -231,9 +277,14 @@ impl organization::server::Memberships for Organizations {
     }
     async fn post(
         &self,
-        org: String,
-        body: organization::models::MembershipForm,
+        request: organization::server::MembershipsPostRequest,
+        _context: charter_runtime::server::Context,
     ) -> organization::server::MembershipsPostResponse {
+        let organization::server::MembershipsPostRequest {
+            organization: org,
+            body,
+            ..
+        } = request;
         use organization::server::MembershipsPostResponse as R;
         if !self.0.organizations.lock().unwrap().contains_key(&org) {
             return R::Status404;
@@ -252,9 +303,14 @@ impl organization::server::Memberships for Organizations {
     }
     async fn delete_by_id(
         &self,
-        org: String,
-        id: String,
+        request: organization::server::MembershipsDeleteByIdRequest,
+        _context: charter_runtime::server::Context,
     ) -> organization::server::MembershipsDeleteByIdResponse {
+        let organization::server::MembershipsDeleteByIdRequest {
+            organization: org,
+            id,
+            ..
+        } = request;
         match self.0.memberships.lock().unwrap().remove(&(org, id)) {
             Some(_) => organization::server::MembershipsDeleteByIdResponse::Status204,
             None => organization::server::MembershipsDeleteByIdResponse::Status404,
@@ -301,12 +357,17 @@ impl Orders {
 impl order::server::Orders for Orders {
     async fn get(
         &self,
-        org: String,
-        status: Vec<order::models::OrderStatus>,
-        customer_id: Option<String>,
-        limit: i64,
-        offset: i64,
+        request: order::server::OrdersGetRequest,
+        _context: charter_runtime::server::Context,
     ) -> order::server::OrdersGetResponse {
+        let order::server::OrdersGetRequest {
+            organization: org,
+            status,
+            customer_id,
+            limit,
+            offset,
+            ..
+        } = request;
         let all = self.0.orders.lock().unwrap();
         let found = all
             .iter()
@@ -319,9 +380,14 @@ impl order::server::Orders for Orders {
     }
     async fn get_by_number(
         &self,
-        org: String,
-        number: String,
+        request: order::server::OrdersGetByNumberRequest,
+        _context: charter_runtime::server::Context,
     ) -> order::server::OrdersGetByNumberResponse {
+        let order::server::OrdersGetByNumberRequest {
+            organization: org,
+            number,
+            ..
+        } = request;
         match self.0.orders.lock().unwrap().get(&(org, number)) {
             Some(o) => order::server::OrdersGetByNumberResponse::Status200(o.clone()),
             None => order::server::OrdersGetByNumberResponse::Status404,
@@ -329,10 +395,15 @@ impl order::server::Orders for Orders {
     }
     async fn post(
         &self,
-        org: String,
-        body: order::models::OrderForm,
-        idempotency_key: Option<String>,
+        request: order::server::OrdersPostRequest,
+        _context: charter_runtime::server::Context,
     ) -> order::server::OrdersPostResponse {
+        let order::server::OrdersPostRequest {
+            organization: org,
+            body,
+            idempotency_key,
+            ..
+        } = request;
         use order::server::OrdersPostResponse as R;
         let key = (org, body.number.clone());
         if let Some(existing) = self.0.orders.lock().unwrap().get(&key) {
@@ -352,10 +423,15 @@ impl order::server::Orders for Orders {
     }
     async fn put_by_number(
         &self,
-        org: String,
-        number: String,
-        body: order::models::OrderForm,
+        request: order::server::OrdersPutByNumberRequest,
+        _context: charter_runtime::server::Context,
     ) -> order::server::OrdersPutByNumberResponse {
+        let order::server::OrdersPutByNumberRequest {
+            organization: org,
+            number,
+            body,
+            ..
+        } = request;
         use order::server::OrdersPutByNumberResponse as R;
         let key = (org, number);
         let status = match self.0.orders.lock().unwrap().get(&key) {
@@ -375,9 +451,14 @@ impl order::server::Orders for Orders {
     }
     async fn delete_by_number(
         &self,
-        org: String,
-        number: String,
+        request: order::server::OrdersDeleteByNumberRequest,
+        _context: charter_runtime::server::Context,
     ) -> order::server::OrdersDeleteByNumberResponse {
+        let order::server::OrdersDeleteByNumberRequest {
+            organization: org,
+            number,
+            ..
+        } = request;
         match self.0.orders.lock().unwrap().remove(&(org, number)) {
             Some(_) => order::server::OrdersDeleteByNumberResponse::Status204,
             None => order::server::OrdersDeleteByNumberResponse::Status404,

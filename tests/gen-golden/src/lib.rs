@@ -25,6 +25,10 @@ pub mod test_gen_mock_v0;
 #[path = "../../../fixtures/gen/orders.rs"]
 pub mod test_gen_orders_v0;
 
+#[rustfmt::skip]
+#[path = "../../../fixtures/gen/headers.rs"]
+pub mod test_gen_headers_v0;
+
 // A repo of two specs (`fixtures/gen/validation/`): `shop` imports `common`, which sits beside it
 // at the crate root, as the generator's default `root_path` (`crate`) expects.
 #[rustfmt::skip]

@@ -17,10 +17,12 @@ struct Store {
 impl server::Items for Store {
     async fn get(
         &self,
-        role: Option<Role>,
-        ids: Vec<String>,
-        limit: i64,
+        request: server::ItemsGetRequest,
+        _context: charter_runtime::server::Context,
     ) -> server::ItemsGetResponse {
+        let server::ItemsGetRequest {
+            role, ids, limit, ..
+        } = request;
         let items = self.items.lock().unwrap();
         let list = items
             .values()
@@ -31,13 +33,23 @@ impl server::Items for Store {
             .collect();
         server::ItemsGetResponse::Status200(list)
     }
-    async fn get_by_id(&self, id: String) -> server::ItemsGetByIdResponse {
+    async fn get_by_id(
+        &self,
+        request: server::ItemsGetByIdRequest,
+        _context: charter_runtime::server::Context,
+    ) -> server::ItemsGetByIdResponse {
+        let server::ItemsGetByIdRequest { id, .. } = request;
         match self.items.lock().unwrap().get(&id) {
             Some(i) => server::ItemsGetByIdResponse::Status200(i.clone()),
             None => server::ItemsGetByIdResponse::Status404,
         }
     }
-    async fn post(&self, body: ItemForm, x_trace: Option<String>) -> server::ItemsPostResponse {
+    async fn post(
+        &self,
+        request: server::ItemsPostRequest,
+        _context: charter_runtime::server::Context,
+    ) -> server::ItemsPostResponse {
+        let server::ItemsPostRequest { body, x_trace, .. } = request;
         if let Some(t) = x_trace {
             self.traces.lock().unwrap().push(t);
         }
@@ -59,9 +71,10 @@ impl server::Items for Store {
     }
     async fn put_things_by_id(
         &self,
-        id: String,
-        body: Thing,
+        request: server::ItemsPutThingsByIdRequest,
+        _context: charter_runtime::server::Context,
     ) -> server::ItemsPutThingsByIdResponse {
+        let server::ItemsPutThingsByIdRequest { id, body, .. } = request;
         if id == "new" {
             server::ItemsPutThingsByIdResponse::Status201(body)
         } else if id == "unknown" {
@@ -75,7 +88,12 @@ impl server::Items for Store {
             server::ItemsPutThingsByIdResponse::Status200(body)
         }
     }
-    async fn delete_by_id(&self, id: String) -> server::ItemsDeleteByIdResponse {
+    async fn delete_by_id(
+        &self,
+        request: server::ItemsDeleteByIdRequest,
+        _context: charter_runtime::server::Context,
+    ) -> server::ItemsDeleteByIdResponse {
+        let server::ItemsDeleteByIdRequest { id, .. } = request;
         match self.items.lock().unwrap().remove(&id) {
             Some(_) => server::ItemsDeleteByIdResponse::Status204,
             None => server::ItemsDeleteByIdResponse::Status404,

@@ -274,10 +274,15 @@ struct Shop {
 impl server::Pets for Shop {
     async fn get(
         &self,
-        species: Vec<Species>,
-        min_age: Option<i32>,
-        limit: i64,
+        request: server::PetsGetRequest,
+        _context: charter_runtime::server::Context,
     ) -> server::PetsGetResponse {
+        let server::PetsGetRequest {
+            species,
+            min_age,
+            limit,
+            ..
+        } = request;
         let pets = self.pets.lock().unwrap();
         let list = pets
             .values()
@@ -288,13 +293,23 @@ impl server::Pets for Shop {
             .collect();
         server::PetsGetResponse::Status200(list)
     }
-    async fn get_by_id(&self, id: Uuid) -> server::PetsGetByIdResponse {
+    async fn get_by_id(
+        &self,
+        request: server::PetsGetByIdRequest,
+        _context: charter_runtime::server::Context,
+    ) -> server::PetsGetByIdResponse {
+        let server::PetsGetByIdRequest { id, .. } = request;
         match self.pets.lock().unwrap().get(&id) {
             Some(p) => server::PetsGetByIdResponse::Status200(p.clone()),
             None => server::PetsGetByIdResponse::Status404,
         }
     }
-    async fn post(&self, body: PetForm, _x_trace: Option<String>) -> server::PetsPostResponse {
+    async fn post(
+        &self,
+        request: server::PetsPostRequest,
+        _context: charter_runtime::server::Context,
+    ) -> server::PetsPostResponse {
+        let server::PetsPostRequest { body, .. } = request;
         let mut pets = self.pets.lock().unwrap();
         let pet = Pet {
             id: Uuid::from_u128(pets.len() as u128 + 1),
@@ -309,13 +324,18 @@ impl server::Pets for Shop {
     }
     async fn put_location_by_id(
         &self,
-        _id: Uuid,
-        body: Location,
-        _species: Species,
+        request: server::PetsPutLocationByIdRequest,
+        _context: charter_runtime::server::Context,
     ) -> server::PetsPutLocationByIdResponse {
+        let server::PetsPutLocationByIdRequest { body, .. } = request;
         server::PetsPutLocationByIdResponse::Status200(body)
     }
-    async fn delete_by_id(&self, id: Uuid) -> server::PetsDeleteByIdResponse {
+    async fn delete_by_id(
+        &self,
+        request: server::PetsDeleteByIdRequest,
+        _context: charter_runtime::server::Context,
+    ) -> server::PetsDeleteByIdResponse {
+        let server::PetsDeleteByIdRequest { id, .. } = request;
         match self.pets.lock().unwrap().remove(&id) {
             Some(_) => server::PetsDeleteByIdResponse::Status204,
             None => server::PetsDeleteByIdResponse::Status404,
@@ -326,8 +346,10 @@ impl server::Pets for Shop {
 impl server::Species for Shop {
     async fn get_count_by_species(
         &self,
-        species: Species,
+        request: server::SpeciesGetCountBySpeciesRequest,
+        _context: charter_runtime::server::Context,
     ) -> server::SpeciesGetCountBySpeciesResponse {
+        let server::SpeciesGetCountBySpeciesRequest { species, .. } = request;
         let n = self
             .pets
             .lock()

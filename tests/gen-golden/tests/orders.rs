@@ -18,7 +18,12 @@ struct Shop {
 }
 
 impl server::Orders for Shop {
-    async fn post(&self, body: OrderForm) -> server::OrdersPostResponse {
+    async fn post(
+        &self,
+        request: server::OrdersPostRequest,
+        _context: charter_runtime::server::Context,
+    ) -> server::OrdersPostResponse {
+        let server::OrdersPostRequest { body, .. } = request;
         let mut orders = self.orders.lock().unwrap();
         let order = Order {
             id: format!("o{}", orders.len() + 1),
@@ -30,13 +35,18 @@ impl server::Orders for Shop {
     }
     async fn post_notes_by_id(
         &self,
-        id: String,
-        text: String,
-        priority: Priority,
-        count: i32,
-        tags: Option<Vec<String>>,
-        shipping: Option<Address>,
+        request: server::OrdersPostNotesByIdRequest,
+        _context: charter_runtime::server::Context,
     ) -> server::OrdersPostNotesByIdResponse {
+        let server::OrdersPostNotesByIdRequest {
+            id,
+            text,
+            priority,
+            count,
+            tags,
+            shipping,
+            ..
+        } = request;
         let mut orders = self.orders.lock().unwrap();
         let Some(order) = orders.get_mut(&id) else {
             return server::OrdersPostNotesByIdResponse::Status404;
@@ -52,9 +62,10 @@ impl server::Orders for Shop {
     }
     async fn put_lines_by_id(
         &self,
-        id: String,
-        body: Vec<Line>,
+        request: server::OrdersPutLinesByIdRequest,
+        _context: charter_runtime::server::Context,
     ) -> server::OrdersPutLinesByIdResponse {
+        let server::OrdersPutLinesByIdRequest { id, body, .. } = request;
         let mut orders = self.orders.lock().unwrap();
         let Some(order) = orders.get_mut(&id) else {
             return server::OrdersPutLinesByIdResponse::Status404;
@@ -62,7 +73,12 @@ impl server::Orders for Shop {
         order.lines = body;
         server::OrdersPutLinesByIdResponse::Status200(order.clone())
     }
-    async fn get(&self, sku: Option<String>, id: Vec<String>) -> server::OrdersGetResponse {
+    async fn get(
+        &self,
+        request: server::OrdersGetRequest,
+        _context: charter_runtime::server::Context,
+    ) -> server::OrdersGetResponse {
+        let server::OrdersGetRequest { sku, id, .. } = request;
         let orders = self.orders.lock().unwrap();
         let list = orders
             .values()

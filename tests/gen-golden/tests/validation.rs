@@ -26,33 +26,36 @@ fn user(name: String) -> User {
 }
 
 impl server::Users for Shop {
-    async fn post(&self, body: UserForm) -> server::UsersPostResponse {
+    async fn post(
+        &self,
+        request: server::UsersPostRequest,
+        _context: charter_runtime::server::Context,
+    ) -> server::UsersPostResponse {
+        let server::UsersPostRequest { body, .. } = request;
         self.handled.fetch_add(1, Ordering::SeqCst);
         server::UsersPostResponse::Status201(user(body.name))
     }
     async fn get(
         &self,
-        _status: Option<UserStatus>,
-        _statuses: Vec<UserStatus>,
-        _limit: i32,
-        _x_tenant: Option<String>,
+        _request: server::UsersGetRequest,
+        _context: charter_runtime::server::Context,
     ) -> server::UsersGetResponse {
         self.handled.fetch_add(1, Ordering::SeqCst);
         server::UsersGetResponse::Status200(vec![])
     }
     async fn put_address_by_id(
         &self,
-        id: String,
-        _body: Address,
+        request: server::UsersPutAddressByIdRequest,
+        _context: charter_runtime::server::Context,
     ) -> server::UsersPutAddressByIdResponse {
+        let server::UsersPutAddressByIdRequest { id, .. } = request;
         self.handled.fetch_add(1, Ordering::SeqCst);
         server::UsersPutAddressByIdResponse::Status200(user(id))
     }
     async fn post_status_by_id(
         &self,
-        _id: String,
-        _status: UserStatus,
-        _note: Option<String>,
+        _request: server::UsersPostStatusByIdRequest,
+        _context: charter_runtime::server::Context,
     ) -> server::UsersPostStatusByIdResponse {
         self.handled.fetch_add(1, Ordering::SeqCst);
         server::UsersPostStatusByIdResponse::Status204
