@@ -225,10 +225,7 @@ fn charter_toml_maps_an_import_to_a_crate_path() {
     };
     // Neither in the repo nor mapped: opaque JSON, with a warning naming it.
     let (code, stderr) = run("");
-    assert!(
-        code.contains("pub total: Value,"),
-        "{code}"
-    );
+    assert!(code.contains("pub total: Value,"), "{code}");
     assert!(
         stderr.contains("W1201") && stderr.contains("io.acme.common.v0.models.money"),
         "{stderr}"
