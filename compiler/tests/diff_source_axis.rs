@@ -116,6 +116,27 @@ fn items(path: &str, list: &[syn::Item], out: &mut Surface) {
                     }
                 }
             }
+            // The runtime's item macros write impls the generated code lists once per module
+            // (`no_checks!(A, B)`, `no_personal_data!(A)`, `wire_enum!(Status)`).
+            syn::Item::Macro(m) => {
+                let traits: &[&str] = match trait_name(&m.mac.path).as_str() {
+                    "no_checks" => &["Validate"],
+                    "no_personal_data" => &["PersonalData"],
+                    "wire_enum" => &["From", "Display", "Validate"],
+                    _ => &[],
+                };
+                let types = m
+                    .mac
+                    .parse_body_with(
+                        syn::punctuated::Punctuated::<syn::Type, syn::Token![,]>::parse_terminated,
+                    )
+                    .unwrap_or_default();
+                for ty in &types {
+                    for tr in traits {
+                        out.insert(impl_key(tr, path, &text(ty)), String::new());
+                    }
+                }
+            }
             _ => {}
         }
     }
