@@ -294,7 +294,15 @@ fn request_struct(
     );
     let new_doc =
         " From the required arguments (optional ones `None`, lists empty, defaults applied).";
-    let allow = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let mut lints = Vec::new();
+    if params.len() > 7 {
+        lints.push(quote!(clippy::too_many_arguments));
+    }
+    // A spec's default is written as the spec gives it (`3.14` is not meant as π).
+    if inits.iter().any(has_float_literal) {
+        lints.push(quote!(clippy::approx_constant));
+    }
+    let allow = (!lints.is_empty()).then(|| quote!(#[allow(#(#lints),*)]));
     let default = params.is_empty().then(|| {
         quote! {
             impl ::std::default::Default for #name {
@@ -318,6 +326,18 @@ fn request_struct(
         }
         #default
     }
+}
+
+/// Whether `tokens` hold a floating-point literal (at any depth).
+fn has_float_literal(tokens: &TokenStream) -> bool {
+    tokens.clone().into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Literal(l) => {
+            let l = l.to_string();
+            l.ends_with("f64") || l.ends_with("f32")
+        }
+        proc_macro2::TokenTree::Group(g) => has_float_literal(&g.stream()),
+        _ => false,
+    })
 }
 
 /// The parsed argument as the check function takes it (the client's borrowed form).

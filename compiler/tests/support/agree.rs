@@ -460,10 +460,19 @@ pub fn harness(plan: &Plan, file: &syn::File, case_module: &str) -> Harness {
             });
         }
     }
-    let uses: String = client_traits
+    let mut uses: String = client_traits
         .iter()
         .map(|t| format!("    #[allow(unused_imports)]\n    use {svc} :: client :: {t};\n"))
         .collect();
+    // The copied signatures use the short names the generated modules import (`DateTime<Utc>`,
+    // `Uuid`); the harness modules import the same ones (`Value` is imported by the harness).
+    let short: String = plan
+        .short_names(s, true)
+        .into_iter()
+        .filter(|(name, _)| *name != "Value")
+        .map(|(_, path)| format!("    use {path};\n"))
+        .collect();
+    uses.push_str(&short);
     let run = if any_server {
         format!(
             "pub async fn run(op: &str, args: &Value, req: charter_runtime::http::Request<charter_runtime::axum::body::Body>) -> crate::agree::Outcome {{
@@ -482,7 +491,7 @@ pub fn harness(plan: &Plan, file: &syn::File, case_module: &str) -> Harness {
             "mod server_impl {{
     #![allow(unused_variables, unused_imports, clippy::manual_async_fn, clippy::all)]
     use {svc} :: server :: *;
-
+{short}
     /// Counts the requests that reach a handler.
     #[derive(Clone, Default)]
     pub struct Impl {{
