@@ -175,39 +175,13 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Diagnostics, io_errors: 
     }
 }
 
-/// Reads one file from disk and loads it.
-pub fn load_file(path: &Path, checked: &mut Checked) {
-    load_found(
-        &Found {
-            path: path.to_path_buf(),
-            walked: false,
-        },
-        checked,
-    )
-}
-
-/// Reads a discovered file and loads it; a walked file that is not a spec ([`looks_like_spec`])
-/// is recorded in [`Checked::not_specs`] instead.
-pub fn load_found(found: &Found, checked: &mut Checked) {
-    load_all(std::slice::from_ref(found), checked);
-}
-
 /// Loads found files: each is read, parsed and lowered on its own (in parallel across files when
 /// there are several), then merged into `checked` in discovery order, so the result is the same
 /// as loading them one by one. File ids are assigned in that order; a file that is skipped (not
 /// a spec) or cannot be read keeps its id with an empty text, so no id depends on another file's
 /// contents.
 pub fn load_all(found: &[Found], checked: &mut Checked) {
-    let base = checked.sources.len();
-    let one = |(i, f): (usize, &Found)| read_found(f, FileId((base + i) as u32));
-    let loaded: Vec<Loaded> = if found.len() > 1 {
-        found.par_iter().enumerate().map(one).collect()
-    } else {
-        found.iter().enumerate().map(one).collect()
-    };
-    for l in loaded {
-        merge(l, checked);
-    }
+    load_each(found.iter().collect(), checked, read_found);
 }
 
 /// Loads raw bytes (checks UTF-8 first).
@@ -216,22 +190,26 @@ pub fn load_bytes(path: &Path, bytes: Vec<u8>, checked: &mut Checked) {
     merge(from_bytes(path, bytes, file), checked);
 }
 
-/// Loads a document from text: parse, then lower it (api.json or service.json) into the repo.
-pub fn load_text(path: &Path, text: String, checked: &mut Checked) {
-    let file = FileId(checked.sources.len() as u32);
-    merge(from_text(path, text, file, false), checked);
+/// Several `(display path, text)` documents from memory, as [`load_all`] does for files.
+pub fn load_texts(files: Vec<(PathBuf, String)>, checked: &mut Checked) {
+    load_each(files, checked, |(path, text), file| {
+        from_text(&path, text, file, false)
+    });
 }
 
-/// Several `(display path, text)` documents, as [`load_text`] each (in parallel when several).
-pub fn load_texts(files: Vec<(PathBuf, String)>, checked: &mut Checked) {
+/// Loads each item with the id it will get (on rayon's pool when there are several; one file,
+/// as in the derive macro, stays on the caller's thread) and merges them in order.
+fn load_each<T: Send>(
+    items: Vec<T>,
+    checked: &mut Checked,
+    load: impl Fn(T, FileId) -> Loaded + Sync + Send,
+) {
     let base = checked.sources.len();
-    let one = |(i, (path, text)): (usize, (PathBuf, String))| {
-        from_text(&path, text, FileId((base + i) as u32), false)
-    };
-    let loaded: Vec<Loaded> = if files.len() > 1 {
-        files.into_par_iter().enumerate().map(one).collect()
+    let one = |(i, item): (usize, T)| load(item, FileId((base + i) as u32));
+    let loaded: Vec<Loaded> = if items.len() > 1 {
+        items.into_par_iter().enumerate().map(one).collect()
     } else {
-        files.into_iter().enumerate().map(one).collect()
+        items.into_iter().enumerate().map(one).collect()
     };
     for l in loaded {
         merge(l, checked);
