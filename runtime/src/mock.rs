@@ -218,6 +218,27 @@ pub fn rejected(error: ValidationError) -> Response {
     })
 }
 
+/// The answer of a generated mock's operation that has no stub and no default: its success type
+/// has no finite value (a cycle of required fields, warning W1204 of the generator), so no value
+/// can be made up. An undocumented status 501 whose body says what to stub.
+/// `stub` names the mock's setter to call (`on_get_by_id`).
+pub fn no_default_answer<E>(stub: &str, ty: &str) -> Error<E> {
+    let body = format!(
+        "the mock has no default answer: `{ty}` has no finite value (warning W1204 of the \
+         generator); set one with `{stub}()`"
+    );
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    Error::UnexpectedStatus(Box::new(RawResponse {
+        status: StatusCode::NOT_IMPLEMENTED,
+        headers,
+        body: body.into(),
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

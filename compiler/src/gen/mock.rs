@@ -24,7 +24,7 @@ use super::client::{
 use super::factories::{self, Hint};
 use super::plan::{ArgPlan, OpPlan, Place, Plan, ServicePlan};
 use super::{ident, naming};
-use crate::ir::{ServiceId, TypeRef};
+use crate::ir::{ServiceId, TypeKind, TypeRef};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -254,7 +254,7 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
                     }
                 }
             });
-            let default = default_answer(plan, sid, op, &factories_path);
+            let default = default_answer(plan, sid, op, &factories_path, on);
             let args = arg_decls(plan, sid, op);
             let ret = ret_type(plan, sid, op);
             let allow = many_args(arg_count(op));
@@ -267,7 +267,7 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
                         #reject
                         match mock.stubs.#acc.#f.next() {
                             ::std::option::Option::Some(answer) => answer,
-                            ::std::option::Option::None => ::std::result::Result::Ok(#default),
+                            ::std::option::Option::None => #default,
                         }
                     }
                 }
@@ -412,11 +412,33 @@ fn owned(plan: &Plan, sid: ServiceId, a: &ArgPlan) -> (Ident, TokenStream, Token
     }
 }
 
-/// The default answer: the first documented success status with a factory value.
-fn default_answer(plan: &Plan, sid: ServiceId, op: &OpPlan, own: &TokenStream) -> TokenStream {
+/// The default answer: the first documented success status with a factory value, or, when its
+/// type has no finite value (W1204), an error saying which stub to set (the factory would never
+/// return).
+fn default_answer(
+    plan: &Plan,
+    sid: ServiceId,
+    op: &OpPlan,
+    own: &TokenStream,
+    on: &Ident,
+) -> TokenStream {
     let Some(resp) = op.successes().next() else {
-        return quote!(());
+        return quote!(::std::result::Result::Ok(()));
     };
+    // A list answers with one element; any other list or map in a factory value is empty.
+    let top = match &resp.ty {
+        TypeRef::List(inner) => inner.as_ref(),
+        other => other,
+    };
+    if let TypeRef::Type(id) = top {
+        if id.kind != TypeKind::Enum && plan.ty(*id).height == u32::MAX {
+            let stub = on.to_string();
+            let name = plan.repo.type_name(*id).to_string();
+            return quote!(::std::result::Result::Err(
+                ::charter_runtime::mock::no_default_answer(#stub, #name)
+            ));
+        }
+    }
     let value = match &resp.ty {
         // Lists answer with one element.
         TypeRef::List(inner) => {
@@ -425,7 +447,7 @@ fn default_answer(plan: &Plan, sid: ServiceId, op: &OpPlan, own: &TokenStream) -
         }
         other => factories::value(plan, sid, other, Hint::default(), own),
     };
-    match &op.ok_enum {
+    let answer = match &op.ok_enum {
         Some(e) => {
             let e = ident(e);
             let v = format_ident!("{}", resp.variant());
@@ -437,7 +459,8 @@ fn default_answer(plan: &Plan, sid: ServiceId, op: &OpPlan, own: &TokenStream) -
         }
         None if resp.unit => quote!(()),
         None => value,
-    }
+    };
+    quote!(::std::result::Result::Ok(#answer))
 }
 
 /// `DocumentedError` for an operation's error enum: the documented status of each variant (500

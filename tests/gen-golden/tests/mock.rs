@@ -7,7 +7,7 @@
 //! constraints) are accepted by the generated server.
 
 use charter_gen_golden::test_gen_mock_v0::client::{
-    self, Api, PetsApi, PetsGetOptions, PetsPostOptions, SpeciesApi,
+    self, Api, ChainsApi, PetsApi, PetsGetOptions, PetsPostOptions, SpeciesApi,
 };
 use charter_gen_golden::test_gen_mock_v0::mock::{Call, MockClient, PetsCall, SpeciesCall};
 use charter_gen_golden::test_gen_mock_v0::models::Error as ApiError;
@@ -55,6 +55,31 @@ async fn default_answers_are_factory_values_with_the_first_success_status() {
             .unwrap(),
         0
     );
+}
+
+#[tokio::test]
+async fn no_default_answer_for_a_type_without_finite_value() {
+    // `chain` holds a required `chain` (warning W1204): its factory would never return, so an
+    // operation without a stub answers an error that says what to set, instead of overflowing
+    // the stack.
+    let mock = MockClient::new();
+    let chains = mock.chains();
+    for (answer, stub) in [
+        (chains.get().await.map(|_| ()), "on_get"),
+        (chains.get_by_id(7).await.map(|_| ()), "on_get_by_id"),
+    ] {
+        let Err(Error::UnexpectedStatus(r)) = answer else {
+            panic!("{stub}: {answer:?}");
+        };
+        assert_eq!(r.status.as_u16(), 501);
+        let body = String::from_utf8_lossy(&r.body);
+        assert!(
+            body.contains("`chain` has no finite value") && body.contains(&format!("`{stub}()`")),
+            "{body}"
+        );
+    }
+    // The call was still recorded.
+    assert_eq!(mock.chains().calls().len(), 2);
 }
 
 #[test]
@@ -340,6 +365,24 @@ impl server::Pets for Shop {
             Some(_) => server::PetsDeleteByIdResponse::Status204,
             None => server::PetsDeleteByIdResponse::Status404,
         }
+    }
+}
+
+/// There are no chains (a chain has no finite value): the list is empty and no test asks for one.
+impl server::Chains for Shop {
+    async fn get(
+        &self,
+        _request: server::ChainsGetRequest,
+        _context: charter_runtime::server::Context,
+    ) -> server::ChainsGetResponse {
+        server::ChainsGetResponse::Status200(Vec::new())
+    }
+    async fn get_by_id(
+        &self,
+        _request: server::ChainsGetByIdRequest,
+        _context: charter_runtime::server::Context,
+    ) -> server::ChainsGetByIdResponse {
+        unreachable!("no test asks the server for a chain: it has no finite value")
     }
 }
 
