@@ -1,8 +1,9 @@
 //! Record and replay of a generated client's HTTP traffic (feature `record`).
 //!
 //! A [`Recorder`] given to [`ClientBuilder::with_recorder`](crate::client::ClientBuilder::with_recorder)
-//! keeps every request/response pair the client exchanges; [`Recorder::save`] (or dropping the
-//! last clone) writes them as a [`Cassette`]: pretty JSON, one interaction per entry, keys in a
+//! keeps every request/response pair the client exchanges (a response as received: its body is
+//! parsed and redacted only when the cassette is made, off the call's path); [`Recorder::save`]
+//! (or dropping the last clone) writes them as a [`Cassette`]: pretty JSON, one interaction per entry, keys in a
 //! fixed order, so a re-recorded cassette reviews as a readable diff. A [`Replayer`] given to
 //! [`ClientBuilder::with_replay`](crate::client::ClientBuilder::with_replay) answers from a
 //! cassette with no network at all, matching on method, path, query and body ([`MatchOptions`]:
@@ -307,7 +308,9 @@ pub(crate) struct LiveRequest {
 
 struct Entry {
     request: LiveRequest,
-    response: RecordedResponse,
+    /// The response as received (a cheap copy: the body's bytes are shared). It is parsed into a
+    /// [`RecordedResponse`] when the cassette is made, not on the call's path.
+    response: RawResponse,
     /// Personal-data pointers of the response body, known once the client decoded it.
     response_pointers: Vec<String>,
 }
@@ -377,7 +380,11 @@ impl Recorder {
         let mut entries = lock(&self.0.entries);
         entries.push(Entry {
             request,
-            response: RecordedResponse::from_raw(response),
+            response: RawResponse {
+                status: response.status,
+                headers: response.headers.clone(),
+                body: response.body.clone(),
+            },
             response_pointers: Vec::new(),
         });
         entries.len() - 1
@@ -448,11 +455,15 @@ fn redact_entries(entries: &[Entry], options: &RecordOptions) -> Cassette {
             }
         }
     }
+    let responses: Vec<RecordedResponse> = entries
+        .iter()
+        .map(|e| RecordedResponse::from_raw(&e.response))
+        .collect();
     let mut secrets = Secrets::default();
     // First pass: every value at a pointer or under a personal-data name gets its placeholder.
     let mut bodies: Vec<(Option<Value>, Option<Value>)> = Vec::new();
     let mut queries: Vec<Vec<(String, String)>> = Vec::new();
-    for e in entries {
+    for (e, response) in entries.iter().zip(&responses) {
         let mut req = e.request.body.clone();
         if let Some(b) = &mut req {
             for p in &e.request.pointers {
@@ -474,7 +485,7 @@ fn redact_entries(entries: &[Entry], options: &RecordOptions) -> Cassette {
                 }
             })
             .collect();
-        let mut resp = e.response.body.clone();
+        let mut resp = response.body.clone();
         if let Some(b) = &mut resp {
             for p in &e.response_pointers {
                 if let Some(v) = b.pointer_mut(p) {
@@ -488,7 +499,9 @@ fn redact_entries(entries: &[Entry], options: &RecordOptions) -> Cassette {
     }
     // Second pass: every other occurrence of a known value gets the same placeholder.
     let mut out = Vec::new();
-    for ((e, (mut req_body, mut resp_body)), query) in entries.iter().zip(bodies).zip(queries) {
+    for (((e, response), (mut req_body, mut resp_body)), query) in
+        entries.iter().zip(&responses).zip(bodies).zip(queries)
+    {
         if let Some(b) = &mut req_body {
             replace_known(b, &secrets);
         }
@@ -518,14 +531,10 @@ fn redact_entries(entries: &[Entry], options: &RecordOptions) -> Cassette {
                 body: req_body,
             },
             response: RecordedResponse {
-                status: e.response.status,
-                headers: redact_headers(&e.response.headers, options, &secrets),
+                status: response.status,
+                headers: redact_headers(&response.headers, options, &secrets),
                 body: resp_body,
-                text: e
-                    .response
-                    .text
-                    .as_ref()
-                    .map(|t| replace_in_text(t, &secrets)),
+                text: response.text.as_ref().map(|t| replace_in_text(t, &secrets)),
             },
         });
     }
