@@ -47,6 +47,21 @@ pub enum Error<E> {
     Replay(Box<crate::record::ReplayMiss>),
 }
 
+/// What a generated client method returns: the success value `T`, or an [`Error`] whose
+/// documented variant carries `E`, the operation's error enum (`Infallible` when the operation
+/// documents no error status).
+pub type CallResult<T, E = std::convert::Infallible> = Result<T, Error<E>>;
+
+/// The future a generated client trait method returns (`ItemsApi::get_by_id`, implemented by the
+/// client and by the mock client): a `Send` future of the method's [`CallResult`]. Every such
+/// future implements it; it only names `Future<Output = CallResult<T, E>> + Send` once.
+pub trait CallFuture<T, E = std::convert::Infallible>:
+    std::future::Future<Output = CallResult<T, E>> + Send
+{
+}
+
+impl<F, T, E> CallFuture<T, E> for F where F: std::future::Future<Output = CallResult<T, E>> + Send {}
+
 /// A documented error response: status, headers and the operation's typed error.
 pub struct Documented<E> {
     pub status: StatusCode,

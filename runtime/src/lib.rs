@@ -95,8 +95,38 @@ pub trait WireEnum: Sized {
 /// `From<String>` (decoding keeps unknown values), `From<Enum> for String` (the wire string),
 /// `Display` (the wire string) and [`Validate`] (requests must use the values the spec lists: an
 /// unknown one is a 422 naming the field).
+///
+/// Given the variants and their wire strings (`wire_enum!(Status { Active("active"), … })`), it
+/// also writes the [`WireEnum`] impl: `as_str` and `from_wire` map each listed variant to and from
+/// its string, the `Unknown(String)` catch-all keeps any other string. Variants listed after
+/// `write_only` are written as their string but never read from it (an earlier variant has the
+/// same string).
 #[macro_export]
 macro_rules! wire_enum {
+    ($t:ident { $($v:ident($w:literal)),* $(,)? } $(write_only { $($vo:ident($wo:literal)),* $(,)? })?) => {
+        impl $crate::WireEnum for $t {
+            fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$v => $w,)*
+                    $($(Self::$vo => $wo,)*)?
+                    Self::Unknown(s) => s,
+                }
+            }
+
+            fn is_known(&self) -> bool {
+                !::std::matches!(self, Self::Unknown(_))
+            }
+
+            fn from_wire(s: &str) -> Self {
+                match s {
+                    $($w => Self::$v,)*
+                    _ => Self::Unknown(::std::borrow::ToOwned::to_owned(s)),
+                }
+            }
+        }
+
+        $crate::wire_enum!($t);
+    };
     ($t:ty) => {
         impl ::std::convert::From<::std::string::String> for $t {
             fn from(s: ::std::string::String) -> Self {
@@ -127,6 +157,25 @@ macro_rules! wire_enum {
     };
 }
 
+/// The value a generated constructor `new` builds, from its arguments:
+/// `init!(Self { id, members } default { status(defaults::user_status()) } none { parent })` is
+/// `Self { id, members, status: defaults::user_status(), parent: None }`: the required fields
+/// from the arguments of the same name, the defaulted ones from their expression (the spec's
+/// default), the optional ones `None`. Written so for generated models and server requests, whose
+/// optional fields are most of their fields.
+#[macro_export]
+macro_rules! init {
+    ($s:ident { $($p:ident),* $(,)? }
+     $(default { $($d:ident($de:expr)),* $(,)? })?
+     $(none { $($n:ident),* $(,)? })?) => {
+        $s {
+            $($p,)*
+            $($($d: $de,)*)?
+            $($($n: ::std::option::Option::None,)*)?
+        }
+    };
+}
+
 /// `impl Validate for T {}` for each listed type: generated types with nothing to check beyond
 /// their fields' types (the trait's default method accepts everything), listed once at the end of
 /// the generated `models` module instead of one empty impl each.
@@ -141,4 +190,56 @@ macro_rules! no_checks {
 #[macro_export]
 macro_rules! no_personal_data {
     ($($t:ty),* $(,)?) => { $(impl $crate::PersonalData for $t {})* };
+}
+
+#[cfg(test)]
+mod macro_tests {
+    #[derive(Clone, Debug, PartialEq)]
+    enum Status {
+        Active,
+        Legacy,
+        Again,
+        Unknown(String),
+    }
+
+    crate::wire_enum!(Status { Active("active"), Legacy("legacy") } write_only { Again("active") });
+
+    #[derive(Debug, PartialEq)]
+    struct User {
+        id: String,
+        r#type: Option<String>,
+        age: i32,
+    }
+
+    impl User {
+        fn new(id: String) -> Self {
+            crate::init!(Self { id } default { age(7) } none { r#type })
+        }
+    }
+
+    impl User {
+        fn with(self, age: i32) -> Self {
+            Self { age, r#type: Some("t".into()), ..self }
+        }
+    }
+
+    #[test]
+    fn wire_enum_maps_listed_variants_and_keeps_the_rest() {
+        use crate::WireEnum;
+        assert_eq!(Status::from_wire("active"), Status::Active);
+        assert_eq!(Status::Again.as_str(), "active");
+        assert_eq!(Status::from("legacy".to_owned()), Status::Legacy);
+        assert_eq!(Status::from_wire("new"), Status::Unknown("new".into()));
+        assert!(!Status::from_wire("new").is_known());
+        assert_eq!(String::from(Status::Legacy), "legacy");
+    }
+
+    #[test]
+    fn init_sets_arguments_defaults_and_nones() {
+        let u = User::new("1".into());
+        assert_eq!(u, User { id: "1".into(), r#type: None, age: 7 });
+        let (id, age) = ("2".to_owned(), 1);
+        let r#type = Some("t".to_owned());
+        assert_eq!(crate::init!(User { id, age, r#type }), User::new("2".into()).with(1));
+    }
 }

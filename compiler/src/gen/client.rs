@@ -208,6 +208,23 @@ pub(crate) fn err_type(op: &OpPlan) -> TokenStream {
     }
 }
 
+/// The result type of an operation's client method, `CallResult<Ok, Err>` (`CallResult<Ok>` when
+/// no error is documented); with `future`, the trait methods' `impl CallFuture<Ok, Err>`.
+pub(crate) fn result_type(plan: &Plan, sid: ServiceId, op: &OpPlan, future: bool) -> TokenStream {
+    let ok = ok_type(plan, sid, op);
+    let err = op.err_enum.as_deref().map(|e| {
+        let e = ident(e);
+        quote!(, #e)
+    });
+    if future {
+        let call = plan.name(sid, "CallFuture", Place::Sibling);
+        quote!(impl #call<#ok #err>)
+    } else {
+        let result = plan.name(sid, "CallResult", Place::Sibling);
+        quote!(#result<#ok #err>)
+    }
+}
+
 /// The arms of the status match over a `resp: charter_runtime::client::Response`, and the
 /// fallback arm.
 /// With `alias`, the error enum is named `E` (the client method declares `type E = …;`).
@@ -495,7 +512,6 @@ fn operation(plan: &Plan, sid: ServiceId, op: &OpPlan, items: &mut TokenStream) 
         items.extend(quote! {
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
-            #[allow(clippy::large_enum_variant)]
             #[non_exhaustive]
             pub enum #tname { #(#variants)* }
         });
@@ -516,15 +532,13 @@ fn operation(plan: &Plan, sid: ServiceId, op: &OpPlan, items: &mut TokenStream) 
         items.extend(quote! {
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
-            #[allow(clippy::large_enum_variant)]
             #[non_exhaustive]
             pub enum #tname { #(#variants)* }
         });
     }
-    let (ok, err) = (ok_type(plan, sid, op), err_type(op));
+    let result = result_type(plan, sid, op, false);
     let (arms, fallback) = status_arms(op, true);
     let docs = op_docs(op);
-    let (result, error) = (n("Result"), n("Error"));
     // The error enum by a short name in the status arms.
     let alias = op.err_enum.as_deref().map(|e| {
         let e = ident(e);
@@ -532,7 +546,7 @@ fn operation(plan: &Plan, sid: ServiceId, op: &OpPlan, items: &mut TokenStream) 
     });
     quote! {
         #docs
-        pub async fn #fname(&self, #(#args),*) -> #result<#ok, #error<#err>> {
+        pub async fn #fname(&self, #(#args),*) -> #result {
             #alias
             #prelude
             let resp = #build.send().await?;

@@ -29,10 +29,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 fn ret_type(plan: &Plan, sid: ServiceId, op: &OpPlan) -> TokenStream {
-    let (ok, err) = (ok_type(plan, sid, op), err_type(op));
-    quote! {
-        impl ::std::future::Future<Output = ::std::result::Result<#ok, ::charter_runtime::client::Error<#err>>> + ::std::marker::Send
-    }
+    super::client::result_type(plan, sid, op, true)
 }
 
 fn many_args(n: usize) -> Option<TokenStream> {
@@ -242,10 +239,11 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
             };
             let reject = checked.map(|checked| {
                 let (arms, fallback) = status_arms(op, false);
+                let result = super::client::result_type(plan, sid, op, false);
                 quote! {
                     if let ::std::result::Result::Err(e) = #checked {
                         let resp = ::charter_runtime::mock::rejected(e);
-                        let rejected: ::std::result::Result<#ok, ::charter_runtime::client::Error<#err>> =
+                        let rejected: #result =
                             match resp.status() {
                                 #(#arms)*
                                 #fallback
@@ -297,7 +295,6 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
         items.extend(quote! {
                     #[doc = #call_doc]
                     #[derive(Clone, Debug, PartialEq)]
-                    #[allow(clippy::large_enum_variant)]
         #[non_exhaustive]
                     pub enum #call_name { #(#variants)* }
                     #stubs_struct
@@ -383,7 +380,6 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
             }
             /// A call made to the mock, by resource.
             #[derive(Clone, Debug, PartialEq)]
-            #[allow(clippy::large_enum_variant)]
     #[non_exhaustive]
             pub enum Call { #(#call_variants)* }
             #stubs_struct

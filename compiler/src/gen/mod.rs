@@ -377,6 +377,8 @@ impl Part<'_> {
             #(#[doc = #docs])*
             pub mod #name {
                 #![allow(deprecated, unused_imports, clippy::disallowed_names)]
+                // Enum sizes follow the spec's types (a variant per status or member).
+                #![allow(clippy::large_enum_variant)]
                 #uses
                 #content
             }

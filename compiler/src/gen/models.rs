@@ -12,7 +12,7 @@
 use super::plan::{FieldPlan, Place, Plan, ServicePlan, TypePlan};
 use super::{doc_attrs, ident};
 use crate::ir::{TypeId, TypeKind};
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 /// The items of the types `ids` (interfaces, enums, models, unions) of a service's `models`.
@@ -148,18 +148,20 @@ fn field(plan: &Plan, owner: TypeId, f: &FieldPlan) -> TokenStream {
 fn constructor(plan: &Plan, id: TypeId, t: &TypePlan) -> TokenStream {
     let name = ident(&t.ident);
     let mut params = Vec::new();
-    let mut inits = Vec::new();
+    let mut required = Vec::new();
+    let mut defaults = Vec::new();
+    let mut nones = Vec::new();
     for f in &t.fields {
         let fid = ident(&f.ident);
         if let Some((_, default)) = &f.default {
             let default = ident(default);
-            inits.push(quote!(#fid: defaults::#default(),));
+            defaults.push((fid, quote!(defaults::#default())));
         } else if f.optional {
-            inits.push(quote!(#fid: None,));
+            nones.push(fid);
         } else {
             let ty = field_type(plan, id, f);
             params.push(quote!(#fid: #ty));
-            inits.push(quote!(#fid,));
+            required.push(fid);
         }
     }
     let allow = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
@@ -177,16 +179,37 @@ fn constructor(plan: &Plan, id: TypeId, t: &TypePlan) -> TokenStream {
          spec's default.",
         t.ident
     );
+    let init = init(&required, &defaults, &nones);
     quote! {
         impl #name {
             #[doc = #doc]
             #allow
             pub fn new(#(#params),*) -> Self {
-                Self { #(#inits)* }
+                #init
             }
         }
         #default
     }
+}
+
+/// The body of a constructor: `Self { … }` itself when at most two fields are not arguments,
+/// else `charter_runtime::init!(Self { required… } default { field(value)… } none { optional… })`,
+/// which packs the field names on a few lines instead of one line per field.
+pub(crate) fn init(
+    required: &[Ident],
+    defaults: &[(Ident, TokenStream)],
+    nones: &[Ident],
+) -> TokenStream {
+    if defaults.len() + nones.len() <= 2 {
+        let defaults = defaults.iter().map(|(f, v)| quote!(#f: #v));
+        return quote!(Self { #(#required,)* #(#defaults,)* #(#nones: None,)* });
+    }
+    let defaults = (!defaults.is_empty()).then(|| {
+        let defaults = defaults.iter().map(|(f, v)| quote!(#f(#v)));
+        quote!(default { #(#defaults),* })
+    });
+    let nones = (!nones.is_empty()).then(|| quote!(none { #(#nones),* }));
+    quote!(::charter_runtime::init!(Self { #(#required),* } #defaults #nones))
 }
 
 /// `impl Validate`: the checks of each field (bounds, then the field's own type's checks), one
@@ -318,16 +341,18 @@ fn enum_(plan: &Plan, id: TypeId) -> TokenStream {
     let name = ident(&t.ident);
     let docs = doc_attrs(e.description.as_deref(), e.deprecation.as_ref());
     let mut variants = Vec::new();
-    let mut to_wire = Vec::new();
-    let mut from_wire = Vec::new();
+    let (mut wires, mut write_only) = (Vec::new(), Vec::new());
     for v in &t.values {
         let vname = ident(&v.variant);
         let vdocs = doc_attrs(v.value.description.as_deref(), v.value.deprecation.as_ref());
         let wire = v.wire;
         variants.push(quote!(#vdocs #vname,));
-        to_wire.push(quote!(Self::#vname => #wire,));
+        // Written as this string but never read from it (an earlier variant reads it).
+        let pair = quote!(#vname(#wire));
         if v.reads {
-            from_wire.push(quote!(#wire => Self::#vname,));
+            wires.push(pair);
+        } else {
+            write_only.push(pair);
         }
     }
     let (ser, de) = serde_derives(plan, id);
@@ -337,10 +362,8 @@ fn enum_(plan: &Plan, id: TypeId) -> TokenStream {
         &[],
     );
     let personal_data = super::redact::enum_(plan, id, t);
-    let (wire_enum, string) = (
-        plan.name(id.service, "WireEnum", Place::Models),
-        plan.name(id.service, "String", Place::Models),
-    );
+    let write_only = (!write_only.is_empty()).then(|| quote!(write_only { #(#write_only),* }));
+    let string = plan.name(id.service, "String", Place::Models);
     let string_path = string.to_string().replace(' ', "");
     quote! {
         #docs
@@ -352,24 +375,7 @@ fn enum_(plan: &Plan, id: TypeId) -> TokenStream {
             /// A value this version of the spec does not know.
             Unknown(#string),
         }
-        impl #wire_enum for #name {
-            fn as_str(&self) -> &str {
-                match self {
-                    #(#to_wire)*
-                    Self::Unknown(s) => s,
-                }
-            }
-            fn is_known(&self) -> bool {
-                !matches!(self, Self::Unknown(_))
-            }
-            fn from_wire(s: &str) -> Self {
-                match s {
-                    #(#from_wire)*
-                    _ => Self::Unknown(s.to_owned()),
-                }
-            }
-        }
-        ::charter_runtime::wire_enum!(#name);
+        ::charter_runtime::wire_enum!(#name { #(#wires),* } #write_only);
         #personal_data
     }
 }
@@ -483,7 +489,6 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
     quote! {
         #docs
         #derive
-        #[allow(clippy::large_enum_variant)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*

@@ -167,6 +167,8 @@ pub const CLIENT_SHORT: &[(&str, &str)] = &[
     ("Method", "::charter_runtime::http::Method"),
     ("Seg", "::charter_runtime::client::Seg"),
     ("Error", "::charter_runtime::client::Error"),
+    ("CallResult", "::charter_runtime::client::CallResult"),
+    ("CallFuture", "::charter_runtime::client::CallFuture"),
     ("fill", "::charter_runtime::client::fill"),
     ("Future", "::std::future::Future"),
 ];

@@ -188,7 +188,6 @@ fn response_enum(plan: &Plan, sid: ServiceId, op: &OpPlan) -> TokenStream {
     quote! {
             #[doc = #rdoc]
             #[derive(Clone, Debug, PartialEq)]
-            #[allow(clippy::large_enum_variant)]
     #[non_exhaustive]
             pub enum #resp_name { #(#variants)* }
             impl ::charter_runtime::axum::response::IntoResponse for #resp_name {
@@ -215,6 +214,9 @@ fn operation(
     let mut fields = Vec::new();
     let mut params = Vec::new();
     let mut inits = Vec::new();
+    let mut set = Vec::new();
+    let mut required = Vec::new();
+    let mut nones = Vec::new();
     let mut parse = Vec::new();
     let mut names = Vec::new();
     if service_headers {
@@ -235,16 +237,24 @@ fn operation(
         };
         fields.push(quote!(#fdocs pub #i: #t,));
         match init {
-            Some(v) => inits.push(quote!(#i: #v,)),
+            Some(v) => {
+                inits.push(quote!(#i: #v,));
+                if v.to_string() == NONE {
+                    nones.push(i.clone());
+                } else {
+                    set.push((i.clone(), v.clone()));
+                }
+            }
             None => {
                 params.push(quote!(#i: #t));
                 inits.push(quote!(#i,));
+                required.push(i.clone());
             }
         }
         parse.push(quote!(let #i = #expr;));
         names.push(i);
     }
-    items.extend(request_struct(op, &req_name, &fields, &params, &inits));
+    items.extend(request_struct(op, &req_name, &fields, &params, (&inits, &required, &set, &nones)));
     let check = op.check.as_ref().map(|name| {
         let f = ident(name);
         let borrowed = op.checked_args().map(borrow);
@@ -278,6 +288,18 @@ fn operation(
     (method, handler)
 }
 
+/// The init of an absent optional argument.
+const NONE: &str = ":: std :: option :: Option :: None";
+
+/// The request fields as `new` sets them: every init (`field: value,` or `field,`), the required
+/// ones (arguments), the defaulted ones (`(field, value)`) and the `None` ones.
+type Inits<'i> = (
+    &'i [TokenStream],
+    &'i [proc_macro2::Ident],
+    &'i [(proc_macro2::Ident, TokenStream)],
+    &'i [proc_macro2::Ident],
+);
+
 /// The request struct of an operation: one public field per argument, `#[non_exhaustive]` so that
 /// an added optional parameter is not a breaking change for implementers in other crates (they
 /// read fields; tests build one with `new(required…)` and assign the optional fields).
@@ -286,7 +308,7 @@ fn request_struct(
     name: &proc_macro2::Ident,
     fields: &[TokenStream],
     params: &[TokenStream],
-    inits: &[TokenStream],
+    (inits, required, set, nones): Inits,
 ) -> TokenStream {
     let doc = format!(
         " The parameters and body of `{}`, parsed and checked.",
@@ -294,15 +316,6 @@ fn request_struct(
     );
     let new_doc =
         " From the required arguments (optional ones `None`, lists empty, defaults applied).";
-    let mut lints = Vec::new();
-    if params.len() > 7 {
-        lints.push(quote!(clippy::too_many_arguments));
-    }
-    // A spec's default is written as the spec gives it (`3.14` is not meant as π).
-    if inits.iter().any(has_float_literal) {
-        lints.push(quote!(clippy::approx_constant));
-    }
-    let allow = (!lints.is_empty()).then(|| quote!(#[allow(#(#lints),*)]));
     let default = params.is_empty().then(|| {
         quote! {
             impl ::std::default::Default for #name {
@@ -312,6 +325,16 @@ fn request_struct(
             }
         }
     });
+    let mut lints = Vec::new();
+    if params.len() > 7 {
+        lints.push(quote!(clippy::too_many_arguments));
+    }
+    // A spec's default is written as the spec gives it (`3.14` is not meant as π).
+    if inits.iter().any(has_float_literal) {
+        lints.push(quote!(clippy::approx_constant));
+    }
+    let allow = (!lints.is_empty()).then(|| quote!(#[allow(#(#lints),*)]));
+    let init = super::models::init(required, set, nones);
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug, PartialEq)]
@@ -321,7 +344,7 @@ fn request_struct(
             #[doc = #new_doc]
             #allow
             pub fn new(#(#params),*) -> Self {
-                Self { #(#inits)* }
+                #init
             }
         }
         #default
@@ -371,7 +394,7 @@ fn parse_arg(
     a: &ArgPlan,
 ) -> (TokenStream, TokenStream, Option<TokenStream>) {
     let name = a.wire;
-    let none = Some(quote!(::std::option::Option::None));
+    let none = Some(NONE.parse().expect("a path"));
     // A default the generated code can express fills `new`; another one is an argument of `new`.
     let default = a
         .default_value
