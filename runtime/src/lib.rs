@@ -3,7 +3,7 @@
 //! Generated code stays lean: anything that would otherwise be repeated per type or per operation
 //! lives here — union wire helpers ([`union`]), how values become path/query/header text
 //! ([`param`]), the HTTP client plumbing and its error taxonomy ([`client`]), request validation
-//! ([`validation`]) and generated servers' request parsing ([`server`]) and hardening ([`serve`]:
+//! ([`validation`]) and generated servers' request parsing ([`server`]), handlers ([`route`]) and hardening ([`serve`]:
 //! limits, timeouts, request ids ([`request_id`]), the health check ([`health`]), graceful
 //! shutdown), and the canned answers
 //! and call log of generated mock clients ([`mock`], feature `mock`), and how personal data is
@@ -61,6 +61,8 @@ pub mod record;
 
 #[cfg(feature = "server")]
 pub mod health;
+#[cfg(feature = "server")]
+pub mod route;
 #[cfg(feature = "server")]
 pub mod serve;
 #[cfg(feature = "server")]

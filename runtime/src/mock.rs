@@ -107,6 +107,11 @@ impl<T: Clone, E: Clone> Stubs<T, E> {
         };
         reply.map(Reply::into_result)
     }
+    /// The answer of the next call: the one set ([`Stubs::next`]), else `default()` (the
+    /// generated default answer).
+    pub fn answer(&self, default: impl FnOnce() -> Result<T, Error<E>>) -> Result<T, Error<E>> {
+        self.next().unwrap_or_else(default)
+    }
     /// Forgets every answer set so far.
     pub fn clear(&self) {
         let mut state = lock(&self.state);

@@ -103,6 +103,71 @@ pub fn member<T: DeserializeOwned, E: serde::de::Error>(
     serde_json::from_value(inner).map_err(E::custom)
 }
 
+/// Writes a union value as one of its members: a generated `Serialize` impl makes one with the
+/// union's tagging and has one match arm per member (`Self::User(v) => w.object("user", v)`).
+pub struct Writer<S> {
+    s: S,
+    tagging: Tagging,
+}
+
+impl<S: Serializer> Writer<S> {
+    pub fn new(s: S, tagging: Tagging) -> Self {
+        Self { s, tagging }
+    }
+
+    /// A model member: flat with the discriminator added, or wrapped under its tag.
+    pub fn object<T: Serialize>(self, tag: &str, member: &T) -> Result<S::Ok, S::Error> {
+        write(self.s, self.tagging, tag, Shape::Object, member)
+    }
+
+    /// A primitive, enum or collection member: as `value` beside the discriminator, or wrapped
+    /// under its tag.
+    pub fn value<T: Serialize>(self, tag: &str, member: &T) -> Result<S::Ok, S::Error> {
+        write(self.s, self.tagging, tag, Shape::Value, member)
+    }
+
+    /// A value written as it is: an unknown member kept as received, or a member union with the
+    /// same discriminator (it writes its own members' tags).
+    pub fn as_is<T: Serialize + ?Sized>(self, v: &T) -> Result<S::Ok, S::Error> {
+        v.serialize(self.s)
+    }
+}
+
+/// The member of a union value being read ([`read_member`]), decoded as the type its tag names.
+pub struct Member {
+    value: Value,
+    tagging: Tagging,
+}
+
+impl Member {
+    /// Decodes a model member.
+    pub fn object<T: DeserializeOwned, E: serde::de::Error>(self) -> Result<T, E> {
+        member(self.value, self.tagging, Shape::Object)
+    }
+
+    /// Decodes a primitive, enum or collection member.
+    pub fn value<T: DeserializeOwned, E: serde::de::Error>(self) -> Result<T, E> {
+        member(self.value, self.tagging, Shape::Value)
+    }
+
+    /// The JSON as received (for a member this version of the spec does not know).
+    pub fn into_value(self) -> Value {
+        self.value
+    }
+}
+
+/// Reads a union value: the tag of its member (`default` when there is none, for a union with a
+/// default member) and the member to decode. A generated `Deserialize` impl matches the tag and
+/// decodes the member as the type it names (`Some("user") => m.object().map(Self::User)`).
+pub fn read_member<'de, D: Deserializer<'de>>(
+    d: D,
+    tagging: Tagging,
+    default: Option<&str>,
+) -> Result<(Option<String>, Member), D::Error> {
+    let Envelope { tag, value } = read(d, tagging, default)?;
+    Ok((tag, Member { value, tagging }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

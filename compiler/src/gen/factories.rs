@@ -39,11 +39,15 @@ pub(crate) fn factories(plan: &Plan, s: &ServicePlan) -> TokenStream {
         let ty = plan.type_path(s.id, id, Place::Sibling);
         let (body, description) = match id.kind {
             TypeKind::Enum => {
-                let first = t.values.first().map(|v| v.wire).unwrap_or_default();
-                (
-                    quote!(<#ty as ::charter_runtime::WireEnum>::from_wire(#first)),
-                    repo.enum_(id).description.as_deref(),
-                )
+                // The first value (an enum without values has only the catch-all).
+                let body = match t.values.first() {
+                    Some(v) => {
+                        let v = ident(&v.variant);
+                        quote!(#ty::#v)
+                    }
+                    None => quote!(#ty::Unknown(::std::string::String::new())),
+                };
+                (body, repo.enum_(id).description.as_deref())
             }
             TypeKind::Model => (model(plan, id, &own), repo.model(id).description.as_deref()),
             _ => (union(plan, id, &own), repo.union(id).description.as_deref()),
@@ -69,29 +73,27 @@ pub(crate) fn factories(plan: &Plan, s: &ServicePlan) -> TokenStream {
     out
 }
 
+/// The model's `new` with a valid value for each required field (`new` sets the optional fields
+/// to `None` and the defaulted ones to the spec's default).
 fn model(plan: &Plan, id: TypeId, own: &TokenStream) -> TokenStream {
     let ty = plan.type_path(id.service, id, Place::Sibling);
-    let fields = plan.ty(id).fields.iter().map(|f| {
-        let fid = ident(&f.ident);
-        let v = match &f.default {
-            Some((d, _)) => Some(plan.default_expr(id.service, d, Place::Sibling)),
-            None if f.optional => None,
-            None => {
-                let hint = Hint {
-                    name: Some(f.wire),
-                    minimum: f.field.minimum,
-                    maximum: f.field.maximum,
-                };
-                Some(value(plan, id.service, &f.ty, hint, own))
-            }
-        };
-        match v {
-            Some(v) if f.boxed => quote!(#fid: ::std::boxed::Box::new(#v),),
-            Some(v) => quote!(#fid: #v,),
-            None => quote!(#fid: ::std::option::Option::None,),
+    let args = plan.ty(id).fields.iter().filter_map(|f| {
+        if f.default.is_some() || f.optional {
+            return None;
         }
+        let hint = Hint {
+            name: Some(f.wire),
+            minimum: f.field.minimum,
+            maximum: f.field.maximum,
+        };
+        let v = value(plan, id.service, &f.ty, hint, own);
+        Some(if f.boxed {
+            quote!(::std::boxed::Box::new(#v))
+        } else {
+            v
+        })
     });
-    quote!(#ty { #(#fields)* })
+    quote!(#ty::new(#(#args),*))
 }
 
 fn union(plan: &Plan, id: TypeId, own: &TokenStream) -> TokenStream {

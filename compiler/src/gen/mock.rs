@@ -216,9 +216,10 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
             stubs.push(quote!(#f: ::charter_runtime::mock::Stubs<#ok, #err>,));
             resets.push(quote!(self.stubs.#acc.#f.clear();));
             let on_doc = format!(" Sets the answers of{label}.");
+            let stub = plan.name(sid, "Stub", Place::Sibling);
             ons.push(quote! {
                 #[doc = #on_doc]
-                pub fn #on(&self) -> ::charter_runtime::mock::Stub<'a, #ok, #err> {
+                pub fn #on(&self) -> #stub<'a, #ok, #err> {
                     self.mock.stubs.#acc.#f.stub()
                 }
             });
@@ -263,10 +264,7 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
                     async move {
                         mock.log.push(Call::#rvariant(#call));
                         #reject
-                        match mock.stubs.#acc.#f.next() {
-                            ::std::option::Option::Some(answer) => answer,
-                            ::std::option::Option::None => #default,
-                        }
+                        mock.stubs.#acc.#f.answer(|| #default)
                     }
                 }
             });

@@ -503,7 +503,10 @@ fn parts<'p>(plan: &'p plan::Plan<'p>, s: &'p plan::ServicePlan<'p>) -> Vec<Part
     }
     if settings.server {
         parts.push(Part {
-            uses: uses.clone(),
+            uses: quote! {
+                #uses
+                use ::charter_runtime::{axum::routing, route::operation};
+            },
             docs: "",
             module: Some("server"),
             bodies: vec![Box::new(move || server::server(plan, s))],

@@ -394,10 +394,9 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
         n("Box"),
     );
     let (ser, de) = serde_derives(plan, id);
-    let (union, tagging_ty, shape_ty, serializer, deserializer) = (
+    let (union, tagging_ty, serializer, deserializer) = (
         n("union"),
         n("Tagging"),
-        n("Shape"),
         n("Serializer"),
         n("Deserializer"),
     );
@@ -432,25 +431,26 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
         if m.boxed {
             ty = quote!(#boxed<#ty>);
         }
-        let shape = if m.object {
-            quote!(Object)
-        } else {
-            quote!(Value)
-        };
         let vdocs = doc_attrs(
             m.member.description.as_deref(),
             m.member.deprecation.as_ref(),
         );
         let tag = m.tag;
         variants.push(quote!(#vdocs #vname(#ty),));
-        let read = quote!(#union::member(value, TAGGING, #shape_ty::#shape).map(Self::#vname));
+        let read = if m.object {
+            quote!(m.object().map(Self::#vname))
+        } else {
+            quote!(m.value().map(Self::#vname))
+        };
         if m.flat_tags.is_empty() {
-            writes.push(
-                quote!(Self::#vname(v) => #union::write(s, TAGGING, #tag, #shape_ty::#shape, v),),
-            );
+            writes.push(if m.object {
+                quote!(Self::#vname(v) => w.object(#tag, v),)
+            } else {
+                quote!(Self::#vname(v) => w.value(#tag, v),)
+            });
         } else {
             // A union with the same discriminator carries its own members' tags.
-            writes.push(quote!(Self::#vname(v) => #ser::serialize(v, s),));
+            writes.push(quote!(Self::#vname(v) => w.as_is(v),));
         }
         if m.reads {
             reads.push(quote!(Some(#tag) => #read,));
@@ -470,12 +470,6 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
         }
     }
     reads.extend(flat_reads);
-    // Only members written with their own tag read the tagging (not unions written as themselves).
-    let write_tagging = t
-        .members
-        .iter()
-        .any(|m| m.flat_tags.is_empty())
-        .then(|| quote!(const TAGGING: #tagging_ty = #tagging;));
     let rest = (checks.len() < t.members.len()).then(|| quote!(_ => Ok(()),));
     // A union that may hold personal data writes its `Debug` by hand (in `redact::union`).
     let manual: &[&str] = if super::redact::union_redacts_debug(t) {
@@ -497,20 +491,19 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
         }
         impl #ser for #name {
             fn serialize<S: #serializer>(&self, s: S) -> #result<S::Ok, S::Error> {
-                #write_tagging
+                let w = #union::Writer::new(s, #tagging);
                 match self {
                     #(#writes)*
-                    Self::Unknown(v) => #ser::serialize(v, s),
+                    Self::Unknown(v) => w.as_is(v),
                 }
             }
         }
         impl<'de> #de<'de> for #name {
             fn deserialize<D: #deserializer<'de>>(d: D) -> #result<Self, D::Error> {
-                const TAGGING: #tagging_ty = #tagging;
-                let #union::Envelope { tag, value } = #union::read(d, TAGGING, #default)?;
+                let (tag, m) = #union::read_member(d, #tagging, #default)?;
                 match tag.as_deref() {
                     #(#reads)*
-                    _ => Ok(Self::Unknown(value)),
+                    _ => Ok(Self::Unknown(m.into_value())),
                 }
             }
         }

@@ -169,6 +169,7 @@ pub const CLIENT_SHORT: &[(&str, &str)] = &[
     ("Error", "::charter_runtime::client::Error"),
     ("CallResult", "::charter_runtime::client::CallResult"),
     ("CallFuture", "::charter_runtime::client::CallFuture"),
+    ("Stub", "::charter_runtime::mock::Stub"),
     ("fill", "::charter_runtime::client::fill"),
     ("Future", "::std::future::Future"),
 ];

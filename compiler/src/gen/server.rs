@@ -118,7 +118,7 @@ fn router(s: &ServicePlan, traits: &[proc_macro2::Ident], routes: Routes) -> Tok
         let chain = methods.into_iter().enumerate().map(|(i, (m, h))| {
             let m = format_ident!("{}", m);
             if i == 0 {
-                quote!(::charter_runtime::axum::routing::#m(#h))
+                quote!(routing::#m(#h))
             } else {
                 quote!(.#m(#h))
             }
@@ -273,17 +273,14 @@ fn operation(
         quote!(r)
     };
     let handler = quote! {
-        |::charter_runtime::axum::extract::State(service): ::charter_runtime::axum::extract::State<::std::sync::Arc<S>>,
-         req: ::charter_runtime::server::Request| {
-            req.handle(
-                |#req_var| {
-                    #(#parse)*
-                    #check
-                    ::std::result::Result::Ok(#req_name { #(#names),* })
-                },
-                move |request, context| async move { #tname::#fname(&*service, request, context).await },
-            )
-        }
+        operation(
+            |#req_var| {
+                #(#parse)*
+                #check
+                ::std::result::Result::Ok(#req_name { #(#names),* })
+            },
+            |s, request, context| async move { #tname::#fname(&*s, request, context).await },
+        )
     };
     (method, handler)
 }
