@@ -433,9 +433,17 @@ fn operation(plan: &Plan, sid: ServiceId, op: &OpPlan, items: &mut TokenStream) 
         quote!(::charter_runtime::client::path(&[#(#pieces),*]))
     };
 
-    // Request building.
+    // Request building; a filled-in path is bound first (the request then fits on a line),
+    // unless an argument is named `path`.
     let method_ident = format_ident!("{}", op.method.as_str());
     let method = n("Method");
+    let mut prelude = TokenStream::new();
+    let path = if params.is_empty() || op.args.iter().any(|a| a.ident == "path") {
+        path
+    } else {
+        prelude.extend(quote!(let path = #path;));
+        quote!(path)
+    };
     let mut build = quote! {
         self.inner.request(#method::#method_ident, #path)
     };
@@ -484,14 +492,13 @@ fn operation(plan: &Plan, sid: ServiceId, op: &OpPlan, items: &mut TokenStream) 
             }),
         }
     }
-    let mut prelude = TokenStream::new();
     if let Some(b) = &body {
         build.extend(quote!(.json(#b)));
     } else if !form.is_empty() {
-        prelude = quote! {
+        prelude.extend(quote! {
             let mut form = ::charter_runtime::serde_json::Map::new();
             #(#form)*
-        };
+        });
         build.extend(quote!(.json(&form)));
     }
 

@@ -410,6 +410,11 @@ const MODELS_CHUNK: usize = 150;
 /// events) adds its part here, behind its `Settings` flag.
 fn parts<'p>(plan: &'p plan::Plan<'p>, s: &'p plan::ServicePlan<'p>) -> Vec<Part<'p>> {
     let settings = plan.settings;
+    // Sibling modules of `models` name its types `models::T`.
+    let sibling_uses = {
+        let uses = plan.uses(s);
+        quote!(#uses use super::models;)
+    };
     let uses = plan.uses(s);
     let client_uses = plan.client_uses(s);
     let mut parts = Vec::new();
@@ -442,7 +447,7 @@ fn parts<'p>(plan: &'p plan::Plan<'p>, s: &'p plan::ServicePlan<'p>) -> Vec<Part
     });
     if settings.wants_factories() {
         parts.push(Part {
-            uses: uses.clone(),
+            uses: sibling_uses.clone(),
             docs: "A valid value of every model, enum and union of the service, for tests: required\n\
                    fields filled, optional ones `None`, defaults applied, enums their first value,\n\
                    unions their first member that does not recurse, lists and maps empty (or as long\n\
@@ -454,7 +459,7 @@ fn parts<'p>(plan: &'p plan::Plan<'p>, s: &'p plan::ServicePlan<'p>) -> Vec<Part
     }
     if settings.server || settings.mock {
         parts.push(Part {
-            uses: uses.clone(),
+            uses: sibling_uses.clone(),
             docs: "The checks of every operation's arguments, shared by the server (before the handler\n\
                    runs) and the mock client (before it answers): enum values and union members the\n\
                    spec lists, `minimum`/`maximum` of parameters and of body fields at any depth\n\
@@ -464,7 +469,7 @@ fn parts<'p>(plan: &'p plan::Plan<'p>, s: &'p plan::ServicePlan<'p>) -> Vec<Part
         });
     }
     if settings.wants_client() {
-        let client_uses = quote!(#uses #client_uses);
+        let client_uses = quote!(#sibling_uses #client_uses);
         parts.push(Part {
             uses: client_uses.clone(),
             docs: "",
@@ -504,7 +509,7 @@ fn parts<'p>(plan: &'p plan::Plan<'p>, s: &'p plan::ServicePlan<'p>) -> Vec<Part
     if settings.server {
         parts.push(Part {
             uses: quote! {
-                #uses
+                #sibling_uses
                 use ::charter_runtime::{axum::routing, route::operation};
             },
             docs: "",

@@ -52,7 +52,8 @@ pub struct Reason {
 pub enum Place {
     /// Inside the service's own `models` module.
     Models,
-    /// A sibling module of `models` (`client`, `server`, `factories`, …): `super::models::T`.
+    /// A sibling module of `models` (`client`, `server`, `factories`, …): `models::T`, through
+    /// its `use super::models;`.
     Sibling,
     /// A sibling module that does not import the [`SHORT`] names (only the prelude's are short).
     Outside,
@@ -1401,7 +1402,9 @@ impl<'a> Plan<'a> {
         if id.service == from {
             match place {
                 Place::Models => quote!(#name),
-                Place::Sibling | Place::Outside => quote!(super::models::#name),
+                // Sibling modules import `super::models` (`Plan::sibling_uses`).
+                Place::Sibling => quote!(models::#name),
+                Place::Outside => quote!(super::models::#name),
             }
         } else {
             let module = self.service_path(id.service);
