@@ -178,6 +178,22 @@ macro_rules! init {
     };
 }
 
+/// The [`mock::DocumentedError`] impl of a generated client's error enum, from the status of
+/// each variant: `documented_error!(ItemsGetByIdError { Status404(404), Default(500) })`.
+#[cfg(feature = "client")]
+#[macro_export]
+macro_rules! documented_error {
+    ($t:ident { $($v:ident($status:literal)),* $(,)? }) => {
+        impl $crate::mock::DocumentedError for $t {
+            fn status(&self) -> u16 {
+                match self {
+                    $(Self::$v { .. } => $status,)*
+                }
+            }
+        }
+    };
+}
+
 /// `impl Validate for T {}` for each listed type: generated types with nothing to check beyond
 /// their fields' types (the trait's default method accepts everything), listed once at the end of
 /// the generated `models` module instead of one empty impl each.

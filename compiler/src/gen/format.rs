@@ -21,7 +21,7 @@ pub fn parallel(jobs: &[&super::Body]) -> Vec<String> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(jobs.len());
-    let run = |job: &super::Body| text(job());
+    let run = |job: &super::Body| job_text(job);
     if threads <= 1 {
         return jobs.iter().map(|j| run(j)).collect();
     }
@@ -44,6 +44,19 @@ pub fn parallel(jobs: &[&super::Body]) -> Vec<String> {
     done.into_iter()
         .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
         .collect()
+}
+
+/// The items of an emitter as text ([`text`]); its tokens are parsed as they are, not copied
+/// (the emitter runs again for the message if they do not parse).
+fn job_text(job: &super::Body) -> String {
+    let tokens = job();
+    if tokens.is_empty() {
+        return String::new();
+    }
+    match syn::parse2::<File>(tokens) {
+        Ok(file) => unparse(file),
+        Err(e) => format!("compile_error!({:?});\n{}\n", e.to_string(), job()),
+    }
 }
 
 /// Items as text, a blank line apart (see [`unparse`]).

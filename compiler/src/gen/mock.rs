@@ -460,18 +460,15 @@ fn default_answer(
 /// `DocumentedError` for an operation's error enum: the documented status of each variant (500
 /// for the spec's `default` response).
 fn documented_error(op: &OpPlan, e: &Ident) -> TokenStream {
-    let arms = op.errors().map(|r| match r.code.as_u16() {
+    let statuses = op.errors().map(|r| match r.code.as_u16() {
         Some(c) => {
             let v = format_ident!("Status{}", c);
-            quote!(Self::#v { .. } => #c,)
+            let c = proc_macro2::Literal::u16_unsuffixed(c);
+            quote!(#v(#c))
         }
-        None => quote!(Self::Default { .. } => 500u16,),
+        None => quote!(Default(500)),
     });
     quote! {
-        impl ::charter_runtime::mock::DocumentedError for #e {
-            fn status(&self) -> u16 {
-                match self { #(#arms)* }
-            }
-        }
+        ::charter_runtime::documented_error!(#e { #(#statuses),* });
     }
 }

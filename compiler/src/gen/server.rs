@@ -165,22 +165,22 @@ fn response_enum(plan: &Plan, sid: ServiceId, op: &OpPlan) -> TokenStream {
             (Some(c), Some(t)) => {
                 variants.push(quote!(#vdoc #v(#t),));
                 let c = proc_macro2::Literal::u16_unsuffixed(c);
-                replies.push(quote!(Self::#v(b) => ::charter_runtime::server::reply(#c, &b),));
+                replies.push(quote!(Self::#v(b) => server::reply(#c, &b),));
             }
             (Some(c), None) => {
                 variants.push(quote!(#vdoc #v,));
                 let c = proc_macro2::Literal::u16_unsuffixed(c);
-                replies.push(quote!(Self::#v => ::charter_runtime::server::reply_empty(#c),));
+                replies.push(quote!(Self::#v => server::reply_empty(#c),));
             }
             (None, Some(t)) => {
                 variants.push(quote!(#vdoc Default(u16, #t),));
                 replies
-                    .push(quote!(Self::Default(s, b) => ::charter_runtime::server::reply(s, &b),));
+                    .push(quote!(Self::Default(s, b) => server::reply(s, &b),));
             }
             (None, None) => {
                 variants.push(quote!(#vdoc Default(u16),));
                 replies
-                    .push(quote!(Self::Default(s) => ::charter_runtime::server::reply_empty(s),));
+                    .push(quote!(Self::Default(s) => server::reply_empty(s),));
             }
         }
     }
@@ -190,8 +190,8 @@ fn response_enum(plan: &Plan, sid: ServiceId, op: &OpPlan) -> TokenStream {
             #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
             pub enum #resp_name { #(#variants)* }
-            impl ::charter_runtime::axum::response::IntoResponse for #resp_name {
-                fn into_response(self) -> ::charter_runtime::axum::response::Response {
+            impl response::IntoResponse for #resp_name {
+                fn into_response(self) -> response::Response {
                     match self { #(#replies)* }
                 }
             }
@@ -265,7 +265,7 @@ fn operation(
     docs.extend(quote!(#[doc = #label]));
     let method = quote! {
         #docs
-        fn #fname(&self, request: #req_name, context: ::charter_runtime::server::Context) -> impl ::std::future::Future<Output = #resp_name> + ::std::marker::Send;
+        fn #fname(&self, request: #req_name, context: server::Context) -> impl ::std::future::Future<Output = #resp_name> + ::std::marker::Send;
     };
     let req_var = if parse.is_empty() {
         quote!(_)
@@ -407,7 +407,7 @@ fn parse_arg(
         return match (a.default(), a.param.is_some_and(|p| p.required)) {
             (Some(d), _) => (
                 t,
-                quote!(::charter_runtime::server::or_default(#name, #get, #d)?),
+                quote!(server::or_default(#name, #get, #d)?),
                 default,
             ),
             (None, true) => (t.clone(), quote!(r.form_required::<#t>(#name)?), None),
@@ -439,7 +439,7 @@ fn parse_arg(
     match (a.default(), a.param.is_some_and(|p| p.required)) {
         (Some(d), _) => (
             t,
-            quote!(::charter_runtime::server::or_default(#name, #get, #d)?),
+            quote!(server::or_default(#name, #get, #d)?),
             default,
         ),
         (None, true) => {

@@ -5,7 +5,7 @@
 //! module's tokens, once, before formatting. A spec type named `option` keeps every
 //! `::std::option::Option` of its service as written, so no spec name is renamed for this.
 
-use proc_macro2::{Group, Ident, Spacing, TokenStream, TokenTree};
+use proc_macro2::{Group, Ident, Punct, Spacing, TokenStream, TokenTree};
 
 /// The full paths of `names` (`(name, "::full::path")`) that `tokens` spells out, rewritten to the
 /// bare name; longer paths first, so `::charter_runtime::union::Shape` becomes `Shape`, not
@@ -19,8 +19,10 @@ pub(crate) fn shorten(tokens: TokenStream, names: &[(&'static str, &'static str)
     rewrite(tokens, &paths)
 }
 
+/// Rewrites `tokens`, which it owns: every token is moved, never cloned, and a group's stream is
+/// rewritten after the group is dropped (so it is not shared and is not copied either).
 fn rewrite(tokens: TokenStream, paths: &[(Vec<&str>, &str)]) -> TokenStream {
-    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
     let mut out: Vec<TokenTree> = Vec::with_capacity(trees.len());
     let mut i = 0;
     while i < trees.len() {
@@ -43,13 +45,17 @@ fn rewrite(tokens: TokenStream, paths: &[(Vec<&str>, &str)]) -> TokenStream {
                 continue;
             }
         }
-        out.push(match &trees[i] {
+        // Taken out (the slot is never read again: lookahead only reads from `i` on).
+        let tree = std::mem::replace(&mut trees[i], TokenTree::Punct(Punct::new('.', Spacing::Alone)));
+        out.push(match tree {
             TokenTree::Group(g) => {
-                let mut group = Group::new(g.delimiter(), rewrite(g.stream(), paths));
-                group.set_span(g.span());
+                let (delimiter, span, stream) = (g.delimiter(), g.span(), g.stream());
+                drop(g);
+                let mut group = Group::new(delimiter, rewrite(stream, paths));
+                group.set_span(span);
                 TokenTree::Group(group)
             }
-            other => other.clone(),
+            other => other,
         });
         i += 1;
     }
