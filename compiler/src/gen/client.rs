@@ -7,7 +7,9 @@
 //!
 //! Arguments, in order: path parameters (in path order), the body, then query, header and form
 //! parameters in spec order; optional ones as `Option<&T>`, lists as `&[T]`, strings as `&str`.
-//! The result is `Result<S, charter_runtime::client::Error<E>>`: `S` is the body of the single
+//! The result is `CallResult<S, E>` (`charter_runtime::client::CallResult`, that is
+//! `Result<S, charter_runtime::client::Error<E>>`; the trait methods return
+//! `impl CallFuture<S, E>`, a `Send` future of it): `S` is the body of the single
 //! documented success status (or a `<Resource><Op>Response` enum with one variant per success
 //! status), `E` is `<Resource><Op>Error` with one variant per documented error status carrying its
 //! decoded body (`Infallible` when there is none).

@@ -8,6 +8,11 @@
 //! - Unions: one variant per member plus `Unknown(serde_json::Value)` that keeps any member this
 //!   version does not know; wire form in `charter_runtime::union`.
 //! - Interfaces: a trait with one getter per field, implemented by the models that list it.
+//!
+//! What would repeat per type is written once in charter-runtime and called: an enum's
+//! `WireEnum`, `From`, `Display` and `Validate` impls from `wire_enum!(E { Variant("wire"), … })`,
+//! a long constructor's body from `init!`, a union's serde through `union::Writer` and
+//! `union::read_member`, empty impls from `no_checks!` / `no_personal_data!`.
 
 use super::plan::{FieldPlan, Place, Plan, ServicePlan, TypePlan};
 use super::{doc_attrs, ident};
