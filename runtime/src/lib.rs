@@ -237,7 +237,11 @@ mod macro_tests {
 
     impl User {
         fn with(self, age: i32) -> Self {
-            Self { age, r#type: Some("t".into()), ..self }
+            Self {
+                age,
+                r#type: Some("t".into()),
+                ..self
+            }
         }
     }
 
@@ -255,9 +259,19 @@ mod macro_tests {
     #[test]
     fn init_sets_arguments_defaults_and_nones() {
         let u = User::new("1".into());
-        assert_eq!(u, User { id: "1".into(), r#type: None, age: 7 });
+        assert_eq!(
+            u,
+            User {
+                id: "1".into(),
+                r#type: None,
+                age: 7
+            }
+        );
         let (id, age) = ("2".to_owned(), 1);
         let r#type = Some("t".to_owned());
-        assert_eq!(crate::init!(User { id, age, r#type }), User::new("2".into()).with(1));
+        assert_eq!(
+            crate::init!(User { id, age, r#type }),
+            User::new("2".into()).with(1)
+        );
     }
 }

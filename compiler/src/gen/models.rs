@@ -399,12 +399,8 @@ fn union(plan: &Plan, id: TypeId) -> TokenStream {
         n("Box"),
     );
     let (ser, de) = serde_derives(plan, id);
-    let (union, tagging_ty, serializer, deserializer) = (
-        n("union"),
-        n("Tagging"),
-        n("Serializer"),
-        n("Deserializer"),
-    );
+    let (union, tagging_ty, serializer, deserializer) =
+        (n("union"), n("Tagging"), n("Serializer"), n("Deserializer"));
     let docs = doc_attrs(u.description.as_deref(), u.deprecation.as_ref());
     let tagging = match &u.discriminator {
         Some(d) => quote!(#tagging_ty::Discriminator(#d)),

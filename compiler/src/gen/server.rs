@@ -174,13 +174,11 @@ fn response_enum(plan: &Plan, sid: ServiceId, op: &OpPlan) -> TokenStream {
             }
             (None, Some(t)) => {
                 variants.push(quote!(#vdoc Default(u16, #t),));
-                replies
-                    .push(quote!(Self::Default(s, b) => server::reply(s, &b),));
+                replies.push(quote!(Self::Default(s, b) => server::reply(s, &b),));
             }
             (None, None) => {
                 variants.push(quote!(#vdoc Default(u16),));
-                replies
-                    .push(quote!(Self::Default(s) => server::reply_empty(s),));
+                replies.push(quote!(Self::Default(s) => server::reply_empty(s),));
             }
         }
     }
@@ -254,7 +252,13 @@ fn operation(
         parse.push(quote!(let #i = #expr;));
         names.push(i);
     }
-    items.extend(request_struct(op, &req_name, &fields, &params, (&inits, &required, &set, &nones)));
+    items.extend(request_struct(
+        op,
+        &req_name,
+        &fields,
+        &params,
+        (&inits, &required, &set, &nones),
+    ));
     let check = op.check.as_ref().map(|name| {
         let f = ident(name);
         let borrowed = op.checked_args().map(borrow);
@@ -405,11 +409,7 @@ fn parse_arg(
         let t = plan.rust_type(sid, &a.ty, Place::Sibling);
         let get = quote!(r.form_optional::<#t>(#name)?);
         return match (a.default(), a.param.is_some_and(|p| p.required)) {
-            (Some(d), _) => (
-                t,
-                quote!(server::or_default(#name, #get, #d)?),
-                default,
-            ),
+            (Some(d), _) => (t, quote!(server::or_default(#name, #get, #d)?), default),
             (None, true) => (t.clone(), quote!(r.form_required::<#t>(#name)?), None),
             (None, false) => (quote!(::std::option::Option<#t>), get, none),
         };
@@ -437,11 +437,7 @@ fn parse_arg(
         quote!(r.query_optional::<#t>(#name)?)
     };
     match (a.default(), a.param.is_some_and(|p| p.required)) {
-        (Some(d), _) => (
-            t,
-            quote!(server::or_default(#name, #get, #d)?),
-            default,
-        ),
+        (Some(d), _) => (t, quote!(server::or_default(#name, #get, #d)?), default),
         (None, true) => {
             let v = if header {
                 quote!(r.header_required::<#t>(#name)?)

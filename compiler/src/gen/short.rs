@@ -46,7 +46,10 @@ fn rewrite(tokens: TokenStream, paths: &[(Vec<&str>, &str)]) -> TokenStream {
             }
         }
         // Taken out (the slot is never read again: lookahead only reads from `i` on).
-        let tree = std::mem::replace(&mut trees[i], TokenTree::Punct(Punct::new('.', Spacing::Alone)));
+        let tree = std::mem::replace(
+            &mut trees[i],
+            TokenTree::Punct(Punct::new('.', Spacing::Alone)),
+        );
         out.push(match tree {
             TokenTree::Group(g) => {
                 let (delimiter, span, stream) = (g.delimiter(), g.span(), g.stream());
