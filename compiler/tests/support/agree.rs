@@ -472,6 +472,12 @@ pub fn harness(plan: &Plan, file: &syn::File, case_module: &str) -> Harness {
         .into_iter()
         .filter(|(name, _)| *name != "Value")
         .map(|(_, path)| format!("    use {path};\n"))
+        // Sibling modules of `models` name its types `models::T`; the server's signatures name
+        // `server::Context`.
+        .chain([
+            format!("    use {svc} :: models;\n"),
+            "    use ::charter_runtime::server;\n".to_owned(),
+        ])
         .collect();
     uses.push_str(&short);
     let run = if any_server {
