@@ -567,11 +567,107 @@ async fn cleanup_streams(run: &str) {
     }
 }
 
-fn row(what: &str, side: &str, f: &Figures) {
+/// Medians of a side's per-round figures.
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// `BENCH_ONLY` (a comma-separated list of substrings of `section/side`, e.g. `outbox/` or
+/// `outbox/generated,outbox/ordered`): the sides to run; empty runs everything.
+fn selected(section: &str, side: &str) -> bool {
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let name = format!("{section}/{side}");
+    only.is_empty() || only.split(',').any(|o| name.contains(o.trim()))
+}
+
+/// One side of an interleaved measurement: its label and how to measure it once.
+type Side<'a> = (
+    String,
+    Box<dyn FnMut() -> futures_util::future::LocalBoxFuture<'a, Figures> + 'a>,
+);
+
+/// A side called `section/name` (kept when [`selected`]), labelled `label`, measured by `f`.
+fn side<'a, F, Fut>(section: &str, name: &str, label: &str, f: F) -> Option<Side<'a>>
+where
+    F: Fn() -> Fut + 'a,
+    Fut: std::future::Future<Output = Figures> + 'a,
+{
+    selected(section, name).then(|| {
+        let run: Box<dyn FnMut() -> futures_util::future::LocalBoxFuture<'a, Figures> + 'a> =
+            Box::new(move || Box::pin(f()));
+        (label.to_owned(), run)
+    })
+}
+
+/// Runs `sides` in `rounds` interleaved rounds, each round every side once in a rotated order,
+/// so a burst of load elsewhere on the machine hits each side alike. Prints per side the median
+/// events/s (and every round's), the median p50/p99 when measured, and for each side after the
+/// first the median of the per-round ratios first side / this side (events/s).
+async fn interleaved(title: &str, rounds: usize, sides: Vec<Side<'_>>) {
+    let n = sides.len();
+    if n == 0 {
+        return;
+    }
+    let (names, mut run): (Vec<String>, Vec<_>) = sides.into_iter().unzip();
+    let mut figures: Vec<Vec<Figures>> = (0..n).map(|_| Vec::new()).collect();
+    for round in 0..rounds {
+        for k in 0..n {
+            let side = (k + round) % n;
+            figures[side].push(run[side]().await);
+        }
+    }
     println!(
-        "| {what} | {side} | {:>9.0} | {:>7.2} ms | {:>7.2} ms |",
-        f.per_second, f.p50, f.p99
+        "\n| {title}, {rounds} interleaved rounds | events/s, median | per round | p50 / p99 ms (paced), median | generated / this, events/s, median of rounds |\n|---|---:|---|---:|---:|"
     );
+    let rate = |i: usize| -> Vec<f64> { figures[i].iter().map(|f| f.per_second).collect() };
+    for (i, name) in names.iter().enumerate() {
+        let each: Vec<String> = rate(i).iter().map(|r| format!("{r:.0}")).collect();
+        let p50: Vec<f64> = figures[i].iter().map(|f| f.p50).collect();
+        let p99: Vec<f64> = figures[i].iter().map(|f| f.p99).collect();
+        let latency = if p50.iter().any(|p| p.is_nan()) {
+            String::new()
+        } else {
+            format!("{:.2} / {:.2}", median(&p50), median(&p99))
+        };
+        let vs = if i == 0 {
+            String::new()
+        } else {
+            let r: Vec<f64> = rate(0).iter().zip(&rate(i)).map(|(x, y)| x / y).collect();
+            format!("{:.0}%", 100.0 * median(&r))
+        };
+        println!(
+            "| {name} | {:.0} | {} | {latency} | {vs} |",
+            median(&rate(i)),
+            each.join(", ")
+        );
+    }
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+/// A pipeline's figures: events/s as fast as it goes, p50/p99 from a paced second pass.
+fn merge(t: Figures, l: Figures) -> Figures {
+    Figures {
+        per_second: t.per_second,
+        p50: l.p50,
+        p99: l.p99,
+    }
+}
+
+/// A drain's figures (no latency).
+fn drained(per_second: f64) -> Figures {
+    Figures {
+        per_second,
+        p50: f64::NAN,
+        p99: f64::NAN,
+    }
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -582,132 +678,137 @@ async fn main() {
         rate: Some(env("BENCH_RATE", 500)),
     };
     let full = Load { events, rate: None };
+    let rounds = env("BENCH_ROUNDS", 3);
     let keys = 64;
     let db = support::fresh_database("ev_bench").await;
     let pool = support::pool(&db, 8).await;
     sqlx::raw_sql(BASELINE_SCHEMA).execute(&pool).await.unwrap();
     let run = format!("_{}_", std::process::id());
+    let pool = &pool;
 
     println!(
-        "events/s over {events} events as fast as they go; p50/p99 at {} events/s ({} events); {keys} partition keys\n",
+        "events/s over {events} events as fast as they go; p50/p99 at {} events/s ({} events); {keys} partition keys; {rounds} interleaved rounds per table",
         paced.rate.unwrap_or_default(),
         paced.events
     );
-    println!(
-        "load average at start: {}\n",
-        std::fs::read_to_string("/proc/loadavg")
-            .unwrap_or_default()
-            .trim()
-    );
-    println!("| pipeline | side | events/s | p50 (paced) | p99 (paced) |");
-    println!("|---|---|---:|---:|---:|");
-    let merge = |t: Figures, l: Figures| Figures {
-        per_second: t.per_second,
-        p50: l.p50,
-        p99: l.p99,
-    };
-    let g = merge(
-        nats_generated(full, keys).await,
-        nats_generated(paced, keys).await,
-    );
-    let b = merge(
-        nats_baseline(full, keys).await,
-        nats_baseline(paced, keys).await,
-    );
-    row("producer → NATS → consumer", "generated", &g);
-    row("producer → NATS → consumer", "hand-written async-nats", &b);
-    let g = merge(
-        outbox_generated(&pool, full, keys).await,
-        outbox_generated(&pool, paced, keys).await,
-    );
-    sqlx::query("TRUNCATE charter_events_outbox")
-        .execute(&pool)
-        .await
-        .unwrap();
-    let mut baselines = Vec::new();
-    for ordered in [true, false] {
-        baselines.push(merge(
-            outbox_baseline(&pool, full, keys, ordered).await,
-            outbox_baseline(&pool, paced, keys, ordered).await,
-        ));
-        sqlx::query("TRUNCATE bench_outbox")
-            .execute(&pool)
+    println!("\nload average at start: {}", loadavg());
+
+    let truncate = || async move {
+        sqlx::query("TRUNCATE charter_events_outbox, bench_outbox")
+            .execute(pool)
             .await
             .unwrap();
-    }
-    row("outbox → relay → NATS → consumer", "generated", &g);
-    row(
-        "outbox → relay → NATS → consumer",
-        "hand-written sqlx + async-nats, per-key order",
-        &baselines[0],
-    );
-    row(
-        "outbox → relay → NATS → consumer",
-        "hand-written, unordered",
-        &baselines[1],
-    );
-
-    // Relay drains in interleaved rounds: each round runs every side once, in a rotated order,
-    // so a burst of load elsewhere on the machine hits each side alike; the ratio of a round is
-    // taken within the round.
-    let rounds = env("BENCH_ROUNDS", 3);
-    let sides = 5;
-    let mut rates = vec![Vec::new(); sides];
-    for round in 0..rounds {
-        for k in 0..sides {
-            let side = (k + round) % sides;
-            let r = match side {
-                0 => drain_generated(&pool, events, keys).await,
-                1 => drain_baseline(&pool, events, keys, true).await,
-                2 => drain_baseline(&pool, events, keys, false).await,
-                3 => drain_generated(&pool, events, 1).await,
-                _ => drain_baseline(&pool, events, 1, true).await,
-            };
-            rates[side].push(r);
-        }
-    }
-    let med = |v: &[f64]| {
-        let mut v = v.to_vec();
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
     };
-    let ratio = |a: usize, b: usize| {
-        let r: Vec<f64> = rates[a].iter().zip(&rates[b]).map(|(x, y)| x / y).collect();
-        100.0 * med(&r)
+    let sides: Vec<Side> = [
+        side("nats", "generated", "generated", move || async move {
+            merge(
+                nats_generated(full, keys).await,
+                nats_generated(paced, keys).await,
+            )
+        }),
+        side(
+            "nats",
+            "baseline",
+            "hand-written async-nats",
+            move || async move {
+                merge(
+                    nats_baseline(full, keys).await,
+                    nats_baseline(paced, keys).await,
+                )
+            },
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    interleaved("producer → NATS → consumer", rounds, sides).await;
+    let outbox_side = |name: &'static str, label: &str, ordered: Option<bool>| {
+        side("outbox", name, label, move || async move {
+            let mut f = Vec::new();
+            for load in [full, paced] {
+                truncate().await;
+                f.push(match ordered {
+                    None => outbox_generated(pool, load, keys).await,
+                    Some(o) => outbox_baseline(pool, load, keys, o).await,
+                });
+            }
+            let l = f.pop().unwrap();
+            merge(f.pop().unwrap(), l)
+        })
     };
-    println!(
-        "\n| relay drain of {events} outbox rows ({rounds} interleaved rounds) | events/s, median | per round | generated/baseline, median of rounds |\n|---|---:|---|---:|"
-    );
-    let names = [
-        format!("generated `Relay`, {keys} keys"),
-        format!("hand-written relay, per-key order, {keys} keys"),
-        format!("hand-written relay, unordered, {keys} keys"),
-        "generated `Relay`, 1 key".to_owned(),
-        "hand-written relay, per-key order, 1 key".to_owned(),
-    ];
-    for (i, name) in names.iter().enumerate() {
-        let each: Vec<String> = rates[i].iter().map(|r| format!("{r:.0}")).collect();
-        let vs = match i {
-            0 => format!(
-                "{:.0}% of ordered, {:.0}% of unordered",
-                ratio(0, 1),
-                ratio(0, 2)
-            ),
-            3 => format!("{:.0}% of ordered", ratio(3, 4)),
-            _ => String::new(),
-        };
-        println!(
-            "| {name} | {:.0} | {} | {vs} |",
-            med(&rates[i]),
-            each.join(", ")
-        );
-    }
-    println!(
-        "\nload average: {}",
-        std::fs::read_to_string("/proc/loadavg")
-            .unwrap_or_default()
-            .trim()
-    );
+    let sides: Vec<Side> = [
+        outbox_side("generated", "generated", None),
+        outbox_side(
+            "ordered",
+            "hand-written sqlx + async-nats, same work",
+            Some(true),
+        ),
+        outbox_side(
+            "unordered",
+            "hand-written, unordered (for scale)",
+            Some(false),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    interleaved("outbox → relay → NATS → consumer", rounds, sides).await;
+    let drain_side = |name: &str, label: &str, k: usize, ordered: Option<bool>| {
+        side("drain", name, label, move || async move {
+            drained(match ordered {
+                None => drain_generated(pool, events, k).await,
+                Some(o) => drain_baseline(pool, events, k, o).await,
+            })
+        })
+    };
+    let sides: Vec<Side> = [
+        drain_side(
+            "generated-64",
+            &format!("generated `Relay`, {keys} keys"),
+            keys,
+            None,
+        ),
+        drain_side(
+            "ordered-64",
+            &format!("hand-written relay, same work, {keys} keys"),
+            keys,
+            Some(true),
+        ),
+        drain_side(
+            "unordered-64",
+            &format!("hand-written relay, unordered, {keys} keys"),
+            keys,
+            Some(false),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    interleaved(
+        &format!("relay drain of {events} outbox rows, {keys} keys"),
+        rounds,
+        sides,
+    )
+    .await;
+    let sides: Vec<Side> = [
+        drain_side("generated-1", "generated `Relay`, 1 key", 1, None),
+        drain_side(
+            "ordered-1",
+            "hand-written relay, same work, 1 key",
+            1,
+            Some(true),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    interleaved(
+        &format!("relay drain of {events} outbox rows, 1 key"),
+        rounds,
+        sides,
+    )
+    .await;
+    println!("\nload average at end: {}", loadavg());
 
     pool.close().await;
     support::drop_database(&db).await;
