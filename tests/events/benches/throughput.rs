@@ -34,7 +34,9 @@ use charter_events_tests::io_acme_catalog_v1::models::{
 use charter_events_tests::support;
 use charter_runtime::events::nats::{jetstream_name, NatsTransport};
 use charter_runtime::events::postgres::{Outbox, Relay, RelayConfig};
-use charter_runtime::events::{Consumer, ConsumerConfig, Event, EventContext, HandlerError};
+use charter_runtime::events::{
+    partition_hash, Consumer, ConsumerConfig, Event, EventContext, HandlerError,
+};
 use futures_util::StreamExt;
 use sqlx::PgPool;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -194,6 +196,8 @@ struct Figures {
     per_second: f64,
     p50: f64,
     p99: f64,
+    /// When the producer had published everything, ms after the first publish.
+    produced_ms: f64,
 }
 
 fn transport_config(prefix: &str) -> charter_runtime::events::nats::NatsConfig {
@@ -212,9 +216,14 @@ async fn nats_transport(prefix: &str) -> Arc<NatsTransport> {
 }
 
 /// The generated consumer over `transport`, running until `stop`.
-fn generated_consumer(transport: Arc<NatsTransport>, rec: Arc<Recorder>, stop: Stop) {
+///
+/// Subscribed before the clock starts, as the baseline's consumer is: the first poll (of an
+/// empty stream) creates the durable consumer and opens its pull stream.
+async fn generated_consumer(transport: Arc<NatsTransport>, rec: Arc<Recorder>, stop: Stop) {
     let config = ConsumerConfig::new("bench").with_batch(500, Duration::from_millis(50));
     let mut consumer = Consumer::new(transport, config, CatalogEventDispatcher(Probe(rec)));
+    let none = consumer.poll().await.unwrap();
+    assert!(none.is_empty(), "the stream is new");
     tokio::spawn(async move { consumer.run_until(stop.wait()).await });
 }
 
@@ -315,7 +324,7 @@ async fn nats_generated(load: Load, keys: usize) -> Figures {
     let epoch = Instant::now();
     let rec = Recorder::new(epoch);
     let stop = Stop::default();
-    generated_consumer(transport.clone(), rec.clone(), stop.clone());
+    generated_consumer(transport.clone(), rec.clone(), stop.clone()).await;
     let producer = CatalogEventProducer::new(transport.clone());
     let start = Instant::now();
     drive(load, keys, epoch, |batch| {
@@ -325,8 +334,9 @@ async fn nats_generated(load: Load, keys: usize) -> Figures {
         }
     })
     .await;
+    let produced = start.elapsed();
     rec.wait_for(load.events).await;
-    figures(load, start, &rec, stop)
+    figures(load, start, produced, &rec, stop)
 }
 
 async fn nats_baseline(load: Load, keys: usize) -> Figures {
@@ -353,11 +363,12 @@ async fn nats_baseline(load: Load, keys: usize) -> Figures {
         }
     })
     .await;
+    let produced = start.elapsed();
     rec.wait_for(load.events).await;
-    figures(load, start, &rec, stop)
+    figures(load, start, produced, &rec, stop)
 }
 
-fn figures(load: Load, start: Instant, rec: &Recorder, stop: Stop) -> Figures {
+fn figures(load: Load, start: Instant, produced: Duration, rec: &Recorder, stop: Stop) -> Figures {
     let elapsed = start.elapsed().as_secs_f64();
     stop.set();
     let (p50, p99) = rec.percentiles();
@@ -365,12 +376,14 @@ fn figures(load: Load, start: Instant, rec: &Recorder, stop: Stop) -> Figures {
         per_second: load.events as f64 / elapsed,
         p50,
         p99,
+        produced_ms: produced.as_secs_f64() * 1e3,
     }
 }
 
 const BASELINE_SCHEMA: &str = "
 CREATE TABLE bench_outbox (id bigserial PRIMARY KEY, event_id text NOT NULL,
-    partition_key text NOT NULL, payload text NOT NULL, published_at timestamptz);
+    partition_key text NOT NULL, bucket integer NOT NULL, payload text NOT NULL,
+    published_at timestamptz);
 CREATE INDEX bench_outbox_unpublished ON bench_outbox (id) WHERE published_at IS NULL;";
 
 async fn outbox_generated(pool: &PgPool, load: Load, keys: usize) -> Figures {
@@ -383,7 +396,7 @@ async fn outbox_generated(pool: &PgPool, load: Load, keys: usize) -> Figures {
     let epoch = Instant::now();
     let rec = Recorder::new(epoch);
     let stop = Stop::default();
-    generated_consumer(transport.clone(), rec.clone(), stop.clone());
+    generated_consumer(transport.clone(), rec.clone(), stop.clone()).await;
     let relay = Relay::new(pool.clone(), transport.clone(), RelayConfig::default());
     let relay_stop = stop.clone();
     tokio::spawn(async move { relay.run_until(relay_stop.wait()).await });
@@ -398,27 +411,31 @@ async fn outbox_generated(pool: &PgPool, load: Load, keys: usize) -> Figures {
         }
     })
     .await;
+    let produced = start.elapsed();
     rec.wait_for(load.events).await;
-    figures(load, start, &rec, stop)
+    figures(load, start, produced, &rec, stop)
 }
 
 /// Inserts prepared events into the baseline outbox in one transaction.
 async fn baseline_insert(pool: &PgPool, batch: Vec<(String, String, Vec<u8>)>) {
     let mut ids = Vec::new();
     let mut keys = Vec::new();
+    let mut buckets = Vec::new();
     let mut payloads = Vec::new();
     for (id, key, payload) in batch {
         ids.push(id);
+        buckets.push((partition_hash(&key) % 64) as i32);
         keys.push(key);
         payloads.push(String::from_utf8(payload).unwrap());
     }
     let mut tx = pool.begin().await.unwrap();
     sqlx::query(
-        "INSERT INTO bench_outbox (event_id, partition_key, payload)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[])",
+        "INSERT INTO bench_outbox (event_id, partition_key, bucket, payload)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[])",
     )
     .bind(ids)
     .bind(keys)
+    .bind(buckets)
     .bind(payloads)
     .execute(&mut *tx)
     .await
@@ -427,8 +444,10 @@ async fn baseline_insert(pool: &PgPool, batch: Vec<(String, String, Vec<u8>)>) {
 }
 
 /// One round of a hand-written relay; returns how many rows it published. `ordered`: the
-/// same work as the generated relay (per-key order: a chain of expectations, and only the
-/// confirmed prefix marked published); otherwise the whole batch pipelined and marked.
+/// same work as the generated relay for the same guarantee, per-key order: only rows of
+/// partition buckets it can lock (`pg_try_advisory_xact_lock`, so two relays never publish one
+/// key at once), a chain of expectations, and only the confirmed prefix marked published.
+/// Otherwise every unpublished row, the whole batch pipelined and marked.
 async fn baseline_relay_once(
     pool: &PgPool,
     js: &async_nats::jetstream::Context,
@@ -436,10 +455,14 @@ async fn baseline_relay_once(
     ordered: bool,
 ) -> usize {
     let mut tx = pool.begin().await.unwrap();
-    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(if ordered {
         "SELECT id, event_id, partition_key, payload FROM bench_outbox
-         WHERE published_at IS NULL ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED",
-    )
+         WHERE published_at IS NULL AND pg_try_advisory_xact_lock(17, bucket)
+         ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED"
+    } else {
+        "SELECT id, event_id, partition_key, payload FROM bench_outbox
+         WHERE published_at IS NULL ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED"
+    })
     .fetch_all(&mut *tx)
     .await
     .unwrap();
@@ -489,8 +512,35 @@ async fn outbox_baseline(pool: &PgPool, load: Load, keys: usize, ordered: bool) 
         async move { baseline_insert(&pool, batch.into_iter().map(prepared).collect()).await }
     })
     .await;
+    let produced = start.elapsed();
     rec.wait_for(load.events).await;
-    figures(load, start, &rec, stop)
+    figures(load, start, produced, &rec, stop)
+}
+
+/// Times writing `load` into the outbox alone (no relay): the generated `Outbox::publish_batch`
+/// or the baseline's insert, a transaction per batch; returns events/s.
+async fn insert_only(pool: &PgPool, load: Load, keys: usize, generated: bool) -> f64 {
+    sqlx::query("TRUNCATE charter_events_outbox, bench_outbox")
+        .execute(pool)
+        .await
+        .unwrap();
+    let epoch = Instant::now();
+    let outbox = Outbox::new();
+    let start = Instant::now();
+    drive(load, keys, epoch, |batch| {
+        let (pool, outbox) = (pool.clone(), outbox.clone());
+        async move {
+            if generated {
+                let mut tx = pool.begin().await.unwrap();
+                outbox.publish_batch(&mut tx, batch).await.unwrap();
+                tx.commit().await.unwrap();
+            } else {
+                baseline_insert(&pool, batch.into_iter().map(prepared).collect()).await
+            }
+        }
+    })
+    .await;
+    load.events as f64 / start.elapsed().as_secs_f64()
 }
 
 /// Fills the outbox with `n` events over `keys` keys (not timed), then times one generated
@@ -626,10 +676,16 @@ async fn interleaved(title: &str, rounds: usize, sides: Vec<Side<'_>>) {
         let each: Vec<String> = rate(i).iter().map(|r| format!("{r:.0}")).collect();
         let p50: Vec<f64> = figures[i].iter().map(|f| f.p50).collect();
         let p99: Vec<f64> = figures[i].iter().map(|f| f.p99).collect();
+        let produced: Vec<f64> = figures[i].iter().map(|f| f.produced_ms).collect();
         let latency = if p50.iter().any(|p| p.is_nan()) {
             String::new()
         } else {
-            format!("{:.2} / {:.2}", median(&p50), median(&p99))
+            format!(
+                "{:.2} / {:.2} (producer done after {:.0} ms)",
+                median(&p50),
+                median(&p99),
+                median(&produced)
+            )
         };
         let vs = if i == 0 {
             String::new()
@@ -658,6 +714,7 @@ fn merge(t: Figures, l: Figures) -> Figures {
         per_second: t.per_second,
         p50: l.p50,
         p99: l.p99,
+        produced_ms: t.produced_ms,
     }
 }
 
@@ -667,6 +724,7 @@ fn drained(per_second: f64) -> Figures {
         per_second,
         p50: f64::NAN,
         p99: f64::NAN,
+        produced_ms: f64::NAN,
     }
 }
 
@@ -753,6 +811,29 @@ async fn main() {
     .flatten()
     .collect();
     interleaved("outbox → relay → NATS → consumer", rounds, sides).await;
+    let sides: Vec<Side> = [
+        side(
+            "insert",
+            "generated",
+            "generated `Outbox`",
+            move || async move { drained(insert_only(pool, full, keys, true).await) },
+        ),
+        side(
+            "insert",
+            "baseline",
+            "hand-written sqlx",
+            move || async move { drained(insert_only(pool, full, keys, false).await) },
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    interleaved(
+        &format!("outbox writes alone, {events} events in transactions of {BATCH}"),
+        rounds,
+        sides,
+    )
+    .await;
     let drain_side = |name: &str, label: &str, k: usize, ordered: Option<bool>| {
         side("drain", name, label, move || async move {
             drained(match ordered {
