@@ -263,15 +263,16 @@ impl Relay {
         }
         let mut ids = Vec::with_capacity(rows.len());
         let mut records = Vec::with_capacity(rows.len());
+        // Columns by position, in the order of the SELECT above.
         for row in &rows {
-            ids.push(row.try_get::<i64, _>("id").map_err(db)?);
-            let payload: String = row.try_get("payload").map_err(db)?;
+            ids.push(row.try_get::<i64, _>(0).map_err(db)?);
+            let payload: String = row.try_get(6).map_err(db)?;
             records.push(Record {
-                stream: row.try_get("stream").map_err(db)?,
-                event_id: row.try_get("event_id").map_err(db)?,
-                partition_key: row.try_get("partition_key").map_err(db)?,
-                discriminator: row.try_get("discriminator").map_err(db)?,
-                request_id: row.try_get("request_id").map_err(db)?,
+                stream: row.try_get(1).map_err(db)?,
+                event_id: row.try_get(2).map_err(db)?,
+                partition_key: row.try_get(3).map_err(db)?,
+                discriminator: row.try_get(4).map_err(db)?,
+                request_id: row.try_get(5).map_err(db)?,
                 payload: payload.into_bytes().into(),
             });
         }

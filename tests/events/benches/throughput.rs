@@ -9,6 +9,7 @@
 //! - **outbox**: producer → Postgres outbox (in a transaction per batch) → relay → NATS → consumer
 //!   (generated: `Outbox::publish_batch`, `Relay`, `Consumer`; baseline: `INSERT … unnest`, a
 //!   `FOR UPDATE SKIP LOCKED` loop publishing pipelined batches, the hand-written consumer);
+//! - **insert**: the outbox writes alone (no relay), generated `Outbox` and the baseline insert;
 //! - **relay drain**: a pre-filled outbox of `BENCH_EVENTS` rows drained to NATS by one relay
 //!   (generated `Relay` with 64 partition keys and with 1, and the hand-written relay loop).
 //!
@@ -16,10 +17,25 @@
 //! fast as the producer goes, in batches of 100). Latency: p50/p99 from the publish call to the
 //! handler, measured separately at a paced `BENCH_RATE` events/s (default 500) for
 //! `BENCH_PACED` events (default 1,000), so it is not just queueing. 64 partition keys
-//! (`organization`) unless said. The generated side keeps order per key (a pipelined chain of
-//! `Nats-Expected-Last-Msg-Id` expectations, see `Transport::publish` and `NatsTransport`). Two
-//! hand-written relays: one doing the same work (the same chain, only the confirmed prefix
-//! marked published), and one pipelining everything with no such promise, for scale.
+//! (`organization`) unless said.
+//!
+//! **Same work.** The generated side keeps order per key: a pipelined chain of
+//! `Nats-Expected-Last-Msg-Id` expectations (see `Transport::publish` and `NatsTransport`), only
+//! the confirmed prefix marked published, and a relay claims only rows of partition buckets it
+//! holds (`pg_try_advisory_xact_lock`), so that two relays never publish one key at once. These
+//! are guarantees (docs/events.md, Ordering), so the hand-written "same work" relay does all
+//! three too: its outbox stores the bucket and its claim takes the same locks. The unordered
+//! hand-written relay (no chain, no locks, every claimed row marked) is there for scale only.
+//! What the generated side still does beyond the baseline is generality, not a guarantee: rows
+//! carry their stream, discriminator and request id (one outbox for every stream and member),
+//! and the consumer builds an `EventContext` and dispatches per member. Both consumers subscribe
+//! before the clock starts.
+//!
+//! Every table runs in interleaved rounds (`BENCH_ROUNDS`, default 3): each round runs every
+//! side once, in a rotated order, so a burst of load elsewhere on the machine hits each side
+//! alike; a table gives per side the median and each round, and the median of the per-round
+//! ratios generated / this side. `BENCH_ONLY` (substrings of `section/side`, comma-separated:
+//! `outbox/`, `nats/generated`, `drain/generated-1`) runs some sides only, e.g. under `perf`.
 //!
 //! Bounded: `BENCH_EVENTS` (default 5,000) per measurement, every wait capped at 120 s; loopback
 //! only (`CHARTER_TEST_NATS_URL`, `CHARTER_TEST_DATABASE_URL`; a fresh database and fresh
