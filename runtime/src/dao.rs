@@ -420,6 +420,28 @@ pub async fn update_outcome(
     })
 }
 
+/// Runs the update of a table with `hash_code`: one statement whose row holds the number of rows
+/// written (0 when the row already held the form) and the number of live rows with the key (read
+/// in the statement's snapshot): `Updated`, `Unchanged` or `NotFound`, in one round trip.
+pub async fn update_hashed(conn: &mut PgConnection, q: Query<'_>) -> Result<UpdateOutcome> {
+    use sqlx::Row as _;
+    let row = q.fetch_one(&mut *conn).await?;
+    let (written, found): (i64, i64) = (row.try_get(0usize)?, row.try_get(1usize)?);
+    Ok(if written > 0 {
+        UpdateOutcome::Updated
+    } else if found > 0 {
+        UpdateOutcome::Unchanged
+    } else {
+        UpdateOutcome::NotFound
+    })
+}
+
+/// Runs the update of a table without `hash_code` (every update writes): `Updated` or `NotFound`.
+pub async fn update_plain(conn: &mut PgConnection, q: Query<'_>) -> Result<UpdateOutcome> {
+    let written = execute(conn, q).await?;
+    update_outcome(conn, written, None).await
+}
+
 /// Runs a single-row upsert (returning the key and whether it inserted; no row: unchanged).
 pub async fn upsert<K>(conn: &mut PgConnection, q: Query<'_>) -> Result<UpsertOutcome<K>>
 where

@@ -710,8 +710,13 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
     let values = row_values(t, true);
     let user_n = values.len() + 1;
     let (col_list, value_list) = insert_columns(t, &values, |i| format!("${}", i + 1), user_n);
-    let insert_sql =
-        format!("insert into {tbl} ({col_list}) values ({value_list}) returning {pk_ident}");
+    // Keys the DAO generates are known before the statement: nothing to return.
+    let returning = if generated {
+        String::new()
+    } else {
+        format!(" returning {pk_ident}")
+    };
+    let insert_sql = format!("insert into {tbl} ({col_list}) values ({value_list}){returning}");
     // A new key (uuid or prefixed id) when the DAO generates them.
     let new_key = match (&t.generator, pk.ty) {
         (PkeyGenerator::Prefixed(p), _) => quote!(dao::prefixed_id(#p)),
@@ -786,7 +791,7 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
         .join(", ");
     let (_, batch_values) = insert_columns(t, &values, |i| format!("u{i}"), user_n);
     let batch_sql = format!(
-        "insert into {tbl} ({col_list}) select {batch_values} from unnest({arrays}) with ordinality as u({aliases}, ord) order by ord returning {pk_ident}"
+        "insert into {tbl} ({col_list}) select {batch_values} from unnest({arrays}) with ordinality as u({aliases}, ord) order by ord{returning}"
     );
     let batch_q = batch_query(&batch_sql);
     let batch_body = if generated {
@@ -852,11 +857,17 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
             "update {tbl} set {} where {pk_ident} = $1{live_sql}{hash_guard}",
             set.join(", ")
         );
-        let exists_sql = format!("select 1 from {tbl} where {pk_ident} = $1{live_sql}");
-        let exists = if t.hash_code {
-            quote!(Some(dao::sqlx::query(#exists_sql).bind(#pk_field)))
+        // With hash_code, one statement tells the three outcomes apart: the update (which
+        // skips an unchanged row) in a CTE beside whether the live row exists.
+        let (update_sql, outcome) = if hash_n.is_some() {
+            (
+                format!(
+                    "with found as (select 1 from {tbl} where {pk_ident} = $1{live_sql}), written as ({update_sql} returning 1) select (select count(*) from written), (select count(*) from found)"
+                ),
+                quote!(dao::update_hashed),
+            )
         } else {
-            quote!(None)
+            (update_sql, quote!(dao::update_plain))
         };
         let doc = if t.hash_code {
             " Updates the row from `form`. When the row already holds this form (same `hash_code`) nothing is written: no `updated_at` bump, no journal row, and the outcome is `Unchanged`."
@@ -867,8 +878,7 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
             #[doc = #doc]
             pub async fn #update_fn(conn: &mut PgConnection, user: #user_ty, #pk_field: #pk_param, form: &#form) -> dao::Result<dao::UpdateOutcome> {
                 #user_check
-                let written = dao::execute(conn, dao::bind(dao::sqlx::query(#update_sql).bind(#pk_field), form)? #user_bind).await?;
-                dao::update_outcome(conn, written, #exists).await
+                #outcome(conn, dao::bind(dao::sqlx::query(#update_sql).bind(#pk_field), form)? #user_bind).await
             }
         }
     };

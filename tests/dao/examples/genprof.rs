@@ -1,6 +1,11 @@
 //! Where the DAO generation time of the largest corpus metadata spec goes: tokens (quote),
 //! parse (syn), print (prettyplease). `cargo run --release -p charter-dao-tests --example genprof`.
+//! `--features mimalloc` measures with the allocator of the `charter` command.
 use std::time::Instant;
+
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let largest = charter_dao_tests::workspace().join(

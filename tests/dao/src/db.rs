@@ -271,7 +271,7 @@ pub mod organizations {
                     conn,
                     dao::bind(
                             dao::sqlx::query(
-                                    "insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, now(), $5, now(), $5) returning \"id\"",
+                                    "insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, now(), $5, now(), $5)",
                                 )
                                 .bind(pkey),
                             form,
@@ -298,7 +298,7 @@ pub mod organizations {
                     conn,
                     dao::bind_batch(
                             dao::sqlx::query(
-                                    "insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, now(), $5, now(), $5 from unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[]) with ordinality as u(u0, u1, u2, u3, ord) order by ord returning \"id\"",
+                                    "insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, now(), $5, now(), $5 from unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[]) with ordinality as u(u0, u1, u2, u3, ord) order by ord",
                                 )
                                 .bind(&keys),
                             forms,
@@ -361,27 +361,16 @@ pub mod organizations {
             id: dao::Uuid,
             form: &OrganizationForm,
         ) -> dao::Result<dao::UpdateOutcome> {
-            let written = dao::execute(
+            dao::update_hashed(
                     conn,
                     dao::bind(
                             dao::sqlx::query(
-                                    "update \"public\".\"organizations\" set \"key\" = $2, \"name\" = $3, \"hash_code\" = $4, \"updated_at\" = now(), \"updated_by\" = $5 where \"id\" = $1 and \"deleted_at\" is null and \"hash_code\" is distinct from $4",
+                                    "with found as (select 1 from \"public\".\"organizations\" where \"id\" = $1 and \"deleted_at\" is null), written as (update \"public\".\"organizations\" set \"key\" = $2, \"name\" = $3, \"hash_code\" = $4, \"updated_at\" = now(), \"updated_by\" = $5 where \"id\" = $1 and \"deleted_at\" is null and \"hash_code\" is distinct from $4 returning 1) select (select count(*) from written), (select count(*) from found)",
                                 )
                                 .bind(id),
                             form,
                         )?
                         .bind(user),
-                )
-                .await?;
-            dao::update_outcome(
-                    conn,
-                    written,
-                    Some(
-                        dao::sqlx::query(
-                                "select 1 from \"public\".\"organizations\" where \"id\" = $1 and \"deleted_at\" is null",
-                            )
-                            .bind(id),
-                    ),
                 )
                 .await
         }
@@ -782,7 +771,7 @@ pub mod users {
                     conn,
                     dao::bind(
                             dao::sqlx::query(
-                                    "insert into \"public\".\"users\" (\"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9, now(), $9) returning \"id\"",
+                                    "insert into \"public\".\"users\" (\"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9, now(), $9)",
                                 )
                                 .bind(pkey),
                             form,
@@ -809,7 +798,7 @@ pub mod users {
                     conn,
                     dao::bind_batch(
                             dao::sqlx::query(
-                                    "insert into \"public\".\"users\" (\"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, u4, u5, u6, u7, now(), $9, now(), $9 from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::bigint[]) with ordinality as u(u0, u1, u2, u3, u4, u5, u6, u7, ord) order by ord returning \"id\"",
+                                    "insert into \"public\".\"users\" (\"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, u4, u5, u6, u7, now(), $9, now(), $9 from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::bigint[]) with ordinality as u(u0, u1, u2, u3, u4, u5, u6, u7, ord) order by ord",
                                 )
                                 .bind(&keys),
                             forms,
@@ -827,27 +816,16 @@ pub mod users {
             id: dao::Uuid,
             form: &UserForm,
         ) -> dao::Result<dao::UpdateOutcome> {
-            let written = dao::execute(
+            dao::update_hashed(
                     conn,
                     dao::bind(
                             dao::sqlx::query(
-                                    "update \"public\".\"users\" set \"organization_id\" = $2, \"email\" = $3, \"name\" = $4, \"status\" = $5, \"age\" = $6, \"nickname\" = $7, \"hash_code\" = $8, \"updated_at\" = now(), \"updated_by\" = $9 where \"id\" = $1 and \"deleted_at\" is null and \"hash_code\" is distinct from $8",
+                                    "with found as (select 1 from \"public\".\"users\" where \"id\" = $1 and \"deleted_at\" is null), written as (update \"public\".\"users\" set \"organization_id\" = $2, \"email\" = $3, \"name\" = $4, \"status\" = $5, \"age\" = $6, \"nickname\" = $7, \"hash_code\" = $8, \"updated_at\" = now(), \"updated_by\" = $9 where \"id\" = $1 and \"deleted_at\" is null and \"hash_code\" is distinct from $8 returning 1) select (select count(*) from written), (select count(*) from found)",
                                 )
                                 .bind(id),
                             form,
                         )?
                         .bind(user),
-                )
-                .await?;
-            dao::update_outcome(
-                    conn,
-                    written,
-                    Some(
-                        dao::sqlx::query(
-                                "select 1 from \"public\".\"users\" where \"id\" = $1 and \"deleted_at\" is null",
-                            )
-                            .bind(id),
-                    ),
                 )
                 .await
         }
@@ -1296,7 +1274,7 @@ pub mod orders {
                     conn,
                     dao::bind(
                             dao::sqlx::query(
-                                    "insert into \"public\".\"orders\" (\"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, now(), $10, now(), $10) returning \"id\"",
+                                    "insert into \"public\".\"orders\" (\"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, now(), $10, now(), $10)",
                                 )
                                 .bind(&pkey),
                             form,
@@ -1323,7 +1301,7 @@ pub mod orders {
                     conn,
                     dao::bind_batch(
                             dao::sqlx::query(
-                                    "insert into \"public\".\"orders\" (\"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, u4, u5, u6, u7, u8, now(), $10, now(), $10 from unnest($1::text[], $2::uuid[], $3::text[], $4::numeric[], $5::text[], $6::timestamptz[], $7::text[], $8::jsonb[], $9::bigint[]) with ordinality as u(u0, u1, u2, u3, u4, u5, u6, u7, u8, ord) order by ord returning \"id\"",
+                                    "insert into \"public\".\"orders\" (\"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, u4, u5, u6, u7, u8, now(), $10, now(), $10 from unnest($1::text[], $2::uuid[], $3::text[], $4::numeric[], $5::text[], $6::timestamptz[], $7::text[], $8::jsonb[], $9::bigint[]) with ordinality as u(u0, u1, u2, u3, u4, u5, u6, u7, u8, ord) order by ord",
                                 )
                                 .bind(&keys),
                             forms,
@@ -1386,27 +1364,16 @@ pub mod orders {
             id: &str,
             form: &OrderForm,
         ) -> dao::Result<dao::UpdateOutcome> {
-            let written = dao::execute(
+            dao::update_hashed(
                     conn,
                     dao::bind(
                             dao::sqlx::query(
-                                    "update \"public\".\"orders\" set \"user_id\" = $2, \"number\" = $3, \"total\" = $4, \"currency\" = $5, \"placed_at\" = $6, \"delivery_note\" = $7, \"lines\" = $8, \"hash_code\" = $9, \"updated_at\" = now(), \"updated_by\" = $10 where \"id\" = $1 and \"hash_code\" is distinct from $9",
+                                    "with found as (select 1 from \"public\".\"orders\" where \"id\" = $1), written as (update \"public\".\"orders\" set \"user_id\" = $2, \"number\" = $3, \"total\" = $4, \"currency\" = $5, \"placed_at\" = $6, \"delivery_note\" = $7, \"lines\" = $8, \"hash_code\" = $9, \"updated_at\" = now(), \"updated_by\" = $10 where \"id\" = $1 and \"hash_code\" is distinct from $9 returning 1) select (select count(*) from written), (select count(*) from found)",
                                 )
                                 .bind(id),
                             form,
                         )?
                         .bind(user),
-                )
-                .await?;
-            dao::update_outcome(
-                    conn,
-                    written,
-                    Some(
-                        dao::sqlx::query(
-                                "select 1 from \"public\".\"orders\" where \"id\" = $1",
-                            )
-                            .bind(id),
-                    ),
                 )
                 .await
         }
