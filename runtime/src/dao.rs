@@ -868,6 +868,67 @@ mod tests {
         assert_eq!(h.finish(), -914_695_653_952_679_279);
     }
 
+    /// A form as generated code writes it: the columns of the pinned vector above.
+    struct Sample {
+        email: String,
+        age: Option<i32>,
+        nickname: Option<String>,
+        active: bool,
+        id: uuid::Uuid,
+    }
+
+    impl Form for Sample {
+        const HASH_CODE: bool = true;
+        fn columns<'q, C: Columns<'q>>(&'q self, c: &mut C) {
+            c.column("email", &self.email);
+            c.column("age", &self.age);
+            c.column("nickname", &self.nickname);
+            c.column("active", &self.active);
+            c.column("id", &self.id);
+        }
+    }
+
+    fn sample() -> Sample {
+        Sample {
+            email: "ada@example.com".into(),
+            age: Some(42),
+            nickname: None,
+            active: true,
+            id: uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef),
+        }
+    }
+
+    #[test]
+    fn a_form_hashes_as_its_columns_do() {
+        // The generic path (`Form::columns`) gives the pinned value of the hasher's own vector.
+        assert_eq!(hash_code(&sample()), -914_695_653_952_679_279);
+    }
+
+    #[test]
+    fn forms_are_checked_column_by_column_before_any_sql() {
+        assert!(validate(&sample()).is_ok());
+        let mut bad = sample();
+        bad.nickname = Some(" ada".into());
+        assert!(matches!(
+            validate(&bad),
+            Err(DaoError::UntrimmedString { column: "nickname" })
+        ));
+        bad.email = String::new();
+        // The first refused column is the one reported.
+        assert!(matches!(
+            validate(&bad),
+            Err(DaoError::EmptyString { column: "email" })
+        ));
+        fn q<'q>() -> Query<'q> {
+            sqlx::query("select 1")
+        }
+        assert!(bind(q(), &bad).is_err());
+        assert!(bind_batch(q(), &[sample(), bad]).is_err());
+        assert!(bind(q(), &sample()).is_ok());
+        assert!(bind_batch(q(), &[sample(), sample()]).is_ok());
+        assert_eq!(keys(3, || 7).len(), 3);
+    }
+
     #[test]
     fn text_checks() {
         assert!(check_text("c", "ada").is_ok());
