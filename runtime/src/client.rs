@@ -575,7 +575,7 @@ impl Request<'_> {
                 body: self.value.clone(),
                 pointers: &self.pointers,
             };
-            return match replayer.answer(&probe) {
+            return match replayer.answer(&probe, true) {
                 Ok((raw, prebuilt)) => Ok(Response {
                     raw,
                     tap: None,
@@ -584,6 +584,13 @@ impl Request<'_> {
                 Err(miss) => Err(Error::Replay(miss)),
             };
         }
+        // The network path's future (retries, timeouts, the breaker: ~1.7 KB) lives on the heap,
+        // so the future of `send`, and of every generated method that awaits it, stays small: a
+        // replayed call moves it a few times, and one allocation is nothing beside a round trip.
+        Box::pin(self.send_http()).await
+    }
+
+    async fn send_http<E>(self) -> Result<Response, Error<E>> {
         // The client's own id, else the id of the request being handled (a generated server runs
         // its handlers inside `request_id::scope`), else a new one.
         let request_id = self
@@ -667,9 +674,10 @@ pub struct Response {
     #[cfg(feature = "record")]
     tap: Option<(crate::record::Recorder, usize)>,
     /// In replay mode, for an answer the same in every replay: the replayer and the interaction,
-    /// which keeps the typed value decoded from it ([`crate::record`]).
+    /// which keeps the typed value decoded from it ([`crate::record`]). When that value was kept
+    /// already, `raw` holds the status alone and the replayer the rest ([`Response::raw`]).
     #[cfg(feature = "record")]
-    replayed: Option<(crate::record::Replayer, usize)>,
+    replayed: Option<(crate::record::Replayer, crate::record::Prebuilt)>,
 }
 
 impl Response {
@@ -686,9 +694,25 @@ impl Response {
         self.raw.status.as_u16()
     }
     pub fn raw(&self) -> &RawResponse {
+        #[cfg(feature = "record")]
+        if let Some((replayer, p)) = &self.replayed {
+            if p.elided {
+                if let Some(raw) = replayer.prebuilt(p.index) {
+                    return raw;
+                }
+            }
+        }
         &self.raw
     }
     pub fn into_raw(self) -> RawResponse {
+        #[cfg(feature = "record")]
+        if let Some((replayer, p)) = &self.replayed {
+            if p.elided {
+                if let Some(raw) = replayer.prebuilt(p.index) {
+                    return raw.clone();
+                }
+            }
+        }
         self.raw
     }
     fn decoded<T: PersonalData>(&self, value: &T) {
@@ -703,21 +727,21 @@ impl Response {
         // A replayed answer decoded before (in this replay session or another of the same
         // cassette) is cloned, not decoded again.
         #[cfg(feature = "record")]
-        if let Some((replayer, i)) = &self.replayed {
-            if let Some(v) = replayer.typed::<T>(*i) {
+        if let Some((replayer, p)) = &self.replayed {
+            if let Some(v) = replayer.typed::<T>(p.index) {
                 return Ok(v);
             }
         }
-        match serde_json::from_slice(&self.raw.body) {
+        match serde_json::from_slice(&self.raw().body) {
             Ok(v) => {
                 self.decoded(&v);
                 #[cfg(feature = "record")]
-                if let Some((replayer, i)) = &self.replayed {
-                    replayer.keep_typed(*i, &v);
+                if let Some((replayer, p)) = &self.replayed {
+                    replayer.keep_typed(p.index, &v);
                 }
                 Ok(v)
             }
-            Err(error) => Err(Error::InvalidBody(Box::new(self.raw), error)),
+            Err(error) => Err(Error::InvalidBody(Box::new(self.into_raw()), error)),
         }
     }
     /// A documented error with a JSON body, wrapped by `variant` into the operation's error type.
@@ -725,29 +749,31 @@ impl Response {
         self,
         variant: impl FnOnce(T) -> E,
     ) -> Result<R, Error<E>> {
-        match serde_json::from_slice(&self.raw.body) {
+        match serde_json::from_slice(&self.raw().body) {
             Ok(v) => {
                 self.decoded(&v);
+                let raw = self.into_raw();
                 Err(Error::Documented(Box::new(Documented {
-                    status: self.raw.status,
-                    headers: self.raw.headers,
+                    status: raw.status,
+                    headers: raw.headers,
                     error: variant(v),
                 })))
             }
-            Err(error) => Err(Error::InvalidBody(Box::new(self.raw), error)),
+            Err(error) => Err(Error::InvalidBody(Box::new(self.into_raw()), error)),
         }
     }
     /// A documented error without a body.
     pub fn err_unit<E, R>(self, error: E) -> Result<R, Error<E>> {
+        let raw = self.into_raw();
         Err(Error::Documented(Box::new(Documented {
-            status: self.raw.status,
-            headers: self.raw.headers,
+            status: raw.status,
+            headers: raw.headers,
             error,
         })))
     }
     /// A status the operation does not document.
     pub fn unexpected<E, R>(self) -> Result<R, Error<E>> {
-        Err(Error::UnexpectedStatus(Box::new(self.raw)))
+        Err(Error::UnexpectedStatus(Box::new(self.into_raw())))
     }
 }
 
@@ -844,5 +870,48 @@ mod tests {
             shown.len() > "transport error: error sending request".len() + 2,
             "{shown}"
         );
+    }
+
+    /// A replayed answer whose typed value is kept comes back as its status alone; the typed
+    /// value, and the headers and body when anything asks for them, come from the replayer.
+    #[cfg(feature = "record")]
+    #[tokio::test]
+    async fn an_elided_replayed_answer_still_has_its_headers_and_body() {
+        use crate::record::{Cassette, Interaction, RecordedRequest, RecordedResponse, Replayer};
+        let interaction = Interaction {
+            request: RecordedRequest {
+                method: "GET".into(),
+                path: "/n".into(),
+                query: Vec::new(),
+                headers: Default::default(),
+                body: None,
+            },
+            response: RecordedResponse {
+                status: 200,
+                headers: [("x-kind".to_owned(), "number".to_owned())].into(),
+                body: Some(serde_json::json!(7)),
+                text: None,
+            },
+        };
+        let replayer = Replayer::new(Cassette::new(vec![interaction]));
+        let inner = ClientBuilder::new("http://127.0.0.1:9")
+            .with_replay(replayer)
+            .build();
+        let call = || inner.request(Method::GET, "/n".into()).send::<()>();
+        // The first answer is decoded (and kept); the second is elided.
+        assert_eq!(call().await.unwrap().ok_json::<i64, ()>().unwrap(), 7);
+        let again = call().await.unwrap();
+        assert!(again.raw.body.is_empty(), "elided");
+        assert_eq!(again.status(), 200);
+        assert_eq!(&again.raw().body[..], b"7");
+        assert_eq!(again.raw().headers["x-kind"], "number");
+        // Another type than the kept one decodes the recorded body.
+        assert_eq!(again.ok_json::<f64, ()>().unwrap(), 7.0);
+        let raw = call().await.unwrap().into_raw();
+        assert_eq!((&raw.body[..], raw.status.as_u16()), (&b"7"[..], 200));
+        assert!(matches!(
+            call().await.unwrap().unexpected::<(), ()>(),
+            Err(Error::UnexpectedStatus(r)) if &r.body[..] == b"7"
+        ));
     }
 }

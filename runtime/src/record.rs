@@ -30,13 +30,13 @@
 //! results). A placeholder never bound stays in the response as the text `redacted-N`.
 
 use crate::client::RawResponse;
+use foldhash::quality::{FixedState, FoldHasher};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::any::Any;
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
@@ -700,6 +700,20 @@ struct Prepared {
     /// The typed value each prebuilt answer decoded to, the first time it did: later replays of
     /// it (in any session) clone it instead of decoding JSON again.
     typed: Vec<OnceLock<Box<dyn Any + Send + Sync>>>,
+    /// Per interaction, its key when a request with that key is answered by it whenever it is
+    /// unused: it is keyed exactly, the first of its key, on a route with no placeholder
+    /// candidates, in a cassette without wildcard paths. A session replaying in recorded order
+    /// (the usual case) finds its answer here, at the interaction after the last one answered,
+    /// without a lookup in the index.
+    in_order: Vec<Option<u128>>,
+}
+
+/// A replayed answer that is the same in every replay: its interaction, and whether only its
+/// status was copied into the response (the rest is in [`Replayer::prebuilt`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Prebuilt {
+    pub index: usize,
+    pub elided: bool,
 }
 
 /// The state of one replay session.
@@ -709,6 +723,9 @@ struct Session {
     used: Vec<bool>,
     /// Placeholder → the value the replayed requests carried in its place.
     bindings: HashMap<String, Value>,
+    /// The interaction after the last one that answered: where a replay in recorded order finds
+    /// its next answer ([`Prepared::in_order`]).
+    next: usize,
 }
 
 struct ReplayState {
@@ -744,18 +761,19 @@ impl std::fmt::Display for ReplayMiss {
     }
 }
 
-/// Two SipHash states fed the same bytes (the second seeded apart): a 128-bit key, so that two
-/// different requests sharing one is not a concern (about 2⁻¹²⁸ for a pair; a 64-bit key, with
-/// the recorded request compared again after the lookup, cost a cache miss on its strings per
-/// call).
+/// Two foldhash states fed the same bytes, seeded apart: a 128-bit key, so that two different
+/// requests sharing one is not a concern (about 2⁻¹²⁸ for a pair; a 64-bit key, with the recorded
+/// request compared again after the lookup, cost a cache miss on its strings per call). The keys
+/// only live in memory, never in a cassette. (Two SipHash states were a sixth of a replayed
+/// call.)
 #[derive(Clone)]
-struct Twin(DefaultHasher, DefaultHasher);
+struct Twin(FoldHasher<'static>, FoldHasher<'static>);
 
 impl Twin {
     fn new() -> Self {
-        let mut second = DefaultHasher::new();
-        second.write_u64(0x9e37_79b9_7f4a_7c15);
-        Twin(DefaultHasher::new(), second)
+        const FIRST: FixedState = FixedState::with_seed(0x243f_6a88_85a3_08d3);
+        const SECOND: FixedState = FixedState::with_seed(0x9e37_79b9_7f4a_7c15);
+        Twin(FIRST.build_hasher(), SECOND.build_hasher())
     }
     fn key(&self) -> u128 {
         (u128::from(self.0.finish()) << 64) | u128::from(self.1.finish())
@@ -766,6 +784,22 @@ impl Hasher for Twin {
     fn write(&mut self, bytes: &[u8]) {
         self.0.write(bytes);
         self.1.write(bytes);
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.0.write_u8(n);
+        self.1.write_u8(n);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0.write_u64(n);
+        self.1.write_u64(n);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0.write_usize(n);
+        self.1.write_usize(n);
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0.write_u128(n);
+        self.1.write_u128(n);
     }
     fn finish(&self) -> u64 {
         self.0.finish()
@@ -950,6 +984,7 @@ impl Replayer {
             session: Mutex::new(Session {
                 used: vec![false; n],
                 bindings: HashMap::new(),
+                next: 0,
             }),
         }))
     }
@@ -987,13 +1022,26 @@ impl Replayer {
             })
             .collect();
         let typed = prebuilt.iter().map(|_| OnceLock::new()).collect();
+        let by_route = Index::build(by_route);
+        let mut in_order = vec![None; cassette.interactions.len()];
+        if wildcard.is_empty() {
+            let mut seen = std::collections::HashSet::new();
+            for &(key, i) in &exact {
+                let r = &cassette.interactions[i].request;
+                if seen.insert(key) && by_route.get(route_key(&r.method, &r.path).key()).is_empty()
+                {
+                    in_order[i] = Some(key);
+                }
+            }
+        }
         Replayer::start(Arc::new(Prepared {
             prebuilt,
             typed,
             cassette,
             exact: Index::build(exact),
-            by_route: Index::build(by_route),
+            by_route,
             wildcard,
+            in_order,
             options,
         }))
     }
@@ -1010,26 +1058,32 @@ impl Replayer {
         query: Vec<(String, String)>,
         body: Option<Value>,
     ) -> Result<RawResponse, Box<ReplayMiss>> {
-        self.answer(&Probe {
-            method,
-            path,
-            query: query
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect(),
-            body,
-            pointers: &[],
-        })
+        self.answer(
+            &Probe {
+                method,
+                path,
+                query: query
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect(),
+                body,
+                pointers: &[],
+            },
+            false,
+        )
         .map(|(raw, _)| raw)
     }
 
     /// The recorded response for `live`: the first unused interaction that matches, else the last
     /// used one that does (a repeated call gets the same answer). With it, the interaction's
-    /// index when its answer is prebuilt (the same for every replay: [`Replayer::typed`]).
+    /// index when its answer is prebuilt (the same for every replay: [`Replayer::typed`]). With
+    /// `elide`, a prebuilt answer whose typed value is kept comes back as its status alone (no
+    /// copy of headers and body: [`Replayer::prebuilt`] has them).
     pub(crate) fn answer(
         &self,
         live: &Probe<'_>,
-    ) -> Result<(RawResponse, Option<usize>), Box<ReplayMiss>> {
+        elide: bool,
+    ) -> Result<(RawResponse, Option<Prebuilt>), Box<ReplayMiss>> {
         let p = &*self.0.prepared;
         let mut session = lock(&self.0.session);
         let key = request_key(
@@ -1039,6 +1093,14 @@ impl Replayer {
             live.body.as_ref(),
             &p.options,
         );
+        // In recorded order: the interaction after the last answer, when it answers this key
+        // whenever unused (the index below would find the same one).
+        let next = session.next;
+        if p.in_order.get(next) == Some(&Some(key)) && !session.used[next] {
+            session.used[next] = true;
+            session.next = next + 1;
+            return Ok(self.respond(next, &session.bindings, elide));
+        }
         let exact = p.exact.get(key);
         let route = match p.by_route.is_empty() {
             true => &[][..],
@@ -1061,7 +1123,8 @@ impl Replayer {
         };
         if let Some(i) = found {
             session.used[i] = true;
-            return Ok(self.respond(i, &session.bindings));
+            session.next = i + 1;
+            return Ok(self.respond(i, &session.bindings, elide));
         }
         // Requests equal in every compared part have equal keys, so this is only reached by a
         // miss: every interaction is tried before saying so.
@@ -1070,7 +1133,8 @@ impl Replayer {
             .collect();
         if let Some(i) = self.pick(&all, live, &mut session) {
             session.used[i] = true;
-            return Ok(self.respond(i, &session.bindings));
+            session.next = i + 1;
+            return Ok(self.respond(i, &session.bindings, elide));
         }
         Err(Box::new(self.miss(live, &session.bindings)))
     }
@@ -1106,6 +1170,11 @@ impl Replayer {
         }?;
         session.bindings.extend(fresh);
         Some(found.0)
+    }
+
+    /// The prebuilt answer of interaction `i` (headers and body as recorded).
+    pub(crate) fn prebuilt(&self, i: usize) -> Option<&RawResponse> {
+        self.0.prepared.prebuilt.get(i)?.as_ref()
     }
 
     /// The typed answer of prebuilt interaction `i`, when one was decoded as a `T` before.
@@ -1170,10 +1239,35 @@ impl Replayer {
     }
 
     /// The answer of interaction `i`, with the caller's values in place of its placeholders.
-    fn respond(&self, i: usize, bindings: &HashMap<String, Value>) -> (RawResponse, Option<usize>) {
+    fn respond(
+        &self,
+        i: usize,
+        bindings: &HashMap<String, Value>,
+        elide: bool,
+    ) -> (RawResponse, Option<Prebuilt>) {
         let p = &*self.0.prepared;
         if let Some(raw) = &p.prebuilt[i] {
-            return (raw.clone(), Some(i));
+            if elide && p.typed[i].get().is_some() {
+                let status_only = RawResponse {
+                    status: raw.status,
+                    headers: HeaderMap::new(),
+                    body: bytes::Bytes::new(),
+                };
+                return (
+                    status_only,
+                    Some(Prebuilt {
+                        index: i,
+                        elided: true,
+                    }),
+                );
+            }
+            return (
+                raw.clone(),
+                Some(Prebuilt {
+                    index: i,
+                    elided: false,
+                }),
+            );
         }
         let mut rec = p.cassette.interactions[i].response.clone();
         if let Some(b) = &mut rec.body {
@@ -1562,13 +1656,13 @@ mod tests {
         let replay = Replayer::new(r.cassette());
         let b = serde_json::json!({"email": "b@y.org", "n": 1});
         let got = replay
-            .answer(&live("POST", "/users", Some(b), &["/email"]).probe())
+            .answer(&live("POST", "/users", Some(b), &["/email"]).probe(), false)
             .unwrap()
             .0;
         let v: Value = serde_json::from_slice(&got.body).unwrap();
         assert_eq!(v["email"], "b@y.org");
         let got = replay
-            .answer(&live("GET", "/users/u1", None, &[]).probe())
+            .answer(&live("GET", "/users/u1", None, &[]).probe(), false)
             .unwrap()
             .0;
         let v: Value = serde_json::from_slice(&got.body).unwrap();
@@ -1583,6 +1677,7 @@ mod tests {
                     &["/email"],
                 )
                 .probe(),
+                false,
             )
             .unwrap_err();
         assert_eq!(miss.nearest, Some(0));
@@ -1606,7 +1701,8 @@ mod tests {
                     Some(serde_json::json!({"email": "c@z.org", "n": 2})),
                     &["/email"]
                 )
-                .probe()
+                .probe(),
+                false
             )
             .is_ok());
         let ignoring = replay.with_options(MatchOptions::default().ignore_field("n"));
@@ -1618,7 +1714,8 @@ mod tests {
                     Some(serde_json::json!({"email": "c@z.org", "n": 2})),
                     &["/email"]
                 )
-                .probe()
+                .probe(),
+                false
             )
             .is_ok());
     }
@@ -1688,18 +1785,81 @@ mod repeated {
             pointers: &[],
         };
         let statuses: Vec<u16> = (0..3)
-            .map(|_| replay.answer(&probe).unwrap().0.status.as_u16())
+            .map(|_| replay.answer(&probe, false).unwrap().0.status.as_u16())
             .collect();
         assert_eq!(statuses, [200, 201, 201]);
         let other = Probe {
             query: vec![("limit", "6")],
             ..probe.clone()
         };
-        assert_eq!(replay.answer(&other).unwrap_err().nearest, Some(0));
+        assert_eq!(replay.answer(&other, false).unwrap_err().nearest, Some(0));
         // A new session starts from the first answer again.
         assert_eq!(
-            replay.session().answer(&probe).unwrap().0.status.as_u16(),
+            replay
+                .session()
+                .answer(&probe, false)
+                .unwrap()
+                .0
+                .status
+                .as_u16(),
             200
         );
+    }
+
+    /// Whatever the order of the requests, each is answered by the first unused interaction with
+    /// its key, else the last used one: replaying in recorded order (found without the index)
+    /// and out of order (through the index) give what this rule says.
+    #[test]
+    fn in_order_and_out_of_order_replays_follow_the_same_rule() {
+        let paths = ["/a", "/b", "/a", "/c", "/b", "/d"];
+        let interactions: Vec<Interaction> = paths
+            .iter()
+            .enumerate()
+            .map(|(n, path)| Interaction {
+                request: RecordedRequest {
+                    method: "GET".into(),
+                    path: (*path).into(),
+                    query: Vec::new(),
+                    headers: BTreeMap::new(),
+                    body: None,
+                },
+                response: RecordedResponse {
+                    status: 200 + n as u16,
+                    headers: BTreeMap::new(),
+                    body: Some(serde_json::json!({ "n": n })),
+                    text: None,
+                },
+            })
+            .collect();
+        let replay = Replayer::new(Cassette::new(interactions));
+        let orders: [&[&str]; 5] = [
+            &["/a", "/b", "/a", "/c", "/b", "/d"],
+            &["/d", "/c", "/b", "/b", "/a", "/a", "/a"],
+            &["/a", "/a", "/a", "/b", "/c", "/d", "/b"],
+            &["/b", "/a", "/c", "/a", "/d", "/b", "/d"],
+            &["/c", "/d", "/a", "/b", "/a", "/b"],
+        ];
+        for order in orders {
+            let session = replay.session();
+            let mut used = [false; 6];
+            for path in order {
+                let probe = Probe {
+                    method: "GET",
+                    path,
+                    query: Vec::new(),
+                    body: None,
+                    pointers: &[],
+                };
+                let (raw, prebuilt) = session.answer(&probe, false).unwrap();
+                let same: Vec<usize> = (0..paths.len()).filter(|&i| paths[i] == *path).collect();
+                let want = match same.iter().find(|&&i| !used[i]) {
+                    Some(&i) => i,
+                    None => *same.last().unwrap(),
+                };
+                used[want] = true;
+                assert_eq!(prebuilt.map(|p| p.index), Some(want), "{order:?}: {path}");
+                assert_eq!(raw.status.as_u16(), 200 + want as u16);
+            }
+        }
     }
 }
