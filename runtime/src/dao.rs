@@ -644,7 +644,8 @@ impl Columns<'_> for Arrays {
             value.hash_code(h);
         }
         if self.next == self.arrays.len() {
-            self.arrays.push(Box::new(Vec::<T>::with_capacity(self.rows)));
+            self.arrays
+                .push(Box::new(Vec::<T>::with_capacity(self.rows)));
         }
         self.arrays[self.next]
             .as_any()

@@ -30,12 +30,24 @@ fn main() {
         for it in m.content.unwrap().1 {
             match &it {
                 syn::Item::Impl(i) => {
-                    let name = i.trait_.as_ref().map(|t| t.1.segments.last().unwrap().ident.to_string()).unwrap_or_else(|| "inherent".into());
+                    let name = i
+                        .trait_
+                        .as_ref()
+                        .map(|t| t.1.segments.last().unwrap().ident.to_string())
+                        .unwrap_or_else(|| "inherent".into());
                     for ii in &i.items {
                         let k = match ii {
                             syn::ImplItem::Fn(f) => {
                                 let s = f.sig.ident.to_string();
-                                let s = if s.starts_with("find_by") { "find_by*".into() } else if s.starts_with("find_all_by") { "find_all_by*".into() } else if s.starts_with("delete_all_by") { "delete_all_by*".into() } else { s };
+                                let s = if s.starts_with("find_by") {
+                                    "find_by*".into()
+                                } else if s.starts_with("find_all_by") {
+                                    "find_all_by*".into()
+                                } else if s.starts_with("delete_all_by") {
+                                    "delete_all_by*".into()
+                                } else {
+                                    s
+                                };
                                 format!("impl {name} fn {s}")
                             }
                             _ => format!("impl {name} other"),
@@ -45,10 +57,24 @@ fn main() {
                 }
                 syn::Item::Struct(s) => {
                     let n = s.ident.to_string();
-                    let k = if n.ends_with("Form") { "struct Form" } else if n.ends_with("Filter") { "struct Filter" } else if n.ends_with("Batch") { "struct Batch" } else if n.ends_with("Table") { "struct Table" } else if n.ends_with("Dao") { "struct Dao" } else { "struct Row" };
+                    let k = if n.ends_with("Form") {
+                        "struct Form"
+                    } else if n.ends_with("Filter") {
+                        "struct Filter"
+                    } else if n.ends_with("Batch") {
+                        "struct Batch"
+                    } else if n.ends_with("Table") {
+                        "struct Table"
+                    } else if n.ends_with("Dao") {
+                        "struct Dao"
+                    } else {
+                        "struct Row"
+                    };
                     *by.entry(k.into()).or_default() += count(it.to_token_stream());
                 }
-                syn::Item::Mod(_) => *by.entry("mod columns".into()).or_default() += count(it.to_token_stream()),
+                syn::Item::Mod(_) => {
+                    *by.entry("mod columns".into()).or_default() += count(it.to_token_stream())
+                }
                 _ => *by.entry("other".into()).or_default() += count(it.to_token_stream()),
             }
         }
