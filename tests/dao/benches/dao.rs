@@ -1,11 +1,18 @@
 //! The generated DAO vs hand-written sqlx doing the same statements, side by side in one run,
 //! against the PostgreSQL at CHARTER_TEST_DATABASE_URL (loopback): inserts/s (single and batch),
 //! finds/s, no-op updates/s; and the generation time (plan + migration + DAO code) of the largest
-//! metadata spec of Flow's corpus. `cargo bench -p charter-dao-tests`.
+//! metadata spec of Flow's corpus. `cargo bench -p charter-dao-tests` (`--features mimalloc` for
+//! the `charter` command's allocator).
 //!
 //! Each figure is the median of ROUNDS rounds that alternate which side goes first (the machine
 //! is shared, so single passes are noisy); generation is split into plan, schema and DAO code.
 //! Bounded: a fixed number of operations per measurement, one fresh database, dropped at the end.
+
+// `--features mimalloc`: the allocator of the `charter` command, for the generation figure of
+// what `charter generate postgres` runs (both DAO and hand-written sides get the same one).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use charter_dao_tests::db::organizations::{OrganizationForm, OrganizationsDao};
 use charter_dao_tests::{db_with_schema, workspace};
