@@ -420,6 +420,28 @@ pub async fn update_outcome(
     })
 }
 
+/// Runs the update of a table with `hash_code`: one statement whose row holds the number of rows
+/// written (0 when the row already held the form) and the number of live rows with the key (read
+/// in the statement's snapshot): `Updated`, `Unchanged` or `NotFound`, in one round trip.
+pub async fn update_hashed(conn: &mut PgConnection, q: Query<'_>) -> Result<UpdateOutcome> {
+    use sqlx::Row as _;
+    let row = q.fetch_one(&mut *conn).await?;
+    let (written, found): (i64, i64) = (row.try_get(0usize)?, row.try_get(1usize)?);
+    Ok(if written > 0 {
+        UpdateOutcome::Updated
+    } else if found > 0 {
+        UpdateOutcome::Unchanged
+    } else {
+        UpdateOutcome::NotFound
+    })
+}
+
+/// Runs the update of a table without `hash_code` (every update writes): `Updated` or `NotFound`.
+pub async fn update_plain(conn: &mut PgConnection, q: Query<'_>) -> Result<UpdateOutcome> {
+    let written = execute(conn, q).await?;
+    update_outcome(conn, written, None).await
+}
+
 /// Runs a single-row upsert (returning the key and whether it inserted; no row: unchanged).
 pub async fn upsert<K>(conn: &mut PgConnection, q: Query<'_>) -> Result<UpsertOutcome<K>>
 where
@@ -458,6 +480,246 @@ pub async fn erase(
     record.execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// A column value type of generated forms: checked, hashed ([`HashCode`]), bound as a
+/// parameter and, in batches, as an array (`unnest`). Implemented for every type a form column
+/// has (`String`, `i32`, `i64`, `f64`, `bool`, [`Uuid`], [`Timestamp`], [`Date`], [`Decimal`],
+/// [`Json`]) and `Option` of each.
+pub trait Value:
+    HashCode
+    + for<'q> sqlx::Encode<'q, sqlx::Postgres>
+    + sqlx::Type<sqlx::Postgres>
+    + sqlx::postgres::PgHasArrayType
+    + Clone
+    + Send
+    + Sync
+    + 'static
+{
+    /// Refuses what the column's database check refuses, before any SQL runs: text that is
+    /// empty, blank or untrimmed ([`check_text`]); every other value passes.
+    fn check(&self, column: &'static str) -> Result<()> {
+        let _ = column;
+        Ok(())
+    }
+}
+
+impl Value for String {
+    fn check(&self, column: &'static str) -> Result<()> {
+        check_text(column, self)
+    }
+}
+
+impl<T: Value> Value for Option<T> {
+    fn check(&self, column: &'static str) -> Result<()> {
+        self.as_ref().map_or(Ok(()), |v| v.check(column))
+    }
+}
+
+macro_rules! plain_values {
+    ($($t:ty),*) => { $(impl Value for $t {})* };
+}
+plain_values!(
+    i32,
+    i64,
+    f64,
+    bool,
+    uuid::Uuid,
+    Timestamp,
+    Date,
+    rust_decimal::Decimal,
+    serde_json::Value
+);
+
+/// What visits a form's columns ([`Form::columns`]): the checks, the hash and the binds below.
+pub trait Columns<'q> {
+    /// One column: its name (for errors) and its value.
+    fn column<T: Value>(&mut self, name: &'static str, value: &'q T);
+}
+
+/// A generated form (the caller-supplied columns of a table). Its one generated method lists the
+/// columns in declaration order; validation, the stable hash and the parameters of every write
+/// ([`bind`], [`bind_batch`]) are the generic functions of this module, one pass each.
+pub trait Form: Sync {
+    /// Whether the table stores `hash_code`: bound after the columns.
+    const HASH_CODE: bool;
+    /// Visits every column, in declaration order (the order of every write's parameters).
+    fn columns<'q, C: Columns<'q>>(&'q self, c: &mut C);
+}
+
+/// The first column a check refuses.
+struct Check(Result<()>);
+
+impl Columns<'_> for Check {
+    fn column<T: Value>(&mut self, name: &'static str, value: &T) {
+        if self.0.is_ok() {
+            self.0 = value.check(name);
+        }
+    }
+}
+
+impl Columns<'_> for StableHasher {
+    fn column<T: Value>(&mut self, _name: &'static str, value: &T) {
+        value.hash_code(self);
+    }
+}
+
+/// Refuses empty, blank and untrimmed text in any column of `form` (the first one found).
+pub fn validate<F: Form>(form: &F) -> Result<()> {
+    let mut c = Check(Ok(()));
+    form.columns(&mut c);
+    c.0
+}
+
+/// The stable hash of a form (module docs, "hash_code"): its columns in declaration order.
+pub fn hash_code<F: Form>(form: &F) -> i64 {
+    let mut h = StableHasher::new();
+    form.columns(&mut h);
+    h.finish()
+}
+
+/// One row's parameters, in one pass over the columns: each is checked, hashed and bound (by
+/// reference, nothing copied).
+struct RowBinds<'q> {
+    q: Option<Query<'q>>,
+    check: Check,
+    hash: StableHasher,
+}
+
+impl<'q> Columns<'q> for RowBinds<'q> {
+    fn column<T: Value>(&mut self, name: &'static str, value: &'q T) {
+        self.check.column(name, value);
+        value.hash_code(&mut self.hash);
+        self.q = self.q.take().map(|q| q.bind(value));
+    }
+}
+
+/// Binds `form` after the parameters `q` holds: its columns, then `hash_code` when the table has
+/// it. A refused column is an error and no SQL runs.
+pub fn bind<'q, F: Form>(q: Query<'q>, form: &'q F) -> Result<Query<'q>> {
+    let mut b = RowBinds {
+        q: Some(q),
+        check: Check(Ok(())),
+        hash: StableHasher::new(),
+    };
+    form.columns(&mut b);
+    b.check.0?;
+    let q = b.q.expect("the query is put back after every column");
+    Ok(if F::HASH_CODE {
+        q.bind(b.hash.finish())
+    } else {
+        q
+    })
+}
+
+/// One array parameter of a batch, whatever its element type.
+trait Array: Send {
+    fn as_any(&mut self) -> &mut dyn std::any::Any;
+    fn bind<'q>(self: Box<Self>, q: Query<'q>) -> Query<'q>;
+}
+
+impl<T: Value> Array for Vec<T> {
+    fn as_any(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+    fn bind<'q>(self: Box<Self>, q: Query<'q>) -> Query<'q> {
+        q.bind(*self)
+    }
+}
+
+/// The columns of a batch, one array each, filled form after form.
+struct Arrays {
+    arrays: Vec<Box<dyn Array>>,
+    rows: usize,
+    next: usize,
+    check: Check,
+    /// The hash of the current form, when the table has `hash_code`.
+    hash: Option<StableHasher>,
+}
+
+impl Columns<'_> for Arrays {
+    fn column<T: Value>(&mut self, name: &'static str, value: &T) {
+        self.check.column(name, value);
+        if let Some(h) = &mut self.hash {
+            value.hash_code(h);
+        }
+        if self.next == self.arrays.len() {
+            self.arrays
+                .push(Box::new(Vec::<T>::with_capacity(self.rows)));
+        }
+        self.arrays[self.next]
+            .as_any()
+            .downcast_mut::<Vec<T>>()
+            .expect("a form visits the same columns in the same order")
+            .push(value.clone());
+        self.next += 1;
+    }
+}
+
+/// Binds a batch after the parameters `q` holds: one array per column (for `unnest`), then the
+/// array of hash codes when the table has them. Every form is checked first: one refused form is
+/// an error and no SQL runs.
+pub fn bind_batch<'q, F: Form>(q: Query<'q>, forms: &[F]) -> Result<Query<'q>> {
+    let mut a = Arrays {
+        arrays: Vec::new(),
+        rows: forms.len(),
+        next: 0,
+        check: Check(Ok(())),
+        hash: None,
+    };
+    let mut hashes = Vec::with_capacity(if F::HASH_CODE { forms.len() } else { 0 });
+    for form in forms {
+        a.next = 0;
+        if F::HASH_CODE {
+            a.hash = Some(StableHasher::new());
+        }
+        form.columns(&mut a);
+        std::mem::replace(&mut a.check.0, Ok(()))?;
+        if let Some(h) = a.hash.take() {
+            hashes.push(h.finish());
+        }
+    }
+    let q = a.arrays.into_iter().fold(q, |q, array| array.bind(q));
+    Ok(if F::HASH_CODE { q.bind(hashes) } else { q })
+}
+
+/// `n` new primary keys from `new` (a batch's generated keys).
+pub fn keys<K>(n: usize, new: impl FnMut() -> K) -> Vec<K> {
+    std::iter::repeat_with(new).take(n).collect()
+}
+
+/// Runs an insert returning the (database-generated) primary key as its first column.
+pub async fn fetch_key<K>(conn: &mut PgConnection, q: Query<'_>) -> Result<K>
+where
+    K: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+{
+    use sqlx::Row as _;
+    Ok(q.fetch_one(&mut *conn).await?.try_get(0usize)?)
+}
+
+/// Runs a batch insert returning the (database-generated) primary keys, in input order.
+pub async fn fetch_keys<K>(conn: &mut PgConnection, q: Query<'_>) -> Result<Vec<K>>
+where
+    K: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+{
+    use sqlx::Row as _;
+    let rows = q.fetch_all(&mut *conn).await?;
+    rows.iter().map(|r| Ok(r.try_get(0usize)?)).collect()
+}
+
+/// ` and <column> = $n` and ` and <column> = any($m)` for the two filter fields of one column
+/// ([`push_eq`], [`push_any`]), each when set.
+pub fn push_column<'a, V>(
+    qb: &mut sqlx::QueryBuilder<'a, sqlx::Postgres>,
+    column: &str,
+    eq: &Option<V>,
+    any: &Option<Vec<V>>,
+) where
+    V: Clone + 'a + sqlx::Encode<'a, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+    Vec<V>: Clone + 'a + sqlx::Encode<'a, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+{
+    push_eq(qb, column, eq);
+    push_any(qb, column, any);
 }
 
 /// A random UUID (v4) primary key.
@@ -605,6 +867,67 @@ mod tests {
         // Pinned (and recomputed independently from the documented encoding): must never change,
         // or every stored hash code would become stale.
         assert_eq!(h.finish(), -914_695_653_952_679_279);
+    }
+
+    /// A form as generated code writes it: the columns of the pinned vector above.
+    struct Sample {
+        email: String,
+        age: Option<i32>,
+        nickname: Option<String>,
+        active: bool,
+        id: uuid::Uuid,
+    }
+
+    impl Form for Sample {
+        const HASH_CODE: bool = true;
+        fn columns<'q, C: Columns<'q>>(&'q self, c: &mut C) {
+            c.column("email", &self.email);
+            c.column("age", &self.age);
+            c.column("nickname", &self.nickname);
+            c.column("active", &self.active);
+            c.column("id", &self.id);
+        }
+    }
+
+    fn sample() -> Sample {
+        Sample {
+            email: "ada@example.com".into(),
+            age: Some(42),
+            nickname: None,
+            active: true,
+            id: uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef),
+        }
+    }
+
+    #[test]
+    fn a_form_hashes_as_its_columns_do() {
+        // The generic path (`Form::columns`) gives the pinned value of the hasher's own vector.
+        assert_eq!(hash_code(&sample()), -914_695_653_952_679_279);
+    }
+
+    #[test]
+    fn forms_are_checked_column_by_column_before_any_sql() {
+        assert!(validate(&sample()).is_ok());
+        let mut bad = sample();
+        bad.nickname = Some(" ada".into());
+        assert!(matches!(
+            validate(&bad),
+            Err(DaoError::UntrimmedString { column: "nickname" })
+        ));
+        bad.email = String::new();
+        // The first refused column is the one reported.
+        assert!(matches!(
+            validate(&bad),
+            Err(DaoError::EmptyString { column: "email" })
+        ));
+        fn q<'q>() -> Query<'q> {
+            sqlx::query("select 1")
+        }
+        assert!(bind(q(), &bad).is_err());
+        assert!(bind_batch(q(), &[sample(), bad]).is_err());
+        assert!(bind(q(), &sample()).is_ok());
+        assert!(bind_batch(q(), &[sample(), sample()]).is_ok());
+        assert_eq!(keys(3, || 7).len(), 3);
     }
 
     #[test]

@@ -69,7 +69,6 @@ struct Names {
     filter: Ident,
     pager: Ident,
     dao: Ident,
-    batch: Ident,
     module: Ident,
 }
 
@@ -83,7 +82,6 @@ fn names(t: &Table) -> Names {
         filter: format_ident!("{}Filter", model),
         pager: format_ident!("{}Pager", plural),
         dao: format_ident!("{}Dao", plural),
-        batch: format_ident!("{}Batch", model),
         module: id(&snake(&t.name)),
     }
 }
@@ -214,23 +212,13 @@ fn table_module(t: &Table) -> TokenStream {
         let doc = format!(" `{}`", c.name);
         quote! { #[doc = #doc] pub #f: #ty, }
     });
-    let text_checks: Vec<TokenStream> = form_cols
-        .iter()
-        .filter(|c| c.is_text())
-        .map(|c| {
-            let f = field(c);
-            let name = &c.name;
-            if c.nullable {
-                quote! { dao::check_opt_text(#name, self.#f.as_deref())?; }
-            } else {
-                quote! { dao::check_text(#name, &self.#f)?; }
-            }
-        })
-        .collect();
-    let hash_cols = form_cols.iter().map(|c| {
+    // Every check, hash and bind of the form goes through this one list (`dao::Form`).
+    let visit_cols = form_cols.iter().map(|c| {
         let f = field(c);
-        quote! { h.column(&self.#f); }
+        let name = &c.name;
+        quote! { c.column(#name, &self.#f); }
     });
+    let has_hash = t.role(ColumnRole::HashCode).is_some();
     let form_of_row = form_cols.iter().map(|c| {
         let f = field(c);
         let v = owned_value(c.ty, quote!(self.#f));
@@ -264,10 +252,7 @@ fn table_module(t: &Table) -> TokenStream {
         let f = field(c);
         let fs = format_ident!("{}_in", snake(&c.name).trim_start_matches("r#"));
         let col = ident(&c.name);
-        quote! {
-            dao::push_eq(qb, #col, &self.#f);
-            dao::push_any(qb, #col, &self.#fs);
-        }
+        quote! { dao::push_column(qb, #col, &self.#f, &self.#fs); }
     });
     let live = t
         .role(ColumnRole::DeletedAt)
@@ -375,7 +360,6 @@ fn table_module(t: &Table) -> TokenStream {
     }
 
     let row_key = owned_value(pk.ty, quote!(row.#pk_field));
-    let binds = bind_helpers(t, &n);
     let writes = writes(t, &n);
     let erase = erase(t, &n);
 
@@ -416,18 +400,22 @@ fn table_module(t: &Table) -> TokenStream {
             impl #form {
                 /// Refuses empty, blank and untrimmed text before any SQL runs.
                 pub fn validate(&self) -> dao::Result<()> {
-                    #(#text_checks)*
-                    Ok(())
+                    dao::validate(self)
                 }
                 /// The stable hash of the form (see `charter_runtime::dao`, "hash_code").
                 pub fn hash_code(&self) -> i64 {
-                    let mut h = dao::StableHasher::new();
-                    #(#hash_cols)*
-                    h.finish()
+                    dao::hash_code(self)
                 }
             }
 
-            #binds
+            /// The columns in the order of every write's parameters: what `charter_runtime::dao`
+            /// checks, hashes and binds.
+            impl dao::Form for #form {
+                const HASH_CODE: bool = #has_hash;
+                fn columns<'q, C: dao::Columns<'q>>(&'q self, c: &mut C) {
+                    #(#visit_cols)*
+                }
+            }
 
             /// Names of the table and its columns.
             pub struct #table;
@@ -529,14 +517,6 @@ fn bind_arg(ty: SqlType, expr: TokenStream) -> TokenStream {
         expr
     } else {
         quote!(&#expr)
-    }
-}
-
-/// The modifying user's type in the bind helpers (`&'q str` or a uuid).
-fn user_type_q(t: &Table) -> TokenStream {
-    match t.user_type {
-        UserType::Uuid => quote!(dao::Uuid),
-        UserType::String => quote!(&'q str),
     }
 }
 
@@ -704,102 +684,9 @@ fn delete_sql(t: &Table, conds: &[String], user: usize) -> String {
     }
 }
 
-/// The bind helpers every write shares: `Form::bind` (one row: the form's columns, `hash_code`,
-/// the user) and the batch's column arrays (`Batch::bind`), so no statement repeats a bind chain.
-fn bind_helpers(t: &Table, n: &Names) -> TokenStream {
-    let Names { form, batch, .. } = n;
-    let user_q = user_type_q(t);
-    let (user_param, user_bind) = if has_user_column(t) {
-        (quote!(, user: #user_q), quote!(.bind(user)))
-    } else {
-        (quote!(), quote!())
-    };
-    // One row.
-    let row_binds = row_values(t, false).into_iter().map(|v| match v {
-        RowValue::Form(c) => {
-            let f = field(c);
-            let a = bind_arg(c.ty, quote!(self.#f));
-            quote!(.bind(#a))
-        }
-        RowValue::HashCode(_) => quote!(.bind(self.hash_code())),
-        RowValue::GeneratedPkey(_) => quote!(),
-    });
-    // Arrays of a batch.
-    let values = row_values(t, true);
-    let pk = t.pkey_column();
-    let arr_fields = values.iter().map(|v| {
-        let c = v.column();
-        let f = field(c);
-        let ty = match v {
-            RowValue::HashCode(_) => quote!(i64),
-            RowValue::GeneratedPkey(_) => owned(c.ty),
-            RowValue::Form(c) => col_type(c),
-        };
-        quote! { #f: Vec<#ty>, }
-    });
-    let arr_init = values.iter().map(|v| {
-        let f = field(v.column());
-        quote! { #f: Vec::with_capacity(forms.len()), }
-    });
-    let arr_push = values.iter().map(|v| {
-        let c = v.column();
-        let f = field(c);
-        match v {
-            RowValue::GeneratedPkey(_) => {
-                let g = match (&t.generator, pk.ty) {
-                    (PkeyGenerator::Prefixed(p), _) => quote!(dao::prefixed_id(#p)),
-                    (_, SqlType::Uuid) => quote!(dao::new_uuid()),
-                    _ => quote!(dao::new_uuid().to_string()),
-                };
-                quote! { batch.#f.push(#g); }
-            }
-            RowValue::Form(c) => {
-                let v = owned_value(c.ty, quote!(form.#f));
-                quote! { batch.#f.push(#v); }
-            }
-            RowValue::HashCode(_) => quote! { batch.#f.push(form.hash_code()); },
-        }
-    });
-    let arr_binds = values.iter().map(|v| {
-        let f = field(v.column());
-        quote!(.bind(&self.#f))
-    });
-    quote! {
-        impl #form {
-            /// Binds, after the parameters `q` holds: the form's columns, `hash_code` and the
-            /// modifying user, in the order of every write statement of this table.
-            fn bind<'q>(&'q self, q: dao::Query<'q> #user_param) -> dao::Query<'q> {
-                q #(#row_binds)* #user_bind
-            }
-        }
-
-        /// The rows of a batch write as one array per column (bound to `unnest`), in the
-        /// order of the statement's parameters.
-        struct #batch {
-            #(#arr_fields)*
-        }
-
-        impl #batch {
-            /// Validates every form (nothing runs when one is refused) and generates keys.
-            fn new(forms: &[#form]) -> dao::Result<#batch> {
-                let mut batch = #batch { #(#arr_init)* };
-                for form in forms {
-                    form.validate()?;
-                    #(#arr_push)*
-                }
-                Ok(batch)
-            }
-            /// Binds the arrays, then the modifying user.
-            fn bind<'q>(&'q self, q: dao::Query<'q> #user_param) -> dao::Query<'q> {
-                q #(#arr_binds)* #user_bind
-            }
-        }
-    }
-}
-
 /// insert / insert_batch / upsert / upsert_batch / update / delete / delete_all_by.
 fn writes(t: &Table, n: &Names) -> TokenStream {
-    let Names { form, batch, .. } = n;
+    let Names { form, .. } = n;
     let tbl = qualified(&t.schema, &t.name);
     let pk = t.pkey_column();
     let pk_ty = owned(pk.ty);
@@ -811,8 +698,9 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
         UserType::String => quote! { dao::check_text("user", user)?; },
         UserType::Uuid => quote!(),
     };
-    let user_arg = if has_user_column(t) {
-        quote!(, user)
+    // The modifying user, the last parameter (when a column reads it).
+    let user_bind = if has_user_column(t) {
+        quote!(.bind(user))
     } else {
         quote!()
     };
@@ -822,48 +710,72 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
     let values = row_values(t, true);
     let user_n = values.len() + 1;
     let (col_list, value_list) = insert_columns(t, &values, |i| format!("${}", i + 1), user_n);
-    let insert_sql =
-        format!("insert into {tbl} ({col_list}) values ({value_list}) returning {pk_ident}");
+    // Keys the DAO generates are known before the statement: nothing to return.
+    let returning = if generated {
+        String::new()
+    } else {
+        format!(" returning {pk_ident}")
+    };
+    let insert_sql = format!("insert into {tbl} ({col_list}) values ({value_list}){returning}");
+    // A new key (uuid or prefixed id) when the DAO generates them.
+    let new_key = match (&t.generator, pk.ty) {
+        (PkeyGenerator::Prefixed(p), _) => quote!(dao::prefixed_id(#p)),
+        (_, SqlType::Uuid) => quote!(dao::new_uuid()),
+        _ => quote!(dao::new_uuid().to_string()),
+    };
     let pk_gen = if generated {
-        let g = match (&t.generator, pk.ty) {
-            (PkeyGenerator::Prefixed(p), _) => quote!(dao::prefixed_id(#p)),
-            (_, SqlType::Uuid) => quote!(dao::new_uuid()),
-            _ => quote!(dao::new_uuid().to_string()),
-        };
-        quote! { let pkey: #pk_ty = #g; }
+        quote! { let pkey: #pk_ty = #new_key; }
     } else {
         quote!()
     };
-    // The single-row statement `sql` with its parameters bound.
+    // The single-row statement `sql` with its parameters bound: [the key], the form, the user.
     let row_query = |sql: &str| {
-        if generated {
+        let key = if generated {
             let b = bind_arg(pk.ty, quote!(pkey));
-            quote!(form.bind(dao::sqlx::query(#sql).bind(#b) #user_arg))
+            quote!(.bind(#b))
         } else {
-            quote!(form.bind(dao::sqlx::query(#sql) #user_arg))
-        }
+            quote!()
+        };
+        quote!(dao::bind(dao::sqlx::query(#sql) #key, form)? #user_bind)
     };
     let insert_q = row_query(&insert_sql);
     let insert_body = if generated {
         quote! {
-            #insert_q.execute(&mut *conn).await?;
+            dao::execute(conn, #insert_q).await?;
             Ok(pkey)
         }
     } else {
-        quote! {
-            let row = #insert_q.fetch_one(&mut *conn).await?;
-            Ok(dao::sqlx::Row::try_get(&row, 0usize)?)
-        }
+        quote!(dao::fetch_key(conn, #insert_q).await)
     };
     let insert = quote! {
         /// Inserts a row; returns its primary key. `created_*`/`updated_*` are set from `user`
         /// and the database clock.
         pub async fn insert(conn: &mut PgConnection, user: #user_ty, form: &#form) -> dao::Result<#pk_ty> {
             #user_check
-            form.validate()?;
             #pk_gen
             #insert_body
         }
+    };
+    // A batch's statement `sql` with its parameters bound: [the keys], one array per column,
+    // the user.
+    let batch_keys = if generated {
+        // `dao::new_uuid` itself when it is the whole closure (clippy's redundant_closure).
+        let new = match (&t.generator, pk.ty) {
+            (PkeyGenerator::Prefixed(_), _) => quote!(|| #new_key),
+            (_, SqlType::Uuid) => quote!(dao::new_uuid),
+            _ => quote!(|| #new_key),
+        };
+        quote! { let keys: Vec<#pk_ty> = dao::keys(forms.len(), #new); }
+    } else {
+        quote!()
+    };
+    let batch_query = |sql: &str| {
+        let keys = if generated {
+            quote!(.bind(&keys))
+        } else {
+            quote!()
+        };
+        quote!(dao::bind_batch(dao::sqlx::query(#sql) #keys, forms)? #user_bind)
     };
 
     // Batches: one array per row value, `unnest`ed; the user is one parameter.
@@ -879,18 +791,16 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
         .join(", ");
     let (_, batch_values) = insert_columns(t, &values, |i| format!("u{i}"), user_n);
     let batch_sql = format!(
-        "insert into {tbl} ({col_list}) select {batch_values} from unnest({arrays}) with ordinality as u({aliases}, ord) order by ord returning {pk_ident}"
+        "insert into {tbl} ({col_list}) select {batch_values} from unnest({arrays}) with ordinality as u({aliases}, ord) order by ord{returning}"
     );
+    let batch_q = batch_query(&batch_sql);
     let batch_body = if generated {
         quote! {
-            batch.bind(dao::sqlx::query(#batch_sql) #user_arg).execute(&mut *conn).await?;
-            Ok(batch.#pk_field)
+            dao::execute(conn, #batch_q).await?;
+            Ok(keys)
         }
     } else {
-        quote! {
-            let rows = batch.bind(dao::sqlx::query(#batch_sql) #user_arg).fetch_all(&mut *conn).await?;
-            rows.iter().map(|r| Ok(dao::sqlx::Row::try_get::<#pk_ty, _>(r, 0usize)?)).collect()
-        }
+        quote!(dao::fetch_keys(conn, #batch_q).await)
     };
     let insert_batch = quote! {
         /// Inserts every form in one statement (one array parameter per column, `unnest`);
@@ -901,7 +811,7 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
             if forms.is_empty() {
                 return Ok(Vec::new());
             }
-            let batch = #batch::new(forms)?;
+            #batch_keys
             #batch_body
         }
     };
@@ -947,11 +857,17 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
             "update {tbl} set {} where {pk_ident} = $1{live_sql}{hash_guard}",
             set.join(", ")
         );
-        let exists_sql = format!("select 1 from {tbl} where {pk_ident} = $1{live_sql}");
-        let exists = if t.hash_code {
-            quote!(Some(dao::sqlx::query(#exists_sql).bind(#pk_field)))
+        // With hash_code, one statement tells the three outcomes apart: the update (which
+        // skips an unchanged row) in a CTE beside whether the live row exists.
+        let (update_sql, outcome) = if hash_n.is_some() {
+            (
+                format!(
+                    "with found as (select 1 from {tbl} where {pk_ident} = $1{live_sql}), written as ({update_sql} returning 1) select (select count(*) from written), (select count(*) from found)"
+                ),
+                quote!(dao::update_hashed),
+            )
         } else {
-            quote!(None)
+            (update_sql, quote!(dao::update_plain))
         };
         let doc = if t.hash_code {
             " Updates the row from `form`. When the row already holds this form (same `hash_code`) nothing is written: no `updated_at` bump, no journal row, and the outcome is `Unchanged`."
@@ -962,9 +878,7 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
             #[doc = #doc]
             pub async fn #update_fn(conn: &mut PgConnection, user: #user_ty, #pk_field: #pk_param, form: &#form) -> dao::Result<dao::UpdateOutcome> {
                 #user_check
-                form.validate()?;
-                let written = dao::execute(conn, form.bind(dao::sqlx::query(#update_sql).bind(#pk_field) #user_arg)).await?;
-                dao::update_outcome(conn, written, #exists).await
+                #outcome(conn, dao::bind(dao::sqlx::query(#update_sql).bind(#pk_field), form)? #user_bind).await
             }
         }
     };
@@ -1013,6 +927,7 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
                 if join.is_empty() { "false".to_owned() } else { join.join(" and ") }
             );
             let upsert_q = row_query(&sql);
+            let upsert_batch_q = batch_query(&batch_sql);
             let doc = format!(
                 " Inserts, or updates the row with the same ({}). An unchanged form (same `hash_code`) writes nothing and is `Unchanged`.",
                 keys.join(", ")
@@ -1025,7 +940,6 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
                 #[doc = #doc]
                 pub async fn #fname(conn: &mut PgConnection, user: #user_ty, form: &#form) -> dao::Result<dao::UpsertOutcome<#pk_ty>> {
                     #user_check
-                    form.validate()?;
                     #pk_gen
                     dao::upsert(conn, #upsert_q).await
                 }
@@ -1036,8 +950,8 @@ fn writes(t: &Table, n: &Names) -> TokenStream {
                     if forms.is_empty() {
                         return Ok(Vec::new());
                     }
-                    let batch = #batch::new(forms)?;
-                    dao::upsert_batch(conn, batch.bind(dao::sqlx::query(#batch_sql) #user_arg)).await
+                    #batch_keys
+                    dao::upsert_batch(conn, #upsert_batch_q).await
                 }
             }
         }

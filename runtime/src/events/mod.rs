@@ -619,33 +619,56 @@ impl<E: Event, H: Handler<E>> Consumer<E, H> {
     }
 
     async fn one(&self, delivery: Delivery) -> Result<Outcome, EventError> {
-        let record = &delivery.record;
-        let mut ctx = EventContext {
-            consumer: self.config.name.clone(),
-            stream: record.stream.clone(),
-            event_id: record.event_id.clone(),
-            partition_key: record.partition_key.clone(),
-            discriminator: record.discriminator.clone(),
-            request_id: record.request_id.clone(),
-            attempt: delivery.delivered.max(1),
-        };
-        let event = match serde_json::from_slice::<E>(&record.payload) {
+        let event = match serde_json::from_slice::<E>(&delivery.record.payload) {
             Ok(e) => e,
             Err(e) => {
                 let error = format!("cannot decode the record: {e}");
-                return self.dead(&delivery, error, 0).await;
+                return self.dead(delivery.record, &*delivery.ack, error, 0).await;
             }
         };
+        // The context takes the record's fields (no copies); a dead letter gets them back.
+        let Delivery {
+            record,
+            delivered,
+            ack,
+        } = delivery;
+        let payload = record.payload;
+        let mut ctx = EventContext {
+            consumer: self.config.name.clone(),
+            stream: record.stream,
+            event_id: record.event_id,
+            partition_key: record.partition_key,
+            discriminator: record.discriminator,
+            request_id: record.request_id,
+            attempt: delivered.max(1),
+        };
+        let mut event = Some(event);
         let mut tries = 0;
         loop {
             tries += 1;
-            match self.handler.handle(&ctx, event.clone()).await {
+            // The first try hands over the decoded event; a retry decodes the payload again
+            // (it decoded once, so it decodes again to the same value), so the common case
+            // copies nothing.
+            let this = match event.take() {
+                Some(e) => e,
+                None => serde_json::from_slice::<E>(&payload)
+                    .map_err(|e| EventError::Encode(format!("cannot decode the record: {e}")))?,
+            };
+            match self.handler.handle(&ctx, this).await {
                 Ok(()) => {
-                    delivery.ack.ack().await?;
+                    ack.ack().await?;
                     return Ok(Outcome::Handled);
                 }
                 Err(e) if tries > self.config.retries => {
-                    return self.dead(&delivery, e.to_string(), tries).await;
+                    let record = Record {
+                        stream: ctx.stream,
+                        event_id: ctx.event_id,
+                        partition_key: ctx.partition_key,
+                        discriminator: ctx.discriminator,
+                        request_id: ctx.request_id,
+                        payload,
+                    };
+                    return self.dead(record, &*ack, e.to_string(), tries).await;
                 }
                 Err(_) => {
                     tokio::time::sleep(self.config.backoff.delay(tries)).await;
@@ -657,13 +680,14 @@ impl<E: Event, H: Handler<E>> Consumer<E, H> {
 
     async fn dead(
         &self,
-        d: &Delivery,
+        record: Record,
+        ack: &dyn Ack,
         error: String,
         attempts: u32,
     ) -> Result<Outcome, EventError> {
         let letter = DeadLetter {
             consumer: self.config.name.clone(),
-            record: d.record.clone(),
+            record,
             error,
             attempts,
         };
@@ -673,11 +697,11 @@ impl<E: Event, H: Handler<E>> Consumer<E, H> {
         };
         match stored {
             Ok(()) => {
-                d.ack.ack().await?;
+                ack.ack().await?;
                 Ok(Outcome::DeadLettered)
             }
             Err(_) => {
-                d.ack.nak(Some(self.config.backoff.max)).await?;
+                ack.nak(Some(self.config.backoff.max)).await?;
                 Ok(Outcome::Returned)
             }
         }

@@ -235,15 +235,16 @@ impl NatsTransport {
     async fn chain(&self, records: &[Record], chain: &[usize]) -> usize {
         let mut acks = Vec::with_capacity(chain.len());
         let mut after: Option<&str> = None;
+        // One stream per chain: the subject is made once and shared (a cheap clone).
+        let Some(&first) = chain.first() else {
+            return 0;
+        };
+        let subject = async_nats::Subject::from(self.subject(&records[first].stream));
         for &i in chain {
             let r = &records[i];
             let sent = self
                 .js
-                .publish_with_headers(
-                    self.subject(&r.stream),
-                    headers(r, after),
-                    r.payload.clone(),
-                )
+                .publish_with_headers(subject.clone(), headers(r, after), r.payload.clone())
                 .await;
             match sent {
                 Ok(ack) => acks.push(ack),
@@ -446,16 +447,34 @@ impl NatsSubscription {
     fn delivery(&self, m: jetstream::Message) -> Delivery {
         let delivered = m.info().map(|i| i.delivered.max(1) as u32).unwrap_or(1);
         let (message, acker) = m.split();
-        let h = message.headers.as_ref();
-        let get = |k: &str| h.and_then(|h| h.get(k)).map(|v| v.as_str().to_owned());
-        let record = Record {
+        let mut record = Record {
             stream: self.stream.clone(),
-            event_id: get(HEADER_EVENT_ID).unwrap_or_default(),
-            partition_key: get(HEADER_PARTITION_KEY).unwrap_or_default(),
-            discriminator: get(HEADER_DISCRIMINATOR).unwrap_or_default(),
-            request_id: get(HEADER_REQUEST_ID),
+            event_id: String::new(),
+            partition_key: String::new(),
+            discriminator: String::new(),
+            request_id: None,
             payload: message.payload,
         };
+        // One pass over the headers (names compared as HTTP does, ignoring case) rather than a
+        // parsed and hashed lookup per field.
+        for (name, values) in message.headers.iter().flat_map(|h| h.iter()) {
+            let name: &str = name.as_ref();
+            let is = |header: &str| name.eq_ignore_ascii_case(header);
+            let slot = if is(HEADER_EVENT_ID) {
+                &mut record.event_id
+            } else if is(HEADER_PARTITION_KEY) {
+                &mut record.partition_key
+            } else if is(HEADER_DISCRIMINATOR) {
+                &mut record.discriminator
+            } else if is(HEADER_REQUEST_ID) {
+                record.request_id.get_or_insert_with(String::new)
+            } else {
+                continue;
+            };
+            if let Some(v) = values.first() {
+                v.as_str().clone_into(slot);
+            }
+        }
         Delivery {
             record,
             delivered,

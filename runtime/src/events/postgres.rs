@@ -42,7 +42,7 @@ CREATE TABLE IF NOT EXISTS charter_events_outbox (
     bucket integer NOT NULL,
     discriminator text NOT NULL,
     request_id text,
-    payload jsonb NOT NULL,
+    payload text NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
     attempts integer NOT NULL DEFAULT 0,
     last_error text,
@@ -50,6 +50,16 @@ CREATE TABLE IF NOT EXISTS charter_events_outbox (
 );
 CREATE INDEX IF NOT EXISTS charter_events_outbox_unpublished
     ON charter_events_outbox (id) WHERE published_at IS NULL;
+-- The payload is the JSON the producer encoded, kept as text: a relay sends it as it is, with
+-- no parse into jsonb on insert and no re-encoding on read (query it with `payload::jsonb`).
+-- Tables made when it was jsonb are converted once.
+DO $$ BEGIN
+    IF (SELECT data_type FROM information_schema.columns
+        WHERE table_schema = current_schema() AND table_name = 'charter_events_outbox'
+          AND column_name = 'payload') = 'jsonb' THEN
+        ALTER TABLE charter_events_outbox ALTER COLUMN payload TYPE text USING payload::text;
+    END IF;
+END $$;
 CREATE TABLE IF NOT EXISTS charter_events_inbox (
     consumer text NOT NULL,
     event_id text NOT NULL,
@@ -150,7 +160,7 @@ async fn insert(conn: &mut PgConnection, records: &[Record]) -> Result<(), Event
         Vec<i32>,
         Vec<&str>,
         Vec<Option<&str>>,
-        Vec<String>,
+        Vec<&str>,
     ) = Default::default();
     for r in records {
         cols.0.push(&r.stream);
@@ -160,13 +170,16 @@ async fn insert(conn: &mut PgConnection, records: &[Record]) -> Result<(), Event
             .push((partition_hash(&r.partition_key) % BUCKETS) as i32);
         cols.4.push(&r.discriminator);
         cols.5.push(r.request_id.as_deref());
-        cols.6
-            .push(String::from_utf8_lossy(&r.payload).into_owned());
+        // serde_json writes UTF-8; a payload that is not (a hand-made record) is refused.
+        cols.6.push(
+            std::str::from_utf8(&r.payload)
+                .map_err(|e| EventError::Encode(format!("the payload is not UTF-8 JSON: {e}")))?,
+        );
     }
     sqlx::query(
         "INSERT INTO charter_events_outbox
              (stream, event_id, partition_key, bucket, discriminator, request_id, payload)
-         SELECT s, e, k, b, d, r, p::jsonb
+         SELECT s, e, k, b, d, r, p
          FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[])
               AS t(s, e, k, b, d, r, p)",
     )
@@ -232,7 +245,7 @@ impl Relay {
     pub async fn run_once(&self) -> Result<usize, EventError> {
         let mut tx = self.pool.begin().await.map_err(db)?;
         let rows = sqlx::query(
-            "SELECT id, stream, event_id, partition_key, discriminator, request_id, payload::text AS payload
+            "SELECT id, stream, event_id, partition_key, discriminator, request_id, payload
              FROM charter_events_outbox
              WHERE published_at IS NULL AND pg_try_advisory_xact_lock($1, bucket)
              ORDER BY id
@@ -250,15 +263,16 @@ impl Relay {
         }
         let mut ids = Vec::with_capacity(rows.len());
         let mut records = Vec::with_capacity(rows.len());
+        // Columns by position, in the order of the SELECT above.
         for row in &rows {
-            ids.push(row.try_get::<i64, _>("id").map_err(db)?);
-            let payload: String = row.try_get("payload").map_err(db)?;
+            ids.push(row.try_get::<i64, _>(0).map_err(db)?);
+            let payload: String = row.try_get(6).map_err(db)?;
             records.push(Record {
-                stream: row.try_get("stream").map_err(db)?,
-                event_id: row.try_get("event_id").map_err(db)?,
-                partition_key: row.try_get("partition_key").map_err(db)?,
-                discriminator: row.try_get("discriminator").map_err(db)?,
-                request_id: row.try_get("request_id").map_err(db)?,
+                stream: row.try_get(1).map_err(db)?,
+                event_id: row.try_get(2).map_err(db)?,
+                partition_key: row.try_get(3).map_err(db)?,
+                discriminator: row.try_get(4).map_err(db)?,
+                request_id: row.try_get(5).map_err(db)?,
                 payload: payload.into_bytes().into(),
             });
         }

@@ -75,63 +75,23 @@ pub mod organizations {
     impl OrganizationForm {
         /// Refuses empty, blank and untrimmed text before any SQL runs.
         pub fn validate(&self) -> dao::Result<()> {
-            dao::check_text("key", &self.key)?;
-            dao::check_text("name", &self.name)?;
-            Ok(())
+            dao::validate(self)
         }
 
         /// The stable hash of the form (see `charter_runtime::dao`, "hash_code").
         pub fn hash_code(&self) -> i64 {
-            let mut h = dao::StableHasher::new();
-            h.column(&self.key);
-            h.column(&self.name);
-            h.finish()
+            dao::hash_code(self)
         }
     }
 
-    impl OrganizationForm {
-        /// Binds, after the parameters `q` holds: the form's columns, `hash_code` and the
-        /// modifying user, in the order of every write statement of this table.
-        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::Uuid) -> dao::Query<'q> {
-            q.bind(&self.key).bind(&self.name).bind(self.hash_code()).bind(user)
-        }
-    }
+    /// The columns in the order of every write's parameters: what `charter_runtime::dao`
+    /// checks, hashes and binds.
+    impl dao::Form for OrganizationForm {
+        const HASH_CODE: bool = true;
 
-    /// The rows of a batch write as one array per column (bound to `unnest`), in the
-    /// order of the statement's parameters.
-    struct OrganizationBatch {
-        id: Vec<dao::Uuid>,
-        key: Vec<String>,
-        name: Vec<String>,
-        hash_code: Vec<i64>,
-    }
-
-    impl OrganizationBatch {
-        /// Validates every form (nothing runs when one is refused) and generates keys.
-        fn new(forms: &[OrganizationForm]) -> dao::Result<OrganizationBatch> {
-            let mut batch = OrganizationBatch {
-                id: Vec::with_capacity(forms.len()),
-                key: Vec::with_capacity(forms.len()),
-                name: Vec::with_capacity(forms.len()),
-                hash_code: Vec::with_capacity(forms.len()),
-            };
-            for form in forms {
-                form.validate()?;
-                batch.id.push(dao::new_uuid());
-                batch.key.push(form.key.clone());
-                batch.name.push(form.name.clone());
-                batch.hash_code.push(form.hash_code());
-            }
-            Ok(batch)
-        }
-
-        /// Binds the arrays, then the modifying user.
-        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::Uuid) -> dao::Query<'q> {
-            q.bind(&self.id)
-                .bind(&self.key)
-                .bind(&self.name)
-                .bind(&self.hash_code)
-                .bind(user)
+        fn columns<'q, C: dao::Columns<'q>>(&'q self, c: &mut C) {
+            c.column("key", &self.key);
+            c.column("name", &self.name);
         }
     }
 
@@ -203,10 +163,8 @@ pub mod organizations {
 
     impl dao::Filter for OrganizationFilter {
         fn push(&self, qb: &mut dao::sqlx::QueryBuilder<'_, dao::sqlx::Postgres>) {
-            dao::push_eq(qb, "\"id\"", &self.id);
-            dao::push_any(qb, "\"id\"", &self.id_in);
-            dao::push_eq(qb, "\"key\"", &self.key);
-            dao::push_any(qb, "\"key\"", &self.key_in);
+            dao::push_column(qb, "\"id\"", &self.id, &self.id_in);
+            dao::push_column(qb, "\"key\"", &self.key, &self.key_in);
             if !self.include_deleted {
                 qb.push(" and \"deleted_at\" is null");
             }
@@ -308,16 +266,18 @@ pub mod organizations {
             user: dao::Uuid,
             form: &OrganizationForm,
         ) -> dao::Result<dao::Uuid> {
-            form.validate()?;
             let pkey: dao::Uuid = dao::new_uuid();
-            form.bind(
-                    dao::sqlx::query(
-                            "insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, now(), $5, now(), $5) returning \"id\"",
-                        )
-                        .bind(pkey),
-                    user,
+            dao::execute(
+                    conn,
+                    dao::bind(
+                            dao::sqlx::query(
+                                    "insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, now(), $5, now(), $5)",
+                                )
+                                .bind(pkey),
+                            form,
+                        )?
+                        .bind(user),
                 )
-                .execute(&mut *conn)
                 .await?;
             Ok(pkey)
         }
@@ -333,17 +293,20 @@ pub mod organizations {
             if forms.is_empty() {
                 return Ok(Vec::new());
             }
-            let batch = OrganizationBatch::new(forms)?;
-            batch
-                .bind(
-                    dao::sqlx::query(
-                        "insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, now(), $5, now(), $5 from unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[]) with ordinality as u(u0, u1, u2, u3, ord) order by ord returning \"id\"",
-                    ),
-                    user,
+            let keys: Vec<dao::Uuid> = dao::keys(forms.len(), dao::new_uuid);
+            dao::execute(
+                    conn,
+                    dao::bind_batch(
+                            dao::sqlx::query(
+                                    "insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, now(), $5, now(), $5 from unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[]) with ordinality as u(u0, u1, u2, u3, ord) order by ord",
+                                )
+                                .bind(&keys),
+                            forms,
+                        )?
+                        .bind(user),
                 )
-                .execute(&mut *conn)
                 .await?;
-            Ok(batch.id)
+            Ok(keys)
         }
 
         /// Inserts, or updates the row with the same (key). An unchanged form (same `hash_code`) writes nothing and is `Unchanged`.
@@ -352,18 +315,17 @@ pub mod organizations {
             user: dao::Uuid,
             form: &OrganizationForm,
         ) -> dao::Result<dao::UpsertOutcome<dao::Uuid>> {
-            form.validate()?;
             let pkey: dao::Uuid = dao::new_uuid();
             dao::upsert(
                     conn,
-                    form
-                        .bind(
+                    dao::bind(
                             dao::sqlx::query(
                                     "insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, now(), $5, now(), $5) on conflict (\"key\") do update set \"name\" = excluded.\"name\", \"updated_at\" = excluded.\"updated_at\", \"updated_by\" = excluded.\"updated_by\", \"hash_code\" = excluded.\"hash_code\" where \"public\".\"organizations\".\"hash_code\" is distinct from excluded.\"hash_code\" returning \"id\", (xmax = 0) as inserted",
                                 )
                                 .bind(pkey),
-                            user,
-                        ),
+                            form,
+                        )?
+                        .bind(user),
                 )
                 .await
         }
@@ -377,16 +339,17 @@ pub mod organizations {
             if forms.is_empty() {
                 return Ok(Vec::new());
             }
-            let batch = OrganizationBatch::new(forms)?;
+            let keys: Vec<dao::Uuid> = dao::keys(forms.len(), dao::new_uuid);
             dao::upsert_batch(
                     conn,
-                    batch
-                        .bind(
+                    dao::bind_batch(
                             dao::sqlx::query(
-                                "with input as (select * from unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[]) with ordinality as u(u0, u1, u2, u3, ord)), up as (insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, now(), $5, now(), $5 from input order by ord on conflict (\"key\") do update set \"name\" = excluded.\"name\", \"updated_at\" = excluded.\"updated_at\", \"updated_by\" = excluded.\"updated_by\", \"hash_code\" = excluded.\"hash_code\" where \"public\".\"organizations\".\"hash_code\" is distinct from excluded.\"hash_code\" returning \"id\" as \"r_pkey\", \"key\" as \"r0\", (xmax = 0) as \"r_inserted\") select up.\"r_pkey\", up.\"r_inserted\" from input left join up on input.\"u1\" = up.\"r0\" order by input.ord",
-                            ),
-                            user,
-                        ),
+                                    "with input as (select * from unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[]) with ordinality as u(u0, u1, u2, u3, ord)), up as (insert into \"public\".\"organizations\" (\"id\", \"key\", \"name\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, now(), $5, now(), $5 from input order by ord on conflict (\"key\") do update set \"name\" = excluded.\"name\", \"updated_at\" = excluded.\"updated_at\", \"updated_by\" = excluded.\"updated_by\", \"hash_code\" = excluded.\"hash_code\" where \"public\".\"organizations\".\"hash_code\" is distinct from excluded.\"hash_code\" returning \"id\" as \"r_pkey\", \"key\" as \"r0\", (xmax = 0) as \"r_inserted\") select up.\"r_pkey\", up.\"r_inserted\" from input left join up on input.\"u1\" = up.\"r0\" order by input.ord",
+                                )
+                                .bind(&keys),
+                            forms,
+                        )?
+                        .bind(user),
                 )
                 .await
         }
@@ -398,28 +361,16 @@ pub mod organizations {
             id: dao::Uuid,
             form: &OrganizationForm,
         ) -> dao::Result<dao::UpdateOutcome> {
-            form.validate()?;
-            let written = dao::execute(
+            dao::update_hashed(
                     conn,
-                    form
-                        .bind(
+                    dao::bind(
                             dao::sqlx::query(
-                                    "update \"public\".\"organizations\" set \"key\" = $2, \"name\" = $3, \"hash_code\" = $4, \"updated_at\" = now(), \"updated_by\" = $5 where \"id\" = $1 and \"deleted_at\" is null and \"hash_code\" is distinct from $4",
+                                    "with found as (select 1 from \"public\".\"organizations\" where \"id\" = $1 and \"deleted_at\" is null), written as (update \"public\".\"organizations\" set \"key\" = $2, \"name\" = $3, \"hash_code\" = $4, \"updated_at\" = now(), \"updated_by\" = $5 where \"id\" = $1 and \"deleted_at\" is null and \"hash_code\" is distinct from $4 returning 1) select (select count(*) from written), (select count(*) from found)",
                                 )
                                 .bind(id),
-                            user,
-                        ),
-                )
-                .await?;
-            dao::update_outcome(
-                    conn,
-                    written,
-                    Some(
-                        dao::sqlx::query(
-                                "select 1 from \"public\".\"organizations\" where \"id\" = $1 and \"deleted_at\" is null",
-                            )
-                            .bind(id),
-                    ),
+                            form,
+                        )?
+                        .bind(user),
                 )
                 .await
         }
@@ -560,92 +511,27 @@ pub mod users {
     impl UserForm {
         /// Refuses empty, blank and untrimmed text before any SQL runs.
         pub fn validate(&self) -> dao::Result<()> {
-            dao::check_text("email", &self.email)?;
-            dao::check_opt_text("name", self.name.as_deref())?;
-            dao::check_text("status", &self.status)?;
-            dao::check_opt_text("nickname", self.nickname.as_deref())?;
-            Ok(())
+            dao::validate(self)
         }
 
         /// The stable hash of the form (see `charter_runtime::dao`, "hash_code").
         pub fn hash_code(&self) -> i64 {
-            let mut h = dao::StableHasher::new();
-            h.column(&self.organization_id);
-            h.column(&self.email);
-            h.column(&self.name);
-            h.column(&self.status);
-            h.column(&self.age);
-            h.column(&self.nickname);
-            h.finish()
+            dao::hash_code(self)
         }
     }
 
-    impl UserForm {
-        /// Binds, after the parameters `q` holds: the form's columns, `hash_code` and the
-        /// modifying user, in the order of every write statement of this table.
-        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::Uuid) -> dao::Query<'q> {
-            q.bind(self.organization_id)
-                .bind(&self.email)
-                .bind(&self.name)
-                .bind(&self.status)
-                .bind(self.age)
-                .bind(&self.nickname)
-                .bind(self.hash_code())
-                .bind(user)
-        }
-    }
+    /// The columns in the order of every write's parameters: what `charter_runtime::dao`
+    /// checks, hashes and binds.
+    impl dao::Form for UserForm {
+        const HASH_CODE: bool = true;
 
-    /// The rows of a batch write as one array per column (bound to `unnest`), in the
-    /// order of the statement's parameters.
-    struct UserBatch {
-        id: Vec<dao::Uuid>,
-        organization_id: Vec<dao::Uuid>,
-        email: Vec<String>,
-        name: Vec<Option<String>>,
-        status: Vec<String>,
-        age: Vec<Option<i32>>,
-        nickname: Vec<Option<String>>,
-        hash_code: Vec<i64>,
-    }
-
-    impl UserBatch {
-        /// Validates every form (nothing runs when one is refused) and generates keys.
-        fn new(forms: &[UserForm]) -> dao::Result<UserBatch> {
-            let mut batch = UserBatch {
-                id: Vec::with_capacity(forms.len()),
-                organization_id: Vec::with_capacity(forms.len()),
-                email: Vec::with_capacity(forms.len()),
-                name: Vec::with_capacity(forms.len()),
-                status: Vec::with_capacity(forms.len()),
-                age: Vec::with_capacity(forms.len()),
-                nickname: Vec::with_capacity(forms.len()),
-                hash_code: Vec::with_capacity(forms.len()),
-            };
-            for form in forms {
-                form.validate()?;
-                batch.id.push(dao::new_uuid());
-                batch.organization_id.push(form.organization_id);
-                batch.email.push(form.email.clone());
-                batch.name.push(form.name.clone());
-                batch.status.push(form.status.clone());
-                batch.age.push(form.age);
-                batch.nickname.push(form.nickname.clone());
-                batch.hash_code.push(form.hash_code());
-            }
-            Ok(batch)
-        }
-
-        /// Binds the arrays, then the modifying user.
-        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::Uuid) -> dao::Query<'q> {
-            q.bind(&self.id)
-                .bind(&self.organization_id)
-                .bind(&self.email)
-                .bind(&self.name)
-                .bind(&self.status)
-                .bind(&self.age)
-                .bind(&self.nickname)
-                .bind(&self.hash_code)
-                .bind(user)
+        fn columns<'q, C: dao::Columns<'q>>(&'q self, c: &mut C) {
+            c.column("organization_id", &self.organization_id);
+            c.column("email", &self.email);
+            c.column("name", &self.name);
+            c.column("status", &self.status);
+            c.column("age", &self.age);
+            c.column("nickname", &self.nickname);
         }
     }
 
@@ -737,14 +623,15 @@ pub mod users {
 
     impl dao::Filter for UserFilter {
         fn push(&self, qb: &mut dao::sqlx::QueryBuilder<'_, dao::sqlx::Postgres>) {
-            dao::push_eq(qb, "\"id\"", &self.id);
-            dao::push_any(qb, "\"id\"", &self.id_in);
-            dao::push_eq(qb, "\"email\"", &self.email);
-            dao::push_any(qb, "\"email\"", &self.email_in);
-            dao::push_eq(qb, "\"organization_id\"", &self.organization_id);
-            dao::push_any(qb, "\"organization_id\"", &self.organization_id_in);
-            dao::push_eq(qb, "\"status\"", &self.status);
-            dao::push_any(qb, "\"status\"", &self.status_in);
+            dao::push_column(qb, "\"id\"", &self.id, &self.id_in);
+            dao::push_column(qb, "\"email\"", &self.email, &self.email_in);
+            dao::push_column(
+                qb,
+                "\"organization_id\"",
+                &self.organization_id,
+                &self.organization_id_in,
+            );
+            dao::push_column(qb, "\"status\"", &self.status, &self.status_in);
             if !self.include_deleted {
                 qb.push(" and \"deleted_at\" is null");
             }
@@ -879,16 +766,18 @@ pub mod users {
             user: dao::Uuid,
             form: &UserForm,
         ) -> dao::Result<dao::Uuid> {
-            form.validate()?;
             let pkey: dao::Uuid = dao::new_uuid();
-            form.bind(
-                    dao::sqlx::query(
-                            "insert into \"public\".\"users\" (\"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9, now(), $9) returning \"id\"",
-                        )
-                        .bind(pkey),
-                    user,
+            dao::execute(
+                    conn,
+                    dao::bind(
+                            dao::sqlx::query(
+                                    "insert into \"public\".\"users\" (\"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9, now(), $9)",
+                                )
+                                .bind(pkey),
+                            form,
+                        )?
+                        .bind(user),
                 )
-                .execute(&mut *conn)
                 .await?;
             Ok(pkey)
         }
@@ -904,17 +793,20 @@ pub mod users {
             if forms.is_empty() {
                 return Ok(Vec::new());
             }
-            let batch = UserBatch::new(forms)?;
-            batch
-                .bind(
-                    dao::sqlx::query(
-                        "insert into \"public\".\"users\" (\"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, u4, u5, u6, u7, now(), $9, now(), $9 from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::bigint[]) with ordinality as u(u0, u1, u2, u3, u4, u5, u6, u7, ord) order by ord returning \"id\"",
-                    ),
-                    user,
+            let keys: Vec<dao::Uuid> = dao::keys(forms.len(), dao::new_uuid);
+            dao::execute(
+                    conn,
+                    dao::bind_batch(
+                            dao::sqlx::query(
+                                    "insert into \"public\".\"users\" (\"id\", \"organization_id\", \"email\", \"name\", \"status\", \"age\", \"nickname\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, u4, u5, u6, u7, now(), $9, now(), $9 from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::bigint[]) with ordinality as u(u0, u1, u2, u3, u4, u5, u6, u7, ord) order by ord",
+                                )
+                                .bind(&keys),
+                            forms,
+                        )?
+                        .bind(user),
                 )
-                .execute(&mut *conn)
                 .await?;
-            Ok(batch.id)
+            Ok(keys)
         }
 
         /// Updates the row from `form`. When the row already holds this form (same `hash_code`) nothing is written: no `updated_at` bump, no journal row, and the outcome is `Unchanged`.
@@ -924,28 +816,16 @@ pub mod users {
             id: dao::Uuid,
             form: &UserForm,
         ) -> dao::Result<dao::UpdateOutcome> {
-            form.validate()?;
-            let written = dao::execute(
+            dao::update_hashed(
                     conn,
-                    form
-                        .bind(
+                    dao::bind(
                             dao::sqlx::query(
-                                    "update \"public\".\"users\" set \"organization_id\" = $2, \"email\" = $3, \"name\" = $4, \"status\" = $5, \"age\" = $6, \"nickname\" = $7, \"hash_code\" = $8, \"updated_at\" = now(), \"updated_by\" = $9 where \"id\" = $1 and \"deleted_at\" is null and \"hash_code\" is distinct from $8",
+                                    "with found as (select 1 from \"public\".\"users\" where \"id\" = $1 and \"deleted_at\" is null), written as (update \"public\".\"users\" set \"organization_id\" = $2, \"email\" = $3, \"name\" = $4, \"status\" = $5, \"age\" = $6, \"nickname\" = $7, \"hash_code\" = $8, \"updated_at\" = now(), \"updated_by\" = $9 where \"id\" = $1 and \"deleted_at\" is null and \"hash_code\" is distinct from $8 returning 1) select (select count(*) from written), (select count(*) from found)",
                                 )
                                 .bind(id),
-                            user,
-                        ),
-                )
-                .await?;
-            dao::update_outcome(
-                    conn,
-                    written,
-                    Some(
-                        dao::sqlx::query(
-                                "select 1 from \"public\".\"users\" where \"id\" = $1 and \"deleted_at\" is null",
-                            )
-                            .bind(id),
-                    ),
+                            form,
+                        )?
+                        .bind(user),
                 )
                 .await
         }
@@ -1149,97 +1029,28 @@ pub mod orders {
     impl OrderForm {
         /// Refuses empty, blank and untrimmed text before any SQL runs.
         pub fn validate(&self) -> dao::Result<()> {
-            dao::check_text("number", &self.number)?;
-            dao::check_text("currency", &self.currency)?;
-            dao::check_opt_text("delivery_note", self.delivery_note.as_deref())?;
-            Ok(())
+            dao::validate(self)
         }
 
         /// The stable hash of the form (see `charter_runtime::dao`, "hash_code").
         pub fn hash_code(&self) -> i64 {
-            let mut h = dao::StableHasher::new();
-            h.column(&self.user_id);
-            h.column(&self.number);
-            h.column(&self.total);
-            h.column(&self.currency);
-            h.column(&self.placed_at);
-            h.column(&self.delivery_note);
-            h.column(&self.lines);
-            h.finish()
+            dao::hash_code(self)
         }
     }
 
-    impl OrderForm {
-        /// Binds, after the parameters `q` holds: the form's columns, `hash_code` and the
-        /// modifying user, in the order of every write statement of this table.
-        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::Uuid) -> dao::Query<'q> {
-            q.bind(self.user_id)
-                .bind(&self.number)
-                .bind(self.total)
-                .bind(&self.currency)
-                .bind(self.placed_at)
-                .bind(&self.delivery_note)
-                .bind(&self.lines)
-                .bind(self.hash_code())
-                .bind(user)
-        }
-    }
+    /// The columns in the order of every write's parameters: what `charter_runtime::dao`
+    /// checks, hashes and binds.
+    impl dao::Form for OrderForm {
+        const HASH_CODE: bool = true;
 
-    /// The rows of a batch write as one array per column (bound to `unnest`), in the
-    /// order of the statement's parameters.
-    struct OrderBatch {
-        id: Vec<String>,
-        user_id: Vec<dao::Uuid>,
-        number: Vec<String>,
-        total: Vec<dao::Decimal>,
-        currency: Vec<String>,
-        placed_at: Vec<dao::Timestamp>,
-        delivery_note: Vec<Option<String>>,
-        lines: Vec<Option<dao::Json>>,
-        hash_code: Vec<i64>,
-    }
-
-    impl OrderBatch {
-        /// Validates every form (nothing runs when one is refused) and generates keys.
-        fn new(forms: &[OrderForm]) -> dao::Result<OrderBatch> {
-            let mut batch = OrderBatch {
-                id: Vec::with_capacity(forms.len()),
-                user_id: Vec::with_capacity(forms.len()),
-                number: Vec::with_capacity(forms.len()),
-                total: Vec::with_capacity(forms.len()),
-                currency: Vec::with_capacity(forms.len()),
-                placed_at: Vec::with_capacity(forms.len()),
-                delivery_note: Vec::with_capacity(forms.len()),
-                lines: Vec::with_capacity(forms.len()),
-                hash_code: Vec::with_capacity(forms.len()),
-            };
-            for form in forms {
-                form.validate()?;
-                batch.id.push(dao::prefixed_id("ord"));
-                batch.user_id.push(form.user_id);
-                batch.number.push(form.number.clone());
-                batch.total.push(form.total);
-                batch.currency.push(form.currency.clone());
-                batch.placed_at.push(form.placed_at);
-                batch.delivery_note.push(form.delivery_note.clone());
-                batch.lines.push(form.lines.clone());
-                batch.hash_code.push(form.hash_code());
-            }
-            Ok(batch)
-        }
-
-        /// Binds the arrays, then the modifying user.
-        fn bind<'q>(&'q self, q: dao::Query<'q>, user: dao::Uuid) -> dao::Query<'q> {
-            q.bind(&self.id)
-                .bind(&self.user_id)
-                .bind(&self.number)
-                .bind(&self.total)
-                .bind(&self.currency)
-                .bind(&self.placed_at)
-                .bind(&self.delivery_note)
-                .bind(&self.lines)
-                .bind(&self.hash_code)
-                .bind(user)
+        fn columns<'q, C: dao::Columns<'q>>(&'q self, c: &mut C) {
+            c.column("user_id", &self.user_id);
+            c.column("number", &self.number);
+            c.column("total", &self.total);
+            c.column("currency", &self.currency);
+            c.column("placed_at", &self.placed_at);
+            c.column("delivery_note", &self.delivery_note);
+            c.column("lines", &self.lines);
         }
     }
 
@@ -1322,12 +1133,9 @@ pub mod orders {
 
     impl dao::Filter for OrderFilter {
         fn push(&self, qb: &mut dao::sqlx::QueryBuilder<'_, dao::sqlx::Postgres>) {
-            dao::push_eq(qb, "\"id\"", &self.id);
-            dao::push_any(qb, "\"id\"", &self.id_in);
-            dao::push_eq(qb, "\"user_id\"", &self.user_id);
-            dao::push_any(qb, "\"user_id\"", &self.user_id_in);
-            dao::push_eq(qb, "\"number\"", &self.number);
-            dao::push_any(qb, "\"number\"", &self.number_in);
+            dao::push_column(qb, "\"id\"", &self.id, &self.id_in);
+            dao::push_column(qb, "\"user_id\"", &self.user_id, &self.user_id_in);
+            dao::push_column(qb, "\"number\"", &self.number, &self.number_in);
         }
     }
 
@@ -1461,16 +1269,18 @@ pub mod orders {
             user: dao::Uuid,
             form: &OrderForm,
         ) -> dao::Result<String> {
-            form.validate()?;
             let pkey: String = dao::prefixed_id("ord");
-            form.bind(
-                    dao::sqlx::query(
-                            "insert into \"public\".\"orders\" (\"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, now(), $10, now(), $10) returning \"id\"",
-                        )
-                        .bind(&pkey),
-                    user,
+            dao::execute(
+                    conn,
+                    dao::bind(
+                            dao::sqlx::query(
+                                    "insert into \"public\".\"orders\" (\"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, now(), $10, now(), $10)",
+                                )
+                                .bind(&pkey),
+                            form,
+                        )?
+                        .bind(user),
                 )
-                .execute(&mut *conn)
                 .await?;
             Ok(pkey)
         }
@@ -1486,17 +1296,20 @@ pub mod orders {
             if forms.is_empty() {
                 return Ok(Vec::new());
             }
-            let batch = OrderBatch::new(forms)?;
-            batch
-                .bind(
-                    dao::sqlx::query(
-                        "insert into \"public\".\"orders\" (\"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, u4, u5, u6, u7, u8, now(), $10, now(), $10 from unnest($1::text[], $2::uuid[], $3::text[], $4::numeric[], $5::text[], $6::timestamptz[], $7::text[], $8::jsonb[], $9::bigint[]) with ordinality as u(u0, u1, u2, u3, u4, u5, u6, u7, u8, ord) order by ord returning \"id\"",
-                    ),
-                    user,
+            let keys: Vec<String> = dao::keys(forms.len(), || dao::prefixed_id("ord"));
+            dao::execute(
+                    conn,
+                    dao::bind_batch(
+                            dao::sqlx::query(
+                                    "insert into \"public\".\"orders\" (\"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, u4, u5, u6, u7, u8, now(), $10, now(), $10 from unnest($1::text[], $2::uuid[], $3::text[], $4::numeric[], $5::text[], $6::timestamptz[], $7::text[], $8::jsonb[], $9::bigint[]) with ordinality as u(u0, u1, u2, u3, u4, u5, u6, u7, u8, ord) order by ord",
+                                )
+                                .bind(&keys),
+                            forms,
+                        )?
+                        .bind(user),
                 )
-                .execute(&mut *conn)
                 .await?;
-            Ok(batch.id)
+            Ok(keys)
         }
 
         /// Inserts, or updates the row with the same (number). An unchanged form (same `hash_code`) writes nothing and is `Unchanged`.
@@ -1505,18 +1318,17 @@ pub mod orders {
             user: dao::Uuid,
             form: &OrderForm,
         ) -> dao::Result<dao::UpsertOutcome<String>> {
-            form.validate()?;
             let pkey: String = dao::prefixed_id("ord");
             dao::upsert(
                     conn,
-                    form
-                        .bind(
+                    dao::bind(
                             dao::sqlx::query(
                                     "insert into \"public\".\"orders\" (\"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, now(), $10, now(), $10) on conflict (\"number\") do update set \"user_id\" = excluded.\"user_id\", \"total\" = excluded.\"total\", \"currency\" = excluded.\"currency\", \"placed_at\" = excluded.\"placed_at\", \"delivery_note\" = excluded.\"delivery_note\", \"lines\" = excluded.\"lines\", \"updated_at\" = excluded.\"updated_at\", \"updated_by\" = excluded.\"updated_by\", \"hash_code\" = excluded.\"hash_code\" where \"public\".\"orders\".\"hash_code\" is distinct from excluded.\"hash_code\" returning \"id\", (xmax = 0) as inserted",
                                 )
                                 .bind(&pkey),
-                            user,
-                        ),
+                            form,
+                        )?
+                        .bind(user),
                 )
                 .await
         }
@@ -1530,16 +1342,17 @@ pub mod orders {
             if forms.is_empty() {
                 return Ok(Vec::new());
             }
-            let batch = OrderBatch::new(forms)?;
+            let keys: Vec<String> = dao::keys(forms.len(), || dao::prefixed_id("ord"));
             dao::upsert_batch(
                     conn,
-                    batch
-                        .bind(
+                    dao::bind_batch(
                             dao::sqlx::query(
-                                "with input as (select * from unnest($1::text[], $2::uuid[], $3::text[], $4::numeric[], $5::text[], $6::timestamptz[], $7::text[], $8::jsonb[], $9::bigint[]) with ordinality as u(u0, u1, u2, u3, u4, u5, u6, u7, u8, ord)), up as (insert into \"public\".\"orders\" (\"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, u4, u5, u6, u7, u8, now(), $10, now(), $10 from input order by ord on conflict (\"number\") do update set \"user_id\" = excluded.\"user_id\", \"total\" = excluded.\"total\", \"currency\" = excluded.\"currency\", \"placed_at\" = excluded.\"placed_at\", \"delivery_note\" = excluded.\"delivery_note\", \"lines\" = excluded.\"lines\", \"updated_at\" = excluded.\"updated_at\", \"updated_by\" = excluded.\"updated_by\", \"hash_code\" = excluded.\"hash_code\" where \"public\".\"orders\".\"hash_code\" is distinct from excluded.\"hash_code\" returning \"id\" as \"r_pkey\", \"number\" as \"r0\", (xmax = 0) as \"r_inserted\") select up.\"r_pkey\", up.\"r_inserted\" from input left join up on input.\"u2\" = up.\"r0\" order by input.ord",
-                            ),
-                            user,
-                        ),
+                                    "with input as (select * from unnest($1::text[], $2::uuid[], $3::text[], $4::numeric[], $5::text[], $6::timestamptz[], $7::text[], $8::jsonb[], $9::bigint[]) with ordinality as u(u0, u1, u2, u3, u4, u5, u6, u7, u8, ord)), up as (insert into \"public\".\"orders\" (\"id\", \"user_id\", \"number\", \"total\", \"currency\", \"placed_at\", \"delivery_note\", \"lines\", \"hash_code\", \"created_at\", \"created_by\", \"updated_at\", \"updated_by\") select u0, u1, u2, u3, u4, u5, u6, u7, u8, now(), $10, now(), $10 from input order by ord on conflict (\"number\") do update set \"user_id\" = excluded.\"user_id\", \"total\" = excluded.\"total\", \"currency\" = excluded.\"currency\", \"placed_at\" = excluded.\"placed_at\", \"delivery_note\" = excluded.\"delivery_note\", \"lines\" = excluded.\"lines\", \"updated_at\" = excluded.\"updated_at\", \"updated_by\" = excluded.\"updated_by\", \"hash_code\" = excluded.\"hash_code\" where \"public\".\"orders\".\"hash_code\" is distinct from excluded.\"hash_code\" returning \"id\" as \"r_pkey\", \"number\" as \"r0\", (xmax = 0) as \"r_inserted\") select up.\"r_pkey\", up.\"r_inserted\" from input left join up on input.\"u2\" = up.\"r0\" order by input.ord",
+                                )
+                                .bind(&keys),
+                            forms,
+                        )?
+                        .bind(user),
                 )
                 .await
         }
@@ -1551,28 +1364,16 @@ pub mod orders {
             id: &str,
             form: &OrderForm,
         ) -> dao::Result<dao::UpdateOutcome> {
-            form.validate()?;
-            let written = dao::execute(
+            dao::update_hashed(
                     conn,
-                    form
-                        .bind(
+                    dao::bind(
                             dao::sqlx::query(
-                                    "update \"public\".\"orders\" set \"user_id\" = $2, \"number\" = $3, \"total\" = $4, \"currency\" = $5, \"placed_at\" = $6, \"delivery_note\" = $7, \"lines\" = $8, \"hash_code\" = $9, \"updated_at\" = now(), \"updated_by\" = $10 where \"id\" = $1 and \"hash_code\" is distinct from $9",
+                                    "with found as (select 1 from \"public\".\"orders\" where \"id\" = $1), written as (update \"public\".\"orders\" set \"user_id\" = $2, \"number\" = $3, \"total\" = $4, \"currency\" = $5, \"placed_at\" = $6, \"delivery_note\" = $7, \"lines\" = $8, \"hash_code\" = $9, \"updated_at\" = now(), \"updated_by\" = $10 where \"id\" = $1 and \"hash_code\" is distinct from $9 returning 1) select (select count(*) from written), (select count(*) from found)",
                                 )
                                 .bind(id),
-                            user,
-                        ),
-                )
-                .await?;
-            dao::update_outcome(
-                    conn,
-                    written,
-                    Some(
-                        dao::sqlx::query(
-                                "select 1 from \"public\".\"orders\" where \"id\" = $1",
-                            )
-                            .bind(id),
-                    ),
+                            form,
+                        )?
+                        .bind(user),
                 )
                 .await
         }

@@ -9,6 +9,7 @@
 //! - **outbox**: producer → Postgres outbox (in a transaction per batch) → relay → NATS → consumer
 //!   (generated: `Outbox::publish_batch`, `Relay`, `Consumer`; baseline: `INSERT … unnest`, a
 //!   `FOR UPDATE SKIP LOCKED` loop publishing pipelined batches, the hand-written consumer);
+//! - **insert**: the outbox writes alone (no relay), generated `Outbox` and the baseline insert;
 //! - **relay drain**: a pre-filled outbox of `BENCH_EVENTS` rows drained to NATS by one relay
 //!   (generated `Relay` with 64 partition keys and with 1, and the hand-written relay loop).
 //!
@@ -16,10 +17,25 @@
 //! fast as the producer goes, in batches of 100). Latency: p50/p99 from the publish call to the
 //! handler, measured separately at a paced `BENCH_RATE` events/s (default 500) for
 //! `BENCH_PACED` events (default 1,000), so it is not just queueing. 64 partition keys
-//! (`organization`) unless said. The generated side keeps order per key (a pipelined chain of
-//! `Nats-Expected-Last-Msg-Id` expectations, see `Transport::publish` and `NatsTransport`). Two
-//! hand-written relays: one doing the same work (the same chain, only the confirmed prefix
-//! marked published), and one pipelining everything with no such promise, for scale.
+//! (`organization`) unless said.
+//!
+//! **Same work.** The generated side keeps order per key: a pipelined chain of
+//! `Nats-Expected-Last-Msg-Id` expectations (see `Transport::publish` and `NatsTransport`), only
+//! the confirmed prefix marked published, and a relay claims only rows of partition buckets it
+//! holds (`pg_try_advisory_xact_lock`), so that two relays never publish one key at once. These
+//! are guarantees (docs/events.md, Ordering), so the hand-written "same work" relay does all
+//! three too: its outbox stores the bucket and its claim takes the same locks. The unordered
+//! hand-written relay (no chain, no locks, every claimed row marked) is there for scale only.
+//! What the generated side still does beyond the baseline is generality, not a guarantee: rows
+//! carry their stream, discriminator and request id (one outbox for every stream and member),
+//! and the consumer builds an `EventContext` and dispatches per member. Both consumers subscribe
+//! before the clock starts.
+//!
+//! Every table runs in interleaved rounds (`BENCH_ROUNDS`, default 3): each round runs every
+//! side once, in a rotated order, so a burst of load elsewhere on the machine hits each side
+//! alike; a table gives per side the median and each round, and the median of the per-round
+//! ratios generated / this side. `BENCH_ONLY` (substrings of `section/side`, comma-separated:
+//! `outbox/`, `nats/generated`, `drain/generated-1`) runs some sides only, e.g. under `perf`.
 //!
 //! Bounded: `BENCH_EVENTS` (default 5,000) per measurement, every wait capped at 120 s; loopback
 //! only (`CHARTER_TEST_NATS_URL`, `CHARTER_TEST_DATABASE_URL`; a fresh database and fresh
@@ -34,7 +50,9 @@ use charter_events_tests::io_acme_catalog_v1::models::{
 use charter_events_tests::support;
 use charter_runtime::events::nats::{jetstream_name, NatsTransport};
 use charter_runtime::events::postgres::{Outbox, Relay, RelayConfig};
-use charter_runtime::events::{Consumer, ConsumerConfig, Event, EventContext, HandlerError};
+use charter_runtime::events::{
+    partition_hash, Consumer, ConsumerConfig, Event, EventContext, HandlerError,
+};
 use futures_util::StreamExt;
 use sqlx::PgPool;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -194,6 +212,8 @@ struct Figures {
     per_second: f64,
     p50: f64,
     p99: f64,
+    /// When the producer had published everything, ms after the first publish.
+    produced_ms: f64,
 }
 
 fn transport_config(prefix: &str) -> charter_runtime::events::nats::NatsConfig {
@@ -212,9 +232,14 @@ async fn nats_transport(prefix: &str) -> Arc<NatsTransport> {
 }
 
 /// The generated consumer over `transport`, running until `stop`.
-fn generated_consumer(transport: Arc<NatsTransport>, rec: Arc<Recorder>, stop: Stop) {
+///
+/// Subscribed before the clock starts, as the baseline's consumer is: the first poll (of an
+/// empty stream) creates the durable consumer and opens its pull stream.
+async fn generated_consumer(transport: Arc<NatsTransport>, rec: Arc<Recorder>, stop: Stop) {
     let config = ConsumerConfig::new("bench").with_batch(500, Duration::from_millis(50));
     let mut consumer = Consumer::new(transport, config, CatalogEventDispatcher(Probe(rec)));
+    let none = consumer.poll().await.unwrap();
+    assert!(none.is_empty(), "the stream is new");
     tokio::spawn(async move { consumer.run_until(stop.wait()).await });
 }
 
@@ -315,7 +340,7 @@ async fn nats_generated(load: Load, keys: usize) -> Figures {
     let epoch = Instant::now();
     let rec = Recorder::new(epoch);
     let stop = Stop::default();
-    generated_consumer(transport.clone(), rec.clone(), stop.clone());
+    generated_consumer(transport.clone(), rec.clone(), stop.clone()).await;
     let producer = CatalogEventProducer::new(transport.clone());
     let start = Instant::now();
     drive(load, keys, epoch, |batch| {
@@ -325,8 +350,9 @@ async fn nats_generated(load: Load, keys: usize) -> Figures {
         }
     })
     .await;
+    let produced = start.elapsed();
     rec.wait_for(load.events).await;
-    figures(load, start, &rec, stop)
+    figures(load, start, produced, &rec, stop)
 }
 
 async fn nats_baseline(load: Load, keys: usize) -> Figures {
@@ -353,11 +379,12 @@ async fn nats_baseline(load: Load, keys: usize) -> Figures {
         }
     })
     .await;
+    let produced = start.elapsed();
     rec.wait_for(load.events).await;
-    figures(load, start, &rec, stop)
+    figures(load, start, produced, &rec, stop)
 }
 
-fn figures(load: Load, start: Instant, rec: &Recorder, stop: Stop) -> Figures {
+fn figures(load: Load, start: Instant, produced: Duration, rec: &Recorder, stop: Stop) -> Figures {
     let elapsed = start.elapsed().as_secs_f64();
     stop.set();
     let (p50, p99) = rec.percentiles();
@@ -365,12 +392,14 @@ fn figures(load: Load, start: Instant, rec: &Recorder, stop: Stop) -> Figures {
         per_second: load.events as f64 / elapsed,
         p50,
         p99,
+        produced_ms: produced.as_secs_f64() * 1e3,
     }
 }
 
 const BASELINE_SCHEMA: &str = "
 CREATE TABLE bench_outbox (id bigserial PRIMARY KEY, event_id text NOT NULL,
-    partition_key text NOT NULL, payload text NOT NULL, published_at timestamptz);
+    partition_key text NOT NULL, bucket integer NOT NULL, payload text NOT NULL,
+    published_at timestamptz);
 CREATE INDEX bench_outbox_unpublished ON bench_outbox (id) WHERE published_at IS NULL;";
 
 async fn outbox_generated(pool: &PgPool, load: Load, keys: usize) -> Figures {
@@ -383,7 +412,7 @@ async fn outbox_generated(pool: &PgPool, load: Load, keys: usize) -> Figures {
     let epoch = Instant::now();
     let rec = Recorder::new(epoch);
     let stop = Stop::default();
-    generated_consumer(transport.clone(), rec.clone(), stop.clone());
+    generated_consumer(transport.clone(), rec.clone(), stop.clone()).await;
     let relay = Relay::new(pool.clone(), transport.clone(), RelayConfig::default());
     let relay_stop = stop.clone();
     tokio::spawn(async move { relay.run_until(relay_stop.wait()).await });
@@ -398,27 +427,31 @@ async fn outbox_generated(pool: &PgPool, load: Load, keys: usize) -> Figures {
         }
     })
     .await;
+    let produced = start.elapsed();
     rec.wait_for(load.events).await;
-    figures(load, start, &rec, stop)
+    figures(load, start, produced, &rec, stop)
 }
 
 /// Inserts prepared events into the baseline outbox in one transaction.
 async fn baseline_insert(pool: &PgPool, batch: Vec<(String, String, Vec<u8>)>) {
     let mut ids = Vec::new();
     let mut keys = Vec::new();
+    let mut buckets = Vec::new();
     let mut payloads = Vec::new();
     for (id, key, payload) in batch {
         ids.push(id);
+        buckets.push((partition_hash(&key) % 64) as i32);
         keys.push(key);
         payloads.push(String::from_utf8(payload).unwrap());
     }
     let mut tx = pool.begin().await.unwrap();
     sqlx::query(
-        "INSERT INTO bench_outbox (event_id, partition_key, payload)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[])",
+        "INSERT INTO bench_outbox (event_id, partition_key, bucket, payload)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[])",
     )
     .bind(ids)
     .bind(keys)
+    .bind(buckets)
     .bind(payloads)
     .execute(&mut *tx)
     .await
@@ -427,8 +460,10 @@ async fn baseline_insert(pool: &PgPool, batch: Vec<(String, String, Vec<u8>)>) {
 }
 
 /// One round of a hand-written relay; returns how many rows it published. `ordered`: the
-/// same work as the generated relay (per-key order: a chain of expectations, and only the
-/// confirmed prefix marked published); otherwise the whole batch pipelined and marked.
+/// same work as the generated relay for the same guarantee, per-key order: only rows of
+/// partition buckets it can lock (`pg_try_advisory_xact_lock`, so two relays never publish one
+/// key at once), a chain of expectations, and only the confirmed prefix marked published.
+/// Otherwise every unpublished row, the whole batch pipelined and marked.
 async fn baseline_relay_once(
     pool: &PgPool,
     js: &async_nats::jetstream::Context,
@@ -436,10 +471,14 @@ async fn baseline_relay_once(
     ordered: bool,
 ) -> usize {
     let mut tx = pool.begin().await.unwrap();
-    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(if ordered {
         "SELECT id, event_id, partition_key, payload FROM bench_outbox
-         WHERE published_at IS NULL ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED",
-    )
+         WHERE published_at IS NULL AND pg_try_advisory_xact_lock(17, bucket)
+         ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED"
+    } else {
+        "SELECT id, event_id, partition_key, payload FROM bench_outbox
+         WHERE published_at IS NULL ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED"
+    })
     .fetch_all(&mut *tx)
     .await
     .unwrap();
@@ -489,8 +528,35 @@ async fn outbox_baseline(pool: &PgPool, load: Load, keys: usize, ordered: bool) 
         async move { baseline_insert(&pool, batch.into_iter().map(prepared).collect()).await }
     })
     .await;
+    let produced = start.elapsed();
     rec.wait_for(load.events).await;
-    figures(load, start, &rec, stop)
+    figures(load, start, produced, &rec, stop)
+}
+
+/// Times writing `load` into the outbox alone (no relay): the generated `Outbox::publish_batch`
+/// or the baseline's insert, a transaction per batch; returns events/s.
+async fn insert_only(pool: &PgPool, load: Load, keys: usize, generated: bool) -> f64 {
+    sqlx::query("TRUNCATE charter_events_outbox, bench_outbox")
+        .execute(pool)
+        .await
+        .unwrap();
+    let epoch = Instant::now();
+    let outbox = Outbox::new();
+    let start = Instant::now();
+    drive(load, keys, epoch, |batch| {
+        let (pool, outbox) = (pool.clone(), outbox.clone());
+        async move {
+            if generated {
+                let mut tx = pool.begin().await.unwrap();
+                outbox.publish_batch(&mut tx, batch).await.unwrap();
+                tx.commit().await.unwrap();
+            } else {
+                baseline_insert(&pool, batch.into_iter().map(prepared).collect()).await
+            }
+        }
+    })
+    .await;
+    load.events as f64 / start.elapsed().as_secs_f64()
 }
 
 /// Fills the outbox with `n` events over `keys` keys (not timed), then times one generated
@@ -567,11 +633,115 @@ async fn cleanup_streams(run: &str) {
     }
 }
 
-fn row(what: &str, side: &str, f: &Figures) {
+/// Medians of a side's per-round figures.
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// `BENCH_ONLY` (a comma-separated list of substrings of `section/side`, e.g. `outbox/` or
+/// `outbox/generated,outbox/ordered`): the sides to run; empty runs everything.
+fn selected(section: &str, side: &str) -> bool {
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let name = format!("{section}/{side}");
+    only.is_empty() || only.split(',').any(|o| name.contains(o.trim()))
+}
+
+/// One side of an interleaved measurement: its label and how to measure it once.
+type Side<'a> = (
+    String,
+    Box<dyn FnMut() -> futures_util::future::LocalBoxFuture<'a, Figures> + 'a>,
+);
+
+/// A side called `section/name` (kept when [`selected`]), labelled `label`, measured by `f`.
+fn side<'a, F, Fut>(section: &str, name: &str, label: &str, f: F) -> Option<Side<'a>>
+where
+    F: Fn() -> Fut + 'a,
+    Fut: std::future::Future<Output = Figures> + 'a,
+{
+    selected(section, name).then(|| {
+        let run: Box<dyn FnMut() -> futures_util::future::LocalBoxFuture<'a, Figures> + 'a> =
+            Box::new(move || Box::pin(f()));
+        (label.to_owned(), run)
+    })
+}
+
+/// Runs `sides` in `rounds` interleaved rounds, each round every side once in a rotated order,
+/// so a burst of load elsewhere on the machine hits each side alike. Prints per side the median
+/// events/s (and every round's), the median p50/p99 when measured, and for each side after the
+/// first the median of the per-round ratios first side / this side (events/s).
+async fn interleaved(title: &str, rounds: usize, sides: Vec<Side<'_>>) {
+    let n = sides.len();
+    if n == 0 {
+        return;
+    }
+    let (names, mut run): (Vec<String>, Vec<_>) = sides.into_iter().unzip();
+    let mut figures: Vec<Vec<Figures>> = (0..n).map(|_| Vec::new()).collect();
+    for round in 0..rounds {
+        for k in 0..n {
+            let side = (k + round) % n;
+            figures[side].push(run[side]().await);
+        }
+    }
     println!(
-        "| {what} | {side} | {:>9.0} | {:>7.2} ms | {:>7.2} ms |",
-        f.per_second, f.p50, f.p99
+        "\n| {title}, {rounds} interleaved rounds | events/s, median | per round | p50 / p99 ms (paced), median | generated / this, events/s, median of rounds |\n|---|---:|---|---:|---:|"
     );
+    let rate = |i: usize| -> Vec<f64> { figures[i].iter().map(|f| f.per_second).collect() };
+    for (i, name) in names.iter().enumerate() {
+        let each: Vec<String> = rate(i).iter().map(|r| format!("{r:.0}")).collect();
+        let p50: Vec<f64> = figures[i].iter().map(|f| f.p50).collect();
+        let p99: Vec<f64> = figures[i].iter().map(|f| f.p99).collect();
+        let produced: Vec<f64> = figures[i].iter().map(|f| f.produced_ms).collect();
+        let latency = if p50.iter().any(|p| p.is_nan()) {
+            String::new()
+        } else {
+            format!(
+                "{:.2} / {:.2} (producer done after {:.0} ms)",
+                median(&p50),
+                median(&p99),
+                median(&produced)
+            )
+        };
+        let vs = if i == 0 {
+            String::new()
+        } else {
+            let r: Vec<f64> = rate(0).iter().zip(&rate(i)).map(|(x, y)| x / y).collect();
+            format!("{:.0}%", 100.0 * median(&r))
+        };
+        println!(
+            "| {name} | {:.0} | {} | {latency} | {vs} |",
+            median(&rate(i)),
+            each.join(", ")
+        );
+    }
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+/// A pipeline's figures: events/s as fast as it goes, p50/p99 from a paced second pass.
+fn merge(t: Figures, l: Figures) -> Figures {
+    Figures {
+        per_second: t.per_second,
+        p50: l.p50,
+        p99: l.p99,
+        produced_ms: t.produced_ms,
+    }
+}
+
+/// A drain's figures (no latency).
+fn drained(per_second: f64) -> Figures {
+    Figures {
+        per_second,
+        p50: f64::NAN,
+        p99: f64::NAN,
+        produced_ms: f64::NAN,
+    }
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -582,132 +752,160 @@ async fn main() {
         rate: Some(env("BENCH_RATE", 500)),
     };
     let full = Load { events, rate: None };
+    let rounds = env("BENCH_ROUNDS", 3);
     let keys = 64;
     let db = support::fresh_database("ev_bench").await;
     let pool = support::pool(&db, 8).await;
     sqlx::raw_sql(BASELINE_SCHEMA).execute(&pool).await.unwrap();
     let run = format!("_{}_", std::process::id());
+    let pool = &pool;
 
     println!(
-        "events/s over {events} events as fast as they go; p50/p99 at {} events/s ({} events); {keys} partition keys\n",
+        "events/s over {events} events as fast as they go; p50/p99 at {} events/s ({} events); {keys} partition keys; {rounds} interleaved rounds per table",
         paced.rate.unwrap_or_default(),
         paced.events
     );
-    println!(
-        "load average at start: {}\n",
-        std::fs::read_to_string("/proc/loadavg")
-            .unwrap_or_default()
-            .trim()
-    );
-    println!("| pipeline | side | events/s | p50 (paced) | p99 (paced) |");
-    println!("|---|---|---:|---:|---:|");
-    let merge = |t: Figures, l: Figures| Figures {
-        per_second: t.per_second,
-        p50: l.p50,
-        p99: l.p99,
-    };
-    let g = merge(
-        nats_generated(full, keys).await,
-        nats_generated(paced, keys).await,
-    );
-    let b = merge(
-        nats_baseline(full, keys).await,
-        nats_baseline(paced, keys).await,
-    );
-    row("producer → NATS → consumer", "generated", &g);
-    row("producer → NATS → consumer", "hand-written async-nats", &b);
-    let g = merge(
-        outbox_generated(&pool, full, keys).await,
-        outbox_generated(&pool, paced, keys).await,
-    );
-    sqlx::query("TRUNCATE charter_events_outbox")
-        .execute(&pool)
-        .await
-        .unwrap();
-    let mut baselines = Vec::new();
-    for ordered in [true, false] {
-        baselines.push(merge(
-            outbox_baseline(&pool, full, keys, ordered).await,
-            outbox_baseline(&pool, paced, keys, ordered).await,
-        ));
-        sqlx::query("TRUNCATE bench_outbox")
-            .execute(&pool)
+    println!("\nload average at start: {}", loadavg());
+
+    let truncate = || async move {
+        sqlx::query("TRUNCATE charter_events_outbox, bench_outbox")
+            .execute(pool)
             .await
             .unwrap();
-    }
-    row("outbox → relay → NATS → consumer", "generated", &g);
-    row(
-        "outbox → relay → NATS → consumer",
-        "hand-written sqlx + async-nats, per-key order",
-        &baselines[0],
-    );
-    row(
-        "outbox → relay → NATS → consumer",
-        "hand-written, unordered",
-        &baselines[1],
-    );
-
-    // Relay drains in interleaved rounds: each round runs every side once, in a rotated order,
-    // so a burst of load elsewhere on the machine hits each side alike; the ratio of a round is
-    // taken within the round.
-    let rounds = env("BENCH_ROUNDS", 3);
-    let sides = 5;
-    let mut rates = vec![Vec::new(); sides];
-    for round in 0..rounds {
-        for k in 0..sides {
-            let side = (k + round) % sides;
-            let r = match side {
-                0 => drain_generated(&pool, events, keys).await,
-                1 => drain_baseline(&pool, events, keys, true).await,
-                2 => drain_baseline(&pool, events, keys, false).await,
-                3 => drain_generated(&pool, events, 1).await,
-                _ => drain_baseline(&pool, events, 1, true).await,
-            };
-            rates[side].push(r);
-        }
-    }
-    let med = |v: &[f64]| {
-        let mut v = v.to_vec();
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
     };
-    let ratio = |a: usize, b: usize| {
-        let r: Vec<f64> = rates[a].iter().zip(&rates[b]).map(|(x, y)| x / y).collect();
-        100.0 * med(&r)
+    let sides: Vec<Side> = [
+        side("nats", "generated", "generated", move || async move {
+            merge(
+                nats_generated(full, keys).await,
+                nats_generated(paced, keys).await,
+            )
+        }),
+        side(
+            "nats",
+            "baseline",
+            "hand-written async-nats",
+            move || async move {
+                merge(
+                    nats_baseline(full, keys).await,
+                    nats_baseline(paced, keys).await,
+                )
+            },
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    interleaved("producer → NATS → consumer", rounds, sides).await;
+    let outbox_side = |name: &'static str, label: &str, ordered: Option<bool>| {
+        side("outbox", name, label, move || async move {
+            let mut f = Vec::new();
+            for load in [full, paced] {
+                truncate().await;
+                f.push(match ordered {
+                    None => outbox_generated(pool, load, keys).await,
+                    Some(o) => outbox_baseline(pool, load, keys, o).await,
+                });
+            }
+            let l = f.pop().unwrap();
+            merge(f.pop().unwrap(), l)
+        })
     };
-    println!(
-        "\n| relay drain of {events} outbox rows ({rounds} interleaved rounds) | events/s, median | per round | generated/baseline, median of rounds |\n|---|---:|---|---:|"
-    );
-    let names = [
-        format!("generated `Relay`, {keys} keys"),
-        format!("hand-written relay, per-key order, {keys} keys"),
-        format!("hand-written relay, unordered, {keys} keys"),
-        "generated `Relay`, 1 key".to_owned(),
-        "hand-written relay, per-key order, 1 key".to_owned(),
-    ];
-    for (i, name) in names.iter().enumerate() {
-        let each: Vec<String> = rates[i].iter().map(|r| format!("{r:.0}")).collect();
-        let vs = match i {
-            0 => format!(
-                "{:.0}% of ordered, {:.0}% of unordered",
-                ratio(0, 1),
-                ratio(0, 2)
-            ),
-            3 => format!("{:.0}% of ordered", ratio(3, 4)),
-            _ => String::new(),
-        };
-        println!(
-            "| {name} | {:.0} | {} | {vs} |",
-            med(&rates[i]),
-            each.join(", ")
-        );
-    }
-    println!(
-        "\nload average: {}",
-        std::fs::read_to_string("/proc/loadavg")
-            .unwrap_or_default()
-            .trim()
-    );
+    let sides: Vec<Side> = [
+        outbox_side("generated", "generated", None),
+        outbox_side(
+            "ordered",
+            "hand-written sqlx + async-nats, same work",
+            Some(true),
+        ),
+        outbox_side(
+            "unordered",
+            "hand-written, unordered (for scale)",
+            Some(false),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    interleaved("outbox → relay → NATS → consumer", rounds, sides).await;
+    let sides: Vec<Side> = [
+        side(
+            "insert",
+            "generated",
+            "generated `Outbox`",
+            move || async move { drained(insert_only(pool, full, keys, true).await) },
+        ),
+        side(
+            "insert",
+            "baseline",
+            "hand-written sqlx",
+            move || async move { drained(insert_only(pool, full, keys, false).await) },
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    interleaved(
+        &format!("outbox writes alone, {events} events in transactions of {BATCH}"),
+        rounds,
+        sides,
+    )
+    .await;
+    let drain_side = |name: &str, label: &str, k: usize, ordered: Option<bool>| {
+        side("drain", name, label, move || async move {
+            drained(match ordered {
+                None => drain_generated(pool, events, k).await,
+                Some(o) => drain_baseline(pool, events, k, o).await,
+            })
+        })
+    };
+    let sides: Vec<Side> = [
+        drain_side(
+            "generated-64",
+            &format!("generated `Relay`, {keys} keys"),
+            keys,
+            None,
+        ),
+        drain_side(
+            "ordered-64",
+            &format!("hand-written relay, same work, {keys} keys"),
+            keys,
+            Some(true),
+        ),
+        drain_side(
+            "unordered-64",
+            &format!("hand-written relay, unordered, {keys} keys"),
+            keys,
+            Some(false),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    interleaved(
+        &format!("relay drain of {events} outbox rows, {keys} keys"),
+        rounds,
+        sides,
+    )
+    .await;
+    let sides: Vec<Side> = [
+        drain_side("generated-1", "generated `Relay`, 1 key", 1, None),
+        drain_side(
+            "ordered-1",
+            "hand-written relay, same work, 1 key",
+            1,
+            Some(true),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    interleaved(
+        &format!("relay drain of {events} outbox rows, 1 key"),
+        rounds,
+        sides,
+    )
+    .await;
+    println!("\nload average at end: {}", loadavg());
 
     pool.close().await;
     support::drop_database(&db).await;

@@ -371,3 +371,58 @@ async fn nats_publishers_breaking_each_others_chains_keep_order_per_key() {
 fn keyed_ids(stored: &[(String, String)]) -> Vec<String> {
     stored.iter().map(|(_, id)| id.clone()).collect()
 }
+
+/// An outbox made when `payload` was `jsonb` (earlier versions): `migrate` turns the column into
+/// text once, keeping the unpublished rows, which the relay then publishes in order with the
+/// same events; a second `migrate` changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrate_converts_a_jsonb_payload_column_and_keeps_its_rows() {
+    let db = support::fresh_database("ev_order_jsonb").await;
+    let pool = support::pool(&db, 4).await;
+    let events = interleaved(3, None);
+    write_outbox(&pool, &events).await;
+    let column_type = || async {
+        sqlx::query_scalar::<_, String>(
+            "SELECT data_type FROM information_schema.columns
+             WHERE table_name = 'charter_events_outbox' AND column_name = 'payload'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    sqlx::query(
+        "ALTER TABLE charter_events_outbox ALTER COLUMN payload TYPE jsonb USING payload::jsonb",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert_eq!(column_type().await, "jsonb");
+    for _ in 0..2 {
+        charter_runtime::events::postgres::migrate(&pool)
+            .await
+            .unwrap();
+        assert_eq!(column_type().await, "text");
+    }
+    let memory = MemoryTransport::new();
+    let relay = Relay::new(
+        pool.clone(),
+        Arc::new(memory.clone()),
+        RelayConfig::default(),
+    );
+    support::relay_all(&relay).await;
+    let stored = memory.records(CatalogEvent::STREAM.name);
+    let summary = |e: &CatalogEvent| match e {
+        CatalogEvent::ItemUpserted(u) => {
+            (u.event_id.clone(), u.organization.clone(), u.item.clone())
+        }
+        other => panic!("unexpected {other:?}"),
+    };
+    let decoded: Vec<_> = stored
+        .iter()
+        .map(|r| summary(&serde_json::from_slice(&r.payload).unwrap()))
+        .collect();
+    let expected: Vec<_> = events.iter().map(summary).collect();
+    assert_eq!(decoded, expected, "the same events, in outbox order");
+    pool.close().await;
+    support::drop_database(&db).await;
+}
