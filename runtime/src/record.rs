@@ -35,7 +35,7 @@ use http::{HeaderMap, HeaderValue, StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::any::Any;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
@@ -708,12 +708,13 @@ struct Prepared {
     in_order: Vec<Option<u128>>,
 }
 
-/// A replayed answer that is the same in every replay: its interaction, and whether only its
-/// status was copied into the response (the rest is in [`Replayer::prebuilt`]).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Prebuilt {
-    pub index: usize,
-    pub elided: bool,
+/// A replayed answer: an interaction whose answer is the same in every replay, built once
+/// ([`Replayer::prebuilt`]: nothing is copied per call), or one built for this call (the caller's
+/// values in place of its placeholders).
+#[derive(Debug)]
+pub(crate) enum Answer {
+    Prebuilt { index: usize, status: StatusCode },
+    Built(RawResponse),
 }
 
 /// The state of one replay session.
@@ -1025,7 +1026,7 @@ impl Replayer {
         let by_route = Index::build(by_route);
         let mut in_order = vec![None; cassette.interactions.len()];
         if wildcard.is_empty() {
-            let mut seen = std::collections::HashSet::new();
+            let mut seen = HashSet::new();
             for &(key, i) in &exact {
                 let r = &cassette.interactions[i].request;
                 if seen.insert(key) && by_route.get(route_key(&r.method, &r.path).key()).is_empty()
@@ -1058,32 +1059,33 @@ impl Replayer {
         query: Vec<(String, String)>,
         body: Option<Value>,
     ) -> Result<RawResponse, Box<ReplayMiss>> {
-        self.answer(
-            &Probe {
-                method,
-                path,
-                query: query
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .collect(),
-                body,
-                pointers: &[],
-            },
-            false,
-        )
-        .map(|(raw, _)| raw)
+        let answer = self.answer(&Probe {
+            method,
+            path,
+            query: query
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+            body,
+            pointers: &[],
+        })?;
+        Ok(self.raw(answer))
+    }
+
+    /// The whole response of an answer (a prebuilt one copied).
+    fn raw(&self, answer: Answer) -> RawResponse {
+        match answer {
+            Answer::Prebuilt { index, .. } => self.0.prepared.prebuilt[index]
+                .clone()
+                .expect("an answer is prebuilt only where its response is"),
+            Answer::Built(raw) => raw,
+        }
     }
 
     /// The recorded response for `live`: the first unused interaction that matches, else the last
-    /// used one that does (a repeated call gets the same answer). With it, the interaction's
-    /// index when its answer is prebuilt (the same for every replay: [`Replayer::typed`]). With
-    /// `elide`, a prebuilt answer whose typed value is kept comes back as its status alone (no
-    /// copy of headers and body: [`Replayer::prebuilt`] has them).
-    pub(crate) fn answer(
-        &self,
-        live: &Probe<'_>,
-        elide: bool,
-    ) -> Result<(RawResponse, Option<Prebuilt>), Box<ReplayMiss>> {
+    /// used one that does (a repeated call gets the same answer): the interaction when its
+    /// answer is prebuilt (the same for every replay: [`Replayer::prebuilt`], [`Replayer::typed`]).
+    pub(crate) fn answer(&self, live: &Probe<'_>) -> Result<Answer, Box<ReplayMiss>> {
         let p = &*self.0.prepared;
         let mut session = lock(&self.0.session);
         let key = request_key(
@@ -1099,7 +1101,7 @@ impl Replayer {
         if p.in_order.get(next) == Some(&Some(key)) && !session.used[next] {
             session.used[next] = true;
             session.next = next + 1;
-            return Ok(self.respond(next, &session.bindings, elide));
+            return Ok(self.respond(next, &session.bindings));
         }
         let exact = p.exact.get(key);
         let route = match p.by_route.is_empty() {
@@ -1124,7 +1126,7 @@ impl Replayer {
         if let Some(i) = found {
             session.used[i] = true;
             session.next = i + 1;
-            return Ok(self.respond(i, &session.bindings, elide));
+            return Ok(self.respond(i, &session.bindings));
         }
         // Requests equal in every compared part have equal keys, so this is only reached by a
         // miss: every interaction is tried before saying so.
@@ -1134,7 +1136,7 @@ impl Replayer {
         if let Some(i) = self.pick(&all, live, &mut session) {
             session.used[i] = true;
             session.next = i + 1;
-            return Ok(self.respond(i, &session.bindings, elide));
+            return Ok(self.respond(i, &session.bindings));
         }
         Err(Box::new(self.miss(live, &session.bindings)))
     }
@@ -1172,7 +1174,7 @@ impl Replayer {
         Some(found.0)
     }
 
-    /// The prebuilt answer of interaction `i` (headers and body as recorded).
+    /// The prebuilt answer of interaction `i` (headers and body as recorded), when it has one.
     pub(crate) fn prebuilt(&self, i: usize) -> Option<&RawResponse> {
         self.0.prepared.prebuilt.get(i)?.as_ref()
     }
@@ -1239,41 +1241,19 @@ impl Replayer {
     }
 
     /// The answer of interaction `i`, with the caller's values in place of its placeholders.
-    fn respond(
-        &self,
-        i: usize,
-        bindings: &HashMap<String, Value>,
-        elide: bool,
-    ) -> (RawResponse, Option<Prebuilt>) {
+    fn respond(&self, i: usize, bindings: &HashMap<String, Value>) -> Answer {
         let p = &*self.0.prepared;
         if let Some(raw) = &p.prebuilt[i] {
-            if elide && p.typed[i].get().is_some() {
-                let status_only = RawResponse {
-                    status: raw.status,
-                    headers: HeaderMap::new(),
-                    body: bytes::Bytes::new(),
-                };
-                return (
-                    status_only,
-                    Some(Prebuilt {
-                        index: i,
-                        elided: true,
-                    }),
-                );
-            }
-            return (
-                raw.clone(),
-                Some(Prebuilt {
-                    index: i,
-                    elided: false,
-                }),
-            );
+            return Answer::Prebuilt {
+                index: i,
+                status: raw.status,
+            };
         }
         let mut rec = p.cassette.interactions[i].response.clone();
         if let Some(b) = &mut rec.body {
             substitute(b, bindings);
         }
-        (rec.to_raw(), None)
+        Answer::Built(rec.to_raw())
     }
 }
 
@@ -1656,15 +1636,15 @@ mod tests {
         let replay = Replayer::new(r.cassette());
         let b = serde_json::json!({"email": "b@y.org", "n": 1});
         let got = replay
-            .answer(&live("POST", "/users", Some(b), &["/email"]).probe(), false)
-            .unwrap()
-            .0;
+            .answer(&live("POST", "/users", Some(b), &["/email"]).probe())
+            .map(|a| replay.raw(a))
+            .unwrap();
         let v: Value = serde_json::from_slice(&got.body).unwrap();
         assert_eq!(v["email"], "b@y.org");
         let got = replay
-            .answer(&live("GET", "/users/u1", None, &[]).probe(), false)
-            .unwrap()
-            .0;
+            .answer(&live("GET", "/users/u1", None, &[]).probe())
+            .map(|a| replay.raw(a))
+            .unwrap();
         let v: Value = serde_json::from_slice(&got.body).unwrap();
         assert_eq!(v["email"], "b@y.org");
 
@@ -1677,7 +1657,6 @@ mod tests {
                     &["/email"],
                 )
                 .probe(),
-                false,
             )
             .unwrap_err();
         assert_eq!(miss.nearest, Some(0));
@@ -1701,8 +1680,7 @@ mod tests {
                     Some(serde_json::json!({"email": "c@z.org", "n": 2})),
                     &["/email"]
                 )
-                .probe(),
-                false
+                .probe()
             )
             .is_ok());
         let ignoring = replay.with_options(MatchOptions::default().ignore_field("n"));
@@ -1714,8 +1692,7 @@ mod tests {
                     Some(serde_json::json!({"email": "c@z.org", "n": 2})),
                     &["/email"]
                 )
-                .probe(),
-                false
+                .probe()
             )
             .is_ok());
     }
@@ -1785,21 +1762,18 @@ mod repeated {
             pointers: &[],
         };
         let statuses: Vec<u16> = (0..3)
-            .map(|_| replay.answer(&probe, false).unwrap().0.status.as_u16())
+            .map(|_| replay.raw(replay.answer(&probe).unwrap()).status.as_u16())
             .collect();
         assert_eq!(statuses, [200, 201, 201]);
         let other = Probe {
             query: vec![("limit", "6")],
             ..probe.clone()
         };
-        assert_eq!(replay.answer(&other, false).unwrap_err().nearest, Some(0));
+        assert_eq!(replay.answer(&other).unwrap_err().nearest, Some(0));
         // A new session starts from the first answer again.
         assert_eq!(
             replay
-                .session()
-                .answer(&probe, false)
-                .unwrap()
-                .0
+                .raw(replay.session().answer(&probe).unwrap())
                 .status
                 .as_u16(),
             200
@@ -1850,14 +1824,19 @@ mod repeated {
                     body: None,
                     pointers: &[],
                 };
-                let (raw, prebuilt) = session.answer(&probe, false).unwrap();
+                let answer = session.answer(&probe).unwrap();
+                let index = match answer {
+                    Answer::Prebuilt { index, .. } => Some(index),
+                    Answer::Built(_) => None,
+                };
+                let raw = session.raw(answer);
                 let same: Vec<usize> = (0..paths.len()).filter(|&i| paths[i] == *path).collect();
                 let want = match same.iter().find(|&&i| !used[i]) {
                     Some(&i) => i,
                     None => *same.last().unwrap(),
                 };
                 used[want] = true;
-                assert_eq!(prebuilt.map(|p| p.index), Some(want), "{order:?}: {path}");
+                assert_eq!(index, Some(want), "{order:?}: {path}");
                 assert_eq!(raw.status.as_u16(), 200 + want as u16);
             }
         }

@@ -58,7 +58,7 @@ pub(crate) fn factories(plan: &Plan, s: &ServicePlan) -> TokenStream {
         }
         let line = format!(" A valid `{}`.", t.name);
         docs.extend(quote!(#[doc = #line]));
-        if t.height == u32::MAX {
+        if !t.finite() {
             docs.extend(quote! {
                 #[doc = ""]
                 #[doc = " Never returns: the type has no finite value (warning W1204)."]

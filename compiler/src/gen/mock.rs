@@ -24,7 +24,7 @@ use super::client::{
 use super::factories::{self, Hint};
 use super::plan::{ArgPlan, OpPlan, Place, Plan, ServicePlan};
 use super::{ident, naming};
-use crate::ir::{ServiceId, TypeKind, TypeRef};
+use crate::ir::{ServiceId, TypeRef};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -420,12 +420,12 @@ fn default_answer(
         return quote!(::std::result::Result::Ok(()));
     };
     // A list answers with one element; any other list or map in a factory value is empty.
-    let top = match &resp.ty {
-        TypeRef::List(inner) => inner.as_ref(),
-        other => other,
+    let (top, list) = match &resp.ty {
+        TypeRef::List(inner) => (inner.as_ref(), true),
+        other => (other, false),
     };
     if let TypeRef::Type(id) = top {
-        if id.kind != TypeKind::Enum && plan.ty(*id).height == u32::MAX {
+        if !plan.ty(*id).finite() {
             let stub = on.to_string();
             let name = plan.repo.type_name(*id).to_string();
             return quote!(::std::result::Result::Err(
@@ -433,13 +433,11 @@ fn default_answer(
             ));
         }
     }
-    let value = match &resp.ty {
-        // Lists answer with one element.
-        TypeRef::List(inner) => {
-            let v = factories::value(plan, sid, inner, Hint::default(), own);
-            quote!(::std::vec![#v])
-        }
-        other => factories::value(plan, sid, other, Hint::default(), own),
+    let value = factories::value(plan, sid, top, Hint::default(), own);
+    let value = if list {
+        quote!(::std::vec![#value])
+    } else {
+        value
     };
     let answer = match &op.ok_enum {
         Some(e) => {

@@ -236,6 +236,13 @@ pub struct TypePlan<'a> {
     pub height: u32,
 }
 
+impl TypePlan<'_> {
+    /// Whether the type has a finite value: its factory returns (warning W1204 when not).
+    pub fn finite(&self) -> bool {
+        self.height != u32::MAX
+    }
+}
+
 pub struct FieldPlan<'a> {
     pub field: &'a Field,
     pub ident: String,

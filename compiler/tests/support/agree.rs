@@ -298,7 +298,7 @@ fn trait_fn<'t>(t: &'t syn::ItemTrait, name: &str) -> Option<&'t syn::TraitItemF
 fn finite(plan: &Plan, r: &TypeRef) -> bool {
     match r {
         TypeRef::List(t) | TypeRef::Map(t) => finite(plan, t),
-        TypeRef::Type(id) if id.kind != TypeKind::Enum => plan.ty(*id).height != u32::MAX,
+        TypeRef::Type(id) => plan.ty(*id).finite(),
         _ => true,
     }
 }
