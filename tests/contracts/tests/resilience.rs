@@ -69,7 +69,7 @@ async fn the_breaker_opens_after_repeated_failures_and_half_opens_after_the_cool
     let api = user::client::Client::from_builder(client(&server.base_url).with_circuit_breaker(
         Some(BreakerPolicy {
             failures: 3,
-            cool_down: Duration::from_millis(200),
+            cool_down: Duration::from_millis(600),
         }),
     ));
     f.failing.store(u32::MAX, Ordering::SeqCst);
@@ -87,7 +87,7 @@ async fn the_breaker_opens_after_repeated_failures_and_half_opens_after_the_cool
     assert_eq!(f.hits.load(Ordering::SeqCst), 3);
 
     // After the cool-down one trial goes through; it fails, so the breaker opens again.
-    tokio::time::sleep(Duration::from_millis(250)).await;
+    tokio::time::sleep(Duration::from_millis(650)).await;
     assert!(api
         .users()
         .get_by_id("u1")
@@ -103,7 +103,7 @@ async fn the_breaker_opens_after_repeated_failures_and_half_opens_after_the_cool
 
     // The service recovers: the next trial succeeds and closes the breaker.
     f.failing.store(0, Ordering::SeqCst);
-    tokio::time::sleep(Duration::from_millis(250)).await;
+    tokio::time::sleep(Duration::from_millis(650)).await;
     api.users().get_by_id("u1").await.unwrap();
     api.users().get_by_id("u1").await.unwrap();
     assert_eq!(f.hits.load(Ordering::SeqCst), 6);

@@ -365,7 +365,16 @@ async fn delete_all_by_index_hard_deletes_orders_with_the_deleting_user_in_the_j
     let ys = OrdersDao::insert_batch(
         &mut conn,
         admin(),
-        &[order_form(y, "N-4"), order_form(y, "N-5")],
+        // Distinct instants: two `Utc::now()` calls can fall in the same
+        // microsecond, and the two-column delete below must match one row.
+        &[
+            order_form(y, "N-4"),
+            OrderForm {
+                placed_at: order_form(y, "N-5").placed_at
+                    - charter_runtime::dao::chrono::Duration::seconds(1),
+                ..order_form(y, "N-5")
+            },
+        ],
     )
     .await
     .unwrap();
