@@ -286,7 +286,7 @@ impl Server {
             .keep_alive(c.keep_alive)
             .max_buf_size((4 * (c.max_uri_length + c.max_header_bytes)).max(64 << 10));
         let slots = Arc::new(tokio::sync::Semaphore::new(c.max_connections.max(1)));
-        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+        let graceful = Graceful::new();
         tokio::pin!(signal);
         loop {
             let permit = tokio::select! {
@@ -312,7 +312,10 @@ impl Server {
             };
             let _ = stream.set_nodelay(true);
             let service = hyper_util::service::TowerToHyperService::new(app.clone());
-            let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+            let conn = graceful.watch(
+                http.serve_connection(TokioIo::new(stream), service),
+                |conn| conn.graceful_shutdown(),
+            );
             tokio::spawn(async move {
                 // A client that goes away mid-request is not the server's error.
                 let _ = conn.await;
@@ -331,6 +334,101 @@ impl Server {
             tracing::warn!("shutdown timeout: closing connections with requests in flight");
         }
         Ok(())
+    }
+}
+
+/// Graceful shutdown of the served connections: hyper-util's `GracefulShutdown` (a watch channel;
+/// each connection holds a receiver until it ends, shutdown sends and then waits until every
+/// receiver is gone), except that a connection looks at the channel only on its first poll and
+/// after shutdown has begun (an atomic flag read before). hyper-util's future polls the
+/// channel's `changed()` on every poll of the connection, and a waiting `Notified` takes the
+/// channel's one mutex, shared by every connection, on each poll: several lock round trips per
+/// request, contended between the workers.
+struct Graceful {
+    tx: tokio::sync::watch::Sender<()>,
+    begun: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Graceful {
+    fn new() -> Graceful {
+        Graceful {
+            tx: tokio::sync::watch::channel(()).0,
+            begun: Arc::default(),
+        }
+    }
+
+    /// `conn`, which `begin` asks to finish its in-flight requests and close once shutdown
+    /// begins.
+    fn watch<C: Future>(
+        &self,
+        conn: C,
+        begin: fn(Pin<&mut C>),
+    ) -> Watched<C, impl Future<Output = tokio::sync::watch::Receiver<()>>> {
+        let mut rx = self.tx.subscribe();
+        Watched {
+            conn,
+            cancel: async move {
+                let _ = rx.changed().await;
+                rx
+            },
+            cancelled: None,
+            begin,
+            begun: self.begun.clone(),
+            watching: None,
+        }
+    }
+
+    /// Connections still open.
+    fn count(&self) -> usize {
+        self.tx.receiver_count()
+    }
+
+    /// Asks every connection to finish and close, and waits until they have.
+    async fn shutdown(self) {
+        self.begun.store(true, Ordering::Release);
+        let _ = self.tx.send(());
+        self.tx.closed().await;
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A connection under [`Graceful`].
+    struct Watched<C, F: Future> {
+        #[pin]
+        conn: C,
+        #[pin]
+        cancel: F,
+        // The receiver, held until the connection ends, once shutdown has begun.
+        #[pin]
+        cancelled: Option<F::Output>,
+        begin: fn(Pin<&mut C>),
+        begun: Arc<std::sync::atomic::AtomicBool>,
+        // The waker `cancel` was last polled with.
+        watching: Option<std::task::Waker>,
+    }
+}
+
+impl<C: Future, F: Future> Future for Watched<C, F> {
+    type Output = C::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<C::Output> {
+        let mut this = self.project();
+        if this.cancelled.is_none()
+            && (this.begun.load(Ordering::Acquire)
+                || !this
+                    .watching
+                    .as_ref()
+                    .is_some_and(|w| w.will_wake(cx.waker())))
+        {
+            match this.cancel.poll(cx) {
+                Poll::Ready(rx) => {
+                    this.cancelled.set(Some(rx));
+                    (this.begin)(this.conn.as_mut());
+                }
+                Poll::Pending => *this.watching = Some(cx.waker().clone()),
+            }
+        }
+        this.conn.poll(cx)
     }
 }
 
@@ -1243,5 +1341,55 @@ mod tests {
             .expect("a timed wait expires");
         assert!(timer.sleep.is_some());
         assert!(start.elapsed() >= timeout);
+    }
+
+    /// A keep-alive connection that has served requests and is idle is closed when shutdown
+    /// begins (the connection looks at the shutdown channel only when woken for it), and
+    /// `serve_with_shutdown` returns without waiting for the shutdown timeout.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn shutdown_closes_a_used_idle_connection() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let routes = axum::Router::new().route("/", axum::routing::get(|| async { "ok" }));
+        let server = tokio::spawn(
+            // Neither timeout can close the idle connection within the test's bounds.
+            Server::new(routes)
+                .shutdown_timeout(Duration::from_secs(60))
+                .header_read_timeout(Duration::from_secs(60))
+                .serve_with_shutdown(listener, async {
+                    let _ = stopped.await;
+                }),
+        );
+        let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+        for _ in 0..3 {
+            conn.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                .await
+                .unwrap();
+            let mut reply = Vec::new();
+            let mut buf = [0u8; 512];
+            while !reply.ends_with(b"\r\n\r\nok") {
+                let n = tokio::time::timeout(Duration::from_secs(10), conn.read(&mut buf))
+                    .await
+                    .expect("an answer")
+                    .unwrap();
+                assert_ne!(n, 0, "closed while serving");
+                reply.extend_from_slice(&buf[..n]);
+            }
+            assert!(reply.starts_with(b"HTTP/1.1 200"));
+        }
+        stop.send(()).unwrap();
+        tokio::time::timeout(Duration::from_secs(15), server)
+            .await
+            .expect("returns well before the shutdown and idle timeouts")
+            .unwrap()
+            .unwrap();
+        let mut buf = [0u8; 16];
+        let n = tokio::time::timeout(Duration::from_secs(10), conn.read(&mut buf))
+            .await
+            .expect("closed")
+            .unwrap_or(0);
+        assert_eq!(n, 0, "the idle connection is closed");
     }
 }
