@@ -19,7 +19,10 @@
 //! CPU clock (`pthread_getcpuclockid`): **server CPU/request** is the CPU time of the server's
 //! threads alone per response, the figure that decides. On a machine shared with other work
 //! req/s follows the CPU share the process happens to get (±10% between runs of the same
-//! binary), while the CPU a server spends per request does not. The second table gives, per
+//! binary), while the CPU a server spends per request does not; its user-space part (from
+//! `/proc/self/task/*/stat`, in 10 ms ticks) is steadier still, because the kernel's share
+//! includes loopback network work charged to whichever thread happens to run. The second table
+//! gives, per
 //! request, each server's ratio to the others computed round by round (both measured within
 //! seconds of each other): the median over the rounds and their range, and the ratio of each
 //! server's best round (the least disturbed slice: the work a request takes, without what other
@@ -157,6 +160,8 @@ struct Slice {
     latencies: Vec<Duration>,
     errors: usize,
     server_cpu: Duration,
+    /// The server threads' user-space CPU time alone (in clock ticks, 10 ms).
+    server_user: Duration,
     client_cpu: Duration,
 }
 
@@ -167,12 +172,15 @@ impl Slice {
     fn server_us(&self) -> f64 {
         Self::per_request(self.server_cpu, self.latencies.len())
     }
+    fn server_user_us(&self) -> f64 {
+        Self::per_request(self.server_user, self.latencies.len())
+    }
 }
 
 /// The CPU clocks of a runtime's threads (workers and any blocking threads), registered by each
 /// thread as it starts.
 #[derive(Clone, Default)]
-struct Threads(Arc<Mutex<Vec<libc::clockid_t>>>);
+struct Threads(Arc<Mutex<Vec<(libc::clockid_t, libc::pid_t)>>>);
 
 extern "C" {
     // glibc and musl have it; the `libc` crate does not declare it for Linux.
@@ -185,12 +193,40 @@ impl Threads {
         let mut clock: libc::clockid_t = 0;
         // SAFETY: `pthread_self` is the calling thread; the call only writes `clock`.
         if unsafe { pthread_getcpuclockid(libc::pthread_self(), &mut clock) } == 0 {
-            self.0.lock().unwrap().push(clock);
+            // SAFETY: gettid has no preconditions.
+            let tid = unsafe { libc::gettid() };
+            self.0.lock().unwrap().push((clock, tid));
         }
     }
     /// CPU time of the registered threads so far (a thread that has exited counts nothing).
     fn cpu(&self) -> Duration {
-        self.0.lock().unwrap().iter().map(|&c| clock_time(c)).sum()
+        self.0
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|&(c, _)| clock_time(c))
+            .sum()
+    }
+    /// User-space CPU time of the registered threads so far (`/proc/self/task/*/stat`, in clock
+    /// ticks): without the kernel's share, which on loopback includes network work the kernel
+    /// charges to whichever thread happens to run (or to `ksoftirqd`, outside the process), the
+    /// same for every server and the noisiest part under load.
+    fn user(&self) -> Duration {
+        // SAFETY: sysconf has no preconditions.
+        let tick = 1.0 / unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+        let ticks: u64 = self
+            .0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|&(_, tid)| {
+                let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).ok()?;
+                // After the `(comm)` field: state is the first, utime the twelfth.
+                let rest = &stat[stat.rfind(')')? + 1..];
+                rest.split_whitespace().nth(11)?.parse::<u64>().ok()
+            })
+            .sum();
+        Duration::from_secs_f64(ticks as f64 * tick)
     }
 }
 
@@ -284,12 +320,13 @@ async fn load(
         (all, errors)
     };
     run(Duration::from_millis(200)).await;
-    let (s0, c0) = (server.cpu(), client.cpu());
+    let (s0, u0, c0) = (server.cpu(), server.user(), client.cpu());
     let (latencies, errors) = run(Duration::from_secs_f64(secs)).await;
     Slice {
         latencies,
         errors,
         server_cpu: server.cpu() - s0,
+        server_user: server.user() - u0,
         client_cpu: client.cpu() - c0,
     }
 }
@@ -353,7 +390,8 @@ fn main() {
     );
     println!(
         "| server | request | req/s | p50 | p99 | server CPU/request, median of rounds (best) | \
-         load generator CPU/request | non-2xx |\n|---|---|---:|---:|---:|---:|---:|---:|"
+         server user CPU/request | load generator CPU/request | non-2xx |\n\
+         |---|---|---:|---:|---:|---:|---:|---:|---:|"
     );
     let mut ratios = Vec::new();
     for (name, method, path, body) in [
@@ -397,13 +435,15 @@ fn main() {
             let at = |q: f64| lat[((n as f64 * q) as usize).min(n - 1)];
             let errors: usize = by_round.iter().map(|r| r[i].errors).sum();
             let client: Duration = by_round.iter().map(|r| r[i].client_cpu).sum();
+            let user: Duration = by_round.iter().map(|r| r[i].server_user).sum();
             let (server_us, best, _) = spread(by_round.iter().map(|r| r[i].server_us()).collect());
             println!(
                 "| {server} | {name} | {:.0} | {:.2} ms | {:.2} ms | {server_us:.1} µs ({best:.1}) \
-                 | {:.1} µs | {errors} |",
+                 | {:.1} µs | {:.1} µs | {errors} |",
                 n as f64 / secs,
                 at(0.50).as_secs_f64() * 1e3,
                 at(0.99).as_secs_f64() * 1e3,
+                Slice::per_request(user, n),
                 Slice::per_request(client, n),
             );
         }
@@ -430,7 +470,13 @@ fn main() {
                     .fold(f64::INFINITY, f64::min)
             };
             let best = best(a) / best(b) - 1.0;
-            ratios.push((name, servers[a].0, servers[b].0, cpu, best, rate));
+            let user = spread(
+                by_round
+                    .iter()
+                    .map(|r| r[a].server_user_us() / r[b].server_user_us() - 1.0)
+                    .collect(),
+            );
+            ratios.push((name, servers[a].0, servers[b].0, cpu, best, user, rate));
         }
     }
     let pct = |(m, lo, hi): (f64, f64, f64)| {
@@ -443,14 +489,15 @@ fn main() {
     };
     println!(
         "\nPer-round ratios, median (range over {rounds} rounds):\n\n\
-         | request | server | vs | server CPU/request | best rounds' CPU/request | req/s |\n\
-         |---|---|---|---:|---:|---:|"
+         | request | server | vs | server CPU/request | best rounds' CPU/request | server user \
+         CPU/request | req/s |\n|---|---|---|---:|---:|---:|---:|"
     );
-    for (name, a, b, cpu, best, rate) in ratios {
+    for (name, a, b, cpu, best, user, rate) in ratios {
         println!(
-            "| {name} | {a} | {b} | {} | {:+.1}% | {} |",
+            "| {name} | {a} | {b} | {} | {:+.1}% | {} | {} |",
             pct(cpu),
             best * 100.0,
+            pct(user),
             pct(rate)
         );
     }
