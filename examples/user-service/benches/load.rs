@@ -9,9 +9,9 @@
 //!   and length checks on the body, the same store and JSON).
 //!
 //! Bounded and loopback only: `BENCH_SECONDS` (default 3) per server and request, split into
-//! `BENCH_ROUNDS` (default 3) rounds that visit the servers in turn, each round starting with the next
-//! server (each slice after a 0.2 s warm-up), so a change in the machine's load during the run hits every server alike.
-//! `BENCH_ONLY=<part of a server's name>` measures one server and
+//! `BENCH_ROUNDS` (default 3) rounds that visit the servers in turn, each round starting with the
+//! next server (each slice after a 0.2 s warm-up), so a change in the machine's load during the
+//! run hits every server alike. `BENCH_ONLY=<part of a server's name>` measures one server and
 //! `BENCH_REQUEST=GET` or `POST` one request (for `perf record`).
 //!
 //! The servers run on their own runtime (`BENCH_SERVER_THREADS` workers, default 2) and the load
@@ -19,14 +19,13 @@
 //! CPU clock (`pthread_getcpuclockid`): **server CPU/request** is the CPU time of the server's
 //! threads alone per response, the figure that decides. On a machine shared with other work
 //! req/s follows the CPU share the process happens to get (±10% between runs of the same
-//! binary), while the CPU a server spends per request does not; its user-space part (from
-//! `/proc/self/task/*/stat`, in 10 ms ticks) is steadier still, because the kernel's share
-//! includes loopback network work charged to whichever thread happens to run. The second table
-//! gives, per
-//! request, each server's ratio to the others computed round by round (both measured within
-//! seconds of each other): the median over the rounds and their range, and the ratio of each
-//! server's best round (the least disturbed slice: the work a request takes, without what other
-//! processes' preemptions and cache traffic add to it).
+//! binary), while the CPU a server spends per request depends less on it. Its user-space part
+//! (from `/proc/self/task/*/stat`, in 10 ms ticks) leaves out the kernel's share, which is the
+//! same work for every server (the same system calls per request) but includes loopback network
+//! processing charged to whichever thread happens to run. The second table gives, per request,
+//! each server's ratio to the others computed round by round (both measured within seconds of
+//! each other): the median over the rounds and their range, and the ratio of each server's best
+//! round (the least disturbed slice). `bench/README.md` has the figures.
 
 use charter_runtime::WireEnum;
 use http_body_util::{BodyExt, Full};
