@@ -129,7 +129,7 @@ async fn timed<F: std::future::Future<Output = ()>>(r: &mut Round, side: usize, 
 /// The order of the two sides for operation `i` of round `round`: alternating, so neither side
 /// always follows the other.
 fn order(round: usize, i: usize) -> [usize; 2] {
-    if (round + i) % 2 == 0 {
+    if (round + i).is_multiple_of(2) {
         [DAO, HAND]
     } else {
         [HAND, DAO]
