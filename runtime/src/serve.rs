@@ -35,13 +35,17 @@
 //! in it (one service, cloned per request without boxing), [`Server::into_router`] wraps each
 //! route in it once. The stages are small tower services of this module, without boxed futures,
 //! `from_fn` middleware or response-body wrappers (the response body stays axum's `Body` from the
-//! router out), and timers start only when a request has to wait. `cargo bench -p user-service --bench
-//! load` measures what the hardening costs against the bare routes (see `bench/README.md`).
+//! router out); the request and body-read timers start only when a wait outlasts one yield
+//! (`LazyTimer`), and nothing touches a reference count or lock shared by all requests but the
+//! in-flight counter. `cargo bench -p user-service --bench load` measures what the hardening
+//! costs against the bare routes (see `bench/README.md`).
 //!
 //! Connections (hyper's HTTP/1 server): the head of each request must arrive within
 //! [`Config::header_read_timeout`] (slowloris), and hyper starts that timer whenever it waits
 //! for a head, so it is also the idle keep-alive timeout; at most [`Config::max_connections`]
-//! are served at once (more wait in the listen backlog). Beyond what a request can fit in
+//! are served at once (more wait in the listen backlog); graceful shutdown is hyper's, each
+//! connection watching the shutdown channel without locking it per poll. Beyond what a request
+//! can fit in
 //! hyper's buffer (4 × the URI and header limits), hyper itself answers 414/431 and closes the
 //! connection, without the JSON body.
 
