@@ -45,9 +45,8 @@
 //! for a head, so it is also the idle keep-alive timeout; at most [`Config::max_connections`]
 //! are served at once (more wait in the listen backlog); graceful shutdown is hyper's, each
 //! connection watching the shutdown channel without locking it per poll. Beyond what a request
-//! can fit in
-//! hyper's buffer (4 × the URI and header limits), hyper itself answers 414/431 and closes the
-//! connection, without the JSON body.
+//! can fit in hyper's buffer (4 × the URI and header limits), hyper itself answers 414/431 and
+//! closes the connection, without the JSON body.
 
 use crate::health::Hook;
 use crate::validation::ValidationError;
