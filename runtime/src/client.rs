@@ -636,7 +636,11 @@ impl<'a> Request<'a> {
                     tap: None,
                     replayed: Some((replayer, index)),
                 }),
-                Ok(crate::record::Answer::Built(raw)) => Ok(Response::new(raw)),
+                Ok(crate::record::Answer::Built(raw)) => Ok(Response {
+                    raw: Held::Owned(raw),
+                    tap: None,
+                    replayed: None,
+                }),
                 Err(miss) => Err(Error::Replay(miss)),
             };
         }
@@ -790,7 +794,7 @@ impl Response<'_> {
         #[cfg(feature = "record")]
         if let Some((replayer, i)) = &self.replayed {
             if let Some(v) = replayer.typed::<T>(*i) {
-                return Ok(v);
+                return Ok(v.clone());
             }
         }
         match serde_json::from_slice(&self.raw().body) {

@@ -705,7 +705,8 @@ struct Prepared {
     /// candidates, in a cassette without wildcard paths. A session replaying in recorded order
     /// (the usual case) finds its answer here, at the interaction after the last one answered,
     /// without a lookup in the index.
-    in_order: Vec<Option<u128>>,
+    /// (Its [`request_check`]: one comparison with one request needs no 128 bits.)
+    in_order: Vec<Option<u64>>,
 }
 
 /// A replayed answer: an interaction whose answer is the same in every replay, built once
@@ -714,7 +715,7 @@ struct Prepared {
 #[derive(Debug)]
 pub(crate) enum Answer<'a> {
     Prebuilt { index: usize, raw: &'a RawResponse },
-    Built(RawResponse),
+    Built(Box<RawResponse>),
 }
 
 /// The state of one replay session.
@@ -771,10 +772,10 @@ impl std::fmt::Display for ReplayMiss {
 struct Twin(FoldHasher<'static>, FoldHasher<'static>);
 
 impl Twin {
+    const FIRST: FixedState = FixedState::with_seed(0x243f_6a88_85a3_08d3);
+    const SECOND: FixedState = FixedState::with_seed(0x9e37_79b9_7f4a_7c15);
     fn new() -> Self {
-        const FIRST: FixedState = FixedState::with_seed(0x243f_6a88_85a3_08d3);
-        const SECOND: FixedState = FixedState::with_seed(0x9e37_79b9_7f4a_7c15);
-        Twin(FIRST.build_hasher(), SECOND.build_hasher())
+        Twin(Self::FIRST.build_hasher(), Self::SECOND.build_hasher())
     }
     fn key(&self) -> u128 {
         (u128::from(self.0.finish()) << 64) | u128::from(self.1.finish())
@@ -830,6 +831,11 @@ type KeyMap<V> = HashMap<u128, V, std::hash::BuildHasherDefault<KeyHasher>>;
 /// The hash of a method (any case) and a path.
 fn route_key(method: &str, path: &str) -> Twin {
     let mut h = Twin::new();
+    hash_route(&mut h, method, path);
+    h
+}
+
+fn hash_route(h: &mut impl Hasher, method: &str, path: &str) {
     // Methods are short: upper-cased on the stack and hashed in one write, as any case would be.
     let mut upper = [0u8; 16];
     match method.len() <= upper.len() {
@@ -842,8 +848,7 @@ fn route_key(method: &str, path: &str) -> Twin {
         false => h.write(method.to_ascii_uppercase().as_bytes()),
     }
     h.write_u8(0xff);
-    path.hash(&mut h);
-    h
+    path.hash(h);
 }
 
 /// The key of a request as `options` compare it, without placeholders: route, the query pairs
@@ -857,13 +862,41 @@ fn request_key(
     body: Option<&Value>,
     options: &MatchOptions,
 ) -> u128 {
-    let mut h = route_key(method, path);
+    let mut h = Twin::new();
+    hash_request(&mut h, method, path, query, body, options);
+    h.key()
+}
+
+/// Half of a request's key, as one hasher makes it: enough to tell whether a request is the one
+/// expected next ([`Prepared::in_order`]: one comparison, not a lookup among all keys), for half
+/// the hashing.
+fn request_check(
+    method: &str,
+    path: &str,
+    query: impl Iterator<Item = (impl AsRef<str>, impl AsRef<str>)>,
+    body: Option<&Value>,
+    options: &MatchOptions,
+) -> u64 {
+    let mut h = Twin::FIRST.build_hasher();
+    hash_request(&mut h, method, path, query, body, options);
+    h.finish()
+}
+
+fn hash_request(
+    h: &mut impl Hasher,
+    method: &str,
+    path: &str,
+    query: impl Iterator<Item = (impl AsRef<str>, impl AsRef<str>)>,
+    body: Option<&Value>,
+    options: &MatchOptions,
+) {
+    hash_route(h, method, path);
     if options.query {
         for (k, v) in query {
             let (k, v) = (k.as_ref(), v.as_ref());
             if !options.ignore_query.iter().any(|i| i == k) {
-                k.hash(&mut h);
-                v.hash(&mut h);
+                k.hash(h);
+                v.hash(h);
             }
         }
     }
@@ -873,7 +906,6 @@ fn request_key(
             None => h.write_u8(0),
         }
     }
-    h.key()
 }
 
 fn hash_value(v: &Value, at: &mut String, options: &MatchOptions) -> u128 {
@@ -1039,7 +1071,13 @@ impl Replayer {
                 let r = &cassette.interactions[i].request;
                 if seen.insert(key) && by_route.get(route_key(&r.method, &r.path).key()).is_empty()
                 {
-                    in_order[i] = Some(key);
+                    in_order[i] = Some(request_check(
+                        &r.method,
+                        &r.path,
+                        r.query.iter().map(|(k, v)| (k, v)),
+                        r.body.as_ref(),
+                        &options,
+                    ));
                 }
             }
         }
@@ -1084,7 +1122,7 @@ impl Replayer {
     fn raw(&self, answer: Answer<'_>) -> RawResponse {
         match answer {
             Answer::Prebuilt { raw, .. } => raw.clone(),
-            Answer::Built(raw) => raw,
+            Answer::Built(raw) => *raw,
         }
     }
 
@@ -1094,6 +1132,25 @@ impl Replayer {
     pub(crate) fn answer(&self, live: &Probe<'_>) -> Result<Answer<'_>, Box<ReplayMiss>> {
         let p = &*self.0.prepared;
         let mut session = lock(&self.0.session);
+        // In recorded order: the interaction after the last answer, when it answers this
+        // request's key whenever unused (the index below would find the same one).
+        let next = session.next;
+        if let Some(Some(want)) = p.in_order.get(next) {
+            let check = || {
+                request_check(
+                    live.method,
+                    live.path,
+                    live.query.iter().copied(),
+                    live.body.as_ref(),
+                    &p.options,
+                )
+            };
+            if !session.used[next] && check() == *want {
+                session.used[next] = true;
+                session.next = next + 1;
+                return Ok(self.respond(next, &session.bindings));
+            }
+        }
         let key = request_key(
             live.method,
             live.path,
@@ -1101,14 +1158,6 @@ impl Replayer {
             live.body.as_ref(),
             &p.options,
         );
-        // In recorded order: the interaction after the last answer, when it answers this key
-        // whenever unused (the index below would find the same one).
-        let next = session.next;
-        if p.in_order.get(next) == Some(&Some(key)) && !session.used[next] {
-            session.used[next] = true;
-            session.next = next + 1;
-            return Ok(self.respond(next, &session.bindings));
-        }
         let exact = p.exact.get(key);
         let route = match p.by_route.is_empty() {
             true => &[][..],
@@ -1181,14 +1230,8 @@ impl Replayer {
     }
 
     /// The typed answer of prebuilt interaction `i`, when one was decoded as a `T` before.
-    pub(crate) fn typed<T: Clone + 'static>(&self, i: usize) -> Option<T> {
-        self.0
-            .prepared
-            .typed
-            .get(i)?
-            .get()?
-            .downcast_ref::<T>()
-            .cloned()
+    pub(crate) fn typed<T: 'static>(&self, i: usize) -> Option<&T> {
+        self.0.prepared.typed.get(i)?.get()?.downcast_ref::<T>()
     }
 
     /// Keeps the typed answer of prebuilt interaction `i` for later replays.
@@ -1251,7 +1294,7 @@ impl Replayer {
         if let Some(b) = &mut rec.body {
             substitute(b, bindings);
         }
-        Answer::Built(rec.to_raw())
+        Answer::Built(Box::new(rec.to_raw()))
     }
 }
 
