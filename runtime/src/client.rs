@@ -6,7 +6,7 @@
 //! [`Error::UnexpectedStatus`] or [`Error::InvalidBody`] with the status, headers and raw body. No
 //! server reply makes a generated client panic.
 
-use crate::param::{encode_segment, Param};
+use crate::param::{encode_segment_into, Param};
 pub use crate::resilience::{BreakerPolicy, Resilience};
 use crate::resilience::{Guard, Outcome};
 use crate::PersonalData;
@@ -376,14 +376,7 @@ impl Inner {
             inner: self,
             method,
             path,
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            #[cfg(feature = "record")]
-            pointers: Vec::new(),
-            #[cfg(feature = "record")]
-            value: None,
-            error: None,
+            parts: None,
         }
     }
 }
@@ -418,7 +411,18 @@ pub fn path(pieces: &[&(dyn PathPiece + Sync)]) -> String {
 pub fn fill(template: &str, params: &[&(dyn PathPiece + Sync)]) -> String {
     let mut out = String::with_capacity(template.len() + 16 * params.len());
     let mut params = params.iter();
-    for seg in template.split('/').filter(|s| !s.is_empty()) {
+    // Segment by segment (empty ones dropped, as `split('/')` then `filter` would), without an
+    // iterator adapter: this runs on every call, and a replayed call is a few hundred ns.
+    let mut rest = template;
+    while !rest.is_empty() {
+        let (seg, tail) = match rest.as_bytes().iter().position(|&b| b == b'/') {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, ""),
+        };
+        rest = tail;
+        if seg.is_empty() {
+            continue;
+        }
         out.push('/');
         match params.len() {
             n if n > 0 && seg.starts_with(':') => {
@@ -451,7 +455,7 @@ pub struct Seg<'a, T: Param + ?Sized>(pub &'a T);
 
 impl<T: Param + ?Sized> PathPiece for Seg<'_, T> {
     fn push_to(&self, out: &mut String) {
-        out.push_str(&encode_segment(&self.0.to_param()));
+        encode_segment_into(out, &self.0.param_str());
     }
 }
 
@@ -460,6 +464,14 @@ pub struct Request<'a> {
     inner: &'a Inner,
     method: Method,
     path: String,
+    /// Query, headers and body, boxed when the request has any: most calls have none, and a
+    /// request (and the future of the call that holds it) then moves in a few words.
+    parts: Option<Box<Parts>>,
+}
+
+/// What a [`Request`] carries beside its method and path.
+#[derive(Default)]
+struct Parts {
     query: Vec<(&'static str, String)>,
     headers: Vec<(&'static str, String)>,
     body: Option<Vec<u8>>,
@@ -472,9 +484,27 @@ pub struct Request<'a> {
     error: Option<String>,
 }
 
-impl Request<'_> {
+/// The parts of a request that has none.
+static NO_PARTS: Parts = Parts {
+    query: Vec::new(),
+    headers: Vec::new(),
+    body: None,
+    #[cfg(feature = "record")]
+    pointers: Vec::new(),
+    #[cfg(feature = "record")]
+    value: None,
+    error: None,
+};
+
+impl<'a> Request<'a> {
+    fn parts(&self) -> &Parts {
+        self.parts.as_deref().unwrap_or(&NO_PARTS)
+    }
+    fn parts_mut(&mut self) -> &mut Parts {
+        self.parts.get_or_insert_with(Default::default)
+    }
     pub fn query<T: Param + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
-        self.query.push((name, value.to_param()));
+        self.parts_mut().query.push((name, value.to_param()));
         self
     }
     pub fn query_opt<T: Param + ?Sized>(self, name: &'static str, value: Option<&T>) -> Self {
@@ -485,13 +515,14 @@ impl Request<'_> {
     }
     /// A list: one `name=value` pair per element.
     pub fn query_list<T: Param>(mut self, name: &'static str, values: &[T]) -> Self {
+        let query = &mut self.parts_mut().query;
         for v in values {
-            self.query.push((name, v.to_param()));
+            query.push((name, v.to_param()));
         }
         self
     }
     pub fn header<T: Param + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
-        self.headers.push((name, value.to_param()));
+        self.parts_mut().headers.push((name, value.to_param()));
         self
     }
     pub fn header_opt<T: Param + ?Sized>(self, name: &'static str, value: Option<&T>) -> Self {
@@ -504,20 +535,24 @@ impl Request<'_> {
     pub fn json<T: Serialize + PersonalData + ?Sized>(mut self, body: &T) -> Self {
         #[cfg(feature = "record")]
         if let Tap::Replay(_) = self.inner.tap {
+            let parts = self.parts_mut();
             match serde_json::to_value(body) {
-                Ok(v) => self.value = Some(v),
-                Err(e) => self.error = Some(e.to_string()),
+                Ok(v) => parts.value = Some(v),
+                Err(e) => parts.error = Some(e.to_string()),
             }
-            self.pointers = body.personal_data();
+            parts.pointers = body.personal_data();
             return self;
         }
+        #[cfg(feature = "record")]
+        let recording = !matches!(self.inner.tap, Tap::Off);
+        let parts = self.parts_mut();
         match serde_json::to_vec(body) {
-            Ok(b) => self.body = Some(b),
-            Err(e) => self.error = Some(e.to_string()),
+            Ok(b) => parts.body = Some(b),
+            Err(e) => parts.error = Some(e.to_string()),
         }
         #[cfg(feature = "record")]
-        if !matches!(self.inner.tap, Tap::Off) {
-            self.pointers = body.personal_data();
+        if recording {
+            parts.pointers = body.personal_data();
         }
         self
     }
@@ -531,24 +566,25 @@ impl Request<'_> {
             .iter()
             .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
             .collect();
-        for (k, v) in &self.headers {
+        let parts = self.parts();
+        for (k, v) in &parts.headers {
             headers.insert(k.to_ascii_lowercase(), v.clone());
         }
-        let body = self
+        let body = parts
             .body
             .as_deref()
             .and_then(|b| crate::record::split_body(b).0);
         crate::record::LiveRequest {
             method: self.method.to_string(),
             path: self.path.clone(),
-            query: self
+            query: parts
                 .query
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), v.clone()))
                 .collect(),
             headers,
             body,
-            pointers: self.pointers.clone(),
+            pointers: parts.pointers.clone(),
         }
     }
 
@@ -560,13 +596,14 @@ impl Request<'_> {
             .request(self.method.clone(), url)
             .headers(self.inner.headers.clone())
             .header(REQUEST_ID_HEADER, request_id);
-        if !self.query.is_empty() {
-            b = b.query(&self.query);
+        let parts = self.parts();
+        if !parts.query.is_empty() {
+            b = b.query(&parts.query);
         }
-        for (name, value) in &self.headers {
+        for (name, value) in &parts.headers {
             b = b.header(*name, value.as_str());
         }
-        if let Some(body) = &self.body {
+        if let Some(body) = &parts.body {
             b = b
                 .header(http::header::CONTENT_TYPE, "application/json")
                 .body(body.clone());
@@ -577,29 +614,27 @@ impl Request<'_> {
     /// Sends the request, retrying idempotent methods as the retry policy says. Every attempt
     /// passes the circuit breaker and the bulkhead within the operation's timeout
     /// ([`crate::resilience`]); in replay mode nothing is sent ([`crate::record`]).
-    pub async fn send<E>(self) -> Result<Response, Error<E>> {
-        if let Some(e) = self.error {
+    pub async fn send<E>(mut self) -> Result<Response<'a>, Error<E>> {
+        if let Some(e) = self.parts.as_mut().and_then(|p| p.error.take()) {
             return Err(Error::Encode(e));
         }
         #[cfg(feature = "record")]
         if let Tap::Replay(replayer) = &self.inner.tap {
+            let body = self.parts.as_mut().and_then(|p| p.value.take());
+            let parts = self.parts();
             let probe = crate::record::Probe {
                 method: self.method.as_str(),
                 path: &self.path,
-                query: self.query.iter().map(|(k, v)| (*k, v.as_str())).collect(),
-                body: self.value.clone(),
-                pointers: &self.pointers,
+                query: parts.query.iter().map(|(k, v)| (*k, v.as_str())).collect(),
+                body,
+                pointers: &parts.pointers,
             };
             return match replayer.answer(&probe) {
-                // The status alone: headers and body stay in the replayer ([`Response::raw`]).
-                Ok(crate::record::Answer::Prebuilt { index, status }) => Ok(Response {
-                    raw: RawResponse {
-                        status,
-                        headers: HeaderMap::new(),
-                        body: Bytes::new(),
-                    },
+                // Headers and body stay in the replayer, which also keeps the typed value.
+                Ok(crate::record::Answer::Prebuilt { index, raw }) => Ok(Response {
+                    raw: Held::Shared(raw),
                     tap: None,
-                    replayed: Some((replayer.clone(), index)),
+                    replayed: Some((replayer, index)),
                 }),
                 Ok(crate::record::Answer::Built(raw)) => Ok(Response::new(raw)),
                 Err(miss) => Err(Error::Replay(miss)),
@@ -611,7 +646,7 @@ impl Request<'_> {
         Box::pin(self.send_http()).await
     }
 
-    async fn send_http<E>(self) -> Result<Response, Error<E>> {
+    async fn send_http<E>(self) -> Result<Response<'a>, Error<E>> {
         // The client's own id, else the id of the request being handled (a generated server runs
         // its handlers inside `request_id::scope`), else a new one.
         let request_id = self
@@ -664,8 +699,8 @@ impl Request<'_> {
             if let Tap::Record(recorder) = &self.inner.tap {
                 let index = recorder.push(self.live(), &raw);
                 return Ok(Response {
-                    raw,
-                    tap: Some((recorder.clone(), index)),
+                    raw: Held::Owned(Box::new(raw)),
+                    tap: Some((recorder, index)),
                     replayed: None,
                 });
             }
@@ -687,46 +722,59 @@ pub trait Answer {}
 #[cfg(not(feature = "record"))]
 impl<T> Answer for T {}
 
-/// A received response, consumed by the generated status match.
+/// A received response, consumed by the generated status match. It borrows the client's recorder
+/// or replayer (no reference count touched per call).
 #[derive(Debug)]
-pub struct Response {
-    raw: RawResponse,
+pub struct Response<'a> {
+    raw: Held<'a>,
     /// In record mode: the recording entry, told the personal data of the decoded body.
     #[cfg(feature = "record")]
-    tap: Option<(crate::record::Recorder, usize)>,
+    tap: Option<(&'a crate::record::Recorder, usize)>,
     /// In replay mode, for an answer the same in every replay: the replayer and the interaction,
-    /// which keeps the answer and the typed value decoded from it ([`crate::record`]); `raw`
-    /// then holds the status alone ([`Response::raw`] reads the replayer's).
+    /// which keeps the answer (`raw` is the replayer's) and the typed value decoded from it
+    /// ([`crate::record`]).
     #[cfg(feature = "record")]
-    replayed: Option<(crate::record::Replayer, usize)>,
+    replayed: Option<(&'a crate::record::Replayer, usize)>,
+    #[cfg(not(feature = "record"))]
+    client: std::marker::PhantomData<&'a Inner>,
 }
 
-impl Response {
+/// A response's status, headers and body.
+#[derive(Debug)]
+enum Held<'a> {
+    /// Received, or built for this call: boxed, so that a response moves in a few words.
+    Owned(Box<RawResponse>),
+    /// A replayed answer built once and kept by the replayer: nothing copied per call.
+    #[cfg_attr(not(feature = "record"), allow(dead_code))]
+    Shared(&'a RawResponse),
+}
+
+impl Response<'_> {
     pub fn new(raw: RawResponse) -> Self {
         Response {
-            raw,
+            raw: Held::Owned(Box::new(raw)),
             #[cfg(feature = "record")]
             tap: None,
             #[cfg(feature = "record")]
             replayed: None,
+            #[cfg(not(feature = "record"))]
+            client: std::marker::PhantomData,
         }
     }
     pub fn status(&self) -> u16 {
-        self.raw.status.as_u16()
+        self.raw().status.as_u16()
     }
     pub fn raw(&self) -> &RawResponse {
-        #[cfg(feature = "record")]
-        if let Some(raw) = self.replayed.as_ref().and_then(|(r, i)| r.prebuilt(*i)) {
-            return raw;
+        match &self.raw {
+            Held::Owned(raw) => raw,
+            Held::Shared(raw) => raw,
         }
-        &self.raw
     }
     pub fn into_raw(self) -> RawResponse {
-        #[cfg(feature = "record")]
-        if let Some(raw) = self.replayed.as_ref().and_then(|(r, i)| r.prebuilt(*i)) {
-            return raw.clone();
+        match self.raw {
+            Held::Owned(raw) => *raw,
+            Held::Shared(raw) => raw.clone(),
         }
-        self.raw
     }
     fn decoded<T: PersonalData>(&self, value: &T) {
         #[cfg(feature = "record")]
@@ -805,6 +853,10 @@ mod tests {
         assert_eq!(fill("/internal/:org", &[&Seg(org)]), "/internal/a%20b");
         assert_eq!(fill("/", &[]), "/");
         assert_eq!(fill("/x/:y", &[]), "/x/:y");
+        // Empty segments are dropped; a parameter is encoded from its text without a copy.
+        assert_eq!(fill("//a//:b/", &[&Seg("x/y")]), "/a/x%2Fy");
+        assert_eq!(fill("", &[]), "/");
+        assert_eq!(fill("/é/:x", &[&Seg(&"é".to_owned())]), "/é/%C3%A9");
     }
 
     /// Errors print statuses, header names, lengths and what went wrong, never a received value.
@@ -913,10 +965,7 @@ mod tests {
         let call = || inner.request(Method::GET, "/n".into()).send::<()>();
         // The first answer is decoded from the replayer's body (and kept); the second is cloned.
         let first = call().await.unwrap();
-        assert!(
-            first.raw.body.is_empty() && first.raw.headers.is_empty(),
-            "not copied"
-        );
+        assert!(matches!(first.raw, Held::Shared(_)), "not copied");
         assert_eq!(first.ok_json::<i64, ()>().unwrap(), 7);
         let again = call().await.unwrap();
         assert_eq!(again.status(), 200);

@@ -209,7 +209,7 @@ pub fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) {
 
 /// The response a generated server sends for a rejected request (status 400 or 422, the
 /// [`ValidationError`] as JSON body), for the generated client's own status match to decode.
-pub fn rejected(error: ValidationError) -> Response {
+pub fn rejected(error: ValidationError) -> Response<'static> {
     let body = serde_json::to_vec(&error).unwrap_or_default();
     let mut headers = HeaderMap::new();
     headers.insert(

@@ -1,10 +1,16 @@
 //! How values are written in paths, query strings and headers, and read back by servers.
 
 use crate::WireEnum;
+use std::borrow::Cow;
 
 /// A value that can be sent as a path segment, query value or header value.
 pub trait Param {
     fn to_param(&self) -> String;
+    /// The same text, borrowed where the value holds it already (strings, enums): what a path
+    /// segment is encoded from without a copy.
+    fn param_str(&self) -> Cow<'_, str> {
+        Cow::Owned(self.to_param())
+    }
 }
 
 /// A value that a server can read from a path segment, query value or header value.
@@ -16,6 +22,9 @@ pub trait FromParam: Sized {
 impl<T: WireEnum> Param for T {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
+    }
+    fn param_str(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self.as_str())
     }
 }
 
@@ -41,7 +50,6 @@ macro_rules! display_params {
 }
 
 display_params!(
-    String => "a string",
     i32 => "an integer",
     i64 => "a long integer",
     f64 => "a number",
@@ -69,19 +77,54 @@ impl Param for str {
     fn to_param(&self) -> String {
         self.to_owned()
     }
+    fn param_str(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl Param for String {
+    fn to_param(&self) -> String {
+        self.clone()
+    }
+    fn param_str(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl FromParam for String {
+    fn from_param(s: &str) -> Result<Self, &'static str> {
+        Ok(s.to_owned())
+    }
 }
 
 /// Percent-encodes a path segment (everything but RFC 3986 unreserved characters).
 pub fn encode_segment(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
+    encode_segment_into(&mut out, s);
     out
+}
+
+/// [`encode_segment`] appended to `out`: runs of unreserved characters are copied whole.
+pub fn encode_segment_into(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            continue;
+        }
+        // A run is only ASCII, so both of its ends are character boundaries.
+        if run < i {
+            out.push_str(&s[run..i]);
+        }
+        out.push('%');
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+        run = i + 1;
+    }
+    if run < bytes.len() {
+        out.push_str(&s[run..]);
+    }
 }
 
 #[cfg(test)]
@@ -92,6 +135,22 @@ mod tests {
     fn segments_are_encoded() {
         assert_eq!(encode_segment("a b/c"), "a%20b%2Fc");
         assert_eq!(encode_segment("ok-1.2_~"), "ok-1.2_~");
+        assert_eq!(encode_segment("é/x"), "%C3%A9%2Fx");
+        assert_eq!(encode_segment("a\u{1F600}"), "a%F0%9F%98%80");
+        assert_eq!(encode_segment(""), "");
+        // Byte by byte, every string: what the runs must equal.
+        for s in ["%", "a%b", "xé", "éx", "~ ~", "€uro", "a b c"] {
+            let want: String = s
+                .bytes()
+                .map(
+                    |b| match b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                        true => char::from(b).to_string(),
+                        false => format!("%{b:02X}"),
+                    },
+                )
+                .collect();
+            assert_eq!(encode_segment(s), want, "{s}");
+        }
     }
 
     #[test]

@@ -712,8 +712,8 @@ struct Prepared {
 /// ([`Replayer::prebuilt`]: nothing is copied per call), or one built for this call (the caller's
 /// values in place of its placeholders).
 #[derive(Debug)]
-pub(crate) enum Answer {
-    Prebuilt { index: usize, status: StatusCode },
+pub(crate) enum Answer<'a> {
+    Prebuilt { index: usize, raw: &'a RawResponse },
     Built(RawResponse),
 }
 
@@ -830,8 +830,16 @@ type KeyMap<V> = HashMap<u128, V, std::hash::BuildHasherDefault<KeyHasher>>;
 /// The hash of a method (any case) and a path.
 fn route_key(method: &str, path: &str) -> Twin {
     let mut h = Twin::new();
-    for b in method.bytes() {
-        h.write_u8(b.to_ascii_uppercase());
+    // Methods are short: upper-cased on the stack and hashed in one write, as any case would be.
+    let mut upper = [0u8; 16];
+    match method.len() <= upper.len() {
+        true => {
+            let upper = &mut upper[..method.len()];
+            upper.copy_from_slice(method.as_bytes());
+            upper.make_ascii_uppercase();
+            h.write(upper);
+        }
+        false => h.write(method.to_ascii_uppercase().as_bytes()),
     }
     h.write_u8(0xff);
     path.hash(&mut h);
@@ -1073,11 +1081,9 @@ impl Replayer {
     }
 
     /// The whole response of an answer (a prebuilt one copied).
-    fn raw(&self, answer: Answer) -> RawResponse {
+    fn raw(&self, answer: Answer<'_>) -> RawResponse {
         match answer {
-            Answer::Prebuilt { index, .. } => self.0.prepared.prebuilt[index]
-                .clone()
-                .expect("an answer is prebuilt only where its response is"),
+            Answer::Prebuilt { raw, .. } => raw.clone(),
             Answer::Built(raw) => raw,
         }
     }
@@ -1085,7 +1091,7 @@ impl Replayer {
     /// The recorded response for `live`: the first unused interaction that matches, else the last
     /// used one that does (a repeated call gets the same answer): the interaction when its
     /// answer is prebuilt (the same for every replay: [`Replayer::prebuilt`], [`Replayer::typed`]).
-    pub(crate) fn answer(&self, live: &Probe<'_>) -> Result<Answer, Box<ReplayMiss>> {
+    pub(crate) fn answer(&self, live: &Probe<'_>) -> Result<Answer<'_>, Box<ReplayMiss>> {
         let p = &*self.0.prepared;
         let mut session = lock(&self.0.session);
         let key = request_key(
@@ -1174,11 +1180,6 @@ impl Replayer {
         Some(found.0)
     }
 
-    /// The prebuilt answer of interaction `i` (headers and body as recorded), when it has one.
-    pub(crate) fn prebuilt(&self, i: usize) -> Option<&RawResponse> {
-        self.0.prepared.prebuilt.get(i)?.as_ref()
-    }
-
     /// The typed answer of prebuilt interaction `i`, when one was decoded as a `T` before.
     pub(crate) fn typed<T: Clone + 'static>(&self, i: usize) -> Option<T> {
         self.0
@@ -1241,13 +1242,10 @@ impl Replayer {
     }
 
     /// The answer of interaction `i`, with the caller's values in place of its placeholders.
-    fn respond(&self, i: usize, bindings: &HashMap<String, Value>) -> Answer {
+    fn respond(&self, i: usize, bindings: &HashMap<String, Value>) -> Answer<'_> {
         let p = &*self.0.prepared;
         if let Some(raw) = &p.prebuilt[i] {
-            return Answer::Prebuilt {
-                index: i,
-                status: raw.status,
-            };
+            return Answer::Prebuilt { index: i, raw };
         }
         let mut rec = p.cassette.interactions[i].response.clone();
         if let Some(b) = &mut rec.body {

@@ -31,6 +31,12 @@ pub fn current() -> Option<String> {
         .flatten()
 }
 
+/// [`current`] as the header value the server's stage scoped (shared, not copied).
+#[cfg(feature = "server")]
+pub(crate) fn current_header() -> Option<http::HeaderValue> {
+    CURRENT.try_with(http::HeaderValue::clone).ok()
+}
+
 /// Runs `fut` with `id` as the [`current`] request id (an id that cannot be a header value is
 /// replaced by a new one).
 pub async fn scope<F: Future>(id: String, fut: F) -> F::Output {

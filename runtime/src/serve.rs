@@ -35,15 +35,18 @@
 //! in it (one service, cloned per request without boxing), [`Server::into_router`] wraps each
 //! route in it once. The stages are small tower services of this module, without boxed futures,
 //! `from_fn` middleware or response-body wrappers (the response body stays axum's `Body` from the
-//! router out), and timers start only when a request has to wait. `cargo bench -p user-service --bench
-//! load` measures what the hardening costs against the bare routes (see `bench/README.md`).
+//! router out); the request and body-read timers start only when a wait outlasts one yield
+//! (`LazyTimer`), and nothing touches a reference count or lock shared by all requests but the
+//! in-flight counter. `cargo bench -p user-service --bench load` measures what the hardening
+//! costs against the bare routes (see `bench/README.md`).
 //!
 //! Connections (hyper's HTTP/1 server): the head of each request must arrive within
 //! [`Config::header_read_timeout`] (slowloris), and hyper starts that timer whenever it waits
 //! for a head, so it is also the idle keep-alive timeout; at most [`Config::max_connections`]
-//! are served at once (more wait in the listen backlog). Beyond what a request can fit in
-//! hyper's buffer (4 × the URI and header limits), hyper itself answers 414/431 and closes the
-//! connection, without the JSON body.
+//! are served at once (more wait in the listen backlog); graceful shutdown is hyper's, each
+//! connection watching the shutdown channel without locking it per poll. Beyond what a request
+//! can fit in hyper's buffer (4 × the URI and header limits), hyper itself answers 414/431 and
+//! closes the connection, without the JSON body.
 
 use crate::health::Hook;
 use crate::validation::ValidationError;
@@ -107,7 +110,8 @@ impl Default for Config {
 }
 
 /// The body limit, for the request extractor (`server::Request`), which reads at most this many
-/// bytes (10 MiB when a router is served without [`Server`]).
+/// bytes: a request extension when the limit is not the default (10 MiB, also what a router
+/// served without [`Server`] reads).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct BodyLimit(pub(crate) usize);
 
@@ -138,20 +142,22 @@ macro_rules! stack {
         let c: &Config = $c;
         ServiceBuilder::new()
             .layer(RequestIdLayer {
-                extra: c.request_id_headers.clone().into(),
+                extra: (!c.request_id_headers.is_empty())
+                    .then(|| c.request_id_headers.clone().into()),
             })
             .layer(Guard {
                 max_uri: c.max_uri_length,
                 max_headers: c.max_header_bytes,
                 body_limit: c.body_limit,
-                in_flight: Arc::new(InFlight {
-                    count: AtomicUsize::new(0),
-                    max: c.max_in_flight.max(1),
-                }),
+                in_flight: InFlight::new(c.max_in_flight),
             })
             .layer(RequestTimeout(c.request_timeout))
-            .layer(BodyReadTimeout(c.body_read_timeout))
-            .layer(axum::Extension(BodyLimit(c.body_limit)))
+            .layer(BodyReadTimeout {
+                timeout: c.body_read_timeout,
+                // The extractor reads the default limit without the extension.
+                limit: (c.body_limit != Config::default().body_limit)
+                    .then_some(BodyLimit(c.body_limit)),
+            })
             .layer(CatchPanicLayer)
     }};
 }
@@ -283,7 +289,7 @@ impl Server {
             .keep_alive(c.keep_alive)
             .max_buf_size((4 * (c.max_uri_length + c.max_header_bytes)).max(64 << 10));
         let slots = Arc::new(tokio::sync::Semaphore::new(c.max_connections.max(1)));
-        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+        let graceful = Graceful::new();
         tokio::pin!(signal);
         loop {
             let permit = tokio::select! {
@@ -309,7 +315,10 @@ impl Server {
             };
             let _ = stream.set_nodelay(true);
             let service = hyper_util::service::TowerToHyperService::new(app.clone());
-            let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+            let conn = graceful.watch(
+                http.serve_connection(TokioIo::new(stream), service),
+                |conn| conn.graceful_shutdown(),
+            );
             tokio::spawn(async move {
                 // A client that goes away mid-request is not the server's error.
                 let _ = conn.await;
@@ -328,6 +337,101 @@ impl Server {
             tracing::warn!("shutdown timeout: closing connections with requests in flight");
         }
         Ok(())
+    }
+}
+
+/// Graceful shutdown of the served connections: hyper-util's `GracefulShutdown` (a watch channel;
+/// each connection holds a receiver until it ends, shutdown sends and then waits until every
+/// receiver is gone), except that a connection looks at the channel only on its first poll and
+/// after shutdown has begun (an atomic flag read before). hyper-util's future polls the
+/// channel's `changed()` on every poll of the connection, and a waiting `Notified` takes the
+/// channel's one mutex, shared by every connection, on each poll: several lock round trips per
+/// request, contended between the workers.
+struct Graceful {
+    tx: tokio::sync::watch::Sender<()>,
+    begun: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Graceful {
+    fn new() -> Graceful {
+        Graceful {
+            tx: tokio::sync::watch::channel(()).0,
+            begun: Arc::default(),
+        }
+    }
+
+    /// `conn`, which `begin` asks to finish its in-flight requests and close once shutdown
+    /// begins.
+    fn watch<C: Future>(
+        &self,
+        conn: C,
+        begin: fn(Pin<&mut C>),
+    ) -> Watched<C, impl Future<Output = tokio::sync::watch::Receiver<()>>> {
+        let mut rx = self.tx.subscribe();
+        Watched {
+            conn,
+            cancel: async move {
+                let _ = rx.changed().await;
+                rx
+            },
+            cancelled: None,
+            begin,
+            begun: self.begun.clone(),
+            watching: None,
+        }
+    }
+
+    /// Connections still open.
+    fn count(&self) -> usize {
+        self.tx.receiver_count()
+    }
+
+    /// Asks every connection to finish and close, and waits until they have.
+    async fn shutdown(self) {
+        self.begun.store(true, Ordering::Release);
+        let _ = self.tx.send(());
+        self.tx.closed().await;
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A connection under [`Graceful`].
+    struct Watched<C, F: Future> {
+        #[pin]
+        conn: C,
+        #[pin]
+        cancel: F,
+        // The receiver, held until the connection ends, once shutdown has begun.
+        #[pin]
+        cancelled: Option<F::Output>,
+        begin: fn(Pin<&mut C>),
+        begun: Arc<std::sync::atomic::AtomicBool>,
+        // The waker `cancel` was last polled with.
+        watching: Option<std::task::Waker>,
+    }
+}
+
+impl<C: Future, F: Future> Future for Watched<C, F> {
+    type Output = C::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<C::Output> {
+        let mut this = self.project();
+        if this.cancelled.is_none()
+            && (this.begun.load(Ordering::Acquire)
+                || !this
+                    .watching
+                    .as_ref()
+                    .is_some_and(|w| w.will_wake(cx.waker())))
+        {
+            match this.cancel.poll(cx) {
+                Poll::Ready(rx) => {
+                    this.cancelled.set(Some(rx));
+                    (this.begin)(this.conn.as_mut());
+                }
+                Poll::Pending => *this.watching = Some(cx.waker().clone()),
+            }
+        }
+        this.conn.poll(cx)
     }
 }
 
@@ -376,7 +480,15 @@ fn is_connection_error(e: &std::io::Error) -> bool {
 /// response body to watch its end.
 #[derive(Clone)]
 struct RequestIdLayer {
-    extra: Arc<[HeaderName]>,
+    extra: Extra,
+}
+
+/// The request-id headers besides `x-request-id`; `None` when there are none (the usual case: no
+/// reference count to touch per request).
+type Extra = Option<Arc<[HeaderName]>>;
+
+fn names(extra: &Extra) -> &[HeaderName] {
+    extra.as_deref().unwrap_or_default()
 }
 
 impl<S> tower::Layer<S> for RequestIdLayer {
@@ -393,7 +505,7 @@ impl<S> tower::Layer<S> for RequestIdLayer {
 #[derive(Clone)]
 struct RequestIds<S> {
     inner: S,
-    extra: Arc<[HeaderName]>,
+    extra: Extra,
 }
 
 /// `x-request-id`.
@@ -415,7 +527,10 @@ where
         let valid = |v: &&HeaderValue| crate::request_id::is_valid(v.as_bytes());
         let headers = req.headers_mut();
         // A kept id is visible ASCII (`is_valid`), and so is a new one.
-        let (id, set) = match self.extra.iter().find_map(|n| headers.get(n).filter(valid)) {
+        let (id, set) = match names(&self.extra)
+            .iter()
+            .find_map(|n| headers.get(n).filter(valid))
+        {
             Some(v) => (v.clone(), true),
             None => match headers.get(&REQUEST_ID).filter(valid) {
                 Some(v) => (v.clone(), false),
@@ -454,7 +569,7 @@ pin_project_lite::pin_project! {
         // When the request came in, if its span is recorded.
         start: Option<std::time::Instant>,
         id: Option<HeaderValue>,
-        extra: Arc<[HeaderName]>,
+        extra: Extra,
     }
 }
 
@@ -478,7 +593,7 @@ where
         }
         if let Some(id) = this.id.take() {
             let headers = res.headers_mut();
-            for n in this.extra.iter() {
+            for n in names(this.extra) {
                 headers.insert(n.clone(), id.clone());
             }
             headers.entry(&REQUEST_ID).or_insert(id);
@@ -488,24 +603,35 @@ where
 }
 
 /// Requests in flight, counted without a lock (a semaphore's release takes its waiters' lock).
+/// Shared by reference, not by `Arc`: the stage is cloned for every request, and two reference
+/// count updates per request on a line every worker writes cost more than the count itself.
 struct InFlight {
     count: AtomicUsize,
     max: usize,
 }
 
 impl InFlight {
+    /// A counter for `max` requests. It lives as long as the program: one is made per built
+    /// stack (each [`Server::serve`] or [`Server::into_router`]), 16 bytes each.
+    fn new(max: usize) -> &'static InFlight {
+        Box::leak(Box::new(InFlight {
+            count: AtomicUsize::new(0),
+            max: max.max(1),
+        }))
+    }
+
     /// A slot, unless [`Config::max_in_flight`] requests hold one.
-    fn enter(self: &Arc<Self>) -> Option<InFlightSlot> {
+    fn enter(&'static self) -> Option<InFlightSlot> {
         if self.count.fetch_add(1, Ordering::AcqRel) >= self.max {
             self.count.fetch_sub(1, Ordering::AcqRel);
             return None;
         }
-        Some(InFlightSlot(self.clone()))
+        Some(InFlightSlot(self))
     }
 }
 
 /// A request's slot of [`InFlight`], given back when dropped.
-struct InFlightSlot(Arc<InFlight>);
+struct InFlightSlot(&'static InFlight);
 
 impl Drop for InFlightSlot {
     fn drop(&mut self) {
@@ -522,7 +648,7 @@ struct Guard {
     max_uri: usize,
     max_headers: usize,
     body_limit: usize,
-    in_flight: Arc<InFlight>,
+    in_flight: &'static InFlight,
 }
 
 impl<S> tower::Layer<S> for Guard {
@@ -642,10 +768,11 @@ where
     }
 }
 
-/// [`Config::request_timeout`] → 503 (the JSON shape is [`Guard`]'s). The timer starts the
-/// first time the request has to wait (the handler's first `Pending`), so a request answered at
-/// once never reads the clock or touches the timer wheel: tower-http's `Timeout` made a `Sleep`
-/// (a clock read and a runtime-handle clone) for every request.
+/// [`Config::request_timeout`] → 503 (the JSON shape is [`Guard`]'s). The timer is a
+/// [`LazyTimer`]: a request answered at once, or after one wait that ends at once (a small
+/// POST whose body hyper has already read), never reads the clock or touches the timer wheel.
+/// (tower-http's `Timeout` made a `Sleep`, a clock read and a runtime-handle clone, for every
+/// request, and registered it for every request that waited at all.)
 #[derive(Clone, Copy)]
 struct RequestTimeout(Duration);
 
@@ -682,8 +809,7 @@ where
     fn call(&mut self, req: axum::http::Request<B>) -> Self::Future {
         RequestTimeoutFuture {
             inner: self.inner.call(req),
-            sleep: None,
-            timeout: self.timeout,
+            timer: LazyTimer::new(self.timeout),
         }
     }
 }
@@ -693,8 +819,7 @@ pin_project_lite::pin_project! {
         #[pin]
         inner: F,
         #[pin]
-        sleep: Option<tokio::time::Sleep>,
-        timeout: Duration,
+        timer: LazyTimer,
     }
 }
 
@@ -706,31 +831,97 @@ where
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let mut this = self.project();
+        let this = self.project();
         if let Poll::Ready(r) = this.inner.poll(cx) {
             return Poll::Ready(r);
         }
-        if this.sleep.is_none() {
-            this.sleep.set(Some(tokio::time::sleep(*this.timeout)));
+        ready!(this.timer.poll_expired(cx));
+        let mut res = axum::http::Response::new(R::default());
+        *res.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+        Poll::Ready(Ok(res))
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A timeout for a wait that usually ends at once. The first time the watched future is pending
+    /// the timer only asks to be polled again (`wake_by_ref`) and starts nothing; if the future is
+    /// still pending then, the timer starts (one `Sleep`, made once and reset for later waits).
+    /// Most waits of a hardened server end within that one yield (hyper hands over a small body on
+    /// the connection task's next turn, which the body's own wake-up asks for anyway), so they cost
+    /// neither a clock read nor a timer-wheel insert and removal; a wait that goes on is timed from
+    /// its second poll, microseconds after its first. The timeout never goes unwatched: a yield is
+    /// always followed by a poll.
+    struct LazyTimer {
+        #[pin]
+        sleep: Option<tokio::time::Sleep>,
+        state: Wait,
+        timeout: Duration,
+    }
+}
+
+/// Where a [`LazyTimer`] is in the current wait.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wait {
+    /// Not waiting (or not yet).
+    Idle,
+    /// Pending once: polled again without a timer.
+    Yielded,
+    /// Pending twice: `sleep` counts this wait.
+    Timed,
+}
+
+impl LazyTimer {
+    fn new(timeout: Duration) -> LazyTimer {
+        LazyTimer {
+            sleep: None,
+            state: Wait::Idle,
+            timeout,
         }
-        match this.sleep.as_pin_mut().map(|s| s.poll(cx)) {
-            Some(Poll::Ready(())) => {
-                let mut res = axum::http::Response::new(R::default());
-                *res.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-                Poll::Ready(Ok(res))
+    }
+
+    /// The watched future is pending: `Ready` once the timeout has passed.
+    fn poll_expired(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut this = self.project();
+        match *this.state {
+            Wait::Idle => {
+                *this.state = Wait::Yielded;
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
             }
-            _ => Poll::Pending,
+            Wait::Yielded => {
+                let deadline = tokio::time::Instant::now() + *this.timeout;
+                match this.sleep.as_mut().as_pin_mut() {
+                    Some(sleep) => sleep.reset(deadline),
+                    None => this.sleep.set(Some(tokio::time::sleep_until(deadline))),
+                }
+                *this.state = Wait::Timed;
+            }
+            Wait::Timed => {}
         }
+        match this.sleep.as_pin_mut() {
+            Some(sleep) => sleep.poll(cx),
+            None => Poll::Pending,
+        }
+    }
+
+    /// The watched future made progress: the next wait is a new one.
+    fn progressed(self: Pin<&mut Self>) {
+        *self.project().state = Wait::Idle;
     }
 }
 
 /// [`Config::body_read_timeout`]: the request body fails with [`BodyTimedOut`] (the extractor
-/// answers 408) when it sends nothing for that long. The timer starts only when the body has to
-/// wait, and one `Sleep` is reset for the next pause; size hint and end of stream pass through.
+/// answers 408) when it sends nothing for that long. Each pause is timed by a [`LazyTimer`] (one
+/// `Sleep`, started only when a pause outlasts a yield, reset for the next pause); size hint and
+/// end of stream pass through.
 /// (tower-http's `RequestBodyTimeout` starts a new `Sleep` for every frame, even one already
 /// buffered, and hides the size hint: two timers per small POST.)
 #[derive(Clone, Copy)]
-struct BodyReadTimeout(Duration);
+struct BodyReadTimeout {
+    timeout: Duration,
+    /// The body limit for the extractor, when it is not the default.
+    limit: Option<BodyLimit>,
+}
 
 impl<S> tower::Layer<S> for BodyReadTimeout {
     type Service = BodyReadTimeoutService<S>;
@@ -738,7 +929,7 @@ impl<S> tower::Layer<S> for BodyReadTimeout {
     fn layer(&self, inner: S) -> Self::Service {
         BodyReadTimeoutService {
             inner,
-            timeout: self.0,
+            config: *self,
         }
     }
 }
@@ -746,7 +937,7 @@ impl<S> tower::Layer<S> for BodyReadTimeout {
 #[derive(Clone)]
 struct BodyReadTimeoutService<S> {
     inner: S,
-    timeout: Duration,
+    config: BodyReadTimeout,
 }
 
 impl<S, B> tower::Service<axum::http::Request<B>> for BodyReadTimeoutService<S>
@@ -761,13 +952,14 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, req: axum::http::Request<B>) -> S::Future {
-        let timeout = self.timeout;
+    fn call(&mut self, mut req: axum::http::Request<B>) -> S::Future {
+        let BodyReadTimeout { timeout, limit } = self.config;
+        if let Some(limit) = limit {
+            req.extensions_mut().insert(limit);
+        }
         self.inner.call(req.map(|body| TimeoutBody {
             body,
-            sleep: None,
-            armed: false,
-            timeout,
+            timer: LazyTimer::new(timeout),
         }))
     }
 }
@@ -777,11 +969,9 @@ pin_project_lite::pin_project! {
     pub(crate) struct TimeoutBody<B> {
         #[pin]
         body: B,
+        // Times each pause of the body.
         #[pin]
-        sleep: Option<tokio::time::Sleep>,
-        // Whether `sleep` counts the current pause.
-        armed: bool,
-        timeout: Duration,
+        timer: LazyTimer,
     }
 }
 
@@ -809,23 +999,13 @@ where
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<hyper::body::Frame<B::Data>, axum::BoxError>>> {
-        let mut this = self.project();
+        let this = self.project();
         if let Poll::Ready(frame) = this.body.poll_frame(cx) {
-            *this.armed = false;
+            this.timer.progressed();
             return Poll::Ready(frame.map(|f| f.map_err(Into::into)));
         }
-        if !*this.armed {
-            let deadline = tokio::time::Instant::now() + *this.timeout;
-            match this.sleep.as_mut().as_pin_mut() {
-                Some(sleep) => sleep.reset(deadline),
-                None => this.sleep.set(Some(tokio::time::sleep_until(deadline))),
-            }
-            *this.armed = true;
-        }
-        match this.sleep.as_pin_mut().map(|sleep| sleep.poll(cx)) {
-            Some(Poll::Ready(())) => Poll::Ready(Some(Err(Box::new(BodyTimedOut)))),
-            _ => Poll::Pending,
-        }
+        ready!(this.timer.poll_expired(cx));
+        Poll::Ready(Some(Err(Box::new(BodyTimedOut))))
     }
 
     fn is_end_stream(&self) -> bool {
@@ -940,12 +1120,11 @@ where
     B::Error: Into<axum::BoxError>,
 {
     let status = res.status();
-    let json = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
     if !(status.is_client_error() || status.is_server_error())
-        || json
+        || res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/json"))
         || res.extensions().get::<Replied>().is_some()
     {
         return res.map(axum::body::Body::new);
@@ -1131,5 +1310,89 @@ mod tests {
         let (res, body) = call(&app, with("x-request-id", "<script>")).await;
         assert!(uuid::Uuid::parse_str(&body).is_ok(), "{body}");
         assert_eq!(res.headers()["x-request-id"], body.as_str());
+    }
+
+    /// A wait that ends within the timer's one yield starts no `Sleep`; a wait that goes on is
+    /// timed, and times out.
+    #[tokio::test]
+    async fn lazy_timers_start_only_for_waits_that_go_on() {
+        use std::future::poll_fn;
+        let timeout = Duration::from_millis(30);
+        let mut timer = Box::pin(LazyTimer::new(timeout));
+        // The first pending poll: a yield (the task is woken at once), no timer.
+        struct Flag(AtomicUsize);
+        impl std::task::Wake for Flag {
+            fn wake(self: Arc<Self>) {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        let flag = Arc::new(Flag(AtomicUsize::new(0)));
+        let waker = std::task::Waker::from(flag.clone());
+        let mut cx = Context::from_waker(&waker);
+        assert!(timer.as_mut().poll_expired(&mut cx).is_pending());
+        assert_eq!(flag.0.load(Ordering::SeqCst), 1);
+        assert!(timer.sleep.is_none());
+        // The wait ended: the next one starts with a yield again.
+        timer.as_mut().progressed();
+        assert!(timer.as_mut().poll_expired(&mut cx).is_pending());
+        assert!(timer.sleep.is_none());
+        // Still pending at the next poll: timed from now, and expires after the timeout.
+        let start = tokio::time::Instant::now();
+        let expired = poll_fn(|cx| timer.as_mut().poll_expired(cx));
+        tokio::time::timeout(Duration::from_secs(10), expired)
+            .await
+            .expect("a timed wait expires");
+        assert!(timer.sleep.is_some());
+        assert!(start.elapsed() >= timeout);
+    }
+
+    /// A keep-alive connection that has served requests and is idle is closed when shutdown
+    /// begins (the connection looks at the shutdown channel only when woken for it), and
+    /// `serve_with_shutdown` returns without waiting for the shutdown timeout.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn shutdown_closes_a_used_idle_connection() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let routes = axum::Router::new().route("/", axum::routing::get(|| async { "ok" }));
+        let server = tokio::spawn(
+            // Neither timeout can close the idle connection within the test's bounds.
+            Server::new(routes)
+                .shutdown_timeout(Duration::from_secs(60))
+                .header_read_timeout(Duration::from_secs(60))
+                .serve_with_shutdown(listener, async {
+                    let _ = stopped.await;
+                }),
+        );
+        let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+        for _ in 0..3 {
+            conn.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                .await
+                .unwrap();
+            let mut reply = Vec::new();
+            let mut buf = [0u8; 512];
+            while !reply.ends_with(b"\r\n\r\nok") {
+                let n = tokio::time::timeout(Duration::from_secs(10), conn.read(&mut buf))
+                    .await
+                    .expect("an answer")
+                    .unwrap();
+                assert_ne!(n, 0, "closed while serving");
+                reply.extend_from_slice(&buf[..n]);
+            }
+            assert!(reply.starts_with(b"HTTP/1.1 200"));
+        }
+        stop.send(()).unwrap();
+        tokio::time::timeout(Duration::from_secs(15), server)
+            .await
+            .expect("returns well before the shutdown and idle timeouts")
+            .unwrap()
+            .unwrap();
+        let mut buf = [0u8; 16];
+        let n = tokio::time::timeout(Duration::from_secs(10), conn.read(&mut buf))
+            .await
+            .expect("closed")
+            .unwrap_or(0);
+        assert_eq!(n, 0, "the idle connection is closed");
     }
 }

@@ -354,7 +354,7 @@ impl Request {
         match parse(&self) {
             Ok(args) => {
                 let context = Context {
-                    request_id: crate::request_id::current(),
+                    request_id: crate::request_id::current_header().map(RequestId::Header),
                     headers: self.headers,
                 };
                 call(args, context).await.into_response()
@@ -372,8 +372,16 @@ impl Request {
 /// Build one in tests with [`Context::new`] and the `with_…` setters.
 #[derive(Clone, Default)]
 pub struct Context {
-    request_id: Option<String>,
+    request_id: Option<RequestId>,
     headers: axum::http::HeaderMap,
+}
+
+/// A request id as the server stage holds it (a shared header value: no copy per request) or as a
+/// test sets it.
+#[derive(Clone, Debug)]
+enum RequestId {
+    Header(axum::http::HeaderValue),
+    Text(String),
 }
 
 impl Context {
@@ -383,7 +391,7 @@ impl Context {
     }
     /// Sets the request id.
     pub fn with_request_id(mut self, id: impl Into<String>) -> Self {
-        self.request_id = Some(id.into());
+        self.request_id = Some(RequestId::Text(id.into()));
         self
     }
     /// Sets the headers.
@@ -394,7 +402,10 @@ impl Context {
     /// The request id (read from `x-request-id` or the spec's request-id header, or made by the
     /// hardened server; also [`crate::request_id::current`]). `None` behind the bare `routes`.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        match self.request_id.as_ref()? {
+            RequestId::Header(v) => v.to_str().ok(),
+            RequestId::Text(s) => Some(s),
+        }
     }
     /// Every header of the request, including those the spec declares.
     pub fn headers(&self) -> &axum::http::HeaderMap {
@@ -406,7 +417,7 @@ impl Context {
 impl std::fmt::Debug for Context {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Context")
-            .field("request_id", &self.request_id)
+            .field("request_id", &self.request_id())
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
             .finish()
     }
