@@ -194,6 +194,61 @@ macro_rules! documented_error {
     };
 }
 
+/// The [`Validate`] impl of a generated model, from the checks of its fields, each a call of a
+/// [`validation::Path`] helper on the field: `validate!(Line { sku.bounds("sku", Some(1),
+/// Some(12)), parts.check("parts") })` is `impl Validate for Line` whose `validate` runs
+/// `at.bounds("sku", &self.sku, Some(1), Some(12))?` then `at.check("parts", &self.parts)?` (the
+/// field, its wire name, then the helper's other arguments), in order. One line per model instead
+/// of an impl block.
+#[macro_export]
+macro_rules! validate {
+    ($t:ident { $($f:ident.$how:ident($w:literal $(, $a:expr)*)),* $(,)? }) => {
+        impl $crate::Validate for $t {
+            fn validate(
+                &self,
+                at: &$crate::validation::Path<'_>,
+            ) -> ::std::result::Result<(), $crate::validation::ValidationError> {
+                $(at.$how($w, &self.$f $(, $a)*)?;)*
+                ::std::result::Result::Ok(())
+            }
+        }
+    };
+}
+
+/// The `IntoResponse` impl of a generated server's response enum, from its variants and their
+/// statuses: `responses!(ItemsPostResponse { Status201(201, body), Status404(404),
+/// Default(status, body) })` answers `Status201(b)` with status 201 and `b` as JSON, `Status404`
+/// with an empty 404, and the spec's `default` response (`Default(status, b)` or
+/// `Default(status)`) with the status it carries ([`server::reply`], [`server::reply_empty`]).
+#[cfg(feature = "server")]
+#[macro_export]
+macro_rules! responses {
+    ($t:ident { $($variants:tt)* }) => {
+        $crate::responses!(@arms $t [] $($variants)*);
+    };
+    (@arms $t:ident [$($arms:tt)*] $v:ident($c:literal, body) $(, $($rest:tt)*)?) => {
+        $crate::responses!(@arms $t [$($arms)* Self::$v(b) => $crate::server::reply($c, &b),] $($($rest)*)?);
+    };
+    (@arms $t:ident [$($arms:tt)*] $v:ident($c:literal) $(, $($rest:tt)*)?) => {
+        $crate::responses!(@arms $t [$($arms)* Self::$v => $crate::server::reply_empty($c),] $($($rest)*)?);
+    };
+    (@arms $t:ident [$($arms:tt)*] $v:ident(status, body) $(, $($rest:tt)*)?) => {
+        $crate::responses!(@arms $t [$($arms)* Self::$v(s, b) => $crate::server::reply(s, &b),] $($($rest)*)?);
+    };
+    (@arms $t:ident [$($arms:tt)*] $v:ident(status) $(, $($rest:tt)*)?) => {
+        $crate::responses!(@arms $t [$($arms)* Self::$v(s) => $crate::server::reply_empty(s),] $($($rest)*)?);
+    };
+    (@arms $t:ident [$($arms:tt)*]) => {
+        impl $crate::axum::response::IntoResponse for $t {
+            fn into_response(self) -> $crate::axum::response::Response {
+                match self {
+                    $($arms)*
+                }
+            }
+        }
+    };
+}
+
 /// `impl Validate for T {}` for each listed type: generated types with nothing to check beyond
 /// their fields' types (the trait's default method accepts everything), listed once at the end of
 /// the generated `models` module instead of one empty impl each.
@@ -254,6 +309,83 @@ mod macro_tests {
         assert_eq!(Status::from_wire("new"), Status::Unknown("new".into()));
         assert!(!Status::from_wire("new").is_known());
         assert_eq!(String::from(Status::Legacy), "legacy");
+    }
+
+    #[derive(Debug)]
+    struct Form {
+        name: String,
+        r#type: Option<Vec<Status>>,
+    }
+
+    crate::validate!(Form { name.bounds("name", Some(2), None), r#type.bounds("type", None, Some(1)), r#type.check("type") });
+
+    #[test]
+    fn validate_runs_each_check_in_order_naming_the_field() {
+        use crate::validation::Path;
+        use crate::Validate;
+        let ok = Form {
+            name: "ab".into(),
+            r#type: Some(vec![Status::Active]),
+        };
+        assert!(ok.validate(&Path::Root).is_ok());
+        let short = Form {
+            name: "a".into(),
+            r#type: Some(vec![Status::Unknown("x".into())]),
+        };
+        assert_eq!(short.validate(&Path::Root).unwrap_err().field, "name");
+        let unknown = Form {
+            name: "ab".into(),
+            r#type: Some(vec![Status::Unknown("x".into())]),
+        };
+        let e = unknown.validate(&Path::Root).unwrap_err();
+        assert_eq!((e.status, e.field.as_str()), (422, "type[0]"));
+        let long = Form {
+            name: "ab".into(),
+            r#type: Some(vec![Status::Active, Status::Legacy]),
+        };
+        assert_eq!(long.validate(&Path::Root).unwrap_err().field, "type");
+    }
+
+    #[cfg(feature = "server")]
+    #[allow(dead_code)]
+    enum ItemsPostResponse {
+        Status201(Vec<i32>),
+        Status404,
+        Default(u16, String),
+    }
+
+    #[cfg(feature = "server")]
+    crate::responses!(ItemsPostResponse { Status201(201, body), Status404(404), Default(status, body) });
+
+    #[cfg(feature = "server")]
+    #[allow(dead_code)]
+    enum ItemsDeleteResponse {
+        Status204,
+        Default(u16),
+    }
+
+    #[cfg(feature = "server")]
+    crate::responses!(ItemsDeleteResponse { Status204(204), Default(status) });
+
+    #[cfg(feature = "server")]
+    #[test]
+    fn responses_answer_each_variant_with_its_status() {
+        use axum::response::IntoResponse;
+        let status = |r: axum::response::Response| r.status().as_u16();
+        assert_eq!(
+            status(ItemsPostResponse::Status201(vec![1]).into_response()),
+            201
+        );
+        assert_eq!(status(ItemsPostResponse::Status404.into_response()), 404);
+        assert_eq!(
+            status(ItemsPostResponse::Default(409, "x".into()).into_response()),
+            409
+        );
+        assert_eq!(status(ItemsDeleteResponse::Status204.into_response()), 204);
+        assert_eq!(
+            status(ItemsDeleteResponse::Default(503).into_response()),
+            503
+        );
     }
 
     #[test]

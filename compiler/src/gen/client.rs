@@ -228,12 +228,18 @@ pub(crate) fn result_type(plan: &Plan, sid: ServiceId, op: &OpPlan, future: bool
 }
 
 /// The arms of the status match over a `resp: charter_runtime::client::Response`, and the
-/// fallback arm.
-/// With `alias`, the error enum is named `E` (the client method declares `type E = …;`).
-pub(crate) fn status_arms(op: &OpPlan, alias: bool) -> (Vec<TokenStream>, TokenStream) {
+/// fallback arm's expression.
+/// With `alias`, the error enum is named `E` (the client method declares `type E = …;`). With
+/// `rejected`, only the arms a rejected request's status (400 or 422, see
+/// `charter_runtime::mock::rejected`) can take.
+pub(crate) fn status_arms(
+    op: &OpPlan,
+    alias: bool,
+    rejected: bool,
+) -> (Vec<TokenStream>, TokenStream) {
     let mut arms = Vec::new();
     let ok_enum = op.ok_enum.as_deref().map(ident);
-    for r in op.successes() {
+    for r in op.successes().filter(|_| !rejected) {
         let code = proc_macro2::Literal::u16_unsuffixed(r.code.as_u16().unwrap_or(200));
         arms.push(match (&ok_enum, r.unit) {
             (None, true) => quote!(#code => Ok(()),),
@@ -251,7 +257,7 @@ pub(crate) fn status_arms(op: &OpPlan, alias: bool) -> (Vec<TokenStream>, TokenS
             break;
         }
     }
-    let mut fallback = quote!(_ => resp.unexpected(),);
+    let mut fallback = quote!(resp.unexpected());
     let err_enum = match alias {
         true => op.err_enum.as_ref().map(|_| format_ident!("E")),
         false => op.err_enum.as_deref().map(ident),
@@ -259,22 +265,18 @@ pub(crate) fn status_arms(op: &OpPlan, alias: bool) -> (Vec<TokenStream>, TokenS
     if let Some(e) = err_enum {
         for r in op.errors() {
             let v = ident(&r.variant());
-            let pat = match r.code.as_u16() {
+            let answer = if r.unit {
+                quote!(resp.err_unit(#e::#v))
+            } else {
+                quote!(resp.err_json(#e::#v))
+            };
+            match r.code.as_u16() {
+                Some(c) if rejected && c != 400 && c != 422 => {}
                 Some(c) => {
                     let c = proc_macro2::Literal::u16_unsuffixed(c);
-                    quote!(#c)
+                    arms.push(quote!(#c => #answer,));
                 }
-                None => quote!(_),
-            };
-            let arm = if r.unit {
-                quote!(#pat => resp.err_unit(#e::#v),)
-            } else {
-                quote!(#pat => resp.err_json(#e::#v),)
-            };
-            if r.code.as_u16().is_some() {
-                arms.push(arm);
-            } else {
-                fallback = arm;
+                None => fallback = answer,
             }
         }
     }
@@ -546,7 +548,7 @@ fn operation(plan: &Plan, sid: ServiceId, op: &OpPlan, items: &mut TokenStream) 
         });
     }
     let result = result_type(plan, sid, op, false);
-    let (arms, fallback) = status_arms(op, true);
+    let (arms, fallback) = status_arms(op, true, false);
     let docs = op_docs(op);
     // The error enum by a short name in the status arms.
     let alias = op.err_enum.as_deref().map(|e| {
@@ -561,7 +563,7 @@ fn operation(plan: &Plan, sid: ServiceId, op: &OpPlan, items: &mut TokenStream) 
             let resp = #build.send().await?;
             match resp.status() {
                 #(#arms)*
-                #fallback
+                _ => #fallback,
             }
         }
     }

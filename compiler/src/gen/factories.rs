@@ -12,7 +12,7 @@
 //! Field and variant names follow `models.rs` (same scopes, same order).
 
 use super::plan::{Place, Plan, ServicePlan};
-use super::{doc_attrs, ident, naming};
+use super::{ident, naming};
 use crate::ir::{Primitive, ServiceId, TypeId, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -27,7 +27,6 @@ pub(crate) struct Hint<'a> {
 
 /// The body of the `factories` module of a service.
 pub(crate) fn factories(plan: &Plan, s: &ServicePlan) -> TokenStream {
-    let repo = plan.repo;
     let own = quote!(self);
     let mut out = TokenStream::new();
     let ids = s.types.iter().filter(|id| id.kind != TypeKind::Interface);
@@ -37,7 +36,8 @@ pub(crate) fn factories(plan: &Plan, s: &ServicePlan) -> TokenStream {
             continue;
         };
         let ty = plan.type_path(s.id, id, Place::Sibling);
-        let (body, description) = match id.kind {
+        // The type's description is on the type: the factory's doc only names it.
+        let body = match id.kind {
             TypeKind::Enum => {
                 // The first value (an enum without values has only the catch-all).
                 let body = match t.values.first() {
@@ -47,17 +47,13 @@ pub(crate) fn factories(plan: &Plan, s: &ServicePlan) -> TokenStream {
                     }
                     None => quote!(#ty::Unknown(::std::string::String::new())),
                 };
-                (body, repo.enum_(id).description.as_deref())
+                body
             }
-            TypeKind::Model => (model(plan, id, &own), repo.model(id).description.as_deref()),
-            _ => (union(plan, id, &own), repo.union(id).description.as_deref()),
+            TypeKind::Model => model(plan, id, &own),
+            _ => union(plan, id, &own),
         };
-        let mut docs = doc_attrs(description, None);
-        if description.is_some() {
-            docs.extend(quote!(#[doc = ""]));
-        }
         let line = format!(" A valid `{}`.", t.name);
-        docs.extend(quote!(#[doc = #line]));
+        let mut docs = quote!(#[doc = #line]);
         if !t.finite() {
             docs.extend(quote! {
                 #[doc = ""]

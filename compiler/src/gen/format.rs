@@ -14,9 +14,11 @@ use std::sync::Mutex;
 use syn::{File, Item};
 
 /// Runs every emitter of `jobs` and formats its items ([`unparse`]), on all cores; the texts
-/// come back in the order of `jobs`, whatever the thread count. An emitter whose tokens do not
-/// parse (a generator bug, never the spec) gives a `compile_error!` with the raw tokens, so the
-/// failure is visible.
+/// come back in the order of `jobs`, whatever the thread count. Jobs are taken last first: the
+/// modules written by one emitter each (client, mock, server) come after the chunks of models, so
+/// the largest start first and the small chunks fill in, and no thread is left alone with a large
+/// job at the end. An emitter whose tokens do not parse (a generator bug, never the spec) gives a
+/// `compile_error!` with the raw tokens, so the failure is visible.
 pub fn parallel(jobs: &[&super::Body]) -> Vec<String> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -33,8 +35,11 @@ pub fn parallel(jobs: &[&super::Body]) -> Vec<String> {
                 // As much stack as the main thread: deep specs nest deeply in syn and prettyplease.
                 .stack_size(8 << 20)
                 .spawn_scoped(scope, || loop {
-                    let n = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = jobs.get(n) else { break };
+                    let taken = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(n) = jobs.len().checked_sub(taken + 1) else {
+                        break;
+                    };
+                    let job = &jobs[n];
                     let text = run(job);
                     *done[n].lock().unwrap_or_else(|e| e.into_inner()) = text;
                 })

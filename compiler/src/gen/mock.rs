@@ -239,17 +239,17 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
                 (h, c) => h.or(c),
             };
             let reject = checked.map(|checked| {
-                let (arms, fallback) = status_arms(op, false);
-                let result = super::client::result_type(plan, sid, op, false);
+                // The client's status match, reduced to the arms a rejection (400, 422) takes.
+                let (arms, fallback) = status_arms(op, false, true);
+                let answer = if arms.is_empty() {
+                    fallback
+                } else {
+                    quote!(match resp.status() { #(#arms)* _ => #fallback, })
+                };
                 quote! {
                     if let ::std::result::Result::Err(e) = #checked {
                         let resp = ::charter_runtime::mock::rejected(e);
-                        let rejected: #result =
-                            match resp.status() {
-                                #(#arms)*
-                                #fallback
-                            };
-                        return rejected;
+                        return #answer;
                     }
                 }
             });

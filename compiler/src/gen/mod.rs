@@ -510,7 +510,7 @@ fn parts<'p>(plan: &'p plan::Plan<'p>, s: &'p plan::ServicePlan<'p>) -> Vec<Part
         parts.push(Part {
             uses: quote! {
                 #sibling_uses
-                use ::charter_runtime::{axum::{response, routing}, route::operation, server};
+                use ::charter_runtime::{axum::routing, route::operation, server};
             },
             docs: "",
             module: Some("server"),

@@ -11,8 +11,10 @@
 //!
 //! What would repeat per type is written once in charter-runtime and called: an enum's
 //! `WireEnum`, `From`, `Display` and `Validate` impls from `wire_enum!(E { Variant("wire"), … })`,
-//! a long constructor's body from `init!`, a union's serde through `union::Writer` and
-//! `union::read_member`, empty impls from `no_checks!` / `no_personal_data!`.
+//! a long constructor's body from `init!`, a model's `Validate` impl from
+//! `validate!(M { field.bounds("wire", min, max), field.check("wire") })`, a union's serde
+//! through `union::Writer` and `union::read_member`, empty impls from `no_checks!` /
+//! `no_personal_data!`.
 
 use super::plan::{FieldPlan, Place, Plan, ServicePlan, TypePlan};
 use super::{doc_attrs, ident};
@@ -217,36 +219,26 @@ pub(crate) fn init(
     quote!(::charter_runtime::init!(Self { #(#required),* } #defaults #nones))
 }
 
-/// `impl Validate`: the checks of each field (bounds, then the field's own type's checks), one
-/// line each through `Path`'s helpers.
-fn validate_model(plan: &Plan, id: TypeId, t: &TypePlan) -> TokenStream {
-    let name = ident(&t.ident);
-    let n = |name| plan.name(id.service, name, Place::Models);
-    let validate = n("Validate");
+/// `impl Validate` through `charter_runtime::validate!`: the checks of each field (bounds, then
+/// the field's own type's checks), one `Path` helper call each.
+fn validate_model(t: &TypePlan) -> TokenStream {
     if !t.validates {
         return TokenStream::new();
     }
-    let checks = t
-        .fields
-        .iter()
-        .filter(|f| f.bounds.is_some() || f.nested)
-        .map(|f| {
-            let (fid, wire) = (ident(&f.ident), f.wire);
-            let bounds = f.bounds.map(|b| {
-                let (min, max) = (opt(b.min), opt(b.max));
-                quote!(at.bounds(#wire, &self.#fid, #min, #max)?;)
-            });
-            let nested = f.nested.then(|| quote!(at.check(#wire, &self.#fid)?;));
-            quote!(#bounds #nested)
-        });
-    let (path, error, result) = (n("Path"), n("ValidationError"), n("Result"));
-    quote! {
-        impl #validate for #name {
-            fn validate(&self, at: &#path<'_>) -> #result<(), #error> {
-                #(#checks)*
-                Ok(())
-            }
+    let name = ident(&t.ident);
+    let mut checks = Vec::new();
+    for f in t.fields.iter().filter(|f| f.bounds.is_some() || f.nested) {
+        let (fid, wire) = (ident(&f.ident), f.wire);
+        if let Some(b) = f.bounds {
+            let (min, max) = (opt(b.min), opt(b.max));
+            checks.push(quote!(#fid.bounds(#wire, #min, #max)));
         }
+        if f.nested {
+            checks.push(quote!(#fid.check(#wire)));
+        }
+    }
+    quote! {
+        ::charter_runtime::validate!(#name { #(#checks),* });
     }
 }
 
@@ -286,7 +278,7 @@ fn model(plan: &Plan, id: TypeId) -> TokenStream {
     };
     out.extend(constructor(plan, id, t));
     out.extend(super::redact::model(plan, id, t));
-    out.extend(validate_model(plan, id, t));
+    out.extend(validate_model(t));
     // Interfaces the model implements.
     for imp in &t.implements {
         let iface = plan.ty(imp.interface);

@@ -152,7 +152,9 @@ fn router(s: &ServicePlan, traits: &[proc_macro2::Ident], routes: Routes) -> Tok
     }
 }
 
-/// The response enum of an operation: one variant per documented status, typed body.
+/// The response enum of an operation: one variant per documented status, typed body; its
+/// `IntoResponse` impl through `charter_runtime::responses!` (each variant's status, and whether
+/// it carries a body).
 fn response_enum(plan: &Plan, sid: ServiceId, op: &OpPlan) -> TokenStream {
     let resp_name = ident(&op.server_response);
     let mut variants = Vec::new();
@@ -161,39 +163,30 @@ fn response_enum(plan: &Plan, sid: ServiceId, op: &OpPlan) -> TokenStream {
         let t = (!resp.unit).then(|| plan.rust_type(sid, &resp.ty, Place::Sibling));
         let vdoc = doc_attrs(resp.response.description.as_deref(), None);
         let v = ident(&resp.variant());
-        match (resp.code.as_u16(), t) {
-            (Some(c), Some(t)) => {
-                variants.push(quote!(#vdoc #v(#t),));
+        let status = match resp.code.as_u16() {
+            Some(c) => {
                 let c = proc_macro2::Literal::u16_unsuffixed(c);
-                replies.push(quote!(Self::#v(b) => server::reply(#c, &b),));
+                quote!(#c)
             }
-            (Some(c), None) => {
-                variants.push(quote!(#vdoc #v,));
-                let c = proc_macro2::Literal::u16_unsuffixed(c);
-                replies.push(quote!(Self::#v => server::reply_empty(#c),));
-            }
-            (None, Some(t)) => {
-                variants.push(quote!(#vdoc Default(u16, #t),));
-                replies.push(quote!(Self::Default(s, b) => server::reply(s, &b),));
-            }
-            (None, None) => {
-                variants.push(quote!(#vdoc Default(u16),));
-                replies.push(quote!(Self::Default(s) => server::reply_empty(s),));
-            }
-        }
+            None => quote!(status),
+        };
+        let (variant, reply) = match (resp.code.as_u16(), t) {
+            (Some(_), Some(t)) => (quote!(#v(#t)), quote!(#v(#status, body))),
+            (Some(_), None) => (quote!(#v), quote!(#v(#status))),
+            (None, Some(t)) => (quote!(Default(u16, #t)), quote!(Default(#status, body))),
+            (None, None) => (quote!(Default(u16)), quote!(Default(#status))),
+        };
+        variants.push(quote!(#vdoc #variant,));
+        replies.push(reply);
     }
     let rdoc = format!(" The documented responses of `{}`.", op.op.label());
     quote! {
-            #[doc = #rdoc]
-            #[derive(Clone, Debug, PartialEq)]
-    #[non_exhaustive]
-            pub enum #resp_name { #(#variants)* }
-            impl response::IntoResponse for #resp_name {
-                fn into_response(self) -> response::Response {
-                    match self { #(#replies)* }
-                }
-            }
-        }
+        #[doc = #rdoc]
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum #resp_name { #(#variants)* }
+        ::charter_runtime::responses!(#resp_name { #(#replies),* });
+    }
 }
 
 /// The trait method of an operation, its request struct (into `items`) and its handler (parse,

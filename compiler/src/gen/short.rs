@@ -27,12 +27,12 @@ fn rewrite(tokens: TokenStream, paths: &[(Vec<&str>, &str)]) -> TokenStream {
     let mut i = 0;
     while i < trees.len() {
         // A full path starts with `::` after punctuation, a group or a keyword other than `use`
-        // (`use ::x` and `a::x` are kept).
-        let starts = match out.last() {
+        // (`use ::x` and `a::x` are kept); the previous token is only looked at on a `::`.
+        let starts = || match out.last() {
             Some(TokenTree::Ident(id)) => KEYWORDS.iter().any(|k| id == k),
             _ => true,
         };
-        if starts && is_colon2(&trees[i..]) {
+        if is_colon2(&trees[i..]) && starts() {
             if let Some((len, name)) = paths
                 .iter()
                 .find_map(|(segments, name)| matches(&trees[i..], segments).map(|len| (len, name)))
