@@ -13,45 +13,14 @@
 //! `cargo bench -p charter-contracts --bench replay`; figures in bench/README.md.
 
 use charter_contracts::io_charter_user_v0 as user;
-use charter_contracts::{serve, UserStore};
+use charter_contracts::{fixture, serve, UserStore};
 use charter_runtime::client::ClientBuilder;
-use charter_runtime::record::{
-    Cassette, Interaction, RecordedRequest, RecordedResponse, Recorder, Replayer,
-};
+use charter_runtime::record::{Recorder, Replayer};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use user::client::UsersApi as _;
 
 const N: usize = 10_000;
-
-fn cassette() -> Cassette {
-    let interactions = (0..N)
-        .map(|i| {
-            let mut u = user::factories::user();
-            u.id = format!("usr-{i}");
-            Interaction {
-                request: RecordedRequest {
-                    method: "GET".into(),
-                    path: format!("/users/usr-{i}"),
-                    query: Vec::new(),
-                    headers: BTreeMap::new(),
-                    body: None,
-                },
-                response: RecordedResponse {
-                    status: 200,
-                    headers: BTreeMap::from([(
-                        "content-type".to_owned(),
-                        "application/json".to_owned(),
-                    )]),
-                    body: Some(serde_json::to_value(&u).unwrap()),
-                    text: None,
-                },
-            }
-        })
-        .collect();
-    Cassette::new(interactions)
-}
 
 fn replay(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -59,7 +28,7 @@ fn replay(c: &mut Criterion) {
         .build()
         .unwrap();
     let ids: Vec<String> = (0..N).map(|i| format!("usr-{i}")).collect();
-    let cassette = cassette();
+    let cassette = fixture::users_cassette(N);
     let mut g = c.benchmark_group("replay_10k");
     g.sample_size(10);
     g.bench_function("mock", |b| {

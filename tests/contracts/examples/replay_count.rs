@@ -5,12 +5,13 @@
 //!
 //! `cargo run --release -p charter-contracts --example replay_count [ROUNDS]`: rounds alternate
 //! between the mock and replay; prints ns per call of each and their ratio (`REPLAY_ONLY=mock` or
-//! `=replay` runs one alone).
+//! `=replay` runs one alone). In one process the mock's rounds can pay for the heap the replay
+//! rounds left (glibc returning and re-faulting pages): for figures, run each alone, alternately.
 
+use charter_contracts::fixture;
 use charter_contracts::io_charter_user_v0 as user;
 use charter_runtime::client::ClientBuilder;
-use charter_runtime::record::{Cassette, Interaction, RecordedRequest, RecordedResponse, Replayer};
-use std::collections::BTreeMap;
+use charter_runtime::record::Replayer;
 use user::client::UsersApi as _;
 
 const N: usize = 10_000;
@@ -25,32 +26,7 @@ fn main() {
         .build()
         .unwrap();
     let ids: Vec<String> = (0..N).map(|i| format!("usr-{i}")).collect();
-    let interactions = ids
-        .iter()
-        .map(|id| {
-            let mut u = user::factories::user();
-            u.id = id.clone();
-            Interaction {
-                request: RecordedRequest {
-                    method: "GET".into(),
-                    path: format!("/users/{id}"),
-                    query: Vec::new(),
-                    headers: BTreeMap::new(),
-                    body: None,
-                },
-                response: RecordedResponse {
-                    status: 200,
-                    headers: BTreeMap::from([(
-                        "content-type".to_owned(),
-                        "application/json".to_owned(),
-                    )]),
-                    body: Some(serde_json::to_value(&u).unwrap()),
-                    text: None,
-                },
-            }
-        })
-        .collect();
-    let loaded = Replayer::new(Cassette::new(interactions));
+    let loaded = Replayer::new(fixture::users_cassette(N));
     // `REPLAY_ONLY=mock` or `=replay`: one of them alone.
     let only = std::env::var("REPLAY_ONLY").ok();
     // Warm up: the first session decodes every answer once, as the bench's warm-up does.

@@ -167,9 +167,42 @@ pub async fn serve(router: axum::Router) -> Running {
 /// repo's `user` service and a recording of real traffic.
 pub mod fixture {
     use super::{serve, user, Running, UserStore};
-    use charter_runtime::record::Recorder;
+    use charter_runtime::record::{
+        Cassette, Interaction, RecordedRequest, RecordedResponse, Recorder,
+    };
     use serde_json::Value;
+    use std::collections::BTreeMap;
     use std::path::{Path, PathBuf};
+
+    /// A cassette of `n` recorded `GET /users/usr-<i>` interactions, each answered 200 with the
+    /// factory user of that id: what the replay bench and `examples/replay_count` replay.
+    pub fn users_cassette(n: usize) -> Cassette {
+        let interactions = (0..n)
+            .map(|i| {
+                let mut u = user::factories::user();
+                u.id = format!("usr-{i}");
+                Interaction {
+                    request: RecordedRequest {
+                        method: "GET".into(),
+                        path: format!("/users/usr-{i}"),
+                        query: Vec::new(),
+                        headers: BTreeMap::new(),
+                        body: None,
+                    },
+                    response: RecordedResponse {
+                        status: 200,
+                        headers: BTreeMap::from([(
+                            "content-type".to_owned(),
+                            "application/json".to_owned(),
+                        )]),
+                        body: Some(serde_json::to_value(&u).unwrap()),
+                        text: None,
+                    },
+                }
+            })
+            .collect();
+        Cassette::new(interactions)
+    }
 
     /// The example api repo (`specs/`).
     pub fn specs() -> PathBuf {
