@@ -84,21 +84,29 @@ pub(crate) fn generate_header() -> http::HeaderValue {
 }
 
 /// A random (version 4, RFC 9562 variant) UUID from 128 random bits, as hyphenated lower-case
-/// text: the `uuid` crate's, without its per-byte formatting loop.
+/// text (the `uuid` crate's text for the same bits, without its per-byte formatting loop).
 fn uuid_text(random: u128) -> [u8; 36] {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
+    /// Each byte's two hex digits.
+    const PAIRS: [[u8; 2]; 256] = {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut pairs = [[0u8; 2]; 256];
+        let mut i = 0;
+        while i < 256 {
+            pairs[i] = [HEX[i >> 4], HEX[i & 0xf]];
+            i += 1;
+        }
+        pairs
+    };
+    /// Where each byte's digits go, around the hyphens at 8, 13, 18 and 23.
+    const AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
     let mut b = random.to_be_bytes();
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let mut out = [b'-'; 36];
-    let mut at = 0;
-    for (i, byte) in b.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            at += 1;
-        }
-        out[at] = HEX[usize::from(byte >> 4)];
-        out[at + 1] = HEX[usize::from(byte & 0xf)];
-        at += 2;
+    for (byte, at) in b.into_iter().zip(AT) {
+        let [hi, lo] = PAIRS[usize::from(byte)];
+        out[at] = hi;
+        out[at + 1] = lo;
     }
     out
 }

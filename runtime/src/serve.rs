@@ -32,7 +32,7 @@
 //! | a panicking handler | 500 |
 //!
 //! The stages are one `ServiceBuilder`, applied once: [`Server::serve`] wraps the whole router
-//! in it (one service, cloned per request without boxing), [`Server::into_router`] wraps each
+//! in it (one service, cloned per connection without boxing), [`Server::into_router`] wraps each
 //! route in it once. The stages are small tower services of this module, without boxed futures,
 //! `from_fn` middleware or response-body wrappers (the response body stays axum's `Body` from the
 //! router out); the request and body-read timers start only when a wait outlasts one yield
@@ -41,12 +41,22 @@
 //! costs against the bare routes (see `bench/README.md`).
 //!
 //! Connections (hyper's HTTP/1 server): the head of each request must arrive within
-//! [`Config::header_read_timeout`] (slowloris), and hyper starts that timer whenever it waits
-//! for a head, so it is also the idle keep-alive timeout; at most [`Config::max_connections`]
-//! are served at once (more wait in the listen backlog); graceful shutdown is hyper's, each
-//! connection watching the shutdown channel without locking it per poll. Beyond what a request
-//! can fit in hyper's buffer (4 × the URI and header limits), hyper itself answers 414/431 and
-//! closes the connection, without the JSON body.
+//! [`Config::header_read_timeout`] of the connection's opening or of its last response
+//! (slowloris; so it is also the idle keep-alive timeout), else the connection is closed. The
+//! timer is the connection's own (`HeadTimer`: one `Sleep` per connection, moved on only when it
+//! fires for a wait that has ended), not hyper's, which made and registered a new `Sleep` for
+//! every request. At most [`Config::max_connections`] are served at once (more wait in the
+//! listen backlog); each is handed the stack once and calls it in place. A client that
+//! half-closes after its request is still answered (hyper's `half_close`: no read while a request
+//! is handled, which made hyper reallocate its read buffer per request); one that goes away is
+//! noticed when its answer is written. Graceful shutdown is hyper's, each connection watching
+//! the shutdown channel without locking it per poll. Beyond what a request can fit in hyper's
+//! buffer (4 × the URI and header limits), hyper itself answers 414/431 and closes the
+//! connection, without the JSON body.
+//!
+//! A new request id is a random UUID (version 4) written into a buffer each thread shares among
+//! 128 ids, so it costs no allocation of its own; the request span is built only when a
+//! subscriber records INFO.
 
 use crate::health::Hook;
 use crate::validation::ValidationError;
@@ -71,8 +81,9 @@ pub struct Config {
     pub max_uri_length: usize,
     /// The largest sum of header name and value lengths, in bytes (16 KiB) → 431.
     pub max_header_bytes: usize,
-    /// Time for a request's head to arrive, counted from when the connection waits for it: the
-    /// slowloris guard and the idle keep-alive timeout (10 s). The connection is closed.
+    /// Time for a request's head to arrive, counted from the connection's opening or its last
+    /// response: the slowloris guard and the idle keep-alive timeout (10 s). The connection is
+    /// closed.
     pub header_read_timeout: Duration,
     /// The longest pause while the body arrives (10 s) → 408.
     pub body_read_timeout: Duration,
@@ -287,6 +298,13 @@ impl Server {
         let mut http = hyper::server::conn::http1::Builder::new();
         // The header-read timeout is the connections' own (`HeadTimer`), not hyper's.
         http.header_read_timeout(None)
+            // hyper otherwise reads from the socket while each request is handled, to notice a
+            // client that closes (or half-closes) its side early. That read needs room in the
+            // read buffer while the request's head still holds it, so hyper allocated a new
+            // buffer (and shared it again) for every request: two allocations per request. A
+            // half-closed client is answered (RFC 9112 §9.6); one that went away is noticed when
+            // its answer is written, its handler bounded by the request timeout meanwhile.
+            .half_close(true)
             .keep_alive(c.keep_alive)
             .max_buf_size((4 * (c.max_uri_length + c.max_header_bytes)).max(64 << 10));
         let slots = Arc::new(tokio::sync::Semaphore::new(c.max_connections.max(1)));
@@ -620,8 +638,8 @@ fn is_connection_error(e: &std::io::Error) -> bool {
 }
 
 /// The request-id and tracing stage: keeps a sane incoming id (the spec's header first, then
-/// `x-request-id`), else makes a new one; sets it as the request's `x-request-id` (when it is not
-/// that already), runs the rest of the request inside the `request` span and
+/// `x-request-id`), else makes a new one; sets it as the request's `x-request-id` when the
+/// request has another one there or the id came from the spec's header, runs the rest of the request inside the `request` span and
 /// [`crate::request_id::scope`], logs the response (status and latency, at INFO), and echoes the
 /// id on the response under `x-request-id` (unless the handler set one) and the spec's header
 /// names. The span (method, request id, and the route template, recorded by the handler's
@@ -685,14 +703,18 @@ where
         let valid = |v: &&HeaderValue| crate::request_id::is_valid(v.as_bytes());
         let headers = req.headers_mut();
         // A kept id is visible ASCII (`is_valid`), and so is a new one.
+        // The request's `x-request-id` is set to the id when the id came from the spec's header
+        // or replaces an insane one; a new id for a request without one is not added to its
+        // headers (handlers read it from their `Context` or `request_id::current`).
         let (id, set) = match names(&self.extra)
             .iter()
             .find_map(|n| headers.get(n).filter(valid))
         {
             Some(v) => (v.clone(), true),
-            None => match headers.get(&REQUEST_ID).filter(valid) {
-                Some(v) => (v.clone(), false),
-                None => (crate::request_id::generate_header(), true),
+            None => match headers.get(&REQUEST_ID) {
+                Some(v) if valid(&v) => (v.clone(), false),
+                Some(_) => (crate::request_id::generate_header(), true),
+                None => (crate::request_id::generate_header(), false),
             },
         };
         if set {
