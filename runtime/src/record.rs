@@ -836,19 +836,21 @@ fn route_key(method: &str, path: &str) -> Twin {
 }
 
 fn hash_route(h: &mut impl Hasher, method: &str, path: &str) {
-    // Methods are short: upper-cased on the stack and hashed in one write, as any case would be.
+    // Hashed as its upper case, whatever case it is written in: a method from `http::Method`
+    // is upper case already and is hashed as it is; another is upper-cased on the stack.
     let mut upper = [0u8; 16];
-    match method.len() <= upper.len() {
-        true => {
+    match method.bytes().any(|b| b.is_ascii_lowercase()) {
+        false => h.write(method.as_bytes()),
+        true if method.len() <= upper.len() => {
             let upper = &mut upper[..method.len()];
             upper.copy_from_slice(method.as_bytes());
             upper.make_ascii_uppercase();
             h.write(upper);
         }
-        false => h.write(method.to_ascii_uppercase().as_bytes()),
+        true => h.write(method.to_ascii_uppercase().as_bytes()),
     }
     h.write_u8(0xff);
-    path.hash(h);
+    h.write(path.as_bytes());
 }
 
 /// The key of a request as `options` compare it, without placeholders: route, the query pairs
