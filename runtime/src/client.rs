@@ -14,7 +14,10 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 /// The header that carries the request id, on every call.
@@ -637,10 +640,13 @@ impl<'a> Request<'a> {
     /// Sends the request, retrying idempotent methods as the retry policy says. Every attempt
     /// passes the circuit breaker and the bulkhead within the operation's timeout
     /// ([`crate::resilience`]); in replay mode nothing is sent ([`crate::record`]).
-    pub async fn send<E>(mut self) -> Result<Response<'a>, Error<E>> {
+    pub fn send<E: 'a>(mut self) -> Sending<'a, E> {
         if let Some(e) = self.parts.as_mut().and_then(|p| p.error.take()) {
-            return Err(Error::Encode(e));
+            return Sending::Done(Some(Err(Error::Encode(e))));
         }
+        // Replay answers here, before anything awaits: the future the caller awaits holds the
+        // answer (a few words), not the request and the state of an `async fn` that would be
+        // moved into the caller's future and polled once.
         #[cfg(feature = "record")]
         if let Tap::Replay(replayer) = &self.inner.tap {
             let body = self.parts.as_mut().and_then(|p| p.value.take());
@@ -652,7 +658,7 @@ impl<'a> Request<'a> {
                 body,
                 pointers: &parts.pointers,
             };
-            return match replayer.answer(&probe) {
+            return Sending::Done(Some(match replayer.answer(&probe) {
                 // Headers and body stay in the replayer, which also keeps the typed value.
                 Ok(crate::record::Answer::Prebuilt { index, raw }) => Ok(Response {
                     raw: Held::Shared(raw),
@@ -665,12 +671,12 @@ impl<'a> Request<'a> {
                     replayed: None,
                 }),
                 Err(miss) => Err(Error::Replay(miss)),
-            };
+            }));
         }
         // The network path's future (retries, timeouts, the breaker: ~1.7 KB) lives on the heap,
-        // so the future of `send`, and of every generated method that awaits it, stays small: a
-        // replayed call moves it a few times, and one allocation is nothing beside a round trip.
-        Box::pin(self.send_http()).await
+        // so the future of every generated method that awaits it stays small, and one allocation
+        // is nothing beside a round trip.
+        Sending::Http(Box::pin(self.send_http()))
     }
 
     async fn send_http<E>(self) -> Result<Response<'a>, Error<E>> {
@@ -732,6 +738,29 @@ impl<'a> Request<'a> {
                 });
             }
             return Ok(Response::new(raw));
+        }
+    }
+}
+
+/// The future of [`Request::send`]: the response, there already when the call was answered
+/// without the network (replay, or a request that could not be encoded), else the network
+/// call (boxed).
+pub enum Sending<'a, E> {
+    Done(Option<Result<Response<'a>, Error<E>>>),
+    Http(Pin<Box<dyn Future<Output = Result<Response<'a>, Error<E>>> + Send + 'a>>),
+}
+
+// Nothing of `Done` is ever pinned (its result is moved out when polled) and `Http` is a box.
+impl<E> Unpin for Sending<'_, E> {}
+
+impl<'a, E> Future for Sending<'a, E> {
+    type Output = Result<Response<'a>, Error<E>>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match &mut *self {
+            Sending::Done(done) => {
+                Poll::Ready(done.take().expect("`Sending` polled after it completed"))
+            }
+            Sending::Http(call) => call.as_mut().poll(cx),
         }
     }
 }
@@ -811,15 +840,20 @@ impl Response<'_> {
         let _ = value;
     }
     /// A documented success with a JSON body.
+    #[inline]
     pub fn ok_json<T: DeserializeOwned + PersonalData + Answer, E>(self) -> Result<T, Error<E>> {
         // A replayed answer decoded before (in this replay session or another of the same
-        // cassette) is cloned, not decoded again.
+        // cassette) is cloned, not decoded again: inline, so the clone is made where the caller
+        // keeps the result rather than moved there.
         #[cfg(feature = "record")]
         if let Some((replayer, i)) = &self.replayed {
             if let Some(v) = replayer.typed::<T>(*i) {
                 return Ok(v.clone());
             }
         }
+        self.decode_json()
+    }
+    fn decode_json<T: DeserializeOwned + PersonalData + Answer, E>(self) -> Result<T, Error<E>> {
         match serde_json::from_slice(&self.raw().body) {
             Ok(v) => {
                 self.decoded(&v);

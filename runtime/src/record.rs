@@ -693,20 +693,26 @@ struct Prepared {
     by_route: Index,
     /// Interactions whose path holds a placeholder: tried for every request.
     wildcard: Vec<usize>,
-    /// The answer of each interaction whose response body holds no placeholder, built once (the
-    /// body serialized once, shared by every replay of it); `None` where the caller's values
-    /// are substituted at each answer.
-    prebuilt: Vec<Option<RawResponse>>,
-    /// The typed value each prebuilt answer decoded to, the first time it did: later replays of
+    /// Per interaction, what a replayed call reads of it, side by side: in recorded order, a
+    /// replay reads one slot per call (48 bytes) rather than one line from each of three vectors.
+    slots: Vec<Slot>,
+}
+
+/// What a replayed call reads of one interaction.
+struct Slot {
+    /// Its key when a request with that key is answered by it whenever it is unused: it is keyed
+    /// exactly, the first of its key, on a route with no placeholder candidates, in a cassette
+    /// without wildcard paths. A session replaying in recorded order (the usual case) finds its
+    /// answer here, at the interaction after the last one answered, without a lookup in the
+    /// index. (Its [`request_check`]: one comparison with one request needs no 128 bits.)
+    in_order: Option<u64>,
+    /// Its answer when the response body holds no placeholder, built once (the body serialized
+    /// once, shared by every replay of it); `None` where the caller's values are substituted at
+    /// each answer. Boxed: a replay that finds the typed value below never reads it.
+    prebuilt: Option<Box<RawResponse>>,
+    /// The typed value the prebuilt answer decoded to, the first time it did: later replays of
     /// it (in any session) clone it instead of decoding JSON again.
-    typed: Vec<OnceLock<Box<dyn Any + Send + Sync>>>,
-    /// Per interaction, its key when a request with that key is answered by it whenever it is
-    /// unused: it is keyed exactly, the first of its key, on a route with no placeholder
-    /// candidates, in a cassette without wildcard paths. A session replaying in recorded order
-    /// (the usual case) finds its answer here, at the interaction after the last one answered,
-    /// without a lookup in the index.
-    /// (Its [`request_check`]: one comparison with one request needs no 128 bits.)
-    in_order: Vec<Option<u64>>,
+    typed: OnceLock<Box<dyn Any + Send + Sync>>,
 }
 
 /// A replayed answer: an interaction whose answer is the same in every replay, built once
@@ -726,7 +732,7 @@ struct Session {
     /// Placeholder → the value the replayed requests carried in its place.
     bindings: HashMap<String, Value>,
     /// The interaction after the last one that answered: where a replay in recorded order finds
-    /// its next answer ([`Prepared::in_order`]).
+    /// its next answer ([`Slot::in_order`]).
     next: usize,
 }
 
@@ -870,7 +876,7 @@ fn request_key(
 }
 
 /// Half of a request's key, as one hasher makes it: enough to tell whether a request is the one
-/// expected next ([`Prepared::in_order`]: one comparison, not a lookup among all keys), for half
+/// expected next ([`Slot::in_order`]: one comparison, not a lookup among all keys), for half
 /// the hashing.
 fn request_check(
     method: &str,
@@ -1056,24 +1062,26 @@ impl Replayer {
                 exact.push((key, i));
             }
         }
-        let prebuilt: Vec<_> = cassette
+        let by_route = Index::build(by_route);
+        let mut slots: Vec<Slot> = cassette
             .interactions
             .iter()
             .map(|rec| {
                 let bound = rec.response.body.as_ref().is_some_and(holds_placeholder);
-                (!bound).then(|| rec.response.to_raw())
+                Slot {
+                    in_order: None,
+                    prebuilt: (!bound).then(|| Box::new(rec.response.to_raw())),
+                    typed: OnceLock::new(),
+                }
             })
             .collect();
-        let typed = prebuilt.iter().map(|_| OnceLock::new()).collect();
-        let by_route = Index::build(by_route);
-        let mut in_order = vec![None; cassette.interactions.len()];
         if wildcard.is_empty() {
             let mut seen = HashSet::new();
             for &(key, i) in &exact {
                 let r = &cassette.interactions[i].request;
                 if seen.insert(key) && by_route.get(route_key(&r.method, &r.path).key()).is_empty()
                 {
-                    in_order[i] = Some(request_check(
+                    slots[i].in_order = Some(request_check(
                         &r.method,
                         &r.path,
                         r.query.iter().map(|(k, v)| (k, v)),
@@ -1084,13 +1092,11 @@ impl Replayer {
             }
         }
         Replayer::start(Arc::new(Prepared {
-            prebuilt,
-            typed,
+            slots,
             cassette,
             exact: Index::build(exact),
             by_route,
             wildcard,
-            in_order,
             options,
         }))
     }
@@ -1137,7 +1143,11 @@ impl Replayer {
         // In recorded order: the interaction after the last answer, when it answers this
         // request's key whenever unused (the index below would find the same one).
         let next = session.next;
-        if let Some(Some(want)) = p.in_order.get(next) {
+        if let Some(Slot {
+            in_order: Some(want),
+            ..
+        }) = p.slots.get(next)
+        {
             let check = || {
                 request_check(
                     live.method,
@@ -1232,14 +1242,21 @@ impl Replayer {
     }
 
     /// The typed answer of prebuilt interaction `i`, when one was decoded as a `T` before.
+    #[inline]
     pub(crate) fn typed<T: 'static>(&self, i: usize) -> Option<&T> {
-        self.0.prepared.typed.get(i)?.get()?.downcast_ref::<T>()
+        self.0
+            .prepared
+            .slots
+            .get(i)?
+            .typed
+            .get()?
+            .downcast_ref::<T>()
     }
 
     /// Keeps the typed answer of prebuilt interaction `i` for later replays.
     pub(crate) fn keep_typed<T: Clone + Send + Sync + 'static>(&self, i: usize, value: &T) {
-        if let Some(slot) = self.0.prepared.typed.get(i) {
-            let _ = slot.set(Box::new(value.clone()));
+        if let Some(slot) = self.0.prepared.slots.get(i) {
+            let _ = slot.typed.set(Box::new(value.clone()));
         }
     }
 
@@ -1289,7 +1306,7 @@ impl Replayer {
     /// The answer of interaction `i`, with the caller's values in place of its placeholders.
     fn respond(&self, i: usize, bindings: &HashMap<String, Value>) -> Answer<'_> {
         let p = &*self.0.prepared;
-        if let Some(raw) = &p.prebuilt[i] {
+        if let Some(raw) = &p.slots[i].prebuilt {
             return Answer::Prebuilt { index: i, raw };
         }
         let mut rec = p.cassette.interactions[i].response.clone();
