@@ -640,6 +640,7 @@ impl<'a> Request<'a> {
     /// Sends the request, retrying idempotent methods as the retry policy says. Every attempt
     /// passes the circuit breaker and the bulkhead within the operation's timeout
     /// ([`crate::resilience`]); in replay mode nothing is sent ([`crate::record`]).
+    #[inline]
     pub fn send<E: 'a>(mut self) -> Sending<'a, E> {
         if let Some(e) = self.parts.as_mut().and_then(|p| p.error.take()) {
             return Sending::Done(Some(Err(Error::Encode(e))));
@@ -660,12 +661,14 @@ impl<'a> Request<'a> {
             };
             return Sending::Done(Some(match replayer.answer(&probe) {
                 // Headers and body stay in the replayer, which also keeps the typed value.
-                Ok(crate::record::Answer::Prebuilt { index, raw }) => Ok(Response {
+                Ok(crate::record::Answer::Prebuilt { index, status, raw }) => Ok(Response {
+                    status,
                     raw: Held::Shared(raw),
                     tap: None,
                     replayed: Some((replayer, index)),
                 }),
                 Ok(crate::record::Answer::Built(raw)) => Ok(Response {
+                    status: raw.status,
                     raw: Held::Owned(raw),
                     tap: None,
                     replayed: None,
@@ -732,6 +735,7 @@ impl<'a> Request<'a> {
             if let Tap::Record(recorder) = &self.inner.tap {
                 let index = recorder.push(self.live(), &raw);
                 return Ok(Response {
+                    status: raw.status,
                     raw: Held::Owned(Box::new(raw)),
                     tap: Some((recorder, index)),
                     replayed: None,
@@ -782,6 +786,8 @@ impl<T> Answer for T {}
 /// or replayer (no reference count touched per call).
 #[derive(Debug)]
 pub struct Response<'a> {
+    /// The status, beside `raw`: a replayed answer's status is read without reading the answer.
+    status: StatusCode,
     raw: Held<'a>,
     /// In record mode: the recording entry, told the personal data of the decoded body.
     #[cfg(feature = "record")]
@@ -808,6 +814,7 @@ enum Held<'a> {
 impl Response<'_> {
     pub fn new(raw: RawResponse) -> Self {
         Response {
+            status: raw.status,
             raw: Held::Owned(Box::new(raw)),
             #[cfg(feature = "record")]
             tap: None,
@@ -818,7 +825,7 @@ impl Response<'_> {
         }
     }
     pub fn status(&self) -> u16 {
-        self.raw().status.as_u16()
+        self.status.as_u16()
     }
     pub fn raw(&self) -> &RawResponse {
         match &self.raw {

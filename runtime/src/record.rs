@@ -708,8 +708,9 @@ struct Slot {
     in_order: Option<u64>,
     /// Its answer when the response body holds no placeholder, built once (the body serialized
     /// once, shared by every replay of it); `None` where the caller's values are substituted at
-    /// each answer. Boxed: a replay that finds the typed value below never reads it.
-    prebuilt: Option<Box<RawResponse>>,
+    /// each answer. Boxed, with its status beside it: a replay that finds the typed value below
+    /// reads only the status.
+    prebuilt: Option<(StatusCode, Box<RawResponse>)>,
     /// The typed value the prebuilt answer decoded to, the first time it did: later replays of
     /// it (in any session) clone it instead of decoding JSON again.
     typed: OnceLock<Box<dyn Any + Send + Sync>>,
@@ -720,7 +721,11 @@ struct Slot {
 /// values in place of its placeholders).
 #[derive(Debug)]
 pub(crate) enum Answer<'a> {
-    Prebuilt { index: usize, raw: &'a RawResponse },
+    Prebuilt {
+        index: usize,
+        status: StatusCode,
+        raw: &'a RawResponse,
+    },
     Built(Box<RawResponse>),
 }
 
@@ -1070,7 +1075,10 @@ impl Replayer {
                 let bound = rec.response.body.as_ref().is_some_and(holds_placeholder);
                 Slot {
                     in_order: None,
-                    prebuilt: (!bound).then(|| Box::new(rec.response.to_raw())),
+                    prebuilt: (!bound).then(|| {
+                        let raw = rec.response.to_raw();
+                        (raw.status, Box::new(raw))
+                    }),
                     typed: OnceLock::new(),
                 }
             })
@@ -1137,6 +1145,11 @@ impl Replayer {
     /// The recorded response for `live`: the first unused interaction that matches, else the last
     /// used one that does (a repeated call gets the same answer): the interaction when its
     /// answer is prebuilt (the same for every replay: [`Replayer::prebuilt`], [`Replayer::typed`]).
+    ///
+    /// Inline, with the lookup out of line: a replay in recorded order is answered without a
+    /// call, so the answer stays in registers (returned through memory, its two words stored
+    /// one by one and loaded as one stall the CPU's store forwarding).
+    #[inline]
     pub(crate) fn answer(&self, live: &Probe<'_>) -> Result<Answer<'_>, Box<ReplayMiss>> {
         let p = &*self.0.prepared;
         let mut session = lock(&self.0.session);
@@ -1145,6 +1158,7 @@ impl Replayer {
         let next = session.next;
         if let Some(Slot {
             in_order: Some(want),
+            prebuilt,
             ..
         }) = p.slots.get(next)
         {
@@ -1160,9 +1174,27 @@ impl Replayer {
             if !session.used[next] && check() == *want {
                 session.used[next] = true;
                 session.next = next + 1;
-                return Ok(self.respond(next, &session.bindings));
+                return Ok(match prebuilt {
+                    Some((status, raw)) => Answer::Prebuilt {
+                        index: next,
+                        status: *status,
+                        raw,
+                    },
+                    None => self.respond(next, &session.bindings),
+                });
             }
         }
+        self.look_up(live, session)
+    }
+
+    /// [`Replayer::answer`] for a request that is not the one expected next in recorded order.
+    #[inline(never)]
+    fn look_up(
+        &self,
+        live: &Probe<'_>,
+        mut session: MutexGuard<'_, Session>,
+    ) -> Result<Answer<'_>, Box<ReplayMiss>> {
+        let p = &*self.0.prepared;
         let key = request_key(
             live.method,
             live.path,
@@ -1306,8 +1338,12 @@ impl Replayer {
     /// The answer of interaction `i`, with the caller's values in place of its placeholders.
     fn respond(&self, i: usize, bindings: &HashMap<String, Value>) -> Answer<'_> {
         let p = &*self.0.prepared;
-        if let Some(raw) = &p.slots[i].prebuilt {
-            return Answer::Prebuilt { index: i, raw };
+        if let Some((status, raw)) = &p.slots[i].prebuilt {
+            return Answer::Prebuilt {
+                index: i,
+                status: *status,
+                raw,
+            };
         }
         let mut rec = p.cassette.interactions[i].response.clone();
         if let Some(b) = &mut rec.body {
