@@ -1037,10 +1037,10 @@ pin_project_lite::pin_project! {
     /// the connection task's next turn, which the body's own wake-up asks for anyway), so they cost
     /// neither a clock read nor a timer-wheel insert and removal; a wait that goes on is timed from
     /// its second poll, microseconds after its first. The timeout never goes unwatched: a yield is
-    /// always followed by a poll.
+    /// always followed by a poll. The `Sleep` is boxed once started: a tokio `Sleep` is most of
+    /// a hundred bytes, which every request's future (and body) would otherwise carry and move.
     struct LazyTimer {
-        #[pin]
-        sleep: Option<tokio::time::Sleep>,
+        sleep: Option<Pin<Box<tokio::time::Sleep>>>,
         state: Wait,
         timeout: Duration,
     }
@@ -1068,7 +1068,7 @@ impl LazyTimer {
 
     /// The watched future is pending: `Ready` once the timeout has passed.
     fn poll_expired(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let mut this = self.project();
+        let this = self.project();
         match *this.state {
             Wait::Idle => {
                 *this.state = Wait::Yielded;
@@ -1077,16 +1077,16 @@ impl LazyTimer {
             }
             Wait::Yielded => {
                 let deadline = tokio::time::Instant::now() + *this.timeout;
-                match this.sleep.as_mut().as_pin_mut() {
-                    Some(sleep) => sleep.reset(deadline),
-                    None => this.sleep.set(Some(tokio::time::sleep_until(deadline))),
+                match this.sleep.as_mut() {
+                    Some(sleep) => sleep.as_mut().reset(deadline),
+                    None => *this.sleep = Some(Box::pin(tokio::time::sleep_until(deadline))),
                 }
                 *this.state = Wait::Timed;
             }
             Wait::Timed => {}
         }
-        match this.sleep.as_pin_mut() {
-            Some(sleep) => sleep.poll(cx),
+        match this.sleep.as_mut() {
+            Some(sleep) => sleep.as_mut().poll(cx),
             None => Poll::Pending,
         }
     }
