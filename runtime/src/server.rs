@@ -439,7 +439,8 @@ impl Context {
             RequestId::Text(s) => Some(s),
         }
     }
-    /// Every header of the request, including those the spec declares.
+    /// Every header of the request, including those the spec declares, as received (an id the
+    /// server made for a request without one is [`Context::request_id`], not a header).
     pub fn headers(&self) -> &axum::http::HeaderMap {
         &self.headers
     }
