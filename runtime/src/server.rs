@@ -61,6 +61,36 @@ fn decode(s: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+/// The `key=value` pairs of a raw query, as [`parse_query`] splits it (empty pairs skipped, a
+/// pair without `=` has an empty value), undecoded: a byte scan, without `str::split`'s
+/// general pattern search (most of the cost of reading a parameter).
+struct Pairs<'a>(&'a str);
+
+impl<'a> Iterator for Pairs<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<(&'a str, &'a str)> {
+        loop {
+            if self.0.is_empty() {
+                return None;
+            }
+            // `&` and `=` are ASCII: the slices below are on character boundaries.
+            let (pair, rest) = match self.0.bytes().position(|b| b == b'&') {
+                Some(i) => (&self.0[..i], &self.0[i + 1..]),
+                None => (self.0, ""),
+            };
+            self.0 = rest;
+            if pair.is_empty() {
+                continue;
+            }
+            return Some(match pair.bytes().position(|b| b == b'=') {
+                Some(i) => (&pair[..i], &pair[i + 1..]),
+                None => (pair, ""),
+            });
+        }
+    }
+}
+
 /// A query key or value decoded (`+` and `%XX`), borrowed when it has nothing to decode.
 fn decoded(s: &str) -> Cow<'_, str> {
     if s.bytes().any(|b| b == b'+' || b == b'%') {
@@ -296,12 +326,7 @@ impl Request {
     }
     /// The values of query parameter `name`, in order, decoded as [`parse_query`] decodes them.
     fn query_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = Cow<'a, str>> + 'a {
-        self.uri
-            .query()
-            .into_iter()
-            .flat_map(|q| q.split('&'))
-            .filter(|p| !p.is_empty())
-            .map(|p| p.split_once('=').unwrap_or((p, "")))
+        Pairs(self.uri.query().unwrap_or_default())
             .filter(move |(k, _)| decoded(k) == name)
             .map(|(_, v)| decoded(v))
     }
