@@ -643,7 +643,7 @@ impl<'a> Request<'a> {
     #[inline]
     pub fn send<E: 'a>(mut self) -> Sending<'a, E> {
         if let Some(e) = self.parts.as_mut().and_then(|p| p.error.take()) {
-            return Sending::Done(Some(Err(Error::Encode(e))));
+            return Sending::done(Err(Error::Encode(e)));
         }
         // Replay answers here, before anything awaits: the future the caller awaits holds the
         // answer (a few words), not the request and the state of an `async fn` that would be
@@ -659,7 +659,7 @@ impl<'a> Request<'a> {
                 body,
                 pointers: &parts.pointers,
             };
-            return Sending::Done(Some(match replayer.answer(&probe) {
+            return Sending::done(match replayer.answer(&probe) {
                 // Headers and body stay in the replayer, which also keeps the typed value.
                 Ok(crate::record::Answer::Prebuilt { index, status, raw }) => Ok(Response {
                     status,
@@ -674,12 +674,12 @@ impl<'a> Request<'a> {
                     replayed: None,
                 }),
                 Err(miss) => Err(Error::Replay(miss)),
-            }));
+            });
         }
         // The network path's future (retries, timeouts, the breaker: ~1.7 KB) lives on the heap,
         // so the future of every generated method that awaits it stays small, and one allocation
         // is nothing beside a round trip.
-        Sending::Http(Box::pin(self.send_http()))
+        Sending(Sent::Http(Box::pin(self.send_http())))
     }
 
     async fn send_http<E>(self) -> Result<Response<'a>, Error<E>> {
@@ -749,9 +749,17 @@ impl<'a> Request<'a> {
 /// The future of [`Request::send`]: the response, there already when the call was answered
 /// without the network (replay, or a request that could not be encoded), else the network
 /// call (boxed).
-pub enum Sending<'a, E> {
+pub struct Sending<'a, E>(Sent<'a, E>);
+
+enum Sent<'a, E> {
     Done(Option<Result<Response<'a>, Error<E>>>),
     Http(Pin<Box<dyn Future<Output = Result<Response<'a>, Error<E>>> + Send + 'a>>),
+}
+
+impl<'a, E> Sending<'a, E> {
+    fn done(result: Result<Response<'a>, Error<E>>) -> Self {
+        Sending(Sent::Done(Some(result)))
+    }
 }
 
 // Nothing of `Done` is ever pinned (its result is moved out when polled) and `Http` is a box.
@@ -760,11 +768,11 @@ impl<E> Unpin for Sending<'_, E> {}
 impl<'a, E> Future for Sending<'a, E> {
     type Output = Result<Response<'a>, Error<E>>;
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match &mut *self {
-            Sending::Done(done) => {
+        match &mut self.0 {
+            Sent::Done(done) => {
                 Poll::Ready(done.take().expect("`Sending` polled after it completed"))
             }
-            Sending::Http(call) => call.as_mut().poll(cx),
+            Sent::Http(call) => call.as_mut().poll(cx),
         }
     }
 }
