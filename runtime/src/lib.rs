@@ -50,6 +50,12 @@ pub mod dao;
 pub use redact::{PersonalData, Redacted};
 pub use validation::Validate;
 
+/// `#[derive(New)]`: `new` from the fields not marked `#[new(default)]` (optional fields, `None`;
+/// lists, empty) or `#[new(value = "…")]` (defaulted fields, the spec's default), in field order.
+/// Generated models and server requests derive it instead of writing the same constructor per
+/// type; it is [derive-new](https://docs.rs/derive-new)'s `new`.
+pub use derive_new::new as New;
+
 #[cfg(feature = "client")]
 pub mod client;
 
