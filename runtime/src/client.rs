@@ -840,6 +840,25 @@ impl Response<'_> {
     pub fn unexpected<E, R>(self) -> Result<R, Error<E>> {
         Err(Error::UnexpectedStatus(Box::new(self.into_raw())))
     }
+    /// A status that is not a documented success: the operation's documented error for it
+    /// ([`Errors`]), else an unexpected status.
+    pub fn error<E: Errors, R>(self) -> Result<R, Error<E>> {
+        E::from_response(self)
+    }
+}
+
+/// An operation's documented errors, decoded by status. Generated clients implement it for each
+/// operation's error enum with [`errors!`](crate::errors).
+pub trait Errors: Sized {
+    /// The documented error that `resp`'s status answers ([`Response::err_json`],
+    /// [`Response::err_unit`]), else [`Error::UnexpectedStatus`].
+    fn from_response<R>(resp: Response<'_>) -> Result<R, Error<Self>>;
+}
+
+impl Errors for std::convert::Infallible {
+    fn from_response<R>(resp: Response<'_>) -> Result<R, Error<Self>> {
+        resp.unexpected()
+    }
 }
 
 #[cfg(test)]
