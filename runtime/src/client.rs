@@ -845,6 +845,25 @@ impl Response<'_> {
     pub fn error<E: Errors, R>(self) -> Result<R, Error<E>> {
         E::from_response(self)
     }
+    /// The JSON body of the operation's one documented success `status` ([`Response::ok_json`]),
+    /// or the documented error of another status ([`Response::error`]).
+    pub fn json_or_error<T: DeserializeOwned + PersonalData + Answer, E: Errors>(
+        self,
+        status: u16,
+    ) -> Result<T, Error<E>> {
+        match self.status() == status {
+            true => self.ok_json(),
+            false => self.error(),
+        }
+    }
+    /// `()` for the operation's one documented success `status` (a body-less success), or the
+    /// documented error of another status ([`Response::error`]).
+    pub fn unit_or_error<E: Errors>(self, status: u16) -> Result<(), Error<E>> {
+        match self.status() == status {
+            true => Ok(()),
+            false => self.error(),
+        }
+    }
 }
 
 /// An operation's documented errors, decoded by status. Generated clients implement it for each

@@ -552,17 +552,34 @@ fn operation(plan: &Plan, sid: ServiceId, op: &OpPlan, items: &mut TokenStream) 
         });
     }
     let result = result_type(plan, sid, op, false);
-    let (arms, fallback) = status_arms(op);
     let docs = op_docs(op);
+    // One documented success: the response is that success or an error, in one call.
+    let single = match (&op.ok_enum, op.successes().next()) {
+        (None, Some(r)) => Some((r.code.as_u16().unwrap_or(200), r.unit)),
+        _ => None,
+    };
+    let answer = match single {
+        Some((code, unit)) => {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            match unit {
+                true => quote!(resp.unit_or_error(#code)),
+                false => quote!(resp.json_or_error(#code)),
+            }
+        }
+        None => {
+            let (arms, fallback) = status_arms(op);
+            match arms.is_empty() {
+                true => fallback,
+                false => quote!(match resp.status() { #(#arms)* _ => #fallback, }),
+            }
+        }
+    };
     quote! {
         #docs
         pub async fn #fname(&self, #(#args),*) -> #result {
             #prelude
             let resp = #build.send().await?;
-            match resp.status() {
-                #(#arms)*
-                _ => #fallback,
-            }
+            #answer
         }
     }
 }

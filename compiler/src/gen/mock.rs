@@ -260,7 +260,8 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
                 fn #f(&self, #(#args),*) -> #ret {
                     let mock = self.mock;
                     async move {
-                        mock.log.push(Call::#rvariant(#call));
+                        let call = Call::#rvariant(#call);
+                        mock.log.push(call);
                         #reject
                         mock.stubs.#acc.#f.answer(|| #default)
                     }
