@@ -104,19 +104,36 @@ pub fn encode_segment(s: &str) -> String {
     out
 }
 
-/// [`encode_segment`] appended to `out`: runs of unreserved characters are copied whole.
+/// The bytes a path segment keeps as they are (RFC 3986 unreserved): a table, so a segment is
+/// scanned with one load per byte.
+const UNRESERVED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+        i += 1;
+    }
+    t
+};
+
+/// [`encode_segment`] appended to `out`: runs of unreserved characters are copied whole (most
+/// values, ids and enum values, are one run).
 pub fn encode_segment_into(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let bytes = s.as_bytes();
     let mut run = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            continue;
-        }
-        // A run is only ASCII, so both of its ends are character boundaries.
+    while let Some(n) = bytes[run..]
+        .iter()
+        .position(|&b| !UNRESERVED[usize::from(b)])
+    {
+        let i = run + n;
+        // A run is only ASCII, so both of its ends are character boundaries (an empty one, between
+        // two bytes of one character, is not sliced).
         if run < i {
             out.push_str(&s[run..i]);
         }
+        let b = bytes[i];
         out.push('%');
         out.push(char::from(HEX[usize::from(b >> 4)]));
         out.push(char::from(HEX[usize::from(b & 0xf)]));

@@ -693,20 +693,27 @@ struct Prepared {
     by_route: Index,
     /// Interactions whose path holds a placeholder: tried for every request.
     wildcard: Vec<usize>,
-    /// The answer of each interaction whose response body holds no placeholder, built once (the
-    /// body serialized once, shared by every replay of it); `None` where the caller's values
-    /// are substituted at each answer.
-    prebuilt: Vec<Option<RawResponse>>,
-    /// The typed value each prebuilt answer decoded to, the first time it did: later replays of
+    /// Per interaction, what a replayed call reads of it, side by side: in recorded order, a
+    /// replay reads one slot per call (48 bytes) rather than one line from each of three vectors.
+    slots: Vec<Slot>,
+}
+
+/// What a replayed call reads of one interaction.
+struct Slot {
+    /// Its key when a request with that key is answered by it whenever it is unused: it is keyed
+    /// exactly, the first of its key, on a route with no placeholder candidates, in a cassette
+    /// without wildcard paths. A session replaying in recorded order (the usual case) finds its
+    /// answer here, at the interaction after the last one answered, without a lookup in the
+    /// index. (Its [`request_check`]: one comparison with one request needs no 128 bits.)
+    in_order: Option<u64>,
+    /// Its answer when the response body holds no placeholder, built once (the body serialized
+    /// once, shared by every replay of it); `None` where the caller's values are substituted at
+    /// each answer. Boxed, with its status beside it: a replay that finds the typed value below
+    /// reads only the status.
+    prebuilt: Option<(StatusCode, Box<RawResponse>)>,
+    /// The typed value the prebuilt answer decoded to, the first time it did: later replays of
     /// it (in any session) clone it instead of decoding JSON again.
-    typed: Vec<OnceLock<Box<dyn Any + Send + Sync>>>,
-    /// Per interaction, its key when a request with that key is answered by it whenever it is
-    /// unused: it is keyed exactly, the first of its key, on a route with no placeholder
-    /// candidates, in a cassette without wildcard paths. A session replaying in recorded order
-    /// (the usual case) finds its answer here, at the interaction after the last one answered,
-    /// without a lookup in the index.
-    /// (Its [`request_check`]: one comparison with one request needs no 128 bits.)
-    in_order: Vec<Option<u64>>,
+    typed: OnceLock<Box<dyn Any + Send + Sync>>,
 }
 
 /// A replayed answer: an interaction whose answer is the same in every replay, built once
@@ -714,7 +721,11 @@ struct Prepared {
 /// values in place of its placeholders).
 #[derive(Debug)]
 pub(crate) enum Answer<'a> {
-    Prebuilt { index: usize, raw: &'a RawResponse },
+    Prebuilt {
+        index: usize,
+        status: StatusCode,
+        raw: &'a RawResponse,
+    },
     Built(Box<RawResponse>),
 }
 
@@ -726,7 +737,7 @@ struct Session {
     /// Placeholder → the value the replayed requests carried in its place.
     bindings: HashMap<String, Value>,
     /// The interaction after the last one that answered: where a replay in recorded order finds
-    /// its next answer ([`Prepared::in_order`]).
+    /// its next answer ([`Slot::in_order`]).
     next: usize,
 }
 
@@ -836,19 +847,21 @@ fn route_key(method: &str, path: &str) -> Twin {
 }
 
 fn hash_route(h: &mut impl Hasher, method: &str, path: &str) {
-    // Methods are short: upper-cased on the stack and hashed in one write, as any case would be.
+    // Hashed as its upper case, whatever case it is written in: a method from `http::Method`
+    // is upper case already and is hashed as it is; another is upper-cased on the stack.
     let mut upper = [0u8; 16];
-    match method.len() <= upper.len() {
-        true => {
+    match method.bytes().any(|b| b.is_ascii_lowercase()) {
+        false => h.write(method.as_bytes()),
+        true if method.len() <= upper.len() => {
             let upper = &mut upper[..method.len()];
             upper.copy_from_slice(method.as_bytes());
             upper.make_ascii_uppercase();
             h.write(upper);
         }
-        false => h.write(method.to_ascii_uppercase().as_bytes()),
+        true => h.write(method.to_ascii_uppercase().as_bytes()),
     }
     h.write_u8(0xff);
-    path.hash(h);
+    h.write(path.as_bytes());
 }
 
 /// The key of a request as `options` compare it, without placeholders: route, the query pairs
@@ -868,7 +881,7 @@ fn request_key(
 }
 
 /// Half of a request's key, as one hasher makes it: enough to tell whether a request is the one
-/// expected next ([`Prepared::in_order`]: one comparison, not a lookup among all keys), for half
+/// expected next ([`Slot::in_order`]: one comparison, not a lookup among all keys), for half
 /// the hashing.
 fn request_check(
     method: &str,
@@ -1054,24 +1067,29 @@ impl Replayer {
                 exact.push((key, i));
             }
         }
-        let prebuilt: Vec<_> = cassette
+        let by_route = Index::build(by_route);
+        let mut slots: Vec<Slot> = cassette
             .interactions
             .iter()
             .map(|rec| {
                 let bound = rec.response.body.as_ref().is_some_and(holds_placeholder);
-                (!bound).then(|| rec.response.to_raw())
+                Slot {
+                    in_order: None,
+                    prebuilt: (!bound).then(|| {
+                        let raw = rec.response.to_raw();
+                        (raw.status, Box::new(raw))
+                    }),
+                    typed: OnceLock::new(),
+                }
             })
             .collect();
-        let typed = prebuilt.iter().map(|_| OnceLock::new()).collect();
-        let by_route = Index::build(by_route);
-        let mut in_order = vec![None; cassette.interactions.len()];
         if wildcard.is_empty() {
             let mut seen = HashSet::new();
             for &(key, i) in &exact {
                 let r = &cassette.interactions[i].request;
                 if seen.insert(key) && by_route.get(route_key(&r.method, &r.path).key()).is_empty()
                 {
-                    in_order[i] = Some(request_check(
+                    slots[i].in_order = Some(request_check(
                         &r.method,
                         &r.path,
                         r.query.iter().map(|(k, v)| (k, v)),
@@ -1082,13 +1100,11 @@ impl Replayer {
             }
         }
         Replayer::start(Arc::new(Prepared {
-            prebuilt,
-            typed,
+            slots,
             cassette,
             exact: Index::build(exact),
             by_route,
             wildcard,
-            in_order,
             options,
         }))
     }
@@ -1129,13 +1145,23 @@ impl Replayer {
     /// The recorded response for `live`: the first unused interaction that matches, else the last
     /// used one that does (a repeated call gets the same answer): the interaction when its
     /// answer is prebuilt (the same for every replay: [`Replayer::prebuilt`], [`Replayer::typed`]).
+    ///
+    /// Inline, with the lookup out of line: a replay in recorded order is answered without a
+    /// call, so the answer stays in registers (returned through memory, its two words stored
+    /// one by one and loaded as one stall the CPU's store forwarding).
+    #[inline]
     pub(crate) fn answer(&self, live: &Probe<'_>) -> Result<Answer<'_>, Box<ReplayMiss>> {
         let p = &*self.0.prepared;
         let mut session = lock(&self.0.session);
         // In recorded order: the interaction after the last answer, when it answers this
         // request's key whenever unused (the index below would find the same one).
         let next = session.next;
-        if let Some(Some(want)) = p.in_order.get(next) {
+        if let Some(Slot {
+            in_order: Some(want),
+            prebuilt,
+            ..
+        }) = p.slots.get(next)
+        {
             let check = || {
                 request_check(
                     live.method,
@@ -1148,9 +1174,27 @@ impl Replayer {
             if !session.used[next] && check() == *want {
                 session.used[next] = true;
                 session.next = next + 1;
-                return Ok(self.respond(next, &session.bindings));
+                return Ok(match prebuilt {
+                    Some((status, raw)) => Answer::Prebuilt {
+                        index: next,
+                        status: *status,
+                        raw,
+                    },
+                    None => self.respond(next, &session.bindings),
+                });
             }
         }
+        self.look_up(live, session)
+    }
+
+    /// [`Replayer::answer`] for a request that is not the one expected next in recorded order.
+    #[inline(never)]
+    fn look_up(
+        &self,
+        live: &Probe<'_>,
+        mut session: MutexGuard<'_, Session>,
+    ) -> Result<Answer<'_>, Box<ReplayMiss>> {
+        let p = &*self.0.prepared;
         let key = request_key(
             live.method,
             live.path,
@@ -1230,14 +1274,21 @@ impl Replayer {
     }
 
     /// The typed answer of prebuilt interaction `i`, when one was decoded as a `T` before.
+    #[inline]
     pub(crate) fn typed<T: 'static>(&self, i: usize) -> Option<&T> {
-        self.0.prepared.typed.get(i)?.get()?.downcast_ref::<T>()
+        self.0
+            .prepared
+            .slots
+            .get(i)?
+            .typed
+            .get()?
+            .downcast_ref::<T>()
     }
 
     /// Keeps the typed answer of prebuilt interaction `i` for later replays.
     pub(crate) fn keep_typed<T: Clone + Send + Sync + 'static>(&self, i: usize, value: &T) {
-        if let Some(slot) = self.0.prepared.typed.get(i) {
-            let _ = slot.set(Box::new(value.clone()));
+        if let Some(slot) = self.0.prepared.slots.get(i) {
+            let _ = slot.typed.set(Box::new(value.clone()));
         }
     }
 
@@ -1287,8 +1338,12 @@ impl Replayer {
     /// The answer of interaction `i`, with the caller's values in place of its placeholders.
     fn respond(&self, i: usize, bindings: &HashMap<String, Value>) -> Answer<'_> {
         let p = &*self.0.prepared;
-        if let Some(raw) = &p.prebuilt[i] {
-            return Answer::Prebuilt { index: i, raw };
+        if let Some((status, raw)) = &p.slots[i].prebuilt {
+            return Answer::Prebuilt {
+                index: i,
+                status: *status,
+                raw,
+            };
         }
         let mut rec = p.cassette.interactions[i].response.clone();
         if let Some(b) = &mut rec.body {

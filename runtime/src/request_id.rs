@@ -57,20 +57,58 @@ pub(crate) fn scoped<F: Future>(
 /// thread-local generator (seeded once per thread from the OS), not a system call per id:
 /// request ids must be unique, not secret.
 pub fn generate() -> String {
-    let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
-    new_id(&mut buf).to_owned()
+    let id = uuid_text(fastrand::u128(..));
+    String::from_utf8_lossy(&id).into_owned()
 }
 
-/// [`generate`] as a header value (one allocation: the value's own buffer).
+/// [`generate`] as a header value, without an allocation of its own: the id is written into a
+/// buffer this thread shares among its next 128 ids (one allocation per 128 ids, freed when the
+/// last of them is dropped), so the value and its clones (the request's header, the task-local,
+/// the response's header) share it by reference count.
 pub(crate) fn generate_header() -> http::HeaderValue {
-    let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
-    http::HeaderValue::from_str(new_id(&mut buf)).expect("a UUID is a header value")
+    thread_local! {
+        static IDS: std::cell::RefCell<bytes::BytesMut> =
+            std::cell::RefCell::new(bytes::BytesMut::new());
+    }
+    let id = uuid_text(fastrand::u128(..));
+    let id = IDS.with(|ids| {
+        let mut ids = ids.borrow_mut();
+        if ids.capacity() < id.len() {
+            *ids = bytes::BytesMut::with_capacity(128 * id.len());
+        }
+        ids.extend_from_slice(&id);
+        ids.split().freeze()
+    });
+    // SAFETY: hex digits and hyphens are visible ASCII, valid in a header value.
+    unsafe { http::HeaderValue::from_maybe_shared_unchecked(id) }
 }
 
-fn new_id(buf: &mut [u8; uuid::fmt::Hyphenated::LENGTH]) -> &str {
-    let bytes = fastrand::u128(..).to_le_bytes();
-    let id = uuid::Builder::from_random_bytes(bytes).into_uuid();
-    id.hyphenated().encode_lower(buf)
+/// A random (version 4, RFC 9562 variant) UUID from 128 random bits, as hyphenated lower-case
+/// text (the `uuid` crate's text for the same bits, without its per-byte formatting loop).
+fn uuid_text(random: u128) -> [u8; 36] {
+    /// Each byte's two hex digits.
+    const PAIRS: [[u8; 2]; 256] = {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut pairs = [[0u8; 2]; 256];
+        let mut i = 0;
+        while i < 256 {
+            pairs[i] = [HEX[i >> 4], HEX[i & 0xf]];
+            i += 1;
+        }
+        pairs
+    };
+    /// Where each byte's digits go, around the hyphens at 8, 13, 18 and 23.
+    const AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+    let mut b = random.to_be_bytes();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let mut out = [b'-'; 36];
+    for (byte, at) in b.into_iter().zip(AT) {
+        let [hi, lo] = PAIRS[usize::from(byte)];
+        out[at] = hi;
+        out[at + 1] = lo;
+    }
+    out
 }
 
 /// Whether an incoming id is kept as it is: 1 to [`MAX_LEN`] characters of letters, digits and
@@ -109,5 +147,18 @@ mod tests {
         assert_ne!(a, b);
         let parsed = uuid::Uuid::parse_str(&a).unwrap();
         assert_eq!(parsed.get_version(), Some(uuid::Version::Random));
+        assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122);
+        // The same text as the uuid crate's for the same bits.
+        for bits in [0u128, u128::MAX, 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210] {
+            let ours = uuid_text(bits);
+            let theirs = uuid::Builder::from_random_bytes(bits.to_be_bytes()).into_uuid();
+            assert_eq!(
+                std::str::from_utf8(&ours).unwrap(),
+                theirs.hyphenated().to_string()
+            );
+        }
+        let header = generate_header();
+        assert!(uuid::Uuid::parse_str(header.to_str().unwrap()).is_ok());
+        assert_ne!(header, generate_header());
     }
 }

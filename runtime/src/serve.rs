@@ -32,7 +32,7 @@
 //! | a panicking handler | 500 |
 //!
 //! The stages are one `ServiceBuilder`, applied once: [`Server::serve`] wraps the whole router
-//! in it (one service, cloned per request without boxing), [`Server::into_router`] wraps each
+//! in it (one service, cloned per connection without boxing), [`Server::into_router`] wraps each
 //! route in it once. The stages are small tower services of this module, without boxed futures,
 //! `from_fn` middleware or response-body wrappers (the response body stays axum's `Body` from the
 //! router out); the request and body-read timers start only when a wait outlasts one yield
@@ -41,12 +41,22 @@
 //! costs against the bare routes (see `bench/README.md`).
 //!
 //! Connections (hyper's HTTP/1 server): the head of each request must arrive within
-//! [`Config::header_read_timeout`] (slowloris), and hyper starts that timer whenever it waits
-//! for a head, so it is also the idle keep-alive timeout; at most [`Config::max_connections`]
-//! are served at once (more wait in the listen backlog); graceful shutdown is hyper's, each
-//! connection watching the shutdown channel without locking it per poll. Beyond what a request
-//! can fit in hyper's buffer (4 × the URI and header limits), hyper itself answers 414/431 and
-//! closes the connection, without the JSON body.
+//! [`Config::header_read_timeout`] of the connection's opening or of its last response
+//! (slowloris; so it is also the idle keep-alive timeout), else the connection is closed. The
+//! timer is the connection's own (`HeadTimer`: one `Sleep` per connection, moved on only when it
+//! fires for a wait that has ended), not hyper's, which made and registered a new `Sleep` for
+//! every request. At most [`Config::max_connections`] are served at once (more wait in the
+//! listen backlog); each is handed the stack once and calls it in place. A client that
+//! half-closes after its request is still answered (hyper's `half_close`: no read while a request
+//! is handled, which made hyper reallocate its read buffer per request); one that goes away is
+//! noticed when its answer is written. Graceful shutdown is hyper's, each connection watching
+//! the shutdown channel without locking it per poll. Beyond what a request can fit in hyper's
+//! buffer (4 × the URI and header limits), hyper itself answers 414/431 and closes the
+//! connection, without the JSON body.
+//!
+//! A new request id is a random UUID (version 4) written into a buffer each thread shares among
+//! 128 ids, so it costs no allocation of its own; the request span is built only when a
+//! subscriber records INFO.
 
 use crate::health::Hook;
 use crate::validation::ValidationError;
@@ -71,8 +81,9 @@ pub struct Config {
     pub max_uri_length: usize,
     /// The largest sum of header name and value lengths, in bytes (16 KiB) → 431.
     pub max_header_bytes: usize,
-    /// Time for a request's head to arrive, counted from when the connection waits for it: the
-    /// slowloris guard and the idle keep-alive timeout (10 s). The connection is closed.
+    /// Time for a request's head to arrive, counted from the connection's opening or its last
+    /// response: the slowloris guard and the idle keep-alive timeout (10 s). The connection is
+    /// closed.
     pub header_read_timeout: Duration,
     /// The longest pause while the body arrives (10 s) → 408.
     pub body_read_timeout: Duration,
@@ -279,13 +290,21 @@ impl Server {
         listener: tokio::net::TcpListener,
         signal: impl Future<Output = ()>,
     ) -> std::io::Result<()> {
-        use hyper_util::rt::{TokioIo, TokioTimer};
+        use hyper_util::rt::TokioIo;
         let (c, routes) = self.parts();
-        // The stack around the whole router, as one service: cloned per request without boxing.
+        // The stack around the whole router, as one service: cloned once per connection (and
+        // called in place by its `ConnService`), never boxed.
         let app = stack!(&c).service(routes);
         let mut http = hyper::server::conn::http1::Builder::new();
-        http.timer(TokioTimer::new())
-            .header_read_timeout(c.header_read_timeout)
+        // The header-read timeout is the connections' own (`HeadTimer`), not hyper's.
+        http.header_read_timeout(None)
+            // hyper otherwise reads from the socket while each request is handled, to notice a
+            // client that closes (or half-closes) its side early. That read needs room in the
+            // read buffer while the request's head still holds it, so hyper allocated a new
+            // buffer (and shared it again) for every request: two allocations per request. A
+            // half-closed client is answered (RFC 9112 §9.6); one that went away is noticed when
+            // its answer is written, its handler bounded by the request timeout meanwhile.
+            .half_close(true)
             .keep_alive(c.keep_alive)
             .max_buf_size((4 * (c.max_uri_length + c.max_header_bytes)).max(64 << 10));
         let slots = Arc::new(tokio::sync::Semaphore::new(c.max_connections.max(1)));
@@ -314,10 +333,15 @@ impl Server {
                 () = &mut signal => break,
             };
             let _ = stream.set_nodelay(true);
-            let service = hyper_util::service::TowerToHyperService::new(app.clone());
+            let state = Arc::new(ConnState::new());
+            let service = ConnService {
+                service: std::cell::RefCell::new(app.clone()),
+                state: state.clone(),
+            };
             let conn = graceful.watch(
                 http.serve_connection(TokioIo::new(stream), service),
                 |conn| conn.graceful_shutdown(),
+                HeadTimer::new(c.header_read_timeout, state),
             );
             tokio::spawn(async move {
                 // A client that goes away mid-request is not the server's error.
@@ -362,10 +386,12 @@ impl Graceful {
 
     /// `conn`, which `begin` asks to finish its in-flight requests and close once shutdown
     /// begins.
+    /// Also closes it when `head` says it has waited too long for a request head.
     fn watch<C: Future>(
         &self,
         conn: C,
         begin: fn(Pin<&mut C>),
+        head: HeadTimer,
     ) -> Watched<C, impl Future<Output = tokio::sync::watch::Receiver<()>>> {
         let mut rx = self.tx.subscribe();
         Watched {
@@ -378,6 +404,7 @@ impl Graceful {
             begin,
             begun: self.begun.clone(),
             watching: None,
+            head,
         }
     }
 
@@ -395,7 +422,7 @@ impl Graceful {
 }
 
 pin_project_lite::pin_project! {
-    /// A connection under [`Graceful`].
+    /// A connection under [`Graceful`] and its [`HeadTimer`]: `None` when the timer closed it.
     struct Watched<C, F: Future> {
         #[pin]
         conn: C,
@@ -406,32 +433,175 @@ pin_project_lite::pin_project! {
         cancelled: Option<F::Output>,
         begin: fn(Pin<&mut C>),
         begun: Arc<std::sync::atomic::AtomicBool>,
-        // The waker `cancel` was last polled with.
+        // The waker `cancel` and the head timer were last polled with.
         watching: Option<std::task::Waker>,
+        head: HeadTimer,
     }
 }
 
 impl<C: Future, F: Future> Future for Watched<C, F> {
-    type Output = C::Output;
+    type Output = Option<C::Output>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<C::Output> {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<C::Output>> {
         let mut this = self.project();
-        if this.cancelled.is_none()
-            && (this.begun.load(Ordering::Acquire)
-                || !this
-                    .watching
-                    .as_ref()
-                    .is_some_and(|w| w.will_wake(cx.waker())))
-        {
-            match this.cancel.poll(cx) {
-                Poll::Ready(rx) => {
-                    this.cancelled.set(Some(rx));
-                    (this.begin)(this.conn.as_mut());
-                }
-                Poll::Pending => *this.watching = Some(cx.waker().clone()),
+        let new_waker = !this
+            .watching
+            .as_ref()
+            .is_some_and(|w| w.will_wake(cx.waker()));
+        if new_waker {
+            *this.watching = Some(cx.waker().clone());
+        }
+        if this.cancelled.is_none() && (new_waker || this.begun.load(Ordering::Acquire)) {
+            if let Poll::Ready(rx) = this.cancel.poll(cx) {
+                this.cancelled.set(Some(rx));
+                (this.begin)(this.conn.as_mut());
             }
         }
-        this.conn.poll(cx)
+        if let Poll::Ready(done) = this.conn.poll(cx) {
+            return Poll::Ready(Some(done));
+        }
+        if this.head.expired(cx, new_waker) {
+            // Dropping the connection closes it, as hyper's own header-read timeout does.
+            return Poll::Ready(None);
+        }
+        Poll::Pending
+    }
+}
+
+/// What a connection's [`ConnService`] tells its [`HeadTimer`]: whether a request is being
+/// handled, and since when the connection has waited for the next head (its last response, or
+/// its opening). Touched only by the connection's own task.
+struct ConnState {
+    opened: std::time::Instant,
+    busy: std::sync::atomic::AtomicBool,
+    /// Nanoseconds from `opened` to the end of the last response.
+    idle_at: std::sync::atomic::AtomicU64,
+}
+
+impl ConnState {
+    fn new() -> ConnState {
+        ConnState {
+            opened: std::time::Instant::now(),
+            busy: Default::default(),
+            idle_at: Default::default(),
+        }
+    }
+
+    fn idle_since(&self) -> tokio::time::Instant {
+        let at = Duration::from_nanos(self.idle_at.load(Ordering::Relaxed));
+        tokio::time::Instant::from_std(self.opened + at)
+    }
+}
+
+/// A connection's service: the stack, called in place (hyper's h1 connection calls it for one
+/// request at a time), and the connection's [`ConnState`] kept. hyper-util's
+/// `TowerToHyperService` clones the whole stack for each request, and with it the router's
+/// reference count, which every connection on every worker writes.
+struct ConnService<S> {
+    service: std::cell::RefCell<S>,
+    state: Arc<ConnState>,
+}
+
+impl<S, B> hyper::service::Service<axum::http::Request<B>> for ConnService<S>
+where
+    S: tower::Service<axum::http::Request<B>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Tracked<S::Future>;
+
+    fn call(&self, req: axum::http::Request<B>) -> Self::Future {
+        self.state.busy.store(true, Ordering::Relaxed);
+        let mut service = self.service.borrow_mut();
+        // Every stage passes `poll_ready` on to axum's `Router`, which is always ready.
+        let ready = service.poll_ready(&mut Context::from_waker(std::task::Waker::noop()));
+        debug_assert!(matches!(ready, Poll::Ready(Ok(()))));
+        Tracked {
+            inner: service.call(req),
+            state: self.state.clone(),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A response of [`ConnService`]: when it is made, the connection waits for the next head.
+    struct Tracked<F> {
+        #[pin]
+        inner: F,
+        state: Arc<ConnState>,
+    }
+}
+
+impl<F: Future> Future for Tracked<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let out = ready!(this.inner.poll(cx));
+        let state = &**this.state;
+        let at = state.opened.elapsed().as_nanos().min(u128::from(u64::MAX)) as u64;
+        state.idle_at.store(at, Ordering::Relaxed);
+        state.busy.store(false, Ordering::Relaxed);
+        Poll::Ready(out)
+    }
+}
+
+/// [`Config::header_read_timeout`] for one connection: the next request's head must arrive
+/// within the timeout of the connection's opening or of its last response (so it is also the
+/// idle keep-alive timeout, and covers the last response's write to a client that does not read
+/// it), else the connection is closed. One `Sleep` for the connection's life: set for the first
+/// wait, and when it fires for a wait that has ended, moved on to the current wait's deadline, so
+/// a connection busy with requests costs it one timer-wheel update per timeout period rather
+/// than per request; between polls the task's waker is registered with it once. hyper's own
+/// header-read timeout makes, registers and removes a new boxed `Sleep` for every request on a
+/// keep-alive connection and runs its read loop once more per request to start it.
+struct HeadTimer {
+    timeout: Duration,
+    state: Arc<ConnState>,
+    sleep: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl HeadTimer {
+    fn new(timeout: Duration, state: Arc<ConnState>) -> HeadTimer {
+        HeadTimer {
+            timeout,
+            state,
+            sleep: None,
+        }
+    }
+
+    /// After a poll that left the connection pending: whether it has waited longer than the
+    /// timeout for a head. `new_waker`: the task's waker is not the one last registered.
+    fn expired(&mut self, cx: &mut Context<'_>, new_waker: bool) -> bool {
+        if self.state.busy.load(Ordering::Relaxed) {
+            // The request and body-read timeouts watch a request being handled.
+            return false;
+        }
+        let deadline = self.state.idle_since() + self.timeout;
+        let mut register = new_waker;
+        let sleep = self.sleep.get_or_insert_with(|| {
+            register = true;
+            Box::pin(tokio::time::sleep_until(deadline))
+        });
+        if sleep.is_elapsed() {
+            if tokio::time::Instant::now() >= deadline {
+                return true;
+            }
+            // It fired for an earlier wait, which ended in time.
+            sleep.as_mut().reset(deadline);
+            register = true;
+        }
+        if register {
+            // Outside the task's cooperative budget, so that it always registers.
+            let mut poll =
+                std::pin::pin!(tokio::task::unconstrained(std::future::poll_fn(|cx| sleep
+                    .as_mut()
+                    .poll(cx))));
+            if poll.as_mut().poll(cx).is_ready() {
+                return tokio::time::Instant::now() >= deadline;
+            }
+        }
+        false
     }
 }
 
@@ -468,8 +638,8 @@ fn is_connection_error(e: &std::io::Error) -> bool {
 }
 
 /// The request-id and tracing stage: keeps a sane incoming id (the spec's header first, then
-/// `x-request-id`), else makes a new one; sets it as the request's `x-request-id` (when it is not
-/// that already), runs the rest of the request inside the `request` span and
+/// `x-request-id`), else makes a new one; sets it as the request's `x-request-id` when the
+/// request has another one there or the id came from the spec's header, runs the rest of the request inside the `request` span and
 /// [`crate::request_id::scope`], logs the response (status and latency, at INFO), and echoes the
 /// id on the response under `x-request-id` (unless the handler set one) and the spec's header
 /// names. The span (method, request id, and the route template, recorded by the handler's
@@ -508,6 +678,12 @@ struct RequestIds<S> {
     extra: Extra,
 }
 
+/// Whether any subscriber records INFO (one atomic load when none does).
+fn info_enabled() -> bool {
+    use tracing::level_filters::{LevelFilter, STATIC_MAX_LEVEL};
+    STATIC_MAX_LEVEL >= tracing::Level::INFO && LevelFilter::current() >= tracing::Level::INFO
+}
+
 /// `x-request-id`.
 static REQUEST_ID: HeaderName = HeaderName::from_static(crate::request_id::HEADER);
 
@@ -527,25 +703,36 @@ where
         let valid = |v: &&HeaderValue| crate::request_id::is_valid(v.as_bytes());
         let headers = req.headers_mut();
         // A kept id is visible ASCII (`is_valid`), and so is a new one.
+        // The request's `x-request-id` is set to the id when the id came from the spec's header
+        // or replaces an insane one; a new id for a request without one is not added to its
+        // headers (handlers read it from their `Context` or `request_id::current`).
         let (id, set) = match names(&self.extra)
             .iter()
             .find_map(|n| headers.get(n).filter(valid))
         {
             Some(v) => (v.clone(), true),
-            None => match headers.get(&REQUEST_ID).filter(valid) {
-                Some(v) => (v.clone(), false),
-                None => (crate::request_id::generate_header(), true),
+            None => match headers.get(&REQUEST_ID) {
+                Some(v) if valid(&v) => (v.clone(), false),
+                Some(_) => (crate::request_id::generate_header(), true),
+                None => (crate::request_id::generate_header(), false),
             },
         };
         if set {
             headers.insert(REQUEST_ID.clone(), id.clone());
         }
-        let span = tracing::info_span!(
-            "request",
-            method = %req.method(),
-            route = tracing::field::Empty,
-            request_id = id.to_str().unwrap_or("-")
-        );
+        // Without a subscriber that records INFO spans, no span (not even a disabled one, whose
+        // enter, exit and drop `tracing` still hands to its `log` bridge).
+        let span = if info_enabled() {
+            tracing::info_span!(
+                "request",
+                method = %req.method(),
+                route = tracing::field::Empty,
+                // Visible ASCII (kept or new).
+                request_id = id.to_str().unwrap_or("-")
+            )
+        } else {
+            tracing::Span::none()
+        };
         let start = (!span.is_disabled()).then(std::time::Instant::now);
         let inner = {
             let _in = span.enter();
@@ -850,10 +1037,10 @@ pin_project_lite::pin_project! {
     /// the connection task's next turn, which the body's own wake-up asks for anyway), so they cost
     /// neither a clock read nor a timer-wheel insert and removal; a wait that goes on is timed from
     /// its second poll, microseconds after its first. The timeout never goes unwatched: a yield is
-    /// always followed by a poll.
+    /// always followed by a poll. The `Sleep` is boxed once started: a tokio `Sleep` is most of
+    /// a hundred bytes, which every request's future (and body) would otherwise carry and move.
     struct LazyTimer {
-        #[pin]
-        sleep: Option<tokio::time::Sleep>,
+        sleep: Option<Pin<Box<tokio::time::Sleep>>>,
         state: Wait,
         timeout: Duration,
     }
@@ -881,7 +1068,7 @@ impl LazyTimer {
 
     /// The watched future is pending: `Ready` once the timeout has passed.
     fn poll_expired(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let mut this = self.project();
+        let this = self.project();
         match *this.state {
             Wait::Idle => {
                 *this.state = Wait::Yielded;
@@ -890,16 +1077,16 @@ impl LazyTimer {
             }
             Wait::Yielded => {
                 let deadline = tokio::time::Instant::now() + *this.timeout;
-                match this.sleep.as_mut().as_pin_mut() {
-                    Some(sleep) => sleep.reset(deadline),
-                    None => this.sleep.set(Some(tokio::time::sleep_until(deadline))),
+                match this.sleep.as_mut() {
+                    Some(sleep) => sleep.as_mut().reset(deadline),
+                    None => *this.sleep = Some(Box::pin(tokio::time::sleep_until(deadline))),
                 }
                 *this.state = Wait::Timed;
             }
             Wait::Timed => {}
         }
-        match this.sleep.as_pin_mut() {
-            Some(sleep) => sleep.poll(cx),
+        match this.sleep.as_mut() {
+            Some(sleep) => sleep.as_mut().poll(cx),
             None => Poll::Pending,
         }
     }
@@ -1344,6 +1531,51 @@ mod tests {
             .expect("a timed wait expires");
         assert!(timer.sleep.is_some());
         assert!(start.elapsed() >= timeout);
+    }
+
+    /// The head timer times each wait for a head, not the connection: requests spaced below the
+    /// timeout keep a connection open for many timeout periods (the one `Sleep` fires for waits
+    /// that ended and moves on), and once it is idle it is closed.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_head_timer_times_each_wait_and_closes_an_idle_connection() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let routes = axum::Router::new().route("/", axum::routing::get(|| async { "ok" }));
+        let timeout = Duration::from_millis(400);
+        let server = tokio::spawn(
+            Server::new(routes)
+                .header_read_timeout(timeout)
+                .serve_with_shutdown(listener, std::future::pending()),
+        );
+        let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let mut buf = [0u8; 512];
+        let started = std::time::Instant::now();
+        let mut served = 0;
+        // Four timeout periods of requests, each wait a third of the timeout.
+        while started.elapsed() < 4 * timeout {
+            tokio::time::sleep(timeout / 3).await;
+            conn.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                .await
+                .expect("still open");
+            let mut reply = Vec::new();
+            while !reply.ends_with(b"\r\n\r\nok") {
+                let n = tokio::time::timeout(Duration::from_secs(10), conn.read(&mut buf))
+                    .await
+                    .expect("an answer")
+                    .unwrap();
+                assert_ne!(n, 0, "closed while in use, after {served} requests");
+                reply.extend_from_slice(&buf[..n]);
+            }
+            served += 1;
+        }
+        assert!(served >= 6, "{served}");
+        let n = tokio::time::timeout(Duration::from_secs(10), conn.read(&mut buf))
+            .await
+            .expect("the idle connection is closed")
+            .unwrap_or(0);
+        assert_eq!(n, 0);
+        server.abort();
     }
 
     /// A keep-alive connection that has served requests and is idle is closed when shutdown

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::borrow::Cow;
 
 pub use crate::serve::{Config, Server};
 pub use crate::validation::{known, range, range_long, size, Path, Validate, ValidationError};
@@ -56,7 +57,47 @@ fn decode(s: &str) -> String {
         }
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    // One allocation (the buffer itself) unless the decoded bytes are not UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// The `key=value` pairs of a raw query, as [`parse_query`] splits it (empty pairs skipped, a
+/// pair without `=` has an empty value), undecoded: a byte scan, without `str::split`'s
+/// general pattern search (most of the cost of reading a parameter).
+struct Pairs<'a>(&'a str);
+
+impl<'a> Iterator for Pairs<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<(&'a str, &'a str)> {
+        loop {
+            if self.0.is_empty() {
+                return None;
+            }
+            // `&` and `=` are ASCII: the slices below are on character boundaries.
+            let (pair, rest) = match self.0.bytes().position(|b| b == b'&') {
+                Some(i) => (&self.0[..i], &self.0[i + 1..]),
+                None => (self.0, ""),
+            };
+            self.0 = rest;
+            if pair.is_empty() {
+                continue;
+            }
+            return Some(match pair.bytes().position(|b| b == b'=') {
+                Some(i) => (&pair[..i], &pair[i + 1..]),
+                None => (pair, ""),
+            });
+        }
+    }
+}
+
+/// A query key or value decoded (`+` and `%XX`), borrowed when it has nothing to decode.
+fn decoded(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b == b'+' || b == b'%') {
+        Cow::Owned(decode(s))
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 /// Parses one parameter value.
@@ -164,7 +205,9 @@ pub fn form_object(
 /// pairs, headers and the raw body. Extracting it never fails.
 pub struct Request {
     path: Vec<String>,
-    query: Query,
+    /// The request target: its query is read pair by pair when a parameter is asked for (no
+    /// copy of every key and value per request).
+    uri: axum::http::Uri,
     headers: axum::http::HeaderMap,
     body: bytes::Bytes,
     /// The body read as the JSON object of form parameters, on first use.
@@ -190,7 +233,6 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Request {
                 ))
             }
         };
-        let query = parse_query(parts.uri.query());
         let limit = parts
             .extensions
             .get::<crate::serve::BodyLimit>()
@@ -220,7 +262,7 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Request {
         };
         Ok(Request {
             path,
-            query,
+            uri: parts.uri,
             headers: parts.headers,
             body,
             form: std::sync::OnceLock::new(),
@@ -282,14 +324,29 @@ impl Request {
             )),
         }
     }
+    /// The values of query parameter `name`, in order, decoded as [`parse_query`] decodes them.
+    fn query_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = Cow<'a, str>> + 'a {
+        Pairs(self.uri.query().unwrap_or_default())
+            .filter(move |(k, _)| decoded(k) == name)
+            .map(|(_, v)| decoded(v))
+    }
     pub fn query_required<T: FromParam>(&self, name: &str) -> Result<T, ValidationError> {
-        query_required(&self.query, name)
+        match self.query_values(name).next() {
+            Some(v) => param(name, &v),
+            None => Err(ValidationError::bad_request(
+                name,
+                format!("`{name}` is required"),
+            )),
+        }
     }
     pub fn query_optional<T: FromParam>(&self, name: &str) -> Result<Option<T>, ValidationError> {
-        query_optional(&self.query, name)
+        self.query_values(name)
+            .next()
+            .map(|v| param(name, &v))
+            .transpose()
     }
     pub fn query_list<T: FromParam>(&self, name: &str) -> Result<Vec<T>, ValidationError> {
-        query_list(&self.query, name)
+        self.query_values(name).map(|v| param(name, &v)).collect()
     }
     pub fn header_required<T: FromParam>(&self, name: &str) -> Result<T, ValidationError> {
         header_required(&self.headers, name)
@@ -407,7 +464,8 @@ impl Context {
             RequestId::Text(s) => Some(s),
         }
     }
-    /// Every header of the request, including those the spec declares.
+    /// Every header of the request, including those the spec declares, as received (an id the
+    /// server made for a request without one is [`Context::request_id`], not a header).
     pub fn headers(&self) -> &axum::http::HeaderMap {
         &self.headers
     }
@@ -436,26 +494,65 @@ pub fn or_default<T: FromParam>(
 }
 
 /// Serializes a typed response: status plus JSON body (or an empty body for unit).
-/// Marked as the handler's own (documented) response, which the hardening leaves as it is.
+/// An error status is marked as the handler's own (documented) response, which the hardening
+/// leaves as it is.
 pub fn reply<T: Serialize>(status: u16, body: &T) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut r = (status, axum::Json(body)).into_response();
-    r.extensions_mut().insert(crate::serve::Replied);
-    r
+    mark((status, axum::Json(body)).into_response())
 }
 
 /// An empty documented response (a `unit` type), marked like [`reply`].
 pub fn reply_empty(status: u16) -> Response {
-    let mut r = StatusCode::from_u16(status)
-        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-        .into_response();
-    r.extensions_mut().insert(crate::serve::Replied);
+    mark(
+        StatusCode::from_u16(status)
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            .into_response(),
+    )
+}
+
+/// Marks an error response as documented. Only error statuses need it (the hardening's JSON
+/// error shaping looks at nothing else), and a mark on every response cost two allocations (the
+/// response's extension map).
+fn mark(mut r: Response) -> Response {
+    let status = r.status();
+    if status.is_client_error() || status.is_server_error() {
+        r.extensions_mut().insert(crate::serve::Replied);
+    }
     r
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A request's query methods read the target lazily and answer as the parsed [`Query`] does.
+    #[test]
+    fn request_query_reads_as_parse_query() {
+        let raw = "a=1&b=x%20y&a=2&c=%zz&&d&e=&f+g=h+i&%61=3&caf%C3%A9=%C3%A9";
+        let req = Request {
+            path: Vec::new(),
+            uri: format!("/x?{raw}").parse().unwrap(),
+            headers: Default::default(),
+            body: bytes::Bytes::new(),
+            form: std::sync::OnceLock::new(),
+        };
+        let q = parse_query(Some(raw));
+        for name in ["a", "b", "c", "d", "e", "f g", "café", "missing", ""] {
+            assert_eq!(
+                req.query_list::<String>(name).unwrap(),
+                query_list::<String>(&q, name).unwrap(),
+                "{name}"
+            );
+            assert_eq!(
+                req.query_optional::<String>(name).unwrap(),
+                query_optional::<String>(&q, name).unwrap(),
+                "{name}"
+            );
+        }
+        assert_eq!(req.query_list::<i64>("a").unwrap(), vec![1, 2, 3]);
+        assert!(req.query_required::<i64>("b").is_err());
+        assert!(req.query_required::<String>("missing").is_err());
+    }
 
     #[test]
     fn query_is_decoded() {

@@ -26,6 +26,13 @@
 //! each server's ratio to the others computed round by round (both measured within seconds of
 //! each other): the median over the rounds and their range, and the ratio of each server's best
 //! round (the least disturbed slice). `bench/README.md` has the figures.
+//!
+//! On a loaded machine (per-round ranges of ±40% are common there), count instructions instead:
+//! `BENCH_SECONDS=1 BENCH_ROUNDS=1 BENCH_ONLY=<server> BENCH_REQUEST=GET valgrind
+//! --tool=callgrind --separate-threads=yes <bench binary>`, then sum the server threads' costs
+//! and divide by the calls of hyper's `role::Server` `encode` (one per response): deterministic
+//! to about 1%, blind to cache misses and contention, and the way the 2026-12-02 pass found
+//! what the hardening still cost per request.
 
 use charter_runtime::WireEnum;
 use http_body_util::{BodyExt, Full};

@@ -7,6 +7,7 @@
 //! between the mock and replay; prints ns per call of each and their ratio (`REPLAY_ONLY=mock` or
 //! `=replay` runs one alone). In one process the mock's rounds can pay for the heap the replay
 //! rounds left (glibc returning and re-faulting pages): for figures, run each alone, alternately.
+//! `REPLAY_N` sets the interactions per round (default 10,000; 500 fit in the caches).
 
 use charter_contracts::fixture;
 use charter_contracts::io_charter_user_v0 as user;
@@ -14,19 +15,23 @@ use charter_runtime::client::ClientBuilder;
 use charter_runtime::record::Replayer;
 use user::client::UsersApi as _;
 
-const N: usize = 10_000;
-
 fn main() {
     let rounds: usize = std::env::args()
         .nth(1)
         .and_then(|r| r.parse().ok())
         .unwrap_or(100);
+    // `REPLAY_N=500`: a cassette whose answers stay in the CPU's caches, to tell what a call
+    // costs from what its cold memory costs.
+    let n: usize = std::env::var("REPLAY_N")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let ids: Vec<String> = (0..N).map(|i| format!("usr-{i}")).collect();
-    let loaded = Replayer::new(fixture::users_cassette(N));
+    let ids: Vec<String> = (0..n).map(|i| format!("usr-{i}")).collect();
+    let loaded = Replayer::new(fixture::users_cassette(n));
     // `REPLAY_ONLY=mock` or `=replay`: one of them alone.
     let only = std::env::var("REPLAY_ONLY").ok();
     // Warm up: the first session decodes every answer once, as the bench's warm-up does.
@@ -68,8 +73,8 @@ fn main() {
     }
     if only.is_some() {
         let (t, name) = match only.as_deref() {
-            Some("mock") => (mock.median(), "mock"),
-            _ => (replay.median(), "replay"),
+            Some("mock") => (mock.median(n), "mock"),
+            _ => (replay.median(n), "replay"),
         };
         println!(
             "{name}: {:.1} ns per call (CPU of the thread) / {:.1} (wall)",
@@ -77,8 +82,8 @@ fn main() {
         );
         return;
     }
-    let (m, r) = (mock.median(), replay.median());
-    println!("{rounds} rounds of {N} calls, median ns per call (CPU of the thread / wall)");
+    let (m, r) = (mock.median(n), replay.median(n));
+    println!("{rounds} rounds of {n} calls, median ns per call (CPU of the thread / wall)");
     println!("mock     {:>6.1} / {:>6.1}", m.0, m.1);
     println!("replay   {:>6.1} / {:>6.1}", r.0, r.1);
     println!("ratio    {:>6.2}x / {:>5.2}x", r.0 / m.0, r.1 / m.1);
@@ -92,10 +97,10 @@ impl Times {
         self.0.push(cpu);
         self.1.push(wall);
     }
-    fn median(&mut self) -> (f64, f64) {
+    fn median(&mut self, n: usize) -> (f64, f64) {
         let mid = |v: &mut Vec<u64>| {
             v.sort_unstable();
-            v[v.len() / 2] as f64 / N as f64
+            v[v.len() / 2] as f64 / n as f64
         };
         (mid(&mut self.0), mid(&mut self.1))
     }
