@@ -450,4 +450,3 @@ fn default_answer(
     };
     quote!(::std::result::Result::Ok(#answer))
 }
-

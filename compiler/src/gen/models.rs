@@ -244,9 +244,16 @@ fn model(plan: &Plan, id: TypeId) -> TokenStream {
     }
     let (ser, de) = serde_derives(plan, id);
     let new = plan.name(id.service, "New", Place::Models);
-    let derive = derives(plan, quote!(Clone, #debug PartialEq, #ser, #de, #new), &manual);
+    let derive = derives(
+        plan,
+        quote!(Clone, #debug PartialEq, #ser, #de, #new),
+        &manual,
+    );
     let decl = t.fields.iter().map(|f| field(plan, id, f));
-    let arguments = t.fields.iter().filter(|f| f.default.is_none() && !f.optional);
+    let arguments = t
+        .fields
+        .iter()
+        .filter(|f| f.default.is_none() && !f.optional);
     let allow = many_arguments(arguments.count());
     let mut out = quote! {
         #docs

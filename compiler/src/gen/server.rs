@@ -252,7 +252,9 @@ fn operation(
     }
     // Without a spec default, `new` is derived (`charter_runtime::New`); a default is written
     // out as the spec gives it in a hand-written `new`.
-    let new = set.is_empty().then(|| plan.name(sid, "New", Place::Sibling));
+    let new = set
+        .is_empty()
+        .then(|| plan.name(sid, "New", Place::Sibling));
     let fields = if new.is_some() { fields } else { plain_fields };
     items.extend(request_struct(
         op,

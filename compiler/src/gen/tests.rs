@@ -358,7 +358,10 @@ fn a_type_without_finite_value_is_warned_about() {
     let code = &g.files[0].contents;
     assert!(code.contains("pub mod factories") && !code.contains("pub mod mock"));
     // `list`'s optional `next` is `None` in the derived `new`.
-    assert!(code.contains("#[new(default)]\n        pub next:"), "{code}");
+    assert!(
+        code.contains("#[new(default)]\n        pub next:"),
+        "{code}"
+    );
     // The factory of `node` still compiles under `-D warnings`.
     assert!(
         code.contains("#[allow(unconditional_recursion)]\n    pub fn node()"),
