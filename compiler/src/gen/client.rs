@@ -12,7 +12,9 @@
 //! `impl CallFuture<S, E>`, a `Send` future of it): `S` is the body of the single
 //! documented success status (or a `<Resource><Op>Response` enum with one variant per success
 //! status), `E` is `<Resource><Op>Error` with one variant per documented error status carrying its
-//! decoded body (`Infallible` when there is none).
+//! decoded body (`Infallible` when there is none). The enum decodes itself from a response by
+//! status (`charter_runtime::errors!`, the `client::Errors` trait); a method with one documented
+//! success ends in `resp.json_or_error(status)` / `resp.unit_or_error(status)`.
 
 use super::plan::{ArgPlan, OpPlan, Place, Plan, ServicePlan};
 use super::{doc_attrs, ident};

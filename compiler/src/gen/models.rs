@@ -11,7 +11,8 @@
 //!
 //! What would repeat per type is written once in charter-runtime and called: an enum's
 //! `WireEnum`, `From`, `Display` and `Validate` impls from `wire_enum!(E { Variant("wire"), … })`,
-//! a long constructor's body from `init!`, a model's `Validate` impl from
+//! a model's `new` from `#[derive(New)]` (derive-new, re-exported by charter-runtime, with
+//! `#[new(default)]` / `#[new(value = "…")]` on the fields `new` does not take), a model's `Validate` impl from
 //! `validate!(M { field.bounds("wire", min, max), field.check("wire") })`, a union's serde
 //! through `union::Writer` and `union::read_member`, empty impls from `no_checks!` /
 //! `no_personal_data!`.
