@@ -912,6 +912,44 @@ impl Response<'_> {
     pub fn unexpected<E, R>(self) -> Result<R, Error<E>> {
         Err(Error::UnexpectedStatus(Box::new(self.into_raw())))
     }
+    /// A status that is not a documented success: the operation's documented error for it
+    /// ([`Errors`]), else an unexpected status.
+    pub fn error<E: Errors, R>(self) -> Result<R, Error<E>> {
+        E::from_response(self)
+    }
+    /// The JSON body of the operation's one documented success `status` ([`Response::ok_json`]),
+    /// or the documented error of another status ([`Response::error`]).
+    pub fn json_or_error<T: DeserializeOwned + PersonalData + Answer, E: Errors>(
+        self,
+        status: u16,
+    ) -> Result<T, Error<E>> {
+        match self.status() == status {
+            true => self.ok_json(),
+            false => self.error(),
+        }
+    }
+    /// `()` for the operation's one documented success `status` (a body-less success), or the
+    /// documented error of another status ([`Response::error`]).
+    pub fn unit_or_error<E: Errors>(self, status: u16) -> Result<(), Error<E>> {
+        match self.status() == status {
+            true => Ok(()),
+            false => self.error(),
+        }
+    }
+}
+
+/// An operation's documented errors, decoded by status. Generated clients implement it for each
+/// operation's error enum with [`errors!`](crate::errors).
+pub trait Errors: Sized {
+    /// The documented error that `resp`'s status answers ([`Response::err_json`],
+    /// [`Response::err_unit`]), else [`Error::UnexpectedStatus`].
+    fn from_response<R>(resp: Response<'_>) -> Result<R, Error<Self>>;
+}
+
+impl Errors for std::convert::Infallible {
+    fn from_response<R>(resp: Response<'_>) -> Result<R, Error<Self>> {
+        resp.unexpected()
+    }
 }
 
 #[cfg(test)]

@@ -50,6 +50,12 @@ pub mod dao;
 pub use redact::{PersonalData, Redacted};
 pub use validation::Validate;
 
+/// `#[derive(New)]`: `new` from the fields not marked `#[new(default)]` (optional fields, `None`;
+/// lists, empty) or `#[new(value = "…")]` (defaulted fields, the spec's default), in field order.
+/// Generated models and server requests derive it instead of writing the same constructor per
+/// type; it is [derive-new](https://docs.rs/derive-new)'s `new`.
+pub use derive_new::new as New;
+
 #[cfg(feature = "client")]
 pub mod client;
 
@@ -192,6 +198,57 @@ macro_rules! documented_error {
             }
         }
     };
+}
+
+/// The [`client::Errors`] impl of a generated client's error enum (and, with the `mock` feature,
+/// its [`mock::DocumentedError`] impl), from the status of each variant and whether it carries a
+/// JSON body: `errors!(ItemsGetByIdError { Status404(404), Status422(422, body) })`; the spec's
+/// `default` response comes last, after `else`: `errors!(E { Status404(404) } else
+/// Default(body))` decodes every other status into `Default` (a mock answers it with 500).
+#[cfg(feature = "client")]
+#[macro_export]
+macro_rules! errors {
+    ($t:ident { $($v:ident($c:literal $(, $b:ident)?)),* $(,)? } $(else $d:ident $(($db:ident))?)?) => {
+        impl $crate::client::Errors for $t {
+            fn from_response<R>(
+                resp: $crate::client::Response<'_>,
+            ) -> ::std::result::Result<R, $crate::client::Error<Self>> {
+                match resp.status() {
+                    $($c => $crate::errors!(@decode resp, Self::$v $(, $b)?),)*
+                    _ => $crate::errors!(@fallback resp $(, Self::$d $(, $db)?)?),
+                }
+            }
+        }
+        $crate::__mock_statuses!($t { $($v($c)),* } $($d)?);
+    };
+    (@decode $r:ident, $p:path) => { $r.err_unit($p) };
+    (@decode $r:ident, $p:path, $b:ident) => { $r.err_json($p) };
+    (@fallback $r:ident) => { $r.unexpected() };
+    (@fallback $r:ident, $p:path $(, $b:ident)?) => { $crate::errors!(@decode $r, $p $(, $b)?) };
+}
+
+/// The [`mock::DocumentedError`] part of [`errors!`] (nothing without the `mock` feature).
+#[cfg(feature = "mock")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __mock_statuses {
+    ($t:ident { $($v:ident($c:literal)),* } $($d:ident)?) => {
+        impl $crate::mock::DocumentedError for $t {
+            fn status(&self) -> u16 {
+                match self {
+                    $(Self::$v { .. } => $c,)*
+                    $(Self::$d { .. } => 500,)?
+                }
+            }
+        }
+    };
+}
+
+#[cfg(all(feature = "client", not(feature = "mock")))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __mock_statuses {
+    ($($any:tt)*) => {};
 }
 
 /// The [`Validate`] impl of a generated model, from the checks of its fields, each a call of a

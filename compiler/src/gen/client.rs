@@ -12,7 +12,9 @@
 //! `impl CallFuture<S, E>`, a `Send` future of it): `S` is the body of the single
 //! documented success status (or a `<Resource><Op>Response` enum with one variant per success
 //! status), `E` is `<Resource><Op>Error` with one variant per documented error status carrying its
-//! decoded body (`Infallible` when there is none).
+//! decoded body (`Infallible` when there is none). The enum decodes itself from a response by
+//! status (`charter_runtime::errors!`, the `client::Errors` trait); a method with one documented
+//! success ends in `resp.json_or_error(status)` / `resp.unit_or_error(status)`.
 
 use super::plan::{ArgPlan, OpPlan, Place, Plan, ServicePlan};
 use super::{doc_attrs, ident};
@@ -227,19 +229,13 @@ pub(crate) fn result_type(plan: &Plan, sid: ServiceId, op: &OpPlan, future: bool
     }
 }
 
-/// The arms of the status match over a `resp: charter_runtime::client::Response`, and the
-/// fallback arm's expression.
-/// With `alias`, the error enum is named `E` (the client method declares `type E = …;`). With
-/// `rejected`, only the arms a rejected request's status (400 or 422, see
-/// `charter_runtime::mock::rejected`) can take.
-pub(crate) fn status_arms(
-    op: &OpPlan,
-    alias: bool,
-    rejected: bool,
-) -> (Vec<TokenStream>, TokenStream) {
+/// The success arms of the status match over a `resp: charter_runtime::client::Response`, and
+/// the fallback arm's expression: the documented error of the status (`resp.error()`, decoded by
+/// the error enum's [`errors`] impl), or an unexpected status when the operation documents none.
+pub(crate) fn status_arms(op: &OpPlan) -> (Vec<TokenStream>, TokenStream) {
     let mut arms = Vec::new();
     let ok_enum = op.ok_enum.as_deref().map(ident);
-    for r in op.successes().filter(|_| !rejected) {
+    for r in op.successes() {
         let code = proc_macro2::Literal::u16_unsuffixed(r.code.as_u16().unwrap_or(200));
         arms.push(match (&ok_enum, r.unit) {
             (None, true) => quote!(#code => Ok(()),),
@@ -257,30 +253,38 @@ pub(crate) fn status_arms(
             break;
         }
     }
-    let mut fallback = quote!(resp.unexpected());
-    let err_enum = match alias {
-        true => op.err_enum.as_ref().map(|_| format_ident!("E")),
-        false => op.err_enum.as_deref().map(ident),
+    let fallback = match op.err_enum {
+        Some(_) => quote!(resp.error()),
+        None => quote!(resp.unexpected()),
     };
-    if let Some(e) = err_enum {
-        for r in op.errors() {
-            let v = ident(&r.variant());
-            let answer = if r.unit {
-                quote!(resp.err_unit(#e::#v))
-            } else {
-                quote!(resp.err_json(#e::#v))
-            };
-            match r.code.as_u16() {
-                Some(c) if rejected && c != 400 && c != 422 => {}
-                Some(c) => {
-                    let c = proc_macro2::Literal::u16_unsuffixed(c);
-                    arms.push(quote!(#c => #answer,));
-                }
-                None => fallback = answer,
+    (arms, fallback)
+}
+
+/// `charter_runtime::errors!` for an operation's error enum `e`: the status of each variant and
+/// whether it carries a body, the spec's `default` response last (`else Default(body)`). It
+/// decodes a response into the enum (the client's `resp.error()`) and gives a mock's answer its
+/// status (`charter_runtime::mock::DocumentedError`).
+fn errors(op: &OpPlan, e: &Ident) -> TokenStream {
+    let mut statuses = Vec::new();
+    let mut default = None;
+    for r in op.errors() {
+        let v = ident(&r.variant());
+        let body = (!r.unit).then(|| quote!(body));
+        match r.code.as_u16() {
+            Some(c) => {
+                let c = proc_macro2::Literal::u16_unsuffixed(c);
+                let body = body.map(|b| quote!(, #b));
+                statuses.push(quote!(#v(#c #body)));
+            }
+            None => {
+                let body = body.map(|b| quote!((#b)));
+                default = Some(quote!(else #v #body));
             }
         }
     }
-    (arms, fallback)
+    quote! {
+        ::charter_runtime::errors!(#e { #(#statuses),* } #default);
+    }
 }
 
 /// The doc attributes of an operation method: the description, then its label.
@@ -540,31 +544,44 @@ fn operation(plan: &Plan, sid: ServiceId, op: &OpPlan, items: &mut TokenStream) 
             }
         });
         let doc = format!(" The documented error responses of `{}`.", op.op.label());
+        let errors = errors(op, &tname);
         items.extend(quote! {
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
             #[non_exhaustive]
             pub enum #tname { #(#variants)* }
+            #errors
         });
     }
     let result = result_type(plan, sid, op, false);
-    let (arms, fallback) = status_arms(op, true, false);
     let docs = op_docs(op);
-    // The error enum by a short name in the status arms.
-    let alias = op.err_enum.as_deref().map(|e| {
-        let e = ident(e);
-        quote!(type E = #e;)
-    });
+    // One documented success: the response is that success or an error, in one call.
+    let single = match (&op.ok_enum, op.successes().next()) {
+        (None, Some(r)) => Some((r.code.as_u16().unwrap_or(200), r.unit)),
+        _ => None,
+    };
+    let answer = match single {
+        Some((code, unit)) => {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            match unit {
+                true => quote!(resp.unit_or_error(#code)),
+                false => quote!(resp.json_or_error(#code)),
+            }
+        }
+        None => {
+            let (arms, fallback) = status_arms(op);
+            match arms.is_empty() {
+                true => fallback,
+                false => quote!(match resp.status() { #(#arms)* _ => #fallback, }),
+            }
+        }
+    };
     quote! {
         #docs
         pub async fn #fname(&self, #(#args),*) -> #result {
-            #alias
             #prelude
             let resp = #build.send().await?;
-            match resp.status() {
-                #(#arms)*
-                _ => #fallback,
-            }
+            #answer
         }
     }
 }

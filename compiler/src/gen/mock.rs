@@ -19,7 +19,6 @@
 
 use super::client::{
     arg_count, arg_decls, arg_names, borrowed, by_value, err_type, ok_type, op_docs, positional,
-    status_arms,
 };
 use super::factories::{self, Hint};
 use super::plan::{ArgPlan, OpPlan, Place, Plan, ServicePlan};
@@ -239,12 +238,11 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
                 (h, c) => h.or(c),
             };
             let reject = checked.map(|checked| {
-                // The client's status match, reduced to the arms a rejection (400, 422) takes.
-                let (arms, fallback) = status_arms(op, false, true);
-                let answer = if arms.is_empty() {
-                    fallback
-                } else {
-                    quote!(match resp.status() { #(#arms)* _ => #fallback, })
+                // The documented error of the rejection's status (400, 422), as the client
+                // decodes it.
+                let answer = match op.err_enum {
+                    Some(_) => quote!(resp.error()),
+                    None => quote!(resp.unexpected()),
                 };
                 quote! {
                     if let ::std::result::Result::Err(e) = #checked {
@@ -262,15 +260,13 @@ pub(crate) fn mock(plan: &Plan, s: &ServicePlan) -> TokenStream {
                 fn #f(&self, #(#args),*) -> #ret {
                     let mock = self.mock;
                     async move {
-                        mock.log.push(Call::#rvariant(#call));
+                        let call = Call::#rvariant(#call);
+                        mock.log.push(call);
                         #reject
                         mock.stubs.#acc.#f.answer(|| #default)
                     }
                 }
             });
-            if let Some(e) = &op.err_enum {
-                items.extend(documented_error(op, &ident(e)));
-            }
         }
         let tname = ident(&r.client_trait);
         let call_doc = format!(" A call made to the mock's `{plural}`, with its arguments.");
@@ -453,20 +449,4 @@ fn default_answer(
         None => value,
     };
     quote!(::std::result::Result::Ok(#answer))
-}
-
-/// `DocumentedError` for an operation's error enum: the documented status of each variant (500
-/// for the spec's `default` response).
-fn documented_error(op: &OpPlan, e: &Ident) -> TokenStream {
-    let statuses = op.errors().map(|r| match r.code.as_u16() {
-        Some(c) => {
-            let v = format_ident!("Status{}", c);
-            let c = proc_macro2::Literal::u16_unsuffixed(c);
-            quote!(#v(#c))
-        }
-        None => quote!(Default(500)),
-    });
-    quote! {
-        ::charter_runtime::documented_error!(#e { #(#statuses),* });
-    }
 }

@@ -11,7 +11,8 @@
 //!
 //! What would repeat per type is written once in charter-runtime and called: an enum's
 //! `WireEnum`, `From`, `Display` and `Validate` impls from `wire_enum!(E { Variant("wire"), … })`,
-//! a long constructor's body from `init!`, a model's `Validate` impl from
+//! a model's `new` from `#[derive(New)]` (derive-new, re-exported by charter-runtime, with
+//! `#[new(default)]` / `#[new(value = "…")]` on the fields `new` does not take), a model's `Validate` impl from
 //! `validate!(M { field.bounds("wire", min, max), field.check("wire") })`, a union's serde
 //! through `union::Writer` and `union::read_member`, empty impls from `no_checks!` /
 //! `no_personal_data!`.
@@ -137,66 +138,41 @@ fn field(plan: &Plan, owner: TypeId, f: &FieldPlan) -> TokenStream {
     if super::naming::unraw(&f.ident) != wire {
         attrs.extend(quote!(#[serde(rename = #wire)]));
     }
+    // `#[new(…)]`: how the derived constructor fills a field that is not its argument.
     if let Some((_, name)) = &f.default {
         let path = format!("defaults::{name}");
-        attrs.extend(quote!(#[serde(default = #path)]));
+        let call = format!("{path}()");
+        attrs.extend(quote!(#[serde(default = #path)] #[new(value = #call)]));
     } else if f.optional {
         let option = plan.name(owner.service, "Option", Place::Models);
         let is_none = format!("{option}::is_none").replace(' ', "");
-        attrs.extend(quote!(#[serde(default, skip_serializing_if = #is_none)]));
+        attrs.extend(quote!(#[serde(default, skip_serializing_if = #is_none)] #[new(default)]));
         ty = quote!(#option<#ty>);
     }
     quote!(#attrs pub #id: #ty,)
 }
 
 /// `new` from the required fields (optional ones `None`, defaulted ones their default), so code
-/// building a model keeps compiling when the spec adds an optional field; `Default` when nothing
-/// is required.
-fn constructor(plan: &Plan, id: TypeId, t: &TypePlan) -> TokenStream {
+/// building a model keeps compiling when the spec adds an optional field: derived
+/// (`charter_runtime::New`, attributes in [`field`]); `Default` when nothing is required.
+fn constructor(t: &TypePlan) -> TokenStream {
     let name = ident(&t.ident);
-    let mut params = Vec::new();
-    let mut required = Vec::new();
-    let mut defaults = Vec::new();
-    let mut nones = Vec::new();
-    for f in &t.fields {
-        let fid = ident(&f.ident);
-        if let Some((_, default)) = &f.default {
-            let default = ident(default);
-            defaults.push((fid, quote!(defaults::#default())));
-        } else if f.optional {
-            nones.push(fid);
-        } else {
-            let ty = field_type(plan, id, f);
-            params.push(quote!(#fid: #ty));
-            required.push(fid);
-        }
+    if !t.fields.iter().all(|f| f.default.is_some() || f.optional) {
+        return TokenStream::new();
     }
-    let allow = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let default = params.is_empty().then(|| {
-        quote! {
-            impl ::std::default::Default for #name {
-                fn default() -> Self {
-                    Self::new()
-                }
-            }
-        }
-    });
-    let doc = format!(
-        " A `{}` from its required fields: optional fields are `None`, defaulted ones take the \
-         spec's default.",
-        t.ident
-    );
-    let init = init(&required, &defaults, &nones);
     quote! {
-        impl #name {
-            #[doc = #doc]
-            #allow
-            pub fn new(#(#params),*) -> Self {
-                #init
+        impl ::std::default::Default for #name {
+            fn default() -> Self {
+                Self::new()
             }
         }
-        #default
     }
+}
+
+/// `#[allow(clippy::too_many_arguments)]` for a struct whose derived `new` takes more than seven
+/// arguments (derive-new copies the struct's lint attributes onto `new`).
+pub(crate) fn many_arguments(arguments: usize) -> Option<TokenStream> {
+    (arguments > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]))
 }
 
 /// The body of a constructor: `Self { … }` itself when at most two fields are not arguments,
@@ -268,15 +244,26 @@ fn model(plan: &Plan, id: TypeId) -> TokenStream {
         manual.push("Default");
     }
     let (ser, de) = serde_derives(plan, id);
-    let derive = derives(plan, quote!(Clone, #debug PartialEq, #ser, #de), &manual);
+    let new = plan.name(id.service, "New", Place::Models);
+    let derive = derives(
+        plan,
+        quote!(Clone, #debug PartialEq, #ser, #de, #new),
+        &manual,
+    );
     let decl = t.fields.iter().map(|f| field(plan, id, f));
+    let arguments = t
+        .fields
+        .iter()
+        .filter(|f| f.default.is_none() && !f.optional);
+    let allow = many_arguments(arguments.count());
     let mut out = quote! {
         #docs
         #derive
         #[serde(crate = "::charter_runtime::serde")]
+        #allow
         pub struct #name { #(#decl)* }
     };
-    out.extend(constructor(plan, id, t));
+    out.extend(constructor(t));
     out.extend(super::redact::model(plan, id, t));
     out.extend(validate_model(t));
     // Interfaces the model implements.

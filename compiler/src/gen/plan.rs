@@ -150,6 +150,7 @@ pub const SHORT: &[(&str, &str)] = &[
     ("Validate", "::charter_runtime::Validate"),
     ("PersonalData", "::charter_runtime::PersonalData"),
     ("WireEnum", "::charter_runtime::WireEnum"),
+    ("New", "::charter_runtime::New"),
     ("Path", "::charter_runtime::validation::Path"),
     (
         "ValidationError",

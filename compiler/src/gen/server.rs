@@ -203,6 +203,7 @@ fn operation(
     let resp_name = ident(&op.server_response);
     let req_name = ident(&op.server_request);
     let mut fields = Vec::new();
+    let mut plain_fields = Vec::new();
     let mut params = Vec::new();
     let mut inits = Vec::new();
     let mut set = Vec::new();
@@ -226,7 +227,11 @@ fn operation(
                 .map(|b| doc_attrs(b.description.as_deref(), b.deprecation.as_ref()))
                 .unwrap_or_default(),
         };
-        fields.push(quote!(#fdocs pub #i: #t,));
+        // An argument `new` does not take is `None` or an empty list (`#[new(default)]` when
+        // `new` is derived), or a default of the spec.
+        let derived = init.as_ref().map(|_| quote!(#[new(default)]));
+        fields.push(quote!(#fdocs #derived pub #i: #t,));
+        plain_fields.push(quote!(#fdocs pub #i: #t,));
         match init {
             Some(v) => {
                 inits.push(quote!(#i: #v,));
@@ -245,9 +250,16 @@ fn operation(
         parse.push(quote!(let #i = #expr;));
         names.push(i);
     }
+    // Without a spec default, `new` is derived (`charter_runtime::New`); a default is written
+    // out as the spec gives it in a hand-written `new`.
+    let new = set
+        .is_empty()
+        .then(|| plan.name(sid, "New", Place::Sibling));
+    let fields = if new.is_some() { fields } else { plain_fields };
     items.extend(request_struct(
         op,
         &req_name,
+        new,
         &fields,
         &params,
         (&inits, &required, &set, &nones),
@@ -300,6 +312,7 @@ type Inits<'i> = (
 fn request_struct(
     op: &OpPlan,
     name: &proc_macro2::Ident,
+    derive_new: Option<TokenStream>,
     fields: &[TokenStream],
     params: &[TokenStream],
     (inits, required, set, nones): Inits,
@@ -328,6 +341,17 @@ fn request_struct(
         lints.push(quote!(clippy::approx_constant));
     }
     let allow = (!lints.is_empty()).then(|| quote!(#[allow(#(#lints),*)]));
+    if let Some(new) = derive_new {
+        // derive-new copies the struct's lint attributes onto `new`.
+        return quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug, PartialEq, #new)]
+            #[non_exhaustive]
+            #allow
+            pub struct #name { #(#fields)* }
+            #default
+        };
+    }
     let init = super::models::init(required, set, nones);
     quote! {
         #[doc = #doc]

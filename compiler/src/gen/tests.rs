@@ -238,7 +238,7 @@ fn settings_choose_parts_and_derives() {
     );
     let code = &derived.files[0].contents;
     // Added where missing, never twice (enums already derive Eq).
-    assert!(code.contains("Serialize, Deserialize, Eq)]\n    #[serde(crate = \"::charter_runtime::serde\")]\n    pub struct Item"), "{code}");
+    assert!(code.contains("Serialize, Deserialize, New, Eq)]\n    #[serde(crate = \"::charter_runtime::serde\")]\n    pub struct Item"), "{code}");
     let role = &code[..code.find("pub enum Role").unwrap()];
     let derive = &role[role.rfind("#[derive(").unwrap() + 9..];
     let derive = &derive[..derive.find(")]").unwrap()];
@@ -357,7 +357,11 @@ fn a_type_without_finite_value_is_warned_about() {
     assert!(w[0].message.contains("`node`") && w[0].loc.is_some());
     let code = &g.files[0].contents;
     assert!(code.contains("pub mod factories") && !code.contains("pub mod mock"));
-    assert!(code.contains("next: None"), "{code}");
+    // `list`'s optional `next` is `None` in the derived `new`.
+    assert!(
+        code.contains("#[new(default)]\n        pub next:"),
+        "{code}"
+    );
     // The factory of `node` still compiles under `-D warnings`.
     assert!(
         code.contains("#[allow(unconditional_recursion)]\n    pub fn node()"),
