@@ -918,7 +918,9 @@ impl Response<'_> {
         E::from_response(self)
     }
     /// The JSON body of the operation's one documented success `status` ([`Response::ok_json`]),
-    /// or the documented error of another status ([`Response::error`]).
+    /// or the documented error of another status ([`Response::error`]). Inline, as `ok_json`
+    /// is: a replayed answer is cloned where the caller keeps it.
+    #[inline]
     pub fn json_or_error<T: DeserializeOwned + PersonalData + Answer, E: Errors>(
         self,
         status: u16,
