@@ -694,7 +694,7 @@ struct Prepared {
     /// Interactions whose path holds a placeholder: tried for every request.
     wildcard: Vec<usize>,
     /// Per interaction, what a replayed call reads of it, side by side: in recorded order, a
-    /// replay reads one slot per call (48 bytes) rather than one line from each of three vectors.
+    /// replay reads one slot per call (56 bytes) rather than one line from each of three vectors.
     slots: Vec<Slot>,
 }
 
