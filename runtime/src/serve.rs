@@ -1377,6 +1377,24 @@ mod tests {
     use axum::body::Body;
     use tower::ServiceExt;
 
+    /// Reads one reply whose body is `ok` from a keep-alive connection (within 10 s): what was
+    /// read, which is empty when the server closed the connection first.
+    async fn read_ok_reply(conn: &mut tokio::net::TcpStream) -> Vec<u8> {
+        use tokio::io::AsyncReadExt;
+        let (mut reply, mut buf) = (Vec::new(), [0u8; 512]);
+        while !reply.ends_with(b"\r\n\r\nok") {
+            let n = tokio::time::timeout(Duration::from_secs(10), conn.read(&mut buf))
+                .await
+                .expect("an answer")
+                .unwrap();
+            if n == 0 {
+                return Vec::new();
+            }
+            reply.extend_from_slice(&buf[..n]);
+        }
+        reply
+    }
+
     async fn call(app: &axum::Router, req: axum::http::Request<Body>) -> (Response, String) {
         let res = app.clone().oneshot(req).await.unwrap();
         let (parts, body) = res.into_parts();
@@ -1558,15 +1576,11 @@ mod tests {
             conn.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
                 .await
                 .expect("still open");
-            let mut reply = Vec::new();
-            while !reply.ends_with(b"\r\n\r\nok") {
-                let n = tokio::time::timeout(Duration::from_secs(10), conn.read(&mut buf))
-                    .await
-                    .expect("an answer")
-                    .unwrap();
-                assert_ne!(n, 0, "closed while in use, after {served} requests");
-                reply.extend_from_slice(&buf[..n]);
-            }
+            let reply = read_ok_reply(&mut conn).await;
+            assert!(
+                !reply.is_empty(),
+                "closed while in use, after {served} requests"
+            );
             served += 1;
         }
         assert!(served >= 6, "{served}");
@@ -1602,17 +1616,8 @@ mod tests {
             conn.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
                 .await
                 .unwrap();
-            let mut reply = Vec::new();
-            let mut buf = [0u8; 512];
-            while !reply.ends_with(b"\r\n\r\nok") {
-                let n = tokio::time::timeout(Duration::from_secs(10), conn.read(&mut buf))
-                    .await
-                    .expect("an answer")
-                    .unwrap();
-                assert_ne!(n, 0, "closed while serving");
-                reply.extend_from_slice(&buf[..n]);
-            }
-            assert!(reply.starts_with(b"HTTP/1.1 200"));
+            let reply = read_ok_reply(&mut conn).await;
+            assert!(reply.starts_with(b"HTTP/1.1 200"), "closed while serving");
         }
         stop.send(()).unwrap();
         tokio::time::timeout(Duration::from_secs(15), server)
